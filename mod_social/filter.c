@@ -1,0 +1,545 @@
+/* filter.c: the SOCIAL output filter.
+ *
+ * Streams the page through the scanner, passing every byte on at once
+ * except those that may still be the insertion point: from a candidate
+ * </body> (or </html>) to the next one, and the few bytes of an end tag
+ * still being read. Marker placeholders follow their markers; the main
+ * block goes before the last </body>, else the last </html>, else at the
+ * end, or where a <!--social:thread--> marker stands.
+ */
+#include <string.h>
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <util_filter.h>
+
+#include "config.h"
+#include "filter.h"
+#include "render.h"
+#include "scan.h"
+#include "text.h"
+
+APLOG_USE_MODULE(social);
+
+#define SOCIAL_FILTER_NAME "SOCIAL"
+
+/* The environment variable that turns the filter off for a request. */
+#define SOCIAL_OPT_OUT_ENV "no-social"
+
+/* Pass what is ready downstream once this much has gathered, so memory
+ * stays flat however large the page. */
+#define SOCIAL_PASS_BYTES (64 * 1024)
+
+/* Most bytes held after a candidate </body> before the block is placed
+ * there for good (a page with megabytes after its </body>). */
+#define SOCIAL_HOLD_MAX (256 * 1024)
+
+/* The suffix that marks a page's ETag as the social variant of the file. */
+#define SOCIAL_ETAG_SUFFIX "-social"
+
+typedef struct {
+    social_scan scan;
+    apr_bucket_brigade *out;    /* ready to pass on */
+    apr_bucket_brigade *held;   /* bytes from held_at on, not passed yet */
+    apr_bucket_brigade *tmp;
+    uint64_t held_at;           /* stream offset of the first held byte */
+    apr_size_t held_extra;      /* placeholder bytes inside held */
+    apr_size_t out_bytes;       /* data bytes in out */
+    uint64_t candidate;         /* insertion point, or SOCIAL_SCAN_NO_OFFSET */
+    int candidate_is_body;
+    int placed;                 /* the main block is out */
+    int passthrough;            /* scan no more: opted out or not ASCII */
+    int seen_data;
+    int bad_marker_logged;
+    const char *block;
+    apr_size_t block_len;
+} social_filter_ctx;
+
+/* ---- ETag ---- */
+
+/* The file's ETag with our suffix inside the quotes; idempotent. */
+static const char *etag_social(apr_pool_t *p, const char *etag)
+{
+    size_t n = strlen(etag), sn = sizeof(SOCIAL_ETAG_SUFFIX) - 1;
+
+    if (n < 2 || etag[n - 1] != '"') {
+        return NULL;
+    }
+    if (n >= sn + 1 && memcmp(etag + n - 1 - sn, SOCIAL_ETAG_SUFFIX, sn) == 0) {
+        return etag;
+    }
+    return apr_pstrcat(p, apr_pstrmemdup(p, etag, n - 1),
+                       SOCIAL_ETAG_SUFFIX "\"", NULL);
+}
+
+static void etag_mark(request_rec *r)
+{
+    const char *etag = apr_table_get(r->headers_out, "ETag");
+    if (etag != NULL) {
+        const char *marked = etag_social(r->pool, etag);
+        if (marked != NULL) {
+            apr_table_setn(r->headers_out, "ETag", marked);
+        }
+        else {
+            apr_table_unset(r->headers_out, "ETag");
+        }
+    }
+}
+
+/* Rewrites If-None-Match / If-Match so httpd's own conditional checks
+ * compare the file's ETag: our variant's tags lose the suffix, and plain
+ * tags (the file as it is on disk, which we never send) are dropped so
+ * they can never match. */
+static void conditional_rewrite(request_rec *r, const char *header)
+{
+    const char *value = apr_table_get(r->headers_in, header);
+    const char *sn = SOCIAL_ETAG_SUFFIX "\"";
+    size_t snl = strlen(sn);
+    char *copy, *tok, *last;
+    const char *result = NULL;
+
+    if (value == NULL) {
+        return;
+    }
+    copy = apr_pstrdup(r->pool, value);
+    for (tok = apr_strtok(copy, ",", &last); tok; tok = apr_strtok(NULL, ",", &last)) {
+        size_t n;
+        while (apr_isspace(*tok)) {
+            tok++;
+        }
+        n = strlen(tok);
+        while (n > 0 && apr_isspace(tok[n - 1])) {
+            tok[--n] = '\0';
+        }
+        if (strcmp(tok, "*") == 0) {
+            result = "*";
+            break;
+        }
+        if (n > snl && memcmp(tok + n - snl, sn, snl) == 0) {
+            char *plain = apr_pstrcat(r->pool,
+                                      apr_pstrmemdup(r->pool, tok, n - snl),
+                                      "\"", NULL);
+            result = result ? apr_pstrcat(r->pool, result, ", ", plain, NULL)
+                            : plain;
+        }
+    }
+    if (result != NULL) {
+        apr_table_setn(r->headers_in, header, result);
+    }
+    else if (strcmp(header, "If-None-Match") == 0) {
+        apr_table_unset(r->headers_in, header);
+    }
+    else {
+        /* If-Match with only foreign tags must still fail. */
+        apr_table_setn(r->headers_in, header, "\"social-never-matches\"");
+    }
+}
+
+/* ---- decisions ---- */
+
+static int request_wanted(request_rec *r)
+{
+    return r->main == NULL
+        && social_config_enabled(r)
+        && !social_config_is_endpoint(r)
+        && apr_table_get(r->subprocess_env, SOCIAL_OPT_OUT_ENV) == NULL;
+}
+
+static int response_wanted(request_rec *r, int *xhtml)
+{
+    if (r->status != HTTP_OK) {
+        return 0;
+    }
+    if (!social_text_is_html_type(r->content_type, xhtml)
+        || social_text_charset_is_wide(r->content_type)) {
+        return 0;
+    }
+    if (r->content_encoding != NULL
+        || apr_table_get(r->headers_out, "Content-Encoding") != NULL
+        || apr_table_get(r->err_headers_out, "Content-Encoding") != NULL
+        || apr_table_get(r->headers_out, "Content-Range") != NULL) {
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- moving bytes ---- */
+
+/* Moves held bytes before stream offset limit to out. */
+static apr_status_t held_release(social_filter_ctx *ctx, uint64_t limit)
+{
+    apr_bucket *after;
+    apr_off_t length;
+    apr_status_t rv;
+
+    if (limit <= ctx->held_at) {
+        return APR_SUCCESS;
+    }
+    if (limit == SOCIAL_SCAN_NO_OFFSET) {
+        limit = social_scan_offset(&ctx->scan);
+    }
+    rv = apr_brigade_partition(ctx->held,
+                               (apr_off_t)(limit - ctx->held_at + ctx->held_extra),
+                               &after);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    ctx->tmp = apr_brigade_split_ex(ctx->held, after, ctx->tmp);
+    apr_brigade_length(ctx->held, 0, &length);
+    ctx->out_bytes += (apr_size_t)length;
+    APR_BRIGADE_CONCAT(ctx->out, ctx->held);
+    APR_BRIGADE_CONCAT(ctx->held, ctx->tmp);
+    ctx->held_at = limit;
+    ctx->held_extra = 0;
+    return APR_SUCCESS;
+}
+
+static void append_text(apr_bucket_brigade *bb, const char *s, apr_size_t len)
+{
+    apr_bucket *e = apr_bucket_immortal_create(s, len, bb->bucket_alloc);
+    APR_BRIGADE_INSERT_TAIL(bb, e);
+}
+
+/* Everything held goes out, the block first if it belongs at the held
+ * candidate. */
+static apr_status_t block_place(social_filter_ctx *ctx)
+{
+    apr_status_t rv;
+
+    if (ctx->placed || ctx->passthrough) {
+        return held_release(ctx, SOCIAL_SCAN_NO_OFFSET);
+    }
+    if (ctx->candidate != SOCIAL_SCAN_NO_OFFSET) {
+        rv = held_release(ctx, ctx->candidate);
+        if (rv != APR_SUCCESS) {
+            return rv;
+        }
+        append_text(ctx->out, ctx->block, ctx->block_len);
+    }
+    ctx->placed = 1;
+    rv = held_release(ctx, SOCIAL_SCAN_NO_OFFSET);
+    if (rv == APR_SUCCESS && ctx->candidate == SOCIAL_SCAN_NO_OFFSET) {
+        append_text(ctx->out, ctx->block, ctx->block_len);
+    }
+    ctx->out_bytes += ctx->block_len;
+    ctx->candidate = SOCIAL_SCAN_NO_OFFSET;
+    return rv;
+}
+
+/* Releases whatever can no longer be an insertion point. */
+static apr_status_t held_settle(ap_filter_t *f, social_filter_ctx *ctx)
+{
+    uint64_t limit;
+
+    if (ctx->placed || ctx->passthrough) {
+        return held_release(ctx, SOCIAL_SCAN_NO_OFFSET);
+    }
+    limit = social_scan_hold_from(&ctx->scan);
+    if (ctx->candidate != SOCIAL_SCAN_NO_OFFSET) {
+        if (social_scan_offset(&ctx->scan) - ctx->candidate > SOCIAL_HOLD_MAX) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, f->r,
+                          "SOCIAL0202: more than %d bytes after </body>: "
+                          "placing the block there", SOCIAL_HOLD_MAX);
+            return block_place(ctx);
+        }
+        if (ctx->candidate < limit) {
+            limit = ctx->candidate;
+        }
+    }
+    return held_release(ctx, limit);
+}
+
+static void marker_bad(ap_filter_t *f, social_filter_ctx *ctx,
+                       const social_scan_event *ev)
+{
+    if (!ctx->bad_marker_logged) {
+        ctx->bad_marker_logged = 1;
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, f->r,
+                      "SOCIAL0201: malformed social marker at byte %"
+                      APR_UINT64_T_FMT " of %s left as it is",
+                      ev->start, f->r->uri);
+    }
+}
+
+static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
+                          const social_scan_event *ev)
+{
+    social_marker m;
+    const char *placeholder;
+    apr_size_t len = 0;
+
+    if (ev->type == SOCIAL_SCAN_MARKER_BAD
+        || social_marker_parse(ev->text, ev->text_len, &m) != 0) {
+        marker_bad(f, ctx, ev);
+        return;
+    }
+    if (social_marker_is(&m, "thread")) {
+        if (!ctx->placed) {
+            /* The block goes here; earlier candidates no longer count. */
+            ctx->candidate = SOCIAL_SCAN_NO_OFFSET;
+            ctx->placed = 1;
+            held_release(ctx, SOCIAL_SCAN_NO_OFFSET);
+            append_text(ctx->out, ctx->block, ctx->block_len);
+            ctx->out_bytes += ctx->block_len;
+        }
+        return;
+    }
+    placeholder = social_render_marker(f->r->pool, &m, &len);
+    if (placeholder == NULL) {
+        marker_bad(f, ctx, ev);
+        return;
+    }
+    if (APR_BRIGADE_EMPTY(ctx->held)) {
+        append_text(ctx->out, placeholder, len);
+        ctx->out_bytes += len;
+    }
+    else {
+        append_text(ctx->held, placeholder, len);
+        ctx->held_extra += len;
+    }
+}
+
+/* Scans one data bucket, moving it (split at events) into held. */
+static apr_status_t bucket_scan(ap_filter_t *f, social_filter_ctx *ctx,
+                                apr_bucket *e, const char *data, apr_size_t len)
+{
+    apr_size_t pos = 0;
+
+    if (!ctx->seen_data && len > 0) {
+        ctx->seen_data = 1;
+        if (social_text_has_wide_bom((const unsigned char *)data, len)) {
+            ctx->passthrough = 1;
+        }
+    }
+    if (ctx->passthrough) {
+        APR_BUCKET_REMOVE(e);
+        APR_BRIGADE_INSERT_TAIL(ctx->out, e);
+        ctx->out_bytes += len;
+        return APR_SUCCESS;
+    }
+    while (pos < len) {
+        social_scan_event ev;
+        apr_size_t n = social_scan_feed(&ctx->scan, data + pos, len - pos, &ev);
+
+        if (pos + n < len) {
+            apr_bucket_split(e, n);
+        }
+        {
+            apr_bucket *piece = e;
+            e = APR_BUCKET_NEXT(piece);
+            APR_BUCKET_REMOVE(piece);
+            APR_BRIGADE_INSERT_TAIL(ctx->held, piece);
+        }
+        pos += n;
+
+        switch (ev.type) {
+        case SOCIAL_SCAN_BODY_END:
+            ctx->candidate = ev.start;
+            ctx->candidate_is_body = 1;
+            break;
+        case SOCIAL_SCAN_HTML_END:
+            if (ctx->candidate == SOCIAL_SCAN_NO_OFFSET || !ctx->candidate_is_body) {
+                ctx->candidate = ev.start;
+                ctx->candidate_is_body = 0;
+            }
+            break;
+        case SOCIAL_SCAN_MARKER:
+        case SOCIAL_SCAN_MARKER_BAD:
+            marker_handle(f, ctx, &ev);
+            break;
+        case SOCIAL_SCAN_OPT_OUT:
+            if (!ctx->placed) {
+                ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, f->r,
+                              "SOCIAL0203: %s opts out with <meta name=\"mod_social\">",
+                              f->r->uri);
+                ctx->passthrough = 1;
+                ctx->candidate = SOCIAL_SCAN_NO_OFFSET;
+            }
+            break;
+        case SOCIAL_SCAN_NONE:
+            break;
+        }
+        if (ctx->placed || ctx->passthrough) {
+            /* Nothing is held any more: the rest goes straight out. */
+            held_release(ctx, SOCIAL_SCAN_NO_OFFSET);
+            if (ctx->passthrough && pos < len) {
+                APR_BUCKET_REMOVE(e);
+                APR_BRIGADE_INSERT_TAIL(ctx->out, e);
+                ctx->out_bytes += len - pos;
+                return APR_SUCCESS;
+            }
+        }
+    }
+    return held_settle(f, ctx);
+}
+
+static apr_status_t out_pass(ap_filter_t *f, social_filter_ctx *ctx)
+{
+    apr_status_t rv = ap_pass_brigade(f->next, ctx->out);
+    apr_brigade_cleanup(ctx->out);
+    ctx->out_bytes = 0;
+    return rv;
+}
+
+/* Sets aside what stays held across calls (transient buckets from an
+ * earlier filter point into memory that will be reused). */
+static apr_status_t held_setaside(request_rec *r, social_filter_ctx *ctx)
+{
+    apr_bucket *e;
+    for (e = APR_BRIGADE_FIRST(ctx->held); e != APR_BRIGADE_SENTINEL(ctx->held);
+         e = APR_BUCKET_NEXT(e)) {
+        apr_status_t rv = apr_bucket_setaside(e, r->pool);
+        if (rv != APR_SUCCESS && rv != APR_ENOTIMPL) {
+            return rv;
+        }
+    }
+    return APR_SUCCESS;
+}
+
+static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
+{
+    request_rec *r = f->r;
+    social_filter_ctx *ctx;
+    social_render_page page;
+    const char *error = NULL;
+    const char *path = r->parsed_uri.path ? r->parsed_uri.path : r->uri;
+    const char *key = social_text_page_key(r->pool, path, &error);
+
+    if (key == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "SOCIAL0204: no page key for %s (%s): page passed untouched",
+                      r->uri, error);
+        return NULL;
+    }
+    ctx = apr_pcalloc(r->pool, sizeof(*ctx));
+    social_scan_init(&ctx->scan);
+    social_scan_xml(&ctx->scan, xhtml);
+    ctx->out = apr_brigade_create(r->pool, f->c->bucket_alloc);
+    ctx->held = apr_brigade_create(r->pool, f->c->bucket_alloc);
+    ctx->tmp = apr_brigade_create(r->pool, f->c->bucket_alloc);
+    ctx->candidate = SOCIAL_SCAN_NO_OFFSET;
+    page.endpoint = social_config_srv(r->server)->endpoint;
+    page.version = SOCIAL_VERSION;
+    page.page_key = key;
+    ctx->block = social_render_block(r->pool, &page, &ctx->block_len);
+    return ctx;
+}
+
+static apr_status_t social_output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+    social_filter_ctx *ctx = f->ctx;
+    apr_status_t rv = APR_SUCCESS;
+
+    if (ctx == NULL) {
+        int xhtml = 0;
+
+        if (r->status == HTTP_NOT_MODIFIED && request_wanted(r)
+            && social_text_is_html_type(r->content_type, NULL)) {
+            etag_mark(r);   /* the 304 names the variant the client holds */
+        }
+        if (!request_wanted(r) || !response_wanted(r, &xhtml)
+            || (ctx = ctx_create(f, xhtml)) == NULL) {
+            ap_remove_output_filter(f);
+            return ap_pass_brigade(f->next, bb);
+        }
+        f->ctx = ctx;
+        apr_table_unset(r->headers_out, "Content-Length");
+        apr_table_unset(r->headers_out, "Content-MD5");
+        apr_table_unset(r->headers_in, "Range");   /* no ranges of a changed page */
+        etag_mark(r);
+    }
+
+    while (!APR_BRIGADE_EMPTY(bb)) {
+        apr_bucket *e = APR_BRIGADE_FIRST(bb);
+
+        if (APR_BUCKET_IS_EOS(e)) {
+            rv = block_place(ctx);
+            APR_BUCKET_REMOVE(e);
+            APR_BRIGADE_INSERT_TAIL(ctx->out, e);
+            if (rv == APR_SUCCESS) {
+                rv = out_pass(f, ctx);
+            }
+            ap_remove_output_filter(f);
+            apr_brigade_cleanup(bb);
+            return rv;
+        }
+        if (APR_BUCKET_IS_FLUSH(e)) {
+            APR_BUCKET_REMOVE(e);
+            APR_BRIGADE_INSERT_TAIL(ctx->out, e);
+            rv = out_pass(f, ctx);
+        }
+        else if (APR_BUCKET_IS_METADATA(e)) {
+            APR_BUCKET_REMOVE(e);
+            APR_BRIGADE_INSERT_TAIL(APR_BRIGADE_EMPTY(ctx->held) ? ctx->out
+                                                                 : ctx->held, e);
+        }
+        else {
+            const char *data;
+            apr_size_t len;
+
+            rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+            if (rv == APR_SUCCESS) {
+                rv = bucket_scan(f, ctx, e, data, len);
+            }
+            if (rv == APR_SUCCESS && ctx->out_bytes >= SOCIAL_PASS_BYTES) {
+                rv = out_pass(f, ctx);
+            }
+        }
+        if (rv != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                          "SOCIAL0205: reading or passing the page %s failed",
+                          r->uri);
+            apr_brigade_cleanup(bb);
+            return rv;
+        }
+    }
+    rv = held_setaside(r, ctx);
+    if (rv == APR_SUCCESS && !APR_BRIGADE_EMPTY(ctx->out)) {
+        rv = out_pass(f, ctx);
+    }
+    return rv;
+}
+
+static void social_insert_filter(request_rec *r)
+{
+    if (request_wanted(r)) {
+        ap_add_output_filter(SOCIAL_FILTER_NAME, NULL, r, r->connection);
+    }
+}
+
+/* A 304 from httpd's own checks goes out through the error path with a
+ * fresh filter chain: the filter is added again there to mark its ETag. */
+static void social_insert_error_filter(request_rec *r)
+{
+    if (r->status == HTTP_NOT_MODIFIED && request_wanted(r)) {
+        ap_add_output_filter(SOCIAL_FILTER_NAME, NULL, r, r->connection);
+    }
+}
+
+static int social_fixups(request_rec *r)
+{
+    /* Only for pages whose type is known now (static files): their
+     * response is the filtered one. */
+    if (request_wanted(r) && social_text_is_html_type(r->content_type, NULL)) {
+        conditional_rewrite(r, "If-None-Match");
+        conditional_rewrite(r, "If-Match");
+        apr_table_unset(r->headers_in, "If-Range");
+    }
+    return DECLINED;
+}
+
+void social_filter_register_hooks(apr_pool_t *p)
+{
+    /* After SSI and other resource filters, before DEFLATE. */
+    ap_register_output_filter(SOCIAL_FILTER_NAME, social_output_filter, NULL,
+                              (ap_filter_type)(AP_FTYPE_CONTENT_SET - 5));
+    ap_hook_insert_filter(social_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_error_filter(social_insert_error_filter, NULL, NULL,
+                                APR_HOOK_MIDDLE);
+    ap_hook_fixups(social_fixups, NULL, NULL, APR_HOOK_MIDDLE);
+}

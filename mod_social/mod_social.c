@@ -1,0 +1,24 @@
+/* mod_social.c: the module record and hook registration, nothing else. */
+#include <httpd.h>
+#include <http_config.h>
+
+#include "config.h"
+#include "filter.h"
+#include "handler.h"
+
+static void social_register_hooks(apr_pool_t *p)
+{
+    social_config_register_hooks(p);
+    social_filter_register_hooks(p);
+    social_handler_register_hooks(p);
+}
+
+AP_DECLARE_MODULE(social) = {
+    STANDARD20_MODULE_STUFF,
+    social_config_create_dir,
+    social_config_merge_dir,
+    social_config_create_srv,
+    social_config_merge_srv,
+    social_config_cmds,
+    social_register_hooks
+};

@@ -1,0 +1,130 @@
+/* scan.h: streaming HTML scanner for the output filter.
+ *
+ * Pure C over byte buffers: no httpd or APR types, so it is unit-tested
+ * and fuzzed on its own. The scanner sees the response as one stream of
+ * bytes fed in pieces of any size (a tag may be split anywhere) and
+ * reports, in stream order:
+ *
+ *   - every end tag </body> and </html> (any letter case, white space
+ *     allowed before '>') outside <script>, <style>, <textarea> and HTML
+ *     comments: the filter keeps the last one as the insertion point;
+ *   - every page-author marker <!--social:KIND attr="value" ...-->;
+ *   - the page opt-out <meta name="mod_social" content="off">.
+ *
+ * It keeps no bytes of the page except the text of a marker or a <meta>
+ * tag in progress (both bounded); what the filter must hold back is
+ * only what social_scan_hold_from() names.
+ */
+#ifndef SOCIAL_SCAN_H
+#define SOCIAL_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest marker text kept (from "social:" up to "-->"); a longer
+ * social comment is reported as SOCIAL_SCAN_MARKER_BAD. */
+#define SOCIAL_MARKER_MAX 4096
+/* Longest <meta ...> tag examined for the opt-out. */
+#define SOCIAL_META_MAX 512
+/* Longest run of white space accepted between "</body" and ">". */
+#define SOCIAL_END_TAG_SPACE_MAX 64
+/* Most attributes a marker may carry. */
+#define SOCIAL_MARKER_ATTRS_MAX 16
+
+/* No offset: social_scan_hold_from() when nothing needs holding. */
+#define SOCIAL_SCAN_NO_OFFSET UINT64_MAX
+
+typedef enum {
+    SOCIAL_SCAN_NONE = 0,   /* the buffer was consumed, nothing to report */
+    SOCIAL_SCAN_BODY_END,   /* a </body> end tag at [start, end) */
+    SOCIAL_SCAN_HTML_END,   /* a </html> end tag at [start, end) */
+    SOCIAL_SCAN_MARKER,     /* <!--social:...--> at [start, end); text set */
+    SOCIAL_SCAN_MARKER_BAD, /* a social comment too long to keep */
+    SOCIAL_SCAN_OPT_OUT     /* <meta name="mod_social" content="off"> */
+} social_scan_event_type;
+
+typedef struct {
+    social_scan_event_type type;
+    uint64_t start;   /* stream offset of the '<' that opens the construct */
+    uint64_t end;     /* stream offset just past its closing '>' */
+    const char *text; /* MARKER: "social:KIND ..." without "<!--" and
+                       * "-->", NUL-terminated; valid until the next
+                       * call on the same scanner */
+    size_t text_len;
+} social_scan_event;
+
+/* The scanner state. Callers allocate it (it embeds its bounded buffers)
+ * and touch it only through the functions below. */
+typedef struct {
+    uint64_t offset;        /* bytes consumed so far */
+    uint64_t tag_start;     /* offset of the '<' of the construct in progress */
+    int state;
+    int substate;           /* position inside a fixed word being matched */
+    int raw;                /* raw text element we are in (script/style/textarea) */
+    int quote;              /* quote character inside a tag, or 0 */
+    int slash;              /* the last byte of the tag so far was '/' */
+    int xml;                /* the document is XML: "<script/>" is empty */
+    int dashes;             /* consecutive '-' seen inside a comment */
+    int end_kind;           /* which end tag (body/html/raw) is being matched */
+    size_t spaces;          /* white space run inside an end tag */
+    size_t name_len;
+    char name[12];          /* start tag name in progress (lower case) */
+    size_t text_len;        /* bytes kept in text[] */
+    int text_overflow;
+    char text[SOCIAL_MARKER_MAX + 3]; /* + the "--" of "-->" + NUL */
+} social_scan;
+
+void social_scan_init(social_scan *s);
+
+/* Declares the document XML (application/xhtml+xml): a self-closing
+ * <script/>, <style/> or <textarea/> then has no raw text. */
+void social_scan_xml(social_scan *s, int on);
+
+/* Scan buf[0..len) from the current stream position until the first
+ * event or the end of the buffer. Returns the number of bytes consumed;
+ * if an event was found, *ev describes it and the bytes consumed end
+ * exactly at ev->end (relative: ev->end - social_scan_offset() before the
+ * call). If ev->type is SOCIAL_SCAN_NONE, all len bytes were consumed.
+ * Call again with the rest of the buffer after handling the event. */
+size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
+                        social_scan_event *ev);
+
+/* Stream offset of the first byte that may still become part of a
+ * </body> or </html> end tag (a '<' seen, the rest not yet), or
+ * SOCIAL_SCAN_NO_OFFSET. Bytes before it can be passed on at once. */
+uint64_t social_scan_hold_from(const social_scan *s);
+
+/* Bytes consumed so far. */
+uint64_t social_scan_offset(const social_scan *s);
+
+/* Marker text parsing: "social:KIND name="v" name='v' name=v flag".
+ * KIND is [a-z][a-z0-9_-]* (at most 31 bytes); attribute names are
+ * [A-Za-z_][A-Za-z0-9_-]*; values are kept raw (no entity decoding).
+ * Pointers point into the parsed text. */
+typedef struct {
+    const char *name;
+    size_t name_len;
+    const char *value;   /* NULL for a flag without '=' */
+    size_t value_len;
+} social_marker_attr;
+
+typedef struct {
+    const char *kind;
+    size_t kind_len;
+    int nattrs;
+    social_marker_attr attrs[SOCIAL_MARKER_ATTRS_MAX];
+} social_marker;
+
+/* Returns 0 and fills *m if text[0..len) is a well-formed marker,
+ * -1 otherwise (bad kind, bad attribute syntax, unterminated quote,
+ * duplicate attribute, too many attributes). */
+int social_marker_parse(const char *text, size_t len, social_marker *m);
+
+/* The attribute named name (exact, case-insensitive), or NULL. */
+const social_marker_attr *social_marker_attr_get(const social_marker *m,
+                                                 const char *name);
+
+/* Nonzero if the marker is of this kind (exact, case-sensitive). */
+int social_marker_is(const social_marker *m, const char *kind);
+
+#endif /* SOCIAL_SCAN_H */

@@ -1,0 +1,372 @@
+/* text.c: UTF-8, page keys, ASCII HTML escaping, media types (text.h). */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "text.h"
+
+static unsigned char lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+static int hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    c = lower(c);
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+/* Decodes one UTF-8 sequence at s[0..len). Returns its length and sets
+ * *cp, or 0 if the bytes there are not well-formed UTF-8. */
+static size_t utf8_decode(const unsigned char *s, size_t len, unsigned long *cp)
+{
+    unsigned long c;
+    size_t n, k;
+
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+        n = 2;
+        c = s[0] & 0x1F;
+    }
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+        n = 3;
+        c = s[0] & 0x0F;
+    }
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+        n = 4;
+        c = s[0] & 0x07;
+    }
+    else {
+        return 0;
+    }
+    if (len < n) {
+        return 0;
+    }
+    for (k = 1; k < n; k++) {
+        if ((s[k] & 0xC0) != 0x80) {
+            return 0;
+        }
+        c = (c << 6) | (s[k] & 0x3F);
+    }
+    if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000)
+        || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) {
+        return 0;
+    }
+    *cp = c;
+    return n;
+}
+
+int social_text_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    unsigned long cp;
+
+    while (i < len) {
+        size_t n = utf8_decode(p + i, len - i, &cp);
+        if (n == 0) {
+            return 0;
+        }
+        i += n;
+    }
+    return 1;
+}
+
+/* Bytes a page key keeps as they are; everything else is %XX. */
+static int key_char_is_plain(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9') || (c != 0 && strchr("/._~!$&'()*+,;=:@-", c));
+}
+
+const char *social_text_page_key(apr_pool_t *p, const char *path,
+                                 const char **error)
+{
+    size_t in_len, i, out_len = 0, seg_start;
+    char *segs, *key, *w;
+    static const char hex[] = "0123456789ABCDEF";
+
+    *error = NULL;
+    if (path == NULL || path[0] != '/') {
+        *error = "a page must be an absolute path starting with '/'";
+        return NULL;
+    }
+    in_len = strcspn(path, "?#");
+    if (in_len > SOCIAL_PAGE_KEY_MAX * 3) {
+        *error = "the page path is too long";
+        return NULL;
+    }
+
+    /* Decode into segs, one '/' before each segment, resolving "." and
+     * "..", collapsing empty segments. */
+    segs = apr_palloc(p, in_len + 2);
+    w = segs;
+    i = 0;
+    while (i < in_len) {
+        char *seg;
+        size_t seg_len;
+
+        while (i < in_len && path[i] == '/') {
+            i++;
+        }
+        if (i == in_len) {
+            *w++ = '/';   /* a trailing slash names a directory */
+            break;
+        }
+        seg = w;
+        *w++ = '/';
+        seg_start = (size_t)(w - segs);
+        while (i < in_len && path[i] != '/') {
+            unsigned char c = (unsigned char)path[i];
+            if (c == '%') {
+                int hi = (i + 2 < in_len) ? hex_value((unsigned char)path[i + 1]) : -1;
+                int lo = (i + 2 < in_len) ? hex_value((unsigned char)path[i + 2]) : -1;
+                if (hi < 0 || lo < 0) {
+                    *error = "the page path has an invalid percent escape";
+                    return NULL;
+                }
+                c = (unsigned char)(hi * 16 + lo);
+                if (c == 0 || c == '/') {
+                    *error = "the page path has an encoded NUL or slash";
+                    return NULL;
+                }
+                i += 3;
+            }
+            else {
+                i++;
+            }
+            *w++ = (char)c;
+        }
+        seg_len = (size_t)(w - segs) - seg_start;
+        if (seg_len == 1 && seg[1] == '.') {
+            w = seg;
+            if (i == in_len) {
+                *w++ = '/';
+            }
+        }
+        else if (seg_len == 2 && seg[1] == '.' && seg[2] == '.') {
+            if (seg == segs) {
+                *error = "the page path climbs above the root";
+                return NULL;
+            }
+            w = seg;
+            do {
+                w--;
+            } while (*w != '/');
+            if (i == in_len) {
+                *w++ = '/';
+            }
+        }
+    }
+    if (w == segs) {
+        *w++ = '/';
+    }
+    *w = '\0';
+    {
+        size_t len = (size_t)(w - segs);
+        static const char *const index_names[] = { "/index.html", "/index.htm" };
+        size_t k;
+        for (k = 0; k < sizeof(index_names) / sizeof(index_names[0]); k++) {
+            size_t n = strlen(index_names[k]);
+            if (len >= n && memcmp(w - n, index_names[k], n) == 0) {
+                w -= n - 1;   /* keep the '/' */
+                *w = '\0';
+                break;
+            }
+        }
+    }
+
+    /* Write back as ASCII. */
+    key = apr_palloc(p, (size_t)(w - segs) * 3 + 1);
+    for (i = 0; segs + i < w; i++) {
+        unsigned char c = (unsigned char)segs[i];
+        if (key_char_is_plain(c)) {
+            key[out_len++] = (char)c;
+        }
+        else {
+            key[out_len++] = '%';
+            key[out_len++] = hex[c >> 4];
+            key[out_len++] = hex[c & 0x0F];
+        }
+        if (out_len > SOCIAL_PAGE_KEY_MAX) {
+            *error = "the page path is too long";
+            return NULL;
+        }
+    }
+    key[out_len] = '\0';
+    return key;
+}
+
+char *social_text_html_escape(apr_pool_t *p, const char *s, size_t len)
+{
+    const unsigned char *in = (const unsigned char *)s;
+    size_t i = 0, out_len = 0, cap = len + 1;
+    char *out;
+
+    /* First pass: exact size. */
+    while (i < len) {
+        unsigned long cp;
+        size_t n = utf8_decode(in + i, len - i, &cp);
+        if (n == 0) {
+            cap += 8 - 1;   /* &#xFFFD; */
+            i++;
+            continue;
+        }
+        if (n > 1 || cp < 0x20 || cp == 0x7F) {
+            cap += 10;      /* at most &#x10FFFF; */
+        }
+        else if (strchr("&<>\"'", (int)cp)) {
+            cap += 5;       /* at most &quot; */
+        }
+        i += n;
+    }
+    out = apr_palloc(p, cap);
+    i = 0;
+    while (i < len) {
+        unsigned long cp;
+        size_t n = utf8_decode(in + i, len - i, &cp);
+        const char *entity = NULL;
+
+        if (n == 0) {
+            cp = 0xFFFD;
+            n = 1;
+        }
+        else if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') {
+            cp = 0xFFFD;
+        }
+        else if (cp == 0x7F) {
+            cp = 0xFFFD;
+        }
+        switch (cp) {
+        case '&': entity = "&amp;"; break;
+        case '<': entity = "&lt;"; break;
+        case '>': entity = "&gt;"; break;
+        case '"': entity = "&quot;"; break;
+        case '\'': entity = "&#39;"; break;
+        default: break;
+        }
+        if (entity) {
+            size_t el = strlen(entity);
+            memcpy(out + out_len, entity, el);
+            out_len += el;
+        }
+        else if (cp < 0x80) {
+            out[out_len++] = (char)cp;
+        }
+        else {
+            out_len += (size_t)apr_snprintf(out + out_len, cap - out_len,
+                                            "&#x%lX;", cp);
+        }
+        i += n;
+    }
+    out[out_len] = '\0';
+    return out;
+}
+
+/* Skips white space. */
+static const char *skip_space(const char *s)
+{
+    while (*s == ' ' || *s == '\t') {
+        s++;
+    }
+    return s;
+}
+
+static int word_at(const char *s, const char *word, size_t n)
+{
+    size_t k;
+    for (k = 0; k < n; k++) {
+        if (lower((unsigned char)s[k]) != (unsigned char)word[k]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int social_text_is_html_type(const char *content_type, int *xhtml)
+{
+    static const char html[] = "text/html";
+    static const char xml[] = "application/xhtml+xml";
+    const char *s, *end;
+    size_t n;
+
+    if (xhtml) {
+        *xhtml = 0;
+    }
+    if (content_type == NULL) {
+        return 0;
+    }
+    s = skip_space(content_type);
+    end = s;
+    while (*end && *end != ';' && *end != ' ' && *end != '\t') {
+        end++;
+    }
+    n = (size_t)(end - s);
+    if (*skip_space(end) != '\0' && *skip_space(end) != ';') {
+        return 0;
+    }
+    if (n == sizeof(html) - 1 && word_at(s, html, n)) {
+        return 1;
+    }
+    if (n == sizeof(xml) - 1 && word_at(s, xml, n)) {
+        if (xhtml) {
+            *xhtml = 1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+int social_text_charset_is_wide(const char *content_type)
+{
+    static const char *const wide[] = { "utf-16", "utf-32", "utf16", "utf32",
+                                        "ucs-2", "ucs-4", "ucs2", "ucs4" };
+    const char *s;
+    size_t k;
+
+    if (content_type == NULL) {
+        return 0;
+    }
+    for (s = content_type; *s; s++) {
+        if (!word_at(s, "charset", 7)) {
+            continue;
+        }
+        s = skip_space(s + 7);
+        if (*s != '=') {
+            continue;
+        }
+        s = skip_space(s + 1);
+        if (*s == '"' || *s == '\'') {
+            s++;
+        }
+        for (k = 0; k < sizeof(wide) / sizeof(wide[0]); k++) {
+            if (word_at(s, wide[k], strlen(wide[k]))) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    return 0;
+}
+
+int social_text_has_wide_bom(const unsigned char *buf, size_t len)
+{
+    if (len >= 2 && ((buf[0] == 0xFF && buf[1] == 0xFE)
+                     || (buf[0] == 0xFE && buf[1] == 0xFF))) {
+        return 1;   /* UTF-16 either way, or UTF-32LE (FF FE 00 00) */
+    }
+    if (len >= 4 && buf[0] == 0 && buf[1] == 0 && buf[2] == 0xFE
+        && buf[3] == 0xFF) {
+        return 1;   /* UTF-32BE */
+    }
+    return 0;
+}

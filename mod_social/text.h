@@ -1,0 +1,57 @@
+/* text.h: byte-level text helpers with no httpd types.
+ *
+ * UTF-8 validation, page-key normalisation, HTML escaping into pure
+ * ASCII, and media-type checks. Everything here is pure and unit-tested
+ * alone; it uses APR pools for results and nothing else from httpd.
+ */
+#ifndef SOCIAL_TEXT_H
+#define SOCIAL_TEXT_H
+
+#include <stddef.h>
+#include <apr_pools.h>
+
+/* Longest page key accepted, in bytes of its canonical (ASCII) form. */
+#define SOCIAL_PAGE_KEY_MAX 1024
+
+/* Nonzero if s[0..len) is well-formed UTF-8 (no overlongs, no
+ * surrogates, nothing above U+10FFFF). */
+int social_text_utf8_valid(const char *s, size_t len);
+
+/* The canonical page key of a URL path as it appears in a request line
+ * (may hold %XX escapes; a query or fragment is cut off):
+ *   - percent escapes are decoded; "%00", "%2F" inside a segment and a
+ *     path not starting with '/' are refused;
+ *   - "//" collapses to "/", "." segments go, ".." removes the segment
+ *     before it (refused if it would climb above the root);
+ *   - a last segment "index.html" or "index.htm" becomes the directory
+ *     ("/news/index.html" -> "/news/");
+ *   - bytes outside [A-Za-z0-9/._~!$&'()*+,;=:@-] are written back as
+ *     %XX (upper-case hex), so the key is pure ASCII and one spelling
+ *     of a page always gives the same key.
+ * Returns the key, or NULL with *error set to a short English reason.
+ */
+const char *social_text_page_key(apr_pool_t *p, const char *path,
+                                 const char **error);
+
+/* s[0..len) escaped for HTML text and double- or single-quoted
+ * attribute values, as pure ASCII: & < > " ' become entities, every
+ * non-ASCII UTF-8 character becomes &#xHHHH;, and invalid UTF-8 bytes
+ * and control characters other than tab, newline and carriage return
+ * become &#xFFFD;. The result is also well-formed XML text. */
+char *social_text_html_escape(apr_pool_t *p, const char *s, size_t len);
+
+/* Nonzero if the Content-Type value names text/html or
+ * application/xhtml+xml (any letter case, any parameters). *xhtml is set
+ * for the latter when xhtml is not NULL. */
+int social_text_is_html_type(const char *content_type, int *xhtml);
+
+/* Nonzero if the Content-Type value declares a charset the block cannot
+ * be written into as ASCII: UTF-16 or UTF-32 in any spelling
+ * (utf-16, UTF-16LE, utf-32be, ucs-2, ucs-4, ...). */
+int social_text_charset_is_wide(const char *content_type);
+
+/* Nonzero if the buffer starts with a UTF-16 or UTF-32 byte order mark.
+ * Needs up to 4 bytes; with fewer, answers from what is there. */
+int social_text_has_wide_bom(const unsigned char *buf, size_t len);
+
+#endif /* SOCIAL_TEXT_H */

@@ -1,0 +1,87 @@
+"""Fixtures for the integration tests.
+
+- `mariadb` (session): one MariaDB for the whole run (or the one named by
+  SOCIAL_TEST_DB_SOCKET / SOCIAL_TEST_DB_PORT).
+- `httpd_factory` (module): starts httpd servers with the files and
+  configuration a test module gives; all of them stop after the module.
+- `httpd` (module): one server built from the test module's HTTPD_FILES
+  (dict path -> bytes) and HTTPD_CONF (config text) attributes.
+- `strip_blocks`: the function that removes the module's delimited blocks.
+
+A test module may set ERROR_LOG_ALLOW (regular expressions) for error-log
+lines it expects; every other line at level error or worse, or from a
+sanitizer, that a server logs during a test fails that test.
+"""
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def mariadb():
+    db = harness.acquire_shared_mariadb()
+    yield db
+    harness.release_shared_mariadb()
+
+
+@pytest.fixture(scope="module")
+def httpd_factory(request, mariadb):
+    servers = []
+    allow = tuple(getattr(request.module, "ERROR_LOG_ALLOW", ()))
+
+    def make(files=None, conf="", db=None, **kw):
+        kw.setdefault("name", request.module.__name__.rsplit(".", 1)[-1])
+        allow_all = allow + tuple(kw.pop("error_log_allow", ()))
+        server = harness.Httpd(db=db or mariadb, files=files, conf=conf,
+                               error_log_allow=allow_all, **kw)
+        servers.append(server)
+        server.start()
+        return server
+
+    yield make
+    problems = []
+    for server in servers:
+        server.stop()
+        bad = server.unexpected_errors(getattr(server, "_checked_until", 0))
+        if bad:
+            problems.append("%s:\n  %s" % (server.error_log_path, "\n  ".join(bad)))
+        else:
+            server.cleanup()
+    if problems:
+        pytest.fail("unexpected error-log lines at shutdown:\n" + "\n".join(problems))
+
+
+@pytest.fixture(scope="module")
+def httpd(request, httpd_factory):
+    return httpd_factory(files=getattr(request.module, "HTTPD_FILES", {}),
+                         conf=getattr(request.module, "HTTPD_CONF", ""))
+
+
+@pytest.fixture
+def strip_blocks():
+    return harness.strip_blocks
+
+
+@pytest.fixture(autouse=True)
+def _error_log_guard():
+    """Fail the test if a running httpd logged errors it did not expect."""
+    marks = {id(s): s.error_log_size() for s in harness.Httpd.live}
+    yield
+    # give a worker a moment to finish writing a line for the last request
+    harness.time.sleep(0.05)
+    problems = []
+    for server in list(harness.Httpd.live):
+        since = marks.get(id(server), 0)
+        bad = server.unexpected_errors(since)
+        server._checked_until = server.error_log_size()
+        server.test_allow = []
+        if bad:
+            problems.append("%s:\n  %s" % (server.error_log_path, "\n  ".join(bad)))
+    if problems:
+        pytest.fail("unexpected error-log lines:\n" + "\n".join(problems))
