@@ -554,8 +554,14 @@ static int attrs_parse(const char *p, const char *end, int slash_ok,
         a.name_len = (size_t)(p - a.name);
         a.value = NULL;
         a.value_len = 0;
-        while (p < end && is_space((unsigned char)*p)) {
-            p++;
+        {
+            const char *q = p;
+            while (q < end && is_space((unsigned char)*q)) {
+                q++;
+            }
+            if (q < end && *q == '=') {
+                p = q;   /* name = value */
+            }
         }
         if (p < end && *p == '=') {
             p++;

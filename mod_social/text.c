@@ -243,8 +243,8 @@ char *social_text_html_escape(apr_pool_t *p, const char *s, size_t len)
         else if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') {
             cp = 0xFFFD;
         }
-        else if (cp == 0x7F) {
-            cp = 0xFFFD;
+        else if (cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF) {
+            cp = 0xFFFD;   /* not characters in XML */
         }
         switch (cp) {
         case '&': entity = "&amp;"; break;
@@ -337,7 +337,8 @@ int social_text_charset_is_wide(const char *content_type)
         return 0;
     }
     for (s = content_type; *s; s++) {
-        if (!word_at(s, "charset", 7)) {
+        if (!word_at(s, "charset", 7)
+            || (s > content_type && s[-1] != ';' && s[-1] != ' ' && s[-1] != '\t')) {
             continue;
         }
         s = skip_space(s + 7);

@@ -5,7 +5,8 @@
 - `httpd_factory` (module): starts httpd servers with the files and
   configuration a test module gives; all of them stop after the module.
 - `httpd` (module): one server built from the test module's HTTPD_FILES
-  (dict path -> bytes) and HTTPD_CONF (config text) attributes.
+  (dict path -> bytes), HTTPD_CONF (config text) and HTTPD_MODULES
+  ([(module name, file in /usr/lib/apache2/modules)]) attributes.
 - `strip_blocks`: the function that removes the module's delimited blocks.
 
 A test module may set ERROR_LOG_ALLOW (regular expressions) for error-log
@@ -47,8 +48,7 @@ def httpd_factory(request, mariadb):
     yield make
     problems = []
     for server in servers:
-        server.stop()
-        bad = server.unexpected_errors(getattr(server, "_checked_until", 0))
+        bad = server.stop_and_check()
         if bad:
             problems.append("%s:\n  %s" % (server.error_log_path, "\n  ".join(bad)))
         else:
@@ -60,7 +60,8 @@ def httpd_factory(request, mariadb):
 @pytest.fixture(scope="module")
 def httpd(request, httpd_factory):
     return httpd_factory(files=getattr(request.module, "HTTPD_FILES", {}),
-                         conf=getattr(request.module, "HTTPD_CONF", ""))
+                         conf=getattr(request.module, "HTTPD_CONF", ""),
+                         modules=getattr(request.module, "HTTPD_MODULES", ()))
 
 
 @pytest.fixture
@@ -71,17 +72,8 @@ def strip_blocks():
 @pytest.fixture(autouse=True)
 def _error_log_guard():
     """Fail the test if a running httpd logged errors it did not expect."""
-    marks = {id(s): s.error_log_size() for s in harness.Httpd.live}
+    marks = harness.error_log_marks()
     yield
-    # give a worker a moment to finish writing a line for the last request
-    harness.time.sleep(0.05)
-    problems = []
-    for server in list(harness.Httpd.live):
-        since = marks.get(id(server), 0)
-        bad = server.unexpected_errors(since)
-        server._checked_until = server.error_log_size()
-        server.test_allow = []
-        if bad:
-            problems.append("%s:\n  %s" % (server.error_log_path, "\n  ".join(bad)))
+    problems = harness.error_log_problems(marks)
     if problems:
         pytest.fail("unexpected error-log lines:\n" + "\n".join(problems))

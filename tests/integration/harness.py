@@ -14,6 +14,8 @@ Environment:
   SOCIAL_TEST_DB_SOCKET  with SOCIAL_TEST_DB_PORT: use this running MariaDB
   SOCIAL_TEST_DB_PORT    instead of starting a private one
   SOCIAL_TEST_DEBUG      "1": every httpd logs with LogLevel social:debug
+  SOCIAL_TEST_RUNDIR     where server directories (with their pid files) go,
+                         so scripts/check can stop what a crashed run left
 """
 
 import atexit
@@ -128,6 +130,17 @@ def child_pids(pid: int):
     return found
 
 
+def make_temp_dir(prefix):
+    """A new directory (mode 0755) under SOCIAL_TEST_RUNDIR or the system
+    temp dir."""
+    parent = os.environ.get("SOCIAL_TEST_RUNDIR") or None
+    if parent:
+        os.makedirs(parent, exist_ok=True)
+    path = tempfile.mkdtemp(prefix=prefix, dir=parent)
+    os.chmod(path, 0o755)
+    return path
+
+
 def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:
     deadline = time.monotonic() + timeout
     while True:
@@ -226,9 +239,9 @@ def _dechunk(data: bytes) -> bytes:
 
 
 def http_request(port, method, path, headers=None, body=None, timeout=60.0,
-                 host="127.0.0.1"):
-    """Send one HTTP/1.1 request with Connection: close and read the
-    response to EOF. Header values of None remove a default header."""
+                 host="127.0.0.1", proto="HTTP/1.1"):
+    """Send one request with Connection: close and read the response to
+    EOF. Header values of None remove a default header."""
     hdrs = {"Host": "%s:%d" % (host, port), "User-Agent": "mod_social-tests",
             "Accept": "*/*", "Connection": "close"}
     for k, v in (headers or {}).items():
@@ -241,7 +254,7 @@ def http_request(port, method, path, headers=None, body=None, timeout=60.0,
         if isinstance(body, str):
             body = body.encode("utf-8")
         hdrs.setdefault("Content-Length", str(len(body)))
-    head = "%s %s HTTP/1.1\r\n" % (method, path)
+    head = "%s %s %s\r\n" % (method, path, proto)
     head += "".join("%s: %s\r\n" % kv for kv in hdrs.items()) + "\r\n"
     data = bytearray()
     with socket.create_connection((host, port), timeout=timeout) as s:
@@ -256,7 +269,7 @@ def http_request(port, method, path, headers=None, body=None, timeout=60.0,
     if head_end < 0:
         raise ValueError("no complete response head: %r" % data[:200])
     lines = data[:head_end].decode("latin-1").split("\r\n")
-    proto, _, rest = lines[0].partition(" ")
+    _version, _, rest = lines[0].partition(" ")
     code, _, reason = rest.partition(" ")
     response_headers = []
     for line in lines[1:]:
@@ -301,7 +314,7 @@ class MariaDB:
         else:
             self.controllable = True
             if base_dir is None:
-                base_dir = tempfile.mkdtemp(prefix="social-db-")
+                base_dir = make_temp_dir("social-db-")
                 self.own_base = True
             self.base = Path(base_dir)
             self.base.mkdir(parents=True, exist_ok=True)
@@ -459,9 +472,10 @@ class MariaDB:
         return rows
 
     def _create_database(self):
+        # the same character set and collation scripts/social-db uses
         stmts = [
             "CREATE DATABASE IF NOT EXISTS `%s` CHARACTER SET utf8mb4 "
-            "COLLATE utf8mb4_unicode_ci" % DB_NAME,
+            "COLLATE utf8mb4_bin" % DB_NAME,
         ]
         for host in ("127.0.0.1", "localhost"):
             stmts.append("CREATE USER IF NOT EXISTS '%s'@'%s' IDENTIFIED BY '%s'"
@@ -629,10 +643,8 @@ class Httpd:
                  dbd_params=None, name="httpd"):
         self.name = name
         self.db = db
-        self.root = Path(tempfile.mkdtemp(prefix="social-%s-" % name))
-        os.chmod(self.root, 0o755)
-        self.docroot = Path(tempfile.mkdtemp(prefix="social-htdocs-"))
-        os.chmod(self.docroot, 0o755)
+        self.root = Path(make_temp_dir("social-%s-" % name))
+        self.docroot = Path(make_temp_dir("social-htdocs-"))
         for sub in ("logs", "run", "conf"):
             (self.root / sub).mkdir()
         self.port = free_port()
@@ -641,6 +653,7 @@ class Httpd:
         self.pid_file = self.root / "run" / "httpd.pid"
         self.error_log_allow = [re.compile(p) for p in error_log_allow]
         self.test_allow = []
+        self.checked_until = 0
         self.pid = None
         if social_debug is None:
             social_debug = os.environ.get("SOCIAL_TEST_DEBUG") == "1"
@@ -672,8 +685,11 @@ class Httpd:
                 .replace("@ROOT@", str(self.root))
                 .replace("@PORT@", str(self.port)))
 
-    def write_file(self, path, content, mode=0o644):
-        """Write a docroot file (directories 0755, files 0644)."""
+    def write_file(self, path, content, mode=0o644, mtime=None):
+        """Write a docroot file (directories 0755, files 0644).
+
+        The file's mtime is a day in the past unless given, so httpd gives
+        it a strong ETag and a stable Last-Modified."""
         if isinstance(content, str):
             content = content.encode("utf-8")
         target = self.docroot / path.lstrip("/")
@@ -684,6 +700,9 @@ class Httpd:
             parent = parent.parent
         target.write_bytes(content)
         os.chmod(target, mode)
+        if mtime is None:
+            mtime = time.time() - 86400
+        os.utime(target, (mtime, mtime))
         return target
 
     def file_bytes(self, path):
@@ -741,6 +760,11 @@ class Httpd:
         if self in Httpd.live:
             Httpd.live.remove(self)
 
+    def stop_and_check(self):
+        """Stop; the unexpected error-log lines since the last check."""
+        self.stop()
+        return self.unexpected_errors(self.checked_until)
+
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
@@ -751,8 +775,10 @@ class Httpd:
     def url(self, path="/"):
         return "http://127.0.0.1:%d%s" % (self.port, path)
 
-    def request(self, method, path, headers=None, body=None, timeout=60.0):
-        return http_request(self.port, method, path, headers, body, timeout)
+    def request(self, method, path, headers=None, body=None, timeout=60.0,
+                proto="HTTP/1.1"):
+        return http_request(self.port, method, path, headers, body, timeout,
+                            proto=proto)
 
     def get(self, path, headers=None, **kw):
         return self.request("GET", path, headers, **kw)
@@ -801,6 +827,26 @@ class Httpd:
                 continue
             bad.append(line)
         return bad
+
+
+def error_log_marks():
+    """Where each running httpd's error log ends now."""
+    return {id(s): s.error_log_size() for s in Httpd.live}
+
+
+def error_log_problems(marks):
+    """Unexpected error-log lines each running httpd wrote since `marks`,
+    as one message per server; forgets the allowances of the test."""
+    if Httpd.live:
+        time.sleep(0.02)  # let a worker finish the line for the last request
+    problems = []
+    for server in list(Httpd.live):
+        bad = server.unexpected_errors(marks.get(id(server), 0))
+        server.checked_until = server.error_log_size()
+        server.test_allow = []
+        if bad:
+            problems.append("%s:\n  %s" % (server.error_log_path, "\n  ".join(bad)))
+    return problems
 
 
 def _stop_everything():

@@ -770,7 +770,7 @@ START_TEST(test_html_escape_random_input_is_pure_ascii)
     static const char *const pieces[] = {
         "<", ">", "&", "\"", "'", "\xC3\xA9", "\xE2\x82\xAC",
         "\xF0\x9F\x98\x80", "\xED\xA0\x80", "\xC0\x80", "\xF4\x90\x80\x80",
-        "\xEF\xBF\xBF", "\t", "\n", "\r", "\x01", "a", " ", "&amp;",
+        "\t", "\n", "\r", "\x01", "a", " ", "&amp;",
     };
     unsigned char buf[96];
     int round;

@@ -1,0 +1,1 @@
+<p><?cs var:Data.text </p>
