@@ -1,6 +1,7 @@
 /* text.c: UTF-8, page keys, ASCII HTML escaping, media types (text.h). */
 #include <string.h>
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "text.h"
@@ -8,6 +9,18 @@
 static unsigned char lower(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+/* Nonzero if s starts with word (lower case), ignoring letter case. */
+static int word_at_n(const char *s, const char *word, size_t n)
+{
+    size_t k;
+    for (k = 0; k < n; k++) {
+        if (lower((unsigned char)s[k]) != (unsigned char)word[k]) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static int hex_value(unsigned char c)
@@ -206,31 +219,66 @@ const char *social_text_page_key(apr_pool_t *p, const char *path,
     return key;
 }
 
-char *social_text_html_escape(apr_pool_t *p, const char *s, size_t len)
+/* A growing output buffer in a pool. */
+typedef struct {
+    apr_pool_t *pool;
+    char *buf;
+    size_t len;
+    size_t cap;
+} text_out;
+
+static void out_reserve(text_out *o, size_t more)
+{
+    if (o->len + more + 1 > o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 256;
+        char *grown;
+        while (cap < o->len + more + 1) {
+            cap *= 2;
+        }
+        grown = apr_palloc(o->pool, cap);
+        if (o->len) {
+            memcpy(grown, o->buf, o->len);
+        }
+        o->buf = grown;
+        o->cap = cap;
+    }
+}
+
+static void out_append(text_out *o, const char *s, size_t n)
+{
+    out_reserve(o, n);
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+    o->buf[o->len] = '\0';
+}
+
+static void out_str(text_out *o, const char *s)
+{
+    out_append(o, s, strlen(s));
+}
+
+static void out_ref(text_out *o, unsigned long cp)
+{
+    char ref[16];
+    int n = apr_snprintf(ref, sizeof(ref), "&#x%lX;", cp);
+    out_append(o, ref, (size_t)n);
+}
+
+static char *out_result(text_out *o)
+{
+    out_reserve(o, 0);
+    o->buf[o->len] = '\0';
+    return o->buf;
+}
+
+/* Appends s[0..len) escaped as ASCII HTML text; markup says whether
+ * & < > " ' are markup already (kept) or text (escaped). */
+static void out_escaped(text_out *o, const char *s, size_t len, int markup)
 {
     const unsigned char *in = (const unsigned char *)s;
-    size_t i = 0, out_len = 0, cap = len + 1;
-    char *out;
+    size_t i = 0;
 
-    /* First pass: exact size. */
-    while (i < len) {
-        unsigned long cp;
-        size_t n = utf8_decode(in + i, len - i, &cp);
-        if (n == 0) {
-            cap += 8 - 1;   /* &#xFFFD; */
-            i++;
-            continue;
-        }
-        if (n > 1 || cp < 0x20 || cp == 0x7F) {
-            cap += 10;      /* at most &#x10FFFF; */
-        }
-        else if (strchr("&<>\"'", (int)cp)) {
-            cap += 5;       /* at most &quot; */
-        }
-        i += n;
-    }
-    out = apr_palloc(p, cap);
-    i = 0;
+    out_reserve(o, len);
     while (i < len) {
         unsigned long cp;
         size_t n = utf8_decode(in + i, len - i, &cp);
@@ -240,36 +288,211 @@ char *social_text_html_escape(apr_pool_t *p, const char *s, size_t len)
             cp = 0xFFFD;
             n = 1;
         }
-        else if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') {
-            cp = 0xFFFD;
-        }
-        else if (cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF) {
+        else if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+                 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF) {
             cp = 0xFFFD;   /* not characters in XML */
         }
-        switch (cp) {
-        case '&': entity = "&amp;"; break;
-        case '<': entity = "&lt;"; break;
-        case '>': entity = "&gt;"; break;
-        case '"': entity = "&quot;"; break;
-        case '\'': entity = "&#39;"; break;
-        default: break;
+        if (!markup) {
+            switch (cp) {
+            case '&': entity = "&amp;"; break;
+            case '<': entity = "&lt;"; break;
+            case '>': entity = "&gt;"; break;
+            case '"': entity = "&quot;"; break;
+            case '\'': entity = "&#39;"; break;
+            default: break;
+            }
         }
         if (entity) {
-            size_t el = strlen(entity);
-            memcpy(out + out_len, entity, el);
-            out_len += el;
+            out_str(o, entity);
         }
         else if (cp < 0x80) {
-            out[out_len++] = (char)cp;
+            char c = (char)cp;
+            out_append(o, &c, 1);
         }
         else {
-            out_len += (size_t)apr_snprintf(out + out_len, cap - out_len,
-                                            "&#x%lX;", cp);
+            out_ref(o, cp);
         }
         i += n;
     }
-    out[out_len] = '\0';
-    return out;
+}
+
+char *social_text_html_escape(apr_pool_t *p, const char *s, size_t len)
+{
+    text_out o = { p, NULL, 0, 0 };
+    out_escaped(&o, s, len, 0);
+    return out_result(&o);
+}
+
+char *social_text_ascii_refs(apr_pool_t *p, const char *s, size_t len)
+{
+    text_out o = { p, NULL, 0, 0 };
+    out_escaped(&o, s, len, 1);
+    return out_result(&o);
+}
+
+const char *social_text_comment_check(const char *s, size_t len, size_t max,
+                                      size_t *chars)
+{
+    const unsigned char *in = (const unsigned char *)s;
+    size_t i = 0, n, count = 0;
+    int visible = 0;
+    unsigned long cp;
+
+    *chars = 0;
+    while (i < len) {
+        n = utf8_decode(in + i, len - i, &cp);
+        if (n == 0) {
+            return "the text is not valid UTF-8";
+        }
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+            || (cp >= 0x7F && cp < 0xA0) || cp == 0xFFFE || cp == 0xFFFF) {
+            return "the text holds control characters";
+        }
+        if (cp != ' ' && cp != '\t' && cp != '\n' && cp != '\r') {
+            visible = 1;
+        }
+        count++;
+        i += n;
+    }
+    *chars = count;
+    if (!visible) {
+        return "the text is empty";
+    }
+    if (count > max) {
+        return "the text is too long";
+    }
+    return NULL;
+}
+
+/* Length of a URL starting at s[0..len) (already known to start with a
+ * scheme), trailing punctuation left out, or 0. */
+static size_t url_length(const char *s, size_t len, size_t scheme_len)
+{
+    size_t n = scheme_len, open = 0, k;
+
+    while (n < len) {
+        unsigned char c = (unsigned char)s[n];
+        if (c <= ' ' || c == '<' || c == '>' || c == '"' || c == '\'' || c >= 0x7F) {
+            break;
+        }
+        if (c == '(') {
+            open++;
+        }
+        n++;
+    }
+    /* Trailing punctuation belongs to the sentence, not the URL. */
+    while (n > scheme_len) {
+        char c = s[n - 1];
+        if (c == ')') {
+            size_t closes = 0;
+            for (k = 0; k < n; k++) {
+                closes += s[k] == ')';
+            }
+            if (closes <= open) {
+                break;
+            }
+            n--;
+            continue;
+        }
+        if (strchr(".,;:!?*", c) == NULL) {
+            break;
+        }
+        n--;
+    }
+    return n > scheme_len ? n : 0;
+}
+
+static size_t url_scheme_at(const char *s, size_t len)
+{
+    static const char *const schemes[] = { "https://", "http://", "mailto:" };
+    size_t k;
+    for (k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++) {
+        size_t n = strlen(schemes[k]);
+        if (len > n && word_at_n(s, schemes[k], n)) {
+            return n;
+        }
+    }
+    return 0;
+}
+
+/* Appends one line of text with its URLs linked. */
+static void out_line(text_out *o, const char *s, size_t len)
+{
+    size_t i = 0, run = 0;
+
+    while (i < len) {
+        size_t scheme = 0, ulen = 0;
+        int boundary = (i == 0) || !apr_isalnum(s[i - 1]);
+        if (boundary && (s[i] == 'h' || s[i] == 'H' || s[i] == 'm' || s[i] == 'M')) {
+            scheme = url_scheme_at(s + i, len - i);
+            if (scheme) {
+                ulen = url_length(s + i, len - i, scheme);
+            }
+        }
+        if (ulen == 0) {
+            i++;
+            continue;
+        }
+        out_escaped(o, s + run, i - run, 0);
+        out_str(o, "<a href=\"");
+        out_escaped(o, s + i, ulen, 0);
+        out_str(o, "\" rel=\"nofollow noopener\">");
+        out_escaped(o, s + i, ulen, 0);
+        out_str(o, "</a>");
+        i += ulen;
+        run = i;
+    }
+    out_escaped(o, s + run, len - run, 0);
+}
+
+char *social_text_format_comment(apr_pool_t *p, const char *s, size_t len)
+{
+    text_out o = { p, NULL, 0, 0 };
+    size_t i = 0;
+    int in_para = 0, pending_breaks = 0;
+
+    while (i < len) {
+        size_t start = i, end;
+
+        while (i < len && s[i] != '\n' && s[i] != '\r') {
+            i++;
+        }
+        end = i;
+        if (i < len && s[i] == '\r' && i + 1 < len && s[i + 1] == '\n') {
+            i += 2;
+        }
+        else if (i < len) {
+            i++;
+        }
+        /* A line of only white space separates paragraphs. */
+        {
+            size_t k = start;
+            while (k < end && (s[k] == ' ' || s[k] == '\t')) {
+                k++;
+            }
+            if (k == end) {
+                if (in_para) {
+                    out_str(&o, "</p>");
+                    in_para = 0;
+                }
+                pending_breaks = 0;
+                continue;
+            }
+        }
+        if (!in_para) {
+            out_str(&o, "<p>");
+            in_para = 1;
+        }
+        else if (pending_breaks) {
+            out_str(&o, "<br />");
+        }
+        out_line(&o, s + start, end - start);
+        pending_breaks = 1;
+    }
+    if (in_para) {
+        out_str(&o, "</p>");
+    }
+    return out_result(&o);
 }
 
 /* Skips white space. */
@@ -279,17 +502,6 @@ static const char *skip_space(const char *s)
         s++;
     }
     return s;
-}
-
-static int word_at(const char *s, const char *word, size_t n)
-{
-    size_t k;
-    for (k = 0; k < n; k++) {
-        if (lower((unsigned char)s[k]) != (unsigned char)word[k]) {
-            return 0;
-        }
-    }
-    return 1;
 }
 
 int social_text_is_html_type(const char *content_type, int *xhtml)
@@ -314,10 +526,10 @@ int social_text_is_html_type(const char *content_type, int *xhtml)
     if (*skip_space(end) != '\0' && *skip_space(end) != ';') {
         return 0;
     }
-    if (n == sizeof(html) - 1 && word_at(s, html, n)) {
+    if (n == sizeof(html) - 1 && word_at_n(s, html, n)) {
         return 1;
     }
-    if (n == sizeof(xml) - 1 && word_at(s, xml, n)) {
+    if (n == sizeof(xml) - 1 && word_at_n(s, xml, n)) {
         if (xhtml) {
             *xhtml = 1;
         }
@@ -337,7 +549,7 @@ int social_text_charset_is_wide(const char *content_type)
         return 0;
     }
     for (s = content_type; *s; s++) {
-        if (!word_at(s, "charset", 7)
+        if (!word_at_n(s, "charset", 7)
             || (s > content_type && s[-1] != ';' && s[-1] != ' ' && s[-1] != '\t')) {
             continue;
         }
@@ -350,7 +562,7 @@ int social_text_charset_is_wide(const char *content_type)
             s++;
         }
         for (k = 0; k < sizeof(wide) / sizeof(wide[0]); k++) {
-            if (word_at(s, wide[k], strlen(wide[k]))) {
+            if (word_at_n(s, wide[k], strlen(wide[k]))) {
                 return 1;
             }
         }

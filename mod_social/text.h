@@ -54,4 +54,26 @@ int social_text_charset_is_wide(const char *content_type);
  * Needs up to 4 bytes; with fewer, answers from what is there. */
 int social_text_has_wide_bom(const unsigned char *buf, size_t len);
 
+/* Like social_text_html_escape but for markup already safe: only
+ * non-ASCII characters become &#xHHHH; (invalid bytes &#xFFFD;), so a
+ * rendered fragment is pure ASCII. Use on template output. */
+char *social_text_ascii_refs(apr_pool_t *p, const char *s, size_t len);
+
+/* Longest comment text, in characters (code points). */
+#define SOCIAL_COMMENT_MAX_DEFAULT 5000
+
+/* Checks a comment body: well-formed UTF-8, no control characters but
+ * tab and newline (a CR LF or lone CR counts as a newline), not empty
+ * once white space is trimmed, at most max characters. Returns NULL if
+ * fine, else a short English reason; *chars gets the length in
+ * characters. */
+const char *social_text_comment_check(const char *s, size_t len, size_t max,
+                                      size_t *chars);
+
+/* Plain comment text -> safe HTML, pure ASCII: paragraphs (<p>) split
+ * at blank lines, single newlines as <br />, http://, https:// and
+ * mailto: URLs as links with rel="nofollow noopener", everything else
+ * shown literally (escaped). */
+char *social_text_format_comment(apr_pool_t *p, const char *s, size_t len);
+
 #endif /* SOCIAL_TEXT_H */

@@ -59,7 +59,8 @@ def driver():
     for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-quic", "--disable-dev-shm-usage",
-                "--no-default-browser-check", "--window-size=1280,1024",
+                "--no-default-browser-check", "--disable-breakpad",
+                "--disable-crash-reporter", "--window-size=1280,1024",
                 "--user-data-dir=%s" % profile):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
