@@ -4,6 +4,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <http_core.h>
+#include <http_log.h>
 
 #include "config.h"
 #include "store.h"
@@ -15,6 +16,7 @@
 #define SOCIAL_DEFAULT_ENDPOINT "/_social"
 
 extern module AP_MODULE_DECLARE_DATA social_module;
+APLOG_USE_MODULE(social);
 
 void *social_config_create_srv(apr_pool_t *p, server_rec *s)
 {
@@ -30,6 +32,8 @@ void *social_config_merge_srv(apr_pool_t *p, void *base_, void *add_)
 
     conf->endpoint = add->endpoint ? add->endpoint : base->endpoint;
     conf->template_dir = add->template_dir ? add->template_dir : base->template_dir;
+    conf->secret = add->secret ? add->secret : base->secret;
+    conf->secret_len = add->secret ? add->secret_len : base->secret_len;
     return conf;
 }
 
@@ -38,6 +42,10 @@ void *social_config_create_dir(apr_pool_t *p, char *dir)
     social_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
     (void)dir;
     conf->enabled = SOCIAL_UNSET;
+    conf->render = SOCIAL_UNSET;
+    conf->anonymous = SOCIAL_UNSET;
+    conf->edit_window = SOCIAL_UNSET;
+    conf->max_comment_length = SOCIAL_UNSET;
     return conf;
 }
 
@@ -46,7 +54,21 @@ void *social_config_merge_dir(apr_pool_t *p, void *base_, void *add_)
     const social_dir_conf *base = base_, *add = add_;
     social_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
 
-    conf->enabled = add->enabled != SOCIAL_UNSET ? add->enabled : base->enabled;
+#define MERGE_INT(field) \
+    conf->field = add->field != SOCIAL_UNSET ? add->field : base->field
+#define MERGE_PTR(field) \
+    conf->field = add->field != NULL ? add->field : base->field
+    MERGE_INT(enabled);
+    MERGE_INT(render);
+    MERGE_INT(anonymous);
+    MERGE_INT(edit_window);
+    MERGE_INT(max_comment_length);
+    MERGE_PTR(display_name_var);
+    MERGE_PTR(email_var);
+    conf->moderator_set = add->moderator_set || base->moderator_set;
+    conf->moderator = add->moderator_set ? add->moderator : base->moderator;
+#undef MERGE_INT
+#undef MERGE_PTR
     return conf;
 }
 
@@ -59,6 +81,7 @@ static int social_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                               apr_pool_t *ptemp, server_rec *s)
 {
     server_rec *sp;
+    unsigned char *secret = NULL;
 
     for (sp = s; sp; sp = sp->next) {
         social_srv_conf *conf = ap_get_module_config(sp->module_config,
@@ -68,6 +91,20 @@ static int social_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         }
         if (conf->template_dir == NULL) {
             conf->template_dir = SOCIAL_DATADIR "/templates";
+        }
+        if (conf->secret == NULL) {
+            /* One random secret for every server of this configuration,
+             * made before the children fork so they all share it. */
+            if (secret == NULL) {
+                secret = apr_palloc(pconf, SOCIAL_SECRET_LEN);
+                if (apr_generate_random_bytes(secret, SOCIAL_SECRET_LEN) != APR_SUCCESS) {
+                    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                                 "SOCIAL0001: no random bytes for the form-token secret");
+                    return HTTP_INTERNAL_SERVER_ERROR;
+                }
+            }
+            conf->secret = secret;
+            conf->secret_len = SOCIAL_SECRET_LEN;
         }
     }
     social_store_prepare_statements(pconf, s);
@@ -84,6 +121,26 @@ void social_config_register_hooks(apr_pool_t *p)
 const social_dir_conf *social_config_dir(const request_rec *r)
 {
     return ap_get_module_config(r->per_dir_config, &social_module);
+}
+
+int social_config_render(const social_dir_conf *dc)
+{
+    return dc->render != SOCIAL_UNSET ? dc->render : SOCIAL_RENDER_INLINE;
+}
+
+int social_config_anonymous(const social_dir_conf *dc)
+{
+    return dc->anonymous != SOCIAL_UNSET ? dc->anonymous : SOCIAL_ANON_READ;
+}
+
+int social_config_edit_window(const social_dir_conf *dc)
+{
+    return dc->edit_window != SOCIAL_UNSET ? dc->edit_window : 15 * 60;
+}
+
+int social_config_max_comment_length(const social_dir_conf *dc)
+{
+    return dc->max_comment_length != SOCIAL_UNSET ? dc->max_comment_length : 5000;
 }
 
 int social_config_enabled(const request_rec *r)
@@ -152,6 +209,132 @@ static const char *set_enabled(cmd_parms *cmd, void *dconf, int on)
     return NULL;
 }
 
+static const char *set_render(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    social_dir_conf *conf = dconf;
+    if (strcasecmp(arg, "inline") == 0) {
+        conf->render = SOCIAL_RENDER_INLINE;
+    }
+    else if (strcasecmp(arg, "deferred") == 0) {
+        conf->render = SOCIAL_RENDER_DEFERRED;
+    }
+    else {
+        return "SocialRender must be Inline or Deferred";
+    }
+    return NULL;
+}
+
+static const char *set_anonymous(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    social_dir_conf *conf = dconf;
+    if (strcasecmp(arg, "off") == 0) {
+        conf->anonymous = SOCIAL_ANON_OFF;
+    }
+    else if (strcasecmp(arg, "read") == 0) {
+        conf->anonymous = SOCIAL_ANON_READ;
+    }
+    else if (strcasecmp(arg, "write") == 0) {
+        conf->anonymous = SOCIAL_ANON_WRITE;
+    }
+    else {
+        return "SocialAnonymous must be Off, Read or Write";
+    }
+    return NULL;
+}
+
+static const char *set_moderator(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    social_dir_conf *conf = dconf;
+    const char *error = NULL;
+
+    conf->moderator_set = 1;
+    if (strcasecmp(arg, "none") == 0) {
+        conf->moderator = NULL;
+        return NULL;
+    }
+    conf->moderator = ap_expr_parse_cmd(cmd, arg, AP_EXPR_FLAG_DONT_VARY,
+                                        &error, NULL);
+    if (error != NULL) {
+        return apr_pstrcat(cmd->pool, "SocialModerator: cannot parse ", arg,
+                           ": ", error, NULL);
+    }
+    return NULL;
+}
+
+static const char *set_var_name(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    social_dir_conf *conf = dconf;
+    const char *p;
+
+    for (p = arg; *p; p++) {
+        if (!apr_isalnum(*p) && *p != '_' && *p != '-') {
+            return apr_pstrcat(cmd->pool, cmd->cmd->name,
+                               " takes the name of an environment variable", NULL);
+        }
+    }
+    if (cmd->info == (void *)0) {
+        conf->display_name_var = arg;
+    }
+    else {
+        conf->email_var = arg;
+    }
+    return NULL;
+}
+
+/* "900", "900s", "15m", "2h" -> seconds. */
+static const char *set_edit_window(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    social_dir_conf *conf = dconf;
+    char *end;
+    long v = strtol(arg, &end, 10);
+    long unit = 1;
+
+    if (end == arg || v < 0) {
+        return "SocialEditWindow takes a duration such as 900, 15m or 2h (0: no editing)";
+    }
+    if (*end == 'm' || *end == 'M') {
+        unit = 60;
+        end++;
+    }
+    else if (*end == 'h' || *end == 'H') {
+        unit = 3600;
+        end++;
+    }
+    else if (*end == 's' || *end == 'S') {
+        end++;
+    }
+    if (*end != '\0' || v > 7L * 24 * 3600 / unit) {
+        return "SocialEditWindow takes a duration such as 900, 15m or 2h, at most 7 days";
+    }
+    conf->edit_window = (int)(v * unit);
+    return NULL;
+}
+
+static const char *set_max_comment_length(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    social_dir_conf *conf = dconf;
+    char *end;
+    long v = strtol(arg, &end, 10);
+
+    if (end == arg || *end != '\0' || v < 1 || v > 60000) {
+        return "SocialMaxCommentLength takes a number of characters from 1 to 60000";
+    }
+    conf->max_comment_length = (int)v;
+    return NULL;
+}
+
+static const char *set_secret(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config,
+                                                 &social_module);
+    if (strlen(arg) < 16) {
+        return "SocialSecret must be at least 16 characters (use a long random string)";
+    }
+    conf->secret = (unsigned char *)apr_pstrdup(cmd->pool, arg);
+    conf->secret_len = strlen(arg);
+    return NULL;
+}
+
 const command_rec social_config_cmds[] = {
     AP_INIT_FLAG("Social", set_enabled, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                  "On to add comments, likes, shares and polls to HTML pages here"),
@@ -159,5 +342,22 @@ const command_rec social_config_cmds[] = {
                   "Base URL path of mod_social's own endpoint (default /_social)"),
     AP_INIT_TAKE1("SocialTemplateDir", set_template_dir, NULL, RSRC_CONF,
                   "Directory of the ClearSilver templates and the assets/ folder"),
+    AP_INIT_TAKE1("SocialSecret", set_secret, NULL, RSRC_CONF,
+                  "Secret that signs form tokens; the same on every node"),
+    AP_INIT_TAKE1("SocialRender", set_render, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
+                  "Inline (thread rendered into the page) or Deferred (fetched by the widget)"),
+    AP_INIT_TAKE1("SocialAnonymous", set_anonymous, NULL, OR_AUTHCFG | ACCESS_CONF | RSRC_CONF,
+                  "What visitors without REMOTE_USER may do: Off, Read or Write"),
+    AP_INIT_TAKE1("SocialModerator", set_moderator, NULL, OR_AUTHCFG | ACCESS_CONF | RSRC_CONF,
+                  "ap_expr that is true for moderators, e.g. \"%{REMOTE_USER} in {'carol'}\""),
+    AP_INIT_TAKE1("SocialDisplayNameVar", set_var_name, (void *)0, OR_AUTHCFG | ACCESS_CONF | RSRC_CONF,
+                  "Environment variable holding the user's display name"),
+    AP_INIT_TAKE1("SocialEmailVar", set_var_name, (void *)1, OR_AUTHCFG | ACCESS_CONF | RSRC_CONF,
+                  "Environment variable holding the user's e-mail address"),
+    AP_INIT_TAKE1("SocialEditWindow", set_edit_window, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
+                  "How long authors may edit their comments (default 15m)"),
+    AP_INIT_TAKE1("SocialMaxCommentLength", set_max_comment_length, NULL,
+                  OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
+                  "Longest comment in characters (default 5000)"),
     { NULL }
 };

@@ -9,17 +9,38 @@
 /* A flag or choice not set in this scope; merge takes the parent's. */
 #define SOCIAL_UNSET -1
 
+#include <ap_expr.h>
+
+/* SocialRender */
+enum { SOCIAL_RENDER_INLINE = 1, SOCIAL_RENDER_DEFERRED = 2 };
+/* SocialAnonymous */
+enum { SOCIAL_ANON_OFF = 1, SOCIAL_ANON_READ = 2, SOCIAL_ANON_WRITE = 3 };
+
+/* Bytes of the form-token secret. */
+#define SOCIAL_SECRET_LEN 32
+
 /* Per server (RSRC_CONF). */
 typedef struct {
     const char *endpoint;       /* base path of the handler, "/_social" */
     const char *template_dir;   /* ClearSilver templates and assets/ */
+    unsigned char *secret;      /* signs form tokens; SocialSecret or random */
+    apr_size_t secret_len;
 } social_srv_conf;
 
 /* Per directory, location or .htaccess. */
 typedef struct {
     int enabled;                /* Social On|Off */
+    int render;                 /* SocialRender Inline|Deferred */
+    int anonymous;              /* SocialAnonymous Off|Read|Write */
+    ap_expr_info_t *moderator;  /* SocialModerator expression, or NULL */
+    int moderator_set;          /* "SocialModerator none" clears a parent's */
+    const char *display_name_var;  /* SocialDisplayNameVar */
+    const char *email_var;      /* SocialEmailVar */
+    int edit_window;            /* SocialEditWindow, seconds */
+    int max_comment_length;     /* SocialMaxCommentLength, characters */
 } social_dir_conf;
 
+extern module AP_MODULE_DECLARE_DATA social_module;
 extern const command_rec social_config_cmds[];
 
 void *social_config_create_srv(apr_pool_t *p, server_rec *s);
@@ -33,6 +54,12 @@ void social_config_register_hooks(apr_pool_t *p);
 
 const social_srv_conf *social_config_srv(const server_rec *s);
 const social_dir_conf *social_config_dir(const request_rec *r);
+
+/* Effective values with defaults applied. */
+int social_config_render(const social_dir_conf *dc);
+int social_config_anonymous(const social_dir_conf *dc);
+int social_config_edit_window(const social_dir_conf *dc);
+int social_config_max_comment_length(const social_dir_conf *dc);
 
 /* Nonzero if the request's directory has Social On. */
 int social_config_enabled(const request_rec *r);

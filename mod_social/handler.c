@@ -16,9 +16,12 @@
 #include <http_request.h>
 #include <jansson.h>
 
+#include "comments.h"
 #include "config.h"
 #include "handler.h"
+#include "request.h"
 #include "store.h"
+#include "thread.h"
 
 APLOG_USE_MODULE(social);
 
@@ -34,64 +37,6 @@ static int is_claimed(const request_rec *r)
                    sizeof(SOCIAL_FILENAME_PREFIX) - 1) == 0;
 }
 
-/* ---- JSON responses ---- */
-
-static apr_status_t json_release(void *data)
-{
-    json_decref((json_t *)data);
-    return APR_SUCCESS;
-}
-
-/* Ties a Jansson value to the request's pool. */
-static json_t *json_pool(request_rec *r, json_t *value)
-{
-    if (value != NULL) {
-        apr_pool_cleanup_register(r->pool, value, json_release,
-                                  apr_pool_cleanup_null);
-    }
-    return value;
-}
-
-static int json_send(request_rec *r, int status, json_t *body)
-{
-    char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
-
-    if (text == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "SOCIAL0301: out of memory writing a JSON response");
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    r->status = status;
-    ap_set_content_type(r, "application/json");
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
-    if (!r->header_only) {
-        ap_rwrite(text, (int)strlen(text), r);
-        ap_rputc('\n', r);
-    }
-    free(text);
-    return OK;
-}
-
-static int json_error(request_rec *r, int status, const char *code,
-                      const char *message)
-{
-    json_t *body = json_pool(r, json_pack("{s:{s:s,s:s}}", "error",
-                                          "code", code, "message", message));
-    if (body == NULL) {
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    return json_send(r, status, body);
-}
-
-static int method_not_allowed(request_rec *r, const char *allow)
-{
-    apr_table_setn(r->headers_out, "Allow", allow);
-    return json_error(r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                      apr_psprintf(r->pool, "%s is not allowed here; use %s",
-                                   r->method, allow));
-}
-
 /* ---- routes ---- */
 
 static int route_health(request_rec *r)
@@ -101,10 +46,10 @@ static int route_health(request_rec *r)
     json_t *body;
 
     if (r->method_number != M_GET) {
-        return method_not_allowed(r, "GET, HEAD");
+        return social_request_method_not_allowed(r, "GET, HEAD");
     }
     st = social_store_schema_version(r, &version);
-    body = json_pool(r, json_pack("{s:s,s:s,s:s,s:o}",
+    body = social_request_json_pool(r, json_pack("{s:s,s:s,s:s,s:o}",
         "status", st == SOCIAL_STORE_OK && version == SOCIAL_SCHEMA_VERSION
                   ? "ok" : "degraded",
         "version", SOCIAL_VERSION,
@@ -117,7 +62,7 @@ static int route_health(request_rec *r)
         json_object_set_new(body, "expected_schema",
                             json_integer(SOCIAL_SCHEMA_VERSION));
     }
-    return json_send(r, HTTP_OK, body);
+    return social_request_json_send(r, HTTP_OK, body);
 }
 
 static const char *asset_type(const char *name)
@@ -147,7 +92,7 @@ static int route_asset(request_rec *r, const char *rest)
 
     if (slash == NULL || (size_t)(slash - rest) != strlen(SOCIAL_VERSION)
         || strncmp(rest, SOCIAL_VERSION, strlen(SOCIAL_VERSION)) != 0) {
-        return json_error(r, HTTP_NOT_FOUND, "not_found",
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
                           "no such asset version");
     }
     name = slash + 1;
@@ -158,10 +103,10 @@ static int route_asset(request_rec *r, const char *rest)
     }
     type = asset_type(name);
     if (*p != '\0' || name[0] == '.' || name[0] == '\0' || type == NULL) {
-        return json_error(r, HTTP_NOT_FOUND, "not_found", "no such asset");
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such asset");
     }
     if (r->method_number != M_GET) {
-        return method_not_allowed(r, "GET, HEAD");
+        return social_request_method_not_allowed(r, "GET, HEAD");
     }
     path = apr_pstrcat(r->pool, social_config_srv(r->server)->template_dir,
                        "/assets/", name, NULL);
@@ -175,7 +120,7 @@ static int route_asset(request_rec *r, const char *rest)
                           "SOCIAL0302: cannot read asset %s (check SocialTemplateDir)",
                           path);
         }
-        return json_error(r, HTTP_NOT_FOUND, "not_found", "no such asset");
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such asset");
     }
     ap_set_content_type(r, type);
     ap_set_content_length(r, finfo.size);
@@ -194,12 +139,88 @@ static int route_asset(request_rec *r, const char *rest)
     return rv == APR_SUCCESS ? OK : AP_FILTER_ERROR;
 }
 
+/* GET counts?page=A&page=B: discussion counts for index pages. Pages
+ * the viewer may not read, or without discussion, are left out. */
+static int route_counts(request_rec *r)
+{
+    apr_array_header_t *pages = social_request_query_values(r, "page");
+    json_t *result, *body;
+    int k;
+
+    if (r->method_number != M_GET) {
+        return social_request_method_not_allowed(r, "GET, HEAD");
+    }
+    if (pages->nelts == 0 || pages->nelts > 100) {
+        return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_page",
+                                         "name 1 to 100 pages with page=PATH");
+    }
+    result = json_object();
+    body = social_request_json_pool(r, json_pack("{s:o}", "pages", result));
+    for (k = 0; k < pages->nelts; k++) {
+        social_page pg;
+        const char *message;
+        int comments = 0;
+        social_store_status st;
+
+        if (social_request_page(r, APR_ARRAY_IDX(pages, k, const char *), &pg, &message) != 0) {
+            continue;
+        }
+        st = social_store_comment_count(r, pg.key, &comments);
+        if (st != SOCIAL_STORE_OK) {
+            return social_request_store_error(r, st);
+        }
+        json_object_set_new(result, pg.key, json_pack("{s:i}", "comments", comments));
+    }
+    return social_request_json_send(r, HTTP_OK, body);
+}
+
+/* GET me[?page=PATH]: who the module thinks you are (on that page). */
+static int route_me(request_rec *r)
+{
+    const char *path = social_request_query_value(r, "page");
+    social_page pg;
+    const char *message = NULL;
+    json_t *body;
+
+    if (r->method_number != M_GET) {
+        return social_request_method_not_allowed(r, "GET, HEAD");
+    }
+    if (path != NULL) {
+        int status = social_request_page(r, path, &pg, &message);
+        if (status != 0) {
+            return social_request_json_error(r, status, status == HTTP_BAD_REQUEST
+                                             ? "invalid_page" : "not_found", message);
+        }
+    }
+    else {
+        memset(&pg, 0, sizeof(pg));
+        social_identity_get(r, social_config_dir(r), &pg.who);
+    }
+    body = social_request_json_pool(r, json_pack("{s:s?,s:s,s:s?,s:b,s:b,s:b}",
+        "user", pg.who.user, "name", pg.who.name, "email", pg.who.email,
+        "anonymous", pg.who.user == NULL, "moderator", pg.who.moderator,
+        "can_comment", social_identity_can_write(&pg.who)));
+    if (pg.key != NULL) {
+        json_object_set_new(body, "page", json_string(pg.key));
+    }
+    return social_request_json_send(r, HTTP_OK, body);
+}
+
 static int route_api(request_rec *r, const char *rest)
 {
     if (strcmp(rest, "health") == 0) {
         return route_health(r);
     }
-    return json_error(r, HTTP_NOT_FOUND, "not_found", "no such API endpoint");
+    if (strncmp(rest, "comments", 8) == 0 && (rest[8] == '\0' || rest[8] == '/')) {
+        return social_comments_api(r, rest + 8);
+    }
+    if (strcmp(rest, "counts") == 0) {
+        return route_counts(r);
+    }
+    if (strcmp(rest, "me") == 0) {
+        return route_me(r);
+    }
+    return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such API endpoint");
 }
 
 static int social_handler(request_rec *r)
@@ -217,7 +238,13 @@ static int social_handler(request_rec *r)
     if (strncmp(rest, "/api/v1/", 8) == 0) {
         return route_api(r, rest + 8);
     }
-    return json_error(r, HTTP_NOT_FOUND, "not_found",
+    if (strcmp(rest, "/fragment") == 0) {
+        return social_comments_fragment(r);
+    }
+    if (strncmp(rest, "/comments", 9) == 0 && (rest[9] == '\0' || rest[9] == '/')) {
+        return social_comments_form(r, rest + 9);
+    }
+    return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
                       "no such mod_social endpoint");
 }
 

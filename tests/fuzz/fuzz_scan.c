@@ -230,7 +230,7 @@ static social_scan scanner;
 static void run(const uint8_t *doc, size_t len, int xml,
                 const uint8_t *sizes, fuzz_event_list *want)
 {
-    size_t pos = 0, piece = 0, seen = 0;
+    size_t pos = 0, pieces = 0, seen = 0;
     size_t candidate = 0;   /* next end-tag event of want to watch */
 
     social_scan_init(&scanner);
@@ -241,14 +241,16 @@ static void run(const uint8_t *doc, size_t len, int xml,
     CHECK(social_scan_hold_from(&scanner) == SOCIAL_SCAN_NO_OFFSET);
 
     while (pos < len) {
-        size_t stop;
+        size_t stop, piece_start;
+        const char *piece;
+        char *copy = NULL;
         uint64_t hold;
 
         if (sizes == NULL) {
             stop = len;
         }
         else {
-            size_t n = piece_length(sizes, piece++);
+            size_t n = piece_length(sizes, pieces++);
             if (n == 0) {
                 social_scan_event ev;
                 CHECK(social_scan_feed(&scanner, (const char *)doc + pos, 0,
@@ -258,13 +260,24 @@ static void run(const uint8_t *doc, size_t len, int xml,
             }
             stop = len - pos < n ? len : pos + n;
         }
+        /* a piece of its own, so that a read past it is caught */
+        piece_start = pos;
+        if (sizes != NULL) {
+            copy = malloc(stop - pos);
+            CHECK(copy != NULL);
+            memcpy(copy, doc + pos, stop - pos);
+            piece = copy;
+        }
+        else {
+            piece = (const char *)doc + pos;
+        }
         while (pos < stop) {
             social_scan_event ev;
             uint64_t before = social_scan_offset(&scanner);
             size_t used;
 
             CHECK(before == pos);
-            used = social_scan_feed(&scanner, (const char *)doc + pos,
+            used = social_scan_feed(&scanner, piece + (pos - piece_start),
                                     stop - pos, &ev);
             CHECK(used <= stop - pos);
             if (ev.type == SOCIAL_SCAN_NONE) {
@@ -289,6 +302,8 @@ static void run(const uint8_t *doc, size_t len, int xml,
             pos += used;
             CHECK(social_scan_offset(&scanner) == pos);
         }
+        free(copy);
+        copy = NULL;
         hold = social_scan_hold_from(&scanner);
         CHECK(hold == SOCIAL_SCAN_NO_OFFSET || hold <= pos);
         if (sizes != NULL) {

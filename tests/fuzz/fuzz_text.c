@@ -1,8 +1,8 @@
 /* fuzz_text.c: libFuzzer target for the text helpers (text.c).
  *
  * Every input goes through social_text_page_key (as a NUL-terminated
- * path), social_text_html_escape and social_text_utf8_valid (as bytes),
- * and the media-type checks. Each result is checked against what text.h
+ * path), social_text_html_escape, social_text_utf8_valid and the comment
+ * helpers (as bytes), and the media-type checks. Each result is checked against what text.h
  * promises; the APR pool is cleared after every input.
  *
  * Build (from the top of the tree):
@@ -232,11 +232,7 @@ static size_t check_escaped(const char *s, uint8_t *out)
                 cp = cp * (hex ? 16 : 10) + v;
             }
             CHECK(digits > 0 && s[j] == ';');
-#ifndef FUZZ_TEXT_ALLOW_NONCHARACTERS
             CHECK(xml_char(cp));
-#else
-            CHECK(xml_char(cp) || cp == 0xFFFE || cp == 0xFFFF);
-#endif
             n += put_utf8(cp, out + n);
             i = j + 1;
         }
@@ -244,14 +240,22 @@ static size_t check_escaped(const char *s, uint8_t *out)
     return n;
 }
 
+static void check_ascii(const char *s)
+{
+    CHECK(s != NULL);
+    for (; *s != '\0'; s++) {
+        CHECK((unsigned char)*s < 0x80);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int initialised;
     char *path;
-    const char *key, *error;
+    const char *key, *error, *reason;
     char *escaped;
     uint8_t *decoded;
-    size_t pos, n;
+    size_t pos, n, chars;
     int valid = 1, round_trips = 1, xhtml, rooted;
     uint32_t cp;
 
@@ -285,6 +289,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(n == size && memcmp(decoded, data, size) == 0);
     }
     free(decoded);
+
+    /* the other outputs meant for pages are pure ASCII too */
+    check_ascii(social_text_ascii_refs(pool, (const char *)data, size));
+    check_ascii(social_text_format_comment(pool, (const char *)data, size));
+    reason = social_text_comment_check((const char *)data, size,
+                                       SOCIAL_COMMENT_MAX_DEFAULT, &chars);
+    CHECK(reason == NULL || reason[0] != '\0');
+    if (reason == NULL) {
+        CHECK(valid && chars >= 1 && chars <= SOCIAL_COMMENT_MAX_DEFAULT);
+    }
 
     /* page key of the input as a C string (up to its first NUL), as it
      * is and behind a '/' so that most inputs reach the normalisation */

@@ -260,7 +260,13 @@ def http_request(port, method, path, headers=None, body=None, timeout=60.0,
     with socket.create_connection((host, port), timeout=timeout) as s:
         s.sendall(head.encode("latin-1") + (body or b""))
         while True:
-            piece = s.recv(1 << 20)
+            try:
+                piece = s.recv(1 << 20)
+            except socket.timeout:
+                raise TimeoutError("%s %s: the connection was not closed within "
+                                   "%gs; received %d bytes: %r"
+                                   % (method, path, timeout, len(data),
+                                      bytes(data[:600]))) from None
             if not piece:
                 break
             data += piece
@@ -711,8 +717,11 @@ class Httpd:
     # -- life cycle
 
     def _ctl(self, action, timeout=60):
+        return self._ctl_args(["-k", action], timeout)
+
+    def _ctl_args(self, args, timeout=60):
         return subprocess.run([APACHE2, "-d", str(self.root), "-f",
-                               str(self.conf_path), "-k", action],
+                               str(self.conf_path)] + args,
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, timeout=timeout)
 
@@ -763,7 +772,28 @@ class Httpd:
     def stop_and_check(self):
         """Stop; the unexpected error-log lines since the last check."""
         self.stop()
-        return self.unexpected_errors(self.checked_until)
+        bad = self.unexpected_errors(self.checked_until)
+        self.checked_until = self.error_log_size()
+        return bad
+
+    def graceful(self, timeout=30):
+        """`apache2 -k graceful`; returns once the new generation runs."""
+        done = len(self._resumed_lines())
+        res = self._ctl("graceful")
+        if res.returncode != 0:
+            raise RuntimeError("graceful restart failed:\n%s"
+                               % res.stdout.decode(errors="replace"))
+        if not wait_until(lambda: len(self._resumed_lines()) > done, timeout):
+            raise RuntimeError("no new generation after a graceful restart:\n%s"
+                               % tail(self.error_log_path))
+
+    def _resumed_lines(self):
+        return [l for l in self.error_log_lines() if "resuming normal operations" in l]
+
+    def config_test(self):
+        """`apache2 -t` on the generated configuration: (exit code, output)."""
+        res = self._ctl_args(["-t"])
+        return res.returncode, res.stdout.decode(errors="replace")
 
     def cleanup(self):
         self.stop()
@@ -810,6 +840,9 @@ class Httpd:
     _SEVERE = re.compile(r"^\[[^\]]*\] \[[^\]:]*:(emerg|alert|crit|error)\]")
     _SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|"
                             r"UndefinedBehaviorSanitizer|runtime error:")
+    # the module's own lines, at any level, carry an id: "SOCIAL0102: ..."
+    _MODULE_LINE = re.compile(r"^\[[^\]]*\] \[social:")
+    _MODULE_ID = re.compile(r"\bSOCIAL\d{4}: ")
 
     def allow_errors(self, *patterns):
         """Expect error-log lines matching these patterns in this test."""
@@ -817,10 +850,14 @@ class Httpd:
 
     def unexpected_errors(self, since=0):
         """Error-log lines at error level or worse (or from a sanitizer)
-        that neither the test module nor the current test expects."""
+        that neither the test module nor the current test expects, and
+        lines of the module without their SOCIALnnnn id."""
         bad = []
         allow = self.error_log_allow + self.test_allow
         for line in self.error_log_lines(since):
+            if self._MODULE_LINE.search(line) and not self._MODULE_ID.search(line):
+                bad.append(line + "    <- a mod_social line without its id")
+                continue
             if not (self._SEVERE.search(line) or self._SANITIZER.search(line)):
                 continue
             if any(p.search(line) for p in allow):

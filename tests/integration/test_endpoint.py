@@ -194,6 +194,28 @@ def health_at(server, path):
     return resp, resp.json()
 
 
+def test_relative_endpoint_base_refused(mariadb):
+    server = harness.Httpd(db=mariadb, conf="SocialEndpoint community\n",
+                           name="bad-base")
+    try:
+        code, output = server.config_test()
+    finally:
+        server.cleanup()
+    assert code != 0, output
+    assert "SocialEndpoint" in output, output
+
+
+def test_health_and_pages_after_graceful_restart(httpd, mariadb):
+    httpd.graceful()
+    for _ in range(3):
+        resp, doc = health(httpd)
+        assert resp.status == 200
+        assert doc["status"] == "ok" and doc["schema"] == schema_version(mariadb)
+        page = httpd.get("/index.html")
+        assert strip_blocks(page.body) == PAGE
+        assert len(main_blocks(page.body)) == 1
+
+
 # ---------------------------------------------------------------- database
 
 @pytest.fixture(scope="module")

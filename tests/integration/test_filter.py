@@ -8,6 +8,7 @@ leave alone must arrive byte for byte as on disk.
 import codecs
 import gzip
 import http.client
+import random
 import re
 import socket
 import time
@@ -275,6 +276,31 @@ ERROR_404 = b"""<!DOCTYPE html>
 </html>
 """
 
+UTF8_BOM_PAGE = codecs.BOM_UTF8 + plain_page("UTF-8 with a byte order mark")
+
+INDEX_MANY_COUNTS = (b"<!DOCTYPE html>\n<html><head><title>News index</title></head>\n<body>\n<ul>\n"
+                     + b"".join(b'<li><a href="/news/%d.html">Item %d</a> '
+                                b'<!--social:count page="/news/%d.html"--></li>\n' % (i, i, i)
+                                for i in range(200))
+                     + b"</ul>\n</body>\n</html>\n")
+
+OVERLONG_MARKER = (b'<!--social:poll name="long" question="Pick one" options="'
+                   + b"|".join(b"option %d" % i for i in range(600)) + b'"-->')
+
+# Pages whose end is cut short: the held-back tail must still go out.
+EOF_EDGES = {
+    "empty": b"",
+    "lt": b"<",
+    "partial-end-tag": b"<!DOCTYPE html>\n<html><body>\n<p>Cut short</p>\n</bo",
+    "end-tag-without-gt": b"<!DOCTYPE html>\n<html><body>\n<p>Cut short</p>\n</body",
+    "open-comment": b"<!DOCTYPE html>\n<html><body>\n<p>x</p>\n<!-- </body> never closed",
+    "open-script": b"<!DOCTYPE html>\n<html><body>\n<script>var a = '</body>';",
+}
+
+# Arbitrary bytes served as HTML: whatever the scanner makes of them, the
+# bytes must come back unchanged.
+GARBAGE = b"<html><body>" + random.Random(20240611).randbytes(256 * 1024)
+
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
@@ -338,10 +364,27 @@ HTTPD_FILES = {
     "split/tricky.html": b"\x02".join(TRICKY[i:i + 1] for i in range(len(TRICKY))),
     "split-pass/tricky.html": b"\x10".join(TRICKY[i:i + 1] for i in range(len(TRICKY))),
     "errdoc/index.html": plain_page("Error documents"),
+    "archive/page.html": plain_page("Archive"),
+    "archive/.htaccess": b"SetEnv no-social 1\n",
+    "agent/page.html": plain_page("Agent"),
+    "mv/page.html": plain_page("Negotiated"),
+    "garbage.html": GARBAGE,
+    "asis/wide-quoted.asis": (b"Status: 200 OK\n"
+                              b'Content-Type: text/html; Charset="UTF-16LE"\n\n'
+                              + WIDE_TEXT.encode("utf-16-le")),
+    "denied/page.html": plain_page("Denied"),
+    "utf8-bom.html": UTF8_BOM_PAGE,
+    "news/all.html": INDEX_MANY_COUNTS,
+    "overlong-marker.html": page_with_marker(OVERLONG_MARKER),
+    # a handler that sends its own Content-MD5 and Content-Length
+    "asis/page.asis": (b"Status: 200 OK\nContent-Type: text/html\n"
+                       b"Content-MD5: 7Qdih1MuhjZehB6Sv8UNjA==\n"
+                       b"Content-Length: %d\n\n" % len(BASIC)) + BASIC,
 }
 HTTPD_FILES.update({"bom/" + k: v for k, v in BOM_PAGES.items()})
 
-HTTPD_MODULES = [("bucketeer_module", "mod_bucketeer.so")]
+HTTPD_MODULES = [("bucketeer_module", "mod_bucketeer.so"), ("asis_module", "mod_asis.so"),
+                 ("negotiation_module", "mod_negotiation.so")]
 
 HTTPD_CONF = r"""
 AddCharset UTF-16 .u16
@@ -366,6 +409,10 @@ AddCharset UTF-16 .u16
     </Files>
 </Directory>
 SetEnvIf Request_URI ^/legal/ no-social
+SetEnvIfNoCase User-Agent ^LegacyScanner no-social
+<Directory "@DOCROOT@/mv">
+    Options +MultiViews
+</Directory>
 <Directory "@DOCROOT@/ssi">
     Options +Includes
     AddOutputFilter INCLUDES .shtml
@@ -378,6 +425,13 @@ SetEnvIf Request_URI ^/legal/ no-social
 </Directory>
 <Directory "@DOCROOT@/digest">
     ContentDigest On
+</Directory>
+<Directory "@DOCROOT@/asis">
+    AddHandler send-as-is asis
+</Directory>
+<Directory "@DOCROOT@/denied">
+    Require all denied
+    ErrorDocument 403 /errors/404.html
 </Directory>
 <Directory "@DOCROOT@/split">
     SetOutputFilter BUCKETEER
@@ -433,6 +487,28 @@ def last_index(data: bytes, needle: bytes) -> int:
     i = data.rfind(needle)
     assert i >= 0
     return i
+
+
+@pytest.fixture
+def solo_httpd(httpd_factory):
+    """Servers of their own for one test: a page that hangs or kills a
+    worker must not take the shared server with it."""
+    servers = []
+
+    def make(files, **kw):
+        kw.setdefault("name", "solo")
+        server = httpd_factory(files=files, **kw)
+        servers.append(server)
+        return server
+
+    yield make
+    problems = []
+    for server in servers:
+        bad = server.stop_and_check()
+        if bad:
+            problems.append("%s:\n  %s" % (server.error_log_path, "\n  ".join(bad)))
+    if problems:
+        pytest.fail("unexpected error-log lines:\n" + "\n".join(problems))
 
 
 # ---------------------------------------------------------------- placement
@@ -499,6 +575,42 @@ def test_neither_appends_at_end(httpd):
     assert resp.body.endswith(BLOCK_END)
 
 
+def test_utf8_bom_page_modified(httpd):
+    resp = httpd.get("/utf8-bom.html")
+    assert_modified(resp, UTF8_BOM_PAGE, main_at=UTF8_BOM_PAGE.index(b"</body>"))
+    assert resp.body.startswith(codecs.BOM_UTF8)
+
+
+@pytest.mark.parametrize("case", sorted(EOF_EDGES))
+def test_page_cut_short_gets_block_at_end(solo_httpd, case):
+    """No complete </body> or </html>: the block goes at the very end,
+    after whatever the scanner held back."""
+    page = EOF_EDGES[case]
+    server = solo_httpd({"page.html": page}, name="eof-" + case)
+    for method in ("GET", "HEAD"):
+        resp = server.request(method, "/page.html", timeout=10)
+        assert resp.status == 200
+        if method == "GET":
+            get = resp
+            assert_modified(resp, page, main_at=len(page))
+            assert resp.body.endswith(BLOCK_END)
+        else:
+            assert resp.raw_body == b""
+            assert resp.header("ETag") == get.header("ETag")
+            assert resp.content_length in (None, len(get.body))
+
+
+def test_binary_garbage_page_byte_exact(httpd):
+    resp = httpd.get("/garbage.html")
+    assert_modified(resp, GARBAGE)
+
+
+def test_multiviews_page_gets_one_block(httpd):
+    resp = httpd.get("/mv/page")
+    assert_modified(resp, plain_page("Negotiated"))
+    assert len(find_blocks(resp.body)) == 1
+
+
 def test_crlf_page_bytes_kept(httpd):
     resp = httpd.get("/legacy.html")
     assert strip_blocks(resp.body).count(b"\r\n") == LEGACY_CRLF.count(b"\r\n")
@@ -556,11 +668,14 @@ def test_utf16_bom_untouched(httpd, name):
 
 
 @pytest.mark.parametrize("path", ["/wide/page.u16.html", "/forced-wide/page.html",
-                                  "/forced-wide32/page.html"])
+                                  "/forced-wide32/page.html", "/asis/wide-quoted.asis"])
 def test_wide_charset_untouched(httpd, path):
     resp = httpd.get(path)
-    assert re.search(r"charset=(utf|UTF)-(16|32)", resp.content_type), resp.content_type
-    assert_untouched(resp, httpd.file_bytes(path))
+    assert re.search(r"(?i)charset=\"?utf-(16|32)", resp.content_type), resp.content_type
+    original = httpd.file_bytes(path)
+    if path.endswith(".asis"):
+        original = original.split(b"\n\n", 1)[1]
+    assert_untouched(resp, original)
 
 
 def test_latin1_page_block_is_ascii(httpd):
@@ -597,6 +712,19 @@ def test_error_document_404_untouched(httpd):
     assert_untouched(resp, ERROR_404, status=404)
 
 
+def test_error_document_403_untouched(httpd):
+    httpd.allow_errors(r"AH01630: client denied by server configuration")
+    resp = httpd.get("/denied/page.html")
+    assert_untouched(resp, ERROR_404, status=403)
+
+
+def test_directory_redirect_untouched(httpd):
+    resp = httpd.get("/news")
+    assert resp.status == 301
+    assert resp.header("Location", "").endswith("/news/")
+    assert BLOCK_START not in resp.body
+
+
 def test_builtin_404_untouched(httpd):
     resp = httpd.get("/missing.html")
     assert resp.status == 404
@@ -610,6 +738,16 @@ def test_env_opt_out(httpd):
     assert_modified(httpd.get("/legalese/terms.html"), plain_page("Not legal"))
 
 
+def test_env_opt_out_set_in_htaccess(httpd):
+    assert_untouched(httpd.get("/archive/page.html"), plain_page("Archive"))
+
+
+def test_env_opt_out_by_user_agent(httpd):
+    page = plain_page("Agent")
+    assert_untouched(httpd.get("/agent/page.html", {"User-Agent": "LegacyScanner/2.1"}), page)
+    assert_modified(httpd.get("/agent/page.html", {"User-Agent": "Mozilla/5.0"}), page)
+
+
 @pytest.mark.parametrize("path", ["/meta-off.html", "/meta-off-xhtml.html"])
 def test_meta_opt_out(httpd, path):
     assert_untouched(httpd.get(path), httpd.file_bytes(path))
@@ -621,6 +759,11 @@ def test_social_off_in_htaccess(httpd):
 
 def test_social_on_again_in_nested_htaccess(httpd):
     assert_modified(httpd.get("/off/on/page.html"), plain_page("On again"))
+
+
+def test_social_default_is_off(solo_httpd):
+    server = solo_httpd({"page.html": BASIC}, social_on=False)
+    assert_untouched(server.get("/page.html"), BASIC)
 
 
 def test_social_off_in_location(httpd):
@@ -677,6 +820,25 @@ def test_malformed_marker_left_alone(httpd, case):
     assert b"social-marker" not in resp.body
 
 
+def test_many_markers_each_get_a_placeholder(httpd):
+    resp = httpd.get("/news/all.html")
+    assert_modified(resp, INDEX_MANY_COUNTS, main_at=INDEX_MANY_COUNTS.index(b"</body>"))
+    blocks = original_offsets(resp.body)
+    placeholders = [(off, b) for off, b in blocks if b"social-marker" in b]
+    assert len(placeholders) == 200
+    for i, (off, block) in enumerate(placeholders):
+        marker = b'<!--social:count page="/news/%d.html"-->' % i
+        assert INDEX_MANY_COUNTS[off - len(marker):off] == marker
+        assert block_attr(block, "data-social-kind") == "count"
+
+
+def test_overlong_marker_left_alone(httpd):
+    page = page_with_marker(OVERLONG_MARKER)
+    resp = httpd.get("/overlong-marker.html")
+    assert_modified(resp, page, main_at=page.index(b"</body>"))
+    assert b"social-marker" not in resp.body
+
+
 # ---------------------------------------------------------------- XHTML
 
 def parse_xml(body: bytes):
@@ -729,10 +891,11 @@ def test_etag_changed_and_conditional_get(httpd):
     modified = file_etag[:-1] + '-social"'
     assert resp.header("ETag") == modified
 
-    not_modified = httpd.get("/basic.html", {"If-None-Match": modified})
-    assert not_modified.status == 304
-    assert not_modified.header("ETag") == modified
-    assert not_modified.raw_body == b""
+    for condition in (modified, '"elsewhere", ' + modified, "W/" + modified):
+        not_modified = httpd.get("/basic.html", {"If-None-Match": condition})
+        assert not_modified.status == 304, condition
+        assert not_modified.header("ETag") == modified
+        assert not_modified.raw_body == b""
 
     stale = httpd.get("/basic.html", {"If-None-Match": file_etag})
     assert_modified(stale, BASIC)
@@ -767,8 +930,9 @@ def test_range_request_gets_full_page(httpd):
         assert not resp.has_header("Content-Range")
 
 
-def test_content_md5_and_length_not_stale(httpd):
-    resp = httpd.get("/digest/page.html")
+@pytest.mark.parametrize("path", ["/digest/page.html", "/asis/page.asis"])
+def test_content_md5_and_length_not_stale(httpd, path):
+    resp = httpd.get(path)
     assert_modified(resp, BASIC)
     assert resp.content_length in (None, len(resp.body))
 

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "scan.h"
 
@@ -39,10 +41,11 @@ static void event_list_free(event_list *list)
     list->count = 0;
 }
 
-/* Feeds one piece (the whole of doc[*pos..stop)) to the scanner, draining
- * every event, and checks the social_scan_feed contract on each call. */
-static void feed_piece(social_scan *s, const char *doc, size_t *pos,
-                       size_t stop, event_list *out)
+/* Feeds one piece to the scanner, draining every event, and checks the
+ * social_scan_feed contract on each call. piece holds the bytes of the
+ * stream from offset piece_start up to stop; *pos is the next offset. */
+static void feed_piece(social_scan *s, const char *piece, size_t piece_start,
+                       size_t *pos, size_t stop, event_list *out)
 {
     while (*pos < stop) {
         social_scan_event ev;
@@ -53,7 +56,8 @@ static void feed_piece(social_scan *s, const char *doc, size_t *pos,
         ck_assert_uint_eq(before, *pos);
         memset(&ev, 0, sizeof(ev));
         ev.type = (social_scan_event_type)99;
-        n = social_scan_feed(s, doc + *pos, stop - *pos, &ev);
+        n = social_scan_feed(s, piece + (*pos - piece_start), stop - *pos,
+                             &ev);
         ck_assert_uint_le(n, stop - *pos);
         if (ev.type == SOCIAL_SCAN_NONE) {
             ck_assert_msg(n == stop - *pos,
@@ -103,9 +107,18 @@ static void scan_pieces(const char *doc, size_t len, const size_t *cuts,
                         uint64_t *hold_at_cut)
 {
     social_scan *s = malloc(sizeof(*s));
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t room = (len / page + 1) * page;
+    char *map;
     size_t pos = 0;
     size_t i;
 
+    /* Each piece is copied to the end of a buffer followed by a page that
+     * cannot be read, so a read past the piece crashes the test. */
+    map = mmap(NULL, room + page, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert(map != MAP_FAILED);
+    ck_assert_int_eq(mprotect(map + room, page, PROT_NONE), 0);
     ck_assert_ptr_nonnull(s);
     social_scan_init(s);
     if (xml) {
@@ -114,15 +127,19 @@ static void scan_pieces(const char *doc, size_t len, const size_t *cuts,
     out->count = 0;
     for (i = 0; i <= ncuts; i++) {
         size_t stop = i < ncuts ? cuts[i] : len;
+        size_t start = pos;
+        char *piece = map + room - (stop - start);
 
         ck_assert_uint_le(pos, stop);
-        feed_piece(s, doc, &pos, stop, out);
+        memcpy(piece, doc + start, stop - start);
+        feed_piece(s, piece, start, &pos, stop, out);
         if (hold_at_cut != NULL && i < ncuts) {
             hold_at_cut[i] = social_scan_hold_from(s);
         }
     }
     ck_assert_uint_eq(pos, len);
     ck_assert_uint_eq(social_scan_offset(s), len);
+    munmap(map, room + page);
     free(s);
 }
 

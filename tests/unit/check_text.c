@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <apr_general.h>
 #include <apr_pools.h>
@@ -21,8 +23,50 @@ static void pool_setup(void)
     ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
 }
 
+/* Inputs are copied so that their last byte sits right before a page
+ * that cannot be read: a function that reads past the end of its input
+ * crashes the test instead of reading whatever follows. One such copy
+ * is alive at a time. */
+static char *guard_map;
+static size_t guard_map_len;
+
+static void guard_release(void)
+{
+    if (guard_map != NULL) {
+        munmap(guard_map, guard_map_len);
+        guard_map = NULL;
+    }
+}
+
+static const char *guarded(const void *s, size_t len)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t data_len = (len + page - 1) / page * page;
+    char *at;
+
+    if (data_len == 0) {
+        data_len = page;
+    }
+    guard_release();
+    guard_map_len = data_len + page;
+    guard_map = mmap(NULL, guard_map_len, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert(guard_map != MAP_FAILED);
+    ck_assert_int_eq(mprotect(guard_map + data_len, page, PROT_NONE), 0);
+    at = guard_map + data_len - len;
+    memcpy(at, s, len);
+    return at;
+}
+
+/* A NUL-terminated copy whose NUL is the last readable byte. */
+static const char *guarded_string(const char *s)
+{
+    return guarded(s, strlen(s) + 1);
+}
+
 static void pool_teardown(void)
 {
+    guard_release();
     apr_pool_destroy(pool);
     pool = NULL;
     apr_terminate();
@@ -215,7 +259,7 @@ static size_t check_escaped_and_decode(const char *out, char *decoded)
 
 static const char *escape(const char *s, size_t len)
 {
-    const char *out = social_text_html_escape(pool, s, len);
+    const char *out = social_text_html_escape(pool, guarded(s, len), len);
 
     ck_assert_ptr_nonnull(out);
     return out;
@@ -259,7 +303,8 @@ static void assert_only_replacement(const char *s, size_t len)
 /* ---------------------------------------------------------------- */
 /* social_text_utf8_valid                                            */
 
-#define VALID(lit) social_text_utf8_valid(lit, sizeof(lit) - 1)
+#define VALID(lit) \
+    social_text_utf8_valid(guarded(lit, sizeof(lit) - 1), sizeof(lit) - 1)
 
 START_TEST(test_utf8_valid_accepts_ascii)
 {
@@ -390,7 +435,8 @@ END_TEST
 static void assert_key(const char *path, const char *want)
 {
     const char *error = NULL;
-    const char *key = social_text_page_key(pool, path, &error);
+    const char *key = social_text_page_key(pool, guarded_string(path),
+                                           &error);
 
     ck_assert_msg(key != NULL, "page key of \"%s\": refused (%s), expected "
                   "\"%s\"", path, error ? error : "no error set", want);
@@ -401,7 +447,8 @@ static void assert_key(const char *path, const char *want)
 static void assert_key_refused(const char *path)
 {
     const char *error = NULL;
-    const char *key = social_text_page_key(pool, path, &error);
+    const char *key = social_text_page_key(pool, guarded_string(path),
+                                           &error);
 
     ck_assert_msg(key == NULL, "page key of \"%.80s\": got \"%.80s\", "
                   "expected a refusal", path, key);
@@ -831,7 +878,8 @@ START_TEST(test_is_html_type_accepts_text_html)
     for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         int xhtml = 0;
 
-        ck_assert_msg(social_text_is_html_type(types[i], &xhtml) != 0,
+        ck_assert_msg(social_text_is_html_type(guarded_string(types[i]),
+                                               &xhtml) != 0,
                       "\"%s\" not taken for HTML", types[i]);
         ck_assert_msg(xhtml == 0, "\"%s\" taken for XHTML", types[i]);
         ck_assert_int_ne(social_text_is_html_type(types[i], NULL), 0);
@@ -869,7 +917,8 @@ START_TEST(test_is_html_type_rejects_other_types)
     for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         int xhtml = 0;
 
-        ck_assert_msg(social_text_is_html_type(types[i], &xhtml) == 0,
+        ck_assert_msg(social_text_is_html_type(guarded_string(types[i]),
+                                               &xhtml) == 0,
                       "\"%s\" taken for HTML", types[i]);
     }
 }
@@ -891,7 +940,8 @@ START_TEST(test_charset_is_wide_for_utf16_and_utf32)
     size_t i;
 
     for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-        ck_assert_msg(social_text_charset_is_wide(types[i]) != 0,
+        ck_assert_msg(social_text_charset_is_wide(guarded_string(types[i]))
+                      != 0,
                       "\"%s\" not taken for a wide charset", types[i]);
     }
 }
@@ -912,7 +962,8 @@ START_TEST(test_charset_is_not_wide_for_byte_charsets)
     size_t i;
 
     for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-        ck_assert_msg(social_text_charset_is_wide(types[i]) == 0,
+        ck_assert_msg(social_text_charset_is_wide(guarded_string(types[i]))
+                      == 0,
                       "\"%s\" taken for a wide charset", types[i]);
     }
 }
@@ -927,35 +978,61 @@ START_TEST(test_charset_is_wide_looks_only_at_charset_parameter)
 }
 END_TEST
 
+START_TEST(test_charset_is_wide_stops_at_end_of_value)
+{
+    static const char *const types[] = {
+        "text/html; charset", "text/html; charset  ", "text/html; charset=",
+        "text/html; charset=\"", "text/html; charset=utf-1", "charset",
+        "text/html;",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        ck_assert_msg(social_text_charset_is_wide(guarded_string(types[i]))
+                      == 0, "\"%s\" taken for a wide charset", types[i]);
+    }
+}
+END_TEST
+
+START_TEST(test_is_html_type_stops_at_end_of_value)
+{
+    static const char *const types[] = {
+        "text/html;", "text/html ", "text/htm", "text/", "t", "",
+        "application/xhtml+xm", "text/html; charset",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        int xhtml = 0;
+        (void)social_text_is_html_type(guarded_string(types[i]), &xhtml);
+    }
+}
+END_TEST
+
+static int bom(const char *s, size_t len)
+{
+    return social_text_has_wide_bom((const unsigned char *)guarded(s, len),
+                                    len);
+}
+
 START_TEST(test_has_wide_bom_for_utf16_and_utf32_marks)
 {
-    ck_assert_int_ne(social_text_has_wide_bom(
-                         (const unsigned char *)"\xFF\xFE", 2), 0);
-    ck_assert_int_ne(social_text_has_wide_bom(
-                         (const unsigned char *)"\xFE\xFF", 2), 0);
-    ck_assert_int_ne(social_text_has_wide_bom(
-                         (const unsigned char *)"\x00\x00\xFE\xFF", 4), 0);
-    ck_assert_int_ne(social_text_has_wide_bom(
-                         (const unsigned char *)"\xFF\xFE\x00\x00", 4), 0);
-    ck_assert_int_ne(social_text_has_wide_bom(
-                         (const unsigned char *)"\xFF\xFE<\x00", 4), 0);
-    ck_assert_int_ne(social_text_has_wide_bom(
-                         (const unsigned char *)"\xFE\xFF\x00<", 4), 0);
+    ck_assert_int_ne(bom("\xFF\xFE", 2), 0);
+    ck_assert_int_ne(bom("\xFE\xFF", 2), 0);
+    ck_assert_int_ne(bom("\x00\x00\xFE\xFF", 4), 0);
+    ck_assert_int_ne(bom("\xFF\xFE\x00\x00", 4), 0);
+    ck_assert_int_ne(bom("\xFF\xFE<\x00", 4), 0);
+    ck_assert_int_ne(bom("\xFE\xFF\x00<", 4), 0);
 }
 END_TEST
 
 START_TEST(test_has_wide_bom_not_for_utf8_mark_or_text)
 {
-    ck_assert_int_eq(social_text_has_wide_bom(
-                         (const unsigned char *)"\xEF\xBB\xBF<", 4), 0);
-    ck_assert_int_eq(social_text_has_wide_bom(
-                         (const unsigned char *)"\xEF\xBB\xBF", 3), 0);
-    ck_assert_int_eq(social_text_has_wide_bom(
-                         (const unsigned char *)"<!DO", 4), 0);
-    ck_assert_int_eq(social_text_has_wide_bom(
-                         (const unsigned char *)"\x00<\x00!", 4), 0);
-    ck_assert_int_eq(social_text_has_wide_bom(
-                         (const unsigned char *)"", 0), 0);
+    ck_assert_int_eq(bom("\xEF\xBB\xBF<", 4), 0);
+    ck_assert_int_eq(bom("\xEF\xBB\xBF", 3), 0);
+    ck_assert_int_eq(bom("<!DO", 4), 0);
+    ck_assert_int_eq(bom("\x00<\x00!", 4), 0);
+    ck_assert_int_eq(bom("", 0), 0);
 }
 END_TEST
 
@@ -1026,12 +1103,15 @@ static Suite *text_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("media_type");
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_test(tc, test_is_html_type_accepts_text_html);
     tcase_add_test(tc, test_is_html_type_sets_xhtml);
     tcase_add_test(tc, test_is_html_type_rejects_other_types);
     tcase_add_test(tc, test_charset_is_wide_for_utf16_and_utf32);
     tcase_add_test(tc, test_charset_is_not_wide_for_byte_charsets);
     tcase_add_test(tc, test_charset_is_wide_looks_only_at_charset_parameter);
+    tcase_add_test(tc, test_charset_is_wide_stops_at_end_of_value);
+    tcase_add_test(tc, test_is_html_type_stops_at_end_of_value);
     tcase_add_test(tc, test_has_wide_bom_for_utf16_and_utf32_marks);
     tcase_add_test(tc, test_has_wide_bom_not_for_utf8_mark_or_text);
     suite_add_tcase(s, tc);

@@ -1,0 +1,600 @@
+/* comments.c: post, reply, edit, delete and moderate comments.
+ *
+ * Each action is one function that checks, stores and reports an
+ * outcome; the JSON API and the HTML forms differ only in how they read
+ * the request and how they answer.
+ */
+#include "comments.h"
+
+#include <string.h>
+
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_log.h>
+#include <http_protocol.h>
+
+#include "identity.h"
+#include "render.h"
+#include "request.h"
+#include "text.h"
+#include "thread.h"
+
+APLOG_USE_MODULE(social);
+
+typedef enum { ACT_EDIT, ACT_DELETE, ACT_HIDE, ACT_UNHIDE } action_kind;
+
+typedef struct {
+    int status;              /* HTTP status of the outcome */
+    const char *code;        /* error code; NULL on success */
+    const char *message;     /* for people */
+    social_page page;        /* the page acted on */
+    social_comment comment;  /* the comment acted on, as it is now */
+} outcome;
+
+static int fail(outcome *o, int status, const char *code, const char *message)
+{
+    o->status = status;
+    o->code = code;
+    o->message = message;
+    return status;
+}
+
+static int store_fail(outcome *o, social_store_status st)
+{
+    if (st == SOCIAL_STORE_NOT_FOUND) {
+        return fail(o, HTTP_NOT_FOUND, "not_found", "no such comment");
+    }
+    return fail(o, HTTP_SERVICE_UNAVAILABLE, "unavailable",
+                "the discussion database is unavailable; try again shortly");
+}
+
+static const char *page_error_code(int status)
+{
+    switch (status) {
+    case HTTP_BAD_REQUEST: return "invalid_page";
+    case HTTP_UNAUTHORIZED: return "login_required";
+    case HTTP_FORBIDDEN: return "forbidden";
+    default: return "not_found";
+    }
+}
+
+static int page_resolve(request_rec *r, outcome *o, const char *path)
+{
+    const char *message = NULL;
+    int status = social_request_page(r, path, &o->page, &message);
+
+    if (status != 0) {
+        /* A bad page in a request body is an invalid field. */
+        if (status == HTTP_BAD_REQUEST && r->method_number == M_POST) {
+            status = HTTP_UNPROCESSABLE_ENTITY;
+        }
+        return fail(o, status, page_error_code(status), message);
+    }
+    return 0;
+}
+
+static int may_write(outcome *o)
+{
+    if (social_identity_can_write(&o->page.who)) {
+        return 0;
+    }
+    if (o->page.who.user == NULL) {
+        return fail(o, HTTP_UNAUTHORIZED, "login_required", "log in to comment");
+    }
+    return fail(o, HTTP_FORBIDDEN, "forbidden", "you may not comment here");
+}
+
+/* Checks a new or edited text against the page's limits. */
+static int body_valid(request_rec *r, outcome *o, const char *body)
+{
+    size_t chars;
+    const char *why;
+    int max = social_config_max_comment_length(o->page.dc);
+
+    if (body == NULL) {
+        return fail(o, HTTP_UNPROCESSABLE_ENTITY, "invalid_body", "the comment text is missing");
+    }
+    why = social_text_comment_check(body, strlen(body), (size_t)max, &chars);
+    if (why == NULL) {
+        return 0;
+    }
+    if (chars > (size_t)max) {
+        why = apr_psprintf(r->pool, "the text is too long (%" APR_SIZE_T_FMT
+                           " characters; at most %d)", chars, max);
+    }
+    return fail(o, HTTP_UNPROCESSABLE_ENTITY, "invalid_body", why);
+}
+
+/* Loads comment id and its page; 404 if either is out of the viewer's
+ * reach, so ids of unreadable pages reveal nothing. */
+static int comment_load(request_rec *r, outcome *o, apr_int64_t id, int *replies)
+{
+    social_store_status st = social_store_comment_get(r, id, &o->comment, replies);
+
+    if (st != SOCIAL_STORE_OK) {
+        return store_fail(o, st);
+    }
+    if (page_resolve(r, o, o->comment.page) != 0) {
+        if (o->status != HTTP_UNAUTHORIZED) {
+            fail(o, HTTP_NOT_FOUND, "not_found", "no such comment");
+        }
+        return o->status;
+    }
+    if (o->comment.status == SOCIAL_COMMENT_DELETED
+        || (o->comment.status == SOCIAL_COMMENT_HIDDEN && !o->page.who.moderator
+            && (o->page.who.user == NULL
+                || strcmp(o->page.who.user, o->comment.author) != 0))) {
+        return fail(o, HTTP_NOT_FOUND, "not_found", "no such comment");
+    }
+    return 0;
+}
+
+static int comment_create(request_rec *r, outcome *o, const char *path,
+                          const char *body, apr_int64_t parent)
+{
+    social_store_status st;
+
+    if (page_resolve(r, o, path) != 0 || may_write(o) != 0
+        || body_valid(r, o, body) != 0) {
+        return o->status;
+    }
+    if (parent != 0) {
+        social_comment p;
+        int replies;
+        st = social_store_comment_get(r, parent, &p, &replies);
+        if (st == SOCIAL_STORE_NOT_FOUND || (st == SOCIAL_STORE_OK
+                                             && (strcmp(p.page, o->page.key) != 0
+                                                 || p.status != SOCIAL_COMMENT_VISIBLE))) {
+            return fail(o, HTTP_UNPROCESSABLE_ENTITY, "invalid_parent",
+                        "the comment replied to is not on this page or no longer there");
+        }
+        if (st != SOCIAL_STORE_OK) {
+            return store_fail(o, st);
+        }
+    }
+    memset(&o->comment, 0, sizeof(o->comment));
+    o->comment.page = o->page.key;
+    o->comment.parent = parent;
+    o->comment.author = o->page.who.user ? o->page.who.user : "";
+    o->comment.author_name = o->page.who.name;
+    o->comment.body = body;
+    st = social_store_comment_add(r, &o->comment);
+    if (st != SOCIAL_STORE_OK) {
+        return store_fail(o, st);
+    }
+    if (o->page.who.user != NULL) {
+        social_store_person_seen(r, o->page.who.user, o->page.who.name, o->page.who.email);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "SOCIAL0501: comment %" APR_INT64_T_FMT " by %s on %s",
+                  o->comment.id, o->comment.author, o->page.key);
+    o->status = HTTP_CREATED;
+    o->message = parent ? "Reply posted" : "Comment posted";
+    return o->status;
+}
+
+static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
+                       action_kind kind, const char *body)
+{
+    social_thread_item it;
+    int replies = 0;
+    social_store_status st;
+    const char *done = NULL;
+
+    if (comment_load(r, o, id, &replies) != 0) {
+        return o->status;
+    }
+    memset(&it, 0, sizeof(it));
+    it.c = o->comment;
+    social_thread_permissions(r, o->page.dc, &o->page.who, &it);
+    switch (kind) {
+    case ACT_EDIT:
+        if (!it.can_edit) {
+            return fail(o, HTTP_FORBIDDEN, "forbidden",
+                        o->page.who.user && strcmp(o->page.who.user, o->comment.author) == 0
+                        ? "the time to edit this comment has passed"
+                        : "you may only edit your own comments");
+        }
+        if (body_valid(r, o, body) != 0) {
+            return o->status;
+        }
+        st = social_store_comment_edit(r, id, body);
+        o->comment.body = body;
+        o->comment.edited = apr_time_now();
+        done = "Comment updated";
+        break;
+    case ACT_DELETE:
+        if (!it.can_delete) {
+            return fail(o, HTTP_FORBIDDEN, "forbidden", "you may only delete your own comments");
+        }
+        st = social_store_comment_set_status(r, id, SOCIAL_COMMENT_DELETED);
+        o->comment.status = SOCIAL_COMMENT_DELETED;
+        o->comment.body = "";
+        done = "Comment deleted";
+        break;
+    default:
+        if (!it.can_moderate) {
+            return fail(o, HTTP_FORBIDDEN, "forbidden", "only moderators may hide comments");
+        }
+        o->comment.status = kind == ACT_HIDE ? SOCIAL_COMMENT_HIDDEN : SOCIAL_COMMENT_VISIBLE;
+        st = social_store_comment_set_status(r, id, o->comment.status);
+        done = kind == ACT_HIDE ? "Comment hidden" : "Comment shown again";
+        break;
+    }
+    if (st != SOCIAL_STORE_OK) {
+        return store_fail(o, st);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "SOCIAL0502: %s: comment %" APR_INT64_T_FMT " on %s by %s",
+                  done, id, o->page.key, o->page.who.user ? o->page.who.user : "-");
+    o->status = HTTP_OK;
+    o->message = done;
+    return o->status;
+}
+
+/* ---- JSON API ---- */
+
+static int api_outcome_error(request_rec *r, const outcome *o)
+{
+    if (o->status == HTTP_SERVICE_UNAVAILABLE) {
+        return social_request_store_error(r, SOCIAL_STORE_DOWN);
+    }
+    return social_request_json_error(r, o->status, o->code, o->message);
+}
+
+static json_t *comment_json(request_rec *r, const outcome *o)
+{
+    social_thread_item it;
+
+    memset(&it, 0, sizeof(it));
+    it.c = o->comment;
+    it.depth = 1;
+    social_thread_permissions(r, o->page.dc, &o->page.who, &it);
+    return social_request_json_pool(r, social_thread_item_json(r, &it));
+}
+
+static int api_list(request_rec *r)
+{
+    outcome o;
+    social_thread t;
+    json_t *list, *body;
+    int k;
+
+    memset(&o, 0, sizeof(o));
+    if (page_resolve(r, &o, social_request_query_value(r, "page")) != 0) {
+        return api_outcome_error(r, &o);
+    }
+    social_thread_load(r, o.page.dc, &o.page.who, o.page.key, &t);
+    if (t.unavailable) {
+        return social_request_store_error(r, SOCIAL_STORE_DOWN);
+    }
+    list = json_array();
+    for (k = 0; k < t.items->nelts; k++) {
+        json_array_append_new(list, social_thread_item_json(
+            r, &APR_ARRAY_IDX(t.items, k, social_thread_item)));
+    }
+    body = social_request_json_pool(r, json_pack("{s:s,s:i,s:o}", "page", o.page.key,
+                                                 "count", t.count, "comments", list));
+    return social_request_json_send(r, HTTP_OK, body);
+}
+
+/* A JSON member that must be a string if present. */
+static int json_string_member(json_t *obj, const char *name, const char **value)
+{
+    json_t *v = json_object_get(obj, name);
+    *value = NULL;
+    if (v == NULL || json_is_null(v)) {
+        return 0;
+    }
+    if (!json_is_string(v)) {
+        return -1;
+    }
+    *value = json_string_value(v);
+    return 0;
+}
+
+static int api_create(request_rec *r)
+{
+    outcome o;
+    int status;
+    json_t *req = social_request_json_body(r, &status), *parent_v;
+    const char *page, *text;
+    apr_int64_t parent = 0;
+
+    if (req == NULL) {
+        return status;
+    }
+    memset(&o, 0, sizeof(o));
+    if (json_string_member(req, "page", &page) != 0) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_page",
+                                         "page must be a string");
+    }
+    if (json_string_member(req, "body", &text) != 0) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_body",
+                                         "body must be a string");
+    }
+    parent_v = json_object_get(req, "parent");
+    if (parent_v != NULL && !json_is_null(parent_v)) {
+        if (!json_is_integer(parent_v) || json_integer_value(parent_v) <= 0) {
+            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_parent",
+                                             "parent must be a comment id");
+        }
+        parent = json_integer_value(parent_v);
+    }
+    if (page == NULL) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_page",
+                                         "page is missing");
+    }
+    if (comment_create(r, &o, page, text, parent) != HTTP_CREATED) {
+        return api_outcome_error(r, &o);
+    }
+    apr_table_setn(r->headers_out, "Location",
+                   apr_psprintf(r->pool, "%s/api/v1/comments/%" APR_INT64_T_FMT,
+                                social_config_srv(r->server)->endpoint, o.comment.id));
+    return social_request_json_send(r, HTTP_CREATED, comment_json(r, &o));
+}
+
+static int api_one(request_rec *r, apr_int64_t id)
+{
+    outcome o;
+    int replies = 0;
+
+    memset(&o, 0, sizeof(o));
+    if (r->method_number == M_GET) {
+        if (comment_load(r, &o, id, &replies) != 0) {
+            return api_outcome_error(r, &o);
+        }
+        return social_request_json_send(r, HTTP_OK, comment_json(r, &o));
+    }
+    if (r->method_number == M_DELETE) {
+        if (comment_act(r, &o, id, ACT_DELETE, NULL) != HTTP_OK) {
+            return api_outcome_error(r, &o);
+        }
+        return social_request_json_send(r, HTTP_NO_CONTENT, json_object());
+    }
+    if (r->method_number == M_PATCH) {
+        int status;
+        json_t *req = social_request_json_body(r, &status);
+        const char *text, *state;
+
+        if (req == NULL) {
+            return status;
+        }
+        if (json_string_member(req, "body", &text) != 0
+            || json_string_member(req, "status", &state) != 0) {
+            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
+                                             "body and status must be strings");
+        }
+        if ((text == NULL) == (state == NULL)) {
+            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
+                                             "send either body (edit) or status (moderate)");
+        }
+        if (state != NULL && strcmp(state, "hidden") != 0 && strcmp(state, "visible") != 0) {
+            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_status",
+                                             "status must be \"hidden\" or \"visible\"");
+        }
+        if (comment_act(r, &o, id, text ? ACT_EDIT
+                        : strcmp(state, "hidden") == 0 ? ACT_HIDE : ACT_UNHIDE,
+                        text) != HTTP_OK) {
+            return api_outcome_error(r, &o);
+        }
+        return social_request_json_send(r, HTTP_OK, comment_json(r, &o));
+    }
+    return social_request_method_not_allowed(r, "GET, HEAD, PATCH, DELETE");
+}
+
+int social_comments_api(request_rec *r, const char *rest)
+{
+    apr_int64_t id;
+
+    if (r->method_number != M_GET && !social_identity_same_origin(r)) {
+        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
+                                         "the request came from another site");
+    }
+
+    if (*rest == '\0') {
+        if (r->method_number == M_GET) {
+            return api_list(r);
+        }
+        if (r->method_number == M_POST) {
+            return api_create(r);
+        }
+        return social_request_method_not_allowed(r, "GET, HEAD, POST");
+    }
+    id = rest[0] == '/' ? social_request_id(rest + 1, strlen(rest + 1)) : 0;
+    if (id == 0) {
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such comment");
+    }
+    return api_one(r, id);
+}
+
+/* ---- HTML ---- */
+
+static int fragment_send(request_rec *r, const social_page *pg, const char *status)
+{
+    social_thread t;
+    const char *error = NULL;
+    apr_size_t len = 0;
+    char *html;
+
+    social_thread_load(r, pg->dc, &pg->who, pg->key, &t);
+    html = social_thread_render(r, &t, status, &len, &error);
+    if (html == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0503: rendering the discussion failed: %s", error);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    if (!r->header_only) {
+        ap_rwrite(html, (int)len, r);
+    }
+    return OK;
+}
+
+int social_comments_fragment(request_rec *r)
+{
+    outcome o;
+
+    if (r->method_number != M_GET) {
+        return social_request_method_not_allowed(r, "GET, HEAD");
+    }
+    memset(&o, 0, sizeof(o));
+    if (page_resolve(r, &o, social_request_query_value(r, "page")) != 0) {
+        return social_request_json_error(r, o.status, o.code, o.message);
+    }
+    return fragment_send(r, &o.page, NULL);
+}
+
+typedef struct {
+    request_rec *r;
+    int status;
+    const char *title;
+    const char *message;
+    const char *back;       /* the page to return to, if known */
+} message_data;
+
+static const char *message_fill(HDF *hdf, void *data)
+{
+    message_data *d = data;
+    const char *err;
+
+    if ((err = social_render_set(hdf, "Message.status", apr_itoa(d->r->pool, d->status))) != NULL
+        || (err = social_render_set(hdf, "Message.title", d->title)) != NULL
+        || (err = social_render_set(hdf, "Message.text", d->message)) != NULL
+        || (err = social_render_set(hdf, "Message.back", d->back ? d->back : "")) != NULL
+        || (err = social_render_set(hdf, "Social.endpoint",
+                                    social_config_srv(d->r->server)->endpoint)) != NULL) {
+        return err;
+    }
+    return NULL;
+}
+
+/* A plain HTML page explaining a refused form post. */
+static int form_error(request_rec *r, int status, const char *message, const char *back)
+{
+    message_data d = { r, status, NULL, message, back };
+    const char *error = NULL;
+    apr_size_t len = 0;
+    char *html;
+
+    if (social_request_wants_fragment(r)) {
+        return social_request_json_error(r, status, "form_refused", message);
+    }
+    d.title = status == HTTP_SERVICE_UNAVAILABLE ? "Try again shortly"
+            : status == HTTP_UNAUTHORIZED ? "Please log in"
+            : "Your comment was not saved";
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "SOCIAL0504: form post to %s refused with %d: %s", r->uri, status, message);
+    html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
+                                  "message.cs", message_fill, &d, &len, &error);
+    if (html == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0505: rendering message.cs failed: %s", error);
+        return status;
+    }
+    html = social_text_ascii_refs(r->pool, html, len);
+    r->status = status;
+    if (status == HTTP_SERVICE_UNAVAILABLE) {
+        apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    }
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    ap_rputs(html, r);
+    return OK;
+}
+
+/* After a successful form post: the fragment for the widget, or a 303
+ * back to the page (its key: a local path, so never an open redirect). */
+static int form_done(request_rec *r, const outcome *o, apr_int64_t anchor)
+{
+    if (social_request_wants_fragment(r)) {
+        return fragment_send(r, &o->page, o->message);
+    }
+    apr_table_setn(r->headers_out, "Location",
+                   anchor ? apr_psprintf(r->pool, "%s#comment-%" APR_INT64_T_FMT,
+                                         o->page.key, anchor)
+                          : apr_pstrcat(r->pool, o->page.key, "#social", NULL));
+    return HTTP_SEE_OTHER;
+}
+
+int social_comments_form(request_rec *r, const char *rest)
+{
+    outcome o;
+    apr_table_t *form;
+    int code = 0;
+    apr_int64_t id = 0;
+    const char *action, *token;
+
+    if (r->method_number != M_POST) {
+        apr_table_setn(r->headers_out, "Allow", "POST");
+        return form_error(r, HTTP_METHOD_NOT_ALLOWED, "this address only takes form posts", NULL);
+    }
+    if (*rest != '\0') {
+        id = rest[0] == '/' ? social_request_id(rest + 1, strlen(rest + 1)) : 0;
+        if (id == 0) {
+            return form_error(r, HTTP_NOT_FOUND, "no such comment", NULL);
+        }
+    }
+    if (!social_identity_same_origin(r)) {
+        return form_error(r, HTTP_FORBIDDEN, "the form was sent from another site", NULL);
+    }
+    form = social_request_form_body(r, &code);
+    if (form == NULL) {
+        return form_error(r, code, code == HTTP_REQUEST_ENTITY_TOO_LARGE
+                          ? "the comment is far too long" : "the form could not be read", NULL);
+    }
+    memset(&o, 0, sizeof(o));
+    token = apr_table_get(form, "token");
+    action = apr_table_get(form, "action");
+    if (id == 0) {
+        const char *parent = apr_table_get(form, "parent");
+        apr_int64_t parent_id = 0;
+        const char *path = apr_table_get(form, "page");
+
+        if (parent != NULL && *parent != '\0'
+            && (parent_id = social_request_id(parent, strlen(parent))) == 0) {
+            return form_error(r, HTTP_UNPROCESSABLE_ENTITY, "the reply names no comment", NULL);
+        }
+        /* The token is checked against the page's identity rules, so
+         * resolve the page first; nothing is stored before the check. */
+        if (page_resolve(r, &o, path) != 0) {
+            return form_error(r, o.status, o.message, NULL);
+        }
+        if (!social_identity_form_token_valid(r, &o.page.who, token)) {
+            return form_error(r, HTTP_FORBIDDEN,
+                              "the form has expired; reload the page and try again", o.page.key);
+        }
+        if (comment_create(r, &o, path, apr_table_get(form, "body"), parent_id) != HTTP_CREATED) {
+            return form_error(r, o.status, o.message, o.page.key);
+        }
+        return form_done(r, &o, o.comment.id);
+    }
+    {
+        action_kind kind;
+        int replies;
+
+        if (action == NULL) {
+            return form_error(r, HTTP_UNPROCESSABLE_ENTITY, "the form names no action", NULL);
+        }
+        if (strcmp(action, "edit") == 0) kind = ACT_EDIT;
+        else if (strcmp(action, "delete") == 0) kind = ACT_DELETE;
+        else if (strcmp(action, "hide") == 0) kind = ACT_HIDE;
+        else if (strcmp(action, "unhide") == 0) kind = ACT_UNHIDE;
+        else {
+            return form_error(r, HTTP_UNPROCESSABLE_ENTITY, "unknown action", NULL);
+        }
+        if (comment_load(r, &o, id, &replies) != 0) {
+            return form_error(r, o.status, o.message, NULL);
+        }
+        if (!social_identity_form_token_valid(r, &o.page.who, token)) {
+            return form_error(r, HTTP_FORBIDDEN,
+                              "the form has expired; reload the page and try again", o.page.key);
+        }
+        if (comment_act(r, &o, id, kind, apr_table_get(form, "body")) != HTTP_OK) {
+            return form_error(r, o.status, o.message, o.page.key);
+        }
+        return form_done(r, &o, kind == ACT_DELETE ? 0 : id);
+    }
+}

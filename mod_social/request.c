@@ -1,0 +1,325 @@
+/* request.c: reading requests and writing responses for the endpoint. */
+#include "request.h"
+
+#include <string.h>
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <util_script.h>
+
+#include "text.h"
+
+APLOG_USE_MODULE(social);
+
+static apr_status_t json_release(void *data)
+{
+    json_decref((json_t *)data);
+    return APR_SUCCESS;
+}
+
+json_t *social_request_json_pool(request_rec *r, json_t *value)
+{
+    if (value != NULL) {
+        apr_pool_cleanup_register(r->pool, value, json_release,
+                                  apr_pool_cleanup_null);
+    }
+    return value;
+}
+
+int social_request_json_send(request_rec *r, int status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+    if (text == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0301: out of memory writing a JSON response");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    r->status = status;
+    ap_set_content_type(r, "application/json");
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    if (status != HTTP_NO_CONTENT && !r->header_only) {
+        ap_rwrite(text, (int)strlen(text), r);
+        ap_rputc('\n', r);
+    }
+    free(text);
+    return OK;
+}
+
+int social_request_json_error(request_rec *r, int status, const char *code,
+                              const char *message)
+{
+    json_t *body = social_request_json_pool(r, json_pack("{s:{s:s,s:s}}", "error",
+                                                         "code", code,
+                                                         "message", message));
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "SOCIAL0300: %s %s refused with %d %s: %s", r->method, r->uri,
+                  status, code, message);
+    if (body == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return social_request_json_send(r, status, body);
+}
+
+int social_request_method_not_allowed(request_rec *r, const char *allow)
+{
+    apr_table_setn(r->headers_out, "Allow", allow);
+    return social_request_json_error(r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                                     apr_psprintf(r->pool, "%s is not allowed here; use %s",
+                                                  r->method, allow));
+}
+
+int social_request_store_error(request_rec *r, social_store_status st)
+{
+    apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    return social_request_json_error(r, HTTP_SERVICE_UNAVAILABLE, "unavailable",
+                                     st == SOCIAL_STORE_DOWN
+                                     ? "the discussion database is unavailable; try again shortly"
+                                     : "the discussion database failed; try again shortly");
+}
+
+apr_array_header_t *social_request_query_values(request_rec *r, const char *name)
+{
+    apr_array_header_t *values = apr_array_make(r->pool, 2, sizeof(const char *));
+    char *args, *pair, *last;
+    size_t n = strlen(name);
+
+    if (r->args == NULL) {
+        return values;
+    }
+    args = apr_pstrdup(r->pool, r->args);
+    for (pair = apr_strtok(args, "&", &last); pair; pair = apr_strtok(NULL, "&", &last)) {
+        char *value;
+        if (strncmp(pair, name, n) != 0 || pair[n] != '=') {
+            continue;
+        }
+        value = pair + n + 1;
+        if (ap_unescape_urlencoded(value) != OK) {
+            continue;   /* a bad escape or an encoded NUL: not a value */
+        }
+        APR_ARRAY_PUSH(values, const char *) = value;
+    }
+    return values;
+}
+
+const char *social_request_query_value(request_rec *r, const char *name)
+{
+    apr_array_header_t *values = social_request_query_values(r, name);
+    return values->nelts ? APR_ARRAY_IDX(values, 0, const char *) : NULL;
+}
+
+/* Content-Type's media type equals type (case-insensitive)? */
+static int media_type_is(request_rec *r, const char *type)
+{
+    const char *ct = apr_table_get(r->headers_in, "Content-Type");
+    size_t n = strlen(type);
+
+    if (ct == NULL) {
+        return 0;
+    }
+    while (*ct == ' ') {
+        ct++;
+    }
+    return strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Reads the whole body (at most SOCIAL_BODY_MAX). Returns 0, or 413/400. */
+static int body_read(request_rec *r, char **body, apr_size_t *len)
+{
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    apr_size_t cap = 8192, have = 0;
+    char *buf;
+    long got;
+
+    *body = NULL;
+    *len = 0;
+    if (cl != NULL && apr_atoi64(cl) > SOCIAL_BODY_MAX) {
+        return HTTP_REQUEST_ENTITY_TOO_LARGE;
+    }
+    if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK) {
+        return HTTP_BAD_REQUEST;
+    }
+    buf = apr_palloc(r->pool, cap + 1);
+    if (ap_should_client_block(r)) {
+        for (;;) {
+            if (have == cap) {
+                char *grown;
+                if (cap >= SOCIAL_BODY_MAX) {
+                    /* Drain nothing more: the connection closes after 413. */
+                    r->connection->keepalive = AP_CONN_CLOSE;
+                    return HTTP_REQUEST_ENTITY_TOO_LARGE;
+                }
+                cap *= 2;
+                grown = apr_palloc(r->pool, cap + 1);
+                memcpy(grown, buf, have);
+                buf = grown;
+            }
+            got = ap_get_client_block(r, buf + have, cap - have);
+            if (got < 0) {
+                return HTTP_BAD_REQUEST;
+            }
+            if (got == 0) {
+                break;
+            }
+            have += (apr_size_t)got;
+        }
+    }
+    buf[have] = '\0';
+    *body = buf;
+    *len = have;
+    return 0;
+}
+
+json_t *social_request_json_body(request_rec *r, int *status)
+{
+    char *body;
+    apr_size_t len;
+    int code;
+    json_t *value;
+    json_error_t err;
+
+    if (!media_type_is(r, "application/json")) {
+        *status = social_request_json_error(r, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                                            "send the body as application/json");
+        return NULL;
+    }
+    code = body_read(r, &body, &len);
+    if (code == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        *status = social_request_json_error(r, code, "too_large",
+                                            apr_psprintf(r->pool, "the body is larger than %d bytes",
+                                                         SOCIAL_BODY_MAX));
+        return NULL;
+    }
+    if (code != 0) {
+        *status = social_request_json_error(r, HTTP_BAD_REQUEST, "bad_request",
+                                            "the body could not be read");
+        return NULL;
+    }
+    value = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+    if (value == NULL) {
+        *status = social_request_json_error(r, HTTP_BAD_REQUEST, "malformed_json",
+                                            apr_psprintf(r->pool, "malformed JSON at line %d: %s",
+                                                         err.line, err.text));
+        return NULL;
+    }
+    social_request_json_pool(r, value);
+    if (!json_is_object(value)) {
+        *status = social_request_json_error(r, HTTP_BAD_REQUEST, "malformed_json",
+                                            "the body must be a JSON object");
+        return NULL;
+    }
+    return value;
+}
+
+apr_table_t *social_request_form_body(request_rec *r, int *code)
+{
+    char *body, *pair, *last;
+    apr_size_t len;
+    apr_table_t *form;
+
+    if (!media_type_is(r, "application/x-www-form-urlencoded")) {
+        *code = HTTP_UNSUPPORTED_MEDIA_TYPE;
+        return NULL;
+    }
+    *code = body_read(r, &body, &len);
+    if (*code != 0) {
+        return NULL;
+    }
+    if (strlen(body) != len) {
+        *code = HTTP_BAD_REQUEST;   /* a raw NUL byte */
+        return NULL;
+    }
+    form = apr_table_make(r->pool, 8);
+    for (pair = apr_strtok(body, "&", &last); pair; pair = apr_strtok(NULL, "&", &last)) {
+        char *eq = strchr(pair, '='), *p;
+        if (eq == NULL) {
+            continue;
+        }
+        *eq = '\0';
+        for (p = pair; *p; p++) {
+            if (*p == '+') *p = ' ';
+        }
+        for (p = eq + 1; *p; p++) {
+            if (*p == '+') *p = ' ';
+        }
+        if (ap_unescape_url(pair) != OK || ap_unescape_url(eq + 1) != OK) {
+            *code = HTTP_BAD_REQUEST;
+            return NULL;
+        }
+        apr_table_add(form, pair, eq + 1);
+    }
+    return form;
+}
+
+int social_request_page(request_rec *r, const char *path, social_page *page,
+                        const char **message)
+{
+    const char *error = NULL;
+    request_rec *sub;
+    const social_dir_conf *dc;
+
+    memset(page, 0, sizeof(*page));
+    if (path == NULL || *path == '\0') {
+        *message = "the page is missing";
+        return HTTP_BAD_REQUEST;
+    }
+    page->key = social_text_page_key(r->pool, path, &error);
+    if (page->key == NULL) {
+        *message = apr_pstrcat(r->pool, "the page is not valid: ", error, NULL);
+        return HTTP_BAD_REQUEST;
+    }
+    /* The intranet's own rules decide who may read the page. */
+    sub = ap_sub_req_lookup_uri(page->key, r, NULL);
+    if (sub->status == HTTP_UNAUTHORIZED) {
+        *message = "log in to see this page";
+        return HTTP_UNAUTHORIZED;
+    }
+    if (sub->status == HTTP_FORBIDDEN) {
+        *message = "you may not read this page";
+        return HTTP_FORBIDDEN;
+    }
+    dc = ap_get_module_config(sub->per_dir_config, &social_module);
+    if (sub->status != HTTP_OK || dc == NULL || dc->enabled != 1
+        || apr_table_get(sub->subprocess_env, "no-social") != NULL
+        || (sub->finfo.filetype == APR_NOFILE
+            && (sub->handler == NULL || strcmp(sub->handler, "default-handler") == 0))) {
+        *message = "there is no discussion for this page";
+        return HTTP_NOT_FOUND;
+    }
+    page->dc = dc;
+    social_identity_get(r, dc, &page->who);
+    if (!social_identity_can_read(&page->who)) {
+        *message = "log in to see the discussion";
+        return HTTP_UNAUTHORIZED;
+    }
+    return 0;
+}
+
+apr_int64_t social_request_id(const char *s, size_t len)
+{
+    apr_int64_t v = 0;
+    size_t k;
+
+    if (len == 0 || len > 18 || s[0] == '0') {
+        return 0;
+    }
+    for (k = 0; k < len; k++) {
+        if (!apr_isdigit(s[k])) {
+            return 0;
+        }
+        v = v * 10 + (s[k] - '0');
+    }
+    return v;
+}
+
+int social_request_wants_fragment(request_rec *r)
+{
+    const char *v = apr_table_get(r->headers_in, "X-Social-Fragment");
+    return v != NULL && strcmp(v, "1") == 0;
+}

@@ -1,0 +1,67 @@
+/* request.h: what every endpoint route needs: reading the request
+ * (query, JSON and form bodies, the page it is about) and answering
+ * (JSON, errors, redirects, HTML fragments). */
+#ifndef SOCIAL_REQUEST_H
+#define SOCIAL_REQUEST_H
+
+#include <httpd.h>
+#include <jansson.h>
+
+#include "config.h"
+#include "identity.h"
+#include "store.h"
+
+/* Largest request body accepted (413 beyond). */
+#define SOCIAL_BODY_MAX (64 * 1024)
+
+/* The page a request is about, as the viewer sees it. */
+typedef struct {
+    const char *key;             /* canonical page key */
+    const social_dir_conf *dc;   /* the page's own configuration */
+    social_identity who;         /* the viewer, under the page's rules */
+} social_page;
+
+/* Ties a Jansson value to the request pool; returns it. */
+json_t *social_request_json_pool(request_rec *r, json_t *value);
+
+/* Sends body as the JSON response with status. Returns OK (for the handler). */
+int social_request_json_send(request_rec *r, int status, json_t *body);
+
+/* Sends {"error": {"code", "message"}} with status; logs at info level
+ * with id SOCIAL0300 so an admin can see why a client was refused. */
+int social_request_json_error(request_rec *r, int status, const char *code,
+                              const char *message);
+
+/* 405 with Allow. */
+int social_request_method_not_allowed(request_rec *r, const char *allow);
+
+/* 503 with Retry-After for a store failure (DOWN or FAILED). */
+int social_request_store_error(request_rec *r, social_store_status st);
+
+/* Values of a query-string parameter, decoded, in order (maybe none). */
+apr_array_header_t *social_request_query_values(request_rec *r, const char *name);
+const char *social_request_query_value(request_rec *r, const char *name);
+
+/* Reads a JSON object body. On failure sends the error response (400,
+ * 413, 415) and returns NULL with *status set to the handler's result. */
+json_t *social_request_json_body(request_rec *r, int *status);
+
+/* Reads an application/x-www-form-urlencoded body into a table. On
+ * failure returns NULL and sets *code (413, 415, 400). */
+apr_table_t *social_request_form_body(request_rec *r, int *code);
+
+/* Resolves a page path from a client to a page the viewer may read:
+ * normalised, looked up as a subrequest (so the intranet's own access
+ * rules decide), with Social On there. Returns 0 and fills *page, or an
+ * HTTP status (400 bad path, 401 login needed, 403 not allowed, 404 no
+ * such page or no discussion there) with *message set. */
+int social_request_page(request_rec *r, const char *path, social_page *page,
+                        const char **message);
+
+/* A strictly decimal positive id, or 0. */
+apr_int64_t social_request_id(const char *s, size_t len);
+
+/* Nonzero if the client asked for an HTML fragment (the widget's fetch). */
+int social_request_wants_fragment(request_rec *r);
+
+#endif /* SOCIAL_REQUEST_H */

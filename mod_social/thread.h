@@ -1,0 +1,60 @@
+/* thread.h: a page's discussion as one viewer sees it.
+ *
+ * Shared by the filter (Inline render), the fragment endpoint and the
+ * JSON API, so the three never disagree on who sees what.
+ */
+#ifndef SOCIAL_THREAD_H
+#define SOCIAL_THREAD_H
+
+#include <httpd.h>
+#include <jansson.h>
+
+#include "config.h"
+#include "identity.h"
+#include "store.h"
+
+/* Replies nest to this depth; deeper ones show flat under their
+ * level-3 ancestor, "in reply to" their parent's author. */
+#define SOCIAL_THREAD_MAX_DEPTH 3
+
+typedef struct {
+    social_comment c;
+    int depth;              /* 1 for a top-level comment */
+    int tombstone;          /* shown only as "deleted"/"hidden" to keep replies in place */
+    int can_edit;
+    int can_delete;
+    int can_moderate;
+    int can_reply;
+    const char *in_reply_to;   /* parent's author name, deeper than the max depth */
+} social_thread_item;
+
+typedef struct {
+    const char *page;                 /* page key */
+    const social_dir_conf *dc;        /* the page's configuration */
+    const social_identity *viewer;
+    apr_array_header_t *items;        /* social_thread_item, threaded order */
+    int count;                        /* visible comments */
+    int unavailable;                  /* the store could not be read */
+} social_thread;
+
+/* Loads and arranges the page's comments for viewer (one round trip). */
+void social_thread_load(request_rec *r, const social_dir_conf *dc,
+                        const social_identity *viewer, const char *page,
+                        social_thread *t);
+
+/* What viewer may do with comment c (whatever its place in a thread). */
+void social_thread_permissions(request_rec *r, const social_dir_conf *dc,
+                               const social_identity *viewer,
+                               social_thread_item *it);
+
+/* The API's JSON for one item. */
+json_t *social_thread_item_json(request_rec *r, const social_thread_item *it);
+
+/* The rendered discussion (templates/thread.cs), pure ASCII, or NULL
+ * with *error set. status, if not NULL, is a message for screen
+ * readers (e.g. "Comment posted"). */
+char *social_thread_render(request_rec *r, const social_thread *t,
+                           const char *status, apr_size_t *len,
+                           const char **error);
+
+#endif /* SOCIAL_THREAD_H */
