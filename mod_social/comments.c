@@ -464,6 +464,7 @@ static const char *message_fill(HDF *hdf, void *data)
         || (err = social_render_set(hdf, "Message.title", d->title)) != NULL
         || (err = social_render_set(hdf, "Message.text", d->message)) != NULL
         || (err = social_render_set(hdf, "Message.back", d->back ? d->back : "")) != NULL
+        || (err = social_render_set(hdf, "Social.version", SOCIAL_VERSION)) != NULL
         || (err = social_render_set(hdf, "Social.endpoint",
                                     social_config_srv(d->r->server)->endpoint)) != NULL) {
         return err;

@@ -19,9 +19,12 @@
 
 #include "config.h"
 #include "filter.h"
+#include "identity.h"
 #include "render.h"
 #include "scan.h"
+#include "store.h"
 #include "text.h"
+#include "thread.h"
 
 APLOG_USE_MODULE(social);
 
@@ -37,6 +40,10 @@ APLOG_USE_MODULE(social);
 /* Most bytes held after a candidate </body> before the block is placed
  * there for good (a page with megabytes after its </body>). */
 #define SOCIAL_HOLD_MAX (256 * 1024)
+
+/* Count markers rendered with their numbers per page (Inline); more are
+ * left to the widget. */
+#define SOCIAL_COUNT_MARKERS_MAX 50
 
 /* The suffix that marks a page's ETag as the social variant of the file. */
 #define SOCIAL_ETAG_SUFFIX "-social"
@@ -55,6 +62,8 @@ typedef struct {
     int passthrough;            /* scan no more: opted out or not ASCII */
     int seen_data;
     int bad_marker_logged;
+    int inline_mode;            /* SocialRender Inline: counts and thread rendered here */
+    int counts_rendered;
     const char *block;
     apr_size_t block_len;
 } social_filter_ctx;
@@ -271,6 +280,7 @@ static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
     social_marker m;
     const char *placeholder;
     apr_size_t len = 0;
+    int count = -1;
 
     if (ev->type == SOCIAL_SCAN_MARKER_BAD
         || social_marker_parse(ev->text, ev->text_len, &m) != 0) {
@@ -288,7 +298,17 @@ static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
         }
         return;
     }
-    placeholder = social_render_marker(f->r->pool, &m, &len);
+    if (ctx->inline_mode && social_marker_is(&m, "count")
+        && ctx->counts_rendered < SOCIAL_COUNT_MARKERS_MAX) {
+        const char *key = social_render_marker_page(f->r->pool, &m);
+        if (key != NULL && social_store_comment_count(f->r, key, &count) == SOCIAL_STORE_OK) {
+            ctx->counts_rendered++;
+        }
+        else {
+            count = -1;
+        }
+    }
+    placeholder = social_render_marker(f->r->pool, &m, count, &len);
     if (placeholder == NULL) {
         marker_bad(f, ctx, ev);
         return;
@@ -400,6 +420,28 @@ static apr_status_t held_setaside(request_rec *r, social_filter_ctx *ctx)
     return APR_SUCCESS;
 }
 
+/* The discussion rendered for this viewer, or NULL (then the widget
+ * fetches it: the page is never held up by a failed render). */
+static const char *inline_discussion(request_rec *r, const char *key)
+{
+    const social_dir_conf *dc = social_config_dir(r);
+    social_identity who;
+    social_thread t;
+    const char *error = NULL;
+    apr_size_t len = 0;
+    const char *html;
+
+    social_identity_get(r, dc, &who);
+    social_thread_load(r, dc, &who, key, &t);
+    html = social_thread_render(r, &t, NULL, &len, &error);
+    if (html == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0206: rendering the discussion of %s failed (%s); "
+                      "the widget will load it instead", key, error);
+    }
+    return html;
+}
+
 static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
 {
     request_rec *r = f->r;
@@ -422,11 +464,31 @@ static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
     ctx->held = apr_brigade_create(r->pool, f->c->bucket_alloc);
     ctx->tmp = apr_brigade_create(r->pool, f->c->bucket_alloc);
     ctx->candidate = SOCIAL_SCAN_NO_OFFSET;
+    ctx->inline_mode = social_config_render(social_config_dir(r)) == SOCIAL_RENDER_INLINE;
     page.endpoint = social_config_srv(r->server)->endpoint;
     page.version = SOCIAL_VERSION;
     page.page_key = key;
+    page.inner = ctx->inline_mode ? inline_discussion(r, key) : NULL;
     ctx->block = social_render_block(r->pool, &page, &ctx->block_len);
     return ctx;
+}
+
+/* Response headers of a page we change. Deferred: the page depends only
+ * on the file, so its validators stay (the ETag marked as ours). Inline:
+ * it depends on the discussion and the viewer, so it is not cached. */
+static void headers_adjust(request_rec *r, social_filter_ctx *ctx)
+{
+    apr_table_unset(r->headers_out, "Content-Length");
+    apr_table_unset(r->headers_out, "Content-MD5");
+    apr_table_unset(r->headers_in, "Range");   /* no ranges of a changed page */
+    if (ctx->inline_mode) {
+        apr_table_unset(r->headers_out, "ETag");
+        apr_table_unset(r->headers_out, "Last-Modified");
+        apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
+    }
+    else {
+        etag_mark(r);
+    }
 }
 
 static apr_status_t social_output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
@@ -439,7 +501,8 @@ static apr_status_t social_output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         int xhtml = 0;
 
         if (r->status == HTTP_NOT_MODIFIED && request_wanted(r)
-            && social_text_is_html_type(r->content_type, NULL)) {
+            && social_text_is_html_type(r->content_type, NULL)
+            && social_config_render(social_config_dir(r)) == SOCIAL_RENDER_DEFERRED) {
             etag_mark(r);   /* the 304 names the variant the client holds */
         }
         if (!request_wanted(r) || !response_wanted(r, &xhtml)
@@ -448,10 +511,7 @@ static apr_status_t social_output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
             return ap_pass_brigade(f->next, bb);
         }
         f->ctx = ctx;
-        apr_table_unset(r->headers_out, "Content-Length");
-        apr_table_unset(r->headers_out, "Content-MD5");
-        apr_table_unset(r->headers_in, "Range");   /* no ranges of a changed page */
-        etag_mark(r);
+        headers_adjust(r, ctx);
     }
 
     while (!APR_BRIGADE_EMPTY(bb)) {
@@ -526,8 +586,15 @@ static int social_fixups(request_rec *r)
     /* Only for pages whose type is known now (static files): their
      * response is the filtered one. */
     if (request_wanted(r) && social_text_is_html_type(r->content_type, NULL)) {
-        conditional_rewrite(r, "If-None-Match");
-        conditional_rewrite(r, "If-Match");
+        if (social_config_render(social_config_dir(r)) == SOCIAL_RENDER_INLINE) {
+            /* The discussion changes without the file: always answer 200. */
+            apr_table_unset(r->headers_in, "If-None-Match");
+            apr_table_unset(r->headers_in, "If-Modified-Since");
+        }
+        else {
+            conditional_rewrite(r, "If-None-Match");
+            conditional_rewrite(r, "If-Match");
+        }
         apr_table_unset(r->headers_in, "If-Range");
     }
     return DECLINED;

@@ -24,7 +24,8 @@ const char *social_render_block(apr_pool_t *p, const social_render_page *page,
         "<div id=\"social\" class=\"social\" data-social-page=\"",
         escape(p, page->page_key, strlen(page->page_key)),
         "\" data-social-endpoint=\"", endpoint,
-        "\" data-social-render=\"deferred\"></div>",
+        "\" data-social-render=\"", page->inner ? "inline" : "deferred", "\">",
+        page->inner ? page->inner : "", "</div>",
         "<script src=\"", endpoint, "/assets/", version,
         "/social.js\" defer=\"defer\"></script>",
         SOCIAL_BLOCK_CLOSE, NULL);
@@ -43,21 +44,30 @@ static const char *attr_value(apr_pool_t *p, const social_marker *m,
     return apr_pstrmemdup(p, a->value, a->value_len);
 }
 
+const char *social_render_marker_page(apr_pool_t *p, const social_marker *m)
+{
+    const char *error, *page = attr_value(p, m, "page");
+    return page ? social_text_page_key(p, page, &error) : NULL;
+}
+
 const char *social_render_marker(apr_pool_t *p, const social_marker *m,
-                                 apr_size_t *len)
+                                 int count, apr_size_t *len)
 {
     const char *kind = escape(p, m->kind, m->kind_len);
-    const char *extra = "";
+    const char *extra = "", *inner = "";
     char *out;
 
     if (social_marker_is(m, "count")) {
-        const char *error, *page = attr_value(p, m, "page");
-        const char *key = page ? social_text_page_key(p, page, &error) : NULL;
+        const char *key = social_render_marker_page(p, m), *k;
         if (key == NULL) {
             return NULL;
         }
-        extra = apr_pstrcat(p, " data-social-page=\"",
-                            escape(p, key, strlen(key)), "\"", NULL);
+        k = escape(p, key, strlen(key));
+        extra = apr_pstrcat(p, " data-social-page=\"", k, "\"", NULL);
+        if (count >= 0) {
+            inner = apr_psprintf(p, "<a class=\"social-count-link\" href=\"%s#social\">"
+                                 "%d comment%s</a>", k, count, count == 1 ? "" : "s");
+        }
     }
     else if (social_marker_is(m, "poll")) {
         const char *name = attr_value(p, m, "name");
@@ -69,7 +79,7 @@ const char *social_render_marker(apr_pool_t *p, const social_marker *m,
     }
     out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN,
                       "<span class=\"social-marker social-marker-", kind,
-                      "\" data-social-kind=\"", kind, "\"", extra, "></span>",
+                      "\" data-social-kind=\"", kind, "\"", extra, ">", inner, "</span>",
                       SOCIAL_BLOCK_CLOSE, NULL);
     *len = strlen(out);
     return out;

@@ -20,18 +20,23 @@ typedef struct {
     const char *endpoint;   /* "/_social" */
     const char *version;    /* asset version in URLs */
     const char *page_key;   /* canonical page key (ASCII) */
+    const char *inner;      /* rendered discussion (ASCII markup), or NULL */
 } social_render_page;
 
-/* The main block: stylesheet, container carrying the page key, deferred
- * script. Well-formed XML as well as HTML. */
+/* The main block: stylesheet, container carrying the page key and the
+ * rendered discussion if there is one (inline, else deferred: the widget
+ * fetches it), deferred script. Well-formed XML as well as HTML. */
 const char *social_render_block(apr_pool_t *p, const social_render_page *page,
                                 apr_size_t *len);
 
+/* The page a count marker names, as a canonical key, or NULL. */
+const char *social_render_marker_page(apr_pool_t *p, const social_marker *m);
+
 /* The placeholder that follows a well-formed marker. count markers name
- * their page by its canonical key; NULL if the marker's page attribute
- * is not a valid path (the marker is then left alone). */
+ * their page by its canonical key and, if count >= 0, show it; NULL if
+ * the marker lacks what its kind needs (it is then left alone). */
 const char *social_render_marker(apr_pool_t *p, const social_marker *m,
-                                 apr_size_t *len);
+                                 int count, apr_size_t *len);
 
 /* ---- ClearSilver ---- */
 

@@ -554,6 +554,9 @@ int social_text_charset_is_wide(const char *content_type)
             continue;
         }
         s = skip_space(s + 7);
+        if (*s == '\0') {
+            break;
+        }
         if (*s != '=') {
             continue;
         }

@@ -588,7 +588,7 @@ def test_page_cut_short_gets_block_at_end(solo_httpd, case):
     page = EOF_EDGES[case]
     server = solo_httpd({"page.html": page}, name="eof-" + case)
     for method in ("GET", "HEAD"):
-        resp = server.request(method, "/page.html", timeout=10)
+        resp = server.request(method, "/page.html", timeout=5)
         assert resp.status == 200
         if method == "GET":
             get = resp
@@ -955,6 +955,34 @@ def test_keepalive_framing(httpd):
             assert r.status == 200
             assert strip_blocks(body) == original
             assert not r.will_close
+    finally:
+        conn.close()
+
+
+SIZES = [500, 16 * 1024, 60 * 1024, 64 * 1024, 70 * 1024, 256 * 1024, 5 * 1024 * 1024]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_page_sizes_framed_correctly(httpd, size):
+    """Small pages may be sent with an exact length and large ones chunked:
+    both must frame the body right, on a kept-alive connection too, and
+    HEAD must agree with GET."""
+    page = (b"<!DOCTYPE html><html><head><title>%d</title></head><body>\n" % size)
+    page += b"<p>line of text &amp; <b>tags</b></p>\n" * (size // 38 + 1) + b"</body></html>\n"
+    path = "/sizes/%d.html" % size
+    httpd.write_file(path, page)
+    resp = httpd.get(path)
+    assert_modified(resp, page, main_at=page.rindex(b"</body>"))
+    head = httpd.head(path)
+    assert head.content_length in (None, len(resp.body))
+    assert head.header("ETag") == resp.header("ETag")
+    conn = http.client.HTTPConnection("127.0.0.1", httpd.port, timeout=30)
+    try:
+        for _ in range(2):
+            conn.request("GET", path)
+            r = conn.getresponse()
+            assert r.status == 200
+            assert r.read() == resp.body
     finally:
         conn.close()
 

@@ -39,7 +39,7 @@ static int is_ascii(const char *s)
 
 START_TEST(test_block_is_delimited_and_carries_the_page_key)
 {
-    social_render_page page = { "/_social", "0.1.0", "/news/a.html" };
+    social_render_page page = { "/_social", "0.1.0", "/news/a.html", NULL };
     apr_size_t len;
     const char *b = social_render_block(pool, &page, &len);
 
@@ -55,7 +55,7 @@ END_TEST
 
 START_TEST(test_block_escapes_a_hostile_page_key)
 {
-    social_render_page page = { "/_social", "0.1.0", "/a\"><script>x</script>\xc3\xa9" };
+    social_render_page page = { "/_social", "0.1.0", "/a\"><script>x</script>\xc3\xa9", NULL };
     apr_size_t len;
     const char *b = social_render_block(pool, &page, &len);
 
@@ -70,7 +70,7 @@ static const char *marker_of(const char *text)
     social_marker m;
     apr_size_t len;
     ck_assert_int_eq(social_marker_parse(text, strlen(text), &m), 0);
-    return social_render_marker(pool, &m, &len);
+    return social_render_marker(pool, &m, -1, &len);
 }
 
 START_TEST(test_poll_marker_placeholder_names_the_poll)
@@ -88,6 +88,30 @@ START_TEST(test_count_marker_placeholder_uses_the_canonical_key)
     const char *p = marker_of("social:count page=\"/news/./index.html\"");
     ck_assert_ptr_nonnull(p);
     ck_assert_ptr_nonnull(strstr(p, "data-social-page=\"/news/\""));
+}
+END_TEST
+
+START_TEST(test_count_marker_shows_a_known_count)
+{
+    social_marker m;
+    apr_size_t len;
+    const char *text = "social:count page=\"/news/a.html\"";
+    const char *p;
+
+    ck_assert_int_eq(social_marker_parse(text, strlen(text), &m), 0);
+    p = social_render_marker(pool, &m, 3, &len);
+    ck_assert_ptr_nonnull(strstr(p, ">3 comments</a>"));
+    p = social_render_marker(pool, &m, 1, &len);
+    ck_assert_ptr_nonnull(strstr(p, ">1 comment</a>"));
+}
+END_TEST
+
+START_TEST(test_inline_block_carries_the_discussion)
+{
+    social_render_page page = { "/_social", "0.1.0", "/a.html", "<p>hello</p>" };
+    apr_size_t len;
+    const char *b = social_render_block(pool, &page, &len);
+    ck_assert_ptr_nonnull(strstr(b, "data-social-render=\"inline\"><p>hello</p></div>"));
 }
 END_TEST
 
@@ -207,6 +231,8 @@ static Suite *render_suite(void)
     tcase_add_test(tc, test_poll_marker_placeholder_names_the_poll);
     tcase_add_test(tc, test_count_marker_placeholder_uses_the_canonical_key);
     tcase_add_test(tc, test_count_marker_with_bad_page_has_no_placeholder);
+    tcase_add_test(tc, test_count_marker_shows_a_known_count);
+    tcase_add_test(tc, test_inline_block_carries_the_discussion);
     tcase_add_test(tc, test_clearsilver_escapes_every_var_as_html);
     tcase_add_test(tc, test_clearsilver_reports_a_broken_template);
     tcase_add_test(tc, test_clearsilver_reports_a_missing_template);

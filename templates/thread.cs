@@ -1,0 +1,50 @@
+<?cs # The discussion of a page: rendered into the page (SocialRender Inline),
+     fetched by the widget (Deferred) and after every action. Every var: is
+     HTML-escaped (Config.VarEscapeMode = html); uvar: is used only for
+     c.html, which text.c has already made safe. Well-formed XML too. ?>
+<?cs def:form_fields(action) ?><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><?cs if:action ?><input type="hidden" name="action" value="<?cs var:action ?>" /><?cs /if ?><?cs /def ?>
+<section class="social-thread" aria-labelledby="social-heading">
+<h2 id="social-heading" class="social-title">Comments<?cs if:Social.count > 0 ?> <span class="social-count">(<?cs var:Social.count ?>)</span><?cs /if ?></h2>
+<p class="social-live" role="status" aria-live="polite"><?cs var:Social.status ?></p>
+<?cs if:Social.unavailable ?>
+<p class="social-unavailable">The discussion is unavailable right now. The page itself is fine; please try again in a minute.</p>
+<?cs elif:!Social.can_read ?>
+<p class="social-login">Log in to see the discussion.</p>
+<?cs else ?>
+<?cs if:subcount(Comments) == 0 ?><p class="social-empty">No comments yet.<?cs if:Social.can_comment ?> Be the first to say something.<?cs /if ?></p><?cs /if ?>
+<ol class="social-comments">
+<?cs each:c = Comments ?><li id="comment-<?cs var:c.id ?>" class="social-comment social-depth-<?cs var:c.depth ?><?cs if:c.tombstone ?> social-tombstone<?cs /if ?><?cs if:c.status == "hidden" ?> social-hidden<?cs /if ?><?cs if:c.mine ?> social-mine<?cs /if ?>" data-social-id="<?cs var:c.id ?>">
+<?cs if:c.tombstone ?><p class="social-removed"><?cs if:c.status == "deleted" ?>This comment was deleted.<?cs else ?>This comment was hidden by a moderator.<?cs /if ?></p>
+<?cs else ?><article class="social-card">
+<header class="social-meta"><span class="social-author" title="<?cs var:c.user ?>"><?cs var:c.name ?></span>
+<a class="social-time" href="#comment-<?cs var:c.id ?>"><time datetime="<?cs var:c.created_iso ?>" title="<?cs var:c.created_abs ?>"><?cs var:c.created_rel ?></time></a><?cs if:c.edited_abs ?>
+<span class="social-edited" title="edited <?cs var:c.edited_abs ?>">(edited)</span><?cs /if ?><?cs if:c.status == "hidden" ?>
+<span class="social-badge">hidden from others</span><?cs /if ?><?cs if:c.in_reply_to ?>
+<span class="social-reply-to">in reply to <?cs var:c.in_reply_to ?></span><?cs /if ?></header>
+<div class="social-body"><?cs uvar:c.html ?></div>
+<div class="social-actions"><?cs if:c.can_reply ?>
+<details class="social-reply"><summary>Reply</summary>
+<form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><input type="hidden" name="parent" value="<?cs var:c.id ?>" />
+<label for="social-reply-<?cs var:c.id ?>">Reply to <?cs var:c.name ?></label>
+<textarea id="social-reply-<?cs var:c.id ?>" name="body" rows="3" maxlength="<?cs var:Social.max_length ?>" required="required"></textarea>
+<button type="submit">Post reply</button></form></details><?cs /if ?><?cs if:c.can_edit ?>
+<details class="social-edit"><summary>Edit</summary>
+<form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs call:form_fields("edit") ?>
+<label for="social-edit-<?cs var:c.id ?>">Edit your comment</label>
+<textarea id="social-edit-<?cs var:c.id ?>" name="body" rows="3" maxlength="<?cs var:Social.max_length ?>" required="required"><?cs var:c.body ?></textarea>
+<button type="submit">Save</button></form></details><?cs /if ?><?cs if:c.can_delete ?>
+<form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>" data-social-confirm="Delete this comment?"><?cs call:form_fields("delete") ?><button type="submit" class="social-link">Delete</button></form><?cs /if ?><?cs if:c.can_moderate ?>
+<form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.status == "hidden" ?><?cs call:form_fields("unhide") ?><button type="submit" class="social-link">Unhide</button><?cs else ?><?cs call:form_fields("hide") ?><button type="submit" class="social-link">Hide</button><?cs /if ?></form><?cs /if ?>
+</div></article><?cs /if ?>
+<?cs if:c.opens ?><ol class="social-replies">
+<?cs else ?></li>
+<?cs if:c.closes > 0 ?><?cs loop:k = 1, c.closes, 1 ?></ol></li>
+<?cs /loop ?><?cs /if ?><?cs /if ?><?cs /each ?></ol>
+<?cs if:Social.can_comment ?>
+<form class="social-form social-new" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" />
+<label for="social-new-body">Add a comment<?cs if:Social.user ?> as <?cs var:Social.name ?><?cs /if ?></label>
+<textarea id="social-new-body" name="body" rows="4" maxlength="<?cs var:Social.max_length ?>" required="required" placeholder="Plain text; links become clickable."></textarea>
+<button type="submit">Post comment</button></form>
+<?cs else ?><p class="social-login">Log in to comment.</p><?cs /if ?>
+<?cs /if ?>
+</section>
