@@ -77,6 +77,28 @@ const social_srv_conf *social_config_srv(const server_rec *s)
     return ap_get_module_config(s->module_config, &social_module);
 }
 
+/* A random secret kept in the process pool, so it survives graceful
+ * restarts (forms already on screen stay valid) and is made before the
+ * children fork (they all share it). */
+static unsigned char *process_secret(server_rec *s)
+{
+    static const char key[] = "mod_social secret";
+    apr_pool_t *pool = s->process->pool;
+    void *data = NULL;
+
+    apr_pool_userdata_get(&data, key, pool);
+    if (data == NULL) {
+        data = apr_palloc(pool, SOCIAL_SECRET_LEN);
+        if (apr_generate_random_bytes(data, SOCIAL_SECRET_LEN) != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
+                         "SOCIAL0001: no random bytes for the form-token secret");
+            return NULL;
+        }
+        apr_pool_userdata_set(data, key, apr_pool_cleanup_null, pool);
+    }
+    return data;
+}
+
 static int social_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                               apr_pool_t *ptemp, server_rec *s)
 {
@@ -95,13 +117,8 @@ static int social_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         if (conf->secret == NULL) {
             /* One random secret for every server of this configuration,
              * made before the children fork so they all share it. */
-            if (secret == NULL) {
-                secret = apr_palloc(pconf, SOCIAL_SECRET_LEN);
-                if (apr_generate_random_bytes(secret, SOCIAL_SECRET_LEN) != APR_SUCCESS) {
-                    ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
-                                 "SOCIAL0001: no random bytes for the form-token secret");
-                    return HTTP_INTERNAL_SERVER_ERROR;
-                }
+            if (secret == NULL && (secret = process_secret(s)) == NULL) {
+                return HTTP_INTERNAL_SERVER_ERROR;
             }
             conf->secret = secret;
             conf->secret_len = SOCIAL_SECRET_LEN;

@@ -100,7 +100,7 @@ apr_array_header_t *social_request_query_values(request_rec *r, const char *name
             continue;
         }
         value = pair + n + 1;
-        if (ap_unescape_urlencoded(value) != OK) {
+        if (strstr(value, "%00") != NULL || ap_unescape_urlencoded(value) != OK) {
             continue;   /* a bad escape or an encoded NUL: not a value */
         }
         APR_ARRAY_PUSH(values, const char *) = value;
@@ -237,18 +237,15 @@ apr_table_t *social_request_form_body(request_rec *r, int *code)
     }
     form = apr_table_make(r->pool, 8);
     for (pair = apr_strtok(body, "&", &last); pair; pair = apr_strtok(NULL, "&", &last)) {
-        char *eq = strchr(pair, '='), *p;
+        char *eq = strchr(pair, '=');
         if (eq == NULL) {
             continue;
         }
         *eq = '\0';
-        for (p = pair; *p; p++) {
-            if (*p == '+') *p = ' ';
-        }
-        for (p = eq + 1; *p; p++) {
-            if (*p == '+') *p = ' ';
-        }
-        if (ap_unescape_url(pair) != OK || ap_unescape_url(eq + 1) != OK) {
+        /* An encoded NUL would cut the value short unseen: refuse it. */
+        if (strstr(eq + 1, "%00") != NULL || strstr(pair, "%00") != NULL
+            || ap_unescape_urlencoded(pair) != OK
+            || ap_unescape_urlencoded(eq + 1) != OK) {
             *code = HTTP_BAD_REQUEST;
             return NULL;
         }

@@ -458,10 +458,21 @@ def original_offsets(body: bytes):
     return out
 
 
+def assert_same_bytes(got, want, what):
+    """Compare without a diff of megabytes: name the first difference."""
+    if got == want:
+        return
+    at = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b),
+              min(len(got), len(want)))
+    pytest.fail("%s differs at byte %d (got %d bytes, want %d):\n got  %r\n want %r"
+                % (what, at, len(got), len(want), got[max(0, at - 40):at + 60],
+                   want[max(0, at - 40):at + 60]))
+
+
 def assert_modified(resp, original, main_at=None):
     """A page the module changed: the file's bytes plus one main block."""
     assert resp.status == 200, resp
-    assert strip_blocks(resp.body) == original
+    assert_same_bytes(strip_blocks(resp.body), original, "the body without blocks")
     mains = main_blocks(resp.body)
     assert len(mains) == 1, "expected one main block, got %d" % len(mains)
     assert resp.body.count(BLOCK_START) == resp.body.count(BLOCK_END)
@@ -478,9 +489,10 @@ def assert_modified(resp, original, main_at=None):
 
 
 def assert_untouched(resp, original, status=200):
+    """A response the module left alone: the file's bytes, no block."""
     assert resp.status == status, resp
-    assert BLOCK_START not in resp.body
-    assert resp.body == original
+    assert BLOCK_START not in resp.body, "a block in %r" % resp.body[:300]
+    assert_same_bytes(resp.body, original, "the body")
 
 
 def last_index(data: bytes, needle: bytes) -> int:
@@ -902,6 +914,17 @@ def test_etag_changed_and_conditional_get(httpd):
     assert stale.header("ETag") == modified
 
 
+def test_stale_etag_with_if_modified_since_gets_page(httpd):
+    """A browser that cached the page before the module was enabled
+    revalidates with the file's ETag and its Last-Modified; If-None-Match
+    takes precedence over If-Modified-Since (RFC 9110, 13.2.2), and the
+    file's ETag no longer matches, so the page comes with its block."""
+    plain = httpd.get("/_raw/basic.html")
+    resp = httpd.get("/basic.html", {"If-None-Match": plain.header("ETag"),
+                                     "If-Modified-Since": plain.header("Last-Modified")})
+    assert_modified(resp, BASIC)
+
+
 def test_weak_etag_keeps_prefix(httpd):
     # httpd makes the ETag weak for a file modified less than a second
     # before the request; a file dated in the future always is.
@@ -1011,6 +1034,11 @@ def test_deflate_after_filter(httpd):
     identity = httpd.get("/deflate/page.html")
     assert identity.header("Content-Encoding") is None
     assert_modified(identity, original)
+    # the page's ETag, whatever mod_deflate adds to it for the gzip variant
+    file_etag = httpd.get("/_raw/deflate/page.html").header("ETag")
+    assert identity.header("ETag") == file_etag[:-1] + '-social"'
+    assert (resp.header("ETag") or "").startswith(file_etag[:-1] + "-social"), \
+        resp.header("ETag")
 
 
 # ---------------------------------------------------------------- size
