@@ -1,8 +1,15 @@
 /* mod_social widget: progressive enhancement, no framework, no build step.
- * The block the filter wrote works without this file; this script only
- * improves it in place. */
+ *
+ * Everything the block offers works without this file: forms post to the
+ * endpoint and come back to the page. With it, the same forms are sent
+ * with fetch and the discussion the server renders is swapped in place,
+ * focus is kept and screen readers are told what happened. With
+ * SocialRender Deferred it also loads the discussion after the page.
+ */
 (function () {
   "use strict";
+
+  var root, endpoint, page, announcer;
 
   function ready(fn) {
     if (document.readyState === "loading") {
@@ -12,24 +19,184 @@
     }
   }
 
+  /* A live region outside the part that is replaced, so announcements
+   * survive the swap. */
+  function announce(text) {
+    if (!announcer) {
+      announcer = document.createElement("div");
+      announcer.className = "social-announce";
+      announcer.setAttribute("role", "status");
+      announcer.setAttribute("aria-live", "polite");
+      root.parentNode.insertBefore(announcer, root.nextSibling);
+    }
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 50);
+  }
+
+  function showError(form, text) {
+    var box = form.querySelector(".social-error");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "social-error";
+      box.setAttribute("role", "alert");
+      form.appendChild(box);
+    }
+    box.textContent = text;
+    announce(text);
+  }
+
+  /* Replaces the discussion with fresh HTML from the server and puts
+   * focus where the reader's attention belongs. */
+  function swap(html, focusId) {
+    root.innerHTML = html;
+    var live = root.querySelector(".social-live");
+    if (live && live.textContent) {
+      announce(live.textContent);
+    }
+    var target = focusId && document.getElementById(focusId);
+    if (!target) {
+      target = root.querySelector("#social-new-body") || root.querySelector(".social-title");
+    }
+    if (target) {
+      if (!target.hasAttribute("tabindex") && !/^(TEXTAREA|INPUT|BUTTON|A)$/.test(target.tagName)) {
+        target.setAttribute("tabindex", "-1");
+      }
+      target.focus();
+    }
+    document.dispatchEvent(new CustomEvent("social:updated", { detail: { page: page } }));
+  }
+
+  function errorText(response) {
+    return response.text().then(function (body) {
+      try {
+        var data = JSON.parse(body);
+        if (data && data.error && data.error.message) {
+          return data.error.message.charAt(0).toUpperCase() + data.error.message.slice(1) + ".";
+        }
+      } catch (e) { /* not JSON */ }
+      return "Sorry, that did not work (HTTP " + response.status + ").";
+    });
+  }
+
+  function submit(event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("social-form") || !root.contains(form)) {
+      return;
+    }
+    var question = form.getAttribute("data-social-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    if (!window.fetch || !window.URLSearchParams || !window.FormData) {
+      return; /* the plain form post still works */
+    }
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    if (button) { button.disabled = true; }
+    var parent = form.querySelector("input[name=parent]");
+    var action = form.querySelector("input[name=action]");
+    var li = form.closest ? form.closest("li.social-comment") : null;
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      headers: { "X-Social-Fragment": "1" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) {
+        return errorText(response).then(function (text) {
+          if (button) { button.disabled = false; }
+          showError(form, text);
+        });
+      }
+      return response.text().then(function (html) {
+        var focusId = null;
+        if (action && action.value !== "delete" && li) {
+          focusId = li.id;
+        } else if (parent) {
+          focusId = null;
+        }
+        swap(html, focusId);
+        if (!focusId) {
+          /* A new comment is the last of its thread: show it. */
+          var mine = root.querySelectorAll("li.social-mine");
+          var last = mine.length ? mine[mine.length - 1] : null;
+          if (last && !(action && action.value === "delete")) {
+            last.setAttribute("tabindex", "-1");
+            last.focus();
+          }
+        }
+      });
+    }).catch(function () {
+      if (button) { button.disabled = false; }
+      showError(form, "The network is unavailable; your text is still here, try again.");
+    });
+  }
+
+  function loadDiscussion() {
+    fetch(endpoint + "/fragment?page=" + encodeURIComponent(page), {
+      credentials: "same-origin",
+      headers: { "X-Social-Fragment": "1" }
+    }).then(function (response) {
+      if (!response.ok) {
+        throw new Error("HTTP " + response.status);
+      }
+      return response.text();
+    }).then(function (html) {
+      root.innerHTML = html;
+      document.dispatchEvent(new CustomEvent("social:updated", { detail: { page: page } }));
+    }).catch(function () {
+      root.innerHTML = "<p class=\"social-unavailable\">The discussion could not be loaded.</p>";
+    });
+  }
+
+  /* Count markers left empty by the server (Deferred) get their numbers
+   * in one request. */
+  function loadCounts() {
+    var markers = document.querySelectorAll(".social-marker-count[data-social-page]");
+    var wanted = [];
+    Array.prototype.forEach.call(markers, function (m) {
+      if (!m.firstChild && wanted.indexOf(m.getAttribute("data-social-page")) < 0) {
+        wanted.push(m.getAttribute("data-social-page"));
+      }
+    });
+    if (!wanted.length || !window.fetch) {
+      return;
+    }
+    var query = wanted.slice(0, 100).map(function (p) {
+      return "page=" + encodeURIComponent(p);
+    }).join("&");
+    fetch(endpoint + "/api/v1/counts?" + query, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || !data.pages) { return; }
+        Array.prototype.forEach.call(markers, function (m) {
+          var info = data.pages[m.getAttribute("data-social-page")];
+          if (!info || m.firstChild) { return; }
+          var a = document.createElement("a");
+          a.className = "social-count-link";
+          a.href = m.getAttribute("data-social-page") + "#social";
+          a.textContent = info.comments + (info.comments === 1 ? " comment" : " comments");
+          m.appendChild(a);
+        });
+      })
+      .catch(function () { /* counts are a nicety */ });
+  }
+
   function init() {
-    var root = document.getElementById("social");
+    root = document.getElementById("social");
     if (!root || root.getAttribute("data-social-ready") === "1") {
       return;
     }
+    endpoint = root.getAttribute("data-social-endpoint") || "/_social";
+    page = root.getAttribute("data-social-page") || location.pathname;
     root.setAttribute("data-social-ready", "1");
-    root.className += " social-ready";
-    if (!root.firstChild) {
-      var title = document.createElement("h2");
-      title.className = "social-title";
-      title.textContent = "Discussion";
-      root.appendChild(title);
-      var status = document.createElement("p");
-      status.className = "social-status";
-      status.setAttribute("aria-live", "polite");
-      status.textContent = "Comments, likes and polls for this page appear here.";
-      root.appendChild(status);
+    root.classList.add("social-ready");
+    root.addEventListener("submit", submit);
+    if (root.getAttribute("data-social-render") === "deferred" && !root.firstElementChild) {
+      loadDiscussion();
     }
+    loadCounts();
   }
 
   ready(init);

@@ -889,12 +889,12 @@ def error_log_problems(marks):
 def _stop_everything():
     for h in list(Httpd.live):
         try:
-            h.stop()
+            h.cleanup()
         except Exception:
             pass
     for db in list(_live_mariadbs):
         try:
-            db.stop()
+            db.close()
         except Exception:
             pass
 
