@@ -329,7 +329,11 @@ static apr_status_t bucket_scan(ap_filter_t *f, social_filter_ctx *ctx,
 {
     apr_size_t pos = 0;
 
-    if (!ctx->seen_data && len > 0) {
+    if (len == 0) {
+        apr_bucket_delete(e);   /* an empty file, or an empty piece */
+        return APR_SUCCESS;
+    }
+    if (!ctx->seen_data) {
         ctx->seen_data = 1;
         if (social_text_has_wide_bom((const unsigned char *)data, len)) {
             ctx->passthrough = 1;

@@ -316,7 +316,7 @@ class MariaDB:
             self.base = None
             self.socket = env_socket
             self.port = int(env_port)
-            self.datadir = self.pid_file = self.log_file = None
+            self.datadir = self.tmpdir = self.pid_file = self.log_file = None
         else:
             self.controllable = True
             if base_dir is None:
@@ -325,6 +325,7 @@ class MariaDB:
             self.base = Path(base_dir)
             self.base.mkdir(parents=True, exist_ok=True)
             self.datadir = self.base / "data"
+            self.tmpdir = self.base / "tmp"
             self.socket = str(self.base / "mysqld.sock")
             self.pid_file = self.base / "mysqld.pid"
             self.log_file = self.base / "mysqld.log"
@@ -346,15 +347,22 @@ class MariaDB:
         return self
 
     def _install_db(self):
-        self.datadir.mkdir(parents=True, exist_ok=True)
-        cmd = [MARIADB_INSTALL_DB, "--no-defaults",
-               "--datadir=%s" % self.datadir, "--user=root",
-               "--auth-root-authentication-method=normal", "--skip-test-db"]
-        res = subprocess.run(cmd, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, timeout=180)
-        if res.returncode != 0:
-            raise RuntimeError("mariadb-install-db failed (%d):\n%s"
-                               % (res.returncode, res.stdout.decode(errors="replace")))
+        # The bootstrap server sometimes crashes when several run at once
+        # with a shared temp dir; each server gets its own, and one retry.
+        for attempt in (1, 2):
+            shutil.rmtree(self.datadir, ignore_errors=True)
+            self.datadir.mkdir(parents=True)
+            self.tmpdir.mkdir(exist_ok=True)
+            cmd = [MARIADB_INSTALL_DB, "--no-defaults",
+                   "--datadir=%s" % self.datadir, "--user=root",
+                   "--auth-root-authentication-method=normal", "--skip-test-db",
+                   "--tmpdir=%s" % self.tmpdir]
+            res = subprocess.run(cmd, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, timeout=180)
+            if res.returncode == 0:
+                return
+        raise RuntimeError("mariadb-install-db failed (%d):\n%s"
+                           % (res.returncode, res.stdout.decode(errors="replace")))
 
     def start(self):
         self._require_control()
@@ -364,6 +372,7 @@ class MariaDB:
                "--socket=%s" % self.socket, "--port=%d" % self.port,
                "--bind-address=127.0.0.1", "--user=root",
                "--pid-file=%s" % self.pid_file, "--skip-name-resolve",
+               "--tmpdir=%s" % self.tmpdir,
                "--innodb-buffer-pool-size=64M",
                "--log-error=%s" % self.log_file]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,

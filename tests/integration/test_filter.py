@@ -360,6 +360,7 @@ HTTPD_FILES = {
     "deflate/page.html": BASIC * 3,
     "errors/404.html": ERROR_404,
     "digest/page.html": BASIC,
+    "deferred/basic.html": BASIC,
     "whole/tricky.html": TRICKY,
     "split/tricky.html": b"\x02".join(TRICKY[i:i + 1] for i in range(len(TRICKY))),
     "split-pass/tricky.html": b"\x10".join(TRICKY[i:i + 1] for i in range(len(TRICKY))),
@@ -384,7 +385,7 @@ HTTPD_FILES = {
 HTTPD_FILES.update({"bom/" + k: v for k, v in BOM_PAGES.items()})
 
 HTTPD_MODULES = [("bucketeer_module", "mod_bucketeer.so"), ("asis_module", "mod_asis.so"),
-                 ("negotiation_module", "mod_negotiation.so")]
+                 ("negotiation_module", "mod_negotiation.so"), ("cgid_module", "mod_cgid.so")]
 
 HTTPD_CONF = r"""
 AddCharset UTF-16 .u16
@@ -419,6 +420,10 @@ SetEnvIfNoCase User-Agent ^LegacyScanner no-social
 </Directory>
 <Directory "@DOCROOT@/deflate">
     AddOutputFilterByType DEFLATE text/html
+    SocialRender Deferred
+</Directory>
+<Directory "@DOCROOT@/deferred">
+    SocialRender Deferred
 </Directory>
 <Directory "@DOCROOT@/errdoc">
     ErrorDocument 404 /errors/404.html
@@ -437,6 +442,16 @@ SetEnvIfNoCase User-Agent ^LegacyScanner no-social
     SetOutputFilter BUCKETEER
 </Directory>
 <Directory "@DOCROOT@/split-pass">
+    SetOutputFilter BUCKETEER
+</Directory>
+ScriptSock "@ROOT@/run/cgid.sock"
+<Directory "@DOCROOT@/cgi">
+    Options +ExecCGI
+    AddHandler cgi-script .cgi
+</Directory>
+<Directory "@DOCROOT@/cgi-flush">
+    Options +ExecCGI
+    AddHandler cgi-script .cgi
     SetOutputFilter BUCKETEER
 </Directory>
 <Directory "@DOCROOT@/bigmem">
@@ -881,12 +896,13 @@ def test_xhtml_marker_placeholders_are_well_formed(httpd):
 
 # ---------------------------------------------------------------- headers
 
-def test_head_matches_get_headers(httpd):
-    get = httpd.get("/basic.html")
-    head = httpd.head("/basic.html")
+@pytest.mark.parametrize("path", ["/basic.html", "/deferred/basic.html"])
+def test_head_matches_get_headers(httpd, path):
+    get = httpd.get(path)
+    head = httpd.head(path)
     assert head.status == get.status == 200
     assert head.raw_body == b""
-    for name in ("Content-Type", "ETag", "Last-Modified"):
+    for name in ("Content-Type", "ETag", "Last-Modified", "Cache-Control"):
         assert head.header(name) == get.header(name), name
     if get.content_length is not None:
         assert head.content_length == get.content_length
@@ -895,55 +911,76 @@ def test_head_matches_get_headers(httpd):
     assert not head.has_header("Content-MD5")
 
 
+# Deferred rendering: the page depends only on the file, so it keeps
+# validators derived from the file's.
+
 def test_etag_changed_and_conditional_get(httpd):
-    plain = httpd.get("/_raw/basic.html")
+    plain = httpd.get("/_raw/deferred/basic.html")
     file_etag = plain.header("ETag")
     assert file_etag and file_etag.startswith('"'), file_etag
-    resp = httpd.get("/basic.html")
+    resp = httpd.get("/deferred/basic.html")
+    assert_modified(resp, BASIC)
     modified = file_etag[:-1] + '-social"'
     assert resp.header("ETag") == modified
 
     for condition in (modified, '"elsewhere", ' + modified, "W/" + modified):
-        not_modified = httpd.get("/basic.html", {"If-None-Match": condition})
+        not_modified = httpd.get("/deferred/basic.html", {"If-None-Match": condition})
         assert not_modified.status == 304, condition
         assert not_modified.header("ETag") == modified
         assert not_modified.raw_body == b""
 
-    stale = httpd.get("/basic.html", {"If-None-Match": file_etag})
+    stale = httpd.get("/deferred/basic.html", {"If-None-Match": file_etag})
     assert_modified(stale, BASIC)
     assert stale.header("ETag") == modified
 
 
-def test_stale_etag_with_if_modified_since_gets_page(httpd):
+@pytest.mark.parametrize("path", ["/basic.html", "/deferred/basic.html"])
+def test_stale_etag_with_if_modified_since_gets_page(httpd, path):
     """A browser that cached the page before the module was enabled
     revalidates with the file's ETag and its Last-Modified; If-None-Match
     takes precedence over If-Modified-Since (RFC 9110, 13.2.2), and the
     file's ETag no longer matches, so the page comes with its block."""
-    plain = httpd.get("/_raw/basic.html")
-    resp = httpd.get("/basic.html", {"If-None-Match": plain.header("ETag"),
-                                     "If-Modified-Since": plain.header("Last-Modified")})
+    plain = httpd.get("/_raw" + path)
+    resp = httpd.get(path, {"If-None-Match": plain.header("ETag"),
+                            "If-Modified-Since": plain.header("Last-Modified")})
     assert_modified(resp, BASIC)
 
 
 def test_weak_etag_keeps_prefix(httpd):
     # httpd makes the ETag weak for a file modified less than a second
     # before the request; a file dated in the future always is.
-    httpd.write_file("/weak/page.html", BASIC, mtime=time.time() + 86400)
-    plain = httpd.get("/_raw/weak/page.html")
+    httpd.write_file("/deferred/weak.html", BASIC, mtime=time.time() + 86400)
+    plain = httpd.get("/_raw/deferred/weak.html")
     file_etag = plain.header("ETag")
     assert file_etag.startswith('W/"'), file_etag
-    resp = httpd.get("/weak/page.html")
+    resp = httpd.get("/deferred/weak.html")
     assert_modified(resp, BASIC)
     assert resp.header("ETag") == file_etag[:-1] + '-social"'
 
 
 def test_if_modified_since_gives_304(httpd):
-    resp = httpd.get("/basic.html")
+    resp = httpd.get("/deferred/basic.html")
     last_modified = resp.header("Last-Modified")
     assert last_modified
-    cond = httpd.get("/basic.html", {"If-Modified-Since": last_modified})
+    cond = httpd.get("/deferred/basic.html", {"If-Modified-Since": last_modified})
     assert cond.status == 304
     assert cond.raw_body == b""
+
+
+# Inline rendering (the default): the page holds the discussion, so the
+# file's validators must not make a client keep an outdated copy.
+
+def test_inline_page_never_revalidated_against_file(httpd):
+    plain = httpd.get("/_raw/basic.html")
+    file_etag, last_modified = plain.header("ETag"), plain.header("Last-Modified")
+    resp = httpd.get("/basic.html")
+    assert_modified(resp, BASIC)
+    assert resp.header("ETag") != file_etag
+    for headers in ({"If-None-Match": file_etag},
+                    {"If-Modified-Since": last_modified},
+                    {"If-None-Match": file_etag, "If-Modified-Since": last_modified}):
+        cond = httpd.get("/basic.html", headers)
+        assert_modified(cond, BASIC)
 
 
 def test_range_request_gets_full_page(httpd):
@@ -1039,6 +1076,74 @@ def test_deflate_after_filter(httpd):
     assert identity.header("ETag") == file_etag[:-1] + '-social"'
     assert (resp.header("ETag") or "").startswith(file_etag[:-1] + "-social"), \
         resp.header("ETag")
+
+
+# ---------------------------------------------------------------- streaming
+
+# A CGI program that sends the start of its page, then takes a while.
+SLOW_CGI = b"""#!/bin/sh
+printf 'Content-Type: text/html\\r\\n\\r\\n'
+printf '<!DOCTYPE html>\\n<html><head><title>Report</title></head><body>\\n<p>first part</p>\\n%s'
+sleep %d
+printf '<p>second part</p>\\n</body></html>\\n'
+"""
+SLOW_SECONDS = 3
+
+
+def first_part_delay(httpd, path):
+    """Seconds until the first part of the slow page reached the client,
+    and the whole response."""
+    started = time.monotonic()
+    first = None
+    data = bytearray()
+    with socket.create_connection(("127.0.0.1", httpd.port), timeout=30) as s:
+        s.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                  % path.encode())
+        while True:
+            piece = s.recv(65536)
+            if not piece:
+                break
+            data += piece
+            if first is None and b"first part" in data:
+                first = time.monotonic() - started
+    return first, bytes(data)
+
+
+def test_slow_producer_first_bytes_not_held(httpd):
+    """Bytes that cannot be where the block goes are passed on at once:
+    the start of a page from a slow CGI program reaches the client long
+    before the program finishes, as it does without the module."""
+    httpd.write_file("/cgi/slow.cgi", SLOW_CGI % (b"", SLOW_SECONDS), mode=0o755)
+    plain, _ = first_part_delay(httpd, "/_raw/cgi/slow.cgi")
+    assert plain is not None and plain < 1.5, "httpd itself held the page (%s s)" % plain
+    delay, data = first_part_delay(httpd, "/cgi/slow.cgi")
+    assert data.startswith(b"HTTP/1.1 200") and BLOCK_START in data
+    assert delay < 1.5, ("the first part arrived after %.1f s (the program sleeps %d s; "
+                         "without the module: %.2f s)" % (delay, SLOW_SECONDS, plain))
+
+
+def test_flush_passed_on(httpd):
+    """A FLUSH after the first part (made by mod_bucketeer from \\006,
+    passed on at \\020) sends it to the client at once."""
+    httpd.write_file("/cgi-flush/slow.cgi", SLOW_CGI % (b"\\006\\020", SLOW_SECONDS),
+                     mode=0o755)
+    delay, data = first_part_delay(httpd, "/cgi-flush/slow.cgi")
+    assert data.startswith(b"HTTP/1.1 200") and BLOCK_START in data
+    assert delay < 1.5, "the first part arrived after %.1f s" % delay
+
+
+# The filter holds back what follows a candidate </body> only up to a limit
+# (README: 256 KB); with more after it, the block stays at that </body>.
+
+@pytest.mark.parametrize("trailer_kb, at_first", [(100, False), (400, True)])
+def test_long_trailer_after_body_end(httpd, trailer_kb, at_first):
+    head = b"<!DOCTYPE html>\n<html><head><title>Log</title></head>\n<body>\n<p>Log</p>\n"
+    trailer = b"<p>appended log line</p>\n" * (trailer_kb * 1024 // 25)
+    page = head + b"</body>\n" + trailer + b"</body>\n</html>\n"
+    path = "/trailer-%dk.html" % trailer_kb
+    httpd.write_file(path, page)
+    resp = httpd.get(path)
+    assert_modified(resp, page, main_at=len(head) if at_first else page.rindex(b"</body>"))
 
 
 # ---------------------------------------------------------------- size

@@ -1036,6 +1036,124 @@ START_TEST(test_has_wide_bom_not_for_utf8_mark_or_text)
 }
 END_TEST
 
+/* ---- comment text: check and format ---- */
+
+static const char *format(const char *s)
+{
+    return social_text_format_comment(pool, guarded(s, strlen(s)), strlen(s));
+}
+
+START_TEST(test_format_plain_line_is_one_paragraph)
+{
+    ck_assert_str_eq(format("hello world"), "<p>hello world</p>");
+}
+END_TEST
+
+START_TEST(test_format_blank_line_splits_paragraphs_and_newline_breaks)
+{
+    ck_assert_str_eq(format("one\ntwo\n\nthree"), "<p>one<br />two</p><p>three</p>");
+    ck_assert_str_eq(format("one\r\ntwo\r\n \t\r\nthree\n\n\n"), "<p>one<br />two</p><p>three</p>");
+    ck_assert_str_eq(format("\n\n  \n"), "");
+}
+END_TEST
+
+START_TEST(test_format_escapes_markup_literally)
+{
+    ck_assert_str_eq(format("<script>alert('x')</script> & \"q\""),
+                     "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;</p>");
+    ck_assert_str_eq(format("<?cs var:Social.token ?> <!--social:thread-->"),
+                     "<p>&lt;?cs var:Social.token ?&gt; &lt;!--social:thread--&gt;</p>");
+}
+END_TEST
+
+START_TEST(test_format_links_http_https_and_mailto)
+{
+    ck_assert_str_eq(format("see https://intranet.example/a?b=1&c=2."),
+                     "<p>see <a href=\"https://intranet.example/a?b=1&amp;c=2\" rel=\"nofollow noopener\">"
+                     "https://intranet.example/a?b=1&amp;c=2</a>.</p>");
+    ck_assert_str_eq(format("(http://x.example/wiki/A_(b)) mail mailto:hr@x.example!"),
+                     "<p>(<a href=\"http://x.example/wiki/A_(b)\" rel=\"nofollow noopener\">"
+                     "http://x.example/wiki/A_(b)</a>) mail <a href=\"mailto:hr@x.example\" "
+                     "rel=\"nofollow noopener\">mailto:hr@x.example</a>!</p>");
+}
+END_TEST
+
+START_TEST(test_format_never_links_other_schemes_or_mid_word)
+{
+    ck_assert_str_eq(format("javascript:alert(1) data:text/html,x vbscript:y"),
+                     "<p>javascript:alert(1) data:text/html,x vbscript:y</p>");
+    ck_assert_str_eq(format("xhttp://a.example https://"),
+                     "<p>xhttp://a.example https://</p>");
+}
+END_TEST
+
+START_TEST(test_format_link_stops_at_quote_and_angle)
+{
+    const char *out = format("https://a.example/\"onmouseover=\"alert(1)");
+    ck_assert_ptr_nonnull(strstr(out, "href=\"https://a.example/\""));
+    ck_assert_ptr_null(strstr(out, "\" onmouseover"));
+    out = format("https://a.example/<img>");
+    ck_assert_ptr_null(strstr(out, "<img"));
+}
+END_TEST
+
+START_TEST(test_format_output_is_ascii)
+{
+    const char *out = format("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xff");
+    ck_assert_str_eq(out, "<p>caf&#xE9; &#x20AC; &#x1F600; &#xFFFD;</p>");
+}
+END_TEST
+
+static const char *check(const char *s, size_t max, size_t *chars)
+{
+    return social_text_comment_check(guarded(s, strlen(s)), strlen(s), max, chars);
+}
+
+START_TEST(test_comment_check_accepts_text_and_counts_characters)
+{
+    size_t chars = 0;
+    ck_assert_ptr_null(check("caf\xc3\xa9\n\tok", 100, &chars));
+    ck_assert_uint_eq(chars, 8);
+}
+END_TEST
+
+START_TEST(test_comment_check_refuses_empty_and_blank)
+{
+    size_t chars;
+    ck_assert_ptr_nonnull(check("", 100, &chars));
+    ck_assert_ptr_nonnull(check(" \n\t\r\n", 100, &chars));
+}
+END_TEST
+
+START_TEST(test_comment_check_limit_is_in_characters)
+{
+    size_t chars;
+    ck_assert_ptr_null(check("\xc3\xa9\xc3\xa9\xc3\xa9", 3, &chars));
+    ck_assert_ptr_nonnull(check("abcd", 3, &chars));
+    ck_assert_uint_eq(chars, 4);
+}
+END_TEST
+
+START_TEST(test_comment_check_refuses_controls_and_bad_utf8)
+{
+    size_t chars;
+    ck_assert_ptr_nonnull(check("a\x01" "b", 100, &chars));
+    ck_assert_ptr_nonnull(check("a\x7f", 100, &chars));
+    ck_assert_ptr_nonnull(check("a\xc2\x85", 100, &chars));   /* C1 control */
+    ck_assert_ptr_nonnull(check("a\xc3", 100, &chars));
+    ck_assert_ptr_nonnull(check("a\xed\xa0\x80", 100, &chars));
+}
+END_TEST
+
+START_TEST(test_ascii_refs_keeps_markup_and_encodes_the_rest)
+{
+    const char *in = "<p class=\"x\">Gr\xc3\xbc\xc3\x9f & co</p>\xff";
+    ck_assert_str_eq(social_text_ascii_refs(pool, guarded(in, strlen(in)), strlen(in)),
+                     "<p class=\"x\">Gr&#xFC;&#xDF; & co</p>&#xFFFD;");
+    ck_assert_str_eq(social_text_ascii_refs(pool, guarded("", 0), 0), "");
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
     Suite *s = suite_create("text");
@@ -1114,6 +1232,22 @@ static Suite *text_suite(void)
     tcase_add_test(tc, test_is_html_type_stops_at_end_of_value);
     tcase_add_test(tc, test_has_wide_bom_for_utf16_and_utf32_marks);
     tcase_add_test(tc, test_has_wide_bom_not_for_utf8_mark_or_text);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("comment_text");
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
+    tcase_add_test(tc, test_format_plain_line_is_one_paragraph);
+    tcase_add_test(tc, test_format_blank_line_splits_paragraphs_and_newline_breaks);
+    tcase_add_test(tc, test_format_escapes_markup_literally);
+    tcase_add_test(tc, test_format_links_http_https_and_mailto);
+    tcase_add_test(tc, test_format_never_links_other_schemes_or_mid_word);
+    tcase_add_test(tc, test_format_link_stops_at_quote_and_angle);
+    tcase_add_test(tc, test_format_output_is_ascii);
+    tcase_add_test(tc, test_comment_check_accepts_text_and_counts_characters);
+    tcase_add_test(tc, test_comment_check_refuses_empty_and_blank);
+    tcase_add_test(tc, test_comment_check_limit_is_in_characters);
+    tcase_add_test(tc, test_comment_check_refuses_controls_and_bad_utf8);
+    tcase_add_test(tc, test_ascii_refs_keeps_markup_and_encodes_the_rest);
     suite_add_tcase(s, tc);
 
     return s;
