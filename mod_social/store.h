@@ -6,7 +6,7 @@
 #include <httpd.h>
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 2
+#define SOCIAL_SCHEMA_VERSION 3
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
