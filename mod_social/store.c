@@ -112,6 +112,44 @@ static ap_dbd_t *store_connection(request_rec *r)
 }
 
 static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd,
+                                     const char *label);
+
+/* Per process: the schema version last read, and when. */
+static volatile int schema_seen;
+static volatile apr_time_t schema_seen_at;
+
+#define SOCIAL_SCHEMA_RECHECK apr_time_from_sec(30)
+
+/* A connection for writing: only against the schema this build knows
+ * (checked every 30 s); otherwise NULL, logged once per interval. */
+static ap_dbd_t *store_writer(request_rec *r)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_time_t now = apr_time_now();
+
+    if (dbd == NULL) {
+        return NULL;
+    }
+    if (schema_seen != SOCIAL_SCHEMA_VERSION || now - schema_seen_at > SOCIAL_SCHEMA_RECHECK) {
+        int version = 0;
+        if (social_store_schema_version(r, &version) != SOCIAL_STORE_OK) {
+            return NULL;
+        }
+        if (version != SOCIAL_SCHEMA_VERSION
+            && (schema_seen != version || now - schema_seen_at > SOCIAL_SCHEMA_RECHECK)) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          "SOCIAL0106: the database has schema version %d, this "
+                          "mod_social needs %d: writes are refused until "
+                          "`social-db upgrade` brings it up to date", version,
+                          SOCIAL_SCHEMA_VERSION);
+        }
+        schema_seen = version;
+        schema_seen_at = now;
+    }
+    return schema_seen == SOCIAL_SCHEMA_VERSION ? dbd : NULL;
+}
+
+static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd,
                                      const char *label)
 {
     apr_dbd_prepared_t *st = apr_hash_get(dbd->prepared, label,
@@ -313,7 +351,7 @@ social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
 
 social_store_status social_store_comment_add(request_rec *r, social_comment *c)
 {
-    ap_dbd_t *dbd = store_connection(r);
+    ap_dbd_t *dbd = store_writer(r);
     apr_dbd_transaction_t *txn = NULL;
     apr_dbd_results_t *res;
     const char *args[5];
@@ -367,7 +405,7 @@ social_store_status social_store_comment_add(request_rec *r, social_comment *c)
 social_store_status social_store_comment_edit(request_rec *r, apr_int64_t id,
                                               const char *body)
 {
-    ap_dbd_t *dbd = store_connection(r);
+    ap_dbd_t *dbd = store_writer(r);
     const char *args[2];
     int affected = 0;
     social_store_status st;
@@ -384,7 +422,7 @@ social_store_status social_store_comment_edit(request_rec *r, apr_int64_t id,
 social_store_status social_store_comment_set_status(request_rec *r, apr_int64_t id,
                                                     social_comment_status status)
 {
-    ap_dbd_t *dbd = store_connection(r);
+    ap_dbd_t *dbd = store_writer(r);
     const char *args[2];
 
     if (dbd == NULL) {
@@ -425,7 +463,7 @@ social_store_status social_store_comment_count(request_rec *r, const char *page,
 social_store_status social_store_person_seen(request_rec *r, const char *user,
                                              const char *name, const char *email)
 {
-    ap_dbd_t *dbd = store_connection(r);
+    ap_dbd_t *dbd = store_writer(r);
     const char *args[3];
 
     if (dbd == NULL) {
