@@ -140,7 +140,11 @@ static void conditional_rewrite(request_rec *r, const char *header)
         apr_table_setn(r->headers_in, header, result);
     }
     else if (strcmp(header, "If-None-Match") == 0) {
+        /* No tag of ours: the client holds something else, so the page
+         * must be sent; If-None-Match outranks If-Modified-Since, which
+         * must not turn this into a 304. */
         apr_table_unset(r->headers_in, header);
+        apr_table_unset(r->headers_in, "If-Modified-Since");
     }
     else {
         /* If-Match with only foreign tags must still fail. */
@@ -360,13 +364,23 @@ static apr_status_t bucket_scan(ap_filter_t *f, social_filter_ctx *ctx,
         }
         pos += n;
 
+        /* Past the hold limit, the block goes at the held candidate,
+         * whatever the size of the pieces the page arrives in. */
+        if ((ev.type == SOCIAL_SCAN_BODY_END || ev.type == SOCIAL_SCAN_HTML_END)
+            && ctx->candidate != SOCIAL_SCAN_NO_OFFSET && !ctx->placed
+            && ev.start - ctx->candidate > SOCIAL_HOLD_MAX) {
+            block_place(ctx);
+        }
         switch (ev.type) {
         case SOCIAL_SCAN_BODY_END:
-            ctx->candidate = ev.start;
-            ctx->candidate_is_body = 1;
+            if (!ctx->placed) {
+                ctx->candidate = ev.start;
+                ctx->candidate_is_body = 1;
+            }
             break;
         case SOCIAL_SCAN_HTML_END:
-            if (ctx->candidate == SOCIAL_SCAN_NO_OFFSET || !ctx->candidate_is_body) {
+            if (!ctx->placed
+                && (ctx->candidate == SOCIAL_SCAN_NO_OFFSET || !ctx->candidate_is_body)) {
                 ctx->candidate = ev.start;
                 ctx->candidate_is_body = 0;
             }
@@ -484,6 +498,7 @@ static void headers_adjust(request_rec *r, social_filter_ctx *ctx)
 {
     apr_table_unset(r->headers_out, "Content-Length");
     apr_table_unset(r->headers_out, "Content-MD5");
+    apr_table_unset(r->err_headers_out, "Content-MD5");
     apr_table_unset(r->headers_in, "Range");   /* no ranges of a changed page */
     if (ctx->inline_mode) {
         apr_table_unset(r->headers_out, "ETag");
@@ -504,7 +519,8 @@ static apr_status_t social_output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     if (ctx == NULL) {
         int xhtml = 0;
 
-        if (r->status == HTTP_NOT_MODIFIED && request_wanted(r)
+        if ((r->status == HTTP_NOT_MODIFIED || r->status == HTTP_PRECONDITION_FAILED)
+            && request_wanted(r)
             && social_text_is_html_type(r->content_type, NULL)
             && social_config_render(social_config_dir(r)) == SOCIAL_RENDER_DEFERRED) {
             etag_mark(r);   /* the 304 names the variant the client holds */
@@ -546,7 +562,16 @@ static apr_status_t social_output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
             const char *data;
             apr_size_t len;
 
-            rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+            /* A slow producer (CGI, proxy): pass on what is ready before
+             * waiting for more. */
+            rv = apr_bucket_read(e, &data, &len, APR_NONBLOCK_READ);
+            if (APR_STATUS_IS_EAGAIN(rv)) {
+                APR_BRIGADE_INSERT_TAIL(ctx->out, apr_bucket_flush_create(f->c->bucket_alloc));
+                rv = out_pass(f, ctx);
+                if (rv == APR_SUCCESS) {
+                    rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+                }
+            }
             if (rv == APR_SUCCESS) {
                 rv = bucket_scan(f, ctx, e, data, len);
             }
@@ -580,7 +605,8 @@ static void social_insert_filter(request_rec *r)
  * fresh filter chain: the filter is added again there to mark its ETag. */
 static void social_insert_error_filter(request_rec *r)
 {
-    if (r->status == HTTP_NOT_MODIFIED && request_wanted(r)) {
+    if ((r->status == HTTP_NOT_MODIFIED || r->status == HTTP_PRECONDITION_FAILED)
+        && request_wanted(r)) {
         ap_add_output_filter(SOCIAL_FILTER_NAME, NULL, r, r->connection);
     }
 }

@@ -1,0 +1,277 @@
+/* poll.c: poll definitions from page markers (poll.h). */
+#include <string.h>
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+#include "poll.h"
+#include "text.h"
+
+const char *social_poll_results_name(social_poll_results results)
+{
+    switch (results) {
+    case SOCIAL_POLL_RESULTS_AFTER_VOTE: return "after-vote";
+    case SOCIAL_POLL_RESULTS_AFTER_CLOSE: return "after-close";
+    default: return "always";
+    }
+}
+
+/* Appends code point cp as UTF-8. */
+static char *utf8_put(char *w, unsigned long cp)
+{
+    if (cp < 0x80) {
+        *w++ = (char)cp;
+    }
+    else if (cp < 0x800) {
+        *w++ = (char)(0xC0 | (cp >> 6));
+        *w++ = (char)(0x80 | (cp & 0x3F));
+    }
+    else if (cp < 0x10000) {
+        *w++ = (char)(0xE0 | (cp >> 12));
+        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *w++ = (char)(0x80 | (cp & 0x3F));
+    }
+    else {
+        *w++ = (char)(0xF0 | (cp >> 18));
+        *w++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *w++ = (char)(0x80 | (cp & 0x3F));
+    }
+    return w;
+}
+
+/* The attribute value with HTML entities decoded, trimmed; NULL if it
+ * holds a malformed reference or is not valid UTF-8. */
+static char *value_decode(apr_pool_t *p, const char *s, size_t len)
+{
+    static const struct { const char *name; char c; } named[] = {
+        { "amp;", '&' }, { "lt;", '<' }, { "gt;", '>' }, { "quot;", '"' },
+        { "apos;", '\'' }, { "#39;", '\'' },
+    };
+    char *out = apr_palloc(p, len * 4 + 1), *w = out;
+    size_t i = 0, k;
+
+    while (i < len) {
+        if (s[i] != '&') {
+            *w++ = s[i++];
+            continue;
+        }
+        for (k = 0; k < sizeof(named) / sizeof(named[0]); k++) {
+            size_t n = strlen(named[k].name);
+            if (i + 1 + n <= len && memcmp(s + i + 1, named[k].name, n) == 0) {
+                *w++ = named[k].c;
+                i += 1 + n;
+                break;
+            }
+        }
+        if (k < sizeof(named) / sizeof(named[0])) {
+            continue;
+        }
+        if (i + 2 < len && s[i + 1] == '#') {
+            unsigned long cp = 0;
+            size_t j = i + 2;
+            int hex = (s[j] == 'x' || s[j] == 'X'), digits = 0;
+            if (hex) {
+                j++;
+            }
+            while (j < len && digits < 7 && (hex ? apr_isxdigit(s[j]) : apr_isdigit(s[j]))) {
+                cp = cp * (hex ? 16 : 10)
+                     + (unsigned long)(apr_isdigit(s[j]) ? s[j] - '0'
+                                       : (apr_tolower(s[j]) - 'a' + 10));
+                j++;
+                digits++;
+            }
+            if (digits == 0 || j >= len || s[j] != ';' || cp == 0 || cp > 0x10FFFF
+                || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                return NULL;
+            }
+            w = utf8_put(w, cp);
+            i = j + 1;
+            continue;
+        }
+        return NULL;   /* a bare '&' that is no reference */
+    }
+    *w = '\0';
+    if (!social_text_utf8_valid(out, (size_t)(w - out))) {
+        return NULL;
+    }
+    while (w > out && (w[-1] == ' ' || w[-1] == '\t' || w[-1] == '\n' || w[-1] == '\r')) {
+        *--w = '\0';
+    }
+    while (*out == ' ' || *out == '\t' || *out == '\n' || *out == '\r') {
+        out++;
+    }
+    return out;
+}
+
+static int digits_at(const char *s, int n, int *value)
+{
+    int k, v = 0;
+    for (k = 0; k < n; k++) {
+        if (!apr_isdigit(s[k])) {
+            return 0;
+        }
+        v = v * 10 + (s[k] - '0');
+    }
+    *value = v;
+    return 1;
+}
+
+/* "YYYY-MM-DD" (through that day) or "YYYY-MM-DDTHH:MM", UTC. */
+static int closes_parse(const char *s, apr_time_t *t)
+{
+    apr_time_exp_t tm;
+    int y, mo, d, h = 0, mi = 0, day_end = 1;
+    size_t n = strlen(s);
+
+    if (!(n == 10 || (n == 16 && (s[10] == 'T' || s[10] == ' ')))
+        || s[4] != '-' || s[7] != '-'
+        || !digits_at(s, 4, &y) || !digits_at(s + 5, 2, &mo) || !digits_at(s + 8, 2, &d)) {
+        return -1;
+    }
+    if (n == 16) {
+        if (s[13] != ':' || !digits_at(s + 11, 2, &h) || !digits_at(s + 14, 2, &mi)
+            || h > 23 || mi > 59) {
+            return -1;
+        }
+        day_end = 0;
+    }
+    if (y < 1970 || y > 2999 || mo < 1 || mo > 12 || d < 1 || d > 31) {
+        return -1;
+    }
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    if (apr_time_exp_gmt_get(t, &tm) != APR_SUCCESS) {
+        return -1;
+    }
+    {
+        /* Refuse dates that do not exist (2026-02-30). */
+        apr_time_exp_t back;
+        apr_time_exp_gmt(&back, *t);
+        if (back.tm_mday != d || back.tm_mon != mo - 1) {
+            return -1;
+        }
+    }
+    if (day_end) {
+        *t += apr_time_from_sec(86400);
+    }
+    return 0;
+}
+
+const char *social_poll_def_parse(apr_pool_t *p, const social_marker *m,
+                                  social_poll_def *def)
+{
+    int k;
+    const char *name = NULL, *question = NULL, *options = NULL;
+    const char *closes = NULL, *results = NULL;
+    char *list, *opt, *rest;
+
+    memset(def, 0, sizeof(*def));
+    for (k = 0; k < m->nattrs; k++) {
+        const social_marker_attr *a = &m->attrs[k];
+        char *key = apr_pstrmemdup(p, a->name, a->name_len);
+        char *v = a->value ? value_decode(p, a->value, a->value_len) : NULL;
+
+        {
+            char *c;
+            for (c = key; *c; c++) {
+                *c = (char)apr_tolower(*c);
+            }
+        }
+        if (a->value != NULL && v == NULL) {
+            return apr_pstrcat(p, "the ", key, " attribute is not valid text", NULL);
+        }
+        if (strcmp(key, "multiple") == 0) {
+            def->multiple = 1;
+            continue;
+        }
+        if (v == NULL) {
+            return apr_pstrcat(p, "the ", key, " attribute needs a value", NULL);
+        }
+        if (strcmp(key, "name") == 0) name = v;
+        else if (strcmp(key, "question") == 0) question = v;
+        else if (strcmp(key, "options") == 0) options = v;
+        else if (strcmp(key, "closes") == 0) closes = v;
+        else if (strcmp(key, "results") == 0) results = v;
+        else {
+            return apr_pstrcat(p, "unknown attribute ", key, NULL);
+        }
+    }
+    if (name == NULL || *name == '\0' || strlen(name) > SOCIAL_POLL_NAME_MAX) {
+        return "a poll needs a name of 1 to 64 characters";
+    }
+    for (k = 0; name[k]; k++) {
+        if (!apr_islower(name[k]) && !apr_isdigit(name[k]) && name[k] != '_' && name[k] != '-') {
+            return "a poll name may hold only a-z, 0-9, _ and -";
+        }
+    }
+    if (question == NULL || *question == '\0' || strlen(question) > SOCIAL_POLL_QUESTION_MAX) {
+        return "a poll needs a question of at most 500 bytes";
+    }
+    if (options == NULL) {
+        return "a poll needs options=\"A|B|...\"";
+    }
+    list = apr_pstrdup(p, options);
+    for (opt = apr_strtok(list, "|", &rest); opt; opt = apr_strtok(NULL, "|", &rest)) {
+        char *end = opt + strlen(opt);
+        int j;
+        while (*opt == ' ' || *opt == '\t' || *opt == '\n' || *opt == '\r') opt++;
+        while (end > opt && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r')) *--end = '\0';
+        if (*opt == '\0') {
+            return "a poll option is empty";
+        }
+        if (strlen(opt) > SOCIAL_POLL_OPTION_MAX) {
+            return "a poll option is longer than 200 bytes";
+        }
+        for (j = 0; j < def->noptions; j++) {
+            if (strcmp(def->options[j], opt) == 0) {
+                return "a poll lists the same option twice";
+            }
+        }
+        if (def->noptions == SOCIAL_POLL_OPTIONS_MAX) {
+            return "a poll has more than 20 options";
+        }
+        def->options[def->noptions++] = opt;
+    }
+    if (def->noptions < 2 || strchr(options, '|') == NULL) {
+        return "a poll needs at least two options";
+    }
+    {
+        /* "||" or a leading/trailing '|' means an empty option. */
+        size_t n = strlen(options);
+        if (strstr(options, "||") || options[0] == '|' || options[n - 1] == '|') {
+            return "a poll option is empty";
+        }
+    }
+    if (closes != NULL && closes_parse(closes, &def->closes) != 0) {
+        return "closes must be a date such as 2026-12-31 or 2026-12-31T18:00 (UTC)";
+    }
+    if (results == NULL || strcmp(results, "always") == 0) {
+        def->results = SOCIAL_POLL_RESULTS_ALWAYS;
+    }
+    else if (strcmp(results, "after-vote") == 0) {
+        def->results = SOCIAL_POLL_RESULTS_AFTER_VOTE;
+    }
+    else if (strcmp(results, "after-close") == 0) {
+        def->results = SOCIAL_POLL_RESULTS_AFTER_CLOSE;
+    }
+    else {
+        return "results must be always, after-vote or after-close";
+    }
+    def->name = name;
+    def->question = question;
+    {
+        char *d = apr_psprintf(p, "%s\n%s\n%d\n%" APR_TIME_T_FMT "\n%s", name, question,
+                               def->multiple, def->closes,
+                               social_poll_results_name(def->results));
+        for (k = 0; k < def->noptions; k++) {
+            d = apr_pstrcat(p, d, "\n", def->options[k], NULL);
+        }
+        def->definition = d;
+    }
+    return NULL;
+}

@@ -1,0 +1,50 @@
+/* poll.h: a poll as its page author declares it in a marker.
+ *
+ *   <!--social:poll name="lunch" question="Lunch on Friday?"
+ *       options="Pizza|Sushi|Salad" [multiple] [closes="2026-12-31"]
+ *       [results="always|after-vote|after-close"]-->
+ *
+ * Pure C over the parsed marker: unit-tested and fuzzed alone.
+ */
+#ifndef SOCIAL_POLL_H
+#define SOCIAL_POLL_H
+
+#include <apr_pools.h>
+#include <apr_time.h>
+
+#include "scan.h"
+
+#define SOCIAL_POLL_NAME_MAX 64
+#define SOCIAL_POLL_QUESTION_MAX 500
+#define SOCIAL_POLL_OPTION_MAX 200
+#define SOCIAL_POLL_OPTIONS_MAX 20
+
+typedef enum {
+    SOCIAL_POLL_RESULTS_ALWAYS = 0,
+    SOCIAL_POLL_RESULTS_AFTER_VOTE,
+    SOCIAL_POLL_RESULTS_AFTER_CLOSE
+} social_poll_results;
+
+typedef struct {
+    const char *name;          /* [a-z0-9_-]+, unique per page */
+    const char *question;      /* entity-decoded, UTF-8 */
+    int noptions;
+    const char *options[SOCIAL_POLL_OPTIONS_MAX];
+    int multiple;
+    apr_time_t closes;         /* 0: open until a moderator closes it */
+    social_poll_results results;
+    const char *definition;    /* canonical text of all the above */
+} social_poll_def;
+
+/* Reads a poll marker. Returns NULL and fills *def, or a short English
+ * reason the marker is not a valid poll. Attribute values may use the
+ * entities &amp; &lt; &gt; &quot; &#39; &#NNN; &#xHH; (decoded);
+ * options are split at '|' and trimmed; empty or duplicate options,
+ * unknown attributes and bad dates are refused. closes="YYYY-MM-DD"
+ * means open through that day (UTC); "YYYY-MM-DDTHH:MM" (UTC) is exact. */
+const char *social_poll_def_parse(apr_pool_t *p, const social_marker *m,
+                                  social_poll_def *def);
+
+const char *social_poll_results_name(social_poll_results results);
+
+#endif /* SOCIAL_POLL_H */

@@ -1,0 +1,443 @@
+"""Comments in a real browser (headless Debian chromium).
+
+With JavaScript the widget posts, replies, edits and deletes without a
+page reload: it sends the forms with fetch and X-Social-Fragment: 1 and
+swaps in the fragment the server returns. Without JavaScript the same
+forms work as plain HTML forms (303 back to the page, at #comment-ID).
+Comment text never runs as script either way.
+
+The whole site is behind HTTP Basic login; the browser sends alice's
+credentials on every request (a CDP extra header), as an intranet with
+single sign-on would. The HTML and client helpers come from the
+integration tests' test_comments.py.
+"""
+
+import os
+import shutil
+import tempfile
+import time
+import uuid
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import (NoAlertPresentException,
+                                        StaleElementReferenceException, TimeoutException)
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+import harness
+from test_comments import Client, basic_auth, by_id, fresh_page, htpasswd  # noqa: F401
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+HTTPD_CONF = r"""
+<Location />
+    AuthType Basic
+    AuthName "Intranet"
+    AuthBasicProvider file
+    AuthUserFile "@HTPASSWD@"
+    Require valid-user
+    SocialModerator "%{REMOTE_USER} == 'carol'"
+</Location>
+<Location /deferred>
+    SocialRender Deferred
+</Location>
+"""
+
+TITLE = "Travel policy"
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>%s</title>
+<link rel="icon" href="data:,">
+</head>
+<body>
+<h1 id="headline">Travel policy</h1>
+<p>Book through the portal.</p>
+<script>window.__pageScriptRan = true;</script>
+</body>
+</html>
+""" % TITLE
+
+WAIT = 10
+
+
+# ---------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def server(mariadb, htpasswd):
+    srv = harness.Httpd(db=mariadb, conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd),
+                        files={"index.html": PAGE}, name="browser-comments")
+    try:
+        srv.start()
+        yield srv
+    finally:
+        bad = srv.stop_and_check()
+        if not bad:
+            srv.cleanup()
+    if bad:
+        pytest.fail("unexpected error-log lines at shutdown:\n  " + "\n  ".join(bad))
+
+
+def authenticate(browser, user):
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.setExtraHTTPHeaders",
+                            {"headers": {"Authorization": basic_auth(user)}})
+
+
+@pytest.fixture(scope="module")
+def js(driver):
+    """The session's browser (JavaScript on), logged in as alice."""
+    authenticate(driver, "alice")
+    yield driver
+    driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {}})
+
+
+@pytest.fixture(scope="module")
+def nojs():
+    """A browser of its own with JavaScript off, logged in as alice."""
+    profile = tempfile.mkdtemp(prefix="social-chromium-nojs-")
+    options = Options()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-quic", "--disable-dev-shm-usage",
+                "--no-default-browser-check", "--disable-breakpad",
+                "--disable-crash-reporter", "--window-size=1280,1024",
+                "--user-data-dir=%s" % profile):
+        options.add_argument(arg)
+    options.add_experimental_option(
+        "prefs", {"profile.managed_default_content_settings.javascript": 2})
+    service = Service(CHROMEDRIVER, log_path=os.path.join(profile, "chromedriver.log"))
+    browser = webdriver.Chrome(service=service, options=options)
+    browser.set_page_load_timeout(30)
+    try:
+        authenticate(browser, "alice")
+        yield browser
+    finally:
+        browser.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def alice(server):
+    return Client(server, "alice")
+
+
+@pytest.fixture(scope="module")
+def bob(server):
+    return Client(server, "bob")
+
+
+@pytest.fixture
+def page(server):
+    return fresh_page(server, content=PAGE)
+
+
+# ---------------------------------------------------------------- helpers
+
+def load(browser, server, path):
+    browser.get(server.url(path))
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def wait_widget(browser):
+    """Wait until the widget script has taken over #social."""
+    def ready(d):
+        found = d.find_elements(By.ID, "social")
+        return found and "social-ready" in (found[0].get_attribute("class") or "").split()
+    WebDriverWait(browser, WAIT).until(ready, "the widget did not initialise")
+
+
+def mark_window(browser):
+    """Put a value on window that a page reload would lose."""
+    token = uuid.uuid4().hex
+    browser.execute_script("window.__socialMarker = arguments[0];", token)
+    return token
+
+
+def assert_no_reload(browser, token):
+    assert browser.execute_script("return window.__socialMarker;") == token, \
+        "the page was reloaded"
+
+
+def comment_css(cid):
+    return "#social li#comment-%d" % cid
+
+
+def body_of(browser, cid):
+    """The text of comment cid, or None (also while the page changes)."""
+    try:
+        found = browser.find_elements(By.CSS_SELECTOR, comment_css(cid) + " .social-body")
+        return found[0].text if found else None
+    except StaleElementReferenceException:
+        return None
+
+
+def wait_for(browser, predicate, message):
+    try:
+        return WebDriverWait(browser, WAIT).until(lambda d: predicate(d), message)
+    except TimeoutException:
+        live = browser.find_elements(By.CSS_SELECTOR, ".social-announce, #social .social-live")
+        errors = browser.find_elements(By.CSS_SELECTOR, "#social .social-error")
+        raise AssertionError("%s (announced: %r; errors shown: %r)" % (
+            message, [e.text for e in live], [e.text for e in errors])) from None
+
+
+def accept_confirm(browser):
+    """The delete button may ask for confirmation."""
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        try:
+            browser.switch_to.alert.accept()
+            return True
+        except NoAlertPresentException:
+            time.sleep(0.1)
+    return False
+
+
+def open_details(browser, cid, cls):
+    details = browser.find_element(By.CSS_SELECTOR, "%s details.%s" % (comment_css(cid), cls))
+    if details.get_attribute("open") is None:
+        details.find_element(By.TAG_NAME, "summary").click()
+    return details
+
+
+def own_ids(alice, path):
+    return [c["id"] for c in alice.listing(path)["comments"]]
+
+
+def focus_in_social(browser):
+    return browser.execute_script(
+        "var s = document.getElementById('social');"
+        "return !!(s && document.activeElement && s.contains(document.activeElement));")
+
+
+# ---------------------------------------------------------------- with JavaScript
+
+def test_js_post_comment_without_reload(js, server, alice, page):
+    load(js, server, page)
+    wait_widget(js)
+    marker = mark_window(js)
+    text = "posted by the widget %s" % uuid.uuid4().hex[:8]
+    form = js.find_element(By.CSS_SELECTOR, "#social form.social-new")
+    form.find_element(By.CSS_SELECTOR, "textarea[name=body]").send_keys(text)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(js, lambda d: len(own_ids(alice, page)) == 1, "the comment was not stored")
+    cid = own_ids(alice, page)[0]
+    wait_for(js, lambda d: body_of(d, cid) == text, "the new comment did not appear in #social")
+    assert_no_reload(js, marker)
+    assert js.current_url.split("#")[0] == server.url(page)
+    assert [c["body"] for c in alice.listing(page)["comments"]] == [text]
+    live = js.find_element(By.CSS_SELECTOR, "#social .social-live")
+    assert live.get_attribute("aria-live") in ("polite", "assertive")
+    assert live.text.strip(), "nothing announced in the live region"
+    assert focus_in_social(js), "focus left the discussion"
+    # the new-comment form is empty again and still works
+    textarea = js.find_element(By.CSS_SELECTOR, "#social form.social-new textarea[name=body]")
+    assert textarea.get_attribute("value") == ""
+
+
+def test_js_reply_without_reload(js, server, alice, bob, page):
+    top = bob.create(page, "bob starts the thread")
+    load(js, server, page)
+    wait_widget(js)
+    marker = mark_window(js)
+    details = open_details(js, top["id"], "social-reply")
+    reply_text = "alice replies %s" % uuid.uuid4().hex[:8]
+    details.find_element(By.CSS_SELECTOR, "textarea[name=body]").send_keys(reply_text)
+    details.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(js, lambda d: len(own_ids(alice, page)) == 2, "the reply was not stored")
+    rid = own_ids(alice, page)[1]
+    assert by_id(alice.listing(page))[rid]["parent"] == top["id"]
+    wait_for(js, lambda d: body_of(d, rid) == reply_text, "the reply did not appear")
+    assert_no_reload(js, marker)
+    nested = js.find_elements(By.CSS_SELECTOR, comment_css(top["id"]) +
+                              " ol.social-replies li#comment-%d" % rid)
+    assert nested, "the reply is not nested under its parent"
+    assert "social-depth-2" in nested[0].get_attribute("class").split()
+    assert focus_in_social(js), "focus left the discussion"
+
+
+def test_js_edit_without_reload(js, server, alice, page):
+    item = alice.create(page, "alice wrote this")
+    load(js, server, page)
+    wait_widget(js)
+    marker = mark_window(js)
+    details = open_details(js, item["id"], "social-edit")
+    textarea = details.find_element(By.CSS_SELECTOR, "textarea[name=body]")
+    assert textarea.get_attribute("value") == "alice wrote this"
+    textarea.clear()
+    edited = "alice edited %s" % uuid.uuid4().hex[:8]
+    textarea.send_keys(edited)
+    details.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(js, lambda d: body_of(d, item["id"]) == edited, "the edit did not show")
+    assert_no_reload(js, marker)
+    assert by_id(alice.listing(page))[item["id"]]["body"] == edited
+    assert js.find_elements(By.CSS_SELECTOR, comment_css(item["id"]) + " .social-edited")
+    assert focus_in_social(js), "focus left the discussion"
+
+
+def test_js_delete_without_reload(js, server, alice, bob, page):
+    top = bob.create(page, "bob starts the thread")
+    doomed = alice.create(page, "alice regrets this", parent=top["id"])
+    load(js, server, page)
+    wait_widget(js)
+    marker = mark_window(js)
+    action = js.find_element(By.CSS_SELECTOR, comment_css(doomed["id"]) +
+                             " form.social-form input[name=action][value=delete]")
+    action.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR,
+                                                      "button[type=submit]").click()
+    accept_confirm(js)
+    wait_for(js, lambda d: not d.find_elements(By.CSS_SELECTOR, comment_css(doomed["id"])),
+             "the deleted reply is still shown")
+    assert_no_reload(js, marker)
+    assert own_ids(alice, page) == [top["id"]]
+    assert "alice regrets this" not in js.find_element(By.ID, "social").text
+    assert body_of(js, top["id"]) == "bob starts the thread"
+
+
+def test_js_deferred_page_fetches_the_discussion(js, server, alice, bob):
+    path = fresh_page(server, "deferred", content=PAGE)
+    item = bob.create(path, "loaded after the page")
+    load(js, server, path)
+    social = js.find_element(By.ID, "social")
+    assert social.get_attribute("data-social-render") == "deferred"
+    wait_for(js, lambda d: body_of(d, item["id"]) == "loaded after the page",
+             "the deferred discussion was not fetched")
+    # and it works like the inline one
+    marker = mark_window(js)
+    form = js.find_element(By.CSS_SELECTOR, "#social form.social-new")
+    form.find_element(By.CSS_SELECTOR, "textarea[name=body]").send_keys("deferred answer")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(js, lambda d: len(own_ids(alice, path)) == 2, "the comment was not stored")
+    new = own_ids(alice, path)[1]
+    wait_for(js, lambda d: body_of(d, new) == "deferred answer", "the comment did not appear")
+    assert_no_reload(js, marker)
+
+
+XSS = [
+    "<img src=x onerror=\"window.__pwned=1;document.title='pwned'\">",
+    "<script>window.__pwned=2;document.title='pwned'</script>",
+    "<svg onload=\"window.__pwned=3;document.title='pwned'\"></svg>",
+    "\"><img src=x onerror=window.__pwned=4>",
+    "</textarea><script>window.__pwned=5</script><textarea>",
+    "<iframe srcdoc=\"<script>parent.__pwned=6</script>\"></iframe>",
+    "<details open ontoggle=\"window.__pwned=7\">x</details>",
+    "<!-- /mod_social --><script>window.__pwned=8</script>",
+    "javascript:window.__pwned=9",
+    "<a href=\"javascript:window.__pwned=10\">click me</a>",
+    "<style>@import 'javascript:window.__pwned=11'</style>",
+]
+
+
+def assert_not_pwned(browser):
+    time.sleep(0.5)   # time for an onerror or onload to fire
+    assert browser.execute_script("return window.__pwned;") is None
+    assert browser.title == TITLE
+
+
+def test_xss_comments_never_run(js, server, alice, bob, page):
+    ids = [bob.create(page, payload)["id"] for payload in XSS]
+    load(js, server, page)
+    wait_widget(js)
+    assert js.execute_script("return window.__pageScriptRan;") is True
+    assert_not_pwned(js)
+    for cid, payload in zip(ids, XSS):
+        assert body_of(js, cid) == payload
+    # links that look like JavaScript are text, never links
+    assert js.find_elements(By.CSS_SELECTOR, "#social a[href^='javascript' i]") == []
+    # the widget swaps in a fresh fragment after a post: still inert
+    marker = mark_window(js)
+    form = js.find_element(By.CSS_SELECTOR, "#social form.social-new")
+    form.find_element(By.CSS_SELECTOR, "textarea[name=body]").send_keys(
+        "<img src=y onerror=\"window.__pwned=20\">")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(js, lambda d: len(own_ids(alice, page)) == len(XSS) + 1,
+             "the comment was not stored")
+    new = own_ids(alice, page)[-1]
+    wait_for(js, lambda d: body_of(d, new) is not None, "the comment did not appear")
+    assert_no_reload(js, marker)
+    assert_not_pwned(js)
+    # and in a deferred discussion, inserted by the widget
+    path = fresh_page(server, "deferred", content=PAGE)
+    ids = [bob.create(path, payload)["id"] for payload in XSS]
+    load(js, server, path)
+    wait_for(js, lambda d: body_of(d, ids[-1]) is not None,
+             "the deferred discussion was not fetched")
+    assert_not_pwned(js)
+
+
+# ---------------------------------------------------------------- without JavaScript
+
+def test_nojs_post_and_reply_with_plain_forms(nojs, server, alice, bob, page):
+    load(nojs, server, page)
+    assert nojs.title == TITLE
+    text = "plain form %s" % uuid.uuid4().hex[:8]
+    form = nojs.find_element(By.CSS_SELECTOR, "#social form.social-new")
+    form.find_element(By.CSS_SELECTOR, "textarea[name=body]").send_keys(text)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(nojs, WAIT).until(lambda d: "#comment-" in d.current_url,
+                                    "no redirect back to the comment")
+    url = nojs.current_url
+    assert url.split("#")[0] == server.url(page)
+    cid = int(url.rsplit("#comment-", 1)[1])
+    assert own_ids(alice, page) == [cid]
+    li = nojs.find_element(By.ID, "comment-%d" % cid)
+    assert li.is_displayed()
+    assert li.find_element(By.CSS_SELECTOR, ".social-body").text == text
+
+    # reply through the details element, which needs no script
+    top = bob.create(page, "bob asks a question")
+    load(nojs, server, page)
+    details = open_details(nojs, top["id"], "social-reply")
+    details.find_element(By.CSS_SELECTOR, "textarea[name=body]").send_keys("alice answers")
+    details.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(nojs, WAIT).until(
+        lambda d: "#comment-" in d.current_url
+        and int(d.current_url.rsplit("#comment-", 1)[1]) not in (cid, top["id"]),
+        "no redirect back to the reply")
+    rid = int(nojs.current_url.rsplit("#comment-", 1)[1])
+    item = by_id(alice.listing(page))[rid]
+    assert item["parent"] == top["id"] and item["body"] == "alice answers"
+    reply = nojs.find_element(By.CSS_SELECTOR, comment_css(top["id"]) +
+                              " ol.social-replies li#comment-%d" % rid)
+    assert reply.find_element(By.CSS_SELECTOR, ".social-body").text == "alice answers"
+
+
+def test_nojs_edit_and_delete_with_plain_forms(nojs, server, alice, page):
+    item = alice.create(page, "to be edited without script")
+    load(nojs, server, page)
+    details = open_details(nojs, item["id"], "social-edit")
+    textarea = details.find_element(By.CSS_SELECTOR, "textarea[name=body]")
+    textarea.clear()
+    textarea.send_keys("edited without script")
+    details.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(nojs, WAIT).until(lambda d: body_of(d, item["id"]) == "edited without script",
+                                    "the edit did not show after the redirect")
+    assert by_id(alice.listing(page))[item["id"]]["body"] == "edited without script"
+    button = nojs.find_element(By.CSS_SELECTOR, comment_css(item["id"]) +
+                               " form.social-form input[name=action][value=delete]")
+    button.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR,
+                                                      "button[type=submit]").click()
+    WebDriverWait(nojs, WAIT).until(
+        lambda d: not d.find_elements(By.CSS_SELECTOR, comment_css(item["id"])),
+        "the deleted comment is still shown")
+    assert own_ids(alice, page) == []
+    assert nojs.current_url.split("#")[0] == server.url(page)
+
+
+def test_nojs_scripts_really_off_and_payload_inert(nojs, server, bob, page):
+    bob.create(page, XSS[0])
+    load(nojs, server, page)
+    assert nojs.title == TITLE
+    ran = nojs.find_elements(By.CSS_SELECTOR, "#social.social-ready")
+    assert ran == [], "the widget ran although JavaScript is off"
+    assert nojs.find_element(By.CSS_SELECTOR, "#social li.social-comment .social-body").text \
+        == XSS[0]
