@@ -21,7 +21,7 @@
 
 APLOG_USE_MODULE(social);
 
-typedef enum { ACT_EDIT, ACT_DELETE, ACT_HIDE, ACT_UNHIDE } action_kind;
+typedef enum { ACT_EDIT, ACT_DELETE, ACT_HIDE, ACT_UNHIDE, ACT_LIKE, ACT_UNLIKE } action_kind;
 
 typedef struct {
     int status;              /* HTTP status of the outcome */
@@ -212,6 +212,18 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
         o->comment.body = "";
         done = "Comment deleted";
         break;
+    case ACT_LIKE:
+    case ACT_UNLIKE:
+        if (o->page.who.user == NULL) {
+            return fail(o, HTTP_UNAUTHORIZED, "login_required", "log in to like comments");
+        }
+        if (o->comment.status != SOCIAL_COMMENT_VISIBLE) {
+            return fail(o, HTTP_NOT_FOUND, "not_found", "no such comment");
+        }
+        st = social_store_like(r, SOCIAL_LIKE_COMMENT, NULL, id, o->page.who.user,
+                               kind == ACT_LIKE, &o->comment.likes, &o->comment.liked);
+        done = kind == ACT_LIKE ? "Liked" : "Like removed";
+        break;
     default:
         if (!it.can_moderate) {
             return fail(o, HTTP_FORBIDDEN, "forbidden", "only moderators may hide comments");
@@ -383,6 +395,45 @@ static int api_one(request_rec *r, apr_int64_t id)
     return social_request_method_not_allowed(r, "GET, HEAD, PATCH, DELETE");
 }
 
+/* PUT (like) or DELETE (unlike) comments/ID/like -> {count, liked}. */
+static int api_like(request_rec *r, apr_int64_t id)
+{
+    outcome o;
+
+    if (r->method_number != M_PUT && r->method_number != M_DELETE) {
+        return social_request_method_not_allowed(r, "PUT, DELETE");
+    }
+    memset(&o, 0, sizeof(o));
+    if (comment_act(r, &o, id, r->method_number == M_PUT ? ACT_LIKE : ACT_UNLIKE, NULL)
+        != HTTP_OK) {
+        return api_outcome_error(r, &o);
+    }
+    return social_request_json_send(r, HTTP_OK, social_request_json_pool(r,
+        json_pack("{s:i,s:b}", "count", o.comment.likes, "liked", o.comment.liked)));
+}
+
+/* GET comments/ID/likes -> who liked it. */
+static int api_likers(request_rec *r, apr_int64_t id)
+{
+    outcome o;
+    apr_array_header_t *people;
+    social_store_status st;
+    int replies;
+
+    if (r->method_number != M_GET) {
+        return social_request_method_not_allowed(r, "GET, HEAD");
+    }
+    memset(&o, 0, sizeof(o));
+    if (comment_load(r, &o, id, &replies) != 0) {
+        return api_outcome_error(r, &o);
+    }
+    st = social_store_likers(r, SOCIAL_LIKE_COMMENT, NULL, id, &people);
+    if (st != SOCIAL_STORE_OK) {
+        return social_request_store_error(r, st);
+    }
+    return social_request_json_send(r, HTTP_OK, social_request_people_json(r, people));
+}
+
 int social_comments_api(request_rec *r, const char *rest)
 {
     apr_int64_t id;
@@ -401,37 +452,29 @@ int social_comments_api(request_rec *r, const char *rest)
         }
         return social_request_method_not_allowed(r, "GET, HEAD, POST");
     }
-    id = rest[0] == '/' ? social_request_id(rest + 1, strlen(rest + 1)) : 0;
-    if (id == 0) {
-        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such comment");
+    {
+        const char *digits = rest[0] == '/' ? rest + 1 : "";
+        const char *slash = strchr(digits, '/');
+        size_t n = slash ? (size_t)(slash - digits) : strlen(digits);
+
+        id = social_request_id(digits, n);
+        if (id == 0) {
+            return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such comment");
+        }
+        if (slash == NULL) {
+            return api_one(r, id);
+        }
+        if (strcmp(slash, "/like") == 0) {
+            return api_like(r, id);
+        }
+        if (strcmp(slash, "/likes") == 0) {
+            return api_likers(r, id);
+        }
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such endpoint");
     }
-    return api_one(r, id);
 }
 
 /* ---- HTML ---- */
-
-static int fragment_send(request_rec *r, const social_page *pg, const char *status)
-{
-    social_thread t;
-    const char *error = NULL;
-    apr_size_t len = 0;
-    char *html;
-
-    social_thread_load(r, pg->dc, &pg->who, pg->key, &t);
-    html = social_thread_render(r, &t, status, &len, &error);
-    if (html == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "SOCIAL0503: rendering the discussion failed: %s", error);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    ap_set_content_type(r, "text/html; charset=utf-8");
-    apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
-    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
-    if (!r->header_only) {
-        ap_rwrite(html, (int)len, r);
-    }
-    return OK;
-}
 
 int social_comments_fragment(request_rec *r)
 {
@@ -444,66 +487,7 @@ int social_comments_fragment(request_rec *r)
     if (page_resolve(r, &o, social_request_query_value(r, "page")) != 0) {
         return social_request_json_error(r, o.status, o.code, o.message);
     }
-    return fragment_send(r, &o.page, NULL);
-}
-
-typedef struct {
-    request_rec *r;
-    int status;
-    const char *title;
-    const char *message;
-    const char *back;       /* the page to return to, if known */
-} message_data;
-
-static const char *message_fill(HDF *hdf, void *data)
-{
-    message_data *d = data;
-    const char *err;
-
-    if ((err = social_render_set(hdf, "Message.status", apr_itoa(d->r->pool, d->status))) != NULL
-        || (err = social_render_set(hdf, "Message.title", d->title)) != NULL
-        || (err = social_render_set(hdf, "Message.text", d->message)) != NULL
-        || (err = social_render_set(hdf, "Message.back", d->back ? d->back : "")) != NULL
-        || (err = social_render_set(hdf, "Social.version", SOCIAL_VERSION)) != NULL
-        || (err = social_render_set(hdf, "Social.endpoint",
-                                    social_config_srv(d->r->server)->endpoint)) != NULL) {
-        return err;
-    }
-    return NULL;
-}
-
-/* A plain HTML page explaining a refused form post. */
-static int form_error(request_rec *r, int status, const char *message, const char *back)
-{
-    message_data d = { r, status, NULL, message, back };
-    const char *error = NULL;
-    apr_size_t len = 0;
-    char *html;
-
-    if (social_request_wants_fragment(r)) {
-        return social_request_json_error(r, status, "form_refused", message);
-    }
-    d.title = status == HTTP_SERVICE_UNAVAILABLE ? "Try again shortly"
-            : status == HTTP_UNAUTHORIZED ? "Please log in"
-            : "Your comment was not saved";
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  "SOCIAL0504: form post to %s refused with %d: %s", r->uri, status, message);
-    html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                  "message.cs", message_fill, &d, &len, &error);
-    if (html == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "SOCIAL0505: rendering message.cs failed: %s", error);
-        return status;
-    }
-    html = social_text_ascii_refs(r->pool, html, len);
-    r->status = status;
-    if (status == HTTP_SERVICE_UNAVAILABLE) {
-        apr_table_setn(r->err_headers_out, "Retry-After", "5");
-    }
-    ap_set_content_type(r, "text/html; charset=utf-8");
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    ap_rputs(html, r);
-    return OK;
+    return social_request_fragment_send(r, &o.page, NULL);
 }
 
 /* After a successful form post: the fragment for the widget, or a 303
@@ -511,7 +495,7 @@ static int form_error(request_rec *r, int status, const char *message, const cha
 static int form_done(request_rec *r, const outcome *o, apr_int64_t anchor)
 {
     if (social_request_wants_fragment(r)) {
-        return fragment_send(r, &o->page, o->message);
+        return social_request_fragment_send(r, &o->page, o->message);
     }
     apr_table_setn(r->headers_out, "Location",
                    anchor ? apr_psprintf(r->pool, "%s#comment-%" APR_INT64_T_FMT,
@@ -530,20 +514,20 @@ int social_comments_form(request_rec *r, const char *rest)
 
     if (r->method_number != M_POST) {
         apr_table_setn(r->headers_out, "Allow", "POST");
-        return form_error(r, HTTP_METHOD_NOT_ALLOWED, "this address only takes form posts", NULL);
+        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED, "this address only takes form posts", NULL);
     }
     if (*rest != '\0') {
         id = rest[0] == '/' ? social_request_id(rest + 1, strlen(rest + 1)) : 0;
         if (id == 0) {
-            return form_error(r, HTTP_NOT_FOUND, "no such comment", NULL);
+            return social_request_form_error(r, HTTP_NOT_FOUND, "no such comment", NULL);
         }
     }
     if (!social_identity_same_origin(r)) {
-        return form_error(r, HTTP_FORBIDDEN, "the form was sent from another site", NULL);
+        return social_request_form_error(r, HTTP_FORBIDDEN, "the form was sent from another site", NULL);
     }
     form = social_request_form_body(r, &code);
     if (form == NULL) {
-        return form_error(r, code, code == HTTP_REQUEST_ENTITY_TOO_LARGE
+        return social_request_form_error(r, code, code == HTTP_REQUEST_ENTITY_TOO_LARGE
                           ? "the comment is far too long" : "the form could not be read", NULL);
     }
     memset(&o, 0, sizeof(o));
@@ -556,19 +540,19 @@ int social_comments_form(request_rec *r, const char *rest)
 
         if (parent != NULL && *parent != '\0'
             && (parent_id = social_request_id(parent, strlen(parent))) == 0) {
-            return form_error(r, HTTP_UNPROCESSABLE_ENTITY, "the reply names no comment", NULL);
+            return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, "the reply names no comment", NULL);
         }
         /* The token is checked against the page's identity rules, so
          * resolve the page first; nothing is stored before the check. */
         if (page_resolve(r, &o, path) != 0) {
-            return form_error(r, o.status, o.message, NULL);
+            return social_request_form_error(r, o.status, o.message, NULL);
         }
         if (!social_identity_form_token_valid(r, &o.page.who, token)) {
-            return form_error(r, HTTP_FORBIDDEN,
+            return social_request_form_error(r, HTTP_FORBIDDEN,
                               "the form has expired; reload the page and try again", o.page.key);
         }
         if (comment_create(r, &o, path, apr_table_get(form, "body"), parent_id) != HTTP_CREATED) {
-            return form_error(r, o.status, o.message, o.page.key);
+            return social_request_form_error(r, o.status, o.message, o.page.key);
         }
         return form_done(r, &o, o.comment.id);
     }
@@ -577,24 +561,26 @@ int social_comments_form(request_rec *r, const char *rest)
         int replies;
 
         if (action == NULL) {
-            return form_error(r, HTTP_UNPROCESSABLE_ENTITY, "the form names no action", NULL);
+            return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, "the form names no action", NULL);
         }
-        if (strcmp(action, "edit") == 0) kind = ACT_EDIT;
+        if (strcmp(action, "like") == 0) kind = ACT_LIKE;
+        else if (strcmp(action, "unlike") == 0) kind = ACT_UNLIKE;
+        else if (strcmp(action, "edit") == 0) kind = ACT_EDIT;
         else if (strcmp(action, "delete") == 0) kind = ACT_DELETE;
         else if (strcmp(action, "hide") == 0) kind = ACT_HIDE;
         else if (strcmp(action, "unhide") == 0) kind = ACT_UNHIDE;
         else {
-            return form_error(r, HTTP_UNPROCESSABLE_ENTITY, "unknown action", NULL);
+            return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, "unknown action", NULL);
         }
         if (comment_load(r, &o, id, &replies) != 0) {
-            return form_error(r, o.status, o.message, NULL);
+            return social_request_form_error(r, o.status, o.message, NULL);
         }
         if (!social_identity_form_token_valid(r, &o.page.who, token)) {
-            return form_error(r, HTTP_FORBIDDEN,
+            return social_request_form_error(r, HTTP_FORBIDDEN,
                               "the form has expired; reload the page and try again", o.page.key);
         }
         if (comment_act(r, &o, id, kind, apr_table_get(form, "body")) != HTTP_OK) {
-            return form_error(r, o.status, o.message, o.page.key);
+            return social_request_form_error(r, o.status, o.message, o.page.key);
         }
         return form_done(r, &o, kind == ACT_DELETE ? 0 : id);
     }

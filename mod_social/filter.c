@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "filter.h"
+#include "polls.h"
 #include "identity.h"
 #include "render.h"
 #include "scan.h"
@@ -64,6 +65,7 @@ typedef struct {
     int bad_marker_logged;
     int inline_mode;            /* SocialRender Inline: counts and thread rendered here */
     int counts_rendered;
+    const char *page_key;
     const char *block;
     apr_size_t block_len;
 } social_filter_ctx;
@@ -284,7 +286,7 @@ static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
     social_marker m;
     const char *placeholder;
     apr_size_t len = 0;
-    int count = -1;
+    const char *inner = NULL;
 
     if (ev->type == SOCIAL_SCAN_MARKER_BAD
         || social_marker_parse(ev->text, ev->text_len, &m) != 0) {
@@ -302,17 +304,28 @@ static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
         }
         return;
     }
-    if (ctx->inline_mode && social_marker_is(&m, "count")
-        && ctx->counts_rendered < SOCIAL_COUNT_MARKERS_MAX) {
-        const char *key = social_render_marker_page(f->r->pool, &m);
-        if (key != NULL && social_store_comment_count(f->r, key, &count) == SOCIAL_STORE_OK) {
-            ctx->counts_rendered++;
+    if (social_marker_is(&m, "poll")) {
+        social_poll_def def;
+        const char *why = social_poll_def_parse(f->r->pool, &m, &def);
+        if (why != NULL) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, f->r,
+                          "SOCIAL0207: poll marker on %s left alone: %s", f->r->uri, why);
+            return;
         }
-        else {
-            count = -1;
+        inner = social_polls_marker(f->r, ctx->page_key, &def, ctx->inline_mode, &len);
+    }
+    else if (ctx->inline_mode && social_marker_is(&m, "count")
+             && ctx->counts_rendered < SOCIAL_COUNT_MARKERS_MAX) {
+        const char *key = social_render_marker_page(f->r->pool, &m);
+        social_page_stats stats;
+        int count = 0;
+        if (key != NULL
+            && social_store_page_counts(f->r, key, &count, &stats) == SOCIAL_STORE_OK) {
+            ctx->counts_rendered++;
+            inner = social_render_count_link(f->r->pool, key, count);
         }
     }
-    placeholder = social_render_marker(f->r->pool, &m, count, &len);
+    placeholder = social_render_marker(f->r->pool, &m, inner, &len);
     if (placeholder == NULL) {
         marker_bad(f, ctx, ev);
         return;
@@ -486,6 +499,7 @@ static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
     page.endpoint = social_config_srv(r->server)->endpoint;
     page.version = SOCIAL_VERSION;
     page.page_key = key;
+    ctx->page_key = key;
     page.inner = ctx->inline_mode ? inline_discussion(r, key) : NULL;
     ctx->block = social_render_block(r->pool, &page, &ctx->block_len);
     return ctx;

@@ -19,6 +19,8 @@
 #include "comments.h"
 #include "config.h"
 #include "handler.h"
+#include "polls.h"
+#include "reactions.h"
 #include "request.h"
 #include "store.h"
 #include "thread.h"
@@ -158,6 +160,7 @@ static int route_counts(request_rec *r)
     body = social_request_json_pool(r, json_pack("{s:o}", "pages", result));
     for (k = 0; k < pages->nelts; k++) {
         social_page pg;
+        social_page_stats stats;
         const char *message;
         int comments = 0;
         social_store_status st;
@@ -165,11 +168,13 @@ static int route_counts(request_rec *r)
         if (social_request_page(r, APR_ARRAY_IDX(pages, k, const char *), &pg, &message) != 0) {
             continue;
         }
-        st = social_store_comment_count(r, pg.key, &comments);
+        st = social_store_page_counts(r, pg.key, &comments, &stats);
         if (st != SOCIAL_STORE_OK) {
             return social_request_store_error(r, st);
         }
-        json_object_set_new(result, pg.key, json_pack("{s:i}", "comments", comments));
+        json_object_set_new(result, pg.key, json_pack("{s:i,s:i,s:i}", "comments", comments,
+                                                      "likes", stats.likes,
+                                                      "shares", stats.shares));
     }
     return social_request_json_send(r, HTTP_OK, body);
 }
@@ -214,6 +219,18 @@ static int route_api(request_rec *r, const char *rest)
     if (strncmp(rest, "comments", 8) == 0 && (rest[8] == '\0' || rest[8] == '/')) {
         return social_comments_api(r, rest + 8);
     }
+    if (strcmp(rest, "like") == 0) {
+        return social_reactions_like_api(r);
+    }
+    if (strcmp(rest, "likes") == 0) {
+        return social_reactions_likers_api(r);
+    }
+    if (strcmp(rest, "shares") == 0) {
+        return social_reactions_shares_api(r);
+    }
+    if (strncmp(rest, "polls", 5) == 0 && (rest[5] == '\0' || rest[5] == '/')) {
+        return social_polls_api(r, rest + 5);
+    }
     if (strcmp(rest, "counts") == 0) {
         return route_counts(r);
     }
@@ -237,6 +254,18 @@ static int social_handler(request_rec *r)
     }
     if (strncmp(rest, "/api/v1/", 8) == 0) {
         return route_api(r, rest + 8);
+    }
+    if (strcmp(rest, "/like") == 0) {
+        return social_reactions_like_form(r);
+    }
+    if (strcmp(rest, "/shares") == 0) {
+        return social_reactions_share_form(r);
+    }
+    if (strncmp(rest, "/polls/", 7) == 0) {
+        return social_polls_form(r, rest + 7);
+    }
+    if (strcmp(rest, "/poll") == 0) {
+        return social_polls_fragment(r);
     }
     if (strcmp(rest, "/fragment") == 0) {
         return social_comments_fragment(r);

@@ -25,7 +25,7 @@ typedef enum {
     SOCIAL_POLL_RESULTS_AFTER_CLOSE
 } social_poll_results;
 
-typedef struct {
+typedef struct social_poll_def {
     const char *name;          /* [a-z0-9_-]+, unique per page */
     const char *question;      /* entity-decoded, UTF-8 */
     int noptions;

@@ -50,37 +50,40 @@ const char *social_render_marker_page(apr_pool_t *p, const social_marker *m)
     return page ? social_text_page_key(p, page, &error) : NULL;
 }
 
+const char *social_render_count_link(apr_pool_t *p, const char *page_key, int count)
+{
+    return apr_psprintf(p, "<a class=\"social-count-link\" href=\"%s#social\">"
+                        "%d comment%s</a>", escape(p, page_key, strlen(page_key)),
+                        count, count == 1 ? "" : "s");
+}
+
 const char *social_render_marker(apr_pool_t *p, const social_marker *m,
-                                 int count, apr_size_t *len)
+                                 const char *inner, apr_size_t *len)
 {
     const char *kind = escape(p, m->kind, m->kind_len);
-    const char *extra = "", *inner = "";
+    const char *extra = "", *element = "span";
     char *out;
 
     if (social_marker_is(m, "count")) {
-        const char *key = social_render_marker_page(p, m), *k;
+        const char *key = social_render_marker_page(p, m);
         if (key == NULL) {
             return NULL;
         }
-        k = escape(p, key, strlen(key));
-        extra = apr_pstrcat(p, " data-social-page=\"", k, "\"", NULL);
-        if (count >= 0) {
-            inner = apr_psprintf(p, "<a class=\"social-count-link\" href=\"%s#social\">"
-                                 "%d comment%s</a>", k, count, count == 1 ? "" : "s");
-        }
+        extra = apr_pstrcat(p, " data-social-page=\"", escape(p, key, strlen(key)), "\"", NULL);
     }
     else if (social_marker_is(m, "poll")) {
         const char *name = attr_value(p, m, "name");
         if (name == NULL || *name == '\0') {
             return NULL;
         }
-        extra = apr_pstrcat(p, " data-social-name=\"",
-                            escape(p, name, strlen(name)), "\"", NULL);
+        element = "div";
+        extra = apr_pstrcat(p, " id=\"poll-", escape(p, name, strlen(name)),
+                            "\" data-social-name=\"", escape(p, name, strlen(name)), "\"", NULL);
     }
-    out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN,
-                      "<span class=\"social-marker social-marker-", kind,
-                      "\" data-social-kind=\"", kind, "\"", extra, ">", inner, "</span>",
-                      SOCIAL_BLOCK_CLOSE, NULL);
+    out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN, "<", element,
+                      " class=\"social-marker social-marker-", kind,
+                      "\" data-social-kind=\"", kind, "\"", extra, ">", inner ? inner : "",
+                      "</", element, ">", SOCIAL_BLOCK_CLOSE, NULL);
     *len = strlen(out);
     return out;
 }

@@ -32,11 +32,15 @@ const char *social_render_block(apr_pool_t *p, const social_render_page *page,
 /* The page a count marker names, as a canonical key, or NULL. */
 const char *social_render_marker_page(apr_pool_t *p, const social_marker *m);
 
-/* The placeholder that follows a well-formed marker. count markers name
- * their page by its canonical key and, if count >= 0, show it; NULL if
+/* The placeholder that follows a well-formed marker: a span (a div for
+ * polls) carrying the marker's kind and what names it (count: the page
+ * key; poll: the name), holding inner (ASCII markup) if not NULL. NULL if
  * the marker lacks what its kind needs (it is then left alone). */
 const char *social_render_marker(apr_pool_t *p, const social_marker *m,
-                                 int count, apr_size_t *len);
+                                 const char *inner, apr_size_t *len);
+
+/* "N comments" linking to the page's discussion, for a count marker. */
+const char *social_render_count_link(apr_pool_t *p, const char *page_key, int count);
 
 /* ---- ClearSilver ---- */
 

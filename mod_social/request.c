@@ -12,7 +12,9 @@
 #include <http_request.h>
 #include <util_script.h>
 
+#include "render.h"
 #include "text.h"
+#include "thread.h"
 
 APLOG_USE_MODULE(social);
 
@@ -320,3 +322,101 @@ int social_request_wants_fragment(request_rec *r)
     const char *v = apr_table_get(r->headers_in, "X-Social-Fragment");
     return v != NULL && strcmp(v, "1") == 0;
 }
+
+json_t *social_request_people_json(request_rec *r, apr_array_header_t *people)
+{
+    json_t *list = json_array();
+    int k;
+
+    for (k = 0; k < people->nelts; k++) {
+        const social_person *pe = &APR_ARRAY_IDX(people, k, social_person);
+        json_array_append_new(list, json_pack("{s:s,s:s}", "user", pe->user, "name", pe->name));
+    }
+    return social_request_json_pool(r, json_pack("{s:i,s:o}", "count", people->nelts,
+                                                 "people", list));
+}
+
+/* ---- HTML answers ---- */
+
+int social_request_fragment_send(request_rec *r, const social_page *pg, const char *status)
+{
+    social_thread t;
+    const char *error = NULL;
+    apr_size_t len = 0;
+    char *html;
+
+    social_thread_load(r, pg->dc, &pg->who, pg->key, &t);
+    html = social_thread_render(r, &t, status, &len, &error);
+    if (html == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0503: rendering the discussion failed: %s", error);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    if (!r->header_only) {
+        ap_rwrite(html, (int)len, r);
+    }
+    return OK;
+}
+
+typedef struct {
+    request_rec *r;
+    int status;
+    const char *title;
+    const char *message;
+    const char *back;       /* the page to return to, if known */
+} message_data;
+
+static const char *message_fill(HDF *hdf, void *data)
+{
+    message_data *d = data;
+    const char *err;
+
+    if ((err = social_render_set(hdf, "Message.status", apr_itoa(d->r->pool, d->status))) != NULL
+        || (err = social_render_set(hdf, "Message.title", d->title)) != NULL
+        || (err = social_render_set(hdf, "Message.text", d->message)) != NULL
+        || (err = social_render_set(hdf, "Message.back", d->back ? d->back : "")) != NULL
+        || (err = social_render_set(hdf, "Social.version", SOCIAL_VERSION)) != NULL
+        || (err = social_render_set(hdf, "Social.endpoint",
+                                    social_config_srv(d->r->server)->endpoint)) != NULL) {
+        return err;
+    }
+    return NULL;
+}
+
+/* A plain HTML page explaining a refused form post. */
+int social_request_form_error(request_rec *r, int status, const char *message, const char *back)
+{
+    message_data d = { r, status, NULL, message, back };
+    const char *error = NULL;
+    apr_size_t len = 0;
+    char *html;
+
+    if (social_request_wants_fragment(r)) {
+        return social_request_json_error(r, status, "form_refused", message);
+    }
+    d.title = status == HTTP_SERVICE_UNAVAILABLE ? "Try again shortly"
+            : status == HTTP_UNAUTHORIZED ? "Please log in"
+            : "Your comment was not saved";
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "SOCIAL0504: form post to %s refused with %d: %s", r->uri, status, message);
+    html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
+                                  "message.cs", message_fill, &d, &len, &error);
+    if (html == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0505: rendering message.cs failed: %s", error);
+        return status;
+    }
+    html = social_text_ascii_refs(r->pool, html, len);
+    r->status = status;
+    if (status == HTTP_SERVICE_UNAVAILABLE) {
+        apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    }
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+    ap_rputs(html, r);
+    return OK;
+}
+

@@ -64,4 +64,17 @@ apr_int64_t social_request_id(const char *s, size_t len);
 /* Nonzero if the client asked for an HTML fragment (the widget's fetch). */
 int social_request_wants_fragment(request_rec *r);
 
+/* {"count": N, "people": [{"user", "name"}]} for a list of social_person. */
+json_t *social_request_people_json(request_rec *r, apr_array_header_t *people);
+
+/* Sends the page's discussion as rendered for the viewer (the widget's
+ * fragment); status is announced to screen readers. */
+int social_request_fragment_send(request_rec *r, const social_page *pg,
+                                 const char *status);
+
+/* A refused form post: an HTML page with the status, the message and a
+ * link back to the page (back), or a JSON error for the widget. */
+int social_request_form_error(request_rec *r, int status, const char *message,
+                              const char *back);
+
 #endif /* SOCIAL_REQUEST_H */

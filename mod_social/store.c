@@ -1,5 +1,6 @@
 /* store.c: every SQL statement, prepared through mod_dbd. */
 #include "store.h"
+#include "poll.h"
 
 #include <apr_dbd.h>
 #include <apr_lib.h>
@@ -26,6 +27,19 @@ typedef struct {
     "c.id, COALESCE(c.parent_id, 0), p.path, c.author, c.author_name, c.body, " \
     "c.status, UNIX_TIMESTAMP(c.created_at), COALESCE(UNIX_TIMESTAMP(c.edited_at), 0)"
 
+/* A poll with one row per option: results and the viewer's choices. */
+#define POLL_SELECT \
+    "SELECT po.id, p.path, po.name, po.question, po.multiple, " \
+    "COALESCE(UNIX_TIMESTAMP(po.closes_at), 0), po.results, po.closed, " \
+    "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id), " \
+    "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id AND b.user = %s), " \
+    "o.idx, o.label, o.removed, " \
+    "(SELECT COUNT(*) FROM social_poll_choices c WHERE c.poll_id = po.id AND c.idx = o.idx), " \
+    "(SELECT COUNT(*) FROM social_poll_choices c WHERE c.poll_id = po.id AND c.idx = o.idx " \
+    "AND c.user = %s) " \
+    "FROM social_polls po JOIN social_pages p ON p.id = po.page_id " \
+    "JOIN social_poll_options o ON o.poll_id = po.id"
+
 static const social_statement statements[] = {
     { "social_schema_version",
       "SELECT version FROM social_schema_version ORDER BY version DESC LIMIT 1" },
@@ -33,10 +47,22 @@ static const social_statement statements[] = {
       "INSERT INTO social_pages (site, path) VALUES (%s, %s) "
       "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)" },
     { "social_last_id", "SELECT LAST_INSERT_ID()" },
+    /* The page's own row first (id 0), then its comments: one round
+     * trip for a page view. */
     { "social_comments_list",
-      "SELECT " COMMENT_COLUMNS " FROM social_pages p "
-      "JOIN social_comments c ON c.page_id = p.id "
-      "WHERE p.site = %s AND p.path = %s ORDER BY c.id" },
+      "SELECT 0, 0, p.path, '', '', '', 'visible', 0, 0, "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id "
+      "AND l.user = %s), "
+      "(SELECT COUNT(*) FROM social_shares s WHERE s.page_id = p.id) "
+      "FROM social_pages p WHERE p.site = %s AND p.path = %s "
+      "UNION ALL "
+      "SELECT " COMMENT_COLUMNS ", "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id), "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id "
+      "AND l.user = %s), 0 "
+      "FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
+      "WHERE p.site = %s AND p.path = %s ORDER BY 1" },
     { "social_comment_get",
       "SELECT " COMMENT_COLUMNS ", (SELECT COUNT(*) FROM social_comments r "
       "WHERE r.parent_id = c.id AND r.status <> 'deleted') "
@@ -52,9 +78,67 @@ static const social_statement statements[] = {
       "UPDATE social_comments SET status = %s WHERE id = %s AND status <> 'deleted'" },
     { "social_comment_delete",
       "UPDATE social_comments SET status = 'deleted', body = '' WHERE id = %s" },
-    { "social_comment_count",
-      "SELECT COUNT(*) FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
-      "WHERE p.site = %s AND p.path = %s AND c.status = 'visible'" },
+    { "social_page_counts",
+      "SELECT (SELECT COUNT(*) FROM social_comments c WHERE c.page_id = p.id "
+      "AND c.status = 'visible'), "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), "
+      "(SELECT COUNT(*) FROM social_shares s WHERE s.page_id = p.id) "
+      "FROM social_pages p WHERE p.site = %s AND p.path = %s" },
+    { "social_page_id",
+      "SELECT id FROM social_pages WHERE site = %s AND path = %s" },
+    { "social_like_add",
+      "INSERT INTO social_likes (target_kind, target_id, user) VALUES (%s, %s, %s) "
+      "ON DUPLICATE KEY UPDATE user = user" },
+    { "social_like_remove",
+      "DELETE FROM social_likes WHERE target_kind = %s AND target_id = %s AND user = %s" },
+    { "social_like_count",
+      "SELECT COUNT(*), COALESCE(SUM(user = %s), 0) FROM social_likes "
+      "WHERE target_kind = %s AND target_id = %s" },
+    { "social_likers",
+      "SELECT l.user, COALESCE(pe.display_name, l.user) FROM social_likes l "
+      "LEFT JOIN social_people pe ON pe.user = l.user "
+      "WHERE l.target_kind = %s AND l.target_id = %s ORDER BY l.created_at LIMIT 200" },
+    { "social_person_get",
+      "SELECT display_name FROM social_people WHERE user = %s" },
+    { "social_share_add",
+      "INSERT INTO social_shares (page_id, user, user_name, note, public) "
+      "VALUES (%s, %s, %s, NULLIF(%s, ''), %s)" },
+    { "social_share_recipient_add",
+      "INSERT INTO social_share_recipients (share_id, user) VALUES (%s, %s) "
+      "ON DUPLICATE KEY UPDATE user = user" },
+    { "social_shares_inbox",
+      "SELECT s.id, p.path, s.user, s.user_name, COALESCE(s.note, ''), s.public, "
+      "UNIX_TIMESTAMP(s.created_at) FROM social_share_recipients r "
+      "JOIN social_shares s ON s.id = r.share_id JOIN social_pages p ON p.id = s.page_id "
+      "WHERE r.user = %s AND p.site = %s ORDER BY s.id DESC LIMIT 50" },
+    { "social_poll_find",
+      "SELECT po.id, po.definition FROM social_polls po JOIN social_pages p ON p.id = po.page_id "
+      "WHERE p.site = %s AND p.path = %s AND po.name = %s" },
+    { "social_poll_upsert",
+      "INSERT INTO social_polls (page_id, name, question, multiple, closes_at, results, definition) "
+      "VALUES (%s, %s, %s, %s, IF(%s = '0', NULL, FROM_UNIXTIME(%s)), %s, %s) "
+      "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), question = VALUES(question), "
+      "multiple = VALUES(multiple), closes_at = VALUES(closes_at), results = VALUES(results), "
+      "definition = VALUES(definition), updated_at = CURRENT_TIMESTAMP(3)" },
+    { "social_poll_options",
+      "SELECT idx, label, removed FROM social_poll_options WHERE poll_id = %s ORDER BY idx" },
+    { "social_poll_option_add",
+      "INSERT INTO social_poll_options (poll_id, idx, label) VALUES (%s, %s, %s)" },
+    { "social_poll_option_removed",
+      "UPDATE social_poll_options SET removed = %s WHERE poll_id = %s AND idx = %s" },
+    { "social_polls_list",
+      POLL_SELECT " WHERE p.site = %s AND p.path = %s ORDER BY po.id, o.idx" },
+    { "social_poll_get",
+      POLL_SELECT " WHERE po.id = %s AND p.site = %s ORDER BY o.idx" },
+    { "social_poll_ballot",
+      "INSERT INTO social_poll_ballots (poll_id, user) VALUES (%s, %s) "
+      "ON DUPLICATE KEY UPDATE updated_at = CURRENT_TIMESTAMP(3)" },
+    { "social_poll_choices_clear",
+      "DELETE FROM social_poll_choices WHERE poll_id = %s AND user = %s" },
+    { "social_poll_choice_add",
+      "INSERT INTO social_poll_choices (poll_id, user, idx) VALUES (%s, %s, %s)" },
+    { "social_poll_closed",
+      "UPDATE social_polls SET closed = %s WHERE id = %s" },
     { "social_person_seen",
       "INSERT INTO social_people (user, display_name, email) VALUES (%s, %s, NULLIF(%s, '')) "
       "ON DUPLICATE KEY UPDATE display_name = VALUES(display_name), "
@@ -293,29 +377,45 @@ static void comment_from_row(request_rec *r, ap_dbd_t *dbd, apr_dbd_row_t *row,
     c->status = status_parse(column(dbd, row, 6));
     c->created = time_from_seconds(column(dbd, row, 7));
     c->edited = time_from_seconds(column(dbd, row, 8));
+    c->likes = 0;
+    c->liked = 0;
 }
 
 social_store_status social_store_comments_list(request_rec *r, const char *page,
-                                               apr_array_header_t **comments)
+                                               const char *viewer,
+                                               apr_array_header_t **comments,
+                                               social_page_stats *stats)
 {
     ap_dbd_t *dbd = store_connection(r);
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    const char *args[2];
+    const char *args[6];
     social_store_status st;
 
     *comments = apr_array_make(r->pool, 16, sizeof(social_comment));
+    memset(stats, 0, sizeof(*stats));
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
-    args[0] = social_store_site(r);
-    args[1] = page;
-    st = run_select(r, dbd, "social_comments_list", &res, 2, args);
+    args[0] = args[3] = viewer ? viewer : "";
+    args[1] = args[4] = social_store_site(r);
+    args[2] = args[5] = page;
+    st = run_select(r, dbd, "social_comments_list", &res, 6, args);
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
     while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
-        comment_from_row(r, dbd, row, apr_array_push(*comments));
+        if (apr_atoi64(column(dbd, row, 0)) == 0) {
+            stats->likes = atoi(column(dbd, row, 9));
+            stats->liked = atoi(column(dbd, row, 10)) > 0;
+            stats->shares = atoi(column(dbd, row, 11));
+        }
+        else {
+            social_comment *c = apr_array_push(*comments);
+            comment_from_row(r, dbd, row, c);
+            c->likes = atoi(column(dbd, row, 9));
+            c->liked = atoi(column(dbd, row, 10)) > 0;
+        }
     }
     return SOCIAL_STORE_OK;
 }
@@ -437,27 +537,32 @@ social_store_status social_store_comment_set_status(request_rec *r, apr_int64_t 
     return run_query(r, dbd, "social_comment_status", NULL, 2, args);
 }
 
-social_store_status social_store_comment_count(request_rec *r, const char *page,
-                                               int *count)
+social_store_status social_store_page_counts(request_rec *r, const char *page,
+                                             int *comments, social_page_stats *stats)
 {
     ap_dbd_t *dbd = store_connection(r);
     apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
     const char *args[2];
-    apr_int64_t n = 0;
     social_store_status st;
 
-    *count = 0;
+    *comments = 0;
+    memset(stats, 0, sizeof(*stats));
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
     args[0] = social_store_site(r);
     args[1] = page;
-    st = run_select(r, dbd, "social_comment_count", &res, 2, args);
-    if (st == SOCIAL_STORE_OK) {
-        st = read_int(r, dbd, res, &n);
-        *count = (int)n;
+    st = run_select(r, dbd, "social_page_counts", &res, 2, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
     }
-    return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        *comments = atoi(column(dbd, row, 0));
+        stats->likes = atoi(column(dbd, row, 1));
+        stats->shares = atoi(column(dbd, row, 2));
+    }
+    return SOCIAL_STORE_OK;
 }
 
 social_store_status social_store_person_seen(request_rec *r, const char *user,
@@ -473,6 +578,535 @@ social_store_status social_store_person_seen(request_rec *r, const char *user,
     args[1] = name;
     args[2] = email ? email : "";
     return run_query(r, dbd, "social_person_seen", NULL, 3, args);
+}
+
+/* The id of a page row, made if make is set; NOT_FOUND otherwise. */
+static social_store_status page_id_get(request_rec *r, ap_dbd_t *dbd,
+                                       const char *page, int make, apr_int64_t *id)
+{
+    apr_dbd_results_t *res;
+    const char *args[2];
+    social_store_status st;
+
+    args[0] = social_store_site(r);
+    args[1] = page;
+    if (!make) {
+        st = run_select(r, dbd, "social_page_id", &res, 2, args);
+        return st == SOCIAL_STORE_OK ? read_int(r, dbd, res, id) : st;
+    }
+    st = run_query(r, dbd, "social_page_add", NULL, 2, args);
+    if (st == SOCIAL_STORE_OK) {
+        st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
+    }
+    return st == SOCIAL_STORE_OK ? read_int(r, dbd, res, id) : st;
+}
+
+static const char *like_kind_name(social_like_kind kind)
+{
+    return kind == SOCIAL_LIKE_PAGE ? "page" : "comment";
+}
+
+/* Runs a statement inside a transaction that commits only if fn succeeds. */
+typedef social_store_status (*txn_body)(request_rec *r, ap_dbd_t *dbd, void *data);
+
+static social_store_status in_transaction(request_rec *r, ap_dbd_t *dbd,
+                                          txn_body fn, void *data)
+{
+    apr_dbd_transaction_t *txn = NULL;
+    social_store_status st;
+    int rv = apr_dbd_transaction_start(dbd->driver, r->pool, dbd->handle, &txn);
+
+    if (rv != 0) {
+        return statement_failed(r, dbd, "transaction start", rv);
+    }
+    st = fn(r, dbd, data);
+    if (st != SOCIAL_STORE_OK) {
+        apr_dbd_transaction_mode_set(dbd->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
+    }
+    rv = apr_dbd_transaction_end(dbd->driver, r->pool, txn);
+    if (rv != 0 && st == SOCIAL_STORE_OK) {
+        return statement_failed(r, dbd, "commit", rv);
+    }
+    return st;
+}
+
+social_store_status social_store_like(request_rec *r, social_like_kind kind,
+                                      const char *page, apr_int64_t comment,
+                                      const char *user, int on, int *count,
+                                      int *liked)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[3];
+    apr_int64_t target = comment;
+    social_store_status st = SOCIAL_STORE_OK;
+
+    *count = 0;
+    *liked = 0;
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    if (kind == SOCIAL_LIKE_PAGE) {
+        st = page_id_get(r, dbd, page, on, &target);
+        if (st == SOCIAL_STORE_NOT_FOUND) {
+            return SOCIAL_STORE_OK;   /* unliking a page nobody touched */
+        }
+        if (st != SOCIAL_STORE_OK) {
+            return st;
+        }
+    }
+    args[0] = like_kind_name(kind);
+    args[1] = int_arg(r, target);
+    args[2] = user;
+    st = run_query(r, dbd, on ? "social_like_add" : "social_like_remove", NULL, 3, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    args[0] = user;
+    args[1] = like_kind_name(kind);
+    args[2] = int_arg(r, target);
+    st = run_select(r, dbd, "social_like_count", &res, 3, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        *count = atoi(column(dbd, row, 0));
+        *liked = atoi(column(dbd, row, 1)) > 0;
+    }
+    return SOCIAL_STORE_OK;
+}
+
+social_store_status social_store_likers(request_rec *r, social_like_kind kind,
+                                        const char *page, apr_int64_t comment,
+                                        apr_array_header_t **people)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[2];
+    apr_int64_t target = comment;
+    social_store_status st;
+
+    *people = apr_array_make(r->pool, 8, sizeof(social_person));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    if (kind == SOCIAL_LIKE_PAGE) {
+        st = page_id_get(r, dbd, page, 0, &target);
+        if (st != SOCIAL_STORE_OK) {
+            return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
+        }
+    }
+    args[0] = like_kind_name(kind);
+    args[1] = int_arg(r, target);
+    st = run_select(r, dbd, "social_likers", &res, 2, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        social_person *pe = apr_array_push(*people);
+        pe->user = apr_pstrdup(r->pool, column(dbd, row, 0));
+        pe->name = apr_pstrdup(r->pool, column(dbd, row, 1));
+    }
+    return SOCIAL_STORE_OK;
+}
+
+social_store_status social_store_person_get(request_rec *r, const char *user,
+                                            const char **name)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[1];
+    social_store_status st;
+    int found = 0;
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = user;
+    st = run_select(r, dbd, "social_person_get", &res, 1, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        if (!found) {
+            *name = apr_pstrdup(r->pool, column(dbd, row, 0));
+            found = 1;
+        }
+    }
+    return found ? SOCIAL_STORE_OK : SOCIAL_STORE_NOT_FOUND;
+}
+
+typedef struct {
+    social_share *share;
+    apr_array_header_t *recipients;
+} share_txn;
+
+static social_store_status share_write(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    share_txn *t = data;
+    social_share *sh = t->share;
+    apr_int64_t page_id = 0;
+    apr_dbd_results_t *res;
+    const char *args[5];
+    social_store_status st = page_id_get(r, dbd, sh->page, 1, &page_id);
+    int k;
+
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    args[0] = int_arg(r, page_id);
+    args[1] = sh->user;
+    args[2] = sh->user_name;
+    args[3] = sh->note ? sh->note : "";
+    args[4] = sh->public ? "1" : "0";
+    st = run_query(r, dbd, "social_share_add", NULL, 5, args);
+    if (st == SOCIAL_STORE_OK) {
+        st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
+    }
+    if (st == SOCIAL_STORE_OK) {
+        st = read_int(r, dbd, res, &sh->id);
+    }
+    for (k = 0; st == SOCIAL_STORE_OK && k < t->recipients->nelts; k++) {
+        args[0] = int_arg(r, sh->id);
+        args[1] = APR_ARRAY_IDX(t->recipients, k, const char *);
+        st = run_query(r, dbd, "social_share_recipient_add", NULL, 2, args);
+    }
+    return st;
+}
+
+social_store_status social_store_share_add(request_rec *r, social_share *share,
+                                           apr_array_header_t *recipients)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    share_txn t = { share, recipients };
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    share->created = apr_time_now();
+    return in_transaction(r, dbd, share_write, &t);
+}
+
+social_store_status social_store_shares_inbox(request_rec *r, const char *user,
+                                              apr_array_header_t **shares)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[2];
+    social_store_status st;
+
+    *shares = apr_array_make(r->pool, 8, sizeof(social_share));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = user;
+    args[1] = social_store_site(r);
+    st = run_select(r, dbd, "social_shares_inbox", &res, 2, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        social_share *sh = apr_array_push(*shares);
+        sh->id = apr_atoi64(column(dbd, row, 0));
+        sh->page = apr_pstrdup(r->pool, column(dbd, row, 1));
+        sh->user = apr_pstrdup(r->pool, column(dbd, row, 2));
+        sh->user_name = apr_pstrdup(r->pool, column(dbd, row, 3));
+        sh->note = apr_pstrdup(r->pool, column(dbd, row, 4));
+        sh->public = atoi(column(dbd, row, 5));
+        sh->created = time_from_seconds(column(dbd, row, 6));
+    }
+    return SOCIAL_STORE_OK;
+}
+
+/* ---- polls ---- */
+
+typedef struct {
+    const char *page;
+    const social_poll_def *def;
+    apr_int64_t id;
+} poll_txn;
+
+static social_store_status poll_write(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    poll_txn *t = data;
+    const social_poll_def *def = t->def;
+    apr_int64_t page_id = 0;
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[8];
+    const char *closes = apr_psprintf(r->pool, "%" APR_INT64_T_FMT,
+                                      (apr_int64_t)apr_time_sec(def->closes));
+    apr_array_header_t *labels;
+    int *kept, next_idx = 0, k, j;
+    social_store_status st = page_id_get(r, dbd, t->page, 1, &page_id);
+
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    args[0] = int_arg(r, page_id);
+    args[1] = def->name;
+    args[2] = def->question;
+    args[3] = def->multiple ? "1" : "0";
+    args[4] = closes;
+    args[5] = closes;
+    args[6] = social_poll_results_name(def->results);
+    args[7] = def->definition;
+    st = run_query(r, dbd, "social_poll_upsert", NULL, 8, args);
+    if (st == SOCIAL_STORE_OK) {
+        st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
+    }
+    if (st == SOCIAL_STORE_OK) {
+        st = read_int(r, dbd, res, &t->id);
+    }
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    /* Options: matched by label; new labels get the next index. */
+    args[0] = int_arg(r, t->id);
+    st = run_select(r, dbd, "social_poll_options", &res, 1, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    labels = apr_array_make(r->pool, 8, sizeof(social_poll_option));
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        social_poll_option *o = apr_array_push(labels);
+        o->idx = atoi(column(dbd, row, 0));
+        o->label = apr_pstrdup(r->pool, column(dbd, row, 1));
+        o->removed = atoi(column(dbd, row, 2));
+        if (o->idx >= next_idx) {
+            next_idx = o->idx + 1;
+        }
+    }
+    kept = apr_pcalloc(r->pool, sizeof(int) * (labels->nelts + 1));
+    for (k = 0; st == SOCIAL_STORE_OK && k < def->noptions; k++) {
+        int found = -1;
+        for (j = 0; j < labels->nelts; j++) {
+            if (strcmp(APR_ARRAY_IDX(labels, j, social_poll_option).label, def->options[k]) == 0) {
+                found = j;
+                break;
+            }
+        }
+        if (found >= 0) {
+            social_poll_option *o = &APR_ARRAY_IDX(labels, found, social_poll_option);
+            kept[found] = 1;
+            if (o->removed) {
+                args[0] = "0";
+                args[1] = int_arg(r, t->id);
+                args[2] = apr_itoa(r->pool, o->idx);
+                st = run_query(r, dbd, "social_poll_option_removed", NULL, 3, args);
+            }
+            continue;
+        }
+        args[0] = int_arg(r, t->id);
+        args[1] = apr_itoa(r->pool, next_idx++);
+        args[2] = def->options[k];
+        st = run_query(r, dbd, "social_poll_option_add", NULL, 3, args);
+    }
+    for (j = 0; st == SOCIAL_STORE_OK && j < labels->nelts; j++) {
+        social_poll_option *o = &APR_ARRAY_IDX(labels, j, social_poll_option);
+        if (!kept[j] && !o->removed) {
+            args[0] = "1";
+            args[1] = int_arg(r, t->id);
+            args[2] = apr_itoa(r->pool, o->idx);
+            st = run_query(r, dbd, "social_poll_option_removed", NULL, 3, args);
+            ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
+                          "SOCIAL0601: poll %s on %s: option \"%s\" is no longer in the "
+                          "marker; its votes are kept but not shown", def->name, t->page,
+                          o->label);
+        }
+    }
+    return st;
+}
+
+social_store_status social_store_poll_sync(request_rec *r, const char *page,
+                                           const struct social_poll_def *def,
+                                           apr_int64_t *id, int *changed)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[3];
+    const char *stored = NULL;
+    poll_txn t = { page, def, 0 };
+    social_store_status st;
+
+    *changed = 0;
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = social_store_site(r);
+    args[1] = page;
+    args[2] = def->name;
+    st = run_select(r, dbd, "social_poll_find", &res, 3, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        *id = apr_atoi64(column(dbd, row, 0));
+        stored = apr_pstrdup(r->pool, column(dbd, row, 1));
+    }
+    if (stored != NULL && strcmp(stored, def->definition) == 0) {
+        return SOCIAL_STORE_OK;
+    }
+    if ((dbd = store_writer(r)) == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    st = in_transaction(r, dbd, poll_write, &t);
+    if (st == SOCIAL_STORE_OK) {
+        *id = t.id;
+        *changed = 1;
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
+                      "SOCIAL0602: poll %s on %s %s from its marker", def->name, page,
+                      stored ? "updated" : "created");
+    }
+    return st;
+}
+
+/* Reads POLL_SELECT rows into polls (array of social_poll). */
+static void polls_read(request_rec *r, ap_dbd_t *dbd, apr_dbd_results_t *res,
+                       apr_array_header_t *polls)
+{
+    apr_dbd_row_t *row = NULL;
+    social_poll *poll = NULL;
+
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        apr_int64_t id = apr_atoi64(column(dbd, row, 0));
+        social_poll_option *o;
+
+        if (poll == NULL || poll->id != id) {
+            poll = apr_array_push(polls);
+            poll->id = id;
+            poll->page = apr_pstrdup(r->pool, column(dbd, row, 1));
+            poll->name = apr_pstrdup(r->pool, column(dbd, row, 2));
+            poll->question = apr_pstrdup(r->pool, column(dbd, row, 3));
+            poll->multiple = atoi(column(dbd, row, 4));
+            poll->closes = time_from_seconds(column(dbd, row, 5));
+            poll->results = strcmp(column(dbd, row, 6), "after-vote") == 0
+                            ? SOCIAL_POLL_RESULTS_AFTER_VOTE
+                            : strcmp(column(dbd, row, 6), "after-close") == 0
+                            ? SOCIAL_POLL_RESULTS_AFTER_CLOSE : SOCIAL_POLL_RESULTS_ALWAYS;
+            poll->closed = atoi(column(dbd, row, 7));
+            poll->ballots = atoi(column(dbd, row, 8));
+            poll->voted = atoi(column(dbd, row, 9)) > 0;
+            poll->options = apr_array_make(r->pool, 4, sizeof(social_poll_option));
+        }
+        o = apr_array_push(poll->options);
+        o->idx = atoi(column(dbd, row, 10));
+        o->label = apr_pstrdup(r->pool, column(dbd, row, 11));
+        o->removed = atoi(column(dbd, row, 12));
+        o->votes = atoi(column(dbd, row, 13));
+        o->mine = atoi(column(dbd, row, 14)) > 0;
+    }
+}
+
+social_store_status social_store_polls_list(request_rec *r, const char *page,
+                                            const char *viewer,
+                                            apr_array_header_t **polls)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    const char *args[4];
+    social_store_status st;
+
+    *polls = apr_array_make(r->pool, 2, sizeof(social_poll));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = args[1] = viewer ? viewer : "";
+    args[2] = social_store_site(r);
+    args[3] = page;
+    st = run_select(r, dbd, "social_polls_list", &res, 4, args);
+    if (st == SOCIAL_STORE_OK) {
+        polls_read(r, dbd, res, *polls);
+    }
+    return st;
+}
+
+social_store_status social_store_poll_get(request_rec *r, apr_int64_t id,
+                                          const char *viewer, social_poll *poll)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    const char *args[4];
+    apr_array_header_t *polls = apr_array_make(r->pool, 1, sizeof(social_poll));
+    social_store_status st;
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = args[1] = viewer ? viewer : "";
+    args[2] = int_arg(r, id);
+    args[3] = social_store_site(r);
+    st = run_select(r, dbd, "social_poll_get", &res, 4, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    polls_read(r, dbd, res, polls);
+    if (polls->nelts == 0) {
+        return SOCIAL_STORE_NOT_FOUND;
+    }
+    *poll = APR_ARRAY_IDX(polls, 0, social_poll);
+    return SOCIAL_STORE_OK;
+}
+
+typedef struct {
+    apr_int64_t id;
+    const char *user;
+    const int *choices;
+    int n;
+} vote_txn;
+
+static social_store_status vote_write(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    vote_txn *t = data;
+    const char *args[3];
+    social_store_status st;
+    int k;
+
+    args[0] = int_arg(r, t->id);
+    args[1] = t->user;
+    /* The ballot row is locked first: racing votes of one person queue
+     * here, and the last one wins whole. */
+    st = run_query(r, dbd, "social_poll_ballot", NULL, 2, args);
+    if (st == SOCIAL_STORE_OK) {
+        st = run_query(r, dbd, "social_poll_choices_clear", NULL, 2, args);
+    }
+    for (k = 0; st == SOCIAL_STORE_OK && k < t->n; k++) {
+        args[2] = apr_itoa(r->pool, t->choices[k]);
+        st = run_query(r, dbd, "social_poll_choice_add", NULL, 3, args);
+    }
+    return st;
+}
+
+social_store_status social_store_poll_vote(request_rec *r, apr_int64_t id,
+                                           const char *user, const int *choices,
+                                           int n)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    vote_txn t = { id, user, choices, n };
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    return in_transaction(r, dbd, vote_write, &t);
+}
+
+social_store_status social_store_poll_set_closed(request_rec *r, apr_int64_t id,
+                                                 int closed)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    const char *args[2];
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = closed ? "1" : "0";
+    args[1] = int_arg(r, id);
+    return run_query(r, dbd, "social_poll_closed", NULL, 2, args);
 }
 
 social_store_status social_store_schema_version(request_rec *r, int *version)

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <apr_pools.h>
+#include <apr_time.h>
 
 /* Longest page key accepted, in bytes of its canonical (ASCII) form. */
 #define SOCIAL_PAGE_KEY_MAX 1024
@@ -75,5 +76,8 @@ const char *social_text_comment_check(const char *s, size_t len, size_t max,
  * mailto: URLs as links with rel="nofollow noopener", everything else
  * shown literally (escaped). */
 char *social_text_format_comment(apr_pool_t *p, const char *s, size_t len);
+
+/* t as ISO 8601 in UTC, "2026-11-28T09:30:00Z". */
+const char *social_text_time_iso(apr_pool_t *p, apr_time_t t);
 
 #endif /* SOCIAL_TEXT_H */

@@ -6,7 +6,10 @@
 #include <apr_hash.h>
 #include <apr_strings.h>
 #include <http_config.h>
+#include <http_core.h>
 #include <http_log.h>
+#include <http_protocol.h>
+#include <httpd.h>
 
 #include "render.h"
 #include "text.h"
@@ -107,7 +110,9 @@ void social_thread_load(request_rec *r, const social_dir_conf *dc,
     if (!social_identity_can_read(viewer)) {
         return;
     }
-    if (social_store_comments_list(r, page, &comments) != SOCIAL_STORE_OK) {
+    t->url = ap_construct_url(r->pool, page, r);
+    if (social_store_comments_list(r, page, viewer->user, &comments, &t->stats)
+        != SOCIAL_STORE_OK) {
         t->unavailable = 1;
         return;
     }
@@ -142,15 +147,6 @@ void social_thread_load(request_rec *r, const social_dir_conf *dc,
     }
 }
 
-static const char *time_iso(apr_pool_t *p, apr_time_t t)
-{
-    apr_time_exp_t tm;
-    char buf[32];
-    apr_size_t n;
-    apr_time_exp_gmt(&tm, t);
-    apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return apr_pstrmemdup(p, buf, n);
-}
 
 static const char *time_absolute(apr_pool_t *p, apr_time_t t)
 {
@@ -201,8 +197,8 @@ json_t *social_thread_item_json(request_rec *r, const social_thread_item *it)
     json_object_set_new(o, "status", json_string(it->tombstone && c->status == SOCIAL_COMMENT_VISIBLE
                                                  ? "hidden" : social_comment_status_name(c->status)));
     json_object_set_new(o, "depth", json_integer(it->depth));
-    json_object_set_new(o, "created", json_string(time_iso(r->pool, c->created)));
-    json_object_set_new(o, "edited", c->edited ? json_string(time_iso(r->pool, c->edited))
+    json_object_set_new(o, "created", json_string(social_text_time_iso(r->pool, c->created)));
+    json_object_set_new(o, "edited", c->edited ? json_string(social_text_time_iso(r->pool, c->edited))
                                                : json_null());
     if (it->tombstone) {
         json_object_set_new(o, "author", json_null());
@@ -217,6 +213,8 @@ json_t *social_thread_item_json(request_rec *r, const social_thread_item *it)
     }
     json_object_set_new(o, "in_reply_to", it->in_reply_to ? json_string(it->in_reply_to)
                                                           : json_null());
+    json_object_set_new(o, "likes", json_integer(c->likes));
+    json_object_set_new(o, "liked", json_boolean(c->liked));
     json_object_set_new(o, "can", json_pack("{s:b,s:b,s:b,s:b}",
                                             "edit", it->can_edit, "delete", it->can_delete,
                                             "moderate", it->can_moderate,
@@ -267,6 +265,13 @@ static const char *thread_fill(HDF *hdf, void *data)
     TRY(set_int(hdf, p, "Social.", "moderator", v->moderator));
     TRY(set_int(hdf, p, "Social.", "max_length", social_config_max_comment_length(t->dc)));
     TRY(set(hdf, p, "Social.", "user", v->user));
+    TRY(set_int(hdf, p, "Social.", "likes", t->stats.likes));
+    TRY(set_int(hdf, p, "Social.", "liked", t->stats.liked));
+    TRY(set_int(hdf, p, "Social.", "shares", t->stats.shares));
+    TRY(set(hdf, p, "Social.", "url", t->url));
+    TRY(set(hdf, p, "Social.", "mailto", apr_pstrcat(p, "mailto:?subject=",
+        ap_escape_urlencoded(p, "Worth a read on the intranet"), "&body=",
+        ap_escape_urlencoded(p, t->url ? t->url : ""), NULL)));
     TRY(set(hdf, p, "Social.", "name", v->name));
     if (social_identity_can_write(v)) {
         TRY(set(hdf, p, "Social.", "token", social_identity_form_token(r, v)));
@@ -285,7 +290,7 @@ static const char *thread_fill(HDF *hdf, void *data)
         TRY(set_int(hdf, p, pre, "closes", it->depth > next_depth ? it->depth - next_depth : 0));
         TRY(set(hdf, p, pre, "status", social_comment_status_name(c->status)));
         TRY(set_int(hdf, p, pre, "tombstone", it->tombstone));
-        TRY(set(hdf, p, pre, "created_iso", time_iso(p, c->created)));
+        TRY(set(hdf, p, pre, "created_iso", social_text_time_iso(p, c->created)));
         TRY(set(hdf, p, pre, "created_abs", time_absolute(p, c->created)));
         TRY(set(hdf, p, pre, "created_rel", time_relative(p, c->created, now)));
         if (c->edited) {
@@ -305,6 +310,8 @@ static const char *thread_fill(HDF *hdf, void *data)
             TRY(set_int(hdf, p, pre, "can_delete", it->can_delete));
             TRY(set_int(hdf, p, pre, "can_moderate", it->can_moderate));
             TRY(set_int(hdf, p, pre, "can_reply", it->can_reply));
+            TRY(set_int(hdf, p, pre, "likes", c->likes));
+            TRY(set_int(hdf, p, pre, "liked", c->liked));
         }
     }
 #undef TRY

@@ -35,6 +35,8 @@ typedef struct {
     apr_array_header_t *items;        /* social_thread_item, threaded order */
     int count;                        /* visible comments */
     int unavailable;                  /* the store could not be read */
+    social_page_stats stats;          /* page likes (and viewer's), shares */
+    const char *url;                  /* absolute URL of the page, for sharing */
 } social_thread;
 
 /* Loads and arranges the page's comments for viewer (one round trip). */

@@ -6,6 +6,21 @@
 <section class="social-thread" aria-labelledby="social-heading">
 <h2 id="social-heading" class="social-title">Comments<?cs if:Social.count > 0 ?> <span class="social-count">(<?cs var:Social.count ?>)</span><?cs /if ?></h2>
 <p class="social-live" role="status" aria-live="polite"><?cs var:Social.status ?></p>
+<?cs if:!Social.unavailable && Social.can_read ?><div class="social-page-actions">
+<?cs if:Social.user ?><form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/like"><?cs if:Social.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><button type="submit" class="social-like-button" aria-pressed="<?cs if:Social.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:Social.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?>
+<span class="social-like-count"><?cs var:Social.likes ?> <?cs if:Social.likes == 1 ?>like<?cs else ?>likes<?cs /if ?><?cs if:Social.liked ?> (including you)<?cs /if ?></span>
+<span class="social-share-count"><?cs var:Social.shares ?> <?cs if:Social.shares == 1 ?>share<?cs else ?>shares<?cs /if ?></span>
+<details class="social-share"><summary>Share</summary>
+<p class="social-share-links"><a href="<?cs var:Social.mailto ?>">Send by e-mail</a> <button type="button" class="social-link social-copy" data-social-copy="<?cs var:Social.url ?>" hidden="hidden">Copy link</button> <input type="text" readonly="readonly" class="social-url" aria-label="Link to this page" value="<?cs var:Social.url ?>" /></p>
+<?cs if:Social.user ?><form class="social-form social-share-form" method="post" action="<?cs var:Social.endpoint ?>/shares"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" />
+<label for="social-share-to">Share with colleagues (user names, separated by commas)</label>
+<input type="text" id="social-share-to" name="to" autocomplete="off" />
+<label for="social-share-note">Note (optional)</label>
+<textarea id="social-share-note" name="note" rows="2" maxlength="1000"></textarea>
+<label class="social-check"><input type="checkbox" name="public" value="1" checked="checked" /> Also post to the activity stream</label>
+<button type="submit">Share</button></form><?cs /if ?>
+</details>
+</div><?cs /if ?>
 <?cs if:Social.unavailable ?>
 <p class="social-unavailable">The discussion is unavailable right now. The page itself is fine; please try again in a minute.</p>
 <?cs elif:!Social.can_read ?>
@@ -22,7 +37,8 @@
 <span class="social-badge">hidden from others</span><?cs /if ?><?cs if:c.in_reply_to ?>
 <span class="social-reply-to">in reply to <?cs var:c.in_reply_to ?></span><?cs /if ?></header>
 <div class="social-body"><?cs uvar:c.html ?></div>
-<div class="social-actions"><?cs if:c.can_reply ?>
+<div class="social-actions"><?cs if:Social.user && c.status == "visible" ?>
+<form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><button type="submit" class="social-link social-like-button" aria-pressed="<?cs if:c.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:c.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?><?cs if:c.likes > 0 ?> <span class="social-like-count"><?cs var:c.likes ?> <?cs if:c.likes == 1 ?>like<?cs else ?>likes<?cs /if ?></span><?cs /if ?><?cs if:c.can_reply ?>
 <details class="social-reply"><summary>Reply</summary>
 <form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><input type="hidden" name="parent" value="<?cs var:c.id ?>" />
 <label for="social-reply-<?cs var:c.id ?>">Reply to <?cs var:c.name ?></label>

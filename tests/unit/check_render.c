@@ -70,7 +70,7 @@ static const char *marker_of(const char *text)
     social_marker m;
     apr_size_t len;
     ck_assert_int_eq(social_marker_parse(text, strlen(text), &m), 0);
-    return social_render_marker(pool, &m, -1, &len);
+    return social_render_marker(pool, &m, NULL, &len);
 }
 
 START_TEST(test_poll_marker_placeholder_names_the_poll)
@@ -99,9 +99,9 @@ START_TEST(test_count_marker_shows_a_known_count)
     const char *p;
 
     ck_assert_int_eq(social_marker_parse(text, strlen(text), &m), 0);
-    p = social_render_marker(pool, &m, 3, &len);
-    ck_assert_ptr_nonnull(strstr(p, ">3 comments</a>"));
-    p = social_render_marker(pool, &m, 1, &len);
+    p = social_render_marker(pool, &m, social_render_count_link(pool, "/news/a.html", 3), &len);
+    ck_assert_ptr_nonnull(strstr(p, "href=\"/news/a.html#social\">3 comments</a>"));
+    p = social_render_marker(pool, &m, social_render_count_link(pool, "/news/a.html", 1), &len);
     ck_assert_ptr_nonnull(strstr(p, ">1 comment</a>"));
 }
 END_TEST

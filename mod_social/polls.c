@@ -1,0 +1,564 @@
+/* polls.c: polls declared by page markers; voting, results, moderation.
+ *
+ * The filter makes a marker's poll exist (social_polls_marker); the JSON
+ * API, the forms and the fragment endpoint act on it. One ballot per
+ * person per poll is a primary key in the database; a ballot can be
+ * changed until the poll closes.
+ */
+#include "polls.h"
+
+#include <string.h>
+
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_log.h>
+#include <http_protocol.h>
+
+#include "identity.h"
+#include "render.h"
+#include "request.h"
+#include "text.h"
+
+APLOG_USE_MODULE(social);
+
+/* What a viewer sees of a poll and may do with it. */
+typedef struct {
+    social_poll poll;
+    social_page page;
+    int open;            /* not closed by a moderator nor past its date */
+    int show_results;
+    int can_vote;
+    int can_moderate;
+} poll_view;
+
+static void view_fill(poll_view *v)
+{
+    const social_poll *p = &v->poll;
+    int moderator = v->page.who.moderator;
+
+    v->open = !p->closed && (p->closes == 0 || apr_time_now() < p->closes);
+    v->can_vote = v->open && v->page.who.user != NULL;
+    v->can_moderate = moderator;
+    switch (p->results) {
+    case SOCIAL_POLL_RESULTS_AFTER_VOTE:
+        v->show_results = p->voted || !v->open || moderator;
+        break;
+    case SOCIAL_POLL_RESULTS_AFTER_CLOSE:
+        v->show_results = !v->open || moderator;
+        break;
+    default:
+        v->show_results = 1;
+    }
+}
+
+
+static json_t *poll_json(request_rec *r, const poll_view *v)
+{
+    const social_poll *p = &v->poll;
+    json_t *options = json_array(), *mine = json_array();
+    int k;
+
+    for (k = 0; k < p->options->nelts; k++) {
+        const social_poll_option *o = &APR_ARRAY_IDX(p->options, k, social_poll_option);
+        if (o->removed) {
+            continue;
+        }
+        json_array_append_new(options, json_pack("{s:i,s:s,s:o}", "index", o->idx,
+                                                 "label", o->label, "votes",
+                                                 v->show_results ? json_integer(o->votes)
+                                                                 : json_null()));
+        if (o->mine) {
+            json_array_append_new(mine, json_integer(o->idx));
+        }
+    }
+    return json_pack("{s:I,s:s,s:s,s:s,s:b,s:o,s:b,s:s,s:o,s:o,s:o,s:b}",
+                     "id", (json_int_t)p->id, "page", p->page, "name", p->name,
+                     "question", p->question, "multiple", p->multiple,
+                     "closes", p->closes ? json_string(social_text_time_iso(r->pool, p->closes)) : json_null(),
+                     "closed", !v->open, "results", social_poll_results_name(p->results),
+                     "ballots", v->show_results ? json_integer(p->ballots) : json_null(),
+                     "options", options, "my_choices", mine, "can_vote", v->can_vote);
+}
+
+/* ---- HTML ---- */
+
+typedef struct {
+    request_rec *r;
+    const poll_view *v;
+    const char *status;
+} poll_fill_data;
+
+static const char *poll_fill(HDF *hdf, void *data)
+{
+    poll_fill_data *d = data;
+    request_rec *r = d->r;
+    const poll_view *v = d->v;
+    const social_poll *p = &v->poll;
+    apr_pool_t *pool = r->pool;
+    const char *err = NULL;
+    int k, n = 0, total = 0;
+
+#define SET(name, value) do { \
+        if ((err = social_render_set(hdf, (name), (value))) != NULL) return err; \
+    } while (0)
+    SET("Social.endpoint", social_config_srv(r->server)->endpoint);
+    SET("Social.page", p->page);
+    SET("Social.status", d->status ? d->status : "");
+    if (v->can_vote || v->can_moderate) {
+        SET("Social.token", social_identity_form_token(r, &v->page.who));
+    }
+    SET("Poll.id", apr_psprintf(pool, "%" APR_INT64_T_FMT, p->id));
+    SET("Poll.name", p->name);
+    SET("Poll.question", p->question);
+    SET("Poll.multiple", p->multiple ? "1" : "0");
+    SET("Poll.open", v->open ? "1" : "0");
+    SET("Poll.voted", p->voted ? "1" : "0");
+    SET("Poll.can_vote", v->can_vote ? "1" : "0");
+    SET("Poll.can_moderate", v->can_moderate ? "1" : "0");
+    SET("Poll.anonymous", v->page.who.user == NULL ? "1" : "0");
+    SET("Poll.show_results", v->show_results ? "1" : "0");
+    SET("Poll.closed_by_moderator", p->closed ? "1" : "0");
+    SET("Poll.ballots", apr_itoa(pool, p->ballots));
+    if (p->closes) {
+        apr_time_exp_t tm;
+        char buf[40];
+        apr_size_t len;
+        apr_time_exp_gmt(&tm, p->closes - 1);
+        apr_strftime(buf, &len, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
+        SET("Poll.closes", apr_pstrmemdup(pool, buf, len));
+    }
+    for (k = 0; k < p->options->nelts; k++) {
+        const social_poll_option *o = &APR_ARRAY_IDX(p->options, k, social_poll_option);
+        if (!o->removed) {
+            total += o->votes;
+        }
+    }
+    for (k = 0; k < p->options->nelts; k++) {
+        const social_poll_option *o = &APR_ARRAY_IDX(p->options, k, social_poll_option);
+        const char *pre;
+        int percent;
+
+        if (o->removed) {
+            continue;
+        }
+        pre = apr_psprintf(pool, "Poll.options.%d.", n++);
+        percent = total ? (o->votes * 100 + total / 2) / total : 0;
+        SET(apr_pstrcat(pool, pre, "index", NULL), apr_itoa(pool, o->idx));
+        SET(apr_pstrcat(pool, pre, "label", NULL), o->label);
+        SET(apr_pstrcat(pool, pre, "votes", NULL), apr_itoa(pool, o->votes));
+        SET(apr_pstrcat(pool, pre, "percent", NULL), apr_itoa(pool, percent));
+        SET(apr_pstrcat(pool, pre, "mine", NULL), o->mine ? "1" : "0");
+    }
+#undef SET
+    return NULL;
+}
+
+static char *poll_render(request_rec *r, const poll_view *v, const char *status,
+                         apr_size_t *len)
+{
+    poll_fill_data d = { r, v, status };
+    const char *error = NULL;
+    apr_size_t raw_len = 0;
+    char *raw = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
+                                       "poll.cs", poll_fill, &d, &raw_len, &error);
+    char *out;
+
+    if (raw == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0603: rendering poll %s failed: %s", v->poll.name, error);
+        return NULL;
+    }
+    out = social_text_ascii_refs(r->pool, raw, raw_len);
+    *len = strlen(out);
+    return out;
+}
+
+const char *social_polls_marker(request_rec *r, const char *page,
+                                const social_poll_def *def, int render,
+                                apr_size_t *len)
+{
+    apr_int64_t id = 0;
+    int changed = 0;
+    poll_view v;
+    social_store_status st = social_store_poll_sync(r, page, def, &id, &changed);
+
+    if (st != SOCIAL_STORE_OK || !render) {
+        return NULL;
+    }
+    memset(&v, 0, sizeof(v));
+    v.page.key = page;
+    v.page.dc = social_config_dir(r);
+    social_identity_get(r, v.page.dc, &v.page.who);
+    if (!social_identity_can_read(&v.page.who)
+        || social_store_poll_get(r, id, v.page.who.user, &v.poll) != SOCIAL_STORE_OK) {
+        return NULL;
+    }
+    view_fill(&v);
+    return poll_render(r, &v, NULL, len);
+}
+
+/* ---- loading ---- */
+
+/* Loads poll id as the viewer sees it; 0 or an HTTP status with message. */
+static int poll_load(request_rec *r, apr_int64_t id, poll_view *v, const char **code,
+                     const char **message)
+{
+    social_store_status st = social_store_poll_get(r, id, r->user, &v->poll);
+    int status;
+
+    if (st == SOCIAL_STORE_NOT_FOUND) {
+        *code = "not_found";
+        *message = "no such poll";
+        return HTTP_NOT_FOUND;
+    }
+    if (st != SOCIAL_STORE_OK) {
+        *code = "unavailable";
+        *message = "the discussion database is unavailable; try again shortly";
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    status = social_request_page(r, v->poll.page, &v->page, message);
+    if (status != 0) {
+        *code = status == HTTP_UNAUTHORIZED ? "login_required" : "not_found";
+        if (status != HTTP_UNAUTHORIZED) {
+            *message = "no such poll";
+            status = HTTP_NOT_FOUND;
+        }
+        return status;
+    }
+    view_fill(v);
+    return 0;
+}
+
+/* Checks and stores a ballot. */
+static int poll_vote(request_rec *r, poll_view *v, const int *choices, int n,
+                     const char **code, const char **message)
+{
+    int k, j;
+    social_store_status st;
+
+    if (v->page.who.user == NULL) {
+        *code = "login_required";
+        *message = "log in to vote";
+        return HTTP_UNAUTHORIZED;
+    }
+    if (!v->open) {
+        *code = "poll_closed";
+        *message = "the poll is closed";
+        return HTTP_CONFLICT;
+    }
+    if (n == 0 || (!v->poll.multiple && n > 1)) {
+        *code = "invalid_choices";
+        *message = v->poll.multiple ? "choose at least one option" : "choose exactly one option";
+        return HTTP_UNPROCESSABLE_ENTITY;
+    }
+    for (k = 0; k < n; k++) {
+        int known = 0;
+        for (j = 0; j < k; j++) {
+            if (choices[j] == choices[k]) {
+                *code = "invalid_choices";
+                *message = "an option is chosen twice";
+                return HTTP_UNPROCESSABLE_ENTITY;
+            }
+        }
+        for (j = 0; j < v->poll.options->nelts; j++) {
+            const social_poll_option *o = &APR_ARRAY_IDX(v->poll.options, j, social_poll_option);
+            known |= (o->idx == choices[k] && !o->removed);
+        }
+        if (!known) {
+            *code = "invalid_choices";
+            *message = "no such option in this poll";
+            return HTTP_UNPROCESSABLE_ENTITY;
+        }
+    }
+    st = social_store_poll_vote(r, v->poll.id, v->page.who.user, choices, n);
+    if (st != SOCIAL_STORE_OK) {
+        *code = "unavailable";
+        *message = "the discussion database is unavailable; try again shortly";
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    social_store_person_seen(r, v->page.who.user, v->page.who.name, v->page.who.email);
+    return 0;
+}
+
+static int poll_close(request_rec *r, poll_view *v, int closed, const char **code,
+                      const char **message)
+{
+    if (!v->can_moderate) {
+        *code = "forbidden";
+        *message = "only moderators may close or reopen polls";
+        return HTTP_FORBIDDEN;
+    }
+    if (social_store_poll_set_closed(r, v->poll.id, closed) != SOCIAL_STORE_OK) {
+        *code = "unavailable";
+        *message = "the discussion database is unavailable; try again shortly";
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "SOCIAL0604: poll %s on %s %s by %s",
+                  v->poll.name, v->poll.page, closed ? "closed" : "reopened", r->user);
+    return 0;
+}
+
+/* Reloads after a change, keeping the page and viewer. */
+static void poll_reload(request_rec *r, poll_view *v)
+{
+    social_poll fresh;
+    if (social_store_poll_get(r, v->poll.id, v->page.who.user, &fresh) == SOCIAL_STORE_OK) {
+        v->poll = fresh;
+    }
+    view_fill(v);
+}
+
+/* ---- JSON API ---- */
+
+static int api_error(request_rec *r, int status, const char *code, const char *message)
+{
+    if (status == HTTP_SERVICE_UNAVAILABLE) {
+        return social_request_store_error(r, SOCIAL_STORE_DOWN);
+    }
+    return social_request_json_error(r, status, code, message);
+}
+
+static int api_list(request_rec *r)
+{
+    social_page pg;
+    const char *message = NULL;
+    apr_array_header_t *polls;
+    json_t *list;
+    social_store_status st;
+    int status = social_request_page(r, social_request_query_value(r, "page"), &pg, &message);
+    int k;
+
+    if (status != 0) {
+        return social_request_json_error(r, status, status == HTTP_BAD_REQUEST ? "invalid_page"
+                                         : status == HTTP_UNAUTHORIZED ? "login_required"
+                                         : "not_found", message);
+    }
+    st = social_store_polls_list(r, pg.key, pg.who.user, &polls);
+    if (st != SOCIAL_STORE_OK) {
+        return social_request_store_error(r, st);
+    }
+    list = json_array();
+    for (k = 0; k < polls->nelts; k++) {
+        poll_view v;
+        memset(&v, 0, sizeof(v));
+        v.poll = APR_ARRAY_IDX(polls, k, social_poll);
+        v.page = pg;
+        view_fill(&v);
+        json_array_append_new(list, poll_json(r, &v));
+    }
+    return social_request_json_send(r, HTTP_OK,
+                                    social_request_json_pool(r, json_pack("{s:o}", "polls", list)));
+}
+
+static int api_vote(request_rec *r, poll_view *v)
+{
+    int status, n = 0, *choices;
+    json_t *req = social_request_json_body(r, &status), *list;
+    const char *code = NULL, *message = NULL;
+    size_t k;
+
+    if (req == NULL) {
+        return status;
+    }
+    list = json_object_get(req, "choices");
+    if (!json_is_array(list) || json_array_size(list) > SOCIAL_POLL_OPTIONS_MAX) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices",
+                                         "choices must be a list of option indexes");
+    }
+    choices = apr_pcalloc(r->pool, sizeof(int) * (json_array_size(list) + 1));
+    for (k = 0; k < json_array_size(list); k++) {
+        json_t *c = json_array_get(list, k);
+        if (!json_is_integer(c) || json_integer_value(c) < 0
+            || json_integer_value(c) > 1000000) {
+            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices",
+                                             "choices must be a list of option indexes");
+        }
+        choices[n++] = (int)json_integer_value(c);
+    }
+    status = poll_vote(r, v, choices, n, &code, &message);
+    if (status != 0) {
+        return api_error(r, status, code, message);
+    }
+    poll_reload(r, v);
+    return social_request_json_send(r, HTTP_OK, social_request_json_pool(r, poll_json(r, v)));
+}
+
+int social_polls_api(request_rec *r, const char *rest)
+{
+    const char *digits, *slash, *code = NULL, *message = NULL;
+    apr_int64_t id;
+    poll_view v;
+    int status;
+
+    if (*rest == '\0') {
+        if (r->method_number != M_GET) {
+            return social_request_method_not_allowed(r, "GET, HEAD");
+        }
+        return api_list(r);
+    }
+    digits = rest[0] == '/' ? rest + 1 : "";
+    slash = strchr(digits, '/');
+    id = social_request_id(digits, slash ? (size_t)(slash - digits) : strlen(digits));
+    if (id == 0 || (slash != NULL && strcmp(slash, "/vote") != 0)) {
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such poll");
+    }
+    if (r->method_number != M_GET && !social_identity_same_origin(r)) {
+        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
+                                         "the request came from another site");
+    }
+    if (slash != NULL && r->method_number != M_PUT) {
+        return social_request_method_not_allowed(r, "PUT");
+    }
+    if (slash == NULL && r->method_number != M_GET && r->method_number != M_PATCH) {
+        return social_request_method_not_allowed(r, "GET, HEAD, PATCH");
+    }
+    memset(&v, 0, sizeof(v));
+    status = poll_load(r, id, &v, &code, &message);
+    if (status != 0) {
+        return api_error(r, status, code, message);
+    }
+    if (slash != NULL) {
+        return api_vote(r, &v);
+    }
+    if (r->method_number == M_PATCH) {
+        json_t *req = social_request_json_body(r, &status), *closed;
+        if (req == NULL) {
+            return status;
+        }
+        closed = json_object_get(req, "closed");
+        if (!json_is_boolean(closed)) {
+            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
+                                             "send {\"closed\": true} or {\"closed\": false}");
+        }
+        status = poll_close(r, &v, json_is_true(closed), &code, &message);
+        if (status != 0) {
+            return api_error(r, status, code, message);
+        }
+        poll_reload(r, &v);
+    }
+    return social_request_json_send(r, HTTP_OK, social_request_json_pool(r, poll_json(r, &v)));
+}
+
+/* ---- forms and fragment ---- */
+
+static int poll_fragment_send(request_rec *r, const poll_view *v, const char *status)
+{
+    apr_size_t len = 0;
+    char *html = poll_render(r, v, status, &len);
+
+    if (html == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    ap_set_content_type(r, "text/html; charset=utf-8");
+    apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    if (!r->header_only) {
+        ap_rwrite(html, (int)len, r);
+    }
+    return OK;
+}
+
+/* GET {base}/poll?page=PATH&name=NAME: one poll as the viewer sees it. */
+int social_polls_fragment(request_rec *r)
+{
+    social_page pg;
+    const char *message = NULL, *name = social_request_query_value(r, "name");
+    apr_array_header_t *polls;
+    int status, k;
+
+    if (r->method_number != M_GET) {
+        return social_request_method_not_allowed(r, "GET, HEAD");
+    }
+    status = social_request_page(r, social_request_query_value(r, "page"), &pg, &message);
+    if (status != 0) {
+        return social_request_json_error(r, status, "not_found", message);
+    }
+    if (social_store_polls_list(r, pg.key, pg.who.user, &polls) != SOCIAL_STORE_OK) {
+        return social_request_store_error(r, SOCIAL_STORE_DOWN);
+    }
+    for (k = 0; name != NULL && k < polls->nelts; k++) {
+        poll_view v;
+        if (strcmp(APR_ARRAY_IDX(polls, k, social_poll).name, name) != 0) {
+            continue;
+        }
+        memset(&v, 0, sizeof(v));
+        v.poll = APR_ARRAY_IDX(polls, k, social_poll);
+        v.page = pg;
+        view_fill(&v);
+        return poll_fragment_send(r, &v, NULL);
+    }
+    return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such poll on this page");
+}
+
+/* POST {base}/polls/ID: action=vote (choice=N, repeated), close, reopen. */
+int social_polls_form(request_rec *r, const char *rest)
+{
+    apr_int64_t id = social_request_id(rest, strlen(rest));
+    apr_table_t *form;
+    const char *code = NULL, *message = NULL, *action, *done;
+    poll_view v;
+    int status, n = 0, *choices;
+    const apr_array_header_t *fields;
+    int k;
+
+    if (r->method_number != M_POST) {
+        apr_table_setn(r->headers_out, "Allow", "POST");
+        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
+                                         "this address only takes form posts", NULL);
+    }
+    if (id == 0) {
+        return social_request_form_error(r, HTTP_NOT_FOUND, "no such poll", NULL);
+    }
+    if (!social_identity_same_origin(r)) {
+        return social_request_form_error(r, HTTP_FORBIDDEN,
+                                         "the form was sent from another site", NULL);
+    }
+    form = social_request_form_body(r, &status);
+    if (form == NULL) {
+        return social_request_form_error(r, status, "the form could not be read", NULL);
+    }
+    memset(&v, 0, sizeof(v));
+    status = poll_load(r, id, &v, &code, &message);
+    if (status != 0) {
+        return social_request_form_error(r, status, message, NULL);
+    }
+    if (!social_identity_form_token_valid(r, &v.page.who, apr_table_get(form, "token"))) {
+        return social_request_form_error(r, HTTP_FORBIDDEN,
+                                         "the form has expired; reload the page and try again",
+                                         v.page.key);
+    }
+    action = apr_table_get(form, "action");
+    if (action != NULL && (strcmp(action, "close") == 0 || strcmp(action, "reopen") == 0)) {
+        status = poll_close(r, &v, strcmp(action, "close") == 0, &code, &message);
+        done = strcmp(action, "close") == 0 ? "Poll closed" : "Poll reopened";
+    }
+    else {
+        fields = apr_table_elts(form);
+        choices = apr_pcalloc(r->pool, sizeof(int) * (fields->nelts + 1));
+        for (k = 0; k < fields->nelts; k++) {
+            const apr_table_entry_t *e = &((const apr_table_entry_t *)fields->elts)[k];
+            apr_int64_t c;
+            if (strcmp(e->key, "choice") != 0) {
+                continue;
+            }
+            c = strcmp(e->val, "0") == 0 ? 0 : social_request_id(e->val, strlen(e->val));
+            if ((c == 0 && strcmp(e->val, "0") != 0) || c > 1000000) {
+                return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
+                                                 "no such option in this poll", v.page.key);
+            }
+            choices[n++] = (int)c;
+        }
+        status = poll_vote(r, &v, choices, n, &code, &message);
+        done = "Your vote is counted";
+    }
+    if (status != 0) {
+        return social_request_form_error(r, status, message, v.page.key);
+    }
+    poll_reload(r, &v);
+    if (social_request_wants_fragment(r)) {
+        return poll_fragment_send(r, &v, done);
+    }
+    apr_table_setn(r->headers_out, "Location",
+                   apr_pstrcat(r->pool, v.page.key, "#poll-", v.poll.name, NULL));
+    return HTTP_SEE_OTHER;
+}

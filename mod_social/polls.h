@@ -1,0 +1,26 @@
+/* polls.h: polls declared by page markers. */
+#ifndef SOCIAL_POLLS_H
+#define SOCIAL_POLLS_H
+
+#include <httpd.h>
+
+#include "poll.h"
+
+/* {base}/api/v1/polls[?page=PATH], polls/ID, polls/ID/vote. */
+int social_polls_api(request_rec *r, const char *rest);
+
+/* {base}/polls/ID posted by the HTML forms. */
+int social_polls_form(request_rec *r, const char *rest);
+
+/* {base}/poll?page=PATH&name=NAME: the rendered poll. */
+int social_polls_fragment(request_rec *r);
+
+/* For the filter: makes the marker's poll exist as declared and, if
+ * render is set, returns it rendered for the viewer of r (else NULL,
+ * and the widget fetches it). NULL as well when the store fails: the
+ * page is never held up by a poll. */
+const char *social_polls_marker(request_rec *r, const char *page,
+                                const social_poll_def *def, int render,
+                                apr_size_t *len);
+
+#endif /* SOCIAL_POLLS_H */

@@ -1,0 +1,422 @@
+/* reactions.c: likes of pages and shares of pages, as JSON API and forms.
+ * (Likes of comments live with the comments, in comments.c.)
+ */
+#include "reactions.h"
+
+#include <string.h>
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_log.h>
+#include <http_protocol.h>
+
+#include "identity.h"
+#include "request.h"
+#include "text.h"
+
+APLOG_USE_MODULE(social);
+
+/* Most recipients of one share, and longest note in characters. */
+#define SOCIAL_SHARE_RECIPIENTS_MAX 20
+#define SOCIAL_SHARE_NOTE_MAX 1000
+
+typedef struct {
+    int status;
+    const char *code;
+    const char *message;
+} refusal;
+
+static int refuse(refusal *x, int status, const char *code, const char *message)
+{
+    x->status = status;
+    x->code = code;
+    x->message = message;
+    return status;
+}
+
+static int page_refused(refusal *x, int status, const char *message)
+{
+    return refuse(x, status, status == HTTP_BAD_REQUEST ? "invalid_page"
+                  : status == HTTP_UNAUTHORIZED ? "login_required"
+                  : status == HTTP_FORBIDDEN ? "forbidden" : "not_found", message);
+}
+
+static int store_refused(refusal *x, social_store_status st)
+{
+    return refuse(x, HTTP_SERVICE_UNAVAILABLE, "unavailable",
+                  st == SOCIAL_STORE_DOWN
+                  ? "the discussion database is unavailable; try again shortly"
+                  : "the discussion database failed; try again shortly");
+}
+
+static int api_refused(request_rec *r, const refusal *x)
+{
+    if (x->status == HTTP_SERVICE_UNAVAILABLE) {
+        return social_request_store_error(r, SOCIAL_STORE_DOWN);
+    }
+    return social_request_json_error(r, x->status, x->code, x->message);
+}
+
+/* ---- page likes ---- */
+
+static int page_like(request_rec *r, social_page *pg, const char *path, int on,
+                     int *count, int *liked, refusal *x)
+{
+    const char *message = NULL;
+    int status = social_request_page(r, path, pg, &message);
+    social_store_status st;
+
+    if (status != 0) {
+        return page_refused(x, status, message);
+    }
+    if (pg->who.user == NULL) {
+        return refuse(x, HTTP_UNAUTHORIZED, "login_required", "log in to like pages");
+    }
+    st = social_store_like(r, SOCIAL_LIKE_PAGE, pg->key, 0, pg->who.user, on, count, liked);
+    if (st != SOCIAL_STORE_OK) {
+        return store_refused(x, st);
+    }
+    social_store_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
+    return 0;
+}
+
+/* PUT/DELETE like?page=PATH -> {count, liked}; GET likes?page=PATH. */
+int social_reactions_like_api(request_rec *r)
+{
+    social_page pg;
+    refusal x;
+    int count = 0, liked = 0;
+
+    if (r->method_number != M_PUT && r->method_number != M_DELETE) {
+        return social_request_method_not_allowed(r, "PUT, DELETE");
+    }
+    if (!social_identity_same_origin(r)) {
+        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
+                                         "the request came from another site");
+    }
+    if (page_like(r, &pg, social_request_query_value(r, "page"),
+                  r->method_number == M_PUT, &count, &liked, &x) != 0) {
+        return api_refused(r, &x);
+    }
+    return social_request_json_send(r, HTTP_OK, social_request_json_pool(r,
+        json_pack("{s:i,s:b}", "count", count, "liked", liked)));
+}
+
+int social_reactions_likers_api(request_rec *r)
+{
+    social_page pg;
+    const char *message = NULL;
+    apr_array_header_t *people;
+    social_store_status st;
+    int status;
+
+    if (r->method_number != M_GET) {
+        return social_request_method_not_allowed(r, "GET, HEAD");
+    }
+    status = social_request_page(r, social_request_query_value(r, "page"), &pg, &message);
+    if (status != 0) {
+        refusal x;
+        page_refused(&x, status, message);
+        return api_refused(r, &x);
+    }
+    st = social_store_likers(r, SOCIAL_LIKE_PAGE, pg.key, 0, &people);
+    if (st != SOCIAL_STORE_OK) {
+        return social_request_store_error(r, st);
+    }
+    return social_request_json_send(r, HTTP_OK, social_request_people_json(r, people));
+}
+
+/* ---- shares ---- */
+
+/* Splits "bob, carol dave" into user names. */
+static apr_array_header_t *names_split(apr_pool_t *p, const char *list)
+{
+    apr_array_header_t *names = apr_array_make(p, 4, sizeof(const char *));
+    char *copy = apr_pstrdup(p, list ? list : ""), *tok, *last;
+
+    for (tok = apr_strtok(copy, ", \t\r\n;", &last); tok;
+         tok = apr_strtok(NULL, ", \t\r\n;", &last)) {
+        APR_ARRAY_PUSH(names, const char *) = tok;
+    }
+    return names;
+}
+
+/* Checks and stores a share; recipients are user names. */
+static int share_create(request_rec *r, social_page *pg, const char *path,
+                        const char *note, apr_array_header_t *to, int public,
+                        social_share *sh, refusal *x)
+{
+    const char *message = NULL, *why;
+    apr_array_header_t *unknown = apr_array_make(r->pool, 2, sizeof(const char *));
+    apr_array_header_t *recipients = apr_array_make(r->pool, 4, sizeof(const char *));
+    size_t chars = 0;
+    int status = social_request_page(r, path, pg, &message), k, j;
+    social_store_status st;
+
+    if (status != 0) {
+        if (status == HTTP_BAD_REQUEST) {
+            status = HTTP_UNPROCESSABLE_ENTITY;
+        }
+        return page_refused(x, status, message);
+    }
+    if (pg->who.user == NULL) {
+        return refuse(x, HTTP_UNAUTHORIZED, "login_required", "log in to share pages");
+    }
+    if (note != NULL && *note != '\0') {
+        why = social_text_comment_check(note, strlen(note), SOCIAL_SHARE_NOTE_MAX, &chars);
+        if (why != NULL && strcmp(why, "the text is empty") != 0) {
+            return refuse(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_note",
+                          apr_pstrcat(r->pool, "the note is not valid: ", why, NULL));
+        }
+    }
+    if (to->nelts > SOCIAL_SHARE_RECIPIENTS_MAX) {
+        return refuse(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_recipients",
+                      "share with at most 20 colleagues at once");
+    }
+    if (to->nelts == 0 && !public) {
+        return refuse(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_recipients",
+                      "name a colleague to share with, or share to the activity stream");
+    }
+    for (k = 0; k < to->nelts; k++) {
+        const char *user = APR_ARRAY_IDX(to, k, const char *), *name = NULL;
+        int dup = 0;
+
+        for (j = 0; j < recipients->nelts; j++) {
+            dup |= strcmp(APR_ARRAY_IDX(recipients, j, const char *), user) == 0;
+        }
+        if (dup) {
+            continue;
+        }
+        st = social_store_person_get(r, user, &name);
+        if (st == SOCIAL_STORE_NOT_FOUND || strlen(user) > 255) {
+            APR_ARRAY_PUSH(unknown, const char *) = user;
+            continue;
+        }
+        if (st != SOCIAL_STORE_OK) {
+            return store_refused(x, st);
+        }
+        APR_ARRAY_PUSH(recipients, const char *) = user;
+    }
+    if (unknown->nelts > 0) {
+        return refuse(x, HTTP_UNPROCESSABLE_ENTITY, "unknown_recipient",
+                      apr_pstrcat(r->pool, "nobody called ",
+                                  apr_array_pstrcat(r->pool, unknown, ','),
+                                  " has used the intranet's discussions yet; check the name",
+                                  NULL));
+    }
+    memset(sh, 0, sizeof(*sh));
+    sh->page = pg->key;
+    sh->user = pg->who.user;
+    sh->user_name = pg->who.name;
+    sh->note = note ? note : "";
+    sh->public = public;
+    st = social_store_share_add(r, sh, recipients);
+    if (st != SOCIAL_STORE_OK) {
+        return store_refused(x, st);
+    }
+    social_store_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "SOCIAL0701: %s shared %s with %d colleague(s)%s", sh->user, sh->page,
+                  recipients->nelts, public ? " and the activity stream" : "");
+    return 0;
+}
+
+static json_t *share_json(request_rec *r, const social_share *sh, apr_array_header_t *to)
+{
+    json_t *names = json_array();
+    int k;
+
+    for (k = 0; to != NULL && k < to->nelts; k++) {
+        json_array_append_new(names, json_string(APR_ARRAY_IDX(to, k, const char *)));
+    }
+    return json_pack("{s:I,s:s,s:{s:s,s:s},s:s,s:b,s:o,s:s}", "id", (json_int_t)sh->id,
+                     "page", sh->page, "from", "user", sh->user, "name", sh->user_name,
+                     "note", sh->note ? sh->note : "", "public", sh->public, "to", names,
+                     "created", social_text_time_iso(r->pool, sh->created));
+}
+
+static int api_share_create(request_rec *r)
+{
+    int status;
+    json_t *req = social_request_json_body(r, &status), *to_v, *pub_v;
+    const char *page = NULL, *note = NULL;
+    apr_array_header_t *to = apr_array_make(r->pool, 4, sizeof(const char *));
+    social_page pg;
+    social_share sh;
+    refusal x;
+    size_t k;
+
+    if (req == NULL) {
+        return status;
+    }
+    if (json_unpack(req, "{s?s,s?s}", "page", &page, "note", &note) != 0 || page == NULL) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
+                                         "page (a string) is required; note must be a string");
+    }
+    to_v = json_object_get(req, "to");
+    if (to_v != NULL && !json_is_null(to_v)) {
+        if (!json_is_array(to_v)) {
+            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_recipients",
+                                             "to must be a list of user names");
+        }
+        for (k = 0; k < json_array_size(to_v); k++) {
+            json_t *v = json_array_get(to_v, k);
+            if (!json_is_string(v) || json_string_length(v) == 0) {
+                return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY,
+                                                 "invalid_recipients",
+                                                 "to must be a list of user names");
+            }
+            APR_ARRAY_PUSH(to, const char *) = json_string_value(v);
+        }
+    }
+    pub_v = json_object_get(req, "public");
+    if (pub_v != NULL && !json_is_boolean(pub_v)) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
+                                         "public must be true or false");
+    }
+    if (share_create(r, &pg, page, note, to, pub_v ? json_is_true(pub_v) : to->nelts == 0,
+                     &sh, &x) != 0) {
+        return api_refused(r, &x);
+    }
+    return social_request_json_send(r, HTTP_CREATED,
+                                    social_request_json_pool(r, share_json(r, &sh, to)));
+}
+
+/* GET shares: pages shared with me. */
+static int api_share_inbox(request_rec *r)
+{
+    apr_array_header_t *shares;
+    json_t *list;
+    social_store_status st;
+    int k;
+
+    if (r->user == NULL) {
+        return social_request_json_error(r, HTTP_UNAUTHORIZED, "login_required",
+                                         "log in to see what was shared with you");
+    }
+    st = social_store_shares_inbox(r, r->user, &shares);
+    if (st != SOCIAL_STORE_OK) {
+        return social_request_store_error(r, st);
+    }
+    list = json_array();
+    for (k = 0; k < shares->nelts; k++) {
+        json_array_append_new(list, share_json(r, &APR_ARRAY_IDX(shares, k, social_share), NULL));
+    }
+    return social_request_json_send(r, HTTP_OK,
+                                    social_request_json_pool(r, json_pack("{s:o}", "shares", list)));
+}
+
+int social_reactions_shares_api(request_rec *r)
+{
+    if (r->method_number == M_GET) {
+        return api_share_inbox(r);
+    }
+    if (r->method_number == M_POST) {
+        if (!social_identity_same_origin(r)) {
+            return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
+                                             "the request came from another site");
+        }
+        return api_share_create(r);
+    }
+    return social_request_method_not_allowed(r, "GET, HEAD, POST");
+}
+
+/* ---- forms ---- */
+
+/* Reads a form post after the origin check; NULL if refused (answered). */
+static apr_table_t *form_read(request_rec *r, int *result)
+{
+    apr_table_t *form;
+    int code = 0;
+
+    if (r->method_number != M_POST) {
+        apr_table_setn(r->headers_out, "Allow", "POST");
+        *result = social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
+                                            "this address only takes form posts", NULL);
+        return NULL;
+    }
+    if (!social_identity_same_origin(r)) {
+        *result = social_request_form_error(r, HTTP_FORBIDDEN,
+                                            "the form was sent from another site", NULL);
+        return NULL;
+    }
+    form = social_request_form_body(r, &code);
+    if (form == NULL) {
+        *result = social_request_form_error(r, code, "the form could not be read", NULL);
+    }
+    return form;
+}
+
+static int form_page(request_rec *r, apr_table_t *form, social_page *pg, int *result)
+{
+    const char *message = NULL;
+    int status = social_request_page(r, apr_table_get(form, "page"), pg, &message);
+
+    if (status != 0) {
+        *result = social_request_form_error(r, status, message, NULL);
+        return -1;
+    }
+    if (!social_identity_form_token_valid(r, &pg->who, apr_table_get(form, "token"))) {
+        *result = social_request_form_error(r, HTTP_FORBIDDEN,
+                                            "the form has expired; reload the page and try again",
+                                            pg->key);
+        return -1;
+    }
+    return 0;
+}
+
+static int form_back(request_rec *r, const social_page *pg, const char *status)
+{
+    if (social_request_wants_fragment(r)) {
+        return social_request_fragment_send(r, pg, status);
+    }
+    apr_table_setn(r->headers_out, "Location", apr_pstrcat(r->pool, pg->key, "#social", NULL));
+    return HTTP_SEE_OTHER;
+}
+
+/* POST {base}/like: page, action=like|unlike, token. */
+int social_reactions_like_form(request_rec *r)
+{
+    apr_table_t *form;
+    social_page pg;
+    refusal x;
+    int result = OK, count, liked;
+    const char *action;
+
+    if ((form = form_read(r, &result)) == NULL || form_page(r, form, &pg, &result) != 0) {
+        return result;
+    }
+    action = apr_table_get(form, "action");
+    if (action == NULL || (strcmp(action, "like") != 0 && strcmp(action, "unlike") != 0)) {
+        return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
+                                         "the form names no like or unlike", pg.key);
+    }
+    if (page_like(r, &pg, pg.key, strcmp(action, "like") == 0, &count, &liked, &x) != 0) {
+        return social_request_form_error(r, x.status, x.message, pg.key);
+    }
+    return form_back(r, &pg, liked ? "You like this page" : "Like removed");
+}
+
+/* POST {base}/shares: page, note, to, public, token. */
+int social_reactions_share_form(request_rec *r)
+{
+    apr_table_t *form;
+    social_page pg;
+    social_share sh;
+    refusal x;
+    int result = OK;
+    apr_array_header_t *to;
+    const char *pub;
+
+    if ((form = form_read(r, &result)) == NULL || form_page(r, form, &pg, &result) != 0) {
+        return result;
+    }
+    to = names_split(r->pool, apr_table_get(form, "to"));
+    pub = apr_table_get(form, "public");
+    if (share_create(r, &pg, pg.key, apr_table_get(form, "note"), to,
+                     pub != NULL && *pub != '\0' && strcmp(pub, "0") != 0, &sh, &x) != 0) {
+        return social_request_form_error(r, x.status, x.message, pg.key);
+    }
+    return form_back(r, &pg, to->nelts ? "Shared with your colleagues" : "Shared");
+}

@@ -1,0 +1,18 @@
+/* reactions.h: likes and shares of pages. */
+#ifndef SOCIAL_REACTIONS_H
+#define SOCIAL_REACTIONS_H
+
+#include <httpd.h>
+
+/* {base}/api/v1/like?page=PATH (PUT, DELETE) and likes?page=PATH (GET). */
+int social_reactions_like_api(request_rec *r);
+int social_reactions_likers_api(request_rec *r);
+
+/* {base}/api/v1/shares: POST a share, GET the ones shared with me. */
+int social_reactions_shares_api(request_rec *r);
+
+/* The HTML forms: {base}/like and {base}/shares. */
+int social_reactions_like_form(request_rec *r);
+int social_reactions_share_form(request_rec *r);
+
+#endif /* SOCIAL_REACTIONS_H */
