@@ -78,10 +78,24 @@
     });
   }
 
+  /* Where the server's answer to a form goes: a poll's own box, or the
+   * whole discussion. */
+  function regionOf(form) {
+    var poll = form.closest ? form.closest(".social-marker-poll") : null;
+    return poll || (root && root.contains(form) ? root : null);
+  }
+
   function submit(event) {
     var form = event.target;
-    if (!form.classList || !form.classList.contains("social-form") || !root.contains(form)) {
+    if (!form.classList || !form.classList.contains("social-form")) {
       return;
+    }
+    var region = regionOf(form);
+    if (!region) {
+      return;
+    }
+    if (region !== root) {
+      return submitPoll(event, form, region);
     }
     var question = form.getAttribute("data-social-confirm");
     if (question && !window.confirm(question)) {
@@ -130,6 +144,82 @@
     }).catch(function () {
       if (button) { button.disabled = false; }
       showError(form, "The network is unavailable; your text is still here, try again.");
+    });
+  }
+
+  function submitPoll(event, form, region) {
+    if (!window.fetch || !window.URLSearchParams || !window.FormData) {
+      return;
+    }
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    if (button) { button.disabled = true; }
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      headers: { "X-Social-Fragment": "1" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) {
+        return errorText(response).then(function (text) {
+          if (button) { button.disabled = false; }
+          showError(form, text);
+        });
+      }
+      return response.text().then(function (html) {
+        region.innerHTML = html;
+        var live = region.querySelector(".social-live");
+        if (live && live.textContent) {
+          announce(live.textContent);
+        }
+        var heading = region.querySelector(".social-poll-question");
+        if (heading) {
+          heading.setAttribute("tabindex", "-1");
+          heading.focus();
+        }
+      });
+    }).catch(function () {
+      if (button) { button.disabled = false; }
+      showError(form, "The network is unavailable; try again.");
+    });
+  }
+
+  /* Polls left empty by the server (Deferred) are fetched one by one. */
+  function loadPolls() {
+    var boxes = document.querySelectorAll(".social-marker-poll[data-social-name]");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.firstElementChild) {
+        return;
+      }
+      fetch(endpoint + "/poll?page=" + encodeURIComponent(page) + "&name=" +
+            encodeURIComponent(box.getAttribute("data-social-name")), {
+        credentials: "same-origin",
+        headers: { "X-Social-Fragment": "1" }
+      }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        if (html) { box.innerHTML = html; }
+      }).catch(function () { /* the page reads fine without it */ });
+    });
+  }
+
+  /* Copy-link buttons stay hidden without JavaScript. */
+  function enableCopy(scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll("[data-social-copy]"), function (b) {
+      if (!navigator.clipboard) { return; }
+      b.hidden = false;
+    });
+  }
+
+  function click(event) {
+    var b = event.target.closest ? event.target.closest("[data-social-copy]") : null;
+    if (!b || !navigator.clipboard) {
+      return;
+    }
+    navigator.clipboard.writeText(b.getAttribute("data-social-copy")).then(function () {
+      announce("Link copied");
+    }, function () {
+      announce("Copy the link from the box next to the button");
     });
   }
 
@@ -192,11 +282,16 @@
     page = root.getAttribute("data-social-page") || location.pathname;
     root.setAttribute("data-social-ready", "1");
     root.classList.add("social-ready");
-    root.addEventListener("submit", submit);
+    document.addEventListener("submit", submit);
+    document.addEventListener("click", click);
+    document.addEventListener("social:updated", function () { enableCopy(root); });
     if (root.getAttribute("data-social-render") === "deferred" && !root.firstElementChild) {
       loadDiscussion();
+    } else {
+      enableCopy(root);
     }
     loadCounts();
+    loadPolls();
   }
 
   ready(init);
