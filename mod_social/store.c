@@ -381,6 +381,51 @@ static void comment_from_row(request_rec *r, ap_dbd_t *dbd, apr_dbd_row_t *row,
     c->liked = 0;
 }
 
+/* The id of a page row, made if make is set; NOT_FOUND otherwise. */
+static social_store_status page_id_get(request_rec *r, ap_dbd_t *dbd,
+                                       const char *page, int make, apr_int64_t *id)
+{
+    apr_dbd_results_t *res;
+    const char *args[2];
+    social_store_status st;
+
+    args[0] = social_store_site(r);
+    args[1] = page;
+    if (!make) {
+        st = run_select(r, dbd, "social_page_id", &res, 2, args);
+        return st == SOCIAL_STORE_OK ? read_int(r, dbd, res, id) : st;
+    }
+    st = run_query(r, dbd, "social_page_add", NULL, 2, args);
+    if (st == SOCIAL_STORE_OK) {
+        st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
+    }
+    return st == SOCIAL_STORE_OK ? read_int(r, dbd, res, id) : st;
+}
+
+/* Runs a statement inside a transaction that commits only if fn succeeds. */
+typedef social_store_status (*txn_body)(request_rec *r, ap_dbd_t *dbd, void *data);
+
+static social_store_status in_transaction(request_rec *r, ap_dbd_t *dbd,
+                                          txn_body fn, void *data)
+{
+    apr_dbd_transaction_t *txn = NULL;
+    social_store_status st;
+    int rv = apr_dbd_transaction_start(dbd->driver, r->pool, dbd->handle, &txn);
+
+    if (rv != 0) {
+        return statement_failed(r, dbd, "transaction start", rv);
+    }
+    st = fn(r, dbd, data);
+    if (st != SOCIAL_STORE_OK) {
+        apr_dbd_transaction_mode_set(dbd->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
+    }
+    rv = apr_dbd_transaction_end(dbd->driver, r->pool, txn);
+    if (rv != 0 && st == SOCIAL_STORE_OK) {
+        return statement_failed(r, dbd, "commit", rv);
+    }
+    return st;
+}
+
 social_store_status social_store_comments_list(request_rec *r, const char *page,
                                                const char *viewer,
                                                apr_array_header_t **comments,
@@ -449,32 +494,14 @@ social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
     return found ? SOCIAL_STORE_OK : SOCIAL_STORE_NOT_FOUND;
 }
 
-social_store_status social_store_comment_add(request_rec *r, social_comment *c)
+static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *data)
 {
-    ap_dbd_t *dbd = store_writer(r);
-    apr_dbd_transaction_t *txn = NULL;
+    social_comment *c = data;
     apr_dbd_results_t *res;
     const char *args[5];
     apr_int64_t page_id = 0;
-    social_store_status st;
-    int rv;
+    social_store_status st = page_id_get(r, dbd, c->page, 1, &page_id);
 
-    if (dbd == NULL) {
-        return SOCIAL_STORE_DOWN;
-    }
-    rv = apr_dbd_transaction_start(dbd->driver, r->pool, dbd->handle, &txn);
-    if (rv != 0) {
-        return statement_failed(r, dbd, "transaction start", rv);
-    }
-    args[0] = social_store_site(r);
-    args[1] = c->page;
-    st = run_query(r, dbd, "social_page_add", NULL, 2, args);
-    if (st == SOCIAL_STORE_OK) {
-        st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
-    }
-    if (st == SOCIAL_STORE_OK) {
-        st = read_int(r, dbd, res, &page_id);
-    }
     if (st == SOCIAL_STORE_OK) {
         args[0] = int_arg(r, page_id);
         args[1] = int_arg(r, c->parent);
@@ -486,16 +513,18 @@ social_store_status social_store_comment_add(request_rec *r, social_comment *c)
     if (st == SOCIAL_STORE_OK) {
         st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
     }
-    if (st == SOCIAL_STORE_OK) {
-        st = read_int(r, dbd, res, &c->id);
+    return st == SOCIAL_STORE_OK ? read_int(r, dbd, res, &c->id) : st;
+}
+
+social_store_status social_store_comment_add(request_rec *r, social_comment *c)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    social_store_status st;
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
     }
-    if (st != SOCIAL_STORE_OK) {
-        apr_dbd_transaction_mode_set(dbd->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
-    }
-    rv = apr_dbd_transaction_end(dbd->driver, r->pool, txn);
-    if (rv != 0 && st == SOCIAL_STORE_OK) {
-        return statement_failed(r, dbd, "commit", rv);
-    }
+    st = in_transaction(r, dbd, comment_write, c);
     c->created = apr_time_now();
     c->edited = 0;
     c->status = SOCIAL_COMMENT_VISIBLE;
@@ -580,54 +609,9 @@ social_store_status social_store_person_seen(request_rec *r, const char *user,
     return run_query(r, dbd, "social_person_seen", NULL, 3, args);
 }
 
-/* The id of a page row, made if make is set; NOT_FOUND otherwise. */
-static social_store_status page_id_get(request_rec *r, ap_dbd_t *dbd,
-                                       const char *page, int make, apr_int64_t *id)
-{
-    apr_dbd_results_t *res;
-    const char *args[2];
-    social_store_status st;
-
-    args[0] = social_store_site(r);
-    args[1] = page;
-    if (!make) {
-        st = run_select(r, dbd, "social_page_id", &res, 2, args);
-        return st == SOCIAL_STORE_OK ? read_int(r, dbd, res, id) : st;
-    }
-    st = run_query(r, dbd, "social_page_add", NULL, 2, args);
-    if (st == SOCIAL_STORE_OK) {
-        st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
-    }
-    return st == SOCIAL_STORE_OK ? read_int(r, dbd, res, id) : st;
-}
-
 static const char *like_kind_name(social_like_kind kind)
 {
     return kind == SOCIAL_LIKE_PAGE ? "page" : "comment";
-}
-
-/* Runs a statement inside a transaction that commits only if fn succeeds. */
-typedef social_store_status (*txn_body)(request_rec *r, ap_dbd_t *dbd, void *data);
-
-static social_store_status in_transaction(request_rec *r, ap_dbd_t *dbd,
-                                          txn_body fn, void *data)
-{
-    apr_dbd_transaction_t *txn = NULL;
-    social_store_status st;
-    int rv = apr_dbd_transaction_start(dbd->driver, r->pool, dbd->handle, &txn);
-
-    if (rv != 0) {
-        return statement_failed(r, dbd, "transaction start", rv);
-    }
-    st = fn(r, dbd, data);
-    if (st != SOCIAL_STORE_OK) {
-        apr_dbd_transaction_mode_set(dbd->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
-    }
-    rv = apr_dbd_transaction_end(dbd->driver, r->pool, txn);
-    if (rv != 0 && st == SOCIAL_STORE_OK) {
-        return statement_failed(r, dbd, "commit", rv);
-    }
-    return st;
 }
 
 social_store_status social_store_like(request_rec *r, social_like_kind kind,
