@@ -64,11 +64,12 @@ static int page_resolve(request_rec *r, outcome *o, const char *path)
     int status = social_request_page(r, path, &o->page, &message);
 
     if (status != 0) {
+        const char *code = page_error_code(status);
         /* A bad page in a request body is an invalid field. */
         if (status == HTTP_BAD_REQUEST && r->method_number == M_POST) {
             status = HTTP_UNPROCESSABLE_ENTITY;
         }
-        return fail(o, status, page_error_code(status), message);
+        return fail(o, status, code, message);
     }
     return 0;
 }
@@ -290,21 +291,6 @@ static int api_list(request_rec *r)
     return social_request_json_send(r, HTTP_OK, body);
 }
 
-/* A JSON member that must be a string if present. */
-static int json_string_member(json_t *obj, const char *name, const char **value)
-{
-    json_t *v = json_object_get(obj, name);
-    *value = NULL;
-    if (v == NULL || json_is_null(v)) {
-        return 0;
-    }
-    if (!json_is_string(v)) {
-        return -1;
-    }
-    *value = json_string_value(v);
-    return 0;
-}
-
 static int api_create(request_rec *r)
 {
     outcome o;
@@ -317,13 +303,19 @@ static int api_create(request_rec *r)
         return status;
     }
     memset(&o, 0, sizeof(o));
-    if (json_string_member(req, "page", &page) != 0) {
+    if (social_request_json_string(req, "page", &page) != 0) {
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_page",
                                          "page must be a string");
     }
-    if (json_string_member(req, "body", &text) != 0) {
+    switch (social_request_json_string(req, "body", &text)) {
+    case -1:
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_body",
                                          "body must be a string");
+    case -2:
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_body",
+                                         "the text holds control characters");
+    default:
+        break;
     }
     parent_v = json_object_get(req, "parent");
     if (parent_v != NULL && !json_is_null(parent_v)) {
@@ -353,8 +345,19 @@ static int api_one(request_rec *r, apr_int64_t id)
 
     memset(&o, 0, sizeof(o));
     if (r->method_number == M_GET) {
+        social_thread t;
+        int k;
         if (comment_load(r, &o, id, &replies) != 0) {
             return api_outcome_error(r, &o);
+        }
+        /* As placed in its thread, so it matches the list exactly. */
+        social_thread_load(r, o.page.dc, &o.page.who, o.page.key, &t);
+        for (k = 0; k < t.items->nelts; k++) {
+            const social_thread_item *it = &APR_ARRAY_IDX(t.items, k, social_thread_item);
+            if (it->c.id == id) {
+                return social_request_json_send(r, HTTP_OK, social_request_json_pool(
+                    r, social_thread_item_json(r, it)));
+            }
         }
         return social_request_json_send(r, HTTP_OK, comment_json(r, &o));
     }
@@ -372,8 +375,12 @@ static int api_one(request_rec *r, apr_int64_t id)
         if (req == NULL) {
             return status;
         }
-        if (json_string_member(req, "body", &text) != 0
-            || json_string_member(req, "status", &state) != 0) {
+        if (social_request_json_string(req, "body", &text) == -2) {
+            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_body",
+                                             "the text holds control characters");
+        }
+        if (social_request_json_string(req, "body", &text) != 0
+            || social_request_json_string(req, "status", &state) != 0) {
             return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
                                              "body and status must be strings");
         }

@@ -250,7 +250,8 @@ static int api_share_create(request_rec *r)
     if (req == NULL) {
         return status;
     }
-    if (json_unpack(req, "{s?s,s?s}", "page", &page, "note", &note) != 0 || page == NULL) {
+    if (social_request_json_string(req, "page", &page) != 0
+        || social_request_json_string(req, "note", &note) != 0 || page == NULL) {
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
                                          "page (a string) is required; note must be a string");
     }
@@ -262,7 +263,8 @@ static int api_share_create(request_rec *r)
         }
         for (k = 0; k < json_array_size(to_v); k++) {
             json_t *v = json_array_get(to_v, k);
-            if (!json_is_string(v) || json_string_length(v) == 0) {
+            if (!json_is_string(v) || json_string_length(v) == 0
+                || strlen(json_string_value(v)) != json_string_length(v)) {
                 return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY,
                                                  "invalid_recipients",
                                                  "to must be a list of user names");

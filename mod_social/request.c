@@ -152,12 +152,14 @@ static int body_read(request_rec *r, char **body, apr_size_t *len)
         for (;;) {
             if (have == cap) {
                 char *grown;
-                if (cap >= SOCIAL_BODY_MAX) {
+                if (cap > SOCIAL_BODY_MAX) {
                     /* Drain nothing more: the connection closes after 413. */
                     r->connection->keepalive = AP_CONN_CLOSE;
                     return HTTP_REQUEST_ENTITY_TOO_LARGE;
                 }
-                cap *= 2;
+                /* One byte past the limit tells a body of exactly the
+                 * limit from a longer one. */
+                cap = cap * 2 > SOCIAL_BODY_MAX ? SOCIAL_BODY_MAX + 1 : cap * 2;
                 grown = apr_palloc(r->pool, cap + 1);
                 memcpy(grown, buf, have);
                 buf = grown;
@@ -171,6 +173,9 @@ static int body_read(request_rec *r, char **body, apr_size_t *len)
             }
             have += (apr_size_t)got;
         }
+    }
+    if (have > SOCIAL_BODY_MAX) {
+        return HTTP_REQUEST_ENTITY_TOO_LARGE;
     }
     buf[have] = '\0';
     *body = buf;
@@ -203,7 +208,8 @@ json_t *social_request_json_body(request_rec *r, int *status)
                                             "the body could not be read");
         return NULL;
     }
-    value = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+    /* NUL in a string is valid JSON; the fields that matter refuse it. */
+    value = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
     if (value == NULL) {
         *status = social_request_json_error(r, HTTP_BAD_REQUEST, "malformed_json",
                                             apr_psprintf(r->pool, "malformed JSON at line %d: %s",
@@ -217,6 +223,21 @@ json_t *social_request_json_body(request_rec *r, int *status)
         return NULL;
     }
     return value;
+}
+
+int social_request_json_string(json_t *obj, const char *name, const char **value)
+{
+    json_t *v = json_object_get(obj, name);
+
+    *value = NULL;
+    if (v == NULL || json_is_null(v)) {
+        return 0;
+    }
+    if (!json_is_string(v)) {
+        return -1;
+    }
+    *value = json_string_value(v);
+    return strlen(*value) == json_string_length(v) ? 0 : -2;
 }
 
 apr_table_t *social_request_form_body(request_rec *r, int *code)

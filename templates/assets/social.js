@@ -85,6 +85,7 @@
     return poll || (root && root.contains(form) ? root : null);
   }
 
+  /* form.action would name an <input name="action"> inside the form. */
   function submit(event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("social-form")) {
@@ -111,7 +112,7 @@
     var parent = form.querySelector("input[name=parent]");
     var action = form.querySelector("input[name=action]");
     var li = form.closest ? form.closest("li.social-comment") : null;
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: new URLSearchParams(new FormData(form)),
       headers: { "X-Social-Fragment": "1" },
@@ -154,7 +155,7 @@
     event.preventDefault();
     var button = form.querySelector("button[type=submit]");
     if (button) { button.disabled = true; }
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: new URLSearchParams(new FormData(form)),
       headers: { "X-Social-Fragment": "1" },
