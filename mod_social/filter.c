@@ -11,6 +11,7 @@
 
 #include <apr_lib.h>
 #include <apr_strings.h>
+#include <apr_xlate.h>
 #include <http_core.h>
 #include <http_log.h>
 #include <http_protocol.h>
@@ -280,16 +281,52 @@ static void marker_bad(ap_filter_t *f, social_filter_ctx *ctx,
     }
 }
 
+/* A marker's text as UTF-8: pages in other charsets (declared in the
+ * Content-Type, else taken as ISO-8859-1) are converted first. */
+static const char *marker_utf8(request_rec *r, const social_scan_event *ev,
+                               size_t *len)
+{
+    const char *charset;
+    apr_xlate_t *x = NULL;
+    char *out;
+    apr_size_t in_left = ev->text_len, out_left;
+
+    *len = ev->text_len;
+    if (social_text_utf8_valid(ev->text, ev->text_len)) {
+        return ev->text;
+    }
+    charset = social_text_charset(r->pool, r->content_type);
+    if (charset != NULL && strcmp(charset, "utf-8") != 0
+        && apr_xlate_open(&x, "UTF-8", charset, r->pool) == APR_SUCCESS) {
+        out_left = ev->text_len * 4 + 1;
+        out = apr_palloc(r->pool, out_left);
+        if (apr_xlate_conv_buffer(x, ev->text, &in_left, out, &out_left) == APR_SUCCESS
+            && in_left == 0) {
+            *len = ev->text_len * 4 + 1 - out_left;
+            out[*len] = '\0';
+            apr_xlate_close(x);
+            return out;
+        }
+        apr_xlate_close(x);
+    }
+    out = social_text_latin1_to_utf8(r->pool, ev->text, ev->text_len);
+    *len = strlen(out);
+    return out;
+}
+
 static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
                           const social_scan_event *ev)
 {
+    size_t text_len = 0;
+    const char *text;
     social_marker m;
     const char *placeholder;
     apr_size_t len = 0;
     const char *inner = NULL;
 
     if (ev->type == SOCIAL_SCAN_MARKER_BAD
-        || social_marker_parse(ev->text, ev->text_len, &m) != 0) {
+        || (text = marker_utf8(f->r, ev, &text_len)) == NULL
+        || social_marker_parse(text, text_len, &m) != 0) {
         marker_bad(f, ctx, ev);
         return;
     }

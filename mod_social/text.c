@@ -597,3 +597,61 @@ const char *social_text_time_iso(apr_pool_t *p, apr_time_t t)
     apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
     return apr_pstrmemdup(p, buf, n);
 }
+
+char *social_text_latin1_to_utf8(apr_pool_t *p, const char *s, size_t len)
+{
+    char *out = apr_palloc(p, len * 2 + 1), *w = out;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            *w++ = (char)c;
+        }
+        else {
+            *w++ = (char)(0xC0 | (c >> 6));
+            *w++ = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
+const char *social_text_charset(apr_pool_t *p, const char *content_type)
+{
+    const char *s;
+    char *value, *c;
+    size_t n = 0;
+
+    if (content_type == NULL) {
+        return NULL;
+    }
+    for (s = content_type; *s; s++) {
+        if (word_at_n(s, "charset", 7)
+            && (s == content_type || s[-1] == ';' || s[-1] == ' ' || s[-1] == '\t')) {
+            s = skip_space(s + 7);
+            if (*s != '=') {
+                continue;
+            }
+            s = skip_space(s + 1);
+            if (*s == '"' || *s == '\'') {
+                s++;
+            }
+            while (s[n] && s[n] != '"' && s[n] != '\'' && s[n] != ';' && s[n] != ' ') {
+                n++;
+            }
+            if (n == 0) {
+                return NULL;
+            }
+            value = apr_pstrmemdup(p, s, n);
+            for (c = value; *c; c++) {
+                *c = (char)lower((unsigned char)*c);
+            }
+            return value;
+        }
+        if (*s == '\0') {
+            break;
+        }
+    }
+    return NULL;
+}

@@ -77,6 +77,13 @@ const char *social_text_comment_check(const char *s, size_t len, size_t max,
  * shown literally (escaped). */
 char *social_text_format_comment(apr_pool_t *p, const char *s, size_t len);
 
+/* s[0..len) read as ISO-8859-1 (every byte one character), as UTF-8. */
+char *social_text_latin1_to_utf8(apr_pool_t *p, const char *s, size_t len);
+
+/* The charset parameter of a Content-Type value (lower case, unquoted),
+ * or NULL. */
+const char *social_text_charset(apr_pool_t *p, const char *content_type);
+
 /* t as ISO 8601 in UTC, "2026-11-28T09:30:00Z". */
 const char *social_text_time_iso(apr_pool_t *p, apr_time_t t);
 

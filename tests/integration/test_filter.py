@@ -643,6 +643,14 @@ def test_crlf_page_bytes_kept(httpd):
     assert strip_blocks(resp.body).count(b"\r\n") == LEGACY_CRLF.count(b"\r\n")
 
 
+def per_page_ids(body):
+    """Masks what differs between two pages of the same bytes: poll ids
+    (a poll per page) and form tokens (they carry the second)."""
+    body = re.sub(rb'data-social-poll-id="\d+"', b'data-social-poll-id="N"', body)
+    body = re.sub(rb'/polls/\d+"', b'/polls/N"', body)
+    return re.sub(rb'name="token" value="[^"]*"', b'name="token" value="T"', body)
+
+
 def test_split_at_every_byte_same_result(httpd):
     """mod_bucketeer turns every byte into its own bucket (\\x02) or its own
     brigade (\\x10); the result must not depend on where the input splits."""
@@ -653,7 +661,9 @@ def test_split_at_every_byte_same_result(httpd):
         assert_modified(resp, TRICKY, main_at=TRICKY.index(b"</BODY\t"))
         normalised = resp.body.replace(("/%s/tricky.html" % directory).encode(),
                                        b"/whole/tricky.html")
-        assert normalised == whole.body
+        normalised = normalised.replace(("%%2F%s%%2Ftricky.html" % directory).encode(),
+                                        b"%2Fwhole%2Ftricky.html")
+        assert per_page_ids(normalised) == per_page_ids(whole.body)
 
 
 # ---------------------------------------------------------------- content types
