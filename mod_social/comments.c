@@ -247,6 +247,8 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
 
 /* ---- JSON API ---- */
 
+static json_t *comment_json_alone(request_rec *r, const outcome *o);
+
 static int api_outcome_error(request_rec *r, const outcome *o)
 {
     if (o->status == HTTP_SERVICE_UNAVAILABLE) {
@@ -255,7 +257,24 @@ static int api_outcome_error(request_rec *r, const outcome *o)
     return social_request_json_error(r, o->status, o->code, o->message);
 }
 
+/* The comment as placed in its page's thread (depth, "in reply to"),
+ * so every answer matches the list exactly. */
 static json_t *comment_json(request_rec *r, const outcome *o)
+{
+    social_thread t;
+    int k;
+
+    social_thread_load(r, o->page.dc, &o->page.who, o->page.key, &t);
+    for (k = 0; k < t.items->nelts; k++) {
+        const social_thread_item *it = &APR_ARRAY_IDX(t.items, k, social_thread_item);
+        if (it->c.id == o->comment.id) {
+            return social_request_json_pool(r, social_thread_item_json(r, it));
+        }
+    }
+    return comment_json_alone(r, o);
+}
+
+static json_t *comment_json_alone(request_rec *r, const outcome *o)
 {
     social_thread_item it;
 
@@ -345,19 +364,8 @@ static int api_one(request_rec *r, apr_int64_t id)
 
     memset(&o, 0, sizeof(o));
     if (r->method_number == M_GET) {
-        social_thread t;
-        int k;
         if (comment_load(r, &o, id, &replies) != 0) {
             return api_outcome_error(r, &o);
-        }
-        /* As placed in its thread, so it matches the list exactly. */
-        social_thread_load(r, o.page.dc, &o.page.who, o.page.key, &t);
-        for (k = 0; k < t.items->nelts; k++) {
-            const social_thread_item *it = &APR_ARRAY_IDX(t.items, k, social_thread_item);
-            if (it->c.id == id) {
-                return social_request_json_send(r, HTTP_OK, social_request_json_pool(
-                    r, social_thread_item_json(r, it)));
-            }
         }
         return social_request_json_send(r, HTTP_OK, comment_json(r, &o));
     }

@@ -194,7 +194,10 @@ static int route_me(request_rec *r)
         int status = social_request_page(r, path, &pg, &message);
         if (status != 0) {
             return social_request_json_error(r, status, status == HTTP_BAD_REQUEST
-                                             ? "invalid_page" : "not_found", message);
+                                             ? "invalid_page"
+                                             : status == HTTP_UNAUTHORIZED ? "login_required"
+                                             : status == HTTP_FORBIDDEN ? "forbidden"
+                                             : "not_found", message);
         }
     }
     else {

@@ -205,7 +205,9 @@ json_t *social_thread_item_json(request_rec *r, const social_thread_item *it)
         json_object_set_new(o, "body", json_null());
     }
     else {
-        json_object_set_new(o, "author", json_pack("{s:s,s:s}", "user", c->author,
+        json_object_set_new(o, "author", json_pack("{s:o,s:s}", "user",
+                                                   *c->author ? json_string(c->author)
+                                                              : json_null(),
                                                    "name", c->author_name));
         json_object_set_new(o, "body", json_string(c->body));
         json_object_set_new(o, "html", json_string(

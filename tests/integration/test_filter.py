@@ -661,8 +661,8 @@ def test_split_at_every_byte_same_result(httpd):
         assert_modified(resp, TRICKY, main_at=TRICKY.index(b"</BODY\t"))
         normalised = resp.body.replace(("/%s/tricky.html" % directory).encode(),
                                        b"/whole/tricky.html")
-        normalised = normalised.replace(("%%2F%s%%2Ftricky.html" % directory).encode(),
-                                        b"%2Fwhole%2Ftricky.html")
+        normalised = re.sub(("%%2[Ff]%s%%2[Ff]tricky.html" % directory).encode(),
+                            b"%2fwhole%2ftricky.html", normalised)
         assert per_page_ids(normalised) == per_page_ids(whole.body)
 
 
