@@ -265,11 +265,14 @@ const char *social_poll_def_parse(apr_pool_t *p, const social_marker *m,
     def->name = name;
     def->question = question;
     {
-        char *d = apr_psprintf(p, "%s\n%s\n%d\n%" APR_TIME_T_FMT "\n%s", name, question,
-                               def->multiple, def->closes,
+        /* Every field length-prefixed: no text can pose as a field break. */
+        char *d = apr_psprintf(p, "%" APR_SIZE_T_FMT ":%s%" APR_SIZE_T_FMT ":%s%d%c%"
+                               APR_TIME_T_FMT ";%s", strlen(name), name, strlen(question),
+                               question, def->multiple, ';', def->closes,
                                social_poll_results_name(def->results));
         for (k = 0; k < def->noptions; k++) {
-            d = apr_pstrcat(p, d, "\n", def->options[k], NULL);
+            d = apr_psprintf(p, "%s;%" APR_SIZE_T_FMT ":%s", d, strlen(def->options[k]),
+                             def->options[k]);
         }
         def->definition = d;
     }

@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS social_polls (
     closes_at    TIMESTAMP(3) NULL DEFAULT NULL,
     results      ENUM('always', 'after-vote', 'after-close') NOT NULL DEFAULT 'always',
     closed       TINYINT(1) NOT NULL DEFAULT 0,
-    definition   VARCHAR(4096) NOT NULL,
+    definition   TEXT NOT NULL,
     created_at   TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     updated_at   TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     UNIQUE KEY social_polls_page_name (page_id, name),
