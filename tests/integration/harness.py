@@ -642,6 +642,21 @@ Alias /_raw/ "{docroot}/"
 """
 
 
+def httpd_environment():
+    """The environment httpd starts in. With SOCIAL_HTTPD_PRELOAD (the
+    sanitizer runtime, set by `scripts/check --sanitizers`), a module built
+    with AddressSanitizer can load into Debian's plain httpd; sanitizer
+    reports go to the error log, where the error-log guard fails the test."""
+    env = dict(os.environ)
+    preload = os.environ.get("SOCIAL_HTTPD_PRELOAD")
+    if preload:
+        env["LD_PRELOAD"] = preload
+        env.setdefault("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0:"
+                       "halt_on_error=1:log_path=stderr")
+        env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+    return env
+
+
 class Httpd:
     """An httpd with mod_social, its own ServerRoot and docroot.
 
@@ -732,7 +747,8 @@ class Httpd:
         return subprocess.run([APACHE2, "-d", str(self.root), "-f",
                                str(self.conf_path)] + args,
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, timeout=timeout)
+                              stderr=subprocess.STDOUT, timeout=timeout,
+                              env=httpd_environment())
 
     def start(self):
         if not MODULE.exists():
