@@ -47,6 +47,10 @@ APLOG_USE_MODULE(social);
  * left to the widget. */
 #define SOCIAL_COUNT_MARKERS_MAX 50
 
+/* Polls per page: more poll markers are left alone (a page of thousands
+ * of markers must not turn a page view into thousands of writes). */
+#define SOCIAL_POLL_MARKERS_MAX 20
+
 /* The suffix that marks a page's ETag as the social variant of the file. */
 #define SOCIAL_ETAG_SUFFIX "-social"
 
@@ -66,6 +70,7 @@ typedef struct {
     int bad_marker_logged;
     int inline_mode;            /* SocialRender Inline: counts and thread rendered here */
     int counts_rendered;
+    int polls_seen;
     const char *page_key;
     const char *block;
     apr_size_t block_len;
@@ -344,6 +349,9 @@ static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
     if (social_marker_is(&m, "poll")) {
         social_poll_def def;
         const char *why = social_poll_def_parse(f->r->pool, &m, &def);
+        if (why == NULL && ++ctx->polls_seen > SOCIAL_POLL_MARKERS_MAX) {
+            why = "more than " APR_STRINGIFY(SOCIAL_POLL_MARKERS_MAX) " polls on one page";
+        }
         if (why != NULL) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, f->r,
                           "SOCIAL0207: poll marker on %s left alone: %s", f->r->uri, why);

@@ -16,7 +16,6 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-import harness
 from harness import BLOCK_END, BLOCK_START, find_blocks
 from test_comments import (Client, assert_html_error, assert_json_error, make_htpasswd,
                            parse_html)
@@ -207,10 +206,6 @@ def form_post(client, path, fields, headers=None):
                           headers=hdrs)
 
 
-def poll_forms(div):
-    return [f for f in div.find_all("form")]
-
-
 def vote_form(div):
     found = [f for f in div.find_all("form") if any(
         i.get("name") == "action" and i.get("value") == "vote" for i in f.find_all("input"))]
@@ -394,6 +389,42 @@ def test_deferred_page_has_an_empty_placeholder_and_the_poll_endpoint(server, al
     assert resp.status == 404
     resp = alice.get("/_social/poll?page=%s" % q(path))
     assert resp.status == 404
+
+
+def test_question_and_options_are_text_not_markup(server, alice):
+    path = poll_page(server, '<!--social:poll name="esc" '
+                             'question="Tea &amp; &lt;b&gt;cake&lt;/b&gt;? &quot;yes&quot;" '
+                             'options="&lt;i&gt;A&lt;/i&gt;|B &amp; C"-->')
+    resp = served(alice, path)
+    poll = the_poll(alice, path)
+    assert poll["question"] == 'Tea & <b>cake</b>? "yes"'
+    assert labels(poll) == ["<i>A</i>", "B & C"]
+    section = poll_div(resp.body, "esc").find("section", cls="social-poll")
+    question = section.find("h3", cls="social-poll-question")
+    assert question.text().strip() == 'Tea & <b>cake</b>? "yes"'
+    assert question.find("b") is None and section.find("i") is None
+    assert set(figures(section)) == {"<i>A</i>", "B & C"}
+
+
+@pytest.mark.parametrize("spelling", [" lunch ", "l&#x75;nch", "&#108;unch"])
+def test_placeholder_names_the_poll_by_its_name(server, alice, spelling):
+    """The marker's name as the poll has it (decoded, trimmed) is the one
+    the placeholder, the redirect after a vote and the poll endpoint use."""
+    marker = LUNCH.replace('name="lunch"', 'name="%s"' % spelling)
+    path = poll_page(server, marker)
+    resp = served(alice, path)
+    poll = the_poll(alice, path)
+    assert poll["name"] == "lunch"
+    div = poll_div(resp.body, "lunch")
+    assert div.get("data-social-name") == "lunch"
+    fields = dict(hidden_fields(vote_form(div)), choice=str(index_of(poll, "Pizza")))
+    resp = form_post(alice, "/_social/polls/%d" % poll["id"], fields)
+    assert resp.header("Location") == path + "#poll-lunch"
+    deferred = poll_page(server, marker, area="deferred")
+    div = poll_div(served(alice, deferred).body, "lunch")
+    resp = alice.get("/_social/poll?page=%s&name=%s" % (q(deferred),
+                                                        quote(div.get("data-social-name"))))
+    assert resp.status == 200, resp
 
 
 INVALID_MARKERS = {
