@@ -131,7 +131,8 @@ static int comment_load(request_rec *r, outcome *o, apr_int64_t id, int *replies
 }
 
 static int comment_create(request_rec *r, outcome *o, const char *path,
-                          const char *body, apr_int64_t parent)
+                          const char *body, apr_int64_t parent,
+                          const social_idempotency *idem)
 {
     social_store_status st;
 
@@ -159,7 +160,22 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
     o->comment.author = o->page.who.user ? o->page.who.user : "";
     o->comment.author_name = o->page.who.name;
     o->comment.body = body;
-    st = social_store_comment_add(r, &o->comment);
+    st = social_store_comment_add(r, &o->comment, idem);
+    if (st == SOCIAL_STORE_MISMATCH) {
+        return fail(o, HTTP_UNPROCESSABLE_ENTITY, "idempotency_mismatch",
+                    "this Idempotency-Key was used for another request");
+    }
+    if (st == SOCIAL_STORE_REPLAYED) {
+        int replies;
+        /* The answer to the first request with this key. */
+        st = social_store_comment_get(r, o->comment.id, &o->comment, &replies);
+        if (st != SOCIAL_STORE_OK) {
+            return store_fail(o, st);
+        }
+        o->status = HTTP_CREATED;
+        o->message = "Comment posted";
+        return o->status;
+    }
     if (st != SOCIAL_STORE_OK) {
         return store_fail(o, st);
     }
@@ -317,6 +333,7 @@ static int api_create(request_rec *r)
     json_t *req = social_request_json_body(r, &status), *parent_v;
     const char *page, *text;
     apr_int64_t parent = 0;
+    social_idempotency *idem = NULL;
 
     if (req == NULL) {
         return status;
@@ -348,7 +365,10 @@ static int api_create(request_rec *r)
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_page",
                                          "page is missing");
     }
-    if (comment_create(r, &o, page, text, parent) != HTTP_CREATED) {
+    if ((status = social_request_idempotency(r, req, &idem)) != 0) {
+        return status;
+    }
+    if (comment_create(r, &o, page, text, parent, idem) != HTTP_CREATED) {
         return api_outcome_error(r, &o);
     }
     apr_table_setn(r->headers_out, "Location",
@@ -566,7 +586,8 @@ int social_comments_form(request_rec *r, const char *rest)
             return social_request_form_error(r, HTTP_FORBIDDEN,
                               "the form has expired; reload the page and try again", o.page.key);
         }
-        if (comment_create(r, &o, path, apr_table_get(form, "body"), parent_id) != HTTP_CREATED) {
+        if (comment_create(r, &o, path, apr_table_get(form, "body"), parent_id, NULL)
+            != HTTP_CREATED) {
             return social_request_form_error(r, o.status, o.message, o.page.key);
         }
         return form_done(r, &o, o.comment.id);

@@ -145,7 +145,7 @@ static apr_array_header_t *names_split(apr_pool_t *p, const char *list)
 /* Checks and stores a share; recipients are user names. */
 static int share_create(request_rec *r, social_page *pg, const char *path,
                         const char *note, apr_array_header_t *to, int public,
-                        social_share *sh, refusal *x)
+                        const social_idempotency *idem, social_share *sh, refusal *x)
 {
     const char *message = NULL, *why;
     apr_array_header_t *unknown = apr_array_make(r->pool, 2, sizeof(const char *));
@@ -211,7 +211,14 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
     sh->user_name = pg->who.name;
     sh->note = note ? note : "";
     sh->public = public;
-    st = social_store_share_add(r, sh, recipients);
+    st = social_store_share_add(r, sh, recipients, idem);
+    if (st == SOCIAL_STORE_MISMATCH) {
+        return refuse(x, HTTP_UNPROCESSABLE_ENTITY, "idempotency_mismatch",
+                      "this Idempotency-Key was used for another request");
+    }
+    if (st == SOCIAL_STORE_REPLAYED) {
+        return 0;   /* the first request's share; sh->id is its id */
+    }
     if (st != SOCIAL_STORE_OK) {
         return store_refused(x, st);
     }
@@ -246,6 +253,7 @@ static int api_share_create(request_rec *r)
     social_share sh;
     refusal x;
     size_t k;
+    social_idempotency *idem = NULL;
 
     if (req == NULL) {
         return status;
@@ -277,8 +285,11 @@ static int api_share_create(request_rec *r)
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
                                          "public must be true or false");
     }
+    if ((status = social_request_idempotency(r, req, &idem)) != 0) {
+        return status;
+    }
     if (share_create(r, &pg, page, note, to, pub_v ? json_is_true(pub_v) : to->nelts == 0,
-                     &sh, &x) != 0) {
+                     idem, &sh, &x) != 0) {
         return api_refused(r, &x);
     }
     return social_request_json_send(r, HTTP_CREATED,
@@ -417,7 +428,7 @@ int social_reactions_share_form(request_rec *r)
     to = names_split(r->pool, apr_table_get(form, "to"));
     pub = apr_table_get(form, "public");
     if (share_create(r, &pg, pg.key, apr_table_get(form, "note"), to,
-                     pub != NULL && *pub != '\0' && strcmp(pub, "0") != 0, &sh, &x) != 0) {
+                     pub != NULL && *pub != '\0' && strcmp(pub, "0") != 0, NULL, &sh, &x) != 0) {
         return social_request_form_error(r, x.status, x.message, pg.key);
     }
     return form_back(r, &pg, to->nelts ? "Shared with your colleagues" : "Shared");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <apr_lib.h>
+#include <apr_sha1.h>
 #include <apr_strings.h>
 #include <http_config.h>
 #include <http_core.h>
@@ -238,6 +239,52 @@ int social_request_json_string(json_t *obj, const char *name, const char **value
     }
     *value = json_string_value(v);
     return strlen(*value) == json_string_length(v) ? 0 : -2;
+}
+
+int social_request_idempotency(request_rec *r, json_t *req,
+                               social_idempotency **idem)
+{
+    const char *key = apr_table_get(r->headers_in, "Idempotency-Key");
+    const char *p;
+    char *canonical, *hex;
+    unsigned char digest[APR_SHA1_DIGESTSIZE];
+    apr_sha1_ctx_t sha;
+    int k;
+
+    *idem = NULL;
+    if (key == NULL) {
+        return 0;
+    }
+    for (p = key; *p; p++) {
+        if (*p < 0x21 || *p > 0x7e) {
+            break;
+        }
+    }
+    if (*key == '\0' || *p != '\0' || strlen(key) > 200) {
+        return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_idempotency_key",
+                                         "Idempotency-Key must be 1 to 200 printable "
+                                         "ASCII characters");
+    }
+    canonical = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
+    if (canonical == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    apr_sha1_init(&sha);
+    apr_sha1_update_binary(&sha, (const unsigned char *)r->uri, (unsigned int)strlen(r->uri));
+    apr_sha1_update_binary(&sha, (const unsigned char *)"\n", 1);
+    apr_sha1_update_binary(&sha, (const unsigned char *)canonical,
+                           (unsigned int)strlen(canonical));
+    apr_sha1_final(digest, &sha);
+    free(canonical);
+    hex = apr_palloc(r->pool, APR_SHA1_DIGESTSIZE * 2 + 1);
+    for (k = 0; k < APR_SHA1_DIGESTSIZE; k++) {
+        apr_snprintf(hex + 2 * k, 3, "%02x", digest[k]);
+    }
+    *idem = apr_pcalloc(r->pool, sizeof(**idem));
+    (*idem)->user = r->user ? r->user : apr_pstrcat(r->pool, "anon:", r->useragent_ip, NULL);
+    (*idem)->key = key;
+    (*idem)->request_hash = hex;
+    return 0;
 }
 
 apr_table_t *social_request_form_body(request_rec *r, int *code)

@@ -51,6 +51,12 @@ json_t *social_request_json_body(request_rec *r, int *status);
  * would be cut short unseen). */
 int social_request_json_string(json_t *obj, const char *name, const char **value);
 
+/* The request's Idempotency-Key as a social_idempotency for its JSON
+ * body req, in *idem (NULL without the header). Returns 0, or the
+ * handler's result after answering 400 for an invalid key. */
+int social_request_idempotency(request_rec *r, json_t *req,
+                               social_idempotency **idem);
+
 /* Reads an application/x-www-form-urlencoded body into a table. On
  * failure returns NULL and sets *code (413, 415, 400). */
 apr_table_t *social_request_form_body(request_rec *r, int *code);

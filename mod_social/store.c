@@ -139,6 +139,18 @@ static const social_statement statements[] = {
       "INSERT INTO social_poll_choices (poll_id, user, idx) VALUES (%s, %s, %s)" },
     { "social_poll_closed",
       "UPDATE social_polls SET closed = %s WHERE id = %s" },
+    { "social_idempotency_claim",
+      "INSERT INTO social_idempotency (user, idem_key, kind, request_hash) "
+      "VALUES (%s, %s, %s, %s)" },
+    { "social_idempotency_find",
+      "SELECT request_hash, target_id, "
+      "created_at < CURRENT_TIMESTAMP(3) - INTERVAL 1 DAY "
+      "FROM social_idempotency WHERE user = %s AND idem_key = %s AND kind = %s" },
+    { "social_idempotency_settle",
+      "UPDATE social_idempotency SET target_id = %s WHERE user = %s AND idem_key = %s" },
+    { "social_idempotency_expire",
+      "DELETE FROM social_idempotency WHERE user = %s AND idem_key = %s "
+      "AND created_at < CURRENT_TIMESTAMP(3) - INTERVAL 1 DAY" },
     { "social_person_seen",
       "INSERT INTO social_people (user, display_name, email) VALUES (%s, %s, NULLIF(%s, '')) "
       "ON DUPLICATE KEY UPDATE display_name = VALUES(display_name), "
@@ -494,14 +506,123 @@ social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
     return found ? SOCIAL_STORE_OK : SOCIAL_STORE_NOT_FOUND;
 }
 
+/* MySQL's error number for a duplicate key. */
+#define MYSQL_DUPLICATE_KEY 1062
+
+/* Claims an Idempotency-Key inside the write's transaction. A second
+ * request with the key waits here on the first one's row lock until it
+ * commits, then gets a duplicate key: REPLAYED (the transaction must end
+ * before idempotency_result can look; MySQL refuses further statements
+ * in a failed transaction). */
+static social_store_status idempotency_claim(request_rec *r, ap_dbd_t *dbd,
+                                             const social_idempotency *idem,
+                                             const char *kind)
+{
+    apr_dbd_prepared_t *st = statement(r, dbd, "social_idempotency_claim");
+    const char *args[4] = { idem->user, idem->key, kind, idem->request_hash };
+    int rows = 0, rv;
+
+    if (st == NULL) {
+        return SOCIAL_STORE_FAILED;
+    }
+    rv = apr_dbd_pquery(dbd->driver, r->pool, dbd->handle, &rows, st, 4, args);
+    if (rv == 0) {
+        return SOCIAL_STORE_OK;
+    }
+    if (rv == MYSQL_DUPLICATE_KEY) {
+        return SOCIAL_STORE_REPLAYED;
+    }
+    return statement_failed(r, dbd, "social_idempotency_claim", rv);
+}
+
+/* After a claim found the key taken: the first request's result
+ * (REPLAYED, *first), MISMATCH, or OK if the key is free again (a day
+ * old, and now removed) so the write may be tried once more. */
+static social_store_status idempotency_result(request_rec *r, ap_dbd_t *dbd,
+                                              const social_idempotency *idem,
+                                              const char *kind, apr_int64_t *first)
+{
+    const char *args[3] = { idem->user, idem->key, kind };
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *hash = NULL;
+    int found = 0, expired = 0;
+    social_store_status st = run_select(r, dbd, "social_idempotency_find", &res, 3, args);
+
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        if (!found) {
+            hash = apr_pstrdup(r->pool, column(dbd, row, 0));
+            *first = apr_atoi64(column(dbd, row, 1));
+            expired = atoi(column(dbd, row, 2));
+            found = 1;
+        }
+    }
+    if (!found) {
+        return SOCIAL_STORE_MISMATCH;   /* the key was used for another kind */
+    }
+    if (expired) {
+        return run_query(r, dbd, "social_idempotency_expire", NULL, 2, args);
+    }
+    return strcmp(hash, idem->request_hash) == 0 && *first != 0
+           ? SOCIAL_STORE_REPLAYED : SOCIAL_STORE_MISMATCH;
+}
+
+/* Runs an idempotent write: the transaction, and if its key was taken,
+ * the first result (or one more try once an expired key is freed). */
+static social_store_status idempotent_write(request_rec *r, ap_dbd_t *dbd,
+                                            const social_idempotency *idem,
+                                            const char *kind, apr_int64_t *id,
+                                            social_store_status (*fn)(request_rec *, ap_dbd_t *, void *),
+                                            void *data)
+{
+    int attempt;
+    social_store_status st = SOCIAL_STORE_FAILED;
+
+    for (attempt = 0; attempt < 2; attempt++) {
+        st = in_transaction(r, dbd, fn, data);
+        if (st != SOCIAL_STORE_REPLAYED || idem == NULL) {
+            return st;
+        }
+        st = idempotency_result(r, dbd, idem, kind, id);
+        if (st != SOCIAL_STORE_OK) {
+            return st;
+        }
+    }
+    return st;
+}
+
+static social_store_status idempotency_settle(request_rec *r, ap_dbd_t *dbd,
+                                              const social_idempotency *idem,
+                                              apr_int64_t id)
+{
+    const char *args[3] = { int_arg(r, id), idem->user, idem->key };
+    return run_query(r, dbd, "social_idempotency_settle", NULL, 3, args);
+}
+
+typedef struct {
+    social_comment *c;
+    const social_idempotency *idem;
+} comment_txn;
+
 static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *data)
 {
-    social_comment *c = data;
+    comment_txn *t = data;
+    social_comment *c = t->c;
     apr_dbd_results_t *res;
     const char *args[5];
     apr_int64_t page_id = 0;
-    social_store_status st = page_id_get(r, dbd, c->page, 1, &page_id);
+    social_store_status st = SOCIAL_STORE_OK;
 
+    if (t->idem != NULL) {
+        st = idempotency_claim(r, dbd, t->idem, "comment");
+        if (st != SOCIAL_STORE_OK) {
+            return st;
+        }
+    }
+    st = page_id_get(r, dbd, c->page, 1, &page_id);
     if (st == SOCIAL_STORE_OK) {
         args[0] = int_arg(r, page_id);
         args[1] = int_arg(r, c->parent);
@@ -513,18 +634,26 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
     if (st == SOCIAL_STORE_OK) {
         st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
     }
-    return st == SOCIAL_STORE_OK ? read_int(r, dbd, res, &c->id) : st;
+    if (st == SOCIAL_STORE_OK) {
+        st = read_int(r, dbd, res, &c->id);
+    }
+    if (st == SOCIAL_STORE_OK && t->idem != NULL) {
+        st = idempotency_settle(r, dbd, t->idem, c->id);
+    }
+    return st;
 }
 
-social_store_status social_store_comment_add(request_rec *r, social_comment *c)
+social_store_status social_store_comment_add(request_rec *r, social_comment *c,
+                                             const social_idempotency *idem)
 {
     ap_dbd_t *dbd = store_writer(r);
+    comment_txn t = { c, idem };
     social_store_status st;
 
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
-    st = in_transaction(r, dbd, comment_write, c);
+    st = idempotent_write(r, dbd, idem, "comment", &c->id, comment_write, &t);
     c->created = apr_time_now();
     c->edited = 0;
     c->status = SOCIAL_COMMENT_VISIBLE;
@@ -726,6 +855,7 @@ social_store_status social_store_person_get(request_rec *r, const char *user,
 typedef struct {
     social_share *share;
     apr_array_header_t *recipients;
+    const social_idempotency *idem;
 } share_txn;
 
 static social_store_status share_write(request_rec *r, ap_dbd_t *dbd, void *data)
@@ -735,9 +865,14 @@ static social_store_status share_write(request_rec *r, ap_dbd_t *dbd, void *data
     apr_int64_t page_id = 0;
     apr_dbd_results_t *res;
     const char *args[5];
-    social_store_status st = page_id_get(r, dbd, sh->page, 1, &page_id);
+    social_store_status st = SOCIAL_STORE_OK;
     int k;
 
+    if (t->idem != NULL
+        && (st = idempotency_claim(r, dbd, t->idem, "share")) != SOCIAL_STORE_OK) {
+        return st;
+    }
+    st = page_id_get(r, dbd, sh->page, 1, &page_id);
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
@@ -758,20 +893,24 @@ static social_store_status share_write(request_rec *r, ap_dbd_t *dbd, void *data
         args[1] = APR_ARRAY_IDX(t->recipients, k, const char *);
         st = run_query(r, dbd, "social_share_recipient_add", NULL, 2, args);
     }
+    if (st == SOCIAL_STORE_OK && t->idem != NULL) {
+        st = idempotency_settle(r, dbd, t->idem, sh->id);
+    }
     return st;
 }
 
 social_store_status social_store_share_add(request_rec *r, social_share *share,
-                                           apr_array_header_t *recipients)
+                                           apr_array_header_t *recipients,
+                                           const social_idempotency *idem)
 {
     ap_dbd_t *dbd = store_writer(r);
-    share_txn t = { share, recipients };
+    share_txn t = { share, recipients, idem };
 
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
     share->created = apr_time_now();
-    return in_transaction(r, dbd, share_write, &t);
+    return idempotent_write(r, dbd, idem, "share", &share->id, share_write, &t);
 }
 
 social_store_status social_store_shares_inbox(request_rec *r, const char *user,

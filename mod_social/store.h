@@ -6,14 +6,23 @@
 #include <httpd.h>
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 3
+#define SOCIAL_SCHEMA_VERSION 4
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
     SOCIAL_STORE_DOWN,         /* no connection: mod_dbd missing, or DB unreachable */
     SOCIAL_STORE_FAILED,       /* a statement failed */
-    SOCIAL_STORE_NOT_FOUND     /* no such row */
+    SOCIAL_STORE_NOT_FOUND,    /* no such row */
+    SOCIAL_STORE_REPLAYED,     /* an Idempotency-Key seen before: the first result */
+    SOCIAL_STORE_MISMATCH      /* an Idempotency-Key reused for another request */
 } social_store_status;
+
+/* A client's Idempotency-Key for one write. */
+typedef struct {
+    const char *user;          /* whose key (REMOTE_USER or "anon:" + address) */
+    const char *key;
+    const char *request_hash;  /* hex SHA-1 of what was asked */
+} social_idempotency;
 
 typedef enum {
     SOCIAL_COMMENT_VISIBLE = 0,
@@ -106,8 +115,12 @@ social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
                                              social_comment *c, int *replies);
 
 /* Adds c (page, parent, author, author_name, body) and sets c->id and
- * c->created. The page row is made on first use. */
-social_store_status social_store_comment_add(request_rec *r, social_comment *c);
+ * c->created. The page row is made on first use. With idem (may be
+ * NULL): SOCIAL_STORE_REPLAYED and c->id of the first request if the key
+ * was used for the same request before; SOCIAL_STORE_MISMATCH if for
+ * another. */
+social_store_status social_store_comment_add(request_rec *r, social_comment *c,
+                                             const social_idempotency *idem);
 
 social_store_status social_store_comment_edit(request_rec *r, apr_int64_t id,
                                               const char *body);
@@ -144,7 +157,8 @@ social_store_status social_store_person_get(request_rec *r, const char *user,
 /* Stores a share (sets id) and its recipients (user names, checked by
  * the caller), in one transaction. */
 social_store_status social_store_share_add(request_rec *r, social_share *share,
-                                           apr_array_header_t *recipients);
+                                           apr_array_header_t *recipients,
+                                           const social_idempotency *idem);
 
 /* Pages shared with user, newest first (at most 50). */
 social_store_status social_store_shares_inbox(request_rec *r, const char *user,
