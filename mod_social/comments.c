@@ -239,6 +239,10 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
         }
         st = social_store_like(r, SOCIAL_LIKE_COMMENT, NULL, id, o->page.who.user,
                                kind == ACT_LIKE, &o->comment.likes, &o->comment.liked);
+        if (st == SOCIAL_STORE_OK) {
+            social_store_person_seen(r, o->page.who.user, o->page.who.name,
+                                     o->page.who.email);
+        }
         done = kind == ACT_LIKE ? "Liked" : "Like removed";
         break;
     default:

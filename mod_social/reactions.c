@@ -258,6 +258,11 @@ static int api_share_create(request_rec *r)
     if (req == NULL) {
         return status;
     }
+    if (social_request_json_string(req, "note", &note) == -2) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_note",
+                                         "the note is not valid: the text holds control "
+                                         "characters");
+    }
     if (social_request_json_string(req, "page", &page) != 0
         || social_request_json_string(req, "note", &note) != 0 || page == NULL) {
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",

@@ -30,7 +30,7 @@ typedef struct {
 /* A poll with one row per option: results and the viewer's choices. */
 #define POLL_SELECT \
     "SELECT po.id, p.path, po.name, po.question, po.multiple, " \
-    "COALESCE(UNIX_TIMESTAMP(po.closes_at), 0), po.results, po.closed, " \
+    "COALESCE(po.closes_at, 0), po.results, po.closed, " \
     "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id), " \
     "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id AND b.user = %s), " \
     "o.idx, o.label, o.removed, " \
@@ -116,7 +116,7 @@ static const social_statement statements[] = {
       "WHERE p.site = %s AND p.path = %s AND po.name = %s" },
     { "social_poll_upsert",
       "INSERT INTO social_polls (page_id, name, question, multiple, closes_at, results, definition) "
-      "VALUES (%s, %s, %s, %s, IF(%s = '0', NULL, FROM_UNIXTIME(%s)), %s, %s) "
+      "VALUES (%s, %s, %s, %s, NULLIF(%s, '0'), %s, %s) "
       "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), question = VALUES(question), "
       "multiple = VALUES(multiple), closes_at = VALUES(closes_at), results = VALUES(results), "
       "definition = VALUES(definition), updated_at = CURRENT_TIMESTAMP(3)" },
@@ -260,13 +260,22 @@ static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd,
 }
 
 /* Logs a failed statement. */
+/* MySQL's error numbers for a deadlock and a lock wait timeout: the
+ * transaction is rolled back and may simply run again. */
+#define MYSQL_DEADLOCK 1213
+#define MYSQL_LOCK_WAIT_TIMEOUT 1205
+
+/* Logs a failed statement; a deadlock is only noted (it is retried). */
 static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
                                             const char *label, int rv)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                  "SOCIAL0105: statement %s failed: %s", label,
-                  apr_dbd_error(dbd->driver, dbd->handle, rv));
-    return SOCIAL_STORE_FAILED;
+    int retry = rv == MYSQL_DEADLOCK || rv == MYSQL_LOCK_WAIT_TIMEOUT;
+
+    ap_log_rerror(APLOG_MARK, retry ? APLOG_INFO : APLOG_ERR, 0, r,
+                  "SOCIAL0105: statement %s failed: %s%s", label,
+                  apr_dbd_error(dbd->driver, dbd->handle, rv),
+                  retry ? " (the transaction is run again)" : "");
+    return retry ? SOCIAL_STORE_RETRY : SOCIAL_STORE_FAILED;
 }
 
 /* Runs a prepared query (INSERT/UPDATE/DELETE) with string arguments. */
@@ -417,8 +426,29 @@ static social_store_status page_id_get(request_rec *r, ap_dbd_t *dbd,
 /* Runs a statement inside a transaction that commits only if fn succeeds. */
 typedef social_store_status (*txn_body)(request_rec *r, ap_dbd_t *dbd, void *data);
 
+static social_store_status transaction_once(request_rec *r, ap_dbd_t *dbd,
+                                            txn_body fn, void *data);
+
+/* Deadlocks between racing writers are normal for InnoDB: the loser is
+ * rolled back and runs again, up to three times in all. */
 static social_store_status in_transaction(request_rec *r, ap_dbd_t *dbd,
                                           txn_body fn, void *data)
+{
+    social_store_status st = SOCIAL_STORE_FAILED;
+    int attempt;
+
+    for (attempt = 0; attempt < 3; attempt++) {
+        st = transaction_once(r, dbd, fn, data);
+        if (st != SOCIAL_STORE_RETRY) {
+            return st;
+        }
+        apr_sleep(apr_time_from_msec(5 + 20 * attempt));
+    }
+    return SOCIAL_STORE_FAILED;
+}
+
+static social_store_status transaction_once(request_rec *r, ap_dbd_t *dbd,
+                                            txn_body fn, void *data)
 {
     apr_dbd_transaction_t *txn = NULL;
     social_store_status st;
@@ -975,10 +1005,9 @@ static social_store_status poll_write(request_rec *r, ap_dbd_t *dbd, void *data)
     args[2] = def->question;
     args[3] = def->multiple ? "1" : "0";
     args[4] = closes;
-    args[5] = closes;
-    args[6] = social_poll_results_name(def->results);
-    args[7] = def->definition;
-    st = run_query(r, dbd, "social_poll_upsert", NULL, 8, args);
+    args[5] = social_poll_results_name(def->results);
+    args[6] = def->definition;
+    st = run_query(r, dbd, "social_poll_upsert", NULL, 7, args);
     if (st == SOCIAL_STORE_OK) {
         st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
     }

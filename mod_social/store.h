@@ -14,7 +14,8 @@ typedef enum {
     SOCIAL_STORE_FAILED,       /* a statement failed */
     SOCIAL_STORE_NOT_FOUND,    /* no such row */
     SOCIAL_STORE_REPLAYED,     /* an Idempotency-Key seen before: the first result */
-    SOCIAL_STORE_MISMATCH      /* an Idempotency-Key reused for another request */
+    SOCIAL_STORE_MISMATCH,     /* an Idempotency-Key reused for another request */
+    SOCIAL_STORE_RETRY         /* a deadlock: the transaction may run again (store.c only) */
 } social_store_status;
 
 /* A client's Idempotency-Key for one write. */

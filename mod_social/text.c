@@ -655,3 +655,23 @@ const char *social_text_charset(apr_pool_t *p, const char *content_type)
     }
     return NULL;
 }
+
+char *social_text_percent_encode(apr_pool_t *p, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = apr_palloc(p, strlen(s) * 3 + 1), *w = out;
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            *w++ = (char)c;
+        }
+        else {
+            *w++ = '%';
+            *w++ = hex[c >> 4];
+            *w++ = hex[c & 0x0F];
+        }
+    }
+    *w = '\0';
+    return out;
+}

@@ -77,6 +77,10 @@ const char *social_text_comment_check(const char *s, size_t len, size_t max,
  * shown literally (escaped). */
 char *social_text_format_comment(apr_pool_t *p, const char *s, size_t len);
 
+/* s percent-encoded for a URL component: everything but the RFC 3986
+ * unreserved characters as %XX (a space is %20, never '+'). */
+char *social_text_percent_encode(apr_pool_t *p, const char *s);
+
 /* s[0..len) read as ISO-8859-1 (every byte one character), as UTF-8. */
 char *social_text_latin1_to_utf8(apr_pool_t *p, const char *s, size_t len);
 

@@ -272,8 +272,8 @@ static const char *thread_fill(HDF *hdf, void *data)
     TRY(set_int(hdf, p, "Social.", "shares", t->stats.shares));
     TRY(set(hdf, p, "Social.", "url", t->url));
     TRY(set(hdf, p, "Social.", "mailto", apr_pstrcat(p, "mailto:?subject=",
-        ap_escape_urlencoded(p, "Worth a read on the intranet"), "&body=",
-        ap_escape_urlencoded(p, t->url ? t->url : ""), NULL)));
+        social_text_percent_encode(p, "Worth a read on the intranet"), "&body=",
+        social_text_percent_encode(p, t->url ? t->url : ""), NULL)));
     TRY(set(hdf, p, "Social.", "name", v->name));
     if (social_identity_can_write(v)) {
         TRY(set(hdf, p, "Social.", "token", social_identity_form_token(r, v)));

@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS social_polls (
     name         VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     question     VARCHAR(500) NOT NULL,
     multiple     TINYINT(1) NOT NULL DEFAULT 0,
-    closes_at    TIMESTAMP(3) NULL DEFAULT NULL,
+    closes_at    BIGINT NULL DEFAULT NULL,          -- Unix time (UTC), NULL: no date
     results      ENUM('always', 'after-vote', 'after-close') NOT NULL DEFAULT 'always',
     closed       TINYINT(1) NOT NULL DEFAULT 0,
     definition   TEXT NOT NULL,
