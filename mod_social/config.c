@@ -33,6 +33,9 @@ void *social_config_merge_srv(apr_pool_t *p, void *base_, void *add_)
     conf->endpoint = add->endpoint ? add->endpoint : base->endpoint;
     conf->template_dir = add->template_dir ? add->template_dir : base->template_dir;
     conf->secret = add->secret ? add->secret : base->secret;
+    conf->rate_limit = add->rate_window ? add->rate_limit : base->rate_limit;
+    conf->rate_window = add->rate_window ? add->rate_window : base->rate_window;
+    conf->rate_cache = add->rate_cache ? add->rate_cache : base->rate_cache;
     conf->secret_len = add->secret ? add->secret_len : base->secret_len;
     return conf;
 }
@@ -352,6 +355,45 @@ static const char *set_secret(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+/* "20/60s", "100/1h", "0" (off). */
+static const char *set_rate_limit(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config,
+                                                 &social_module);
+    char *end;
+    long n = strtol(arg, &end, 10), window, unit = 1;
+
+    if (end == arg || n < 0 || n > 1000000) {
+        return "SocialRateLimit takes WRITES/WINDOW such as 20/60s, 300/1h, or 0 (off)";
+    }
+    if (n == 0 && *end == '\0') {
+        conf->rate_limit = 0;
+        conf->rate_window = 1;
+        return NULL;
+    }
+    if (*end != '/') {
+        return "SocialRateLimit takes WRITES/WINDOW such as 20/60s, 300/1h, or 0 (off)";
+    }
+    window = strtol(end + 1, &end, 10);
+    if (*end == 'm') { unit = 60; end++; }
+    else if (*end == 'h') { unit = 3600; end++; }
+    else if (*end == 's') { end++; }
+    if (window < 1 || *end != '\0' || window * unit > 86400) {
+        return "SocialRateLimit: the window is 1 s to 24 h, e.g. 60s, 10m, 1h";
+    }
+    conf->rate_limit = (int)n;
+    conf->rate_window = (int)(window * unit);
+    return NULL;
+}
+
+static const char *set_rate_cache(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config,
+                                                 &social_module);
+    conf->rate_cache = arg;
+    return NULL;
+}
+
 const command_rec social_config_cmds[] = {
     AP_INIT_FLAG("Social", set_enabled, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                  "On to add comments, likes, shares and polls to HTML pages here"),
@@ -359,6 +401,11 @@ const command_rec social_config_cmds[] = {
                   "Base URL path of mod_social's own endpoint (default /_social)"),
     AP_INIT_TAKE1("SocialTemplateDir", set_template_dir, NULL, RSRC_CONF,
                   "Directory of the ClearSilver templates and the assets/ folder"),
+    AP_INIT_TAKE1("SocialRateLimit", set_rate_limit, NULL, RSRC_CONF,
+                  "Writes allowed per person per window, e.g. 20/60s (default: no limit)"),
+    AP_INIT_TAKE1("SocialRateLimitCache", set_rate_cache, NULL, RSRC_CONF,
+                  "mod_socache provider for the rate-limit counters, e.g. shmcb or "
+                  "memcache:host:11211 (default shmcb)"),
     AP_INIT_TAKE1("SocialSecret", set_secret, NULL, RSRC_CONF,
                   "Secret that signs form tokens; the same on every node"),
     AP_INIT_TAKE1("SocialRender", set_render, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,

@@ -25,6 +25,9 @@ typedef struct {
     const char *template_dir;   /* ClearSilver templates and assets/ */
     unsigned char *secret;      /* signs form tokens; SocialSecret or random */
     apr_size_t secret_len;
+    int rate_limit;             /* SocialRateLimit: writes per window (0: off) */
+    int rate_window;            /* seconds */
+    const char *rate_cache;     /* SocialRateLimitCache provider[:args] */
 } social_srv_conf;
 
 /* Per directory, location or .htaccess. */

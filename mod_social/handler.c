@@ -19,6 +19,7 @@
 #include "comments.h"
 #include "config.h"
 #include "handler.h"
+#include "ratelimit.h"
 #include "polls.h"
 #include "reactions.h"
 #include "request.h"
@@ -252,6 +253,19 @@ static int social_handler(request_rec *r)
     }
     base = social_config_srv(r->server)->endpoint;
     rest = r->uri + strlen(base);
+    if (r->method_number != M_GET && r->method_number != M_OPTIONS) {
+        int wait = social_ratelimit_exceeded(r);
+        if (wait > 0) {
+            apr_table_setn(r->err_headers_out, "Retry-After", apr_itoa(r->pool, wait));
+            if (strncmp(rest, "/api/", 5) == 0) {
+                return social_request_json_error(r, HTTP_TOO_MANY_REQUESTS, "rate_limited",
+                    apr_psprintf(r->pool, "too many writes; try again in %d seconds", wait));
+            }
+            return social_request_form_error(r, HTTP_TOO_MANY_REQUESTS,
+                "you are writing faster than this intranet allows; "
+                "wait a moment and try again", NULL);
+        }
+    }
     if (strncmp(rest, "/assets/", 8) == 0) {
         return route_asset(r, rest + 8);
     }

@@ -5,12 +5,14 @@
 #include "config.h"
 #include "filter.h"
 #include "handler.h"
+#include "ratelimit.h"
 
 static void social_register_hooks(apr_pool_t *p)
 {
     social_config_register_hooks(p);
     social_filter_register_hooks(p);
     social_handler_register_hooks(p);
+    social_ratelimit_register_hooks(p);
 }
 
 AP_DECLARE_MODULE(social) = {
