@@ -274,6 +274,20 @@ static apr_status_t held_settle(ap_filter_t *f, social_filter_ctx *ctx)
     return held_release(ctx, limit);
 }
 
+/* A placeholder goes right after its marker: into held if bytes before
+ * it are still held, else straight out. */
+static void marker_out(social_filter_ctx *ctx, const char *placeholder, apr_size_t len)
+{
+    if (APR_BRIGADE_EMPTY(ctx->held)) {
+        append_text(ctx->out, placeholder, len);
+        ctx->out_bytes += len;
+    }
+    else {
+        append_text(ctx->held, placeholder, len);
+        ctx->held_extra += len;
+    }
+}
+
 static void marker_bad(ap_filter_t *f, social_filter_ctx *ctx,
                        const social_scan_event *ev)
 {
@@ -358,6 +372,9 @@ static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
             return;
         }
         inner = social_polls_marker(f->r, ctx->page_key, &def, ctx->inline_mode, &len);
+        placeholder = social_render_poll(f->r->pool, def.name, inner, &len);
+        marker_out(ctx, placeholder, len);
+        return;
     }
     else if (ctx->inline_mode && social_marker_is(&m, "count")
              && ctx->counts_rendered < SOCIAL_COUNT_MARKERS_MAX) {
@@ -375,14 +392,7 @@ static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
         marker_bad(f, ctx, ev);
         return;
     }
-    if (APR_BRIGADE_EMPTY(ctx->held)) {
-        append_text(ctx->out, placeholder, len);
-        ctx->out_bytes += len;
-    }
-    else {
-        append_text(ctx->held, placeholder, len);
-        ctx->held_extra += len;
-    }
+    marker_out(ctx, placeholder, len);
 }
 
 /* Scans one data bucket, moving it (split at events) into held. */

@@ -119,6 +119,7 @@ static const char *poll_fill(HDF *hdf, void *data)
     SET("Poll.show_results", v->show_results ? "1" : "0");
     SET("Poll.closed_by_moderator", p->closed ? "1" : "0");
     SET("Poll.ballots", apr_itoa(pool, p->ballots));
+    SET("Poll.results", social_poll_results_name(p->results));
     if (p->closes) {
         apr_time_exp_t tm;
         char buf[40];
@@ -528,7 +529,12 @@ int social_polls_form(request_rec *r, const char *rest)
                                          v.page.key);
     }
     action = apr_table_get(form, "action");
-    if (action != NULL && (strcmp(action, "close") == 0 || strcmp(action, "reopen") == 0)) {
+    if (action == NULL || (strcmp(action, "vote") != 0 && strcmp(action, "close") != 0
+                           && strcmp(action, "reopen") != 0)) {
+        return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
+                                         "the form names no vote, close or reopen", v.page.key);
+    }
+    if (strcmp(action, "close") == 0 || strcmp(action, "reopen") == 0) {
         status = poll_close(r, &v, strcmp(action, "close") == 0, &code, &message);
         done = strcmp(action, "close") == 0 ? "Poll closed" : "Poll reopened";
     }

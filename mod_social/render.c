@@ -4,6 +4,7 @@
 #include <apr_strings.h>
 #include <ClearSilver.h>
 
+#include "poll.h"
 #include "render.h"
 #include "text.h"
 
@@ -50,6 +51,19 @@ const char *social_render_marker_page(apr_pool_t *p, const social_marker *m)
     return page ? social_text_page_key(p, page, &error) : NULL;
 }
 
+const char *social_render_poll(apr_pool_t *p, const char *name, const char *inner,
+                               apr_size_t *len)
+{
+    const char *n = escape(p, name, strlen(name));
+    char *out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN,
+                            "<div class=\"social-marker social-marker-poll\" "
+                            "data-social-kind=\"poll\" id=\"poll-", n,
+                            "\" data-social-name=\"", n, "\">", inner ? inner : "",
+                            "</div>", SOCIAL_BLOCK_CLOSE, NULL);
+    *len = strlen(out);
+    return out;
+}
+
 const char *social_render_count_link(apr_pool_t *p, const char *page_key, int count)
 {
     return apr_psprintf(p, "<a class=\"social-count-link\" href=\"%s#social\">"
@@ -61,7 +75,7 @@ const char *social_render_marker(apr_pool_t *p, const social_marker *m,
                                  const char *inner, apr_size_t *len)
 {
     const char *kind = escape(p, m->kind, m->kind_len);
-    const char *extra = "", *element = "span";
+    const char *extra = "";
     char *out;
 
     if (social_marker_is(m, "count")) {
@@ -72,18 +86,15 @@ const char *social_render_marker(apr_pool_t *p, const social_marker *m,
         extra = apr_pstrcat(p, " data-social-page=\"", escape(p, key, strlen(key)), "\"", NULL);
     }
     else if (social_marker_is(m, "poll")) {
-        const char *name = attr_value(p, m, "name");
-        if (name == NULL || *name == '\0') {
+        social_poll_def def;
+        if (social_poll_def_parse(p, m, &def) != NULL) {
             return NULL;
         }
-        element = "div";
-        extra = apr_pstrcat(p, " id=\"poll-", escape(p, name, strlen(name)),
-                            "\" data-social-name=\"", escape(p, name, strlen(name)), "\"", NULL);
+        return social_render_poll(p, def.name, inner, len);
     }
-    out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN, "<", element,
-                      " class=\"social-marker social-marker-", kind,
+    out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN, "<span class=\"social-marker social-marker-", kind,
                       "\" data-social-kind=\"", kind, "\"", extra, ">", inner ? inner : "",
-                      "</", element, ">", SOCIAL_BLOCK_CLOSE, NULL);
+                      "</span>", SOCIAL_BLOCK_CLOSE, NULL);
     *len = strlen(out);
     return out;
 }
