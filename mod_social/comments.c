@@ -267,8 +267,6 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
 
 /* ---- JSON API ---- */
 
-static json_t *comment_json_alone(request_rec *r, const outcome *o);
-
 static int api_outcome_error(request_rec *r, const outcome *o)
 {
     if (o->status == HTTP_SERVICE_UNAVAILABLE) {
@@ -277,33 +275,36 @@ static int api_outcome_error(request_rec *r, const outcome *o)
     return social_request_json_error(r, o->status, o->code, o->message);
 }
 
-/* The comment as placed in its page's thread (depth, "in reply to"),
- * so every answer matches the list exactly. */
+/* The comment as placed in its page's thread: its depth and "in reply
+ * to" come from at most SOCIAL_THREAD_MAX_DEPTH look-ups of its
+ * ancestors (each by primary key), not from reading the whole thread. */
 static json_t *comment_json(request_rec *r, const outcome *o)
 {
-    social_thread t;
-    int k;
-
-    social_thread_load(r, o->page.dc, &o->page.who, o->page.key, &t);
-    for (k = 0; k < t.items->nelts; k++) {
-        const social_thread_item *it = &APR_ARRAY_IDX(t.items, k, social_thread_item);
-        if (it->c.id == o->comment.id) {
-            return social_request_json_pool(r, social_thread_item_json(r, it));
-        }
-    }
-    return comment_json_alone(r, o);
-}
-
-static json_t *comment_json_alone(request_rec *r, const outcome *o)
-{
     social_thread_item it;
+    apr_int64_t up = o->comment.parent;
+    const char *parent_name = NULL;
+    int depth = 1;
 
     memset(&it, 0, sizeof(it));
     it.c = o->comment;
-    it.depth = 1;
+    while (up != 0 && depth <= SOCIAL_THREAD_MAX_DEPTH) {
+        social_comment ancestor;
+        int replies;
+        if (social_store_comment_get(r, up, &ancestor, &replies) != SOCIAL_STORE_OK) {
+            break;
+        }
+        if (parent_name == NULL) {
+            parent_name = ancestor.status == SOCIAL_COMMENT_VISIBLE ? ancestor.author_name : NULL;
+        }
+        up = ancestor.parent;
+        depth++;
+    }
+    it.depth = depth > SOCIAL_THREAD_MAX_DEPTH ? SOCIAL_THREAD_MAX_DEPTH : depth;
+    it.in_reply_to = depth > SOCIAL_THREAD_MAX_DEPTH ? parent_name : NULL;
     social_thread_permissions(r, o->page.dc, &o->page.who, &it);
     return social_request_json_pool(r, social_thread_item_json(r, &it));
 }
+
 
 static int api_list(request_rec *r)
 {

@@ -65,7 +65,10 @@ static const social_statement statements[] = {
       "WHERE p.site = %s AND p.path = %s ORDER BY 1" },
     { "social_comment_get",
       "SELECT " COMMENT_COLUMNS ", (SELECT COUNT(*) FROM social_comments r "
-      "WHERE r.parent_id = c.id AND r.status <> 'deleted') "
+      "WHERE r.parent_id = c.id AND r.status <> 'deleted'), "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id), "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id "
+      "AND l.user = %s) "
       "FROM social_comments c JOIN social_pages p ON p.id = c.page_id "
       "WHERE c.id = %s AND p.site = %s" },
     { "social_comment_add",
@@ -513,16 +516,17 @@ social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
     ap_dbd_t *dbd = store_connection(r);
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    const char *args[2];
+    const char *args[3];
     social_store_status st;
     int found = 0;
 
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
-    args[0] = int_arg(r, id);
-    args[1] = social_store_site(r);
-    st = run_select(r, dbd, "social_comment_get", &res, 2, args);
+    args[0] = r->user ? r->user : "";
+    args[1] = int_arg(r, id);
+    args[2] = social_store_site(r);
+    st = run_select(r, dbd, "social_comment_get", &res, 3, args);
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
@@ -530,6 +534,8 @@ social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
         if (!found) {
             comment_from_row(r, dbd, row, c);
             *replies = atoi(column(dbd, row, 9));
+            c->likes = atoi(column(dbd, row, 10));
+            c->liked = atoi(column(dbd, row, 11)) > 0;
             found = 1;
         }
     }
