@@ -662,7 +662,7 @@ def test_split_at_every_byte_same_result(httpd):
         normalised = resp.body.replace(("/%s/tricky.html" % directory).encode(),
                                        b"/whole/tricky.html")
         normalised = re.sub(("%%2[Ff]%s%%2[Ff]tricky.html" % directory).encode(),
-                            b"%2fwhole%2ftricky.html", normalised)
+                            b"%2Fwhole%2Ftricky.html", normalised)
         assert per_page_ids(normalised) == per_page_ids(whole.body)
 
 
