@@ -370,8 +370,8 @@ static int api_create(request_rec *r)
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_page",
                                          "page is missing");
     }
-    if ((status = social_request_idempotency(r, req, &idem)) != 0) {
-        return status;
+    if (social_request_idempotency(r, req, &idem) != 0) {
+        return social_request_idempotency_refused(r);
     }
     if (comment_create(r, &o, page, text, parent, idem) != HTTP_CREATED) {
         return api_outcome_error(r, &o);

@@ -290,8 +290,8 @@ static int api_share_create(request_rec *r)
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
                                          "public must be true or false");
     }
-    if ((status = social_request_idempotency(r, req, &idem)) != 0) {
-        return status;
+    if (social_request_idempotency(r, req, &idem) != 0) {
+        return social_request_idempotency_refused(r);
     }
     if (share_create(r, &pg, page, note, to, pub_v ? json_is_true(pub_v) : to->nelts == 0,
                      idem, &sh, &x) != 0) {

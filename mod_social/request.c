@@ -261,13 +261,11 @@ int social_request_idempotency(request_rec *r, json_t *req,
         }
     }
     if (*key == '\0' || *p != '\0' || strlen(key) > 200) {
-        return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_idempotency_key",
-                                         "Idempotency-Key must be 1 to 200 printable "
-                                         "ASCII characters");
+        return -1;
     }
     canonical = json_dumps(req, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
     if (canonical == NULL) {
-        return HTTP_INTERNAL_SERVER_ERROR;
+        return -1;
     }
     apr_sha1_init(&sha);
     apr_sha1_update_binary(&sha, (const unsigned char *)r->uri, (unsigned int)strlen(r->uri));
@@ -285,6 +283,13 @@ int social_request_idempotency(request_rec *r, json_t *req,
     (*idem)->key = key;
     (*idem)->request_hash = hex;
     return 0;
+}
+
+int social_request_idempotency_refused(request_rec *r)
+{
+    return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_idempotency_key",
+                                     "Idempotency-Key must be 1 to 200 printable "
+                                     "ASCII characters");
 }
 
 apr_table_t *social_request_form_body(request_rec *r, int *code)

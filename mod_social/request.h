@@ -52,10 +52,14 @@ json_t *social_request_json_body(request_rec *r, int *status);
 int social_request_json_string(json_t *obj, const char *name, const char **value);
 
 /* The request's Idempotency-Key as a social_idempotency for its JSON
- * body req, in *idem (NULL without the header). Returns 0, or the
- * handler's result after answering 400 for an invalid key. */
+ * body req, in *idem (NULL without the header). Returns 0, or -1 for a
+ * key that is not 1 to 200 printable ASCII characters (the caller
+ * answers 400). */
 int social_request_idempotency(request_rec *r, json_t *req,
                                social_idempotency **idem);
+
+/* The 400 answer for an invalid Idempotency-Key. */
+int social_request_idempotency_refused(request_rec *r);
 
 /* Reads an application/x-www-form-urlencoded body into a table. On
  * failure returns NULL and sets *code (413, 415, 400). */
