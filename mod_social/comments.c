@@ -317,7 +317,7 @@ static int api_list(request_rec *r)
     if (page_resolve(r, &o, social_request_query_value(r, "page")) != 0) {
         return api_outcome_error(r, &o);
     }
-    social_thread_load(r, o.page.dc, &o.page.who, o.page.key, &t);
+    social_thread_load(r, o.page.dc, &o.page.who, o.page.key, 0, &t);
     if (t.unavailable) {
         return social_request_store_error(r, SOCIAL_STORE_DOWN);
     }

@@ -6,6 +6,7 @@
 #include "filter.h"
 #include "handler.h"
 #include "ratelimit.h"
+#include "store.h"
 
 static void social_register_hooks(apr_pool_t *p)
 {
@@ -13,6 +14,7 @@ static void social_register_hooks(apr_pool_t *p)
     social_filter_register_hooks(p);
     social_handler_register_hooks(p);
     social_ratelimit_register_hooks(p);
+    social_store_register_hooks(p);
 }
 
 AP_DECLARE_MODULE(social) = {

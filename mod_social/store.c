@@ -168,6 +168,33 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire_fn;
  * more or less tries to connect. */
 static volatile apr_time_t down_until;
 
+/* Every new connection waits at most this long for a lock or a
+ * statement, so a stuck database degrades pages instead of holding them
+ * (apr_dbd_mysql ignores DBDParams' read and write timeouts). */
+#define SOCIAL_DB_WAIT_SECONDS "3"
+
+static apr_status_t store_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t *dbd)
+{
+    static const char *const settings[] = {
+        "SET SESSION innodb_lock_wait_timeout = " SOCIAL_DB_WAIT_SECONDS,
+        "SET SESSION lock_wait_timeout = " SOCIAL_DB_WAIT_SECONDS,
+        /* MariaDB; MySQL has no such variable and refuses it harmlessly. */
+        "SET SESSION max_statement_time = " SOCIAL_DB_WAIT_SECONDS,
+    };
+    size_t k;
+    int rows;
+
+    for (k = 0; k < sizeof(settings) / sizeof(settings[0]); k++) {
+        apr_dbd_query(dbd->driver, dbd->handle, &rows, settings[k]);
+    }
+    return APR_SUCCESS;
+}
+
+void social_store_register_hooks(apr_pool_t *p)
+{
+    APR_OPTIONAL_HOOK(dbd, post_connect, store_post_connect, NULL, NULL, APR_HOOK_MIDDLE);
+}
+
 void social_store_prepare_statements(apr_pool_t *p, server_rec *s)
 {
     server_rec *sp;
@@ -189,16 +216,22 @@ void social_store_prepare_statements(apr_pool_t *p, server_rec *s)
     }
 }
 
-/* A connection with our statements, or NULL (logged once per interval). */
+/* A connection with our statements, or NULL (logged once per interval).
+ * mod_dbd hands out each dead pooled connection once (and drops it), so
+ * after a database restart a few tries get a fresh one; only when those
+ * fail too is the database taken as down. */
 static ap_dbd_t *store_connection(request_rec *r)
 {
-    ap_dbd_t *dbd;
+    ap_dbd_t *dbd = NULL;
     apr_time_t now = apr_time_now();
+    int attempt;
 
     if (dbd_acquire_fn == NULL || now < down_until) {
         return NULL;
     }
-    dbd = dbd_acquire_fn(r);
+    for (attempt = 0; attempt < 3 && dbd == NULL; attempt++) {
+        dbd = dbd_acquire_fn(r);
+    }
     if (dbd == NULL) {
         down_until = now + SOCIAL_STORE_RETRY;
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,

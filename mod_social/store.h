@@ -96,6 +96,10 @@ const char *social_store_site(request_rec *r);
 
 const char *social_comment_status_name(social_comment_status status);
 
+/* Hooks mod_dbd's post_connect to bound every connection's lock and
+ * statement waits. */
+void social_store_register_hooks(apr_pool_t *p);
+
 /* Registers every statement with ap_dbd_prepare for each server; runs
  * in post_config before mod_dbd's own. */
 void social_store_prepare_statements(apr_pool_t *p, server_rec *s);

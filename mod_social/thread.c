@@ -82,9 +82,6 @@ static void arrange(request_rec *r, social_thread *t, tree_node *nodes,
     }
     else {
         social_thread_permissions(r, t->dc, t->viewer, it);
-        if (n->c->status == SOCIAL_COMMENT_VISIBLE) {
-            t->count++;
-        }
     }
     for (k = 0; k < n->children->nelts; k++) {
         arrange(r, t, nodes, APR_ARRAY_IDX(n->children, k, int), depth + 1,
@@ -94,7 +91,7 @@ static void arrange(request_rec *r, social_thread *t, tree_node *nodes,
 
 void social_thread_load(request_rec *r, const social_dir_conf *dc,
                         const social_identity *viewer, const char *page,
-                        social_thread *t)
+                        int limit, social_thread *t)
 {
     apr_array_header_t *comments;
     apr_hash_t *index;
@@ -138,12 +135,20 @@ void social_thread_load(request_rec *r, const social_dir_conf *dc,
         if (visible_to(viewer, c)) {
             nodes[k].shown = 1;
         }
+        if (c->status == SOCIAL_COMMENT_VISIBLE) {
+            t->count++;
+        }
         if (nodes[k].shown && parent != NULL) {
             parent->shown = 1;
         }
     }
     for (k = 0; k < roots->nelts; k++) {
-        arrange(r, t, nodes, APR_ARRAY_IDX(roots, k, int), 1, NULL);
+        int root = APR_ARRAY_IDX(roots, k, int);
+        if (limit && roots->nelts - k > SOCIAL_THREAD_RENDER_ROOTS) {
+            t->earlier += nodes[root].shown;
+            continue;
+        }
+        arrange(r, t, nodes, root, 1, NULL);
     }
 }
 
@@ -259,8 +264,10 @@ static const char *thread_fill(HDF *hdf, void *data)
 #define TRY(expr) do { if ((err = (expr)) != NULL) return err; } while (0)
     TRY(set(hdf, p, "Social.", "endpoint", social_config_srv(r->server)->endpoint));
     TRY(set(hdf, p, "Social.", "page", t->page));
+    TRY(set(hdf, p, "Social.", "page_q", social_text_percent_encode(p, t->page)));
     TRY(set(hdf, p, "Social.", "status", d->status));
     TRY(set_int(hdf, p, "Social.", "count", t->count));
+    TRY(set_int(hdf, p, "Social.", "earlier", t->earlier));
     TRY(set_int(hdf, p, "Social.", "unavailable", t->unavailable));
     TRY(set_int(hdf, p, "Social.", "can_read", social_identity_can_read(v)));
     TRY(set_int(hdf, p, "Social.", "can_comment", social_identity_can_write(v)));

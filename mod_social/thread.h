@@ -17,6 +17,10 @@
  * level-3 ancestor, "in reply to" their parent's author. */
 #define SOCIAL_THREAD_MAX_DEPTH 3
 
+/* The rendered discussion shows the newest this many top-level comments
+ * (with their replies); "show earlier comments" fetches the rest. */
+#define SOCIAL_THREAD_RENDER_ROOTS 50
+
 typedef struct {
     social_comment c;
     int depth;              /* 1 for a top-level comment */
@@ -36,13 +40,16 @@ typedef struct {
     int count;                        /* visible comments */
     int unavailable;                  /* the store could not be read */
     social_page_stats stats;          /* page likes (and viewer's), shares */
+    int earlier;                      /* top-level comments left out (limit) */
     const char *url;                  /* absolute URL of the page, for sharing */
 } social_thread;
 
-/* Loads and arranges the page's comments for viewer (one round trip). */
+/* Loads and arranges the page's comments for viewer (one round trip).
+ * With limit set, only the newest SOCIAL_THREAD_RENDER_ROOTS top-level
+ * comments (and their replies) are arranged; t->earlier counts the rest. */
 void social_thread_load(request_rec *r, const social_dir_conf *dc,
                         const social_identity *viewer, const char *page,
-                        social_thread *t);
+                        int limit, social_thread *t);
 
 /* What viewer may do with comment c (whatever its place in a thread). */
 void social_thread_permissions(request_rec *r, const social_dir_conf *dc,

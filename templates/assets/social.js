@@ -213,6 +213,19 @@
   }
 
   function click(event) {
+    var earlier = event.target.closest ? event.target.closest("a.social-earlier-link") : null;
+    if (earlier && window.fetch) {
+      event.preventDefault();
+      fetch(earlier.getAttribute("href"), {
+        credentials: "same-origin",
+        headers: { "X-Social-Fragment": "1" }
+      }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        if (html) { swap(html, null); }
+      });
+      return;
+    }
     var b = event.target.closest ? event.target.closest("[data-social-copy]") : null;
     if (!b || !navigator.clipboard) {
       return;

@@ -20,6 +20,7 @@ import subprocess
 import time
 import uuid
 from datetime import datetime, timezone
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from urllib.parse import quote, urlencode
 
@@ -1756,3 +1757,25 @@ def test_database_down_writes_503_and_page_still_served(server, mariadb, alice, 
         time.sleep(0.3)
     assert resp.status == 201, resp.body
     assert [c["body"] for c in bob.listing(page)["comments"]] == ["before the outage", "after"]
+
+
+# ---------------------------------------------------------------- long threads
+
+def test_rendered_discussion_shows_the_newest_50_threads_and_offers_the_rest(alice, bob, page):
+    first = None
+    for k in range(55):
+        item = alice.create(page, "thread %d" % k)
+        first = first or item
+    bob.create(page, "a reply to the oldest", parent=first["id"])
+    body = bob.get(page).body
+    ids = re.findall(rb'<li id="comment-(\d+)" class="social-comment social-depth-1', body)
+    assert len(ids) == 50
+    assert str(first["id"]).encode() not in ids
+    assert b"Show 5 earlier comments" in body
+    assert b"(56)" in body   # the count is of every visible comment
+    link = re.search(rb'class="social-earlier-link" href="([^"]+)"', body).group(1)
+    whole = bob.get(html_unescape(link.decode())).body
+    assert len(re.findall(rb'class="social-comment social-depth-1', whole)) == 55
+    assert b"a reply to the oldest" in whole
+    listing = bob.api("GET", "comments?page=" + page).json()
+    assert len(listing["comments"]) == 56
