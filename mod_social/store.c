@@ -229,8 +229,12 @@ static ap_dbd_t *store_connection(request_rec *r)
     if (dbd_acquire_fn == NULL || now < down_until) {
         return NULL;
     }
-    for (attempt = 0; attempt < 3 && dbd == NULL; attempt++) {
+    for (attempt = 0; attempt < 10 && dbd == NULL; attempt++) {
+        apr_time_t started = apr_time_now();
         dbd = dbd_acquire_fn(r);
+        if (dbd == NULL && apr_time_now() - started > apr_time_from_msec(50)) {
+            break;   /* a real connection attempt failed, not a dead pooled one */
+        }
     }
     if (dbd == NULL) {
         down_until = now + SOCIAL_STORE_RETRY;

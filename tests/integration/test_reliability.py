@@ -35,6 +35,9 @@ LOAD_SCRIPT = harness.REPO / "scripts" / "load"
 # around the load run is the module's and not a process httpd spawns.
 HTTPD_CONF = r"""
 StartServers 2
+# Each worker thread's allocator may otherwise keep up to its largest
+# request's memory for reuse; capped, RSS measures what is really held.
+MaxMemFree 1024
 
 <Location />
     AuthType Basic
