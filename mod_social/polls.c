@@ -450,13 +450,7 @@ static int poll_fragment_send(request_rec *r, const poll_view *v, const char *st
     if (html == NULL) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    ap_set_content_type(r, "text/html; charset=utf-8");
-    apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
-    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
-    if (!r->header_only) {
-        ap_rwrite(html, (int)len, r);
-    }
-    return OK;
+    return social_request_html_send(r, html, len);
 }
 
 /* GET {base}/poll?page=PATH&name=NAME: one poll as the viewer sees it. */

@@ -426,6 +426,11 @@ int social_request_fragment_send(request_rec *r, const social_page *pg, const ch
                       "SOCIAL0503: rendering the discussion failed: %s", error);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    return social_request_html_send(r, html, len);
+}
+
+int social_request_html_send(request_rec *r, const char *html, apr_size_t len)
+{
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
     apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");

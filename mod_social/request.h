@@ -87,6 +87,9 @@ json_t *social_request_people_json(request_rec *r, apr_array_header_t *people);
 int social_request_fragment_send(request_rec *r, const social_page *pg,
                                  const char *status);
 
+/* Sends a rendered HTML fragment (private, not cached). */
+int social_request_html_send(request_rec *r, const char *html, apr_size_t len);
+
 /* A refused form post: an HTML page with the status, the message and a
  * link back to the page (back), or a JSON error for the widget. */
 int social_request_form_error(request_rec *r, int status, const char *message,
