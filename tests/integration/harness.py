@@ -652,7 +652,7 @@ def httpd_environment():
     if preload:
         env["LD_PRELOAD"] = preload
         env.setdefault("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=0:"
-                       "halt_on_error=1:log_path=stderr")
+                       "halt_on_error=1:log_path=stderr:quarantine_size_mb=32")
         env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
     return env
 

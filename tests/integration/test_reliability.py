@@ -13,6 +13,7 @@ later tests find it as it was. When the session's MariaDB was started
 outside the tests (SOCIAL_TEST_DB_SOCKET), these tests use a private one.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -583,7 +584,11 @@ def test_mixed_load_has_no_5xx_no_crash_and_flat_memory(load_server, restartable
     assert not crashes, crashes
     assert harness.pid_alive(server.pid)
     grown_mb = (rss_after - rss_before) / 1024.0
-    assert grown_mb < 50, "httpd RSS grew by %.1f MB (%d kB -> %d kB)" % (
+    # Under AddressSanitizer (scripts/check --sanitizers) freed memory sits
+    # in the sanitizer's quarantine and shadow pages, so RSS says nothing
+    # about the module; there the bound only catches a runaway.
+    limit_mb = 400 if os.environ.get("SOCIAL_HTTPD_PRELOAD") else 50
+    assert grown_mb < limit_mb, "httpd RSS grew by %.1f MB (%d kB -> %d kB)" % (
         grown_mb, rss_before, rss_after)
     assert health(server).get("database") == "ok"
     # what the load wrote is there and readable
