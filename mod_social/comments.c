@@ -14,6 +14,7 @@
 #include <http_protocol.h>
 
 #include "identity.h"
+#include "jsonmap.h"
 #include "render.h"
 #include "request.h"
 #include "text.h"
@@ -335,40 +336,18 @@ static int api_create(request_rec *r)
 {
     outcome o;
     int status;
-    json_t *req = social_request_json_body(r, &status), *parent_v;
+    json_t *req = social_request_json_body(r, &status);
     const char *page, *text;
     apr_int64_t parent = 0;
     social_idempotency *idem = NULL;
+    social_json_error e;
 
     if (req == NULL) {
         return status;
     }
     memset(&o, 0, sizeof(o));
-    if (social_request_json_string(req, "page", &page) != 0) {
-        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_page",
-                                         "page must be a string");
-    }
-    switch (social_request_json_string(req, "body", &text)) {
-    case -1:
-        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_body",
-                                         "body must be a string");
-    case -2:
-        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_body",
-                                         "the text holds control characters");
-    default:
-        break;
-    }
-    parent_v = json_object_get(req, "parent");
-    if (parent_v != NULL && !json_is_null(parent_v)) {
-        if (!json_is_integer(parent_v) || json_integer_value(parent_v) <= 0) {
-            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_parent",
-                                             "parent must be a comment id");
-        }
-        parent = json_integer_value(parent_v);
-    }
-    if (page == NULL) {
-        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_page",
-                                         "page is missing");
+    if (social_json_comment_new(req, &page, &text, &parent, &e) != 0) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, e.code, e.message);
     }
     if (social_request_idempotency(r, req, &idem) != 0) {
         return social_request_idempotency_refused(r);
@@ -404,26 +383,13 @@ static int api_one(request_rec *r, apr_int64_t id)
         int status;
         json_t *req = social_request_json_body(r, &status);
         const char *text, *state;
+        social_json_error e;
 
         if (req == NULL) {
             return status;
         }
-        if (social_request_json_string(req, "body", &text) == -2) {
-            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_body",
-                                             "the text holds control characters");
-        }
-        if (social_request_json_string(req, "body", &text) != 0
-            || social_request_json_string(req, "status", &state) != 0) {
-            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
-                                             "body and status must be strings");
-        }
-        if ((text == NULL) == (state == NULL)) {
-            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
-                                             "send either body (edit) or status (moderate)");
-        }
-        if (state != NULL && strcmp(state, "hidden") != 0 && strcmp(state, "visible") != 0) {
-            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_status",
-                                             "status must be \"hidden\" or \"visible\"");
+        if (social_json_comment_change(req, &text, &state, &e) != 0) {
+            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, e.code, e.message);
         }
         if (comment_act(r, &o, id, text ? ACT_EDIT
                         : strcmp(state, "hidden") == 0 ? ACT_HIDE : ACT_UNHIDE,

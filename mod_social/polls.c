@@ -15,6 +15,7 @@
 #include <http_protocol.h>
 
 #include "identity.h"
+#include "jsonmap.h"
 #include "render.h"
 #include "request.h"
 #include "text.h"
@@ -354,27 +355,15 @@ static int api_list(request_rec *r)
 static int api_vote(request_rec *r, poll_view *v)
 {
     int status, n = 0, *choices;
-    json_t *req = social_request_json_body(r, &status), *list;
+    json_t *req = social_request_json_body(r, &status);
     const char *code = NULL, *message = NULL;
-    size_t k;
+    social_json_error e;
 
     if (req == NULL) {
         return status;
     }
-    list = json_object_get(req, "choices");
-    if (!json_is_array(list) || json_array_size(list) > SOCIAL_POLL_OPTIONS_MAX) {
-        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices",
-                                         "choices must be a list of option indexes");
-    }
-    choices = apr_pcalloc(r->pool, sizeof(int) * (json_array_size(list) + 1));
-    for (k = 0; k < json_array_size(list); k++) {
-        json_t *c = json_array_get(list, k);
-        if (!json_is_integer(c) || json_integer_value(c) < 0
-            || json_integer_value(c) > 1000000) {
-            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices",
-                                             "choices must be a list of option indexes");
-        }
-        choices[n++] = (int)json_integer_value(c);
+    if (social_json_vote(r->pool, req, &choices, &n, &e) != 0) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, e.code, e.message);
     }
     status = poll_vote(r, v, choices, n, &code, &message);
     if (status != 0) {
@@ -422,16 +411,17 @@ int social_polls_api(request_rec *r, const char *rest)
         return api_vote(r, &v);
     }
     if (r->method_number == M_PATCH) {
-        json_t *req = social_request_json_body(r, &status), *closed;
+        json_t *req = social_request_json_body(r, &status);
+        social_json_error e;
+        int closed;
+
         if (req == NULL) {
             return status;
         }
-        closed = json_object_get(req, "closed");
-        if (!json_is_boolean(closed)) {
-            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
-                                             "send {\"closed\": true} or {\"closed\": false}");
+        if (social_json_poll_closed(req, &closed, &e) != 0) {
+            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, e.code, e.message);
         }
-        status = poll_close(r, &v, json_is_true(closed), &code, &message);
+        status = poll_close(r, &v, closed, &code, &message);
         if (status != 0) {
             return api_error(r, status, code, message);
         }

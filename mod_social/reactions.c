@@ -12,6 +12,7 @@
 #include <http_protocol.h>
 
 #include "identity.h"
+#include "jsonmap.h"
 #include "request.h"
 #include "text.h"
 
@@ -245,55 +246,26 @@ static json_t *share_json(request_rec *r, const social_share *sh, apr_array_head
 
 static int api_share_create(request_rec *r)
 {
-    int status;
-    json_t *req = social_request_json_body(r, &status), *to_v, *pub_v;
+    int status, public;
+    json_t *req = social_request_json_body(r, &status);
     const char *page = NULL, *note = NULL;
-    apr_array_header_t *to = apr_array_make(r->pool, 4, sizeof(const char *));
+    apr_array_header_t *to;
     social_page pg;
     social_share sh;
     refusal x;
-    size_t k;
     social_idempotency *idem = NULL;
+    social_json_error e;
 
     if (req == NULL) {
         return status;
     }
-    if (social_request_json_string(req, "note", &note) == -2) {
-        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_note",
-                                         "the note is not valid: the text holds control "
-                                         "characters");
-    }
-    if (social_request_json_string(req, "page", &page) != 0
-        || social_request_json_string(req, "note", &note) != 0 || page == NULL) {
-        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
-                                         "page (a string) is required; note must be a string");
-    }
-    to_v = json_object_get(req, "to");
-    if (to_v != NULL && !json_is_null(to_v)) {
-        if (!json_is_array(to_v)) {
-            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_recipients",
-                                             "to must be a list of user names");
-        }
-        for (k = 0; k < json_array_size(to_v); k++) {
-            json_t *v = json_array_get(to_v, k);
-            if (!json_is_string(v) || json_string_length(v) == 0
-                || strlen(json_string_value(v)) != json_string_length(v)) {
-                return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY,
-                                                 "invalid_recipients",
-                                                 "to must be a list of user names");
-            }
-            APR_ARRAY_PUSH(to, const char *) = json_string_value(v);
-        }
-    }
-    pub_v = json_object_get(req, "public");
-    if (pub_v != NULL && !json_is_boolean(pub_v)) {
-        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
-                                         "public must be true or false");
+    if (social_json_share(r->pool, req, &page, &note, &to, &public, &e) != 0) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, e.code, e.message);
     }
     if (social_request_idempotency(r, req, &idem) != 0) {
         return social_request_idempotency_refused(r);
     }
-    if (share_create(r, &pg, page, note, to, pub_v ? json_is_true(pub_v) : to->nelts == 0,
+    if (share_create(r, &pg, page, note, to, public >= 0 ? public : to->nelts == 0,
                      idem, &sh, &x) != 0) {
         return api_refused(r, &x);
     }

@@ -226,21 +226,6 @@ json_t *social_request_json_body(request_rec *r, int *status)
     return value;
 }
 
-int social_request_json_string(json_t *obj, const char *name, const char **value)
-{
-    json_t *v = json_object_get(obj, name);
-
-    *value = NULL;
-    if (v == NULL || json_is_null(v)) {
-        return 0;
-    }
-    if (!json_is_string(v)) {
-        return -1;
-    }
-    *value = json_string_value(v);
-    return strlen(*value) == json_string_length(v) ? 0 : -2;
-}
-
 int social_request_idempotency(request_rec *r, json_t *req,
                                social_idempotency **idem)
 {

@@ -46,11 +46,6 @@ const char *social_request_query_value(request_rec *r, const char *name);
  * 413, 415) and returns NULL with *status set to the handler's result. */
 json_t *social_request_json_body(request_rec *r, int *status);
 
-/* The string member name of a JSON object: 0 (absent or null: *value
- * NULL), -1 if it is not a string, -2 if it holds a NUL character (it
- * would be cut short unseen). */
-int social_request_json_string(json_t *obj, const char *name, const char **value);
-
 /* The request's Idempotency-Key as a social_idempotency for its JSON
  * body req, in *idem (NULL without the header). Returns 0, or -1 for a
  * key that is not 1 to 200 printable ASCII characters (the caller

@@ -1,0 +1,152 @@
+/* jsonmap.c: client JSON request bodies -> plain C values (jsonmap.h). */
+#include <string.h>
+
+#include "jsonmap.h"
+
+static int refuse(social_json_error *e, const char *code, const char *message)
+{
+    e->code = code;
+    e->message = message;
+    return -1;
+}
+
+int social_json_string(const json_t *obj, const char *name, const char **value)
+{
+    json_t *v = json_object_get(obj, name);
+
+    *value = NULL;
+    if (v == NULL || json_is_null(v)) {
+        return 0;
+    }
+    if (!json_is_string(v)) {
+        return -1;
+    }
+    *value = json_string_value(v);
+    return strlen(*value) == json_string_length(v) ? 0 : -2;
+}
+
+int social_json_comment_new(const json_t *req, const char **page, const char **body,
+                            apr_int64_t *parent, social_json_error *e)
+{
+    json_t *parent_v;
+
+    *parent = 0;
+    if (social_json_string(req, "page", page) != 0) {
+        return refuse(e, "invalid_page", "page must be a string");
+    }
+    switch (social_json_string(req, "body", body)) {
+    case -1:
+        return refuse(e, "invalid_body", "body must be a string");
+    case -2:
+        return refuse(e, "invalid_body", "the text holds control characters");
+    default:
+        break;
+    }
+    parent_v = json_object_get(req, "parent");
+    if (parent_v != NULL && !json_is_null(parent_v)) {
+        if (!json_is_integer(parent_v) || json_integer_value(parent_v) <= 0) {
+            return refuse(e, "invalid_parent", "parent must be a comment id");
+        }
+        *parent = json_integer_value(parent_v);
+    }
+    if (*page == NULL) {
+        return refuse(e, "invalid_page", "page is missing");
+    }
+    return 0;
+}
+
+int social_json_comment_change(const json_t *req, const char **body, const char **status,
+                               social_json_error *e)
+{
+    int b = social_json_string(req, "body", body);
+
+    if (b == -2) {
+        return refuse(e, "invalid_body", "the text holds control characters");
+    }
+    if (b != 0 || social_json_string(req, "status", status) != 0) {
+        return refuse(e, "invalid_field", "body and status must be strings");
+    }
+    if ((*body == NULL) == (*status == NULL)) {
+        return refuse(e, "invalid_field", "send either body (edit) or status (moderate)");
+    }
+    if (*status != NULL && strcmp(*status, "hidden") != 0 && strcmp(*status, "visible") != 0) {
+        return refuse(e, "invalid_status", "status must be \"hidden\" or \"visible\"");
+    }
+    return 0;
+}
+
+int social_json_share(apr_pool_t *p, const json_t *req, const char **page,
+                      const char **note, apr_array_header_t **to, int *public,
+                      social_json_error *e)
+{
+    json_t *to_v, *pub_v;
+    size_t k;
+
+    *to = apr_array_make(p, 4, sizeof(const char *));
+    *public = -1;
+    if (social_json_string(req, "note", note) == -2) {
+        return refuse(e, "invalid_note",
+                      "the note is not valid: the text holds control characters");
+    }
+    if (social_json_string(req, "page", page) != 0
+        || social_json_string(req, "note", note) != 0 || *page == NULL) {
+        return refuse(e, "invalid_field",
+                      "page (a string) is required; note must be a string");
+    }
+    to_v = json_object_get(req, "to");
+    if (to_v != NULL && !json_is_null(to_v)) {
+        if (!json_is_array(to_v) || json_array_size(to_v) > SOCIAL_JSON_RECIPIENTS_MAX) {
+            return refuse(e, "invalid_recipients", "to must be a list of user names");
+        }
+        for (k = 0; k < json_array_size(to_v); k++) {
+            json_t *v = json_array_get(to_v, k);
+            if (!json_is_string(v) || json_string_length(v) == 0
+                || strlen(json_string_value(v)) != json_string_length(v)) {
+                return refuse(e, "invalid_recipients", "to must be a list of user names");
+            }
+            APR_ARRAY_PUSH(*to, const char *) = json_string_value(v);
+        }
+    }
+    pub_v = json_object_get(req, "public");
+    if (pub_v != NULL) {
+        if (!json_is_boolean(pub_v)) {
+            return refuse(e, "invalid_field", "public must be true or false");
+        }
+        *public = json_is_true(pub_v);
+    }
+    return 0;
+}
+
+int social_json_vote(apr_pool_t *p, const json_t *req, int **choices, int *n,
+                     social_json_error *e)
+{
+    json_t *list = json_object_get(req, "choices");
+    size_t k;
+
+    *n = 0;
+    *choices = NULL;
+    if (!json_is_array(list) || json_array_size(list) > SOCIAL_JSON_CHOICES_MAX) {
+        return refuse(e, "invalid_choices", "choices must be a list of option indexes");
+    }
+    *choices = apr_pcalloc(p, sizeof(int) * (json_array_size(list) + 1));
+    for (k = 0; k < json_array_size(list); k++) {
+        json_t *c = json_array_get(list, k);
+        if (!json_is_integer(c) || json_integer_value(c) < 0
+            || json_integer_value(c) > 1000000) {
+            return refuse(e, "invalid_choices", "choices must be a list of option indexes");
+        }
+        (*choices)[(*n)++] = (int)json_integer_value(c);
+    }
+    return 0;
+}
+
+int social_json_poll_closed(const json_t *req, int *closed, social_json_error *e)
+{
+    json_t *v = json_object_get(req, "closed");
+
+    if (!json_is_boolean(v)) {
+        return refuse(e, "invalid_field", "send {\"closed\": true} or {\"closed\": false}");
+    }
+    *closed = json_is_true(v);
+    return 0;
+}

@@ -1,0 +1,55 @@
+/* jsonmap.h: client JSON request bodies -> plain C values.
+ *
+ * Pure C over Jansson and APR (no httpd types), so the mapping of every
+ * hostile body is unit-tested and fuzzed alone. Each function returns 0
+ * and fills its outputs, or -1 with *code and *message describing the
+ * invalid field (the API answers 422 with them). Strings point into the
+ * JSON value; a string holding a NUL character is refused (it would be
+ * cut short unseen).
+ */
+#ifndef SOCIAL_JSONMAP_H
+#define SOCIAL_JSONMAP_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+#include <jansson.h>
+
+/* Most poll choices and share recipients one request may name. */
+#define SOCIAL_JSON_CHOICES_MAX 20
+#define SOCIAL_JSON_RECIPIENTS_MAX 1000
+
+typedef struct {
+    const char *code;
+    const char *message;
+} social_json_error;
+
+/* The string member name: 0 (absent or null: *value NULL), -1 if it is
+ * not a string, -2 if it holds a NUL character. */
+int social_json_string(const json_t *obj, const char *name, const char **value);
+
+/* POST comments {page, body, parent?}: page required; body may be
+ * absent (*body NULL: the caller's text check refuses it); parent a
+ * positive integer or absent/null (*parent 0). */
+int social_json_comment_new(const json_t *req, const char **page, const char **body,
+                            apr_int64_t *parent, social_json_error *e);
+
+/* PATCH comments/ID: exactly one of {body} (edit) or
+ * {status: "hidden"|"visible"} (moderate). */
+int social_json_comment_change(const json_t *req, const char **body, const char **status,
+                               social_json_error *e);
+
+/* POST shares {page, note?, to?: [user...], public?}: *to gets the
+ * names (non-empty strings); *public is -1 when absent. */
+int social_json_share(apr_pool_t *p, const json_t *req, const char **page,
+                      const char **note, apr_array_header_t **to, int *public,
+                      social_json_error *e);
+
+/* PUT polls/ID/vote {choices: [index...]}: indexes 0..1000000, at most
+ * SOCIAL_JSON_CHOICES_MAX of them (duplicates are for the caller). */
+int social_json_vote(apr_pool_t *p, const json_t *req, int **choices, int *n,
+                     social_json_error *e);
+
+/* PATCH polls/ID {closed: true|false}. */
+int social_json_poll_closed(const json_t *req, int *closed, social_json_error *e);
+
+#endif /* SOCIAL_JSONMAP_H */
