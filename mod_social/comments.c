@@ -307,6 +307,11 @@ static json_t *comment_json(request_rec *r, const outcome *o)
 }
 
 
+/* GET comments lists this many top-level threads unless limit= says
+ * otherwise (at most the max); before= pages back to older ones. */
+#define SOCIAL_API_THREADS_DEFAULT 100
+#define SOCIAL_API_THREADS_MAX 500
+
 static int api_list(request_rec *r)
 {
     outcome o;
@@ -314,11 +319,25 @@ static int api_list(request_rec *r)
     json_t *list, *body;
     int k;
 
+    const char *limit_q = social_request_query_value(r, "limit");
+    const char *before_q = social_request_query_value(r, "before");
+    apr_int64_t limit = SOCIAL_API_THREADS_DEFAULT, before = 0;
+
     memset(&o, 0, sizeof(o));
     if (page_resolve(r, &o, social_request_query_value(r, "page")) != 0) {
         return api_outcome_error(r, &o);
     }
-    social_thread_load(r, o.page.dc, &o.page.who, o.page.key, 0, &t);
+    if (limit_q != NULL
+        && ((limit = social_request_id(limit_q, strlen(limit_q))) == 0
+            || limit > SOCIAL_API_THREADS_MAX)) {
+        return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_limit",
+                                         "limit must be 1 to 500 threads");
+    }
+    if (before_q != NULL && (before = social_request_id(before_q, strlen(before_q))) == 0) {
+        return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_before",
+                                         "before must be a comment id");
+    }
+    social_thread_load(r, o.page.dc, &o.page.who, o.page.key, (int)limit, before, &t);
     if (t.unavailable) {
         return social_request_store_error(r, SOCIAL_STORE_DOWN);
     }
@@ -327,8 +346,12 @@ static int api_list(request_rec *r)
         json_array_append_new(list, social_thread_item_json(
             r, &APR_ARRAY_IDX(t.items, k, social_thread_item)));
     }
-    body = social_request_json_pool(r, json_pack("{s:s,s:i,s:o}", "page", o.page.key,
-                                                 "count", t.count, "comments", list));
+    body = social_request_json_pool(r, json_pack("{s:s,s:i,s:o,s:i}", "page", o.page.key,
+                                                 "count", t.count, "comments", list,
+                                                 "earlier", t.earlier));
+    /* Where the next (older) page of threads starts. */
+    json_object_set_new(body, "next_before", t.earlier > 0 && t.oldest > 0
+                        ? json_integer(t.oldest) : json_null());
     return social_request_json_send(r, HTTP_OK, body);
 }
 

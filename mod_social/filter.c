@@ -518,7 +518,7 @@ static const char *inline_discussion(request_rec *r, const char *key)
     const char *html;
 
     social_identity_get(r, dc, &who);
-    social_thread_load(r, dc, &who, key, 1, &t);
+    social_thread_load(r, dc, &who, key, SOCIAL_THREAD_RENDER_ROOTS, 0, &t);
     html = social_thread_render(r, &t, NULL, &len, &error);
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,

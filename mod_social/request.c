@@ -404,7 +404,8 @@ int social_request_fragment_send(request_rec *r, const social_page *pg, const ch
     char *html;
 
     social_thread_load(r, pg->dc, &pg->who, pg->key,
-                       social_request_query_value(r, "all") == NULL, &t);
+                       social_request_query_value(r, "all") ? 0 : SOCIAL_THREAD_RENDER_ROOTS,
+                       0, &t);
     html = social_thread_render(r, &t, status, &len, &error);
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,

@@ -91,7 +91,7 @@ static void arrange(request_rec *r, social_thread *t, tree_node *nodes,
 
 void social_thread_load(request_rec *r, const social_dir_conf *dc,
                         const social_identity *viewer, const char *page,
-                        int limit, social_thread *t)
+                        int max_roots, apr_int64_t before, social_thread *t)
 {
     apr_array_header_t *comments;
     apr_hash_t *index;
@@ -142,13 +142,27 @@ void social_thread_load(request_rec *r, const social_dir_conf *dc,
             parent->shown = 1;
         }
     }
-    for (k = 0; k < roots->nelts; k++) {
-        int root = APR_ARRAY_IDX(roots, k, int);
-        if (limit && roots->nelts - k > SOCIAL_THREAD_RENDER_ROOTS) {
-            t->earlier += nodes[root].shown;
-            continue;
+    {
+        /* The window of top-level comments: older than before, the newest
+         * max_roots of those. */
+        int end = roots->nelts, start = 0;
+        while (before > 0 && end > 0
+               && nodes[APR_ARRAY_IDX(roots, end - 1, int)].c->id >= before) {
+            end--;
         }
-        arrange(r, t, nodes, root, 1, NULL);
+        if (max_roots > 0 && end - start > max_roots) {
+            start = end - max_roots;
+        }
+        for (k = 0; k < start; k++) {
+            t->earlier += nodes[APR_ARRAY_IDX(roots, k, int)].shown;
+        }
+        for (k = start; k < end; k++) {
+            int root = APR_ARRAY_IDX(roots, k, int);
+            if (nodes[root].shown && t->oldest == 0) {
+                t->oldest = nodes[root].c->id;
+            }
+            arrange(r, t, nodes, root, 1, NULL);
+        }
     }
 }
 

@@ -40,16 +40,19 @@ typedef struct {
     int count;                        /* visible comments */
     int unavailable;                  /* the store could not be read */
     social_page_stats stats;          /* page likes (and viewer's), shares */
-    int earlier;                      /* top-level comments left out (limit) */
+    int earlier;                      /* older top-level comments left out */
+    apr_int64_t oldest;               /* oldest top-level comment arranged */
     const char *url;                  /* absolute URL of the page, for sharing */
 } social_thread;
 
 /* Loads and arranges the page's comments for viewer (one round trip).
- * With limit set, only the newest SOCIAL_THREAD_RENDER_ROOTS top-level
- * comments (and their replies) are arranged; t->earlier counts the rest. */
+ * With roots > 0, only the newest that many top-level comments (and
+ * their replies) are arranged, and with before > 0 only top-level
+ * comments older than that id; t->earlier counts the older ones left
+ * out, t->oldest is the id of the oldest top-level comment arranged. */
 void social_thread_load(request_rec *r, const social_dir_conf *dc,
                         const social_identity *viewer, const char *page,
-                        int limit, social_thread *t);
+                        int roots, apr_int64_t before, social_thread *t);
 
 /* What viewer may do with comment c (whatever its place in a thread). */
 void social_thread_permissions(request_rec *r, const social_dir_conf *dc,

@@ -1779,3 +1779,30 @@ def test_rendered_discussion_shows_the_newest_50_threads_and_offers_the_rest(ali
     assert b"a reply to the oldest" in whole
     listing = bob.api("GET", "comments?page=" + page).json()
     assert len(listing["comments"]) == 56
+
+
+def test_listing_pages_back_through_threads(alice, bob, page):
+    made = [alice.create(page, "listed %d" % k)["id"] for k in range(7)]
+    reply = bob.create(page, "reply in the second thread", parent=made[1])["id"]
+    seen = []
+    before = None
+    while True:
+        query = "comments?page=%s&limit=3" % page + ("&before=%d" % before if before else "")
+        doc = bob.api("GET", query).json()
+        assert doc["count"] == 8
+        roots = [c["id"] for c in doc["comments"] if c["parent"] is None]
+        assert len(roots) <= 3
+        seen = roots + seen
+        if doc["next_before"] is None:
+            assert doc["earlier"] == 0
+            break
+        assert doc["earlier"] == len(made) - len(seen)
+        before = doc["next_before"]
+        if reply not in [c["id"] for c in doc["comments"]]:
+            continue
+    assert seen == made
+    for bad in ("limit=0", "limit=501", "limit=x", "before=0", "before=-3"):
+        assert_json_error(bob.api("GET", "comments?page=%s&%s" % (page, bad)), 400)
+    everything = bob.api("GET", "comments?page=" + page).json()
+    assert [c["id"] for c in everything["comments"]] == made[:2] + [reply] + made[2:]
+    assert everything["next_before"] is None
