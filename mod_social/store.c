@@ -27,6 +27,17 @@ typedef struct {
     "c.id, COALESCE(c.parent_id, 0), p.path, c.author, c.author_name, c.body, " \
     "c.status, UNIX_TIMESTAMP(c.created_at), COALESCE(UNIX_TIMESTAMP(c.edited_at), 0)"
 
+/* The window of threads a page view reads: one row whose cutoff is the
+ * id of the oldest of the newest (offset + 1) top-level comments older
+ * than the given id on the given page; 0 if the page has fewer. A derived
+ * table of one row is a constant to the optimizer, so "root_id >= cutoff"
+ * is an index range, not a filter over every comment of the page. */
+#define THREAD_WINDOW \
+    "(SELECT COALESCE((SELECT t.id FROM social_comments t " \
+    "JOIN social_pages tp ON tp.id = t.page_id WHERE tp.site = %s AND tp.path = %s " \
+    "AND t.parent_id IS NULL AND t.id < %s ORDER BY t.id DESC LIMIT 1 OFFSET %s), 0) " \
+    "AS cutoff) w"
+
 /* A poll with one row per option: results and the viewer's choices. */
 #define POLL_SELECT \
     "SELECT po.id, p.path, po.name, po.question, po.multiple, " \
@@ -47,22 +58,27 @@ static const social_statement statements[] = {
       "INSERT INTO social_pages (site, path) VALUES (%s, %s) "
       "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)" },
     { "social_last_id", "SELECT LAST_INSERT_ID()" },
-    /* The page's own row first (id 0), then its comments: one round
-     * trip for a page view. */
+    /* The page's own row first (id 0), then the comments of the threads
+     * in THREAD_WINDOW: one round trip for a page view, and the rows read
+     * stay bounded by what is shown however long the discussion grows. */
     { "social_comments_list",
       "SELECT 0, 0, p.path, '', '', '', 'visible', 0, 0, "
       "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), "
       "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id "
       "AND l.user = %s), "
-      "(SELECT COUNT(*) FROM social_shares s WHERE s.page_id = p.id) "
-      "FROM social_pages p WHERE p.site = %s AND p.path = %s "
+      "(SELECT COUNT(*) FROM social_shares s WHERE s.page_id = p.id), "
+      "(SELECT COUNT(*) FROM social_comments c WHERE c.page_id = p.id AND c.status = 'visible'), "
+      "(SELECT COUNT(DISTINCT c.root_id) FROM social_comments c WHERE c.page_id = p.id "
+      "AND c.root_id < w.cutoff AND c.status = 'visible') "
+      "FROM social_pages p JOIN " THREAD_WINDOW " WHERE p.site = %s AND p.path = %s "
       "UNION ALL "
       "SELECT " COMMENT_COLUMNS ", "
       "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id), "
       "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id "
-      "AND l.user = %s), 0 "
-      "FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
-      "WHERE p.site = %s AND p.path = %s ORDER BY 1" },
+      "AND l.user = %s), 0, 0, 0 "
+      "FROM social_pages p JOIN " THREAD_WINDOW " JOIN social_comments c ON c.page_id = p.id "
+      "WHERE p.site = %s AND p.path = %s AND c.root_id < %s AND c.root_id >= w.cutoff "
+      "ORDER BY 1" },
     { "social_comment_get",
       "SELECT " COMMENT_COLUMNS ", (SELECT COUNT(*) FROM social_comments r "
       "WHERE r.parent_id = c.id AND r.status <> 'deleted'), "
@@ -74,6 +90,10 @@ static const social_statement statements[] = {
     { "social_comment_add",
       "INSERT INTO social_comments (page_id, parent_id, author, author_name, body) "
       "VALUES (%s, NULLIF(%s, '0'), %s, %s, %s)" },
+    /* A new comment's thread: its parent's, or its own for a top-level one. */
+    { "social_comment_root",
+      "UPDATE social_comments c LEFT JOIN social_comments pc ON pc.id = c.parent_id "
+      "SET c.root_id = COALESCE(pc.root_id, c.id) WHERE c.id = %s" },
     { "social_comment_edit",
       "UPDATE social_comments SET body = %s, edited_at = CURRENT_TIMESTAMP(3) "
       "WHERE id = %s AND status <> 'deleted'" },
@@ -509,14 +529,16 @@ static social_store_status transaction_once(request_rec *r, ap_dbd_t *dbd,
 }
 
 social_store_status social_store_comments_list(request_rec *r, const char *page,
-                                               const char *viewer,
+                                               const char *viewer, int max_roots,
+                                               apr_int64_t before,
                                                apr_array_header_t **comments,
                                                social_page_stats *stats)
 {
     ap_dbd_t *dbd = store_connection(r);
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    const char *args[6];
+    const char *args[15];
+    const char *older, *offset;
     social_store_status st;
 
     *comments = apr_array_make(r->pool, 16, sizeof(social_comment));
@@ -524,10 +546,17 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
-    args[0] = args[3] = viewer ? viewer : "";
-    args[1] = args[4] = social_store_site(r);
-    args[2] = args[5] = page;
-    st = run_select(r, dbd, "social_comments_list", &res, 6, args);
+    older = int_arg(r, before > 0 ? before : APR_INT64_MAX);
+    /* Every thread: an offset past any page's top-level comments. */
+    offset = int_arg(r, max_roots > 0 ? max_roots - 1 : APR_INT32_MAX);
+    /* The page's row: viewer, window (site, path, older, offset), site,
+     * path; then the comments' rows: the same and older. */
+    args[0] = args[7] = viewer ? viewer : "";
+    args[1] = args[5] = args[8] = args[12] = social_store_site(r);
+    args[2] = args[6] = args[9] = args[13] = page;
+    args[3] = args[10] = args[14] = older;
+    args[4] = args[11] = offset;
+    st = run_select(r, dbd, "social_comments_list", &res, 15, args);
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
@@ -536,6 +565,8 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
             stats->likes = atoi(column(dbd, row, 9));
             stats->liked = atoi(column(dbd, row, 10)) > 0;
             stats->shares = atoi(column(dbd, row, 11));
+            stats->comments = atoi(column(dbd, row, 12));
+            stats->earlier = atoi(column(dbd, row, 13));
         }
         else {
             social_comment *c = apr_array_push(*comments);
@@ -709,6 +740,10 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
     }
     if (st == SOCIAL_STORE_OK) {
         st = read_int(r, dbd, res, &c->id);
+    }
+    if (st == SOCIAL_STORE_OK) {
+        args[0] = int_arg(r, c->id);
+        st = run_query(r, dbd, "social_comment_root", NULL, 1, args);
     }
     if (st == SOCIAL_STORE_OK && t->idem != NULL) {
         st = idempotency_settle(r, dbd, t->idem, c->id);

@@ -6,7 +6,7 @@
 #include <httpd.h>
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 4
+#define SOCIAL_SCHEMA_VERSION 5
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
@@ -50,6 +50,8 @@ typedef struct {
     int likes;
     int liked;
     int shares;
+    int comments;       /* visible comments on the page */
+    int earlier;        /* threads with visible comments older than those read */
 } social_page_stats;
 
 typedef enum { SOCIAL_LIKE_PAGE = 0, SOCIAL_LIKE_COMMENT } social_like_kind;
@@ -107,11 +109,15 @@ void social_store_prepare_statements(apr_pool_t *p, server_rec *s);
 /* Reads the schema version into *version. */
 social_store_status social_store_schema_version(request_rec *r, int *version);
 
-/* Every comment of a page, in id order (parents before replies), into
- * an array of social_comment, with like counts, the viewer's likes and
- * the page's own counters in *stats. One round trip. */
+/* The comments of a page's newest max_roots threads (every thread if
+ * max_roots is 0) whose top-level comment is older than before (if
+ * before > 0), in id order (parents before replies), into an array of
+ * social_comment, with like counts, the viewer's likes and the page's
+ * own counters in *stats. One round trip; the rows read are those of the
+ * threads returned, however many the page has. */
 social_store_status social_store_comments_list(request_rec *r, const char *page,
-                                               const char *viewer,
+                                               const char *viewer, int max_roots,
+                                               apr_int64_t before,
                                                apr_array_header_t **comments,
                                                social_page_stats *stats);
 

@@ -108,8 +108,8 @@ void social_thread_load(request_rec *r, const social_dir_conf *dc,
         return;
     }
     t->url = ap_construct_url(r->pool, page, r);
-    if (social_store_comments_list(r, page, viewer->user, &comments, &t->stats)
-        != SOCIAL_STORE_OK) {
+    if (social_store_comments_list(r, page, viewer->user, max_roots, before,
+                                   &comments, &t->stats) != SOCIAL_STORE_OK) {
         t->unavailable = 1;
         return;
     }
@@ -135,34 +135,20 @@ void social_thread_load(request_rec *r, const social_dir_conf *dc,
         if (visible_to(viewer, c)) {
             nodes[k].shown = 1;
         }
-        if (c->status == SOCIAL_COMMENT_VISIBLE) {
-            t->count++;
-        }
         if (nodes[k].shown && parent != NULL) {
             parent->shown = 1;
         }
     }
-    {
-        /* The window of top-level comments: older than before, the newest
-         * max_roots of those. */
-        int end = roots->nelts, start = 0;
-        while (before > 0 && end > 0
-               && nodes[APR_ARRAY_IDX(roots, end - 1, int)].c->id >= before) {
-            end--;
+    /* The store read only the window of threads asked for; it counted
+     * the rest. */
+    t->count = t->stats.comments;
+    t->earlier = t->stats.earlier;
+    for (k = 0; k < roots->nelts; k++) {
+        int root = APR_ARRAY_IDX(roots, k, int);
+        if (nodes[root].shown && t->oldest == 0) {
+            t->oldest = nodes[root].c->id;
         }
-        if (max_roots > 0 && end - start > max_roots) {
-            start = end - max_roots;
-        }
-        for (k = 0; k < start; k++) {
-            t->earlier += nodes[APR_ARRAY_IDX(roots, k, int)].shown;
-        }
-        for (k = start; k < end; k++) {
-            int root = APR_ARRAY_IDX(roots, k, int);
-            if (nodes[root].shown && t->oldest == 0) {
-                t->oldest = nodes[root].c->id;
-            }
-            arrange(r, t, nodes, root, 1, NULL);
-        }
+        arrange(r, t, nodes, root, 1, NULL);
     }
 }
 
