@@ -13,6 +13,7 @@
 #include <http_log.h>
 #include <http_protocol.h>
 
+#include "fragcache.h"
 #include "identity.h"
 #include "jsonmap.h"
 #include "render.h"
@@ -180,6 +181,7 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
     if (st != SOCIAL_STORE_OK) {
         return store_fail(o, st);
     }
+    social_fragcache_touch(r, o->page.key);
     if (o->page.who.user != NULL) {
         social_store_person_seen(r, o->page.who.user, o->page.who.name, o->page.who.email);
     }
@@ -258,6 +260,7 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
     if (st != SOCIAL_STORE_OK) {
         return store_fail(o, st);
     }
+    social_fragcache_touch(r, o->page.key);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL0502: %s: comment %" APR_INT64_T_FMT " on %s by %s",
                   done, id, o->page.key, o->page.who.user ? o->page.who.user : "-");

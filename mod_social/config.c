@@ -36,6 +36,8 @@ void *social_config_merge_srv(apr_pool_t *p, void *base_, void *add_)
     conf->rate_limit = add->rate_window ? add->rate_limit : base->rate_limit;
     conf->rate_window = add->rate_window ? add->rate_window : base->rate_window;
     conf->rate_cache = add->rate_cache ? add->rate_cache : base->rate_cache;
+    conf->cache = add->cache ? add->cache : base->cache;
+    conf->cache_ttl = add->cache_ttl ? add->cache_ttl : base->cache_ttl;
     conf->secret_len = add->secret ? add->secret_len : base->secret_len;
     return conf;
 }
@@ -394,6 +396,40 @@ static const char *set_rate_cache(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+static const char *set_cache(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config,
+                                                 &social_module);
+    const char *error = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    if (error != NULL) {
+        return error;
+    }
+    if (*arg == '\0' || *arg == ':') {
+        return "SocialCache takes a socache provider such as shmcb, "
+               "memcache:HOST:PORT or redis:HOST:PORT, or off";
+    }
+    conf->cache = arg;
+    return NULL;
+}
+
+/* Seconds, or with a unit: 30s, 2m. */
+static const char *set_cache_ttl(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config,
+                                                 &social_module);
+    char *end;
+    long n = strtol(arg, &end, 10), unit = 1;
+
+    if (*end == 'm') { unit = 60; end++; }
+    else if (*end == 's') { end++; }
+    if (end == arg || *end != '\0' || n < 1 || n * unit > 3600) {
+        return "SocialCacheTTL takes 1 s to 1 h, e.g. 30s or 5m";
+    }
+    conf->cache_ttl = (int)(n * unit);
+    return NULL;
+}
+
 const command_rec social_config_cmds[] = {
     AP_INIT_FLAG("Social", set_enabled, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                  "On to add comments, likes, shares and polls to HTML pages here"),
@@ -406,6 +442,11 @@ const command_rec social_config_cmds[] = {
     AP_INIT_TAKE1("SocialRateLimitCache", set_rate_cache, NULL, RSRC_CONF,
                   "mod_socache provider for the rate-limit counters, e.g. shmcb or "
                   "memcache:host:11211 (default shmcb)"),
+    AP_INIT_TAKE1("SocialCache", set_cache, NULL, RSRC_CONF,
+                  "The socache provider[:args] keeping rendered discussions "
+                  "(default shmcb; memcache or redis for several nodes), or off"),
+    AP_INIT_TAKE1("SocialCacheTTL", set_cache_ttl, NULL, RSRC_CONF,
+                  "How long a rendered discussion is kept (default 30s)"),
     AP_INIT_TAKE1("SocialSecret", set_secret, NULL, RSRC_CONF,
                   "Secret that signs form tokens; the same on every node"),
     AP_INIT_TAKE1("SocialRender", set_render, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,

@@ -28,7 +28,13 @@ typedef struct {
     int rate_limit;             /* SocialRateLimit: writes per window (0: off) */
     int rate_window;            /* seconds */
     const char *rate_cache;     /* SocialRateLimitCache provider[:args] */
+    const char *cache;          /* SocialCache provider[:args] or "off" (main server) */
+    int cache_ttl;              /* SocialCacheTTL, seconds (0: not set) */
 } social_srv_conf;
+
+/* How long a rendered discussion is kept by default: its relative times
+ * ("5 minutes ago") are at most this old. */
+#define SOCIAL_CACHE_TTL_DEFAULT 30
 
 /* Per directory, location or .htaccess. */
 typedef struct {

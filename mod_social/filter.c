@@ -512,14 +512,13 @@ static const char *inline_discussion(request_rec *r, const char *key)
 {
     const social_dir_conf *dc = social_config_dir(r);
     social_identity who;
-    social_thread t;
     const char *error = NULL;
     apr_size_t len = 0;
     const char *html;
 
     social_identity_get(r, dc, &who);
-    social_thread_load(r, dc, &who, key, SOCIAL_THREAD_RENDER_ROOTS, 0, &t);
-    html = social_thread_render(r, &t, NULL, &len, &error);
+    html = social_thread_html(r, dc, &who, key, SOCIAL_THREAD_RENDER_ROOTS, NULL,
+                              &len, &error);
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL0206: rendering the discussion of %s failed (%s); "

@@ -11,6 +11,7 @@
 #include <http_log.h>
 #include <http_protocol.h>
 
+#include "fragcache.h"
 #include "identity.h"
 #include "jsonmap.h"
 #include "request.h"
@@ -78,6 +79,7 @@ static int page_like(request_rec *r, social_page *pg, const char *path, int on,
     if (st != SOCIAL_STORE_OK) {
         return store_refused(x, st);
     }
+    social_fragcache_touch(r, pg->key);
     social_store_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
     return 0;
 }
@@ -223,6 +225,7 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
     if (st != SOCIAL_STORE_OK) {
         return store_refused(x, st);
     }
+    social_fragcache_touch(r, pg->key);
     social_store_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL0701: %s shared %s with %d colleague(s)%s", sh->user, sh->page,

@@ -398,15 +398,14 @@ json_t *social_request_people_json(request_rec *r, apr_array_header_t *people)
 
 int social_request_fragment_send(request_rec *r, const social_page *pg, const char *status)
 {
-    social_thread t;
     const char *error = NULL;
     apr_size_t len = 0;
     char *html;
 
-    social_thread_load(r, pg->dc, &pg->who, pg->key,
-                       social_request_query_value(r, "all") ? 0 : SOCIAL_THREAD_RENDER_ROOTS,
-                       0, &t);
-    html = social_thread_render(r, &t, status, &len, &error);
+    html = social_thread_html(r, pg->dc, &pg->who, pg->key,
+                              social_request_query_value(r, "all")
+                              ? 0 : SOCIAL_THREAD_RENDER_ROOTS,
+                              status, &len, &error);
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL0503: rendering the discussion failed: %s", error);

@@ -90,6 +90,15 @@ static const social_statement statements[] = {
     { "social_comment_add",
       "INSERT INTO social_comments (page_id, parent_id, author, author_name, body) "
       "VALUES (%s, NULLIF(%s, '0'), %s, %s, %s)" },
+    /* Has the viewer liked or written anything on the page? (Then the
+     * discussion is rendered for them; otherwise the cached one serves.) */
+    { "social_viewer_involved",
+      "SELECT EXISTS (SELECT 1 FROM social_likes l WHERE l.target_kind = 'page' "
+      "AND l.target_id = p.id AND l.user = %s) "
+      "OR EXISTS (SELECT 1 FROM social_comments c WHERE c.page_id = p.id AND c.author = %s) "
+      "OR EXISTS (SELECT 1 FROM social_likes l JOIN social_comments c ON c.id = l.target_id "
+      "WHERE l.user = %s AND l.target_kind = 'comment' AND c.page_id = p.id) "
+      "FROM social_pages p WHERE p.site = %s AND p.path = %s" },
     /* A new comment's thread: its parent's, or its own for a top-level one. */
     { "social_comment_root",
       "UPDATE social_comments c LEFT JOIN social_comments pc ON pc.id = c.parent_id "
@@ -574,6 +583,32 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
             c->likes = atoi(column(dbd, row, 9));
             c->liked = atoi(column(dbd, row, 10)) > 0;
         }
+    }
+    return SOCIAL_STORE_OK;
+}
+
+social_store_status social_store_viewer_involved(request_rec *r, const char *page,
+                                                 const char *viewer, int *involved)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[5];
+    social_store_status st;
+
+    *involved = 0;
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = args[1] = args[2] = viewer ? viewer : "";
+    args[3] = social_store_site(r);
+    args[4] = page;
+    st = run_select(r, dbd, "social_viewer_involved", &res, 5, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        *involved = atoi(column(dbd, row, 0)) != 0;
     }
     return SOCIAL_STORE_OK;
 }

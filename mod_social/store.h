@@ -121,6 +121,11 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
                                                apr_array_header_t **comments,
                                                social_page_stats *stats);
 
+/* Has viewer liked the page or one of its comments, or written a comment
+ * on it? (A page never seen has no one involved.) */
+social_store_status social_store_viewer_involved(request_rec *r, const char *page,
+                                                 const char *viewer, int *involved);
+
 /* One comment by id, with the number of its replies not deleted. */
 social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
                                              social_comment *c, int *replies);

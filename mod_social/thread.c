@@ -11,6 +11,7 @@
 #include <http_protocol.h>
 #include <httpd.h>
 
+#include "fragcache.h"
 #include "render.h"
 #include "text.h"
 
@@ -235,6 +236,8 @@ typedef struct {
     request_rec *r;
     const social_thread *t;
     const char *status;
+    const char *token;      /* the viewer's form token, or a stand-in */
+    const char *name;       /* the viewer's display name, or a stand-in */
 } thread_fill_data;
 
 static const char *set(HDF *hdf, apr_pool_t *p, const char *prefix,
@@ -281,9 +284,9 @@ static const char *thread_fill(HDF *hdf, void *data)
     TRY(set(hdf, p, "Social.", "mailto", apr_pstrcat(p, "mailto:?subject=",
         social_text_percent_encode(p, "Worth a read on the intranet"), "&body=",
         social_text_percent_encode(p, t->url ? t->url : ""), NULL)));
-    TRY(set(hdf, p, "Social.", "name", v->name));
+    TRY(set(hdf, p, "Social.", "name", d->name));
     if (social_identity_can_write(v)) {
-        TRY(set(hdf, p, "Social.", "token", social_identity_form_token(r, v)));
+        TRY(set(hdf, p, "Social.", "token", d->token));
     }
     for (k = 0; k < t->items->nelts; k++) {
         const social_thread_item *it = &APR_ARRAY_IDX(t->items, k, social_thread_item);
@@ -327,11 +330,11 @@ static const char *thread_fill(HDF *hdf, void *data)
     return NULL;
 }
 
-char *social_thread_render(request_rec *r, const social_thread *t,
-                           const char *status, apr_size_t *len,
-                           const char **error)
+static char *thread_render(request_rec *r, const social_thread *t,
+                           const char *status, const char *token, const char *name,
+                           apr_size_t *len, const char **error)
 {
-    thread_fill_data d = { r, t, status };
+    thread_fill_data d = { r, t, status, token, name };
     apr_size_t raw_len = 0;
     char *raw = social_render_template(r->pool,
                                        social_config_srv(r->server)->template_dir,
@@ -344,4 +347,178 @@ char *social_thread_render(request_rec *r, const social_thread *t,
     out = social_text_ascii_refs(r->pool, raw, raw_len);
     *len = strlen(out);
     return out;
+}
+
+char *social_thread_render(request_rec *r, const social_thread *t,
+                           const char *status, apr_size_t *len,
+                           const char **error)
+{
+    const social_identity *v = t->viewer;
+    const char *token = social_identity_can_write(v)
+        ? social_identity_form_token(r, v) : NULL;
+
+    return thread_render(r, t, status, token, v->name, len, error);
+}
+
+/* ---- The cached discussion ----
+ *
+ * A reader who has not liked or written anything on the page, and is no
+ * moderator, sees the same discussion as every such reader with the same
+ * rights (logged in or not, may comment or not), but for two words: their
+ * form token and their name. The discussion is rendered once with a random
+ * stand-in for each (no comment can contain them: they are drawn after the
+ * comments were read) and kept as "TOKEN\nNAME\nHTML"; each view puts the
+ * viewer's own words in their place. */
+
+#define STAND_IN_BYTES 12
+
+static const char *stand_in(apr_pool_t *p)
+{
+    unsigned char raw[STAND_IN_BYTES];
+    char *word = apr_palloc(p, 2 * STAND_IN_BYTES + 8);
+    static const char digits[] = "0123456789abcdef";
+    int k;
+
+    if (apr_generate_random_bytes(raw, sizeof(raw)) != APR_SUCCESS) {
+        return NULL;
+    }
+    memcpy(word, "social-", 7);
+    for (k = 0; k < STAND_IN_BYTES; k++) {
+        word[7 + 2 * k] = digits[raw[k] >> 4];
+        word[7 + 2 * k + 1] = digits[raw[k] & 15];
+    }
+    word[7 + 2 * STAND_IN_BYTES] = '\0';
+    return word;
+}
+
+/* The HTML of a cache entry with every stand-in for the token and the
+ * name replaced by the viewer's own (the name escaped as the template
+ * would have); NULL if the entry is malformed. */
+static char *personalise(request_rec *r, const social_identity *who,
+                         const char *entry, apr_size_t entry_len, apr_size_t *len)
+{
+    const char *nl1 = memchr(entry, '\n', entry_len), *nl2;
+    const char *words[2], *own[2], *at;
+    apr_size_t word_len[2], own_len[2], total = 0;
+    apr_array_header_t *pieces = apr_array_make(r->pool, 16, sizeof(struct iovec));
+    const char *name = who->name ? who->name : "";
+    struct iovec *v;
+    char *out, *o;
+    int k;
+
+    if (nl1 == NULL
+        || (nl2 = memchr(nl1 + 1, '\n', entry_len - (apr_size_t)(nl1 + 1 - entry))) == NULL) {
+        return NULL;
+    }
+    words[0] = apr_pstrmemdup(r->pool, entry, (apr_size_t)(nl1 - entry));
+    words[1] = apr_pstrmemdup(r->pool, nl1 + 1, (apr_size_t)(nl2 - nl1 - 1));
+    own[0] = social_identity_can_write(who) ? social_identity_form_token(r, who) : "";
+    name = social_text_html_escape(r->pool, name, strlen(name));
+    own[1] = social_text_ascii_refs(r->pool, name, strlen(name));
+    for (k = 0; k < 2; k++) {
+        word_len[k] = strlen(words[k]);
+        own_len[k] = strlen(own[k]);
+        if (word_len[k] == 0) {
+            return NULL;
+        }
+    }
+    /* One walk over the HTML: the text up to the next stand-in, then the
+     * viewer's word in its place. */
+    for (at = nl2 + 1; *at; ) {
+        const char *next[2] = { strstr(at, words[0]), strstr(at, words[1]) };
+        int which = next[0] && (!next[1] || next[0] < next[1]) ? 0 : 1;
+
+        v = apr_array_push(pieces);
+        v->iov_base = (void *)at;
+        if (next[which] == NULL) {
+            v->iov_len = strlen(at);
+            break;
+        }
+        v->iov_len = (apr_size_t)(next[which] - at);
+        v = apr_array_push(pieces);
+        v->iov_base = (void *)own[which];
+        v->iov_len = own_len[which];
+        at = next[which] + word_len[which];
+    }
+    for (k = 0; k < pieces->nelts; k++) {
+        total += APR_ARRAY_IDX(pieces, k, struct iovec).iov_len;
+    }
+    out = o = apr_palloc(r->pool, total + 1);
+    for (k = 0; k < pieces->nelts; k++) {
+        v = &APR_ARRAY_IDX(pieces, k, struct iovec);
+        memcpy(o, v->iov_base, v->iov_len);
+        o += v->iov_len;
+    }
+    *o = '\0';
+    *len = total;
+    return out;
+}
+
+/* The discussion for who through the cache, or NULL when the cache does
+ * not apply to them (or fails): then the caller loads and renders it. */
+static char *thread_cached(request_rec *r, const social_dir_conf *dc,
+                           const social_identity *who, const char *page,
+                           apr_size_t *len, const char **error)
+{
+    const social_srv_conf *sc = social_config_srv(r->server);
+    const char *version, *key, *entry, *token_word, *name_word;
+    apr_size_t entry_len = 0, html_len = 0;
+    social_thread t;
+    char *html;
+    int involved = 0;
+
+    if (!social_fragcache_enabled() || who->moderator || !social_identity_can_read(who)) {
+        return NULL;
+    }
+    if (who->user != NULL
+        && (social_store_viewer_involved(r, page, who->user, &involved) != SOCIAL_STORE_OK
+            || involved)) {
+        return NULL;
+    }
+    version = social_fragcache_version(r, page);
+    if (version == NULL) {
+        return NULL;
+    }
+    key = apr_psprintf(r->pool, "b\n%s\n%s\n%s\n%c%c%d", social_store_site(r), page,
+                       version, who->user ? 'u' : 'a',
+                       social_identity_can_write(who) ? 'w' : 'r',
+                       social_config_max_comment_length(dc));
+    entry = social_fragcache_get(r, key, &entry_len);
+    if (entry != NULL) {
+        return personalise(r, who, entry, entry_len, len);
+    }
+    social_thread_load(r, dc, who, page, SOCIAL_THREAD_RENDER_ROOTS, 0, &t);
+    token_word = stand_in(r->pool);
+    name_word = stand_in(r->pool);
+    if (t.unavailable || token_word == NULL || name_word == NULL) {
+        return NULL;
+    }
+    html = thread_render(r, &t, NULL, token_word, name_word, &html_len, error);
+    if (html == NULL) {
+        return NULL;
+    }
+    entry = apr_pstrcat(r->pool, token_word, "\n", name_word, "\n", html, NULL);
+    entry_len = strlen(entry);
+    social_fragcache_put(r, key, entry, entry_len,
+                         apr_time_from_sec(sc->cache_ttl ? sc->cache_ttl
+                                                         : SOCIAL_CACHE_TTL_DEFAULT));
+    return personalise(r, who, entry, entry_len, len);
+}
+
+char *social_thread_html(request_rec *r, const social_dir_conf *dc,
+                         const social_identity *who, const char *page,
+                         int max_roots, const char *status,
+                         apr_size_t *len, const char **error)
+{
+    social_thread t;
+    char *html = NULL;
+
+    if (status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS) {
+        html = thread_cached(r, dc, who, page, len, error);
+    }
+    if (html == NULL) {
+        social_thread_load(r, dc, who, page, max_roots, 0, &t);
+        html = social_thread_render(r, &t, status, len, error);
+    }
+    return html;
 }

@@ -69,4 +69,16 @@ char *social_thread_render(request_rec *r, const social_thread *t,
                            const char *status, apr_size_t *len,
                            const char **error);
 
+/* The discussion of page as who sees it, rendered (as
+ * social_thread_render), with max_roots threads. A reader who has not
+ * liked or written anything on the page and is not a moderator gets it
+ * from the cache (SocialCache) when status is NULL and max_roots is
+ * SOCIAL_THREAD_RENDER_ROOTS: one round trip to the database for a
+ * logged-in reader (none for an anonymous one) instead of a query and a
+ * render. */
+char *social_thread_html(request_rec *r, const social_dir_conf *dc,
+                         const social_identity *who, const char *page,
+                         int max_roots, const char *status,
+                         apr_size_t *len, const char **error);
+
 #endif /* SOCIAL_THREAD_H */

@@ -582,6 +582,8 @@ BASE_MODULES = [
     ("filter_module", "mod_filter.so"),
     ("include_module", "mod_include.so"),
     ("deflate_module", "mod_deflate.so"),
+    # SocialCache's default provider: every suite runs with the cache on
+    ("socache_shmcb_module", "mod_socache_shmcb.so"),
 ]
 
 HTTPD_CONF_TEMPLATE = """\

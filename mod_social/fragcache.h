@@ -1,0 +1,36 @@
+/* fragcache.h: rendered discussions kept in a mod_socache provider
+ * (SocialCache), so a page view need not query and render the thread
+ * again while nothing changed.
+ *
+ * Every page has a version, a random word kept in the cache under the
+ * page's key; entries are stored under (page, version, ...), and a write
+ * that changes what a discussion shows gives the page a new version after
+ * it commits. With a cache shared by several nodes (memcache, redis),
+ * a write through one node is seen by the next view on every node. */
+#ifndef SOCIAL_FRAGCACHE_H
+#define SOCIAL_FRAGCACHE_H
+
+#include <httpd.h>
+
+void social_fragcache_register_hooks(apr_pool_t *p);
+
+/* Is a cache configured and ready in this process? */
+int social_fragcache_enabled(void);
+
+/* The page's current version; a new one if it has none (set before the
+ * caller reads the database, so a write that lands meanwhile still makes
+ * what the caller stores unreachable). NULL if the cache fails. */
+const char *social_fragcache_version(request_rec *r, const char *page);
+
+/* Gives the page a new version: every entry stored for it is left behind. */
+void social_fragcache_touch(request_rec *r, const char *page);
+
+/* The entry stored under key, or NULL. */
+const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t *len);
+
+/* Stores an entry for ttl; a refusal (too large for the cache) is only
+ * logged at debug level: the caller has what it rendered anyway. */
+void social_fragcache_put(request_rec *r, const char *key, const char *data,
+                          apr_size_t len, apr_interval_time_t ttl);
+
+#endif /* SOCIAL_FRAGCACHE_H */
