@@ -1,0 +1,237 @@
+"""SocialCache: the rendered discussion kept for uninvolved readers.
+
+One cache entry serves every reader who has neither liked nor written
+anything on the page (and is no moderator); each still gets their own
+form token and name, and every write is visible on the next view. Readers
+with a part of their own (alice, who writes here; carol, who moderates)
+get the discussion rendered for them.
+"""
+import re
+import shutil
+import uuid
+
+import pytest
+
+import harness
+from test_comments import (PAGE_TEMPLATE, Client, Discussion, make_htpasswd,
+                           social_div)
+
+# bob's display name, as a directory would give it: markup and quotes
+# that must come out escaped from the cached discussion too.
+BOB_NAME = 'Bob <script>alert("x")</script> & Co'
+
+HTTPD_CONF = r"""
+SetEnvIf Authorization "^Basic Ym9iOmJvYg==$" "AUTHENTICATE_DISPLAYNAME=Bob <script>alert(\"x\")</script> & Co"
+<Location />
+    AuthType Basic
+    AuthName "Intranet"
+    AuthBasicProvider file
+    AuthUserFile "@HTPASSWD@"
+    Require valid-user
+    SocialModerator "%{REMOTE_USER} == 'carol'"
+    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
+</Location>
+<Location /_social>
+    <If "-n req('Authorization')">
+        Require valid-user
+    </If>
+    <Else>
+        Require all granted
+    </Else>
+</Location>
+<Location /pub>
+    AuthType None
+    Require all granted
+    SocialAnonymous Read
+</Location>
+"""
+
+STAND_IN = re.compile(rb"social-[0-9a-f]{24}")
+
+
+@pytest.fixture(scope="module")
+def htpasswd():
+    directory, path = make_htpasswd()
+    yield path
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server(httpd_factory, htpasswd):
+    return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
+                         conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
+
+
+@pytest.fixture(scope="module")
+def people(server):
+    return {name: Client(server, name) for name in ("alice", "bob", "carol", "dave")}
+
+
+def fresh_page(server, area=""):
+    path = "%s/c-%s.html" % (area, uuid.uuid4().hex[:10])
+    server.write_file(path, PAGE_TEMPLATE.format(title="Cache " + path))
+    return path
+
+
+def view(client, path):
+    """The discussion in the page, after checking no stand-in is left."""
+    resp = client.page(path)
+    assert not STAND_IN.search(resp.body), STAND_IN.search(resp.body).group(0)
+    return Discussion(social_div(resp.body))
+
+
+def warm(client, path):
+    """Two views: the first may store the entry, the second is served by it."""
+    view(client, path)
+    return view(client, path)
+
+
+def test_cached_discussion_carries_each_readers_token_and_name(server, people):
+    page = fresh_page(server)
+    alice, bob, dave = people["alice"], people["bob"], people["dave"]
+    cid = alice.create(page, "first words")["id"]
+    warm(dave, page)
+    for reader, name in ((bob, BOB_NAME), (dave, "dave")):
+        d = view(reader, page)
+        assert d.body_text(cid).strip() == "first words"
+        label = d.new_form().find("label")
+        assert label.text().strip() == "Add a comment as " + name
+        # the token is the reader's own: the plain form takes it
+        resp = reader.form("", {"token": d.token(), "page": page, "body": "by form"})
+        assert resp.status == 303, (resp, resp.body[:300])
+    tokens = {view(c, page).token() for c in (bob, dave)}
+    assert len(tokens) == 2
+
+
+def test_name_is_escaped_in_the_cached_discussion(server, people):
+    page = fresh_page(server)
+    people["alice"].create(page, "hello")
+    warm(people["dave"], page)
+    body = people["bob"].page(page).body
+    assert b"<script>alert" not in body
+    assert b"Bob &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in body \
+        or b"Bob &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in body
+
+
+def test_every_write_is_seen_on_the_next_view(server, people):
+    page = fresh_page(server)
+    alice, bob, carol, dave = (people[n] for n in ("alice", "bob", "carol", "dave"))
+    cid = alice.create(page, "version one")["id"]
+    assert warm(bob, page).body_text(cid).strip() == "version one"
+
+    assert alice.patch(cid, {"body": "version two"}).status == 200
+    assert view(bob, page).body_text(cid).strip() == "version two"
+
+    reply = carol.create(page, "a reply", parent=cid)["id"]
+    assert reply in view(bob, page).ids()
+
+    assert carol.patch(reply, {"status": "hidden"}).status == 200
+    d = view(bob, page)
+    assert "a reply" not in d.text()
+    assert "social-tombstone" not in " ".join(d.items[cid].classes)
+
+    assert alice.delete(cid).status in (200, 204)
+    assert "version two" not in view(bob, page).text()
+
+    before = view(bob, page).root.find(cls="social-like-count").text()
+    assert dave.api("PUT", "like?page=" + page).status == 200
+    after = view(bob, page).root.find(cls="social-like-count").text()
+    assert before.split()[0] == "0" and after.split()[0] == "1", (before, after)
+
+
+def test_involved_readers_get_their_own_controls(server, people):
+    page = fresh_page(server)
+    alice, bob, carol = people["alice"], people["bob"], people["carol"]
+    cid = alice.create(page, "mine to edit")["id"]
+    warm(bob, page)
+    assert bob_has_no_controls(view(bob, page), cid)
+    mine = view(alice, page)
+    assert mine.action_form(cid, "edit") is not None
+    assert mine.action_form(cid, "delete") is not None
+    assert view(carol, page).action_form(cid, "hide") is not None
+
+
+def bob_has_no_controls(d, cid):
+    return all(d.action_form(cid, a) is None for a in ("edit", "delete", "hide"))
+
+
+def test_a_like_makes_the_reader_involved(server, people):
+    page = fresh_page(server)
+    alice, bob = people["alice"], people["bob"]
+    cid = alice.create(page, "like me")["id"]
+    warm(bob, page)
+    assert bob.api("PUT", "comments/%d/like" % cid).status == 200
+    d = view(bob, page)
+    button = Discussion.own(d.items[cid], "social-like-button")
+    assert button.get("aria-pressed") == "true"
+    # and the others see the count, not bob's state
+    other = view(people["dave"], page)
+    button = Discussion.own(other.items[cid], "social-like-button")
+    assert button.get("aria-pressed") == "false"
+    assert "1 like" in Discussion.own(other.items[cid], "social-like-count").text()
+
+
+def test_anonymous_readers_share_the_entry(server, people):
+    page = fresh_page(server, "/pub")
+    cid = people["alice"].create(page, "public words")["id"]
+    anon = Client(server, None)
+    for _ in range(3):
+        d = view(anon, page)
+        assert d.body_text(cid).strip() == "public words"
+        assert d.new_form() is None
+    people["alice"].create(page, "more public words")
+    assert "more public words" in view(anon, page).text()
+
+
+def test_fragment_is_served_from_the_same_entry(server, people):
+    page = fresh_page(server)
+    cid = people["alice"].create(page, "in the fragment")["id"]
+    warm(people["bob"], page)
+    resp = people["bob"].fragment(page)
+    assert not STAND_IN.search(resp.body)
+    assert b"in the fragment" in resp.body
+    assert ("comment-%d" % cid).encode() in resp.body
+
+
+def test_cache_off(httpd_factory, htpasswd, people):
+    srv = httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Off")},
+                        conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd) + "SocialCache off\n")
+    page = fresh_page(srv)
+    alice, bob = Client(srv, "alice"), Client(srv, "bob")
+    alice.create(page, "no cache here")
+    assert "no cache here" in view(bob, page).text()
+    alice.create(page, "still none")
+    assert "still none" in view(bob, page).text()
+
+
+def test_unknown_provider_stops_startup(mariadb):
+    srv = harness.Httpd(db=mariadb, conf="SocialCache nosuchprovider\n", name="cache-bad",
+                        error_log_allow=(r"SOCIAL1202",))
+    try:
+        with pytest.raises(Exception):
+            srv.start()
+        assert "SOCIAL1202" in srv.error_log_path.read_text(errors="replace")
+    finally:
+        srv.cleanup()
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "10x", "2h", "-5", "5s extra"])
+def test_bad_cache_ttl_refused(mariadb, value):
+    srv = harness.Httpd(db=mariadb, conf="SocialCacheTTL %s\n" % value, name="cache-ttl")
+    try:
+        code, output = srv.config_test()
+    finally:
+        srv.cleanup()
+    assert code != 0, output
+    assert "SocialCacheTTL" in output, output
+
+
+def test_cache_in_a_virtual_host_is_refused(mariadb):
+    conf = "<VirtualHost 127.0.0.1:@PORT@>\nSocialCache off\n</VirtualHost>\n"
+    srv = harness.Httpd(db=mariadb, conf=conf, name="cache-vhost")
+    try:
+        code, output = srv.config_test()
+    finally:
+        srv.cleanup()
+    assert code != 0, output
+    assert "SocialCache" in output, output
