@@ -289,7 +289,7 @@ static int queue_put(console *c, social_queue_filter *f)
         put_int(c, "Admin.queue_next",
                 APR_ARRAY_IDX(items, ADMIN_QUEUE_PAGE - 1, social_comment).id);
     }
-    return OK;
+    return DECLINED;   /* go on */
 }
 
 static int others_put(console *c, apr_int64_t audit_before)
@@ -342,7 +342,7 @@ static int others_put(console *c, apr_int64_t audit_before)
         put_int(c, "Admin.audit_next",
                 APR_ARRAY_IDX(audit, ADMIN_AUDIT_PAGE - 1, social_audit_entry).id);
     }
-    return OK;
+    return DECLINED;   /* go on */
 }
 
 static int route_console(console *c)
@@ -392,7 +392,7 @@ static int route_console(console *c)
     put(c, "Filter.page_q", f.page ? social_text_percent_encode(r->pool, f.page) : "");
     put(c, "Filter.person_q", f.author ? social_text_percent_encode(r->pool, f.author) : "");
     put(c, "Filter.status_q", f.status ? social_text_percent_encode(r->pool, f.status) : "");
-    if ((status = queue_put(c, &f)) != OK || (status = others_put(c, ab)) != OK) {
+    if ((status = queue_put(c, &f)) != DECLINED || (status = others_put(c, ab)) != DECLINED) {
         return status;
     }
     return console_send(c, HTTP_OK);
@@ -632,8 +632,8 @@ static int route_export(console *c)
 
 /* ---- form posts ---- */
 
-/* Method, origin, body and token of a console form: 0 and *form, or the
- * handler's result. */
+/* Method, origin, body and token of a console form: DECLINED (go on)
+ * and *form, or the handler's result (the answer is sent). */
 static int form_read(console *c, apr_table_t **form)
 {
     request_rec *r = c->r;
@@ -654,11 +654,11 @@ static int form_read(console *c, apr_table_t **form)
         return console_error(c, HTTP_FORBIDDEN,
                              "the form has expired; reload the console and try again");
     }
-    return 0;
+    return DECLINED;
 }
 
 /* The reason field: optional unless required, at most 1000 bytes of
- * UTF-8. 0, or the handler's result. */
+ * UTF-8. DECLINED (go on), or the handler's result. */
 static int reason_read(console *c, apr_table_t *form, int required,
                        social_audit_entry *audit)
 {
@@ -674,7 +674,7 @@ static int reason_read(console *c, apr_table_t *form, int required,
     }
     audit->actor = c->who.user;
     audit->reason = reason ? reason : "";
-    return 0;
+    return DECLINED;
 }
 
 static int done(console *c, const char *action, int n)
@@ -726,11 +726,11 @@ static int route_comments(console *c)
     int status, k, found = -1;
     social_store_status st;
 
-    if ((status = form_read(c, &form)) != 0) {
+    if ((status = form_read(c, &form)) != DECLINED) {
         return status;
     }
     memset(&audit, 0, sizeof(audit));
-    if ((status = reason_read(c, form, 0, &audit)) != 0) {
+    if ((status = reason_read(c, form, 0, &audit)) != DECLINED) {
         return status;
     }
     action = apr_table_get(form, "action");
@@ -770,11 +770,11 @@ static int route_lock(console *c)
     int status, lock;
     social_store_status st;
 
-    if ((status = form_read(c, &form)) != 0) {
+    if ((status = form_read(c, &form)) != DECLINED) {
         return status;
     }
     memset(&audit, 0, sizeof(audit));
-    if ((status = reason_read(c, form, 0, &audit)) != 0) {
+    if ((status = reason_read(c, form, 0, &audit)) != DECLINED) {
         return status;
     }
     action = apr_table_get(form, "action");
@@ -807,11 +807,11 @@ static int route_polls(console *c)
     int status;
     social_store_status st;
 
-    if ((status = form_read(c, &form)) != 0) {
+    if ((status = form_read(c, &form)) != DECLINED) {
         return status;
     }
     memset(&audit, 0, sizeof(audit));
-    if ((status = reason_read(c, form, 0, &audit)) != 0) {
+    if ((status = reason_read(c, form, 0, &audit)) != DECLINED) {
         return status;
     }
     action = apr_table_get(form, "action");
@@ -843,7 +843,7 @@ static int route_bans(console *c)
     int status, banning;
     social_store_status st;
 
-    if ((status = form_read(c, &form)) != 0) {
+    if ((status = form_read(c, &form)) != DECLINED) {
         return status;
     }
     action = apr_table_get(form, "action");
@@ -852,7 +852,7 @@ static int route_bans(console *c)
     }
     banning = strcmp(action, "ban") == 0;
     memset(&audit, 0, sizeof(audit));
-    if ((status = reason_read(c, form, banning, &audit)) != 0) {
+    if ((status = reason_read(c, form, banning, &audit)) != DECLINED) {
         return status;
     }
     user = apr_table_get(form, "user");
