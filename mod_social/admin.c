@@ -421,7 +421,7 @@ static void ranks_put(console *c, const char *prefix, apr_array_header_t *ranks)
 static void chart_put(console *c, apr_int64_t from, int ndays, apr_array_header_t *rows)
 {
     request_rec *r = c->r;
-    social_chart_frame frame = { 720, 260, 48, 16, 16, 36 };
+    social_chart_frame frame = { 720, 260, 48, 40, 16, 36 };   /* room for the last date */
     long *values[4], top = 0, max;
     apr_int64_t first_day = from / DAY_SECONDS;
     int k, s, totals[4] = { 0, 0, 0, 0 };
