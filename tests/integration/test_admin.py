@@ -17,18 +17,17 @@ import csv
 import io
 import json
 import re
+import shutil
 import uuid
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote, urlencode
 
 import pytest
 
-from test_comments import (API, PAGE_TEMPLATE, Client, Discussion, assert_html_error,
+from test_comments import (PAGE_TEMPLATE, Client, Discussion, assert_html_error,
                            assert_json_error, make_htpasswd, parse_html, social_div)
 from test_likes_shares import like, share
 from test_polls import created_poll, index_of, patch as poll_patch, poll_page, vote
-
-import shutil
 
 LUNCH = '<!--social:poll name="lunch" question="Lunch on Friday?" options="Pizza|Sushi|Salad"-->'
 
