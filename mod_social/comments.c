@@ -133,23 +133,6 @@ static int comment_load(request_rec *r, outcome *o, apr_int64_t id, int *replies
     return 0;
 }
 
-/* A locked discussion (social_admin_lock) takes no new comments or
- * replies: 423 Locked. */
-static int not_locked(request_rec *r, outcome *o)
-{
-    int locked = 0;
-    social_store_status st = social_store_page_locked(r, o->page.key, &locked);
-
-    if (st != SOCIAL_STORE_OK) {
-        return store_fail(o, st);
-    }
-    if (locked) {
-        return fail(o, HTTP_LOCKED, "locked",
-                    "this discussion is locked by a moderator: no new comments or replies");
-    }
-    return 0;
-}
-
 /* A moderator's hide, unhide or delete of comment id, with its audit
  * entry in the same transaction. */
 static social_store_status moderate(request_rec *r, outcome *o, apr_int64_t id,
@@ -172,7 +155,7 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
     social_store_status st;
 
     if (page_resolve(r, o, path) != 0 || may_write(o) != 0
-        || body_valid(r, o, body) != 0 || not_locked(r, o) != 0) {
+        || body_valid(r, o, body) != 0) {
         return o->status;
     }
     if (parent != 0) {
@@ -200,6 +183,11 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
                         && !o->page.who.moderator
                         ? SOCIAL_COMMENT_PENDING : SOCIAL_COMMENT_VISIBLE;
     st = social_store_comment_add(r, &o->comment, idem);
+    if (st == SOCIAL_STORE_LOCKED) {
+        /* A moderator locked the discussion (console): 423 Locked. */
+        return fail(o, HTTP_LOCKED, "locked",
+                    "this discussion is locked by a moderator: no new comments or replies");
+    }
     if (st == SOCIAL_STORE_MISMATCH) {
         return fail(o, HTTP_UNPROCESSABLE_ENTITY, "idempotency_mismatch",
                     "this Idempotency-Key was used for another request");

@@ -193,8 +193,10 @@ static const social_statement statements[] = {
     { "social_queue_author", QUEUE_SELECT "c.author = %s AND " QUEUE_FILTER },
     { "social_queue_status", QUEUE_SELECT "c.status = %s AND " QUEUE_FILTER },
     { "social_queue_all", QUEUE_SELECT "'' = %s AND " QUEUE_FILTER },
-    { "social_page_locked",
-      "SELECT locked FROM social_pages WHERE site = %s AND path = %s" },
+    /* Inside a comment's transaction, after the page row is locked by
+     * social_page_add: a lock committed meanwhile is seen. */
+    { "social_page_lock_check",
+      "SELECT locked FROM social_pages WHERE id = %s FOR UPDATE" },
     { "social_page_lock",
       "UPDATE social_pages SET locked = %s WHERE id = %s" },
     { "social_locked_pages",
@@ -829,7 +831,17 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
     }
     st = page_id_get(r, dbd, c->page, 1, &page_id);
     if (st == SOCIAL_STORE_OK) {
+        apr_int64_t locked = 0;
         args[0] = int_arg(r, page_id);
+        st = run_select(r, dbd, "social_page_lock_check", &res, 1, args);
+        if (st == SOCIAL_STORE_OK) {
+            st = read_int(r, dbd, res, &locked);
+        }
+        if (st == SOCIAL_STORE_OK && locked) {
+            return SOCIAL_STORE_LOCKED;   /* rolled back: nothing written */
+        }
+    }
+    if (st == SOCIAL_STORE_OK) {
         args[1] = int_arg(r, c->parent);
         args[2] = c->author;
         args[3] = c->author_name;
@@ -1549,27 +1561,6 @@ social_store_status social_store_queue(request_rec *r, const social_queue_filter
         }
     }
     return SOCIAL_STORE_OK;
-}
-
-social_store_status social_store_page_locked(request_rec *r, const char *page,
-                                             int *locked)
-{
-    ap_dbd_t *dbd = store_connection(r);
-    const char *args[2] = { social_store_site(r), page };
-    apr_dbd_results_t *res;
-    apr_int64_t v = 0;
-    social_store_status st;
-
-    *locked = 0;
-    if (dbd == NULL) {
-        return SOCIAL_STORE_DOWN;
-    }
-    st = run_select(r, dbd, "social_page_locked", &res, 2, args);
-    if (st == SOCIAL_STORE_OK) {
-        st = read_int(r, dbd, res, &v);
-    }
-    *locked = v != 0;
-    return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
 }
 
 typedef struct {

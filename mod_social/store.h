@@ -15,7 +15,8 @@ typedef enum {
     SOCIAL_STORE_NOT_FOUND,    /* no such row */
     SOCIAL_STORE_REPLAYED,     /* an Idempotency-Key seen before: the first result */
     SOCIAL_STORE_MISMATCH,     /* an Idempotency-Key reused for another request */
-    SOCIAL_STORE_RETRY         /* a deadlock: the transaction may run again (store.c only) */
+    SOCIAL_STORE_RETRY,        /* a deadlock: the transaction may run again (store.c only) */
+    SOCIAL_STORE_LOCKED        /* the page's discussion is locked (comment_add) */
 } social_store_status;
 
 /* A client's Idempotency-Key for one write. */
@@ -126,7 +127,8 @@ social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
  * c->created. The page row is made on first use. With idem (may be
  * NULL): SOCIAL_STORE_REPLAYED and c->id of the first request if the key
  * was used for the same request before; SOCIAL_STORE_MISMATCH if for
- * another. */
+ * another. SOCIAL_STORE_LOCKED (nothing written) if a moderator has
+ * locked the page's discussion. */
 social_store_status social_store_comment_add(request_rec *r, social_comment *c,
                                              const social_idempotency *idem);
 
@@ -241,10 +243,6 @@ social_store_status social_store_comments_moderate(request_rec *r,
 /* Newest comments of this site matching f (at most f->limit), newest first. */
 social_store_status social_store_queue(request_rec *r, const social_queue_filter *f,
                                        apr_array_header_t **comments);
-
-/* Whether a page's discussion is locked (0 for a page never touched). */
-social_store_status social_store_page_locked(request_rec *r, const char *page,
-                                             int *locked);
 
 /* Locks or unlocks a page (making its row if needed) with its audit entry. */
 social_store_status social_store_page_lock(request_rec *r, const char *page, int locked,
