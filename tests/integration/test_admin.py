@@ -339,6 +339,25 @@ def test_console_forms_need_the_token_and_our_origin(server, alice, bob, carol):
     assert_html_error(resp, 405)
 
 
+def test_audit_log_is_paged(server, alice, carol):
+    page = fresh_page(server)
+    ids = make_comments(alice, page, 55)
+    admin_ok(carol, "/comments", [("id", str(i)) for i in ids] + [("action", "hide"),
+                                                                  ("reason", "sweep")])
+    root = parse_html(console(carol).body)
+    rows = root.find("table", cls="admin-audit").find("tbody").find_all("tr")
+    assert len(rows) == 50
+    newest = [int(re.search(r"#(\d+)", tr.text()).group(1)) for tr in rows]
+    # One entry per comment, in the order written (ids ascending), newest first.
+    assert newest == sorted(ids)[::-1][:50]
+    [more] = [a.get("href") for a in root.find("section", id="audit").find_all("a")
+              if "audit_before=" in a.get("href", "")]
+    rest = parse_html(console(carol, more[len(ADMIN):].split("#")[0]).body)
+    older = rest.find("table", cls="admin-audit").find("tbody").find_all("tr")
+    older_ids = [int(re.search(r"#(\d+)", tr.text()).group(1)) for tr in older[:5]]
+    assert older_ids == sorted(ids)[::-1][50:]
+
+
 def test_page_moderation_writes_audit_entries(server, alice, carol):
     page = fresh_page(server)
     ids = make_comments(alice, page, 3)
