@@ -31,6 +31,7 @@ typedef struct {
     const char *message;     /* for people */
     social_page page;        /* the page acted on */
     social_comment comment;  /* the comment acted on, as it is now */
+    const char *reason;      /* a moderator's reason, for the audit log */
 } outcome;
 
 static int fail(outcome *o, int status, const char *code, const char *message)
@@ -124,12 +125,28 @@ static int comment_load(request_rec *r, outcome *o, apr_int64_t id, int *replies
         return o->status;
     }
     if (o->comment.status == SOCIAL_COMMENT_DELETED
-        || (o->comment.status == SOCIAL_COMMENT_HIDDEN && !o->page.who.moderator
+        || ((o->comment.status == SOCIAL_COMMENT_HIDDEN
+             || o->comment.status == SOCIAL_COMMENT_PENDING) && !o->page.who.moderator
             && (o->page.who.user == NULL
                 || strcmp(o->page.who.user, o->comment.author) != 0))) {
         return fail(o, HTTP_NOT_FOUND, "not_found", "no such comment");
     }
     return 0;
+}
+
+/* A moderator's hide, unhide or delete of comment id, with its audit
+ * entry in the same transaction. */
+static social_store_status moderate(request_rec *r, outcome *o, apr_int64_t id,
+                                    social_comment_status status, const char *action)
+{
+    social_audit_entry audit;
+
+    memset(&audit, 0, sizeof(audit));
+    audit.actor = o->page.who.user;
+    audit.action = action;
+    audit.target_kind = "comment";
+    audit.reason = o->reason;
+    return social_store_comments_moderate(r, &id, 1, status, &audit);
 }
 
 static int comment_create(request_rec *r, outcome *o, const char *path,
@@ -162,7 +179,16 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
     o->comment.author = o->page.who.user ? o->page.who.user : "";
     o->comment.author_name = o->page.who.name;
     o->comment.body = body;
+    /* SocialModeration Pre: a moderator approves it in the console first. */
+    o->comment.status = social_config_moderation(o->page.dc) == SOCIAL_MODERATION_PRE
+                        && !o->page.who.moderator
+                        ? SOCIAL_COMMENT_PENDING : SOCIAL_COMMENT_VISIBLE;
     st = social_store_comment_add(r, &o->comment, idem);
+    if (st == SOCIAL_STORE_LOCKED) {
+        /* A moderator locked the discussion (console): 423 Locked. */
+        return fail(o, HTTP_LOCKED, "locked",
+                    "this discussion is locked by a moderator: no new comments or replies");
+    }
     if (st == SOCIAL_STORE_MISMATCH) {
         return fail(o, HTTP_UNPROCESSABLE_ENTITY, "idempotency_mismatch",
                     "this Idempotency-Key was used for another request");
@@ -189,7 +215,9 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
                   "SOCIAL0501: comment %" APR_INT64_T_FMT " by %s on %s",
                   o->comment.id, o->comment.author, o->page.key);
     o->status = HTTP_CREATED;
-    o->message = parent ? "Reply posted" : "Comment posted";
+    o->message = o->comment.status == SOCIAL_COMMENT_PENDING
+                 ? "Comment received; it appears to others once a moderator approves it"
+                 : parent ? "Reply posted" : "Comment posted";
     return o->status;
 }
 
@@ -227,7 +255,10 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
         if (!it.can_delete) {
             return fail(o, HTTP_FORBIDDEN, "forbidden", "you may only delete your own comments");
         }
-        st = social_store_comment_set_status(r, id, SOCIAL_COMMENT_DELETED);
+        st = o->page.who.moderator && strcmp(o->page.who.user ? o->page.who.user : "",
+                                             o->comment.author) != 0
+             ? moderate(r, o, id, SOCIAL_COMMENT_DELETED, "delete")
+             : social_store_comment_set_status(r, id, SOCIAL_COMMENT_DELETED);
         o->comment.status = SOCIAL_COMMENT_DELETED;
         o->comment.body = "";
         done = "Comment deleted";
@@ -253,7 +284,7 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
             return fail(o, HTTP_FORBIDDEN, "forbidden", "only moderators may hide comments");
         }
         o->comment.status = kind == ACT_HIDE ? SOCIAL_COMMENT_HIDDEN : SOCIAL_COMMENT_VISIBLE;
-        st = social_store_comment_set_status(r, id, o->comment.status);
+        st = moderate(r, o, id, o->comment.status, kind == ACT_HIDE ? "hide" : "unhide");
         done = kind == ACT_HIDE ? "Comment hidden" : "Comment shown again";
         break;
     }
@@ -349,9 +380,10 @@ static int api_list(request_rec *r)
         json_array_append_new(list, social_thread_item_json(
             r, &APR_ARRAY_IDX(t.items, k, social_thread_item)));
     }
-    body = social_request_json_pool(r, json_pack("{s:s,s:i,s:o,s:i}", "page", o.page.key,
+    body = social_request_json_pool(r, json_pack("{s:s,s:i,s:o,s:i,s:b}", "page", o.page.key,
                                                  "count", t.count, "comments", list,
-                                                 "earlier", t.earlier));
+                                                 "earlier", t.earlier,
+                                                 "locked", t.stats.locked));
     /* Where the next (older) page of threads starts. */
     json_object_set_new(body, "next_before", t.earlier > 0 && t.oldest > 0
                         ? json_integer(t.oldest) : json_null());
@@ -608,6 +640,7 @@ int social_comments_form(request_rec *r, const char *rest)
         if (comment_load(r, &o, id, &replies) != 0) {
             return social_request_form_error(r, o.status, o.message, NULL);
         }
+        o.reason = apr_table_get(form, "reason");
         if (!social_identity_form_token_valid(r, &o.page.who, token)) {
             return social_request_form_error(r, HTTP_FORBIDDEN,
                               "the form has expired; reload the page and try again", o.page.key);

@@ -51,6 +51,7 @@ void *social_config_create_dir(apr_pool_t *p, char *dir)
     conf->anonymous = SOCIAL_UNSET;
     conf->edit_window = SOCIAL_UNSET;
     conf->max_comment_length = SOCIAL_UNSET;
+    conf->moderation = SOCIAL_UNSET;
     return conf;
 }
 
@@ -68,6 +69,7 @@ void *social_config_merge_dir(apr_pool_t *p, void *base_, void *add_)
     MERGE_INT(anonymous);
     MERGE_INT(edit_window);
     MERGE_INT(max_comment_length);
+    MERGE_INT(moderation);
     MERGE_PTR(display_name_var);
     MERGE_PTR(email_var);
     conf->moderator_set = add->moderator_set || base->moderator_set;
@@ -165,6 +167,11 @@ int social_config_max_comment_length(const social_dir_conf *dc)
     return dc->max_comment_length != SOCIAL_UNSET ? dc->max_comment_length : 5000;
 }
 
+int social_config_moderation(const social_dir_conf *dc)
+{
+    return dc->moderation != SOCIAL_UNSET ? dc->moderation : SOCIAL_MODERATION_POST;
+}
+
 int social_config_enabled(const request_rec *r)
 {
     const social_dir_conf *dc = social_config_dir(r);
@@ -228,6 +235,22 @@ static const char *set_enabled(cmd_parms *cmd, void *dconf, int on)
 {
     social_dir_conf *conf = dconf;
     conf->enabled = on ? 1 : 0;
+    return NULL;
+}
+
+static const char *set_moderation(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    social_dir_conf *conf = dconf;
+    (void)cmd;
+    if (strcasecmp(arg, "pre") == 0) {
+        conf->moderation = SOCIAL_MODERATION_PRE;
+    }
+    else if (strcasecmp(arg, "post") == 0) {
+        conf->moderation = SOCIAL_MODERATION_POST;
+    }
+    else {
+        return "SocialModeration must be Pre (new comments wait for approval) or Post";
+    }
     return NULL;
 }
 
@@ -464,5 +487,7 @@ const command_rec social_config_cmds[] = {
     AP_INIT_TAKE1("SocialMaxCommentLength", set_max_comment_length, NULL,
                   OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                   "Longest comment in characters (default 5000)"),
+    AP_INIT_TAKE1("SocialModeration", set_moderation, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
+                  "Pre (new comments wait for a moderator's approval) or Post (default)"),
     { NULL }
 };

@@ -16,6 +16,9 @@ enum { SOCIAL_RENDER_INLINE = 1, SOCIAL_RENDER_DEFERRED = 2 };
 /* SocialAnonymous */
 enum { SOCIAL_ANON_OFF = 1, SOCIAL_ANON_READ = 2, SOCIAL_ANON_WRITE = 3 };
 
+/* SocialModeration */
+enum { SOCIAL_MODERATION_POST = 1, SOCIAL_MODERATION_PRE = 2 };
+
 /* Bytes of the form-token secret. */
 #define SOCIAL_SECRET_LEN 32
 
@@ -47,6 +50,7 @@ typedef struct {
     const char *email_var;      /* SocialEmailVar */
     int edit_window;            /* SocialEditWindow, seconds */
     int max_comment_length;     /* SocialMaxCommentLength, characters */
+    int moderation;             /* SocialModeration Pre|Post */
 } social_dir_conf;
 
 extern module AP_MODULE_DECLARE_DATA social_module;
@@ -69,6 +73,7 @@ int social_config_render(const social_dir_conf *dc);
 int social_config_anonymous(const social_dir_conf *dc);
 int social_config_edit_window(const social_dir_conf *dc);
 int social_config_max_comment_length(const social_dir_conf *dc);
+int social_config_moderation(const social_dir_conf *dc);
 
 /* Nonzero if the request's directory has Social On. */
 int social_config_enabled(const request_rec *r);

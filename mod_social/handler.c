@@ -16,6 +16,7 @@
 #include <http_request.h>
 #include <jansson.h>
 
+#include "admin.h"
 #include "comments.h"
 #include "config.h"
 #include "handler.h"
@@ -268,6 +269,16 @@ static int social_handler(request_rec *r)
     }
     if (strncmp(rest, "/assets/", 8) == 0) {
         return route_asset(r, rest + 8);
+    }
+    {
+        /* A banned person reads but never writes. */
+        int refused = social_admin_refuse_banned(r, rest);
+        if (refused != DECLINED) {
+            return refused;
+        }
+    }
+    if (strncmp(rest, "/admin", 6) == 0 && (rest[6] == '\0' || rest[6] == '/')) {
+        return social_admin_handle(r, rest + 6);
     }
     if (strncmp(rest, "/api/v1/", 8) == 0) {
         return route_api(r, rest + 8);

@@ -285,12 +285,18 @@ static int poll_vote(request_rec *r, poll_view *v, const int *choices, int n,
 static int poll_close(request_rec *r, poll_view *v, int closed, const char **code,
                       const char **message)
 {
+    social_audit_entry audit;
+
     if (!v->can_moderate) {
         *code = "forbidden";
         *message = "only moderators may close or reopen polls";
         return HTTP_FORBIDDEN;
     }
-    if (social_store_poll_set_closed(r, v->poll.id, closed) != SOCIAL_STORE_OK) {
+    memset(&audit, 0, sizeof(audit));
+    audit.actor = v->page.who.user;
+    audit.action = closed ? "close" : "reopen";
+    audit.target_kind = "poll";
+    if (social_store_poll_moderate(r, v->poll.id, closed, &audit) != SOCIAL_STORE_OK) {
         *code = "unavailable";
         *message = "the discussion database is unavailable; try again shortly";
         return HTTP_SERVICE_UNAVAILABLE;

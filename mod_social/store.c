@@ -1,6 +1,7 @@
 /* store.c: every SQL statement, prepared through mod_dbd. */
 #include "store.h"
 #include "poll.h"
+#include "text.h"
 
 #include <apr_dbd.h>
 #include <apr_lib.h>
@@ -51,6 +52,39 @@ typedef struct {
     "FROM social_polls po JOIN social_pages p ON p.id = po.page_id " \
     "JOIN social_poll_options o ON o.poll_id = po.id"
 
+/* The moderation queue: comments newest first with their like counts;
+ * a leading filter (see the statements) and these optional ones. */
+#define QUEUE_SELECT \
+    "SELECT " COMMENT_COLUMNS ", " \
+    "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id) " \
+    "FROM social_comments c JOIN social_pages p ON p.id = c.page_id WHERE "
+#define QUEUE_FILTER \
+    "p.site = %s AND (%s = '' OR p.path = %s) AND (%s = '' OR c.author = %s) " \
+    "AND (%s = '' OR c.status = %s) AND (%s = '0' OR c.id < %s) ORDER BY c.id DESC LIMIT 51"
+
+/* The page a like is about: the page itself or the comment's page. */
+#define LIKE_PAGE_JOIN \
+    "LEFT JOIN social_comments lc ON l.target_kind = 'comment' AND lc.id = l.target_id " \
+    "JOIN social_pages p ON p.id = IF(l.target_kind = 'page', l.target_id, lc.page_id)"
+
+/* Every action of a period on one site, as (kind, who, path, at): kind
+ * 0 comment, 1 like, 2 share, 3 ballot. Arguments: (site, from, to) four
+ * times, from and to in Unix seconds; each part uses its created_at key. */
+#define STATS_PERIOD(col) \
+    " >= FROM_UNIXTIME(%s) AND " col " < FROM_UNIXTIME(%s)"
+#define STATS_EVENTS \
+    "(SELECT 0 AS kind, c.author AS who, p.path AS path, c.created_at AS at " \
+    "FROM social_comments c JOIN social_pages p ON p.id = c.page_id " \
+    "WHERE p.site = %s AND c.created_at" STATS_PERIOD("c.created_at") \
+    " UNION ALL SELECT 1, l.user, p.path, l.created_at FROM social_likes l " LIKE_PAGE_JOIN \
+    " WHERE p.site = %s AND l.created_at" STATS_PERIOD("l.created_at") \
+    " UNION ALL SELECT 2, s.user, p.path, s.created_at FROM social_shares s " \
+    "JOIN social_pages p ON p.id = s.page_id " \
+    "WHERE p.site = %s AND s.created_at" STATS_PERIOD("s.created_at") \
+    " UNION ALL SELECT 3, b.user, p.path, b.created_at FROM social_poll_ballots b " \
+    "JOIN social_polls po ON po.id = b.poll_id JOIN social_pages p ON p.id = po.page_id " \
+    "WHERE p.site = %s AND b.created_at" STATS_PERIOD("b.created_at") ") e"
+
 static const social_statement statements[] = {
     { "social_schema_version",
       "SELECT version FROM social_schema_version ORDER BY version DESC LIMIT 1" },
@@ -62,7 +96,7 @@ static const social_statement statements[] = {
      * in THREAD_WINDOW: one round trip for a page view, and the rows read
      * stay bounded by what is shown however long the discussion grows. */
     { "social_comments_list",
-      "SELECT 0, 0, p.path, '', '', '', 'visible', 0, 0, "
+      "SELECT 0, 0, p.path, '', '', '', 'visible', p.locked, 0, "
       "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), "
       "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id "
       "AND l.user = %s), "
@@ -88,8 +122,8 @@ static const social_statement statements[] = {
       "FROM social_comments c JOIN social_pages p ON p.id = c.page_id "
       "WHERE c.id = %s AND p.site = %s" },
     { "social_comment_add",
-      "INSERT INTO social_comments (page_id, parent_id, author, author_name, body) "
-      "VALUES (%s, NULLIF(%s, '0'), %s, %s, %s)" },
+      "INSERT INTO social_comments (page_id, parent_id, author, author_name, body, status) "
+      "VALUES (%s, NULLIF(%s, '0'), %s, %s, %s, %s)" },
     /* Has the viewer liked or written anything on the page? (Then the
      * discussion is rendered for them; otherwise the cached one serves.) */
     { "social_viewer_involved",
@@ -171,6 +205,101 @@ static const social_statement statements[] = {
       "INSERT INTO social_poll_choices (poll_id, user, idx) VALUES (%s, %s, %s)" },
     { "social_poll_closed",
       "UPDATE social_polls SET closed = %s WHERE id = %s" },
+    /* ---- moderation (console) ---- */
+    { "social_audit_add",
+      "INSERT INTO social_audit (site, actor, action, target_kind, target_id, target, reason) "
+      "VALUES (%s, %s, %s, %s, %s, %s, %s)" },
+    { "social_audit_list",
+      "SELECT id, actor, action, target_kind, target_id, target, reason, "
+      "UNIX_TIMESTAMP(created_at) FROM social_audit "
+      "WHERE site = %s AND (%s = '0' OR id < %s) ORDER BY id DESC LIMIT 201" },
+    { "social_comment_target",
+      "SELECT p.path FROM social_comments c JOIN social_pages p ON p.id = c.page_id "
+      "WHERE c.id = %s AND p.site = %s FOR UPDATE" },
+    /* The queue: one statement per leading filter, so each has its index
+     * (page_id, id), (author, id), (status, id) or the primary key. */
+    { "social_queue_page", QUEUE_SELECT "p.path = %s AND " QUEUE_FILTER },
+    { "social_queue_author", QUEUE_SELECT "c.author = %s AND " QUEUE_FILTER },
+    { "social_queue_status", QUEUE_SELECT "c.status = %s AND " QUEUE_FILTER },
+    { "social_queue_all", QUEUE_SELECT "'' = %s AND " QUEUE_FILTER },
+    /* Inside a comment's transaction, after the page row is locked by
+     * social_page_add: a lock committed meanwhile is seen. */
+    { "social_page_lock_check",
+      "SELECT locked FROM social_pages WHERE id = %s FOR UPDATE" },
+    { "social_page_lock",
+      "UPDATE social_pages SET locked = %s WHERE id = %s" },
+    { "social_locked_pages",
+      "SELECT path FROM social_pages WHERE site = %s AND locked = 1 ORDER BY path LIMIT 200" },
+    { "social_poll_target",
+      "SELECT p.path, po.name FROM social_polls po JOIN social_pages p ON p.id = po.page_id "
+      "WHERE po.id = %s AND p.site = %s FOR UPDATE" },
+    { "social_polls_recent",
+      "SELECT po.id, p.path, po.name, po.question, po.closed, "
+      "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id) "
+      "FROM social_polls po JOIN social_pages p ON p.id = po.page_id "
+      "WHERE p.site = %s ORDER BY po.id DESC LIMIT 100" },
+    { "social_ban_get",
+      "SELECT user, reason, COALESCE(expires_at, 0), banned_by, UNIX_TIMESTAMP(created_at) "
+      "FROM social_bans WHERE user = %s "
+      "AND (expires_at IS NULL OR expires_at > UNIX_TIMESTAMP())" },
+    { "social_ban_set",
+      "INSERT INTO social_bans (user, reason, expires_at, banned_by) "
+      "VALUES (%s, %s, NULLIF(%s, '0'), %s) "
+      "ON DUPLICATE KEY UPDATE reason = VALUES(reason), expires_at = VALUES(expires_at), "
+      "banned_by = VALUES(banned_by), created_at = CURRENT_TIMESTAMP(3)" },
+    { "social_ban_lift", "DELETE FROM social_bans WHERE user = %s" },
+    { "social_bans_list",
+      "SELECT user, reason, COALESCE(expires_at, 0), banned_by, UNIX_TIMESTAMP(created_at) "
+      "FROM social_bans WHERE expires_at IS NULL OR expires_at > UNIX_TIMESTAMP() "
+      "ORDER BY created_at DESC LIMIT 200" },
+    /* ---- engagement figures ---- */
+    { "social_stats_daily",
+      "SELECT e.kind, FLOOR(UNIX_TIMESTAMP(e.at) / 86400), COUNT(*) FROM " STATS_EVENTS
+      " GROUP BY 1, 2 ORDER BY 2, 1" },
+    { "social_stats_pages",
+      "SELECT e.path, e.path, SUM(e.kind = 0), COUNT(*) FROM " STATS_EVENTS
+      " GROUP BY e.path HAVING SUM(e.kind = 0) > 0 ORDER BY 3 DESC, 4 DESC, 1 LIMIT 10" },
+    { "social_stats_people",
+      "SELECT e.who, COALESCE(MAX(pe.display_name), e.who), SUM(e.kind = 0), COUNT(*) FROM "
+      STATS_EVENTS " LEFT JOIN social_people pe ON pe.user = e.who WHERE e.who <> '' "
+      "GROUP BY e.who ORDER BY 4 DESC, 3 DESC, 1 LIMIT 10" },
+    { "social_stats_sections",
+      "SELECT x.section, x.section, SUM(x.kind = 0), COUNT(*) FROM (SELECT e.kind, "
+      "IF(LOCATE('/', e.path, 2) > 0, SUBSTRING(e.path, 1, LOCATE('/', e.path, 2)), '/') "
+      "AS section FROM " STATS_EVENTS ") x GROUP BY x.section ORDER BY 4 DESC, 3 DESC, 1 LIMIT 10" },
+    /* ---- exports: a period of each kind, at most 100,000 rows (+1 to tell) ---- */
+    { "social_export_comments",
+      "SELECT c.id, p.path, COALESCE(c.parent_id, 0), c.author, c.author_name, c.status, "
+      "UNIX_TIMESTAMP(c.created_at), COALESCE(UNIX_TIMESTAMP(c.edited_at), 0), c.body "
+      "FROM social_comments c JOIN social_pages p ON p.id = c.page_id "
+      "WHERE p.site = %s AND c.created_at >= FROM_UNIXTIME(%s) "
+      "AND c.created_at < FROM_UNIXTIME(%s) ORDER BY c.id LIMIT 100001" },
+    { "social_export_likes",
+      "SELECT l.target_kind, l.target_id, p.path, l.user, UNIX_TIMESTAMP(l.created_at) "
+      "FROM social_likes l " LIKE_PAGE_JOIN
+      " WHERE p.site = %s AND l.created_at >= FROM_UNIXTIME(%s) "
+      "AND l.created_at < FROM_UNIXTIME(%s) ORDER BY l.created_at, l.user LIMIT 100001" },
+    { "social_export_shares",
+      "SELECT s.id, p.path, s.user, s.user_name, COALESCE(s.note, ''), s.public, "
+      "(SELECT COUNT(*) FROM social_share_recipients r WHERE r.share_id = s.id), "
+      "UNIX_TIMESTAMP(s.created_at) FROM social_shares s JOIN social_pages p ON p.id = s.page_id "
+      "WHERE p.site = %s AND s.created_at >= FROM_UNIXTIME(%s) "
+      "AND s.created_at < FROM_UNIXTIME(%s) ORDER BY s.id LIMIT 100001" },
+    { "social_export_polls",
+      "SELECT po.id, p.path, po.name, po.question, po.closed, "
+      "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id), "
+      "o.idx, o.label, o.removed, "
+      "(SELECT COUNT(*) FROM social_poll_choices ch WHERE ch.poll_id = po.id AND ch.idx = o.idx) "
+      "FROM social_polls po JOIN social_pages p ON p.id = po.page_id "
+      "JOIN social_poll_options o ON o.poll_id = po.id "
+      "WHERE p.site = %s AND po.created_at < FROM_UNIXTIME(%s) "
+      "AND (po.created_at >= FROM_UNIXTIME(%s) OR EXISTS (SELECT 1 FROM social_poll_ballots b "
+      "WHERE b.poll_id = po.id AND b.updated_at >= FROM_UNIXTIME(%s) "
+      "AND b.created_at < FROM_UNIXTIME(%s))) ORDER BY po.id, o.idx LIMIT 100001" },
+    { "social_export_audit",
+      "SELECT id, UNIX_TIMESTAMP(created_at), actor, action, target_kind, target_id, target, "
+      "reason FROM social_audit WHERE site = %s AND created_at >= FROM_UNIXTIME(%s) "
+      "AND created_at < FROM_UNIXTIME(%s) ORDER BY id LIMIT 100001" },
     { "social_idempotency_claim",
       "INSERT INTO social_idempotency (user, idem_key, kind, request_hash) "
       "VALUES (%s, %s, %s, %s)" },
@@ -424,6 +553,7 @@ const char *social_comment_status_name(social_comment_status status)
     switch (status) {
     case SOCIAL_COMMENT_HIDDEN: return "hidden";
     case SOCIAL_COMMENT_DELETED: return "deleted";
+    case SOCIAL_COMMENT_PENDING: return "pending";
     default: return "visible";
     }
 }
@@ -435,6 +565,9 @@ static social_comment_status status_parse(const char *s)
     }
     if (strcmp(s, "deleted") == 0) {
         return SOCIAL_COMMENT_DELETED;
+    }
+    if (strcmp(s, "pending") == 0) {
+        return SOCIAL_COMMENT_PENDING;
     }
     return SOCIAL_COMMENT_VISIBLE;
 }
@@ -576,6 +709,7 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
             stats->shares = atoi(column(dbd, row, 11));
             stats->comments = atoi(column(dbd, row, 12));
             stats->earlier = atoi(column(dbd, row, 13));
+            stats->locked = atoi(column(dbd, row, 7));
         }
         else {
             social_comment *c = apr_array_push(*comments);
@@ -751,7 +885,7 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
     comment_txn *t = data;
     social_comment *c = t->c;
     apr_dbd_results_t *res;
-    const char *args[5];
+    const char *args[6];
     apr_int64_t page_id = 0;
     social_store_status st = SOCIAL_STORE_OK;
 
@@ -763,12 +897,23 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
     }
     st = page_id_get(r, dbd, c->page, 1, &page_id);
     if (st == SOCIAL_STORE_OK) {
+        apr_int64_t locked = 0;
         args[0] = int_arg(r, page_id);
+        st = run_select(r, dbd, "social_page_lock_check", &res, 1, args);
+        if (st == SOCIAL_STORE_OK) {
+            st = read_int(r, dbd, res, &locked);
+        }
+        if (st == SOCIAL_STORE_OK && locked) {
+            return SOCIAL_STORE_LOCKED;   /* rolled back: nothing written */
+        }
+    }
+    if (st == SOCIAL_STORE_OK) {
         args[1] = int_arg(r, c->parent);
         args[2] = c->author;
         args[3] = c->author_name;
         args[4] = c->body;
-        st = run_query(r, dbd, "social_comment_add", NULL, 5, args);
+        args[5] = social_comment_status_name(c->status);
+        st = run_query(r, dbd, "social_comment_add", NULL, 6, args);
     }
     if (st == SOCIAL_STORE_OK) {
         st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
@@ -799,7 +944,6 @@ social_store_status social_store_comment_add(request_rec *r, social_comment *c,
     st = idempotent_write(r, dbd, idem, "comment", &c->id, comment_write, &t);
     c->created = apr_time_now();
     c->edited = 0;
-    c->status = SOCIAL_COMMENT_VISIBLE;
     return st;
 }
 
@@ -1372,6 +1516,549 @@ social_store_status social_store_poll_set_closed(request_rec *r, apr_int64_t id,
     args[0] = closed ? "1" : "0";
     args[1] = int_arg(r, id);
     return run_query(r, dbd, "social_poll_closed", NULL, 2, args);
+}
+
+/* ---- moderation ---- */
+
+/* Writes one audit entry (inside the caller's transaction). */
+static social_store_status audit_write(request_rec *r, ap_dbd_t *dbd,
+                                       const social_audit_entry *a,
+                                       apr_int64_t target_id, const char *target)
+{
+    const char *args[7];
+
+    args[0] = social_store_site(r);
+    args[1] = a->actor ? a->actor : "";
+    args[2] = a->action;
+    args[3] = a->target_kind;
+    args[4] = int_arg(r, target_id);
+    args[5] = target ? target : "";
+    args[6] = a->reason ? a->reason : "";
+    return run_query(r, dbd, "social_audit_add", NULL, 7, args);
+}
+
+typedef struct {
+    const apr_int64_t *ids;
+    int n;
+    social_comment_status status;
+    const social_audit_entry *audit;
+} moderate_txn;
+
+static social_store_status moderate_write(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    moderate_txn *t = data;
+    social_store_status st = SOCIAL_STORE_OK;
+    int k;
+
+    for (k = 0; k < t->n && st == SOCIAL_STORE_OK; k++) {
+        const char *args[2] = { int_arg(r, t->ids[k]), social_store_site(r) };
+        apr_dbd_results_t *res;
+        apr_dbd_row_t *row = NULL;
+        const char *path = NULL;
+
+        st = run_select(r, dbd, "social_comment_target", &res, 2, args);
+        if (st != SOCIAL_STORE_OK) {
+            break;
+        }
+        while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+            path = apr_pstrdup(r->pool, column(dbd, row, 0));
+        }
+        if (path == NULL) {
+            return SOCIAL_STORE_NOT_FOUND;
+        }
+        if (t->status == SOCIAL_COMMENT_DELETED) {
+            st = run_query(r, dbd, "social_comment_delete", NULL, 1, args);
+        }
+        else {
+            const char *set[2] = { social_comment_status_name(t->status), args[0] };
+            st = run_query(r, dbd, "social_comment_status", NULL, 2, set);
+        }
+        if (st == SOCIAL_STORE_OK) {
+            st = audit_write(r, dbd, t->audit, t->ids[k], path);
+        }
+    }
+    return st;
+}
+
+social_store_status social_store_comments_moderate(request_rec *r,
+                                                   const apr_int64_t *ids, int n,
+                                                   social_comment_status status,
+                                                   const social_audit_entry *audit)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    moderate_txn t = { ids, n, status, audit };
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    return in_transaction(r, dbd, moderate_write, &t);
+}
+
+social_store_status social_store_queue(request_rec *r, const social_queue_filter *f,
+                                       apr_array_header_t **comments)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    const char *page = f->page ? f->page : "";
+    const char *author = f->author ? f->author : "";
+    const char *status = f->status ? f->status : "";
+    const char *args[10], *label;
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    social_store_status st;
+
+    *comments = apr_array_make(r->pool, 16, sizeof(social_comment));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    /* The most selective filter leads, so its index is used. */
+    label = *page ? "social_queue_page" : *author ? "social_queue_author"
+          : *status ? "social_queue_status" : "social_queue_all";
+    args[0] = *page ? page : *author ? author : *status ? status : "";
+    args[1] = social_store_site(r);
+    args[2] = args[3] = page;
+    args[4] = args[5] = author;
+    args[6] = args[7] = status;
+    args[8] = args[9] = int_arg(r, f->before > 0 ? f->before : 0);
+    st = run_select(r, dbd, label, &res, 10, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        if ((*comments)->nelts < f->limit) {
+            social_comment *c = apr_array_push(*comments);
+            comment_from_row(r, dbd, row, c);
+            c->likes = atoi(column(dbd, row, 9));
+        }
+    }
+    return SOCIAL_STORE_OK;
+}
+
+typedef struct {
+    const char *page;
+    int locked;
+    const social_audit_entry *audit;
+} lock_txn;
+
+static social_store_status lock_write(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    lock_txn *t = data;
+    apr_int64_t page_id = 0;
+    social_store_status st = page_id_get(r, dbd, t->page, 1, &page_id);
+
+    if (st == SOCIAL_STORE_OK) {
+        const char *args[2] = { t->locked ? "1" : "0", int_arg(r, page_id) };
+        st = run_query(r, dbd, "social_page_lock", NULL, 2, args);
+    }
+    if (st == SOCIAL_STORE_OK) {
+        st = audit_write(r, dbd, t->audit, 0, t->page);
+    }
+    return st;
+}
+
+social_store_status social_store_page_lock(request_rec *r, const char *page, int locked,
+                                           const social_audit_entry *audit)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    lock_txn t = { page, locked, audit };
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    return in_transaction(r, dbd, lock_write, &t);
+}
+
+/* Reads every row of a select on this site's name into an array of
+ * strings (column 0). */
+static social_store_status strings_read(request_rec *r, ap_dbd_t *dbd, const char *label,
+                                        int nargs, const char **args,
+                                        apr_array_header_t **out)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    social_store_status st = run_select(r, dbd, label, &res, nargs, args);
+
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        APR_ARRAY_PUSH(*out, const char *) = apr_pstrdup(r->pool, column(dbd, row, 0));
+    }
+    return SOCIAL_STORE_OK;
+}
+
+social_store_status social_store_locked_pages(request_rec *r, apr_array_header_t **pages)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    const char *args[1] = { social_store_site(r) };
+
+    *pages = apr_array_make(r->pool, 8, sizeof(const char *));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    return strings_read(r, dbd, "social_locked_pages", 1, args, pages);
+}
+
+typedef struct {
+    apr_int64_t id;
+    int closed;
+    const social_audit_entry *audit;
+} poll_close_txn;
+
+static social_store_status poll_close_write(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    poll_close_txn *t = data;
+    const char *args[2] = { int_arg(r, t->id), social_store_site(r) };
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *target = NULL;
+    social_store_status st = run_select(r, dbd, "social_poll_target", &res, 2, args);
+
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        target = apr_pstrcat(r->pool, column(dbd, row, 0), "#poll-", column(dbd, row, 1), NULL);
+    }
+    if (target == NULL) {
+        return SOCIAL_STORE_NOT_FOUND;
+    }
+    {
+        const char *set[2] = { t->closed ? "1" : "0", args[0] };
+        st = run_query(r, dbd, "social_poll_closed", NULL, 2, set);
+    }
+    return st == SOCIAL_STORE_OK ? audit_write(r, dbd, t->audit, t->id, target) : st;
+}
+
+social_store_status social_store_poll_moderate(request_rec *r, apr_int64_t id, int closed,
+                                               const social_audit_entry *audit)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    poll_close_txn t = { id, closed, audit };
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    return in_transaction(r, dbd, poll_close_write, &t);
+}
+
+social_store_status social_store_polls_recent(request_rec *r, apr_array_header_t **polls)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    const char *args[1] = { social_store_site(r) };
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    social_store_status st;
+
+    *polls = apr_array_make(r->pool, 8, sizeof(social_poll));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    st = run_select(r, dbd, "social_polls_recent", &res, 1, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        social_poll *p = apr_array_push(*polls);
+        memset(p, 0, sizeof(*p));
+        p->id = apr_atoi64(column(dbd, row, 0));
+        p->page = apr_pstrdup(r->pool, column(dbd, row, 1));
+        p->name = apr_pstrdup(r->pool, column(dbd, row, 2));
+        p->question = apr_pstrdup(r->pool, column(dbd, row, 3));
+        p->closed = atoi(column(dbd, row, 4));
+        p->ballots = atoi(column(dbd, row, 5));
+    }
+    return SOCIAL_STORE_OK;
+}
+
+static void ban_from_row(request_rec *r, ap_dbd_t *dbd, apr_dbd_row_t *row, social_ban *b)
+{
+    b->user = apr_pstrdup(r->pool, column(dbd, row, 0));
+    b->reason = apr_pstrdup(r->pool, column(dbd, row, 1));
+    b->expires = apr_time_from_sec(apr_atoi64(column(dbd, row, 2)));
+    b->banned_by = apr_pstrdup(r->pool, column(dbd, row, 3));
+    b->created = time_from_seconds(column(dbd, row, 4));
+}
+
+social_store_status social_store_ban_get(request_rec *r, const char *user, social_ban *ban)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    const char *args[1] = { user };
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    social_store_status st;
+    int found = 0;
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    st = run_select(r, dbd, "social_ban_get", &res, 1, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        if (!found) {
+            ban_from_row(r, dbd, row, ban);
+            found = 1;
+        }
+    }
+    return found ? SOCIAL_STORE_OK : SOCIAL_STORE_NOT_FOUND;
+}
+
+typedef struct {
+    const char *user;
+    const social_ban *ban;
+    const social_audit_entry *audit;
+} ban_txn;
+
+static social_store_status ban_write(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    ban_txn *t = data;
+    social_store_status st;
+
+    if (t->ban != NULL) {
+        const char *args[4] = { t->user, t->ban->reason,
+                                int_arg(r, apr_time_sec(t->ban->expires)),
+                                t->ban->banned_by };
+        st = run_query(r, dbd, "social_ban_set", NULL, 4, args);
+    }
+    else {
+        const char *args[1] = { t->user };
+        st = run_query(r, dbd, "social_ban_lift", NULL, 1, args);
+    }
+    return st == SOCIAL_STORE_OK ? audit_write(r, dbd, t->audit, 0, t->user) : st;
+}
+
+social_store_status social_store_ban_set(request_rec *r, const char *user,
+                                         const social_ban *ban,
+                                         const social_audit_entry *audit)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    ban_txn t = { user, ban, audit };
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    return in_transaction(r, dbd, ban_write, &t);
+}
+
+social_store_status social_store_bans_list(request_rec *r, apr_array_header_t **bans)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    social_store_status st;
+
+    *bans = apr_array_make(r->pool, 8, sizeof(social_ban));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    st = run_select(r, dbd, "social_bans_list", &res, 0, NULL);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        ban_from_row(r, dbd, row, apr_array_push(*bans));
+    }
+    return SOCIAL_STORE_OK;
+}
+
+social_store_status social_store_audit_list(request_rec *r, apr_int64_t before, int limit,
+                                            apr_array_header_t **entries)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    const char *args[3];
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    social_store_status st;
+
+    *entries = apr_array_make(r->pool, 16, sizeof(social_audit_entry));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = social_store_site(r);
+    args[1] = args[2] = int_arg(r, before > 0 ? before : 0);
+    st = run_select(r, dbd, "social_audit_list", &res, 3, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        social_audit_entry *a;
+        if ((*entries)->nelts >= limit) {
+            continue;   /* drain */
+        }
+        a = apr_array_push(*entries);
+        a->id = apr_atoi64(column(dbd, row, 0));
+        a->actor = apr_pstrdup(r->pool, column(dbd, row, 1));
+        a->action = apr_pstrdup(r->pool, column(dbd, row, 2));
+        a->target_kind = apr_pstrdup(r->pool, column(dbd, row, 3));
+        a->target_id = apr_atoi64(column(dbd, row, 4));
+        a->target = apr_pstrdup(r->pool, column(dbd, row, 5));
+        a->reason = apr_pstrdup(r->pool, column(dbd, row, 6));
+        a->created = time_from_seconds(column(dbd, row, 7));
+    }
+    return SOCIAL_STORE_OK;
+}
+
+/* ---- engagement figures ---- */
+
+/* (site, from, to) four times, for STATS_EVENTS. */
+static const char **stats_args(request_rec *r, apr_int64_t from, apr_int64_t to)
+{
+    const char **args = apr_palloc(r->pool, 12 * sizeof(*args));
+    int k;
+
+    for (k = 0; k < 4; k++) {
+        args[3 * k] = social_store_site(r);
+        args[3 * k + 1] = int_arg(r, from);
+        args[3 * k + 2] = int_arg(r, to);
+    }
+    return args;
+}
+
+social_store_status social_store_stats_daily(request_rec *r, apr_int64_t from,
+                                             apr_int64_t to, apr_array_header_t **days)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    social_store_status st;
+
+    *days = apr_array_make(r->pool, 64, sizeof(social_stat_day));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    st = run_select(r, dbd, "social_stats_daily", &res, 12, stats_args(r, from, to));
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        social_stat_day *d = apr_array_push(*days);
+        d->kind = atoi(column(dbd, row, 0));
+        d->day = apr_atoi64(column(dbd, row, 1));
+        d->count = atoi(column(dbd, row, 2));
+    }
+    return SOCIAL_STORE_OK;
+}
+
+social_store_status social_store_stats_rank(request_rec *r, social_rank_kind kind,
+                                            apr_int64_t from, apr_int64_t to,
+                                            apr_array_header_t **ranks)
+{
+    static const char *const labels[] = {
+        "social_stats_pages", "social_stats_people", "social_stats_sections"
+    };
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    social_store_status st;
+
+    *ranks = apr_array_make(r->pool, 10, sizeof(social_stat_rank));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    st = run_select(r, dbd, labels[kind], &res, 12, stats_args(r, from, to));
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        social_stat_rank *k = apr_array_push(*ranks);
+        k->name = apr_pstrdup(r->pool, column(dbd, row, 0));
+        k->label = apr_pstrdup(r->pool, column(dbd, row, 1));
+        k->comments = atoi(column(dbd, row, 2));
+        k->actions = atoi(column(dbd, row, 3));
+    }
+    return SOCIAL_STORE_OK;
+}
+
+/* ---- exports ---- */
+
+typedef struct {
+    const char *label;
+    int ncols;
+    const char *const *names;
+    const char *types;         /* n number, s string, t time (Unix seconds -> ISO 8601) */
+} export_shape;
+
+static const char *const export_comment_cols[] = {
+    "id", "page", "parent", "author", "author_name", "status", "created", "edited", "body" };
+static const char *const export_like_cols[] = {
+    "target_kind", "target_id", "page", "user", "created" };
+static const char *const export_share_cols[] = {
+    "id", "page", "user", "user_name", "note", "public", "recipients", "created" };
+static const char *const export_poll_cols[] = {
+    "poll_id", "page", "name", "question", "closed", "ballots", "option_index",
+    "option", "option_removed", "votes" };
+static const char *const export_audit_cols[] = {
+    "id", "created", "actor", "action", "target_kind", "target_id", "target", "reason" };
+
+static const export_shape export_shapes[] = {
+    { "social_export_comments", 9, export_comment_cols, "nsnsssttS" },
+    { "social_export_likes", 5, export_like_cols, "snsst" },
+    { "social_export_shares", 8, export_share_cols, "nsssSnnt" },
+    { "social_export_polls", 10, export_poll_cols, "nsssnnnsnn" },
+    { "social_export_audit", 8, export_audit_cols, "ntsssnsS" },
+};
+
+social_store_status social_store_export(request_rec *r, social_export_kind kind,
+                                        apr_int64_t from, apr_int64_t to,
+                                        social_export_table *table)
+{
+    const export_shape *shape = &export_shapes[kind];
+    ap_dbd_t *dbd = store_connection(r);
+    const char *args[5];
+    char *numeric;
+    int nargs = 3, k;
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    social_store_status st;
+
+    memset(table, 0, sizeof(*table));
+    table->ncols = shape->ncols;
+    table->names = shape->names;
+    table->rows = apr_array_make(r->pool, 64, sizeof(const char **));
+    numeric = apr_pstrdup(r->pool, shape->types);
+    for (k = 0; k < shape->ncols; k++) {
+        numeric[k] = shape->types[k] == 'n' ? 'n' : 's';
+    }
+    table->numeric = numeric;
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = social_store_site(r);
+    if (kind == SOCIAL_EXPORT_POLLS) {
+        args[1] = int_arg(r, to);
+        args[2] = args[3] = int_arg(r, from);
+        args[4] = args[1];
+        nargs = 5;
+    }
+    else {
+        args[1] = int_arg(r, from);
+        args[2] = int_arg(r, to);
+    }
+    st = run_select(r, dbd, shape->label, &res, nargs, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        const char **cells;
+        if (table->rows->nelts >= SOCIAL_EXPORT_MAX_ROWS) {
+            table->truncated = 1;
+            continue;   /* drain */
+        }
+        cells = apr_palloc(r->pool, shape->ncols * sizeof(*cells));
+        for (k = 0; k < shape->ncols; k++) {
+            const char *v = column(dbd, row, k);
+            if (shape->types[k] == 't') {
+                apr_time_t t = time_from_seconds(v);
+                cells[k] = t > 0 ? social_text_time_iso(r->pool, t) : "";
+            }
+            else {
+                cells[k] = apr_pstrdup(r->pool, v);
+            }
+        }
+        APR_ARRAY_PUSH(table->rows, const char **) = cells;
+    }
+    return SOCIAL_STORE_OK;
 }
 
 social_store_status social_store_schema_version(request_rec *r, int *version)

@@ -6,7 +6,7 @@
 #include <httpd.h>
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 5
+#define SOCIAL_SCHEMA_VERSION 8
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
@@ -15,7 +15,8 @@ typedef enum {
     SOCIAL_STORE_NOT_FOUND,    /* no such row */
     SOCIAL_STORE_REPLAYED,     /* an Idempotency-Key seen before: the first result */
     SOCIAL_STORE_MISMATCH,     /* an Idempotency-Key reused for another request */
-    SOCIAL_STORE_RETRY         /* a deadlock: the transaction may run again (store.c only) */
+    SOCIAL_STORE_RETRY,        /* a deadlock: the transaction may run again (store.c only) */
+    SOCIAL_STORE_LOCKED        /* the page's discussion is locked (comment_add) */
 } social_store_status;
 
 /* A client's Idempotency-Key for one write. */
@@ -28,7 +29,8 @@ typedef struct {
 typedef enum {
     SOCIAL_COMMENT_VISIBLE = 0,
     SOCIAL_COMMENT_HIDDEN,
-    SOCIAL_COMMENT_DELETED
+    SOCIAL_COMMENT_DELETED,
+    SOCIAL_COMMENT_PENDING     /* awaiting a moderator (SocialModeration Pre) */
 } social_comment_status;
 
 typedef struct {
@@ -52,6 +54,7 @@ typedef struct {
     int shares;
     int comments;       /* visible comments on the page */
     int earlier;        /* threads with visible comments older than those read */
+    int locked;                /* the discussion is locked by a moderator */
 } social_page_stats;
 
 typedef enum { SOCIAL_LIKE_PAGE = 0, SOCIAL_LIKE_COMMENT } social_like_kind;
@@ -130,11 +133,13 @@ social_store_status social_store_viewer_involved(request_rec *r, const char *pag
 social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
                                              social_comment *c, int *replies);
 
-/* Adds c (page, parent, author, author_name, body) and sets c->id and
+/* Adds c (page, parent, author, author_name, body, status: VISIBLE or
+ * PENDING) and sets c->id and
  * c->created. The page row is made on first use. With idem (may be
  * NULL): SOCIAL_STORE_REPLAYED and c->id of the first request if the key
  * was used for the same request before; SOCIAL_STORE_MISMATCH if for
- * another. */
+ * another. SOCIAL_STORE_LOCKED (nothing written) if a moderator has
+ * locked the page's discussion. */
 social_store_status social_store_comment_add(request_rec *r, social_comment *c,
                                              const social_idempotency *idem);
 
@@ -204,5 +209,139 @@ social_store_status social_store_poll_vote(request_rec *r, apr_int64_t id,
 
 social_store_status social_store_poll_set_closed(request_rec *r, apr_int64_t id,
                                                  int closed);
+
+/* ---- moderation (the console, admin.c) ---- */
+
+/* One entry of the audit log: who did what to which target, and why. */
+typedef struct {
+    apr_int64_t id;
+    const char *actor;         /* REMOTE_USER of the moderator */
+    const char *action;        /* hide, unhide, delete, approve, reject, lock,
+                                  unlock, close, reopen, ban, unban */
+    const char *target_kind;   /* comment, page, poll, person */
+    apr_int64_t target_id;     /* comment or poll id; 0 for pages and people */
+    const char *target;        /* page path, poll page#name, or person */
+    const char *reason;        /* may be "" */
+    apr_time_t created;
+} social_audit_entry;
+
+typedef struct {
+    const char *user;
+    const char *reason;
+    apr_time_t expires;        /* 0: until lifted */
+    const char *banned_by;
+    apr_time_t created;
+} social_ban;
+
+/* Filters of the moderation queue; NULL or "" means any. */
+typedef struct {
+    const char *page;
+    const char *author;
+    const char *status;        /* visible, hidden, deleted, pending */
+    apr_int64_t before;        /* only ids below this (paging), 0: newest */
+    int limit;
+} social_queue_filter;
+
+/* Sets the status of comments ids[0..n) (each must exist on this site) and
+ * writes one audit entry per comment (action, target_kind "comment"), all
+ * in one transaction. Deleting erases the text. NOT_FOUND (nothing
+ * written) if any id is missing. */
+social_store_status social_store_comments_moderate(request_rec *r,
+                                                   const apr_int64_t *ids, int n,
+                                                   social_comment_status status,
+                                                   const social_audit_entry *audit);
+
+/* Newest comments of this site matching f (at most f->limit), newest first. */
+social_store_status social_store_queue(request_rec *r, const social_queue_filter *f,
+                                       apr_array_header_t **comments);
+
+/* Locks or unlocks a page (making its row if needed) with its audit entry. */
+social_store_status social_store_page_lock(request_rec *r, const char *page, int locked,
+                                           const social_audit_entry *audit);
+
+/* Locked pages of this site (at most 200), as page keys. */
+social_store_status social_store_locked_pages(request_rec *r, apr_array_header_t **pages);
+
+/* Closes or reopens a poll of this site with its audit entry. */
+social_store_status social_store_poll_moderate(request_rec *r, apr_int64_t id, int closed,
+                                               const social_audit_entry *audit);
+
+/* Newest polls of this site (at most 100), without options. */
+social_store_status social_store_polls_recent(request_rec *r, apr_array_header_t **polls);
+
+/* The person's ban in force now, or NOT_FOUND. */
+social_store_status social_store_ban_get(request_rec *r, const char *user, social_ban *ban);
+
+/* Bans (ban != NULL) or lifts the ban of a person, with the audit entry. */
+social_store_status social_store_ban_set(request_rec *r, const char *user,
+                                         const social_ban *ban,
+                                         const social_audit_entry *audit);
+
+/* Bans in force (at most 200), newest first. */
+social_store_status social_store_bans_list(request_rec *r, apr_array_header_t **bans);
+
+/* The audit log of this site, newest first: before an id (0: newest), at
+ * most limit entries. */
+social_store_status social_store_audit_list(request_rec *r, apr_int64_t before, int limit,
+                                            apr_array_header_t **entries);
+
+/* ---- engagement figures and exports ---- */
+
+/* Per UTC day (days since 1970) and kind: comments, likes, shares, ballots. */
+typedef struct {
+    apr_int64_t day;
+    int kind;                  /* 0 comments, 1 likes, 2 shares, 3 ballots */
+    int count;
+} social_stat_day;
+
+/* A ranked name (page, person or section) with its comment count and its
+ * count of all actions (comments, likes, shares, ballots). */
+typedef struct {
+    const char *name;
+    const char *label;         /* a person's display name; else name */
+    int comments;
+    int actions;
+} social_stat_rank;
+
+typedef enum {
+    SOCIAL_RANK_PAGES = 0,     /* most discussed pages (by comments) */
+    SOCIAL_RANK_PEOPLE,        /* most active people (by actions) */
+    SOCIAL_RANK_SECTIONS       /* most active sections (first path segment) */
+} social_rank_kind;
+
+/* Counts per day of [from, to) (Unix seconds) into social_stat_day rows. */
+social_store_status social_store_stats_daily(request_rec *r, apr_int64_t from,
+                                             apr_int64_t to, apr_array_header_t **days);
+
+/* The top 10 of kind in [from, to). */
+social_store_status social_store_stats_rank(request_rec *r, social_rank_kind kind,
+                                            apr_int64_t from, apr_int64_t to,
+                                            apr_array_header_t **ranks);
+
+typedef enum {
+    SOCIAL_EXPORT_COMMENTS = 0,
+    SOCIAL_EXPORT_LIKES,
+    SOCIAL_EXPORT_SHARES,
+    SOCIAL_EXPORT_POLLS,
+    SOCIAL_EXPORT_AUDIT
+} social_export_kind;
+
+/* A table for export: column names, which are numbers, and rows (arrays
+ * of const char *, one per column). */
+typedef struct {
+    int ncols;
+    const char *const *names;
+    const char *numeric;       /* one char per column: 'n' number, 's' string */
+    apr_array_header_t *rows;  /* const char ** */
+    int truncated;             /* more than SOCIAL_EXPORT_MAX_ROWS rows */
+} social_export_table;
+
+#define SOCIAL_EXPORT_MAX_ROWS 100000
+
+/* The rows of kind made in [from, to) (polls: created before to with
+ * ballots or creation in the period, with all-time totals). */
+social_store_status social_store_export(request_rec *r, social_export_kind kind,
+                                        apr_int64_t from, apr_int64_t to,
+                                        social_export_table *table);
 
 #endif /* SOCIAL_STORE_H */

@@ -49,6 +49,10 @@ static int visible_to(const social_identity *viewer, const social_comment *c)
         return 1;
     case SOCIAL_COMMENT_HIDDEN:
         return viewer->moderator || is_author(viewer, c);
+    case SOCIAL_COMMENT_PENDING:
+        /* Awaiting approval: its author alone sees it (moderators use
+         * the console's queue). */
+        return is_author(viewer, c);
     default:
         return 0;
     }
@@ -83,6 +87,9 @@ static void arrange(request_rec *r, social_thread *t, tree_node *nodes,
     }
     else {
         social_thread_permissions(r, t->dc, t->viewer, it);
+        if (t->stats.locked) {
+            it->can_reply = 0;
+        }
     }
     for (k = 0; k < n->children->nelts; k++) {
         arrange(r, t, nodes, APR_ARRAY_IDX(n->children, k, int), depth + 1,
@@ -275,6 +282,7 @@ static const char *thread_fill(HDF *hdf, void *data)
     TRY(set_int(hdf, p, "Social.", "can_read", social_identity_can_read(v)));
     TRY(set_int(hdf, p, "Social.", "can_comment", social_identity_can_write(v)));
     TRY(set_int(hdf, p, "Social.", "moderator", v->moderator));
+    TRY(set_int(hdf, p, "Social.", "locked", t->stats.locked));
     TRY(set_int(hdf, p, "Social.", "max_length", social_config_max_comment_length(t->dc)));
     TRY(set(hdf, p, "Social.", "user", v->user));
     TRY(set_int(hdf, p, "Social.", "likes", t->stats.likes));

@@ -35,7 +35,8 @@
 <header class="social-meta"><span class="social-author" title="<?cs var:c.user ?>"><?cs var:c.name ?></span>
 <a class="social-time" href="#comment-<?cs var:c.id ?>"><time datetime="<?cs var:c.created_iso ?>" title="<?cs var:c.created_abs ?>"><?cs var:c.created_rel ?></time></a><?cs if:c.edited_abs ?>
 <span class="social-edited" title="edited <?cs var:c.edited_abs ?>">(edited)</span><?cs /if ?><?cs if:c.status == "hidden" ?>
-<span class="social-badge">hidden from others</span><?cs /if ?><?cs if:c.in_reply_to ?>
+<span class="social-badge">hidden from others</span><?cs /if ?><?cs if:c.status == "pending" ?>
+<span class="social-badge social-pending">pending approval: only you can see it</span><?cs /if ?><?cs if:c.in_reply_to ?>
 <span class="social-reply-to">in reply to <?cs var:c.in_reply_to ?></span><?cs /if ?></header>
 <div class="social-body"><?cs uvar:c.html ?></div>
 <div class="social-actions"><?cs if:Social.user && c.status == "visible" ?>
@@ -57,7 +58,8 @@
 <?cs else ?></li>
 <?cs if:c.closes > 0 ?><?cs loop:k = 1, c.closes, 1 ?></ol></li>
 <?cs /loop ?><?cs /if ?><?cs /if ?><?cs /each ?></ol>
-<?cs if:Social.can_comment ?>
+<?cs if:Social.locked ?><p class="social-locked" role="note">Discussion locked: a moderator has closed this discussion to new comments and replies.</p>
+<?cs elif:Social.can_comment ?>
 <form class="social-form social-new" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" />
 <label for="social-new-body">Add a comment<?cs if:Social.user ?> as <?cs var:Social.name ?><?cs /if ?></label>
 <textarea id="social-new-body" name="body" rows="4" maxlength="<?cs var:Social.max_length ?>" required="required" placeholder="Plain text; links become clickable."></textarea>

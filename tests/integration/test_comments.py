@@ -607,7 +607,7 @@ def test_get_one_comment_and_unknown_id(alice, bob, page):
 def test_list_of_page_without_comments(alice, page):
     doc = alice.listing(page)
     assert doc == {"page": page, "count": 0, "comments": [], "earlier": 0,
-                   "next_before": None}
+                   "next_before": None, "locked": False}
 
 
 def test_head_of_list_has_no_body(alice, page):

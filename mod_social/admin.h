@@ -1,0 +1,18 @@
+/* admin.h: the moderation console ({base}/admin) and the read-only ban
+ * every write passes through. */
+#ifndef SOCIAL_ADMIN_H
+#define SOCIAL_ADMIN_H
+
+#include <httpd.h>
+
+/* Serves {base}/admin and below (rest: what follows "/admin"), to
+ * SocialModerator only: everyone else gets 403. */
+int social_admin_handle(request_rec *r, const char *rest);
+
+/* For a write (any method but GET, HEAD, OPTIONS) by a banned person:
+ * answers 403 with the ban's reason and expiry (JSON under /api/, else
+ * an HTML page) and returns the handler's result. DECLINED if the
+ * request may go on. */
+int social_admin_refuse_banned(request_rec *r, const char *rest);
+
+#endif /* SOCIAL_ADMIN_H */

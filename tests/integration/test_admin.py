@@ -1,0 +1,778 @@
+"""The moderation console ({base}/admin), driven through a real httpd and
+a real MariaDB with HTTP Basic users: carol is the moderator (SocialModerator),
+alice, bob and dave are not.
+
+Covers who may use the console (nobody but moderators, on every URL and
+form), the queue with its filters and paging, bulk moderation and its
+audit entries, locked discussions, polls closed from the console, read-only
+bans with a reason and an expiry, pre-moderation (SocialModeration Pre),
+the engagement dashboard, CSV/JSON exports (parsed with Python's csv and
+json; spreadsheet formulas neutralised) and escaping in the console.
+
+Every test works on pages of its own, so tests never see each other's
+comments; figures that are site-wide are compared before and after.
+"""
+
+import csv
+import io
+import json
+import re
+import shutil
+import uuid
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote, urlencode
+
+import pytest
+
+from test_comments import (PAGE_TEMPLATE, Client, Discussion, assert_html_error,
+                           assert_json_error, make_htpasswd, parse_html, social_div)
+from test_likes_shares import like, share
+from test_polls import created_poll, index_of, patch as poll_patch, poll_page, vote
+
+LUNCH = '<!--social:poll name="lunch" question="Lunch on Friday?" options="Pizza|Sushi|Salad"-->'
+
+HTTPD_CONF = r"""
+SetEnvIf Authorization "^Basic YWxpY2U6YWxpY2U=$" "AUTHENTICATE_DISPLAYNAME=Alice <b>Liddell</b>"
+
+<Location />
+    AuthType Basic
+    AuthName "Intranet"
+    AuthBasicProvider file
+    AuthUserFile "@HTPASSWD@"
+    Require valid-user
+    SocialModerator "%{REMOTE_USER} == 'carol'"
+    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
+</Location>
+
+# Optional login at the endpoint, as in test_comments.
+<Location /_social>
+    <If "-n req('Authorization')">
+        Require valid-user
+    </If>
+    <Else>
+        Require all granted
+    </Else>
+</Location>
+
+<Location /premod>
+    SocialModeration Pre
+</Location>
+"""
+
+ADMIN = "/_social/admin"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.fixture(scope="module")
+def htpasswd():
+    directory, path = make_htpasswd()
+    yield path
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server(httpd_factory, htpasswd):
+    return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
+                         conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
+
+
+@pytest.fixture(scope="module")
+def alice(server):
+    return Client(server, "alice")
+
+
+@pytest.fixture(scope="module")
+def bob(server):
+    return Client(server, "bob")
+
+
+@pytest.fixture(scope="module")
+def carol(server):
+    return Client(server, "carol")
+
+
+@pytest.fixture(scope="module")
+def dave(server):
+    return Client(server, "dave")
+
+
+@pytest.fixture(scope="module")
+def anon(server):
+    return Client(server, None)
+
+
+def fresh_page(server, area=""):
+    token = uuid.uuid4().hex[:12]
+    path = "/%s/p-%s.html" % (area, token) if area else "/p-%s.html" % token
+    server.write_file(path, PAGE_TEMPLATE.format(title="Page " + token))
+    return path
+
+
+def q(s):
+    return quote(s, safe="/")
+
+
+def today():
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d")
+
+
+# ---------------------------------------------------------------- console helpers
+
+def console(client, query=""):
+    resp = client.get(ADMIN + query)
+    assert resp.status == 200, (resp, resp.body[:500])
+    assert resp.content_type.startswith("text/html")
+    return resp
+
+
+def console_token(client):
+    root = parse_html(console(client).body)
+    node = root.find("input", name="token")
+    assert node is not None
+    return node.get("value")
+
+
+def admin_post(client, rel, fields, token=None, headers=None):
+    fields = list(fields.items()) if isinstance(fields, dict) else list(fields)
+    if token is None:
+        token = console_token(client)
+    if token is not False:
+        fields.append(("token", token))
+    hdrs = dict(FORM)
+    hdrs.update(headers or {})
+    return client.request("POST", ADMIN + rel, body=urlencode(fields).encode(), headers=hdrs)
+
+
+def admin_ok(client, rel, fields):
+    resp = admin_post(client, rel, fields)
+    assert resp.status == 303, (resp, resp.body[:500])
+    assert resp.header("Location").startswith(ADMIN + "?done="), resp.header("Location")
+    return resp
+
+
+def queue_ids(client, query=""):
+    root = parse_html(console(client, query).body)
+    table = root.find("table", cls="admin-queue")
+    if table is None:
+        return []
+    return [int(i.get("value")) for i in table.find_all("input", name="id")]
+
+
+def audit_rows(client):
+    """The audit log in the console: [(actor, action, target, reason)]."""
+    root = parse_html(console(client).body)
+    table = root.find("table", cls="admin-audit")
+    rows = []
+    if table is None:
+        return rows
+    for tr in table.find("tbody").find_all("tr"):
+        cells = [td.text().strip() for td in tr.find_all("td")]
+        rows.append((cells[1], cells[2], cells[3], cells[4]))
+    return rows
+
+
+def audited(client, action, target, reason=None):
+    """Audit rows of this action whose target mentions target."""
+    return [r for r in audit_rows(client) if r[1] == action and target in r[2]
+            and (reason is None or r[3] == reason)]
+
+
+def status_of(client, page, cid):
+    """The comment's status as client's listing shows it, or None."""
+    for c in client.listing(page)["comments"]:
+        if c["id"] == cid:
+            return c["status"]
+    return None
+
+
+def make_comments(client, page, n, prefix="comment"):
+    return [client.create(page, "%s %d" % (prefix, k))["id"] for k in range(n)]
+
+
+# ---------------------------------------------------------------- who may
+
+CONSOLE_GETS = [
+    "", "/", "/dashboard", "/dashboard?from=2026-01-01&to=2026-01-31",
+    "/export?what=comments&format=csv", "/export?what=audit&format=json",
+    "/export?what=likes&format=csv", "/export?what=polls&format=json",
+    "/export?what=shares&format=csv", "/nonexistent",
+]
+CONSOLE_POSTS = ["/comments", "/lock", "/polls", "/bans"]
+
+
+@pytest.mark.parametrize("who", ["alice", "anon"])
+def test_every_console_url_refuses_non_moderators(server, alice, anon, carol, who):
+    client = {"alice": alice, "anon": anon}[who]
+    page = fresh_page(server)
+    cid = alice.create(page, "keep me")["id"]
+    for rel in CONSOLE_GETS:
+        resp = client.get(ADMIN + rel)
+        assert_html_error(resp, 403)
+        assert b"keep me" not in resp.body
+        assert b'name="token"' not in resp.body
+        assert b"for moderators only" in resp.body
+    # A token the moderator was given does not help someone else.
+    token = console_token(carol)
+    forms = {
+        "/comments": {"id": str(cid), "action": "delete"},
+        "/lock": {"page": page, "action": "lock"},
+        "/polls": {"poll": "1", "action": "close"},
+        "/bans": {"user": "bob", "action": "ban", "reason": "r"},
+    }
+    for rel in CONSOLE_POSTS:
+        resp = admin_post(client, rel, forms[rel], token=token)
+        assert_html_error(resp, 403)
+    assert status_of(alice, page, cid) == "visible"
+    assert alice.listing(page)["locked"] is False
+    assert "bob" not in console(carol).body.decode()
+
+
+def test_moderator_gets_the_console(carol):
+    resp = console(carol)
+    root = parse_html(resp.body)
+    for section in ("queue", "locks", "polls", "bans", "audit"):
+        assert root.find("section", id=section) is not None, section
+    assert resp.header("Cache-Control").startswith("private")
+    assert "frame-ancestors 'none'" in resp.header("Content-Security-Policy")
+
+
+# ---------------------------------------------------------------- queue
+
+def test_queue_filters_by_page_person_and_status(server, alice, bob, carol):
+    page, other = fresh_page(server), fresh_page(server)
+    a = alice.create(page, "from alice")["id"]
+    b = bob.create(page, "from bob")["id"]
+    o = bob.create(other, "elsewhere")["id"]
+    assert queue_ids(carol, "?page=" + q(page)) == [b, a]
+    assert queue_ids(carol, "?page=" + q(page) + "&person=alice") == [a]
+    ids = queue_ids(carol, "?person=bob")
+    assert b in ids and o in ids and a not in ids
+    admin_ok(carol, "/comments", [("id", str(b)), ("action", "hide")])
+    assert queue_ids(carol, "?page=" + q(page) + "&status=hidden") == [b]
+    assert queue_ids(carol, "?page=" + q(page) + "&status=visible") == [a]
+    assert_html_error(carol.get(ADMIN + "?status=bogus"), 400)
+    assert_html_error(carol.get(ADMIN + "?before=x"), 400)
+
+
+def test_queue_is_paged_and_bounded(server, alice, carol):
+    page = fresh_page(server)
+    ids = make_comments(alice, page, 55)
+    resp = console(carol, "?page=" + q(page))
+    root = parse_html(resp.body)
+    first = [int(i.get("value")) for i in root.find("table", cls="admin-queue")
+             .find_all("input", name="id")]
+    assert first == sorted(ids, reverse=True)[:50]
+    more = root.find("a", rel="next")
+    assert more is not None
+    href = more.get("href")
+    assert href.startswith(ADMIN + "?before=%d" % first[-1])
+    second = queue_ids(carol, href[len(ADMIN):])
+    assert second == sorted(ids, reverse=True)[50:]
+    assert parse_html(console(carol, href[len(ADMIN):]).body).find("a", rel="next") is None
+
+
+# ---------------------------------------------------------------- bulk actions and audit
+
+def test_bulk_hide_unhide_delete_are_applied_and_audited(server, alice, bob, carol):
+    page = fresh_page(server)
+    ids = make_comments(alice, page, 3)
+    admin_ok(carol, "/comments", [("id", str(ids[0])), ("id", str(ids[1])),
+                                  ("action", "hide"), ("reason", "off topic")])
+    assert [status_of(bob, page, i) for i in ids] == [None, None, "visible"]
+    assert [status_of(alice, page, i) for i in ids] == ["hidden", "hidden", "visible"]
+    for cid in ids[:2]:
+        assert audited(carol, "hide", "comment #%d %s" % (cid, page), "off topic")
+    assert not audited(carol, "hide", "comment #%d" % ids[2])
+    row = audited(carol, "hide", "comment #%d" % ids[0])[0]
+    assert row[0] == "carol"
+
+    admin_ok(carol, "/comments", [("id", str(ids[0])), ("action", "unhide")])
+    assert status_of(bob, page, ids[0]) == "visible"
+    assert audited(carol, "unhide", "comment #%d" % ids[0], "")
+
+    admin_ok(carol, "/comments", [("id", str(ids[1])), ("id", str(ids[2])),
+                                  ("action", "delete"), ("reason", "spam")])
+    assert status_of(alice, page, ids[2]) is None
+    assert bob.listing(page)["count"] == 1
+    assert audited(carol, "delete", "comment #%d" % ids[2], "spam")
+    done = console(carol, "?done=delete&n=2").body
+    assert b"2 comments deleted" in done
+
+
+def test_bulk_is_all_or_nothing(server, alice, bob, carol):
+    page = fresh_page(server)
+    [cid] = make_comments(alice, page, 1)
+    resp = admin_post(carol, "/comments", [("id", str(cid)), ("id", "999999999"),
+                                           ("action", "hide")])
+    assert_html_error(resp, 404)
+    assert status_of(bob, page, cid) == "visible"
+    assert not audited(carol, "hide", "comment #%d" % cid)
+
+
+@pytest.mark.parametrize("fields", [
+    [("action", "hide")],
+    [("id", "abc"), ("action", "hide")],
+    [("id", "1"), ("action", "explode")],
+    [("id", "1")],
+    [("id", "1"), ("action", "hide"), ("reason", "x" * 1001)],
+    [("id", str(k + 1)) for k in range(201)] + [("action", "hide")],
+])
+def test_bulk_refuses_bad_forms(carol, fields):
+    assert_html_error(admin_post(carol, "/comments", fields), 422)
+
+
+def test_console_forms_need_the_token_and_our_origin(server, alice, bob, carol):
+    page = fresh_page(server)
+    [cid] = make_comments(alice, page, 1)
+    fields = [("id", str(cid)), ("action", "hide")]
+    assert_html_error(admin_post(carol, "/comments", fields, token=False), 403)
+    assert_html_error(admin_post(carol, "/comments", fields, token="1.deadbeef"), 403)
+    assert_html_error(admin_post(carol, "/comments", fields,
+                                 headers={"Origin": "http://evil.example"}), 403)
+    assert_html_error(admin_post(carol, "/comments", fields,
+                                 headers={"Sec-Fetch-Site": "cross-site"}), 403)
+    # Another user's token is not the moderator's.
+    token = Discussion(social_div(alice.page(page).body)).token()
+    assert_html_error(admin_post(carol, "/comments", fields, token=token), 403)
+    assert status_of(bob, page, cid) == "visible"
+    resp = carol.get(ADMIN + "/comments")
+    assert_html_error(resp, 405)
+
+
+def test_audit_log_is_paged(server, alice, carol):
+    page = fresh_page(server)
+    ids = make_comments(alice, page, 55)
+    admin_ok(carol, "/comments", [("id", str(i)) for i in ids] + [("action", "hide"),
+                                                                  ("reason", "sweep")])
+    root = parse_html(console(carol).body)
+    rows = root.find("table", cls="admin-audit").find("tbody").find_all("tr")
+    assert len(rows) == 50
+    newest = [int(re.search(r"#(\d+)", tr.text()).group(1)) for tr in rows]
+    # One entry per comment, in the order written (ids ascending), newest first.
+    assert newest == sorted(ids)[::-1][:50]
+    [more] = [a.get("href") for a in root.find("section", id="audit").find_all("a")
+              if "audit_before=" in a.get("href", "")]
+    rest = parse_html(console(carol, more[len(ADMIN):].split("#")[0]).body)
+    older = rest.find("table", cls="admin-audit").find("tbody").find_all("tr")
+    older_ids = [int(re.search(r"#(\d+)", tr.text()).group(1)) for tr in older[:5]]
+    assert older_ids == sorted(ids)[::-1][50:]
+
+
+def test_page_moderation_writes_audit_entries(server, alice, carol):
+    page = fresh_page(server)
+    ids = make_comments(alice, page, 3)
+    # The discussion's own hide form.
+    disc = Discussion(social_div(carol.page(page).body))
+    fields = disc.form_fields(disc.action_form(ids[0], "hide"))
+    fields["reason"] = "rude"
+    resp = carol.form("/%d" % ids[0], fields)
+    assert resp.status == 303, (resp, resp.body[:300])
+    assert audited(carol, "hide", "comment #%d %s" % (ids[0], page), "rude")
+    # The API's hide and delete.
+    resp = carol.patch(ids[1], {"status": "hidden"})
+    assert resp.status == 200, resp.body
+    assert audited(carol, "hide", "comment #%d" % ids[1])
+    resp = carol.patch(ids[1], {"status": "visible"})
+    assert resp.status == 200, resp.body
+    assert audited(carol, "unhide", "comment #%d" % ids[1])
+    assert carol.delete(ids[2]).status == 204
+    assert audited(carol, "delete", "comment #%d" % ids[2])
+    # An author deleting their own comment is not moderation.
+    own = alice.create(page, "mine")["id"]
+    assert alice.delete(own).status == 204
+    assert not audited(carol, "delete", "comment #%d" % own)
+
+
+# ---------------------------------------------------------------- locks
+
+def test_locked_discussion_takes_no_comments_or_replies(server, alice, bob, carol):
+    page = fresh_page(server)
+    parent = alice.create(page, "before the lock")["id"]
+    admin_ok(carol, "/lock", {"page": page, "action": "lock", "reason": "heated"})
+    assert audited(carol, "lock", page, "heated")
+    assert alice.listing(page)["locked"] is True
+    doc = assert_json_error(bob.api("POST", "comments", {"page": page, "body": "x"}), 423,
+                            "locked")
+    assert "locked" in doc["error"]["message"]
+    assert_json_error(bob.api("POST", "comments", {"page": page, "body": "x",
+                                                   "parent": parent}), 423, "locked")
+    # The block says so and offers no forms to write.
+    block = social_div(bob.page(page).body)
+    assert "Discussion locked" in block.text()
+    assert block.find("form", cls="social-new") is None
+    assert block.find("details", cls="social-reply") is None
+    # The HTML form: a page saying so (moderators are held to it too).
+    resp = carol.form("", {"page": page, "body": "moderator too",
+                           "token": _thread_token(carol, page)})
+    assert_html_error(resp, 423)
+    assert b"locked" in resp.body
+    assert [c["body"] for c in bob.listing(page)["comments"]] == ["before the lock"]
+    # The console lists it; unlocking opens it again.
+    root = parse_html(console(carol).body)
+    assert page in [a.text() for a in root.find("ul", cls="admin-locked").find_all("a")]
+    admin_ok(carol, "/lock", {"page": page, "action": "unlock"})
+    assert audited(carol, "unlock", page)
+    assert bob.create(page, "after")["id"] > parent
+    assert "Discussion locked" not in social_div(bob.page(page).body).text()
+
+
+def _thread_token(client, page):
+    """The form token of client's thread forms (any form of the block)."""
+    block = social_div(client.page(page).body)
+    node = block.find("input", name="token")
+    assert node is not None
+    return node.get("value")
+
+
+def test_lock_refuses_unknown_pages_and_actions(server, carol):
+    assert_html_error(admin_post(carol, "/lock", {"page": "/no-such-page.html",
+                                                   "action": "lock"}), 404)
+    assert_html_error(admin_post(carol, "/lock", {"page": fresh_page(server),
+                                                   "action": "freeze"}), 422)
+
+
+# ---------------------------------------------------------------- polls
+
+def test_polls_closed_and_reopened_from_the_console_are_audited(server, alice, carol):
+    path = poll_page(server, LUNCH)
+    poll = created_poll(alice, path)
+    pizza = index_of(poll, "Pizza")
+    admin_ok(carol, "/polls", {"poll": str(poll["id"]), "action": "close", "reason": "done"})
+    assert created_poll(alice, path)["closed"] is True
+    assert_json_error(vote(alice, poll["id"], [pizza]), 409, "poll_closed")
+    assert audited(carol, "close", "poll #%d %s#poll-lunch" % (poll["id"], path), "done")
+    root = parse_html(console(carol).body)
+    row = root.find("tr", id="poll-row-%d" % poll["id"])
+    assert row is not None and "closed" in row.text()
+    admin_ok(carol, "/polls", {"poll": str(poll["id"]), "action": "reopen"})
+    assert vote(alice, poll["id"], [pizza]).status == 200
+    assert audited(carol, "reopen", "poll #%d" % poll["id"])
+    # Closing through the poll's own API is audited as well.
+    assert poll_patch(carol, poll["id"], {"closed": True}).status == 200
+    assert len(audited(carol, "close", "poll #%d" % poll["id"])) == 2
+    assert_html_error(admin_post(carol, "/polls", {"poll": "999999999",
+                                                    "action": "close"}), 404)
+
+
+# ---------------------------------------------------------------- bans
+
+def test_banned_person_reads_but_every_write_is_refused(server, alice, carol, dave):
+    page = fresh_page(server)
+    path = poll_page(server, LUNCH)
+    poll = created_poll(dave, path)
+    own = dave.create(page, "before the ban")["id"]
+    other = alice.create(page, "alice's")["id"]
+    admin_ok(carol, "/bans", {"user": "dave", "action": "ban", "reason": "Spam links",
+                              "expires": "2099-01-01T12:30"})
+    assert audited(carol, "ban", "person dave", "Spam links")
+    attempts = [
+        dave.api("POST", "comments", {"page": page, "body": "hello"}),
+        dave.api("POST", "comments", {"page": page, "body": "re", "parent": other}),
+        dave.patch(own, {"body": "edited"}),
+        dave.delete(own),
+        like(dave, page),
+        dave.api("PUT", "comments/%d/like" % other),
+        share(dave, {"page": page, "note": "look"}),
+        vote(dave, poll["id"], [index_of(poll, "Pizza")]),
+    ]
+    for resp in attempts:
+        doc = assert_json_error(resp, 403, "banned")
+        assert "Spam links" in doc["error"]["message"]
+        assert "2099-01-01 12:30 UTC" in doc["error"]["message"]
+        assert doc["error"]["expires"] == "2099-01-01T12:30:00Z"
+    resp = dave.form("", {"page": page, "body": "by form", "token": _thread_token(dave, page)})
+    assert_html_error(resp, 403)
+    assert b"Spam links" in resp.body and b"2099-01-01 12:30 UTC" in resp.body
+    # Reading still works, and nothing was written.
+    assert dave.page(page).status == 200
+    listing = dave.listing(page)
+    assert [c["body"] for c in listing["comments"]] == ["before the ban", "alice's"]
+    assert all(c["likes"] == 0 for c in listing["comments"])
+    # The console shows the ban; lifting it lets dave write again.
+    root = parse_html(console(carol).body)
+    bans = root.find("table", cls="admin-bans")
+    assert bans is not None and "dave" in bans.text() and "Spam links" in bans.text()
+    admin_ok(carol, "/bans", {"user": "dave", "action": "unban", "reason": "appealed"})
+    assert audited(carol, "unban", "person dave", "appealed")
+    assert dave.create(page, "back again")["id"] > other
+
+
+def test_ban_without_end_and_ban_expiry(server, mariadb, carol, dave):
+    page = fresh_page(server)
+    admin_ok(carol, "/bans", {"user": "dave", "action": "ban", "reason": "cool down"})
+    doc = assert_json_error(dave.api("POST", "comments", {"page": page, "body": "x"}),
+                            403, "banned")
+    assert doc["error"]["expires"] is None and "no end date" in doc["error"]["message"]
+    # Once the end has passed, the ban no longer holds.
+    mariadb.sql("UPDATE social_bans SET expires_at = UNIX_TIMESTAMP() - 1 WHERE user = 'dave'")
+    assert dave.create(page, "free again")["id"] > 0
+    assert "cool down" not in parse_html(console(carol).body).find("section", id="bans").text()
+
+
+@pytest.mark.parametrize("fields", [
+    {"user": "dave", "action": "ban"},                                  # no reason
+    {"user": "", "action": "ban", "reason": "r"},
+    {"user": "dave", "action": "ban", "reason": "r", "expires": "2001-01-01"},
+    {"user": "dave", "action": "ban", "reason": "r", "expires": "2099-02-30"},
+    {"user": "dave", "action": "ban", "reason": "r", "expires": "tomorrow"},
+    {"user": "dave", "action": "exile", "reason": "r"},
+])
+def test_ban_refuses_bad_forms(carol, dave, server, fields):
+    assert_html_error(admin_post(carol, "/bans", fields), 422)
+    page = fresh_page(server)
+    assert dave.create(page, "still allowed")["id"] > 0
+
+
+# ---------------------------------------------------------------- pre-moderation
+
+def test_premoderation_author_sees_pending_others_do_not(server, alice, bob, carol, anon):
+    page = fresh_page(server, "premod")
+    item = alice.create(page, "needs approval")
+    cid = item["id"]
+    assert item["status"] == "pending"
+    mine = alice.listing(page)
+    assert [(c["id"], c["status"]) for c in mine["comments"]] == [(cid, "pending")]
+    assert mine["count"] == 0
+    block = social_div(alice.page(page).body)
+    assert "pending approval" in block.text() and "needs approval" in block.text()
+    for client in (bob, carol):
+        assert client.listing(page)["comments"] == []
+        assert "needs approval" not in social_div(client.page(page).body).text()
+    assert_json_error(bob.api("GET", "comments/%d" % cid), 404)
+    # Nobody replies to what is not there yet.
+    assert_json_error(bob.api("POST", "comments", {"page": page, "body": "re",
+                                                   "parent": cid}), 422)
+    # The queue shows it to the moderator.
+    assert cid in queue_ids(carol, "?status=pending")
+    admin_ok(carol, "/comments", [("id", str(cid)), ("action", "approve"),
+                                  ("reason", "fine")])
+    assert audited(carol, "approve", "comment #%d" % cid, "fine")
+    assert status_of(bob, page, cid) == "visible"
+    assert bob.listing(page)["count"] == 1
+    assert "pending approval" not in social_div(alice.page(page).body).text()
+    # A rejected one is gone for everybody.
+    other = bob.create(page, "rejected text")["id"]
+    assert status_of(bob, page, other) == "pending"
+    admin_ok(carol, "/comments", [("id", str(other)), ("action", "reject")])
+    assert status_of(bob, page, other) is None
+    assert audited(carol, "reject", "comment #%d" % other)
+    # A moderator's own comment needs nobody's approval.
+    assert carol.create(page, "from the moderator")["status"] == "visible"
+
+
+def test_premoderation_form_post_waits_too(server, alice, bob):
+    page = fresh_page(server, "premod")
+    resp = alice.form("", {"page": page, "body": "via form",
+                           "token": _thread_token(alice, page)})
+    assert resp.status == 303, (resp, resp.body[:300])
+    assert [c["status"] for c in alice.listing(page)["comments"]] == ["pending"]
+    assert bob.listing(page)["comments"] == []
+
+
+def test_outside_premoderation_comments_are_visible(server, alice, bob):
+    page = fresh_page(server)
+    assert alice.create(page, "straight away")["status"] == "visible"
+    assert status_of(bob, page, alice.listing(page)["comments"][0]["id"]) == "visible"
+
+
+# ---------------------------------------------------------------- dashboard
+
+def dashboard(client, query=""):
+    resp = client.get(ADMIN + "/dashboard" + query)
+    assert resp.status == 200, (resp, resp.body[:500])
+    return parse_html(resp.body)
+
+
+def day_row(root, day):
+    table = root.find("table", cls="admin-days")
+    for tr in table.find("tbody").find_all("tr"):
+        if tr.find("th").text() == day:
+            return [int(td.text()) for td in tr.find_all("td")]
+    raise AssertionError("no row for %s" % day)
+
+
+def test_dashboard_counts_per_day_and_ranks(server, alice, bob, carol):
+    day = today()
+    before = day_row(dashboard(carol, "?from=%s&to=%s" % (day, day)), day)
+    section = "sec" + uuid.uuid4().hex[:8]
+    page = fresh_page(server, section)
+    make_comments(alice, page, 3)
+    make_comments(bob, page, 1)
+    assert like(bob, page).status == 200
+    assert share(alice, {"page": page}).status == 201
+    path = poll_page(server, LUNCH)
+    poll = created_poll(bob, path)
+    assert vote(bob, poll["id"], [index_of(poll, "Sushi")]).status == 200
+    root = dashboard(carol, "?from=%s&to=%s" % (day, day))
+    after = day_row(root, day)
+    assert [a - b for a, b in zip(after, before)] == [4, 1, 1, 1]
+    # The chart: one polyline per series, one point per day, within the frame.
+    svg = root.find("svg")
+    lines = svg.find_all("polyline")
+    assert [p.get("class").split()[-1] for p in lines] == [
+        "series-comments", "series-likes", "series-shares", "series-ballots"]
+    for p in lines:
+        points = p.get("points").split()
+        assert len(points) == 1
+        x, y = map(float, points[0].split(","))
+        assert 0 <= x <= 720 and 0 <= y <= 260
+    # Rankings name the page, the person and the section.
+    pages = root.find("section", id="top-pages").text()
+    assert page in pages
+    people = root.find("section", id="top-people").text()
+    assert "alice" in people and "bob" in people
+    assert "/%s/" % section in root.find("section", id="top-sections").text()
+
+
+def test_dashboard_period_spans_days(carol):
+    end = datetime.now(timezone.utc).date()
+    start = end - timedelta(days=6)
+    root = dashboard(carol, "?from=%s&to=%s" % (start, end))
+    rows = root.find("table", cls="admin-days").find("tbody").find_all("tr")
+    assert [tr.find("th").text() for tr in rows] == [
+        str(start + timedelta(days=k)) for k in range(7)]
+    for p in root.find("svg").find_all("polyline"):
+        xs = [float(pt.split(",")[0]) for pt in p.get("points").split()]
+        assert len(xs) == 7 and xs == sorted(xs)
+    # The default: the last 30 days.
+    root = dashboard(carol)
+    assert len(root.find("table", cls="admin-days").find("tbody").find_all("tr")) == 30
+
+
+@pytest.mark.parametrize("query", ["?from=2026-13-01", "?to=yesterday",
+                                   "?from=2026-02-01&to=2026-01-01",
+                                   "?from=2020-01-01&to=2026-01-01"])
+def test_dashboard_refuses_bad_periods(carol, query):
+    assert_html_error(carol.get(ADMIN + "/dashboard" + query), 400)
+
+
+# ---------------------------------------------------------------- exports
+
+def export(client, what, fmt, day=None):
+    day = day or today()
+    resp = client.get(ADMIN + "/export?what=%s&format=%s&from=%s&to=%s" % (what, fmt, day, day))
+    assert resp.status == 200, (resp, resp.body[:500])
+    disposition = resp.header("Content-Disposition")
+    assert disposition == 'attachment; filename="social-%s-%s-%s.%s"' % (what, day, day, fmt)
+    if fmt == "csv":
+        assert resp.content_type.startswith("text/csv")
+        text = resp.body.decode("utf-8")
+        assert text.endswith("\r\n")
+        return list(csv.DictReader(io.StringIO(text, newline="")))
+    assert resp.content_type.startswith("application/json")
+    doc = json.loads(resp.body)
+    assert doc["kind"] == what and doc["count"] == len(doc["rows"])
+    assert doc["truncated"] is False
+    return doc["rows"]
+
+
+HOSTILE = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-2+3", "@SUM(A1:A9)",
+           "\t=1+1", "\r=1+1"]
+
+
+def test_exports_parse_and_hold_what_was_made(server, alice, bob, carol):
+    page = fresh_page(server)
+    body = 'Commas, "quotes"\nand a second line'
+    cid = alice.create(page, body)["id"]
+    hostile = [alice.create(page, text)["id"] for text in HOSTILE if not text.startswith("\r")]
+    assert like(bob, page).status == 200
+    assert bob.api("PUT", "comments/%d/like" % cid).status == 200
+    assert share(alice, {"page": page, "note": "=cmd|' /C calc'!A0", "to": ["bob"]}).status == 201
+    path = poll_page(server, LUNCH)
+    poll = created_poll(bob, path)
+    assert vote(bob, poll["id"], [index_of(poll, "Salad")]).status == 200
+    assert vote(alice, poll["id"], [index_of(poll, "Salad")]).status == 200
+    admin_ok(carol, "/comments", [("id", str(cid)), ("action", "hide"),
+                                  ("reason", "@evil, \"quoted\"")])
+
+    for fmt in ("csv", "json"):
+        rows = export(carol, "comments", fmt)
+        mine = {int(r["id"]): r for r in rows if r["page"] == page}
+        assert set(mine) == {cid, *hostile}
+        assert mine[cid]["status"] == "hidden" and mine[cid]["author"] == "alice"
+        assert mine[cid]["body"] == body
+        assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z", mine[cid]["created"])
+        for k, text in zip(hostile, [t for t in HOSTILE if not t.startswith("\r")]):
+            # CSV: neutralised with a leading quote; JSON: exactly as written.
+            assert mine[k]["body"] == ("'" + text if fmt == "csv" else text), mine[k]
+        if fmt == "json":
+            assert isinstance(rows[0]["id"], int) and isinstance(rows[0]["parent"], int)
+
+        likes = [r for r in export(carol, "likes", fmt) if r["page"] == page]
+        assert sorted((r["target_kind"], r["user"]) for r in likes) == [
+            ("comment", "bob"), ("page", "bob")]
+
+        shares = [r for r in export(carol, "shares", fmt) if r["page"] == page]
+        assert len(shares) == 1 and shares[0]["user"] == "alice"
+        assert shares[0]["note"] == ("'" if fmt == "csv" else "") + "=cmd|' /C calc'!A0"
+        assert int(shares[0]["recipients"]) == 1
+
+        polls = [r for r in export(carol, "polls", fmt) if r["page"] == path]
+        assert [r["option"] for r in polls] == ["Pizza", "Sushi", "Salad"]
+        assert [int(r["votes"]) for r in polls] == [0, 0, 2]
+        assert all(int(r["ballots"]) == 2 for r in polls)
+
+        audit = [r for r in export(carol, "audit", fmt)
+                 if r["action"] == "hide" and int(r["target_id"]) == cid]
+        assert len(audit) == 1
+        assert audit[0]["actor"] == "carol" and audit[0]["target"] == page
+        assert audit[0]["reason"] == ("'" if fmt == "csv" else "") + '@evil, "quoted"'
+
+
+def test_csv_is_rfc4180_and_never_starts_a_cell_with_a_formula(server, alice, carol):
+    page = fresh_page(server)
+    for text in HOSTILE[:-1]:
+        alice.create(page, text)
+    resp = carol.get(ADMIN + "/export?what=comments&format=csv&from=%s&to=%s"
+                     % (today(), today()))
+    text = resp.body.decode()
+    for row in csv.reader(io.StringIO(text, newline="")):
+        for cell in row:
+            assert not cell or cell[0] not in "=+-@\t\r", row
+    # Quoted fields double their quotes; records end with CRLF.
+    assert '"\'=HYPERLINK(""http://evil.example"",""click"")"' in text
+    assert text.split("\r\n")[0] == ("id,page,parent,author,author_name,status,created,"
+                                     "edited,body")
+
+
+@pytest.mark.parametrize("query", ["what=users&format=csv", "what=comments&format=xml",
+                                   "what=comments", "format=csv",
+                                   "what=audit&format=csv&from=2026-02-01&to=2026-01-01"])
+def test_export_refuses_bad_requests(carol, query):
+    assert_html_error(carol.get(ADMIN + "/export?" + query), 400)
+
+
+# ---------------------------------------------------------------- escaping
+
+def test_console_escapes_everything_people_wrote(server, alice, carol):
+    page = fresh_page(server)
+    cid = alice.create(page, "<script>alert('body')</script>")["id"]
+    admin_ok(carol, "/comments", [("id", str(cid)), ("action", "hide"),
+                                  ("reason", "<img src=x onerror=alert(1)>")])
+    admin_ok(carol, "/bans", {"user": "<b>mallory</b>", "action": "ban",
+                              "reason": "\"><svg onload=alert(2)>"})
+    resp = carol.get(ADMIN + "?person=" + quote('"><script>alert(3)</script>'))
+    assert resp.status == 200
+    for query in ("", "?page=" + q(page)):
+        body = console(carol, query).body
+        assert b"<script>alert" not in body
+        assert b"<img src=x" not in body
+        assert b"<svg onload" not in body
+        assert b"<b>mallory" not in body
+        assert b"<b>Liddell" not in body
+    body = console(carol, "?page=" + q(page)).body
+    assert b"&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;" in body
+    assert b"Alice &lt;b&gt;Liddell&lt;/b&gt;" in body
+    body = console(carol).body
+    assert b"&lt;img src=x onerror=alert(1)&gt;" in body
+    assert b"&lt;b&gt;mallory&lt;/b&gt;" in body
+    assert b"<script>" not in carol.get(ADMIN + "?person=" + quote("<script>x")).body
+    # The ranking shows the display name escaped too.
+    dash = carol.get(ADMIN + "/dashboard").body
+    assert b"<b>Liddell" not in dash and b"Alice &lt;b&gt;Liddell&lt;/b&gt;" in dash
+    admin_ok(carol, "/bans", {"user": "<b>mallory</b>", "action": "unban"})
+
+
+def test_health_reports_schema_8(server, anon):
+    resp = anon.api("GET", "health")
+    assert resp.json()["schema"] == 8 and resp.json()["status"] == "ok"
