@@ -28,6 +28,8 @@ typedef struct {
     int rate_limit;             /* SocialRateLimit: writes per window (0: off) */
     int rate_window;            /* seconds */
     const char *rate_cache;     /* SocialRateLimitCache provider[:args] */
+    const char *mail_command;   /* SocialMailCommand (shell command), or NULL: no mail */
+    int mail_interval;          /* SocialMailInterval seconds (0: not set, 600) */
 } social_srv_conf;
 
 /* Per directory, location or .htaccess. */

@@ -1,4 +1,5 @@
 /* thread.c: arranging, permissions, JSON and HTML of a discussion. */
+#include "mention.h"
 #include "thread.h"
 
 #include <string.h>
@@ -296,6 +297,12 @@ static const char *thread_fill(HDF *hdf, void *data)
         social_text_percent_encode(p, "Worth a read on the intranet"), "&body=",
         social_text_percent_encode(p, t->url ? t->url : ""), NULL)));
     TRY(set(hdf, p, "Social.", "name", v->name));
+    if (v->user != NULL && !t->unavailable) {
+        int unread = 0;   /* "for you": the viewer's unread notifications */
+        if (social_store_notifications_unread(r, v->user, &unread) == SOCIAL_STORE_OK) {
+            TRY(set_int(hdf, p, "Social.", "unread", unread));
+        }
+    }
     if (social_identity_can_write(v)) {
         TRY(set(hdf, p, "Social.", "token", social_identity_form_token(r, v)));
     }
@@ -326,8 +333,9 @@ static const char *thread_fill(HDF *hdf, void *data)
             TRY(set(hdf, p, pre, "user", c->author));
             TRY(set(hdf, p, pre, "name", c->author_name));
             TRY(set(hdf, p, pre, "body", c->body));
-            TRY(set(hdf, p, pre, "html",
-                    social_text_format_comment(p, c->body, strlen(c->body))));
+            TRY(set(hdf, p, pre, "html", social_mention_link_html(p,
+                    social_text_format_comment(p, c->body, strlen(c->body)),
+                    apr_pstrcat(p, social_config_srv(r->server)->endpoint, "/activity", NULL))));
             TRY(set_int(hdf, p, pre, "mine", is_author(v, c)));
             TRY(set_int(hdf, p, pre, "can_edit", it->can_edit));
             TRY(set_int(hdf, p, pre, "can_delete", it->can_delete));
