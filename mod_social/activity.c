@@ -534,6 +534,7 @@ static const char *page_fill(HDF *hdf, void *data)
         ITEM("kind", kind_name(a->kind));
         ITEM("code", apr_pstrmemdup(p, &a->kind, 1));
         ITEM("user", a->user);
+        ITEM("user_q", social_text_percent_encode(p, a->user));
         ITEM("name", a->name);
         ITEM("page", a->page);
         ITEM("href", item_href(p, a));

@@ -222,7 +222,7 @@ static const social_statement activity_statements[] = {
       "INSERT INTO social_notifications (user, kind, target_id, page_id, actor, actor_name) "
       "SELECT pe.user, 'mention', %s, %s, %s, %s FROM social_people pe "
       "WHERE pe.user = %s AND pe.user <> %s "
-      "ON DUPLICATE KEY UPDATE user = user" },
+      "ON DUPLICATE KEY UPDATE kind = VALUES(kind)" },
     { "social_notify_share",
       "INSERT INTO social_notifications (user, kind, target_id, page_id, actor, actor_name) "
       "SELECT %s, 'share', %s, %s, %s, %s FROM DUAL WHERE %s <> %s "
