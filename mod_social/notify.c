@@ -117,17 +117,17 @@ static int api_login_required(request_rec *r)
 }
 
 /* A JSON write: same origin and a JSON object body (which a cross-site
- * form cannot send). Returns 0, or the answered status. */
-static int api_write_check(request_rec *r, json_t **body)
+ * form cannot send). Returns 0, or -1 when refused: the refusal is then
+ * answered and *result is the handler's return value. */
+static int api_write_check(request_rec *r, json_t **body, int *result)
 {
-    int status = OK;
-
     if (!social_identity_same_origin(r)) {
-        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         "the request came from another site");
+        *result = social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
+                                            "the request came from another site");
+        return -1;
     }
-    *body = social_request_json_body(r, &status);
-    return *body == NULL ? status : 0;
+    *body = social_request_json_body(r, result);
+    return *body == NULL ? -1 : 0;
 }
 
 static int api_list(request_rec *r)
@@ -160,7 +160,7 @@ static int api_settings(request_rec *r)
     json_t *body, *email;
 
     if (r->method_number == M_PUT) {
-        if ((status = api_write_check(r, &body)) != 0) {
+        if (api_write_check(r, &body, &status) != 0) {
             return status;
         }
         email = json_object_get(body, "email");
@@ -199,7 +199,7 @@ static int api_one(request_rec *r, apr_int64_t id, int read)
     if (!read && r->method_number != M_GET) {
         return social_request_method_not_allowed(r, "GET, HEAD");
     }
-    if (read && (status = api_write_check(r, &body)) != 0) {
+    if (read && api_write_check(r, &body, &status) != 0) {
         return status;
     }
     st = read ? social_store_notification_read(r, r->user, id) : SOCIAL_STORE_OK;
@@ -235,7 +235,7 @@ int social_notify_api(request_rec *r, const char *rest)
         if (r->method_number != M_POST) {
             return social_request_method_not_allowed(r, "POST");
         }
-        if ((status = api_write_check(r, &body)) != 0) {
+        if (api_write_check(r, &body, &status) != 0) {
             return status;
         }
         st = social_store_notifications_read_all(r, r->user, &changed);

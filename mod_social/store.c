@@ -1729,7 +1729,12 @@ social_store_status social_store_notification_read(request_rec *r, const char *u
     args[0] = int_arg(r, id);
     args[1] = user;
     st = run_query(r, dbd, "social_notification_read", &rows, 2, args);
-    return st == SOCIAL_STORE_OK && rows == 0 ? SOCIAL_STORE_NOT_FOUND : st;
+    if (st == SOCIAL_STORE_OK && rows == 0) {
+        /* Nothing changed: read before, or not the user's at all. */
+        social_notification n;
+        st = social_store_notification_get(r, user, id, &n);
+    }
+    return st;
 }
 
 social_store_status social_store_notifications_read_all(request_rec *r, const char *user,
