@@ -163,12 +163,45 @@ static const social_statement statements[] = {
 
 /* ---- activity stream and notifications (migration 007) ---- */
 
-/* One branch of the stream: the newest rows at or before a time, for an
- * optional actor and path prefix (LEFT(path, LENGTH(prefix)) needs no
- * escaping, unlike LIKE); each branch walks its *_created index. */
-#define ACTIVITY_WHERE(actor, time, extra) \
-    " WHERE p.site = %s AND " time " <= FROM_UNIXTIME(%s) AND (%s = '' OR " actor " = %s) " \
-    "AND LEFT(p.path, LENGTH(%s)) = %s" extra " ORDER BY " time " DESC LIMIT 100"
+/* One branch of the stream: the newest rows at or before a time, on the
+ * site, under a path prefix (LIKE with the wildcards escaped: a range on
+ * social_pages' (site, path) key), optionally by one person (then the
+ * (person, created_at) keys serve); each branch otherwise walks its
+ * *_created index. WHO is ACTIVITY_ANYONE or ACTIVITY_BY. */
+#define ACTIVITY_ANYONE(actor) ""
+#define ACTIVITY_BY(actor) " AND " actor " = %s"
+#define ACTIVITY_WHERE(who, time, extra) \
+    " WHERE p.site = %s AND " time " <= FROM_UNIXTIME(%s)" who \
+    " AND p.path LIKE %s" extra " ORDER BY " time " DESC LIMIT 100"
+
+/* Comments, public shares, page likes and comment likes. */
+#define ACTIVITY_SQL(WHO) \
+    "(SELECT 'c', c.id, p.path, c.author, c.author_name, c.body, " \
+    "UNIX_TIMESTAMP(c.created_at) AS t, COALESCE(c.parent_id, 0), '' " \
+    "FROM social_comments c JOIN social_pages p ON p.id = c.page_id" \
+    ACTIVITY_WHERE(WHO("c.author"), "c.created_at", " AND c.status = 'visible'") ") " \
+    "UNION ALL " \
+    "(SELECT 's', s.id, p.path, s.user, s.user_name, COALESCE(s.note, ''), " \
+    "UNIX_TIMESTAMP(s.created_at), 0, '' " \
+    "FROM social_shares s JOIN social_pages p ON p.id = s.page_id" \
+    ACTIVITY_WHERE(WHO("s.user"), "s.created_at", " AND s.public = 1") ") " \
+    "UNION ALL " \
+    "(SELECT 'p', p.id, p.path, l.user, COALESCE(pe.display_name, l.user), '', " \
+    "UNIX_TIMESTAMP(l.created_at), 0, '' " \
+    "FROM social_likes l JOIN social_pages p ON l.target_kind = 'page' AND p.id = l.target_id " \
+    "LEFT JOIN social_people pe ON pe.user = l.user" \
+    ACTIVITY_WHERE(WHO("l.user"), "l.created_at", "") ") " \
+    "UNION ALL " \
+    "(SELECT 'l', c.id, p.path, l.user, COALESCE(pe.display_name, l.user), '', " \
+    "UNIX_TIMESTAMP(l.created_at), 0, c.author_name " \
+    "FROM social_likes l JOIN social_comments c ON l.target_kind = 'comment' " \
+    "AND c.id = l.target_id AND c.status = 'visible' " \
+    "JOIN social_pages p ON p.id = c.page_id " \
+    "LEFT JOIN social_people pe ON pe.user = l.user" \
+    ACTIVITY_WHERE(WHO("l.user"), "l.created_at", "") ") "
+
+/* Newest first; ties by kind, then id (the stream's cursor order). */
+#define ACTIVITY_ORDER " ORDER BY 7 DESC, 1 DESC, 2 DESC LIMIT 100"
 
 /* The notification listing: mode is 'all', 'unread' or 'unmailed'. */
 #define NOTIFICATION_SELECT \
@@ -184,35 +217,15 @@ static const social_statement statements[] = {
 
 static const social_statement activity_statements[] = {
     { "social_activity",
-      "(SELECT 'c', c.id, p.path, c.author, c.author_name, c.body, "
-      "UNIX_TIMESTAMP(c.created_at) AS t, COALESCE(c.parent_id, 0), '' "
-      "FROM social_comments c JOIN social_pages p ON p.id = c.page_id"
-      ACTIVITY_WHERE("c.author", "c.created_at", " AND c.status = 'visible'") ") "
-      "UNION ALL "
-      "(SELECT 's', s.id, p.path, s.user, s.user_name, COALESCE(s.note, ''), "
-      "UNIX_TIMESTAMP(s.created_at), 0, '' "
-      "FROM social_shares s JOIN social_pages p ON p.id = s.page_id"
-      ACTIVITY_WHERE("s.user", "s.created_at", " AND s.public = 1") ") "
-      "UNION ALL "
-      "(SELECT 'p', p.id, p.path, l.user, COALESCE(pe.display_name, l.user), '', "
-      "UNIX_TIMESTAMP(l.created_at), 0, '' "
-      "FROM social_likes l JOIN social_pages p ON l.target_kind = 'page' AND p.id = l.target_id "
-      "LEFT JOIN social_people pe ON pe.user = l.user"
-      ACTIVITY_WHERE("l.user", "l.created_at", "") ") "
-      "UNION ALL "
-      "(SELECT 'l', c.id, p.path, l.user, COALESCE(pe.display_name, l.user), '', "
-      "UNIX_TIMESTAMP(l.created_at), 0, c.author_name "
-      "FROM social_likes l JOIN social_comments c ON l.target_kind = 'comment' "
-      "AND c.id = l.target_id AND c.status = 'visible' "
-      "JOIN social_pages p ON p.id = c.page_id "
-      "LEFT JOIN social_people pe ON pe.user = l.user"
-      ACTIVITY_WHERE("l.user", "l.created_at", "") ") "
+      ACTIVITY_SQL(ACTIVITY_ANYONE)
       "UNION ALL "
       "(SELECT 'v', po.id, p.path, '', '', po.question, UNIX_TIMESTAMP(po.created_at), "
       "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id), '' "
       "FROM social_polls po JOIN social_pages p ON p.id = po.page_id"
-      ACTIVITY_WHERE("''", "po.created_at", "") ") "
-      "ORDER BY 7 DESC, 1 DESC, 2 DESC LIMIT 100" },
+      ACTIVITY_WHERE("", "po.created_at", "") ")"
+      ACTIVITY_ORDER },
+    /* By one person: polls are nobody's (pages declare them). */
+    { "social_activity_by", ACTIVITY_SQL(ACTIVITY_BY) ACTIVITY_ORDER },
     { "social_notify_reply",
       "INSERT INTO social_notifications (user, kind, target_id, page_id, actor, actor_name) "
       "SELECT pc.author, 'reply', %s, pc.page_id, %s, %s FROM social_comments pc "
@@ -1570,6 +1583,23 @@ static social_store_status notify_like(request_rec *r, ap_dbd_t *dbd,
     return run_query(r, dbd, "social_notify_like", NULL, 5, args);
 }
 
+/* prefix with LIKE's wildcards and escape character escaped, then '%'. */
+static const char *like_prefix(apr_pool_t *p, const char *prefix)
+{
+    size_t n = strlen(prefix), k, o = 0;
+    char *out = apr_palloc(p, 2 * n + 2);
+
+    for (k = 0; k < n; k++) {
+        if (prefix[k] == '%' || prefix[k] == '_' || prefix[k] == '\\') {
+            out[o++] = '\\';
+        }
+        out[o++] = prefix[k];
+    }
+    out[o++] = '%';
+    out[o] = '\0';
+    return out;
+}
+
 /* Seconds with microseconds, as FROM_UNIXTIME reads them. */
 static const char *seconds_arg(request_rec *r, apr_time_t t)
 {
@@ -1584,8 +1614,9 @@ social_store_status social_store_activity(request_rec *r, apr_time_t before,
     ap_dbd_t *dbd = store_connection(r);
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    const char *args[30];
+    const char *args[20];
     const char *when = seconds_arg(r, before);
+    const char *prefix = like_prefix(r->pool, section ? section : "/");
     social_store_status st;
     int b, n = 0;
 
@@ -1593,15 +1624,16 @@ social_store_status social_store_activity(request_rec *r, apr_time_t before,
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
-    for (b = 0; b < 5; b++) {   /* comments, shares, page likes, comment likes, polls */
+    /* comments, shares, page likes, comment likes (and polls for anyone) */
+    for (b = 0; b < (user ? 4 : 5); b++) {
         args[n++] = social_store_site(r);
         args[n++] = when;
-        args[n++] = user ? user : "";
-        args[n++] = user ? user : "";
-        args[n++] = section ? section : "/";
-        args[n++] = section ? section : "/";
+        if (user) {
+            args[n++] = user;
+        }
+        args[n++] = prefix;
     }
-    st = run_select(r, dbd, "social_activity", &res, n, args);
+    st = run_select(r, dbd, user ? "social_activity_by" : "social_activity", &res, n, args);
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
@@ -1747,23 +1779,6 @@ social_store_status social_store_notifications_read_all(request_rec *r, const ch
         return SOCIAL_STORE_DOWN;
     }
     return run_query(r, dbd, "social_notifications_read_all", changed, 1, &user);
-}
-
-/* prefix with LIKE's wildcards and escape character escaped, then '%'. */
-static const char *like_prefix(apr_pool_t *p, const char *prefix)
-{
-    size_t n = strlen(prefix), k, o = 0;
-    char *out = apr_palloc(p, 2 * n + 2);
-
-    for (k = 0; k < n; k++) {
-        if (prefix[k] == '%' || prefix[k] == '_' || prefix[k] == '\\') {
-            out[o++] = '\\';
-        }
-        out[o++] = prefix[k];
-    }
-    out[o++] = '%';
-    out[o] = '\0';
-    return out;
 }
 
 social_store_status social_store_people_search(request_rec *r, const char *prefix,
