@@ -21,6 +21,9 @@ size_t social_mention_at(const char *s, char prev)
     while (name_char(s[n]) && n <= 255) {
         n++;
     }
+    if (name_char(s[n])) {
+        return 0;   /* longer than any user name: not a mention */
+    }
     while (n > 1 && (s[n - 1] == '.' || s[n - 1] == '-')) {
         n--;
     }
