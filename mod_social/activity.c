@@ -405,6 +405,8 @@ int social_activity_atom(request_rec *r)
     }
     st = stream_collect(r, &q, &res);
     if (st != SOCIAL_STORE_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "SOCIAL1003: activity feed unavailable: the database could not be read");
         apr_table_setn(r->err_headers_out, "Retry-After", "5");
         return HTTP_SERVICE_UNAVAILABLE;
     }
