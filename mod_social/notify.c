@@ -16,6 +16,7 @@
  */
 #include <string.h>
 
+#include <apr_base64.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <apr_thread_proc.h>
@@ -473,6 +474,26 @@ static const char *header_safe(apr_pool_t *p, const char *s)
     return out;
 }
 
+/* A display name for a header: as it is if plain ASCII, otherwise an
+ * RFC 2047 encoded word (UTF-8, base64), so mail software reads it. */
+static const char *header_name(apr_pool_t *p, const char *name)
+{
+    const char *safe = header_safe(p, name), *c;
+    char *b64;
+
+    for (c = safe; *c; c++) {
+        if ((unsigned char)*c >= 0x80) {
+            break;
+        }
+    }
+    if (*c == '\0') {
+        return apr_pstrcat(p, "\"", safe, "\"", NULL);
+    }
+    b64 = apr_palloc(p, apr_base64_encode_len((int)strlen(safe)));
+    apr_base64_encode(b64, safe, (int)strlen(safe));
+    return apr_pstrcat(p, "=?utf-8?b?", b64, "?=", NULL);
+}
+
 static int address_valid(const char *a)
 {
     const char *at = strchr(a, '@');
@@ -495,8 +516,8 @@ static const char *digest(request_rec *r, const social_recipient *to,
     apr_array_header_t *lines = apr_array_make(p, list->nelts + 8, sizeof(const char *));
     int k;
 
-    APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "To: \"",
-        header_safe(p, to->name), "\" <", to->email, ">", NULL);
+    APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "To: ",
+        header_name(p, to->name), " <", to->email, ">", NULL);
     APR_ARRAY_PUSH(lines, const char *) = apr_psprintf(p,
         "Subject: %d new notification%s on the intranet", list->nelts,
         list->nelts == 1 ? "" : "s");

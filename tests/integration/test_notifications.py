@@ -31,6 +31,7 @@ ANN, BEN, CY, DEE, EVE = ("%s%s" % (n, RUN) for n in ("ann", "ben", "cy", "dee",
 USERS = [ANN, BEN, CY, DEE, EVE]
 MAIL = {u: "%s@example.org" % u for u in USERS}
 EVE_NAME = "<script>alert(1)</script>Eve"
+CY_NAME = "Cyrille \u00d6lz"   # not ASCII: an RFC 2047 word in mail headers
 MAIL_INTERVAL = 3
 
 
@@ -43,6 +44,8 @@ def conf(htpasswd, mail_dir):
              for u in USERS]
     lines.append('SetEnvIf Authorization "^Basic %s$" "AUTHENTICATE_DISPLAYNAME=%s"'
                  % (b64(EVE), EVE_NAME))
+    lines.append('SetEnvIf Authorization "^Basic %s$" "AUTHENTICATE_DISPLAYNAME=%s"'
+                 % (b64(CY), CY_NAME))
     return "\n".join(lines) + r"""
 SocialMailCommand "%(script)s"
 SocialMailInterval %(interval)d
@@ -412,6 +415,8 @@ def test_mail_digest_is_batched_per_person(server, mail_dir, cy, ben, dee):
     assert drive_until(server, lambda: len(mails_to(mail_dir, CY)) >= done + 1, 15)
     msg = mails_to(mail_dir, CY)[done]
     assert msg["Subject"] == "1 new notification on the intranet"
+    assert msg["To"].addresses[0].display_name == CY_NAME
+    assert msg["To"].addresses[0].addr_spec == MAIL[CY]
     body = msg.get_content()
     assert "%s replied to your comment on %s" % (BEN, page) in body
     assert "http://127.0.0.1:%d%s#comment-" % (server.port, page) in body
