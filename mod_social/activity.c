@@ -527,7 +527,10 @@ static const char *page_fill(HDF *hdf, void *data)
     if (d->res->more) {
         SET("Activity.older", apr_pstrcat(p, endpoint, "/activity?before=",
                                           cursor_format(p, &d->res->next),
-                                          filter_query(p, d->q, '&'), NULL));
+                                          filter_query(p, d->q, '&'),
+                                          d->q->limit != SOCIAL_ACTIVITY_LIMIT_DEFAULT
+                                          ? apr_psprintf(p, "&limit=%d", d->q->limit) : "",
+                                          NULL));
     }
     for (k = 0; k < d->res->items->nelts; k++) {
         const social_activity *a = &APR_ARRAY_IDX(d->res->items, k, social_activity);

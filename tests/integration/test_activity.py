@@ -343,8 +343,14 @@ def test_json_paging_walks_every_item_once_newest_first(server, alice):
     html = html_page(alice, section=section_of(page), limit=3)
     older = re.search(r'rel="next" href="([^"]+)"', html)
     assert older is not None
-    assert quote(first["next_before"], safe="") in unescape(older.group(1)) \
-        or first["next_before"] in unescape(older.group(1))
+    older_url = unescape(older.group(1))
+    assert first["next_before"] in older_url and "limit=3" in older_url
+    assert "section=" + quote(section_of(page), safe="") in older_url
+    resp = alice.get(older_url)
+    assert resp.status == 200
+    html = resp.body.decode("ascii")
+    shown = re.findall(r'<div class="social-body"><p>(item \d\d)</p>', html)
+    assert shown == ["item %02d" % k for k in (3, 2, 1)]
 
 
 def test_filter_by_person_and_by_section(server, alice, bob):
