@@ -39,6 +39,8 @@ void *social_config_merge_srv(apr_pool_t *p, void *base_, void *add_)
     conf->cache = add->cache ? add->cache : base->cache;
     conf->cache_ttl = add->cache_ttl ? add->cache_ttl : base->cache_ttl;
     conf->secret_len = add->secret ? add->secret_len : base->secret_len;
+    conf->mail_command = add->mail_command ? add->mail_command : base->mail_command;
+    conf->mail_interval = add->mail_interval ? add->mail_interval : base->mail_interval;
     return conf;
 }
 
@@ -411,6 +413,30 @@ static const char *set_rate_limit(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+static const char *set_mail_command(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config, &social_module);
+    (void)dummy;
+    if (*arg == '\0') {
+        return "SocialMailCommand needs a command";
+    }
+    conf->mail_command = arg;
+    return NULL;
+}
+
+static const char *set_mail_interval(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config, &social_module);
+    char *end;
+    apr_int64_t n = apr_strtoi64(arg, &end, 10);
+    (void)dummy;
+    if (*arg == '\0' || *end != '\0' || n < 1 || n > 7 * 86400) {
+        return "SocialMailInterval must be a number of seconds from 1 to 604800";
+    }
+    conf->mail_interval = (int)n;
+    return NULL;
+}
+
 static const char *set_rate_cache(cmd_parms *cmd, void *dummy, const char *arg)
 {
     social_srv_conf *conf = ap_get_module_config(cmd->server->module_config,
@@ -454,6 +480,11 @@ static const char *set_cache_ttl(cmd_parms *cmd, void *dummy, const char *arg)
 }
 
 const command_rec social_config_cmds[] = {
+    AP_INIT_TAKE1("SocialMailCommand", set_mail_command, NULL, RSRC_CONF,
+                  "command that sends a notification digest (a message on its "
+                  "standard input, e.g. \"/usr/sbin/sendmail -t\"); unset: no mail"),
+    AP_INIT_TAKE1("SocialMailInterval", set_mail_interval, NULL, RSRC_CONF,
+                  "at most one digest per person per this many seconds (default 600)"),
     AP_INIT_FLAG("Social", set_enabled, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                  "On to add comments, likes, shares and polls to HTML pages here"),
     AP_INIT_TAKE1("SocialEndpoint", set_endpoint, NULL, RSRC_CONF,

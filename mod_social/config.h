@@ -33,6 +33,8 @@ typedef struct {
     const char *rate_cache;     /* SocialRateLimitCache provider[:args] */
     const char *cache;          /* SocialCache provider[:args] or "off" (main server) */
     int cache_ttl;              /* SocialCacheTTL, seconds (0: not set) */
+    const char *mail_command;   /* SocialMailCommand (shell command), or NULL: no mail */
+    int mail_interval;          /* SocialMailInterval seconds (0: not set, 600) */
 } social_srv_conf;
 
 /* How long a rendered discussion is kept by default: its relative times

@@ -17,9 +17,11 @@
 #include <jansson.h>
 
 #include "admin.h"
+#include "activity.h"
 #include "comments.h"
 #include "config.h"
 #include "handler.h"
+#include "notify.h"
 #include "ratelimit.h"
 #include "polls.h"
 #include "reactions.h"
@@ -242,6 +244,15 @@ static int route_api(request_rec *r, const char *rest)
     if (strcmp(rest, "me") == 0) {
         return route_me(r);
     }
+    if (strcmp(rest, "activity") == 0) {
+        return social_activity_api(r);
+    }
+    if (strcmp(rest, "people") == 0) {
+        return social_notify_people_api(r);
+    }
+    if (strncmp(rest, "notifications", 13) == 0 && (rest[13] == '\0' || rest[13] == '/')) {
+        return social_notify_api(r, rest + 13);
+    }
     return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such API endpoint");
 }
 
@@ -300,6 +311,18 @@ static int social_handler(request_rec *r)
     }
     if (strncmp(rest, "/comments", 9) == 0 && (rest[9] == '\0' || rest[9] == '/')) {
         return social_comments_form(r, rest + 9);
+    }
+    if (strcmp(rest, "/activity") == 0) {
+        return social_activity_page(r);
+    }
+    if (strcmp(rest, "/activity.atom") == 0) {
+        return social_activity_atom(r);
+    }
+    if (strcmp(rest, "/notifications") == 0) {
+        return social_notify_page(r);
+    }
+    if (strncmp(rest, "/notifications/", 15) == 0) {
+        return social_notify_form(r, rest + 14);
     }
     return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
                       "no such mod_social endpoint");

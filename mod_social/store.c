@@ -1,5 +1,6 @@
 /* store.c: every SQL statement, prepared through mod_dbd. */
 #include "store.h"
+#include "mention.h"
 #include "poll.h"
 #include "text.h"
 
@@ -124,15 +125,21 @@ static const social_statement statements[] = {
     { "social_comment_add",
       "INSERT INTO social_comments (page_id, parent_id, author, author_name, body, status) "
       "VALUES (%s, NULLIF(%s, '0'), %s, %s, %s, %s)" },
-    /* Has the viewer liked or written anything on the page? (Then the
-     * discussion is rendered for them; otherwise the cached one serves.) */
-    { "social_viewer_involved",
-      "SELECT EXISTS (SELECT 1 FROM social_likes l WHERE l.target_kind = 'page' "
-      "AND l.target_id = p.id AND l.user = %s) "
-      "OR EXISTS (SELECT 1 FROM social_comments c WHERE c.page_id = p.id AND c.author = %s) "
-      "OR EXISTS (SELECT 1 FROM social_likes l JOIN social_comments c ON c.id = l.target_id "
-      "WHERE l.user = %s AND l.target_kind = 'comment' AND c.page_id = p.id) "
-      "FROM social_pages p WHERE p.site = %s AND p.path = %s" },
+    /* What a page view needs to know of the viewer: have they liked or
+     * written anything on the page (then the discussion is rendered for
+     * them, otherwise the cached one serves), and their unread count. */
+    { "social_viewer_state",
+      "SELECT EXISTS (SELECT 1 FROM social_pages p JOIN social_likes l "
+      "ON l.target_kind = 'page' AND l.target_id = p.id "
+      "WHERE p.site = %s AND p.path = %s AND l.user = %s) "
+      "OR EXISTS (SELECT 1 FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
+      "WHERE p.site = %s AND p.path = %s AND c.author = %s) "
+      "OR EXISTS (SELECT 1 FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
+      "JOIN social_likes l ON l.target_kind = 'comment' AND l.target_id = c.id "
+      "WHERE p.site = %s AND p.path = %s AND l.user = %s), "
+      "(SELECT COUNT(*) FROM social_notifications n "
+      "LEFT JOIN social_comments c ON n.kind <> 'share' AND c.id = n.target_id "
+      "WHERE n.user = %s AND n.read_at IS NULL AND (n.kind = 'share' OR c.status = 'visible'))" },
     /* A new comment's thread: its parent's, or its own for a top-level one. */
     { "social_comment_root",
       "UPDATE social_comments c LEFT JOIN social_comments pc ON pc.id = c.parent_id "
@@ -318,6 +325,140 @@ static const social_statement statements[] = {
       "email = VALUES(email), last_seen = CURRENT_TIMESTAMP(3)" },
 };
 
+/* ---- activity stream and notifications (migration 007) ---- */
+
+/* One branch of the stream: the newest rows at or before a time, on the
+ * site, under a path prefix (LIKE with the wildcards escaped: a range on
+ * social_pages' (site, path) key), optionally by one person (then the
+ * (person, created_at) keys serve); each branch otherwise walks its
+ * *_created index. WHO is ACTIVITY_ANYONE or ACTIVITY_BY. */
+#define ACTIVITY_ANYONE(actor) ""
+#define ACTIVITY_BY(actor) " AND " actor " = %s"
+#define ACTIVITY_WHERE(who, time, extra) \
+    " WHERE p.site = %s AND " time " <= FROM_UNIXTIME(%s)" who \
+    " AND p.path LIKE %s" extra " ORDER BY " time " DESC LIMIT 100"
+
+/* Comments, public shares, page likes and comment likes. */
+#define ACTIVITY_SQL(WHO) \
+    "(SELECT 'c', c.id, p.path, c.author, c.author_name, c.body, " \
+    "UNIX_TIMESTAMP(c.created_at) AS t, COALESCE(c.parent_id, 0), '' " \
+    "FROM social_comments c JOIN social_pages p ON p.id = c.page_id" \
+    ACTIVITY_WHERE(WHO("c.author"), "c.created_at", " AND c.status = 'visible'") ") " \
+    "UNION ALL " \
+    "(SELECT 's', s.id, p.path, s.user, s.user_name, COALESCE(s.note, ''), " \
+    "UNIX_TIMESTAMP(s.created_at), 0, '' " \
+    "FROM social_shares s JOIN social_pages p ON p.id = s.page_id" \
+    ACTIVITY_WHERE(WHO("s.user"), "s.created_at", " AND s.public = 1") ") " \
+    "UNION ALL " \
+    "(SELECT 'p', p.id, p.path, l.user, COALESCE(pe.display_name, l.user), '', " \
+    "UNIX_TIMESTAMP(l.created_at), 0, '' " \
+    "FROM social_likes l JOIN social_pages p ON l.target_kind = 'page' AND p.id = l.target_id " \
+    "LEFT JOIN social_people pe ON pe.user = l.user" \
+    ACTIVITY_WHERE(WHO("l.user"), "l.created_at", "") ") " \
+    "UNION ALL " \
+    "(SELECT 'l', c.id, p.path, l.user, COALESCE(pe.display_name, l.user), '', " \
+    "UNIX_TIMESTAMP(l.created_at), 0, c.author_name " \
+    "FROM social_likes l JOIN social_comments c ON l.target_kind = 'comment' " \
+    "AND c.id = l.target_id AND c.status = 'visible' " \
+    "JOIN social_pages p ON p.id = c.page_id " \
+    "LEFT JOIN social_people pe ON pe.user = l.user" \
+    ACTIVITY_WHERE(WHO("l.user"), "l.created_at", "") ") "
+
+/* Newest first; ties by kind, then id (the stream's cursor order). */
+#define ACTIVITY_ORDER " ORDER BY 7 DESC, 1 DESC, 2 DESC LIMIT 100"
+
+/* The notification listing: mode is 'all', 'unread' or 'unmailed'. */
+#define NOTIFICATION_SELECT \
+    "SELECT n.id, n.kind, n.target_id, p.path, n.actor, n.actor_name, " \
+    "UNIX_TIMESTAMP(n.created_at), n.read_at IS NOT NULL, " \
+    "CASE WHEN n.kind = 'share' THEN COALESCE(s.note, '') ELSE COALESCE(c.body, '') END, " \
+    "CASE WHEN n.kind = 'like' THEN (SELECT COUNT(*) FROM social_likes l " \
+    "WHERE l.target_kind = 'comment' AND l.target_id = n.target_id AND l.user <> n.user) " \
+    "ELSE 0 END " \
+    "FROM social_notifications n JOIN social_pages p ON p.id = n.page_id " \
+    "LEFT JOIN social_comments c ON n.kind <> 'share' AND c.id = n.target_id " \
+    "LEFT JOIN social_shares s ON n.kind = 'share' AND s.id = n.target_id "
+
+static const social_statement activity_statements[] = {
+    { "social_activity",
+      ACTIVITY_SQL(ACTIVITY_ANYONE)
+      "UNION ALL "
+      "(SELECT 'v', po.id, p.path, '', '', po.question, UNIX_TIMESTAMP(po.created_at), "
+      "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id), '' "
+      "FROM social_polls po JOIN social_pages p ON p.id = po.page_id"
+      ACTIVITY_WHERE("", "po.created_at", "") ")"
+      ACTIVITY_ORDER },
+    /* By one person: polls are nobody's (pages declare them). */
+    { "social_activity_by", ACTIVITY_SQL(ACTIVITY_BY) ACTIVITY_ORDER },
+    { "social_notify_reply",
+      "INSERT INTO social_notifications (user, kind, target_id, page_id, actor, actor_name) "
+      "SELECT pc.author, 'reply', %s, pc.page_id, %s, %s FROM social_comments pc "
+      "WHERE pc.id = %s AND pc.author <> '' AND pc.author <> %s "
+      "ON DUPLICATE KEY UPDATE user = user" },
+    { "social_notify_mention",
+      "INSERT INTO social_notifications (user, kind, target_id, page_id, actor, actor_name) "
+      "SELECT pe.user, 'mention', %s, %s, %s, %s FROM social_people pe "
+      "WHERE pe.user = %s AND pe.user <> %s "
+      "ON DUPLICATE KEY UPDATE kind = VALUES(kind)" },
+    { "social_notify_share",
+      "INSERT INTO social_notifications (user, kind, target_id, page_id, actor, actor_name) "
+      "SELECT %s, 'share', %s, %s, %s, %s FROM DUAL WHERE %s <> %s "
+      "ON DUPLICATE KEY UPDATE user = user" },
+    /* A new like makes the comment's one row unread (and unmailed) again. */
+    { "social_notify_like",
+      "INSERT INTO social_notifications (user, kind, target_id, page_id, actor, actor_name) "
+      "SELECT c.author, 'like', c.id, c.page_id, %s, "
+      "COALESCE((SELECT pe.display_name FROM social_people pe WHERE pe.user = %s), %s) "
+      "FROM social_comments c "
+      "WHERE c.id = %s AND c.author <> '' AND c.author <> %s AND c.status = 'visible' "
+      "ON DUPLICATE KEY UPDATE actor = VALUES(actor), actor_name = VALUES(actor_name), "
+      "created_at = CURRENT_TIMESTAMP(3), read_at = NULL, mailed_at = NULL" },
+    { "social_notifications_list",
+      NOTIFICATION_SELECT
+      "WHERE n.user = %s AND p.site = %s AND (n.kind = 'share' OR c.status = 'visible') "
+      "AND (%s = 'all' OR (%s = 'unread' AND n.read_at IS NULL) "
+      "OR (%s = 'unmailed' AND n.read_at IS NULL AND n.mailed_at IS NULL)) "
+      "ORDER BY n.created_at DESC, n.id DESC LIMIT 100" },
+    { "social_notification_get",
+      NOTIFICATION_SELECT "WHERE n.id = %s AND n.user = %s AND p.site = %s" },
+    { "social_notifications_unread",
+      "SELECT COUNT(*) FROM social_notifications n "
+      "LEFT JOIN social_comments c ON n.kind <> 'share' AND c.id = n.target_id "
+      "WHERE n.user = %s AND n.read_at IS NULL AND (n.kind = 'share' OR c.status = 'visible')" },
+    { "social_notification_read",
+      "UPDATE social_notifications SET read_at = COALESCE(read_at, CURRENT_TIMESTAMP(3)) "
+      "WHERE id = %s AND user = %s" },
+    { "social_notifications_read_all",
+      "UPDATE social_notifications SET read_at = CURRENT_TIMESTAMP(3) "
+      "WHERE user = %s AND read_at IS NULL" },
+    { "social_people_search",
+      "SELECT user, display_name FROM social_people "
+      "WHERE user LIKE %s OR display_name LIKE %s ORDER BY user LIMIT 10" },
+    { "social_notify_settings_get",
+      "SELECT email_off FROM social_notify_settings WHERE user = %s" },
+    { "social_notify_settings_email",
+      "INSERT INTO social_notify_settings (user, email_off) VALUES (%s, %s) "
+      "ON DUPLICATE KEY UPDATE email_off = VALUES(email_off)" },
+    /* Mail: one sender at a time across every process and host. */
+    { "social_mail_lock", "SELECT GET_LOCK('mod_social_mail', 0)" },
+    { "social_mail_unlock", "SELECT RELEASE_LOCK('mod_social_mail')" },
+    { "social_mail_due",
+      "SELECT n.user, pe.display_name, pe.email FROM social_notifications n "
+      "JOIN social_people pe ON pe.user = n.user "
+      "LEFT JOIN social_notify_settings ns ON ns.user = n.user "
+      "WHERE n.mailed_at IS NULL AND n.read_at IS NULL AND pe.email IS NOT NULL "
+      "AND COALESCE(ns.email_off, 0) = 0 AND (ns.last_mailed_at IS NULL "
+      "OR ns.last_mailed_at <= CURRENT_TIMESTAMP(3) - INTERVAL %s SECOND) "
+      "GROUP BY n.user, pe.display_name, pe.email LIMIT 20" },
+    { "social_mail_done",
+      "UPDATE social_notifications SET mailed_at = CURRENT_TIMESTAMP(3) "
+      "WHERE user = %s AND mailed_at IS NULL AND created_at <= FROM_UNIXTIME(%s)" },
+    { "social_mail_stamp",
+      "INSERT INTO social_notify_settings (user, last_mailed_at) "
+      "VALUES (%s, CURRENT_TIMESTAMP(3)) "
+      "ON DUPLICATE KEY UPDATE last_mailed_at = CURRENT_TIMESTAMP(3)" },
+};
+
 static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare_fn;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire_fn;
 
@@ -370,6 +511,9 @@ void social_store_prepare_statements(apr_pool_t *p, server_rec *s)
     for (sp = s; sp; sp = sp->next) {
         for (k = 0; k < sizeof(statements) / sizeof(statements[0]); k++) {
             dbd_prepare_fn(sp, statements[k].sql, statements[k].label);
+        }
+        for (k = 0; k < sizeof(activity_statements) / sizeof(activity_statements[0]); k++) {
+            dbd_prepare_fn(sp, activity_statements[k].sql, activity_statements[k].label);
         }
     }
 }
@@ -670,6 +814,16 @@ static social_store_status transaction_once(request_rec *r, ap_dbd_t *dbd,
     return st;
 }
 
+/* Notifications written in the same transaction as what caused them
+ * (defined with the rest of migration 007's code, below). */
+static social_store_status notify_comment(request_rec *r, ap_dbd_t *dbd,
+                                          const social_comment *c, apr_int64_t page_id);
+static social_store_status notify_share(request_rec *r, ap_dbd_t *dbd,
+                                        const social_share *sh, apr_int64_t page_id,
+                                        const char *recipient);
+static social_store_status notify_like(request_rec *r, ap_dbd_t *dbd,
+                                       apr_int64_t comment, const char *user);
+
 social_store_status social_store_comments_list(request_rec *r, const char *page,
                                                const char *viewer, int max_roots,
                                                apr_int64_t before,
@@ -721,28 +875,35 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
     return SOCIAL_STORE_OK;
 }
 
-social_store_status social_store_viewer_involved(request_rec *r, const char *page,
-                                                 const char *viewer, int *involved)
+social_store_status social_store_viewer_state(request_rec *r, const char *page,
+                                              const char *viewer, int *involved,
+                                              int *unread)
 {
     ap_dbd_t *dbd = store_connection(r);
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    const char *args[5];
+    const char *args[10];
     social_store_status st;
+    int k;
 
     *involved = 0;
+    *unread = 0;
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
-    args[0] = args[1] = args[2] = viewer ? viewer : "";
-    args[3] = social_store_site(r);
-    args[4] = page;
-    st = run_select(r, dbd, "social_viewer_involved", &res, 5, args);
+    for (k = 0; k < 9; k += 3) {
+        args[k] = social_store_site(r);
+        args[k + 1] = page;
+        args[k + 2] = viewer;
+    }
+    args[9] = viewer;
+    st = run_select(r, dbd, "social_viewer_state", &res, 10, args);
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
     while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
         *involved = atoi(column(dbd, row, 0)) != 0;
+        *unread = atoi(column(dbd, row, 1));
     }
     return SOCIAL_STORE_OK;
 }
@@ -925,6 +1086,11 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
         args[0] = int_arg(r, c->id);
         st = run_query(r, dbd, "social_comment_root", NULL, 1, args);
     }
+    if (st == SOCIAL_STORE_OK && c->status == SOCIAL_COMMENT_VISIBLE) {
+        /* A pending comment notifies no one (until it is approved, it is
+         * seen by its author only). */
+        st = notify_comment(r, dbd, c, page_id);
+    }
     if (st == SOCIAL_STORE_OK && t->idem != NULL) {
         st = idempotency_settle(r, dbd, t->idem, c->id);
     }
@@ -1030,6 +1196,28 @@ static const char *like_kind_name(social_like_kind kind)
     return kind == SOCIAL_LIKE_PAGE ? "page" : "comment";
 }
 
+typedef struct {
+    apr_int64_t comment;
+    const char *user;
+} like_txn;
+
+static social_store_status like_write(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    like_txn *t = data;
+    const char *args[3];
+    int added = 0;
+    social_store_status st;
+
+    args[0] = "comment";
+    args[1] = int_arg(r, t->comment);
+    args[2] = t->user;
+    st = run_query(r, dbd, "social_like_add", &added, 3, args);
+    if (st == SOCIAL_STORE_OK && added == 1) {   /* a new like, not a repeat */
+        st = notify_like(r, dbd, t->comment, t->user);
+    }
+    return st;
+}
+
 social_store_status social_store_like(request_rec *r, social_like_kind kind,
                                       const char *page, apr_int64_t comment,
                                       const char *user, int on, int *count,
@@ -1056,10 +1244,17 @@ social_store_status social_store_like(request_rec *r, social_like_kind kind,
             return st;
         }
     }
-    args[0] = like_kind_name(kind);
-    args[1] = int_arg(r, target);
-    args[2] = user;
-    st = run_query(r, dbd, on ? "social_like_add" : "social_like_remove", NULL, 3, args);
+    if (kind == SOCIAL_LIKE_COMMENT && on) {
+        /* The like and its notification commit together. */
+        like_txn t = { target, user };
+        st = in_transaction(r, dbd, like_write, &t);
+    }
+    else {
+        args[0] = like_kind_name(kind);
+        args[1] = int_arg(r, target);
+        args[2] = user;
+        st = run_query(r, dbd, on ? "social_like_add" : "social_like_remove", NULL, 3, args);
+    }
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
@@ -1179,6 +1374,9 @@ static social_store_status share_write(request_rec *r, ap_dbd_t *dbd, void *data
         args[0] = int_arg(r, sh->id);
         args[1] = APR_ARRAY_IDX(t->recipients, k, const char *);
         st = run_query(r, dbd, "social_share_recipient_add", NULL, 2, args);
+        if (st == SOCIAL_STORE_OK) {
+            st = notify_share(r, dbd, sh, page_id, args[1]);
+        }
     }
     if (st == SOCIAL_STORE_OK && t->idem != NULL) {
         st = idempotency_settle(r, dbd, t->idem, sh->id);
@@ -2092,4 +2290,402 @@ social_store_status social_store_schema_version(request_rec *r, int *version)
         }
     }
     return SOCIAL_STORE_OK;
+}
+
+/* ---- activity stream and notifications (migration 007) ---- */
+
+static social_store_status notify_comment(request_rec *r, ap_dbd_t *dbd,
+                                          const social_comment *c, apr_int64_t page_id)
+{
+    apr_array_header_t *names;
+    const char *args[6];
+    social_store_status st = SOCIAL_STORE_OK;
+    int k;
+
+    if (c->author == NULL || *c->author == '\0') {
+        return SOCIAL_STORE_OK;   /* anonymous comments notify nobody */
+    }
+    if (c->parent != 0) {
+        args[0] = int_arg(r, c->id);
+        args[1] = c->author;
+        args[2] = c->author_name;
+        args[3] = int_arg(r, c->parent);
+        args[4] = c->author;
+        st = run_query(r, dbd, "social_notify_reply", NULL, 5, args);
+    }
+    names = social_mention_names(r->pool, c->body);
+    for (k = 0; st == SOCIAL_STORE_OK && k < names->nelts; k++) {
+        args[0] = int_arg(r, c->id);
+        args[1] = int_arg(r, page_id);
+        args[2] = c->author;
+        args[3] = c->author_name;
+        args[4] = APR_ARRAY_IDX(names, k, const char *);
+        args[5] = c->author;
+        st = run_query(r, dbd, "social_notify_mention", NULL, 6, args);
+    }
+    return st;
+}
+
+static social_store_status notify_share(request_rec *r, ap_dbd_t *dbd,
+                                        const social_share *sh, apr_int64_t page_id,
+                                        const char *recipient)
+{
+    const char *args[7];
+
+    args[0] = recipient;
+    args[1] = int_arg(r, sh->id);
+    args[2] = int_arg(r, page_id);
+    args[3] = sh->user;
+    args[4] = sh->user_name;
+    args[5] = recipient;
+    args[6] = sh->user;
+    return run_query(r, dbd, "social_notify_share", NULL, 7, args);
+}
+
+static social_store_status notify_like(request_rec *r, ap_dbd_t *dbd,
+                                       apr_int64_t comment, const char *user)
+{
+    const char *args[5];
+
+    args[0] = user;
+    args[1] = user;
+    args[2] = user;
+    args[3] = int_arg(r, comment);
+    args[4] = user;
+    return run_query(r, dbd, "social_notify_like", NULL, 5, args);
+}
+
+/* prefix with LIKE's wildcards and escape character escaped, then '%'. */
+static const char *like_prefix(apr_pool_t *p, const char *prefix)
+{
+    size_t n = strlen(prefix), k, o = 0;
+    char *out = apr_palloc(p, 2 * n + 2);
+
+    for (k = 0; k < n; k++) {
+        if (prefix[k] == '%' || prefix[k] == '_' || prefix[k] == '\\') {
+            out[o++] = '\\';
+        }
+        out[o++] = prefix[k];
+    }
+    out[o++] = '%';
+    out[o] = '\0';
+    return out;
+}
+
+/* Seconds with microseconds, as FROM_UNIXTIME reads them. */
+static const char *seconds_arg(request_rec *r, apr_time_t t)
+{
+    return apr_psprintf(r->pool, "%" APR_INT64_T_FMT ".%06d",
+                        (apr_int64_t)apr_time_sec(t), (int)apr_time_usec(t));
+}
+
+social_store_status social_store_activity(request_rec *r, apr_time_t before,
+                                          const char *user, const char *section,
+                                          apr_array_header_t **items)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[20];
+    const char *when = seconds_arg(r, before);
+    const char *prefix = like_prefix(r->pool, section ? section : "/");
+    social_store_status st;
+    int b, n = 0;
+
+    *items = apr_array_make(r->pool, SOCIAL_ACTIVITY_BATCH, sizeof(social_activity));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    /* comments, shares, page likes, comment likes (and polls for anyone) */
+    for (b = 0; b < (user ? 4 : 5); b++) {
+        args[n++] = social_store_site(r);
+        args[n++] = when;
+        if (user) {
+            args[n++] = user;
+        }
+        args[n++] = prefix;
+    }
+    st = run_select(r, dbd, user ? "social_activity_by" : "social_activity", &res, n, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        social_activity *a = apr_array_push(*items);
+        a->kind = column(dbd, row, 0)[0];
+        a->id = apr_atoi64(column(dbd, row, 1));
+        a->page = apr_pstrdup(r->pool, column(dbd, row, 2));
+        a->user = apr_pstrdup(r->pool, column(dbd, row, 3));
+        a->name = apr_pstrdup(r->pool, column(dbd, row, 4));
+        a->text = apr_pstrdup(r->pool, column(dbd, row, 5));
+        a->created = time_from_seconds(column(dbd, row, 6));
+        a->number = apr_atoi64(column(dbd, row, 7));
+        a->subject = apr_pstrdup(r->pool, column(dbd, row, 8));
+    }
+    return SOCIAL_STORE_OK;
+}
+
+static void notification_from_row(request_rec *r, ap_dbd_t *dbd, apr_dbd_row_t *row,
+                                  social_notification *n)
+{
+    n->id = apr_atoi64(column(dbd, row, 0));
+    n->kind = apr_pstrdup(r->pool, column(dbd, row, 1));
+    n->target = apr_atoi64(column(dbd, row, 2));
+    n->page = apr_pstrdup(r->pool, column(dbd, row, 3));
+    n->actor = apr_pstrdup(r->pool, column(dbd, row, 4));
+    n->actor_name = apr_pstrdup(r->pool, column(dbd, row, 5));
+    n->created = time_from_seconds(column(dbd, row, 6));
+    n->read = atoi(column(dbd, row, 7));
+    n->text = apr_pstrdup(r->pool, column(dbd, row, 8));
+    n->likes = atoi(column(dbd, row, 9));
+}
+
+social_store_status social_store_notifications(request_rec *r, const char *user,
+                                               const char *mode,
+                                               apr_array_header_t **list)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[5];
+    social_store_status st;
+
+    *list = apr_array_make(r->pool, 16, sizeof(social_notification));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = user;
+    args[1] = social_store_site(r);
+    args[2] = args[3] = args[4] = mode;
+    st = run_select(r, dbd, "social_notifications_list", &res, 5, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        social_notification *n = apr_array_push(*list);
+        notification_from_row(r, dbd, row, n);
+        if (strcmp(n->kind, "like") == 0 && n->likes == 0) {
+            (*list)->nelts--;   /* every like was taken back */
+        }
+    }
+    return SOCIAL_STORE_OK;
+}
+
+social_store_status social_store_notification_get(request_rec *r, const char *user,
+                                                  apr_int64_t id, social_notification *n)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[3];
+    social_store_status st;
+    int found = 0;
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = int_arg(r, id);
+    args[1] = user;
+    args[2] = social_store_site(r);
+    st = run_select(r, dbd, "social_notification_get", &res, 3, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        if (!found) {
+            notification_from_row(r, dbd, row, n);
+            found = 1;
+        }
+    }
+    return found ? SOCIAL_STORE_OK : SOCIAL_STORE_NOT_FOUND;
+}
+
+social_store_status social_store_notifications_unread(request_rec *r, const char *user,
+                                                      int *count)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_int64_t v = 0;
+    social_store_status st;
+
+    *count = 0;
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    st = run_select(r, dbd, "social_notifications_unread", &res, 1, &user);
+    if (st == SOCIAL_STORE_OK) {
+        st = read_int(r, dbd, res, &v);
+    }
+    *count = (int)v;
+    return st;
+}
+
+social_store_status social_store_notification_read(request_rec *r, const char *user,
+                                                   apr_int64_t id)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    const char *args[2];
+    int rows = 0;
+    social_store_status st;
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = int_arg(r, id);
+    args[1] = user;
+    st = run_query(r, dbd, "social_notification_read", &rows, 2, args);
+    if (st == SOCIAL_STORE_OK && rows == 0) {
+        /* Nothing changed: read before, or not the user's at all. */
+        social_notification n;
+        st = social_store_notification_get(r, user, id, &n);
+    }
+    return st;
+}
+
+social_store_status social_store_notifications_read_all(request_rec *r, const char *user,
+                                                        int *changed)
+{
+    ap_dbd_t *dbd = store_writer(r);
+
+    *changed = 0;
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    return run_query(r, dbd, "social_notifications_read_all", changed, 1, &user);
+}
+
+social_store_status social_store_people_search(request_rec *r, const char *prefix,
+                                               apr_array_header_t **people)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[2];
+    social_store_status st;
+
+    *people = apr_array_make(r->pool, 10, sizeof(social_person));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = args[1] = like_prefix(r->pool, prefix);
+    st = run_select(r, dbd, "social_people_search", &res, 2, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        social_person *pe = apr_array_push(*people);
+        pe->user = apr_pstrdup(r->pool, column(dbd, row, 0));
+        pe->name = apr_pstrdup(r->pool, column(dbd, row, 1));
+    }
+    return SOCIAL_STORE_OK;
+}
+
+social_store_status social_store_notify_email_off(request_rec *r, const char *user,
+                                                  int *off)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_int64_t v = 0;
+    social_store_status st;
+
+    *off = 0;
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    st = run_select(r, dbd, "social_notify_settings_get", &res, 1, &user);
+    if (st == SOCIAL_STORE_OK) {
+        st = read_int(r, dbd, res, &v);
+    }
+    *off = v != 0;
+    return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
+}
+
+social_store_status social_store_notify_set_email_off(request_rec *r, const char *user,
+                                                      int off)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    const char *args[2];
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = user;
+    args[1] = off ? "1" : "0";
+    return run_query(r, dbd, "social_notify_settings_email", NULL, 2, args);
+}
+
+social_store_status social_store_mail_lock(request_rec *r, int lock, int *held)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    apr_dbd_results_t *res;
+    apr_int64_t v = 0;
+    social_store_status st;
+
+    *held = 0;
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    st = run_select(r, dbd, lock ? "social_mail_lock" : "social_mail_unlock", &res, 0, NULL);
+    if (st == SOCIAL_STORE_OK) {
+        st = read_int(r, dbd, res, &v);
+    }
+    *held = v == 1;
+    return st;
+}
+
+social_store_status social_store_mail_due(request_rec *r, int interval,
+                                          apr_array_header_t **people)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *arg = apr_itoa(r->pool, interval);
+    social_store_status st;
+
+    *people = apr_array_make(r->pool, 4, sizeof(social_recipient));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    st = run_select(r, dbd, "social_mail_due", &res, 1, &arg);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        social_recipient *to = apr_array_push(*people);
+        to->user = apr_pstrdup(r->pool, column(dbd, row, 0));
+        to->name = apr_pstrdup(r->pool, column(dbd, row, 1));
+        to->email = apr_pstrdup(r->pool, column(dbd, row, 2));
+    }
+    return SOCIAL_STORE_OK;
+}
+
+typedef struct {
+    const char *user;
+    apr_time_t upto;
+} mail_txn;
+
+static social_store_status mail_write(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    mail_txn *t = data;
+    const char *args[2];
+    social_store_status st;
+
+    args[0] = t->user;
+    args[1] = seconds_arg(r, t->upto);
+    st = run_query(r, dbd, "social_mail_done", NULL, 2, args);
+    if (st == SOCIAL_STORE_OK) {
+        st = run_query(r, dbd, "social_mail_stamp", NULL, 1, args);
+    }
+    return st;
+}
+
+social_store_status social_store_mail_done(request_rec *r, const char *user,
+                                           apr_time_t upto)
+{
+    ap_dbd_t *dbd = store_writer(r);
+    mail_txn t = { user, upto };
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    return in_transaction(r, dbd, mail_write, &t);
 }

@@ -124,10 +124,12 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
                                                apr_array_header_t **comments,
                                                social_page_stats *stats);
 
-/* Has viewer liked the page or one of its comments, or written a comment
- * on it? (A page never seen has no one involved.) */
-social_store_status social_store_viewer_involved(request_rec *r, const char *page,
-                                                 const char *viewer, int *involved);
+/* What a page view needs of viewer (a user): *involved if they liked the
+ * page or one of its comments or wrote a comment on it, and *unread, the
+ * count of their unread notifications. One round trip. */
+social_store_status social_store_viewer_state(request_rec *r, const char *page,
+                                              const char *viewer, int *involved,
+                                              int *unread);
 
 /* One comment by id, with the number of its replies not deleted. */
 social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
@@ -343,5 +345,94 @@ typedef struct {
 social_store_status social_store_export(request_rec *r, social_export_kind kind,
                                         apr_int64_t from, apr_int64_t to,
                                         social_export_table *table);
+/* ---- activity stream and notifications (migration 007) ---- */
+
+/* Rows the stream reads per round trip. */
+#define SOCIAL_ACTIVITY_BATCH 100
+
+typedef struct {
+    char kind;                 /* 'c' comment, 's' share, 'p' page like,
+                                  'l' comment like, 'v' new poll */
+    apr_int64_t id;            /* the comment, share, page, liked comment or poll */
+    const char *page;          /* page key */
+    const char *user;          /* who did it ("" for a poll: pages declare them) */
+    const char *name;          /* their display name */
+    const char *text;          /* comment body, share note, poll question, or "" */
+    const char *subject;       /* comment like: the comment author's name */
+    apr_int64_t number;        /* comment: parent id (0: top level); poll: ballots */
+    apr_time_t created;
+} social_activity;
+
+/* At most SOCIAL_ACTIVITY_BATCH items of the site's stream made at or
+ * before `before`, newest first (ties: kind, then id, descending); only
+ * visible comments and public shares; user (may be NULL) filters by who
+ * did it (polls then never match), section (may be NULL) by page-key
+ * prefix. Access to each page is the caller's to check. */
+social_store_status social_store_activity(request_rec *r, apr_time_t before,
+                                          const char *user, const char *section,
+                                          apr_array_header_t **items);
+
+typedef struct {
+    apr_int64_t id;
+    const char *kind;          /* "reply", "mention", "share", "like" */
+    apr_int64_t target;        /* the comment (reply, mention, like) or share */
+    const char *page;
+    const char *actor;         /* who (for likes: the latest liker) */
+    const char *actor_name;
+    const char *text;          /* the comment's text or the share's note */
+    int likes;                 /* like: people who like the comment (not its author) */
+    int read;
+    apr_time_t created;        /* for likes: the latest like */
+} social_notification;
+
+/* user's notifications on this site, newest first, at most 100; mode
+ * "all", "unread" or "unmailed". */
+social_store_status social_store_notifications(request_rec *r, const char *user,
+                                               const char *mode,
+                                               apr_array_header_t **list);
+
+/* One of user's notifications; NOT_FOUND if there is none with that id
+ * for that user (whoever else it belongs to). */
+social_store_status social_store_notification_get(request_rec *r, const char *user,
+                                                  apr_int64_t id, social_notification *n);
+social_store_status social_store_notifications_unread(request_rec *r, const char *user,
+                                                      int *count);
+
+/* Marks one of user's notifications read (NOT_FOUND if not theirs), or
+ * all of them (*changed: how many were unread). */
+social_store_status social_store_notification_read(request_rec *r, const char *user,
+                                                   apr_int64_t id);
+social_store_status social_store_notifications_read_all(request_rec *r, const char *user,
+                                                        int *changed);
+
+/* People whose user name or display name starts with prefix (at most 10). */
+social_store_status social_store_people_search(request_rec *r, const char *prefix,
+                                               apr_array_header_t **people);
+
+/* A person's e-mail opt-out (default: mail on). */
+social_store_status social_store_notify_email_off(request_rec *r, const char *user,
+                                                  int *off);
+social_store_status social_store_notify_set_email_off(request_rec *r, const char *user,
+                                                      int off);
+
+typedef struct {
+    const char *user;
+    const char *name;
+    const char *email;
+} social_recipient;
+
+/* Takes (lock) or releases the database-wide mail lock on the request's
+ * connection; *held tells whether this request now holds it. */
+social_store_status social_store_mail_lock(request_rec *r, int lock, int *held);
+
+/* People with unread notifications not mailed yet, an address, mail on,
+ * and no digest in the last interval seconds (at most 20). */
+social_store_status social_store_mail_due(request_rec *r, int interval,
+                                          apr_array_header_t **people);
+
+/* Marks user's notifications up to upto as mailed and stamps the digest
+ * time, in one transaction. */
+social_store_status social_store_mail_done(request_rec *r, const char *user,
+                                           apr_time_t upto);
 
 #endif /* SOCIAL_STORE_H */

@@ -1,4 +1,5 @@
 /* thread.c: arranging, permissions, JSON and HTML of a discussion. */
+#include "mention.h"
 #include "thread.h"
 
 #include <string.h>
@@ -245,6 +246,8 @@ typedef struct {
     const char *status;
     const char *token;      /* the viewer's form token, or a stand-in */
     const char *name;       /* the viewer's display name, or a stand-in */
+    const char *unread_word;   /* a stand-in for the unread count, or NULL */
+    int unread;             /* the viewer's unread count; -1: not read yet */
 } thread_fill_data;
 
 static const char *set(HDF *hdf, apr_pool_t *p, const char *prefix,
@@ -293,6 +296,16 @@ static const char *thread_fill(HDF *hdf, void *data)
         social_text_percent_encode(p, "Worth a read on the intranet"), "&body=",
         social_text_percent_encode(p, t->url ? t->url : ""), NULL)));
     TRY(set(hdf, p, "Social.", "name", d->name));
+    if (d->unread_word != NULL) {
+        TRY(set(hdf, p, "Social.", "unread_word", d->unread_word));
+    }
+    else if (v->user != NULL && !t->unavailable) {
+        int unread = d->unread;   /* "for you": the viewer's unread notifications */
+        if (unread >= 0
+            || social_store_notifications_unread(r, v->user, &unread) == SOCIAL_STORE_OK) {
+            TRY(set_int(hdf, p, "Social.", "unread", unread));
+        }
+    }
     if (social_identity_can_write(v)) {
         TRY(set(hdf, p, "Social.", "token", d->token));
     }
@@ -323,8 +336,9 @@ static const char *thread_fill(HDF *hdf, void *data)
             TRY(set(hdf, p, pre, "user", c->author));
             TRY(set(hdf, p, pre, "name", c->author_name));
             TRY(set(hdf, p, pre, "body", c->body));
-            TRY(set(hdf, p, pre, "html",
-                    social_text_format_comment(p, c->body, strlen(c->body))));
+            TRY(set(hdf, p, pre, "html", social_mention_link_html(p,
+                    social_text_format_comment(p, c->body, strlen(c->body)),
+                    apr_pstrcat(p, social_config_srv(r->server)->endpoint, "/activity", NULL))));
             TRY(set_int(hdf, p, pre, "mine", is_author(v, c)));
             TRY(set_int(hdf, p, pre, "can_edit", it->can_edit));
             TRY(set_int(hdf, p, pre, "can_delete", it->can_delete));
@@ -340,9 +354,10 @@ static const char *thread_fill(HDF *hdf, void *data)
 
 static char *thread_render(request_rec *r, const social_thread *t,
                            const char *status, const char *token, const char *name,
+                           const char *unread_word, int unread,
                            apr_size_t *len, const char **error)
 {
-    thread_fill_data d = { r, t, status, token, name };
+    thread_fill_data d = { r, t, status, token, name, unread_word, unread };
     apr_size_t raw_len = 0;
     char *raw = social_render_template(r->pool,
                                        social_config_srv(r->server)->template_dir,
@@ -357,26 +372,38 @@ static char *thread_render(request_rec *r, const social_thread *t,
     return out;
 }
 
-char *social_thread_render(request_rec *r, const social_thread *t,
-                           const char *status, apr_size_t *len,
-                           const char **error)
+/* As social_thread_render, with the viewer's unread count if known (-1
+ * if not). */
+static char *thread_render_for(request_rec *r, const social_thread *t,
+                               const char *status, int unread,
+                               apr_size_t *len, const char **error)
 {
     const social_identity *v = t->viewer;
     const char *token = social_identity_can_write(v)
         ? social_identity_form_token(r, v) : NULL;
 
-    return thread_render(r, t, status, token, v->name, len, error);
+    return thread_render(r, t, status, token, v->name, NULL, unread, len, error);
+}
+
+char *social_thread_render(request_rec *r, const social_thread *t,
+                           const char *status, apr_size_t *len,
+                           const char **error)
+{
+    return thread_render_for(r, t, status, -1, len, error);
 }
 
 /* ---- The cached discussion ----
  *
  * A reader who has not liked or written anything on the page, and is no
  * moderator, sees the same discussion as every such reader with the same
- * rights (logged in or not, may comment or not), but for two words: their
- * form token and their name. The discussion is rendered once with a random
- * stand-in for each (no comment can contain them: they are drawn after the
- * comments were read) and kept as "TOKEN\nNAME\nHTML"; each view puts the
- * viewer's own words in their place. */
+ * rights (logged in or not, may comment or not), but for three words:
+ * their form token, their name and their unread count ("for you"). The
+ * discussion is rendered once with a random stand-in for each (no comment
+ * can contain them: they are drawn after the comments were read) and kept
+ * as "TOKEN\nNAME\nUNREAD\nHTML"; each view puts the viewer's own words
+ * in their place. */
+
+#define PERSONAL_WORDS 3
 
 #define STAND_IN_BYTES 12
 
@@ -399,54 +426,69 @@ static const char *stand_in(apr_pool_t *p)
     return word;
 }
 
-/* The HTML of a cache entry with every stand-in for the token and the
- * name replaced by the viewer's own (the name escaped as the template
- * would have); NULL if the entry is malformed. */
-static char *personalise(request_rec *r, const social_identity *who,
+/* The viewer's "(N unread)" after "For you", as thread.cs writes it. */
+static const char *unread_html(apr_pool_t *p, int unread)
+{
+    return unread > 0
+        ? apr_psprintf(p, " <span class=\"social-unread\" data-social-unread=\"%d\">"
+                       "(%d unread)</span>", unread, unread)
+        : "";
+}
+
+/* The HTML of a cache entry with every stand-in replaced by the viewer's
+ * own word (the name escaped as the template would have); NULL if the
+ * entry is malformed. */
+static char *personalise(request_rec *r, const social_identity *who, int unread,
                          const char *entry, apr_size_t entry_len, apr_size_t *len)
 {
-    const char *nl1 = memchr(entry, '\n', entry_len), *nl2;
-    const char *words[2], *own[2], *at;
-    apr_size_t word_len[2], own_len[2], total = 0;
+    const char *words[PERSONAL_WORDS], *own[PERSONAL_WORDS], *at = entry, *nl;
+    apr_size_t word_len[PERSONAL_WORDS], own_len[PERSONAL_WORDS], total = 0;
     apr_array_header_t *pieces = apr_array_make(r->pool, 16, sizeof(struct iovec));
     const char *name = who->name ? who->name : "";
     struct iovec *v;
     char *out, *o;
     int k;
 
-    if (nl1 == NULL
-        || (nl2 = memchr(nl1 + 1, '\n', entry_len - (apr_size_t)(nl1 + 1 - entry))) == NULL) {
-        return NULL;
+    for (k = 0; k < PERSONAL_WORDS; k++) {
+        nl = memchr(at, '\n', entry_len - (apr_size_t)(at - entry));
+        if (nl == NULL || nl == at) {
+            return NULL;
+        }
+        words[k] = apr_pstrmemdup(r->pool, at, (apr_size_t)(nl - at));
+        word_len[k] = (apr_size_t)(nl - at);
+        at = nl + 1;
     }
-    words[0] = apr_pstrmemdup(r->pool, entry, (apr_size_t)(nl1 - entry));
-    words[1] = apr_pstrmemdup(r->pool, nl1 + 1, (apr_size_t)(nl2 - nl1 - 1));
     own[0] = social_identity_can_write(who) ? social_identity_form_token(r, who) : "";
     name = social_text_html_escape(r->pool, name, strlen(name));
     own[1] = social_text_ascii_refs(r->pool, name, strlen(name));
-    for (k = 0; k < 2; k++) {
-        word_len[k] = strlen(words[k]);
+    own[2] = unread_html(r->pool, unread);
+    for (k = 0; k < PERSONAL_WORDS; k++) {
         own_len[k] = strlen(own[k]);
-        if (word_len[k] == 0) {
-            return NULL;
-        }
     }
     /* One walk over the HTML: the text up to the next stand-in, then the
      * viewer's word in its place. */
-    for (at = nl2 + 1; *at; ) {
-        const char *next[2] = { strstr(at, words[0]), strstr(at, words[1]) };
-        int which = next[0] && (!next[1] || next[0] < next[1]) ? 0 : 1;
+    while (*at) {
+        const char *next = NULL;
+        int which = 0;
 
+        for (k = 0; k < PERSONAL_WORDS; k++) {
+            const char *found = strstr(at, words[k]);
+            if (found != NULL && (next == NULL || found < next)) {
+                next = found;
+                which = k;
+            }
+        }
         v = apr_array_push(pieces);
         v->iov_base = (void *)at;
-        if (next[which] == NULL) {
+        if (next == NULL) {
             v->iov_len = strlen(at);
             break;
         }
-        v->iov_len = (apr_size_t)(next[which] - at);
+        v->iov_len = (apr_size_t)(next - at);
         v = apr_array_push(pieces);
         v->iov_base = (void *)own[which];
         v->iov_len = own_len[which];
-        at = next[which] + word_len[which];
+        at = next + word_len[which];
     }
     for (k = 0; k < pieces->nelts; k++) {
         total += APR_ARRAY_IDX(pieces, k, struct iovec).iov_len;
@@ -462,27 +504,20 @@ static char *personalise(request_rec *r, const social_identity *who,
     return out;
 }
 
-/* The discussion for who through the cache, or NULL when the cache does
- * not apply to them (or fails): then the caller loads and renders it. */
+/* The discussion for who through the cache, or NULL when it is not there
+ * and cannot be made (then the caller loads and renders it). who is an
+ * uninvolved reader; unread is their unread count (0 if anonymous). */
 static char *thread_cached(request_rec *r, const social_dir_conf *dc,
-                           const social_identity *who, const char *page,
+                           const social_identity *who, const char *page, int unread,
                            apr_size_t *len, const char **error)
 {
     const social_srv_conf *sc = social_config_srv(r->server);
-    const char *version, *key, *entry, *token_word, *name_word;
+    const char *version, *key, *entry, *words[PERSONAL_WORDS];
     apr_size_t entry_len = 0, html_len = 0;
     social_thread t;
     char *html;
-    int involved = 0;
+    int k;
 
-    if (!social_fragcache_enabled() || who->moderator || !social_identity_can_read(who)) {
-        return NULL;
-    }
-    if (who->user != NULL
-        && (social_store_viewer_involved(r, page, who->user, &involved) != SOCIAL_STORE_OK
-            || involved)) {
-        return NULL;
-    }
     version = social_fragcache_version(r, page);
     if (version == NULL) {
         return NULL;
@@ -493,24 +528,28 @@ static char *thread_cached(request_rec *r, const social_dir_conf *dc,
                        social_config_max_comment_length(dc));
     entry = social_fragcache_get(r, key, &entry_len);
     if (entry != NULL) {
-        return personalise(r, who, entry, entry_len, len);
+        return personalise(r, who, unread, entry, entry_len, len);
     }
     social_thread_load(r, dc, who, page, SOCIAL_THREAD_RENDER_ROOTS, 0, &t);
-    token_word = stand_in(r->pool);
-    name_word = stand_in(r->pool);
-    if (t.unavailable || token_word == NULL || name_word == NULL) {
+    if (t.unavailable) {
         return NULL;
     }
-    html = thread_render(r, &t, NULL, token_word, name_word, &html_len, error);
+    for (k = 0; k < PERSONAL_WORDS; k++) {
+        if ((words[k] = stand_in(r->pool)) == NULL) {
+            return NULL;
+        }
+    }
+    html = thread_render(r, &t, NULL, words[0], words[1], who->user ? words[2] : NULL, -1,
+                         &html_len, error);
     if (html == NULL) {
         return NULL;
     }
-    entry = apr_pstrcat(r->pool, token_word, "\n", name_word, "\n", html, NULL);
+    entry = apr_pstrcat(r->pool, words[0], "\n", words[1], "\n", words[2], "\n", html, NULL);
     entry_len = strlen(entry);
     social_fragcache_put(r, key, entry, entry_len,
                          apr_time_from_sec(sc->cache_ttl ? sc->cache_ttl
                                                          : SOCIAL_CACHE_TTL_DEFAULT));
-    return personalise(r, who, entry, entry_len, len);
+    return personalise(r, who, unread, entry, entry_len, len);
 }
 
 char *social_thread_html(request_rec *r, const social_dir_conf *dc,
@@ -520,13 +559,22 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
 {
     social_thread t;
     char *html = NULL;
+    int involved = 0, unread = who->user ? -1 : 0;
 
-    if (status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS) {
-        html = thread_cached(r, dc, who, page, len, error);
+    if (who->user != NULL && social_identity_can_read(who)
+        && social_store_viewer_state(r, page, who->user, &involved, &unread)
+           != SOCIAL_STORE_OK) {
+        involved = 1;     /* the store is away: the render below says so */
+        unread = -1;
+    }
+    if (status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS && !involved
+        && !who->moderator && social_identity_can_read(who) && unread >= 0
+        && social_fragcache_enabled()) {
+        html = thread_cached(r, dc, who, page, unread, len, error);
     }
     if (html == NULL) {
         social_thread_load(r, dc, who, page, max_roots, 0, &t);
-        html = social_thread_render(r, &t, status, len, error);
+        html = thread_render_for(r, &t, status, unread, len, error);
     }
     return html;
 }

@@ -1,7 +1,9 @@
 <?cs # The discussion of a page: rendered into the page (SocialRender Inline),
      fetched by the widget (Deferred) and after every action. Every var: is
      HTML-escaped (Config.VarEscapeMode = html); uvar: is used only for
-     c.html, which text.c has already made safe. Well-formed XML too. ?>
+     c.html, which text.c has already made safe. Well-formed XML too.
+     Social.unread_word is a stand-in the cache replaces with the same
+     "(N unread)" span (thread.c, unread_html). ?>
 <?cs def:form_fields(action) ?><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><?cs if:action ?><input type="hidden" name="action" value="<?cs var:action ?>" /><?cs /if ?><?cs /def ?>
 <section class="social-thread" aria-labelledby="social-heading">
 <h2 id="social-heading" class="social-title">Comments<?cs if:Social.count > 0 ?> <span class="social-count">(<?cs var:Social.count ?>)</span><?cs /if ?></h2>
@@ -9,6 +11,7 @@
 <?cs if:!Social.unavailable && Social.can_read ?><div class="social-page-actions">
 <?cs if:Social.user ?><form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/like"><?cs if:Social.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><button type="submit" class="social-like-button" aria-pressed="<?cs if:Social.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:Social.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?>
 <span class="social-like-count"><?cs var:Social.likes ?> <?cs if:Social.likes == 1 ?>like<?cs else ?>likes<?cs /if ?><?cs if:Social.liked ?> (including you)<?cs /if ?></span>
+<?cs if:Social.user ?><a class="social-for-you" href="<?cs var:Social.endpoint ?>/notifications">For you<?cs if:Social.unread_word ?><?cs var:Social.unread_word ?><?cs elif:Social.unread > 0 ?> <span class="social-unread" data-social-unread="<?cs var:Social.unread ?>">(<?cs var:Social.unread ?> unread)</span><?cs /if ?></a> <a class="social-activity-link" href="<?cs var:Social.endpoint ?>/activity">Activity</a><?cs /if ?>
 <span class="social-share-count"><?cs var:Social.shares ?> <?cs if:Social.shares == 1 ?>share<?cs else ?>shares<?cs /if ?></span>
 <details class="social-share"><summary>Share</summary>
 <p class="social-share-links"><a href="<?cs var:Social.mailto ?>">Send by e-mail</a> <button type="button" class="social-link social-copy" data-social-copy="<?cs var:Social.url ?>" hidden="hidden">Copy link</button> <input type="text" readonly="readonly" class="social-url" aria-label="Link to this page" value="<?cs var:Social.url ?>" /></p>

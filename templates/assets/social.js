@@ -287,6 +287,108 @@
       .catch(function () { /* counts are a nicety */ });
   }
 
+  /* @mention completion: typing "@" and the start of a name in a comment
+   * box offers people the module has seen (GET api/v1/people?q=). */
+  var mentionList = null, mentionBox = null, mentionAt = -1, mentionPick = 0, mentionTimer = 0;
+
+  function mentionClose() {
+    if (mentionList && mentionList.parentNode) {
+      mentionList.parentNode.removeChild(mentionList);
+    }
+    if (mentionBox) {
+      mentionBox.removeAttribute("aria-activedescendant");
+    }
+    mentionList = null;
+    mentionAt = -1;
+  }
+
+  function mentionInsert(user) {
+    var box = mentionBox, text = box.value, caret = box.selectionStart;
+    box.value = text.slice(0, mentionAt) + "@" + user + " " + text.slice(caret);
+    box.selectionStart = box.selectionEnd = mentionAt + user.length + 2;
+    mentionClose();
+    box.focus();
+  }
+
+  function mentionMark() {
+    var items = mentionList ? mentionList.children : [];
+    Array.prototype.forEach.call(items, function (li, k) {
+      li.setAttribute("aria-selected", k === mentionPick ? "true" : "false");
+      if (k === mentionPick) {
+        mentionBox.setAttribute("aria-activedescendant", li.id);
+      }
+    });
+  }
+
+  function mentionShow(people) {
+    mentionClose();
+    if (!people.length) {
+      return;
+    }
+    mentionList = document.createElement("ul");
+    mentionList.className = "social-mentions";
+    mentionList.setAttribute("role", "listbox");
+    people.forEach(function (person, k) {
+      var li = document.createElement("li");
+      li.id = "social-mention-" + k;
+      li.setAttribute("role", "option");
+      li.textContent = person.name + " (@" + person.user + ")";
+      li.addEventListener("mousedown", function (e) {
+        e.preventDefault();
+        mentionInsert(person.user);
+      });
+      li.setAttribute("data-social-user", person.user);
+      mentionList.appendChild(li);
+    });
+    mentionPick = 0;
+    mentionBox.parentNode.insertBefore(mentionList, mentionBox.nextSibling);
+    mentionMark();
+  }
+
+  function mentionInput(event) {
+    var box = event.target;
+    if (box.tagName !== "TEXTAREA" || !root.contains(box) || box.name !== "body") {
+      return;
+    }
+    var before = box.value.slice(0, box.selectionStart);
+    var m = /(^|[^A-Za-z0-9._@\/:-])@([A-Za-z0-9._-]{1,64})$/.exec(before);
+    window.clearTimeout(mentionTimer);
+    if (!m) {
+      mentionClose();
+      return;
+    }
+    var at = before.length - m[2].length - 1;
+    mentionTimer = window.setTimeout(function () {
+      fetch(endpoint + "/api/v1/people?q=" + encodeURIComponent(m[2]), {
+        credentials: "same-origin", headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        return response.ok ? response.json() : { people: [] };
+      }).then(function (data) {
+        mentionBox = box;
+        var keep = mentionAt;
+        mentionShow(data.people || []);
+        mentionAt = mentionList ? at : keep;
+      }).catch(function () { /* completion is a nicety */ });
+    }, 150);
+  }
+
+  function mentionKey(event) {
+    if (!mentionList || event.target !== mentionBox) {
+      return;
+    }
+    var n = mentionList.children.length;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      mentionPick = (mentionPick + (event.key === "ArrowDown" ? 1 : n - 1)) % n;
+      mentionMark();
+      event.preventDefault();
+    } else if (event.key === "Enter" || event.key === "Tab") {
+      mentionInsert(mentionList.children[mentionPick].getAttribute("data-social-user"));
+      event.preventDefault();
+    } else if (event.key === "Escape") {
+      mentionClose();
+    }
+  }
+
   function init() {
     root = document.getElementById("social");
     if (!root || root.getAttribute("data-social-ready") === "1") {
@@ -298,6 +400,8 @@
     root.classList.add("social-ready");
     document.addEventListener("submit", submit);
     document.addEventListener("click", click);
+    document.addEventListener("input", mentionInput);
+    document.addEventListener("keydown", mentionKey);
     document.addEventListener("social:updated", function () { enableCopy(root); });
     if (root.getAttribute("data-social-render") === "deferred" && !root.firstElementChild) {
       loadDiscussion();

@@ -109,7 +109,10 @@ ALLOWED_TAGS = {"section", "h2", "span", "p", "ol", "li", "article", "header", "
                 "br", "fieldset", "legend"}
 COMMENT_INPUTS = {"token", "page", "parent", "action"}
 BODY_TAGS = {"p", "br", "a"}
-SAFE_HREF = re.compile(r"(?i)(https?://|mailto:|#comment-\d+\Z|#social\Z)")
+# Links out, to comments, and to the module's own pages ("for you", the
+# activity stream, a person's activity from an @mention).
+SAFE_HREF = re.compile(r"(?i)(https?://|mailto:|#comment-\d+\Z|#social\Z"
+                       r"|/_social/notifications\Z|/_social/activity(\?user=[A-Za-z0-9._-]+)?\Z)")
 
 SQLI_STRINGS = [
     "' OR 1=1 --",

@@ -1,0 +1,604 @@
+/* activity.c: the activity stream ({base}/activity, {base}/activity.atom
+ * and GET {base}/api/v1/activity).
+ *
+ * The store gives the site's recent comments, public shares, likes and
+ * new polls in batches; every page an item is about is checked with the
+ * same subrequest the rest of the module uses (social_request_page), so
+ * the stream shows exactly what the viewer could read page by page. The
+ * decision is cached per page for the request, and the work is bounded:
+ * at most SOCIAL_ACTIVITY_ROUNDS batches and SOCIAL_ACTIVITY_CHECKS page
+ * checks per answer; a page of results that stops at the bound still
+ * gives the cursor to go on from.
+ */
+#include <string.h>
+
+#include <apr_hash.h>
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+
+#include "activity.h"
+#include "mention.h"
+#include "render.h"
+#include "request.h"
+#include "store.h"
+#include "text.h"
+
+APLOG_USE_MODULE(social);
+
+/* Bounds on the work of one answer. */
+#define SOCIAL_ACTIVITY_ROUNDS 5
+#define SOCIAL_ACTIVITY_CHECKS 60
+#define SOCIAL_ACTIVITY_LIMIT_MAX 100
+#define SOCIAL_ACTIVITY_LIMIT_DEFAULT 20
+
+/* A position in the stream: items strictly older come next. */
+typedef struct {
+    apr_time_t time;
+    char kind;
+    apr_int64_t id;
+} stream_cursor;
+
+typedef struct {
+    const char *user;          /* filter: who did it, or NULL */
+    const char *section;       /* filter: page-key prefix, or NULL */
+    int limit;
+    int has_cursor;
+    stream_cursor cursor;
+} stream_query;
+
+typedef struct {
+    apr_array_header_t *items; /* social_activity the viewer may see */
+    int more;                  /* older items may exist */
+    stream_cursor next;        /* where to go on from, if more */
+} stream_result;
+
+/* ---- reading the request ---- */
+
+static const char *cursor_format(apr_pool_t *p, const stream_cursor *c)
+{
+    return apr_psprintf(p, "%" APR_INT64_T_FMT ".%06d-%c-%" APR_INT64_T_FMT,
+                        (apr_int64_t)apr_time_sec(c->time), (int)apr_time_usec(c->time),
+                        c->kind, c->id);
+}
+
+/* "SECONDS.MICROS-K-ID" as made by cursor_format; 0 or -1. */
+static int cursor_parse(const char *s, stream_cursor *c)
+{
+    char *end;
+    apr_int64_t sec, usec, id;
+
+    if (!apr_isdigit(s[0])) {
+        return -1;
+    }
+    sec = apr_strtoi64(s, &end, 10);
+    if (*end != '.' || !apr_isdigit(end[1]) || sec < 0 || sec > 253402300799LL) {
+        return -1;
+    }
+    usec = apr_strtoi64(end + 1, &end, 10);
+    if (end[0] != '-' || strchr("cslpv", end[1]) == NULL || end[1] == '\0'
+        || end[2] != '-' || usec < 0 || usec > 999999) {
+        return -1;
+    }
+    c->kind = end[1];
+    s = end + 3;
+    id = social_request_id(s, strlen(s));
+    if (id == 0) {
+        return -1;
+    }
+    c->id = id;
+    c->time = apr_time_from_sec(sec) + usec;
+    return 0;
+}
+
+/* Fills q from the query string; returns NULL or what is wrong. */
+static const char *query_read(request_rec *r, stream_query *q, int limit_default)
+{
+    const char *user = social_request_query_value(r, "user");
+    const char *section = social_request_query_value(r, "section");
+    const char *before = social_request_query_value(r, "before");
+    const char *limit = social_request_query_value(r, "limit");
+    const char *p;
+
+    memset(q, 0, sizeof(*q));
+    q->limit = limit_default;
+    if (user != NULL && *user != '\0') {
+        if (strlen(user) > 255 || !social_text_utf8_valid(user, strlen(user))) {
+            return "user must be a user name";
+        }
+        q->user = user;
+    }
+    if (section != NULL && *section != '\0') {
+        if (section[0] != '/' || strlen(section) > 1024) {
+            return "section must be a path starting with /";
+        }
+        for (p = section; *p; p++) {
+            if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f) {
+                return "section must be a path of visible ASCII characters";
+            }
+        }
+        q->section = section;
+    }
+    if (before != NULL && *before != '\0') {
+        if (cursor_parse(before, &q->cursor) != 0) {
+            return "before must be a next_before value from an earlier answer";
+        }
+        q->has_cursor = 1;
+    }
+    if (limit != NULL) {
+        apr_int64_t n = social_request_id(limit, strlen(limit));
+        if (n < 1 || n > SOCIAL_ACTIVITY_LIMIT_MAX) {
+            return "limit must be a number from 1 to 100";
+        }
+        q->limit = (int)n;
+    }
+    return NULL;
+}
+
+/* ---- collecting ---- */
+
+/* Nonzero if a comes strictly after cursor c in stream order (time,
+ * kind, id, all descending). */
+static int after_cursor(const social_activity *a, const stream_cursor *c)
+{
+    if (a->created != c->time) {
+        return a->created < c->time;
+    }
+    if (a->kind != c->kind) {
+        return a->kind < c->kind;
+    }
+    return a->id < c->id;
+}
+
+static void cursor_of(const social_activity *a, stream_cursor *c)
+{
+    c->time = a->created;
+    c->kind = a->kind;
+    c->id = a->id;
+}
+
+/* May the viewer read page? Cached for the request in seen. */
+static int page_readable(request_rec *r, apr_hash_t *seen, const char *page, int *checks)
+{
+    const int *known = apr_hash_get(seen, page, APR_HASH_KEY_STRING);
+    int *allowed;
+    social_page pg;
+    const char *message = NULL;
+
+    if (known != NULL) {
+        return *known;
+    }
+    allowed = apr_palloc(r->pool, sizeof(*allowed));
+    *allowed = social_request_page(r, page, &pg, &message) == 0;
+    (*checks)++;
+    apr_hash_set(seen, page, APR_HASH_KEY_STRING, allowed);
+    return *allowed;
+}
+
+static social_store_status stream_collect(request_rec *r, const stream_query *q,
+                                          stream_result *out)
+{
+    apr_hash_t *seen = apr_hash_make(r->pool);
+    stream_cursor at = q->cursor;
+    int has_at = q->has_cursor, rounds, checks = 0, k;
+
+    out->items = apr_array_make(r->pool, q->limit, sizeof(social_activity));
+    out->more = 0;
+    for (rounds = 0; rounds < SOCIAL_ACTIVITY_ROUNDS; rounds++) {
+        apr_array_header_t *batch;
+        /* Clocks of web and database hosts differ a little: start ahead. */
+        apr_time_t before = has_at ? at.time : apr_time_now() + apr_time_from_sec(86400);
+        social_store_status st = social_store_activity(r, before, q->user, q->section, &batch);
+
+        if (st != SOCIAL_STORE_OK) {
+            return st;
+        }
+        for (k = 0; k < batch->nelts; k++) {
+            const social_activity *a = &APR_ARRAY_IDX(batch, k, social_activity);
+            if (has_at && !after_cursor(a, &at)) {
+                continue;
+            }
+            if (checks >= SOCIAL_ACTIVITY_CHECKS
+                && apr_hash_get(seen, a->page, APR_HASH_KEY_STRING) == NULL) {
+                out->more = 1;   /* bounded: the client goes on from here */
+                out->next = at;
+                return SOCIAL_STORE_OK;
+            }
+            cursor_of(a, &at);
+            has_at = 1;
+            if (page_readable(r, seen, a->page, &checks)) {
+                *(social_activity *)apr_array_push(out->items) = *a;
+                if (out->items->nelts == q->limit) {
+                    out->more = 1;
+                    out->next = at;
+                    return SOCIAL_STORE_OK;
+                }
+            }
+        }
+        if (batch->nelts < SOCIAL_ACTIVITY_BATCH) {
+            return SOCIAL_STORE_OK;   /* the end of the stream */
+        }
+    }
+    out->more = has_at;
+    out->next = at;
+    return SOCIAL_STORE_OK;
+}
+
+/* ---- describing an item ---- */
+
+static const char *kind_name(char kind)
+{
+    switch (kind) {
+    case 'c': return "comment";
+    case 's': return "share";
+    case 'p': return "like";
+    case 'l': return "like";
+    default: return "poll";
+    }
+}
+
+/* The link to what an item is about, on its page. */
+static const char *item_href(apr_pool_t *p, const social_activity *a)
+{
+    if (a->kind == 'c' || a->kind == 'l') {
+        return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, a->page, a->id);
+    }
+    return apr_pstrcat(p, a->page, "#social", NULL);
+}
+
+/* One line saying what happened, as plain text. */
+static const char *item_title(apr_pool_t *p, const social_activity *a)
+{
+    switch (a->kind) {
+    case 'c':
+        return apr_pstrcat(p, a->name, a->number ? " replied on " : " commented on ",
+                           a->page, NULL);
+    case 's':
+        return apr_pstrcat(p, a->name, " shared ", a->page, NULL);
+    case 'p':
+        return apr_pstrcat(p, a->name, " liked ", a->page, NULL);
+    case 'l':
+        return apr_pstrcat(p, a->name, " liked ", a->subject, "'s comment on ", a->page, NULL);
+    default:
+        return apr_psprintf(p, "New poll on %s: %s (%" APR_INT64_T_FMT " vote%s)", a->page,
+                            a->text, a->number, a->number == 1 ? "" : "s");
+    }
+}
+
+/* An absolute URL for path on this server. */
+static const char *absolute(request_rec *r, const char *path)
+{
+    return ap_construct_url(r->pool, path, r);
+}
+
+/* The query string of the current filters (for links), "" if none;
+ * starts with sep ('?' or '&'). */
+static const char *filter_query(apr_pool_t *p, const stream_query *q, char sep)
+{
+    const char *s = "";
+    if (q->user) {
+        s = apr_pstrcat(p, s, "&user=", social_text_percent_encode(p, q->user), NULL);
+    }
+    if (q->section) {
+        s = apr_pstrcat(p, s, "&section=", social_text_percent_encode(p, q->section), NULL);
+    }
+    if (*s) {
+        s = apr_pstrcat(p, apr_pstrmemdup(p, &sep, 1), s + 1, NULL);
+    }
+    return s;
+}
+
+/* ---- JSON ---- */
+
+static json_t *item_json(request_rec *r, const social_activity *a)
+{
+    json_t *item = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s}",
+        "kind", kind_name(a->kind), "id", (json_int_t)a->id, "page", a->page,
+        "url", item_href(r->pool, a), "title", item_title(r->pool, a),
+        "created", social_text_time_iso(r->pool, a->created),
+        "cursor", cursor_format(r->pool, &(stream_cursor){ a->created, a->kind, a->id }));
+
+    if (item == NULL) {
+        return NULL;
+    }
+    if (a->kind != 'v') {
+        json_object_set_new(item, "user", json_string(a->user));
+        json_object_set_new(item, "name", json_string(a->name));
+    }
+    switch (a->kind) {
+    case 'c':
+        json_object_set_new(item, "text", json_string(a->text));
+        json_object_set_new(item, "parent", a->number ? json_integer(a->number) : json_null());
+        break;
+    case 's':
+        json_object_set_new(item, "note", json_string(a->text));
+        break;
+    case 'p':
+        json_object_set_new(item, "target", json_string("page"));
+        break;
+    case 'l':
+        json_object_set_new(item, "target", json_string("comment"));
+        json_object_set_new(item, "comment", json_integer(a->id));
+        json_object_set_new(item, "comment_author", json_string(a->subject));
+        break;
+    default:
+        json_object_set_new(item, "question", json_string(a->text));
+        json_object_set_new(item, "ballots", json_integer(a->number));
+        break;
+    }
+    return item;
+}
+
+/* GET api/v1/activity?user=&section=&before=&limit= */
+int social_activity_api(request_rec *r)
+{
+    stream_query q;
+    stream_result res;
+    const char *why;
+    social_store_status st;
+    json_t *items, *body;
+    int k;
+
+    if (r->method_number != M_GET) {
+        return social_request_method_not_allowed(r, "GET, HEAD");
+    }
+    if ((why = query_read(r, &q, SOCIAL_ACTIVITY_LIMIT_DEFAULT)) != NULL) {
+        return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_query", why);
+    }
+    st = stream_collect(r, &q, &res);
+    if (st != SOCIAL_STORE_OK) {
+        return social_request_store_error(r, st);
+    }
+    items = json_array();
+    body = social_request_json_pool(r, json_pack("{s:o}", "items", items));
+    if (body == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    for (k = 0; k < res.items->nelts; k++) {
+        json_array_append_new(items, item_json(r, &APR_ARRAY_IDX(res.items, k, social_activity)));
+    }
+    json_object_set_new(body, "next_before", res.more
+                        ? json_string(cursor_format(r->pool, &res.next)) : json_null());
+    return social_request_json_send(r, HTTP_OK, body);
+}
+
+/* ---- Atom (RFC 4287) ---- */
+
+/* Text for XML: escaped, and without the characters XML 1.0 forbids. */
+static const char *xml_text(apr_pool_t *p, const char *s)
+{
+    size_t n = strlen(s), k, o = 0;
+    char *clean = apr_palloc(p, n + 1);
+
+    for (k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            continue;
+        }
+        clean[o++] = s[k];
+    }
+    clean[o] = '\0';
+    return social_text_html_escape(p, clean, o);
+}
+
+int social_activity_atom(request_rec *r)
+{
+    stream_query q;
+    stream_result res;
+    const char *why, *filters, *self, *html, *title;
+    social_store_status st;
+    apr_array_header_t *out;
+    apr_pool_t *p = r->pool;
+    const char *endpoint = social_config_srv(r->server)->endpoint;
+    int k;
+
+    if (r->method_number != M_GET) {
+        apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    if ((why = query_read(r, &q, 30)) != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "SOCIAL1001: activity feed refused: %s", why);
+        return HTTP_BAD_REQUEST;
+    }
+    st = stream_collect(r, &q, &res);
+    if (st != SOCIAL_STORE_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "SOCIAL1003: activity feed unavailable: the database could not be read");
+        apr_table_setn(r->err_headers_out, "Retry-After", "5");
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    filters = filter_query(p, &q, '?');
+    self = absolute(r, apr_pstrcat(p, endpoint, "/activity.atom", filters, NULL));
+    html = absolute(r, apr_pstrcat(p, endpoint, "/activity", filters, NULL));
+    title = apr_pstrcat(p, "Intranet activity",
+                        q.user ? apr_pstrcat(p, " by ", q.user, NULL) : "",
+                        q.section ? apr_pstrcat(p, " in ", q.section, NULL) : "", NULL);
+    out = apr_array_make(p, 16 + 16 * res.items->nelts, sizeof(const char *));
+#define OUT(s) (APR_ARRAY_PUSH(out, const char *) = (s))
+    OUT("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
+    OUT(xml_text(p, title));
+    OUT("</title>\n<id>");
+    OUT(xml_text(p, self));
+    OUT("</id>\n<updated>");
+    OUT(social_text_time_iso(p, res.items->nelts
+                             ? APR_ARRAY_IDX(res.items, 0, social_activity).created
+                             : apr_time_now()));
+    OUT("</updated>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
+    OUT(xml_text(p, self));
+    OUT("\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+    OUT(xml_text(p, html));
+    OUT("\"/>\n<author><name>mod_social</name></author>\n"
+        "<generator version=\"" SOCIAL_VERSION "\">mod_social</generator>\n");
+    for (k = 0; k < res.items->nelts; k++) {
+        const social_activity *a = &APR_ARRAY_IDX(res.items, k, social_activity);
+        const char *link = absolute(r, item_href(p, a));
+        const char *id = a->kind == 'c' || a->kind == 'v' || a->kind == 's'
+            ? apr_psprintf(p, "%s?social-%s=%" APR_INT64_T_FMT, absolute(r, a->page),
+                           kind_name(a->kind), a->id)
+            : apr_pstrcat(p, absolute(r, a->page), "?social-like=",
+                          a->kind == 'l' ? apr_psprintf(p, "comment-%" APR_INT64_T_FMT, a->id)
+                                         : "page",
+                          "&by=", social_text_percent_encode(p, a->user), NULL);
+
+        OUT("<entry>\n<title>");
+        OUT(xml_text(p, item_title(p, a)));
+        OUT("</title>\n<id>");
+        OUT(xml_text(p, id));
+        OUT("</id>\n<updated>");
+        OUT(social_text_time_iso(p, a->created));
+        OUT("</updated>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+        OUT(xml_text(p, link));
+        OUT("\"/>\n");
+        if (a->kind != 'v') {
+            OUT("<author><name>");
+            OUT(xml_text(p, a->name));
+            OUT("</name></author>\n");
+        }
+        OUT("<category term=\"");
+        OUT(kind_name(a->kind));
+        OUT("\"/>\n");
+        if (a->text[0] != '\0') {
+            OUT("<summary type=\"text\">");
+            OUT(xml_text(p, a->text));
+            OUT("</summary>\n");
+        }
+        OUT("</entry>\n");
+    }
+    OUT("</feed>\n");
+#undef OUT
+    ap_set_content_type(r, "application/atom+xml; charset=utf-8");
+    apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
+    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
+    if (!r->header_only) {
+        ap_rputs(apr_array_pstrcat(p, out, '\0'), r);
+    }
+    return OK;
+}
+
+/* ---- the HTML page ---- */
+
+typedef struct {
+    request_rec *r;
+    const stream_query *q;
+    const stream_result *res;
+    const social_identity *who;
+    int unread;
+} page_data;
+
+static const char *relative_time(apr_pool_t *p, apr_time_t t)
+{
+    apr_int64_t s = apr_time_sec(apr_time_now() - t);
+    if (s < 60) {
+        return "just now";
+    }
+    if (s < 3600) {
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " min ago", s / 60);
+    }
+    if (s < 86400) {
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " h ago", s / 3600);
+    }
+    return apr_psprintf(p, "%" APR_INT64_T_FMT " days ago", s / 86400);
+}
+
+static const char *page_fill(HDF *hdf, void *data)
+{
+    page_data *d = data;
+    request_rec *r = d->r;
+    apr_pool_t *p = r->pool;
+    const char *endpoint = social_config_srv(r->server)->endpoint;
+    const char *mention_base = apr_pstrcat(p, endpoint, "/activity", NULL);
+    const char *err = NULL;
+    int k;
+
+#define SET(name, value) do { if ((err = social_render_set(hdf, (name), (value))) != NULL) return err; } while (0)
+    SET("Social.endpoint", endpoint);
+    SET("Social.version", SOCIAL_VERSION);
+    SET("Social.user", d->who->user ? d->who->user : "");
+    SET("Social.name", d->who->name);
+    SET("Social.unread", apr_itoa(p, d->unread));
+    SET("Activity.user", d->q->user ? d->q->user : "");
+    SET("Activity.section", d->q->section ? d->q->section : "");
+    SET("Activity.atom", apr_pstrcat(p, endpoint, "/activity.atom",
+                                     filter_query(p, d->q, '?'), NULL));
+    if (d->res->more) {
+        SET("Activity.older", apr_pstrcat(p, endpoint, "/activity?before=",
+                                          cursor_format(p, &d->res->next),
+                                          filter_query(p, d->q, '&'),
+                                          d->q->limit != SOCIAL_ACTIVITY_LIMIT_DEFAULT
+                                          ? apr_psprintf(p, "&limit=%d", d->q->limit) : "",
+                                          NULL));
+    }
+    for (k = 0; k < d->res->items->nelts; k++) {
+        const social_activity *a = &APR_ARRAY_IDX(d->res->items, k, social_activity);
+        const char *pre = apr_psprintf(p, "Activity.items.%d.", k);
+#define ITEM(name, value) SET(apr_pstrcat(p, pre, name, NULL), (value))
+        ITEM("kind", kind_name(a->kind));
+        ITEM("code", apr_pstrmemdup(p, &a->kind, 1));
+        ITEM("user", a->user);
+        ITEM("user_q", social_text_percent_encode(p, a->user));
+        ITEM("name", a->name);
+        ITEM("page", a->page);
+        ITEM("href", item_href(p, a));
+        ITEM("subject", a->subject);
+        ITEM("reply", a->number && a->kind == 'c' ? "1" : "");
+        ITEM("ballots", apr_psprintf(p, "%" APR_INT64_T_FMT, a->number));
+        ITEM("text", a->text);
+        if (a->kind == 'c') {
+            ITEM("html", social_mention_link_html(p,
+                 social_text_format_comment(p, a->text, strlen(a->text)), mention_base));
+        }
+        ITEM("created_iso", social_text_time_iso(p, a->created));
+        ITEM("created_rel", relative_time(p, a->created));
+#undef ITEM
+    }
+#undef SET
+    return NULL;
+}
+
+int social_activity_page(request_rec *r)
+{
+    stream_query q;
+    stream_result res;
+    social_identity who;
+    const char *why, *error = NULL;
+    social_store_status st;
+    page_data d;
+    apr_size_t len = 0;
+    char *html;
+
+    if (r->method_number != M_GET) {
+        apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
+        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
+                                         "the activity stream is only read (GET)", NULL);
+    }
+    if ((why = query_read(r, &q, SOCIAL_ACTIVITY_LIMIT_DEFAULT)) != NULL) {
+        return social_request_form_error(r, HTTP_BAD_REQUEST, why, NULL);
+    }
+    social_identity_get(r, social_config_dir(r), &who);
+    st = stream_collect(r, &q, &res);
+    if (st != SOCIAL_STORE_OK) {
+        return social_request_form_error(r, HTTP_SERVICE_UNAVAILABLE,
+                                         "the activity stream is unavailable right now", NULL);
+    }
+    memset(&d, 0, sizeof(d));
+    d.r = r;
+    d.q = &q;
+    d.res = &res;
+    d.who = &who;
+    if (who.user != NULL) {
+        social_store_notifications_unread(r, who.user, &d.unread);
+    }
+    html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
+                                  "activity.cs", page_fill, &d, &len, &error);
+    if (html == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL1002: rendering activity.cs failed: %s", error);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    html = social_text_ascii_refs(r->pool, html, len);
+    return social_request_html_send(r, html, strlen(html));
+}

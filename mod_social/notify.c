@@ -1,0 +1,642 @@
+/* notify.c: notifications ("for you"), the people look-up for
+ * @mentions, and e-mail digests.
+ *
+ * Notifications are written by the store in the same transaction as the
+ * comment, share or like that causes them; this unit only reads and
+ * marks them. Each belongs to one user: every look-up is by id AND the
+ * viewer, so another user's id is simply "not found" (404).
+ *
+ * Mail: no thread of our own. After a request has been answered (the
+ * log_transaction hook), a process checks at most every few seconds
+ * whether digests are due and sends them under a database-wide lock
+ * (GET_LOCK), so with many processes and hosts one sender runs at a time
+ * and nobody gets a digest twice. An intranet never lacks requests, the
+ * work is off every response's path, and nothing runs in a process that
+ * has no request pool or database connection to use.
+ */
+#include <string.h>
+
+#include <apr_base64.h>
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <apr_thread_proc.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+
+#include "notify.h"
+#include "render.h"
+#include "request.h"
+#include "store.h"
+#include "text.h"
+
+APLOG_USE_MODULE(social);
+
+/* ---- describing a notification ---- */
+
+static const char *note_href(apr_pool_t *p, const social_notification *n)
+{
+    if (strcmp(n->kind, "share") == 0) {
+        return apr_pstrcat(p, n->page, "#social", NULL);
+    }
+    return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, n->page, n->target);
+}
+
+static const char *note_title(apr_pool_t *p, const social_notification *n)
+{
+    if (strcmp(n->kind, "reply") == 0) {
+        return apr_pstrcat(p, n->actor_name, " replied to your comment on ", n->page, NULL);
+    }
+    if (strcmp(n->kind, "mention") == 0) {
+        return apr_pstrcat(p, n->actor_name, " mentioned you on ", n->page, NULL);
+    }
+    if (strcmp(n->kind, "share") == 0) {
+        return apr_pstrcat(p, n->actor_name, " shared ", n->page, " with you", NULL);
+    }
+    if (n->likes > 1) {
+        return apr_psprintf(p, "%d people liked your comment on %s", n->likes, n->page);
+    }
+    return apr_pstrcat(p, n->actor_name, " liked your comment on ", n->page, NULL);
+}
+
+static json_t *note_json(request_rec *r, const social_notification *n)
+{
+    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:s,s:b,s:s}",
+        "id", (json_int_t)n->id, "kind", n->kind, "page", n->page,
+        "url", note_href(r->pool, n), "title", note_title(r->pool, n),
+        "actor", "user", n->actor, "name", n->actor_name,
+        "text", strcmp(n->kind, "like") == 0 ? "" : n->text, "read", n->read,
+        "created", social_text_time_iso(r->pool, n->created));
+
+    if (j != NULL && strcmp(n->kind, "like") == 0) {
+        json_object_set_new(j, "likes", json_integer(n->likes));
+    }
+    if (j != NULL) {
+        json_object_set_new(j, strcmp(n->kind, "share") == 0 ? "share" : "comment",
+                            json_integer(n->target));
+    }
+    return j;
+}
+
+/* The viewer's notifications on pages they may still read (cached per
+ * page for the request). */
+static social_store_status notes_load(request_rec *r, const char *user, const char *mode,
+                                      apr_array_header_t **list)
+{
+    apr_hash_t *seen = apr_hash_make(r->pool);
+    apr_array_header_t *all;
+    social_store_status st = social_store_notifications(r, user, mode, &all);
+    int k;
+
+    *list = apr_array_make(r->pool, all->nelts ? all->nelts : 1, sizeof(social_notification));
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    for (k = 0; k < all->nelts; k++) {
+        const social_notification *n = &APR_ARRAY_IDX(all, k, social_notification);
+        const char *known = apr_hash_get(seen, n->page, APR_HASH_KEY_STRING);
+        if (known == NULL) {
+            social_page pg;
+            const char *message;
+            known = social_request_page(r, n->page, &pg, &message) == 0 ? "y" : "n";
+            apr_hash_set(seen, n->page, APR_HASH_KEY_STRING, known);
+        }
+        if (*known == 'y') {
+            *(social_notification *)apr_array_push(*list) = *n;
+        }
+    }
+    return SOCIAL_STORE_OK;
+}
+
+/* ---- JSON API ---- */
+
+static int api_login_required(request_rec *r)
+{
+    return social_request_json_error(r, HTTP_UNAUTHORIZED, "login_required",
+                                     "log in to see your notifications");
+}
+
+/* A JSON write: same origin and a JSON object body (which a cross-site
+ * form cannot send). Returns 0, or -1 when refused: the refusal is then
+ * answered and *result is the handler's return value. */
+static int api_write_check(request_rec *r, json_t **body, int *result)
+{
+    if (!social_identity_same_origin(r)) {
+        *result = social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
+                                            "the request came from another site");
+        return -1;
+    }
+    *body = social_request_json_body(r, result);
+    return *body == NULL ? -1 : 0;
+}
+
+static int api_list(request_rec *r)
+{
+    const char *unread = social_request_query_value(r, "unread");
+    apr_array_header_t *list;
+    json_t *items, *body;
+    int count = 0, k;
+    social_store_status st;
+
+    st = notes_load(r, r->user, unread && strcmp(unread, "1") == 0 ? "unread" : "all", &list);
+    if (st == SOCIAL_STORE_OK) {
+        st = social_store_notifications_unread(r, r->user, &count);
+    }
+    if (st != SOCIAL_STORE_OK) {
+        return social_request_store_error(r, st);
+    }
+    items = json_array();
+    body = social_request_json_pool(r, json_pack("{s:i,s:o}", "unread", count, "items", items));
+    for (k = 0; k < list->nelts; k++) {
+        json_array_append_new(items, note_json(r, &APR_ARRAY_IDX(list, k, social_notification)));
+    }
+    return social_request_json_send(r, HTTP_OK, body);
+}
+
+static int api_settings(request_rec *r)
+{
+    int off = 0, status;
+    social_store_status st;
+    json_t *body, *email;
+
+    if (r->method_number == M_PUT) {
+        if (api_write_check(r, &body, &status) != 0) {
+            return status;
+        }
+        email = json_object_get(body, "email");
+        if (!json_is_boolean(email)) {
+            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_settings",
+                                             "send {\"email\": true|false}");
+        }
+        st = social_store_notify_set_email_off(r, r->user, json_is_false(email));
+        if (st != SOCIAL_STORE_OK) {
+            return social_request_store_error(r, st);
+        }
+    }
+    else if (r->method_number != M_GET) {
+        return social_request_method_not_allowed(r, "GET, HEAD, PUT");
+    }
+    st = social_store_notify_email_off(r, r->user, &off);
+    if (st != SOCIAL_STORE_OK) {
+        return social_request_store_error(r, st);
+    }
+    return social_request_json_send(r, HTTP_OK, social_request_json_pool(r,
+        json_pack("{s:b,s:b}", "email", !off,
+                  "mail_configured", social_config_srv(r->server)->mail_command != NULL)));
+}
+
+/* notifications/ID[/read] */
+static int api_one(request_rec *r, apr_int64_t id, int read)
+{
+    social_notification n;
+    social_store_status st;
+    json_t *body;
+    int status;
+
+    if (read && r->method_number != M_POST) {
+        return social_request_method_not_allowed(r, "POST");
+    }
+    if (!read && r->method_number != M_GET) {
+        return social_request_method_not_allowed(r, "GET, HEAD");
+    }
+    if (read && api_write_check(r, &body, &status) != 0) {
+        return status;
+    }
+    st = read ? social_store_notification_read(r, r->user, id) : SOCIAL_STORE_OK;
+    if (st == SOCIAL_STORE_OK) {
+        st = social_store_notification_get(r, r->user, id, &n);
+    }
+    if (st == SOCIAL_STORE_NOT_FOUND) {
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
+                                         "you have no notification with this id");
+    }
+    if (st != SOCIAL_STORE_OK) {
+        return social_request_store_error(r, st);
+    }
+    return social_request_json_send(r, HTTP_OK, social_request_json_pool(r, note_json(r, &n)));
+}
+
+int social_notify_api(request_rec *r, const char *rest)
+{
+    if (r->user == NULL) {
+        return api_login_required(r);
+    }
+    if (*rest == '\0') {
+        if (r->method_number != M_GET) {
+            return social_request_method_not_allowed(r, "GET, HEAD");
+        }
+        return api_list(r);
+    }
+    if (strcmp(rest, "/read-all") == 0) {
+        json_t *body;
+        int changed = 0, status;
+        social_store_status st;
+
+        if (r->method_number != M_POST) {
+            return social_request_method_not_allowed(r, "POST");
+        }
+        if (api_write_check(r, &body, &status) != 0) {
+            return status;
+        }
+        st = social_store_notifications_read_all(r, r->user, &changed);
+        if (st != SOCIAL_STORE_OK) {
+            return social_request_store_error(r, st);
+        }
+        return social_request_json_send(r, HTTP_OK, social_request_json_pool(r,
+            json_pack("{s:i,s:i}", "marked", changed, "unread", 0)));
+    }
+    if (strcmp(rest, "/settings") == 0) {
+        return api_settings(r);
+    }
+    if (rest[0] == '/') {
+        const char *slash = strchr(rest + 1, '/');
+        size_t n = slash ? (size_t)(slash - rest - 1) : strlen(rest + 1);
+        apr_int64_t id = social_request_id(rest + 1, n);
+        if (id != 0 && (slash == NULL || strcmp(slash, "/read") == 0)) {
+            return api_one(r, id, slash != NULL);
+        }
+    }
+    return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such API endpoint");
+}
+
+int social_notify_people_api(request_rec *r)
+{
+    const char *q = social_request_query_value(r, "q");
+    apr_array_header_t *people;
+    social_store_status st;
+
+    if (r->method_number != M_GET) {
+        return social_request_method_not_allowed(r, "GET, HEAD");
+    }
+    if (r->user == NULL) {
+        return social_request_json_error(r, HTTP_UNAUTHORIZED, "login_required",
+                                         "log in to look people up");
+    }
+    if (q == NULL || *q == '\0' || strlen(q) > 100 || !social_text_utf8_valid(q, strlen(q))) {
+        return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_query",
+                                         "q must be 1 to 100 characters of a name");
+    }
+    st = social_store_people_search(r, q, &people);
+    if (st != SOCIAL_STORE_OK) {
+        return social_request_store_error(r, st);
+    }
+    return social_request_json_send(r, HTTP_OK, social_request_people_json(r, people));
+}
+
+/* ---- the "for you" page and its forms ---- */
+
+typedef struct {
+    request_rec *r;
+    const social_identity *who;
+    apr_array_header_t *list;
+    int unread;
+    int email_off;
+    const char *status;
+} page_data;
+
+static const char *page_fill(HDF *hdf, void *data)
+{
+    page_data *d = data;
+    request_rec *r = d->r;
+    apr_pool_t *p = r->pool;
+    const char *err = NULL;
+    int k;
+
+#define SET(name, value) do { if ((err = social_render_set(hdf, (name), (value))) != NULL) return err; } while (0)
+    SET("Social.endpoint", social_config_srv(r->server)->endpoint);
+    SET("Social.version", SOCIAL_VERSION);
+    SET("Social.user", d->who->user);
+    SET("Social.name", d->who->name);
+    SET("Social.token", social_identity_form_token(r, d->who));
+    SET("Social.unread", apr_itoa(p, d->unread));
+    SET("Social.status", d->status ? d->status : "");
+    SET("Notify.email", d->email_off ? "0" : "1");
+    SET("Notify.mail_configured", social_config_srv(r->server)->mail_command ? "1" : "0");
+    for (k = 0; k < d->list->nelts; k++) {
+        const social_notification *n = &APR_ARRAY_IDX(d->list, k, social_notification);
+        const char *pre = apr_psprintf(p, "Notify.items.%d.", k);
+#define ITEM(name, value) SET(apr_pstrcat(p, pre, name, NULL), (value))
+        ITEM("id", apr_psprintf(p, "%" APR_INT64_T_FMT, n->id));
+        ITEM("kind", n->kind);
+        ITEM("title", note_title(p, n));
+        ITEM("href", note_href(p, n));
+        ITEM("text", strcmp(n->kind, "like") == 0 ? "" : n->text);
+        ITEM("read", n->read ? "1" : "0");
+        ITEM("created_iso", social_text_time_iso(p, n->created));
+#undef ITEM
+    }
+#undef SET
+    return NULL;
+}
+
+static int page_send(request_rec *r, const social_identity *who, const char *status)
+{
+    page_data d;
+    social_store_status st;
+    const char *error = NULL;
+    apr_size_t len = 0;
+    char *html;
+
+    memset(&d, 0, sizeof(d));
+    d.r = r;
+    d.who = who;
+    d.status = status;
+    st = notes_load(r, who->user, "all", &d.list);
+    if (st == SOCIAL_STORE_OK) {
+        st = social_store_notifications_unread(r, who->user, &d.unread);
+    }
+    if (st == SOCIAL_STORE_OK) {
+        st = social_store_notify_email_off(r, who->user, &d.email_off);
+    }
+    if (st != SOCIAL_STORE_OK) {
+        return social_request_form_error(r, HTTP_SERVICE_UNAVAILABLE,
+                                         "your notifications are unavailable right now", NULL);
+    }
+    html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
+                                  "notifications.cs", page_fill, &d, &len, &error);
+    if (html == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL1010: rendering notifications.cs failed: %s", error);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    html = social_text_ascii_refs(r->pool, html, len);
+    return social_request_html_send(r, html, strlen(html));
+}
+
+int social_notify_page(request_rec *r)
+{
+    social_identity who;
+
+    if (r->method_number != M_GET) {
+        apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
+        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
+                                         "this page is only read (GET)", NULL);
+    }
+    social_identity_get(r, social_config_dir(r), &who);
+    if (who.user == NULL) {
+        return social_request_form_error(r, HTTP_UNAUTHORIZED,
+                                         "log in to see your notifications", NULL);
+    }
+    return page_send(r, &who, NULL);
+}
+
+static int form_done(request_rec *r)
+{
+    apr_table_setn(r->headers_out, "Location",
+                   apr_pstrcat(r->pool, social_config_srv(r->server)->endpoint,
+                               "/notifications", NULL));
+    return HTTP_SEE_OTHER;
+}
+
+int social_notify_form(request_rec *r, const char *rest)
+{
+    social_identity who;
+    apr_table_t *form;
+    int code = 0;
+    social_store_status st;
+
+    if (r->method_number != M_POST) {
+        apr_table_setn(r->headers_out, "Allow", "POST");
+        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
+                                         "this address only takes form posts", NULL);
+    }
+    social_identity_get(r, social_config_dir(r), &who);
+    if (who.user == NULL) {
+        return social_request_form_error(r, HTTP_UNAUTHORIZED,
+                                         "log in to manage your notifications", NULL);
+    }
+    if (!social_identity_same_origin(r)) {
+        return social_request_form_error(r, HTTP_FORBIDDEN,
+                                         "the form was sent from another site", NULL);
+    }
+    form = social_request_form_body(r, &code);
+    if (form == NULL) {
+        return social_request_form_error(r, code, "the form could not be read", NULL);
+    }
+    if (!social_identity_form_token_valid(r, &who, apr_table_get(form, "token"))) {
+        return social_request_form_error(r, HTTP_FORBIDDEN,
+                                         "the form has expired; reload the page and try again",
+                                         NULL);
+    }
+    if (strcmp(rest, "/read-all") == 0) {
+        int changed = 0;
+        st = social_store_notifications_read_all(r, who.user, &changed);
+    }
+    else if (strcmp(rest, "/settings") == 0) {
+        const char *email = apr_table_get(form, "email");
+        if (email == NULL || (strcmp(email, "on") != 0 && strcmp(email, "off") != 0)) {
+            return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
+                                             "choose e-mail on or off", NULL);
+        }
+        st = social_store_notify_set_email_off(r, who.user, strcmp(email, "off") == 0);
+    }
+    else {
+        const char *slash = rest[0] == '/' ? strchr(rest + 1, '/') : NULL;
+        apr_int64_t id = slash ? social_request_id(rest + 1, (size_t)(slash - rest - 1)) : 0;
+        if (id == 0 || strcmp(slash, "/read") != 0) {
+            return social_request_form_error(r, HTTP_NOT_FOUND, "no such notification", NULL);
+        }
+        st = social_store_notification_read(r, who.user, id);
+        if (st == SOCIAL_STORE_NOT_FOUND) {
+            return social_request_form_error(r, HTTP_NOT_FOUND, "no such notification", NULL);
+        }
+    }
+    if (st != SOCIAL_STORE_OK) {
+        return social_request_form_error(r, HTTP_SERVICE_UNAVAILABLE,
+                                         "your notifications could not be changed; "
+                                         "try again shortly", NULL);
+    }
+    if (social_request_wants_fragment(r)) {
+        return page_send(r, &who, "Done");
+    }
+    return form_done(r);
+}
+
+/* ---- e-mail digests ---- */
+
+/* Per process: when to look for due digests next. A plain word, read
+ * and written without a lock: a stale read costs one extra look. */
+static volatile apr_time_t mail_next_check;
+
+#define SOCIAL_MAIL_INTERVAL_DEFAULT 600
+
+/* s without CR, LF and the characters that would end a quoted name. */
+static const char *header_safe(apr_pool_t *p, const char *s)
+{
+    char *out = apr_pstrdup(p, s), *o = out;
+    for (; *s; s++) {
+        if (*s != '\r' && *s != '\n' && *s != '"' && *s != '\\') {
+            *o++ = *s;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* A display name for a header: as it is if plain ASCII, otherwise an
+ * RFC 2047 encoded word (UTF-8, base64), so mail software reads it. */
+static const char *header_name(apr_pool_t *p, const char *name)
+{
+    const char *safe = header_safe(p, name), *c;
+    char *b64;
+
+    for (c = safe; *c; c++) {
+        if ((unsigned char)*c >= 0x80) {
+            break;
+        }
+    }
+    if (*c == '\0') {
+        return apr_pstrcat(p, "\"", safe, "\"", NULL);
+    }
+    b64 = apr_palloc(p, apr_base64_encode_len((int)strlen(safe)));
+    apr_base64_encode(b64, safe, (int)strlen(safe));
+    return apr_pstrcat(p, "=?utf-8?b?", b64, "?=", NULL);
+}
+
+static int address_valid(const char *a)
+{
+    const char *at = strchr(a, '@');
+    for (; *a; a++) {
+        if ((unsigned char)*a <= 0x20 || *a == '<' || *a == '>' || *a == ',' || *a == '"'
+            || (unsigned char)*a >= 0x7f) {
+            return 0;
+        }
+    }
+    return at != NULL;
+}
+
+/* The digest for one person: what happened, never the text (the page
+ * may have become unreadable for them; they follow the links). */
+static const char *digest(request_rec *r, const social_recipient *to,
+                          apr_array_header_t *list)
+{
+    apr_pool_t *p = r->pool;
+    const char *endpoint = social_config_srv(r->server)->endpoint;
+    apr_array_header_t *lines = apr_array_make(p, list->nelts + 8, sizeof(const char *));
+    int k;
+
+    APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "To: ",
+        header_name(p, to->name), " <", to->email, ">", NULL);
+    APR_ARRAY_PUSH(lines, const char *) = apr_psprintf(p,
+        "Subject: %d new notification%s on the intranet", list->nelts,
+        list->nelts == 1 ? "" : "s");
+    APR_ARRAY_PUSH(lines, const char *) = "MIME-Version: 1.0";
+    APR_ARRAY_PUSH(lines, const char *) = "Content-Type: text/plain; charset=utf-8";
+    APR_ARRAY_PUSH(lines, const char *) = "Content-Transfer-Encoding: 8bit";
+    APR_ARRAY_PUSH(lines, const char *) = "Auto-Submitted: auto-generated";
+    APR_ARRAY_PUSH(lines, const char *) = "";
+    for (k = 0; k < list->nelts; k++) {
+        const social_notification *n = &APR_ARRAY_IDX(list, k, social_notification);
+        APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "* ",
+            header_safe(p, note_title(p, n)), "\n  ",
+            ap_construct_url(p, note_href(p, n), r), NULL);
+    }
+    APR_ARRAY_PUSH(lines, const char *) = "";
+    APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p,
+        "All your notifications, and the switch to stop these e-mails:\n",
+        ap_construct_url(p, apr_pstrcat(p, endpoint, "/notifications", NULL), r), "\n", NULL);
+    return apr_array_pstrcat(p, lines, '\n');
+}
+
+/* Runs SocialMailCommand with message on its standard input; 0 if it
+ * exited with 0. */
+static int mail_send(request_rec *r, const char *command, const char *message)
+{
+    apr_procattr_t *attr;
+    apr_proc_t proc;
+    const char *argv[] = { command, NULL };
+    apr_size_t len = strlen(message);
+    apr_exit_why_e why;
+    int code = 0;
+    apr_status_t rv;
+
+    if ((rv = apr_procattr_create(&attr, r->pool)) != APR_SUCCESS
+        || (rv = apr_procattr_io_set(attr, APR_FULL_BLOCK, APR_NO_PIPE, APR_NO_PIPE))
+           != APR_SUCCESS
+        || (rv = apr_procattr_cmdtype_set(attr, APR_SHELLCMD_ENV)) != APR_SUCCESS
+        || (rv = apr_proc_create(&proc, command, argv, NULL, attr, r->pool)) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      "SOCIAL1020: cannot run SocialMailCommand \"%s\"", command);
+        return -1;
+    }
+    rv = apr_file_write_full(proc.in, message, len, NULL);
+    apr_file_close(proc.in);
+    apr_proc_wait(&proc, &code, &why, APR_WAIT);
+    if (rv != APR_SUCCESS || why != APR_PROC_EXIT || code != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      "SOCIAL1021: SocialMailCommand \"%s\" failed (exit %d); the digest "
+                      "is sent again later", command, code);
+        return -1;
+    }
+    return 0;
+}
+
+static void mail_digests(request_rec *r, const social_srv_conf *sc)
+{
+    int interval = sc->mail_interval ? sc->mail_interval : SOCIAL_MAIL_INTERVAL_DEFAULT;
+    apr_array_header_t *due, *list;
+    int held = 0, k, sent = 0;
+
+    if (social_store_mail_lock(r, 1, &held) != SOCIAL_STORE_OK || !held) {
+        return;   /* another process is sending, or the database is away */
+    }
+    if (social_store_mail_due(r, interval, &due) != SOCIAL_STORE_OK) {
+        due = apr_array_make(r->pool, 1, sizeof(social_recipient));
+    }
+    for (k = 0; k < due->nelts; k++) {
+        const social_recipient *to = &APR_ARRAY_IDX(due, k, social_recipient);
+        apr_time_t upto;
+
+        if (social_store_notifications(r, to->user, "unmailed", &list) != SOCIAL_STORE_OK) {
+            break;
+        }
+        if (!address_valid(to->email)) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          "SOCIAL1022: no digest for %s: \"%s\" is not a usable e-mail "
+                          "address (see SocialEmailVar)", to->user, to->email);
+            continue;
+        }
+        upto = list->nelts ? APR_ARRAY_IDX(list, 0, social_notification).created
+                           : apr_time_now();
+        if (list->nelts > 0 && mail_send(r, sc->mail_command, digest(r, to, list)) != 0) {
+            break;   /* the command is broken: try again at the next check */
+        }
+        if (social_store_mail_done(r, to->user, upto) == SOCIAL_STORE_OK && list->nelts) {
+            sent++;
+        }
+    }
+    social_store_mail_lock(r, 0, &held);
+    if (sent > 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "SOCIAL1023: mailed %d notification digest(s)", sent);
+    }
+}
+
+/* After the response: look for due digests, at most every few seconds
+ * per process (a tenth of the interval, between 1 and 60 seconds). */
+static int notify_log_transaction(request_rec *r)
+{
+    const social_srv_conf *sc = social_config_srv(r->server);
+    apr_time_t now;
+    int interval, every;
+
+    if (sc == NULL || sc->mail_command == NULL || r->main != NULL) {
+        return DECLINED;
+    }
+    now = apr_time_now();
+    if (now < mail_next_check) {
+        return DECLINED;
+    }
+    interval = sc->mail_interval ? sc->mail_interval : SOCIAL_MAIL_INTERVAL_DEFAULT;
+    every = interval / 10 < 1 ? 1 : interval / 10 > 60 ? 60 : interval / 10;
+    mail_next_check = now + apr_time_from_sec(every);
+    mail_digests(r, sc);
+    return DECLINED;
+}
+
+void social_notify_register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ap_hook_log_transaction(notify_log_transaction, NULL, NULL, APR_HOOK_LAST);
+}
