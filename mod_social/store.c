@@ -25,7 +25,12 @@ typedef struct {
 
 #define COMMENT_COLUMNS \
     "c.id, COALESCE(c.parent_id, 0), p.path, c.author, c.author_name, c.body, " \
-    "c.status, UNIX_TIMESTAMP(c.created_at), COALESCE(UNIX_TIMESTAMP(c.edited_at), 0)"
+    "c.status, UNIX_TIMESTAMP(c.created_at), COALESCE(UNIX_TIMESTAMP(c.edited_at), 0), " \
+    "COALESCE(c.anchor_exact, ''), COALESCE(c.anchor_prefix, ''), " \
+    "COALESCE(c.anchor_suffix, ''), COALESCE(c.anchor_position, 0)"
+
+/* Where the counters follow COMMENT_COLUMNS in a row. */
+#define COMMENT_EXTRA 13
 
 /* A poll with one row per option: results and the viewer's choices. */
 #define POLL_SELECT \
@@ -50,7 +55,7 @@ static const social_statement statements[] = {
     /* The page's own row first (id 0), then its comments: one round
      * trip for a page view. */
     { "social_comments_list",
-      "SELECT 0, 0, p.path, '', '', '', 'visible', 0, 0, "
+      "SELECT 0, 0, p.path, '', '', '', 'visible', 0, 0, '', '', '', 0, "
       "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), "
       "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id "
       "AND l.user = %s), "
@@ -72,8 +77,12 @@ static const social_statement statements[] = {
       "FROM social_comments c JOIN social_pages p ON p.id = c.page_id "
       "WHERE c.id = %s AND p.site = %s" },
     { "social_comment_add",
-      "INSERT INTO social_comments (page_id, parent_id, author, author_name, body) "
-      "VALUES (%s, NULLIF(%s, '0'), %s, %s, %s)" },
+      "INSERT INTO social_comments (page_id, parent_id, author, author_name, body, "
+      "anchor_exact, anchor_prefix, anchor_suffix, anchor_position) "
+      /* Context may be white space alone, which a PAD SPACE collation
+       * finds equal to '': NULL only when there is no anchor at all. */
+      "VALUES (%s, NULLIF(%s, '0'), %s, %s, %s, NULLIF(%s, ''), IF(%s = 'y', %s, NULL), "
+      "IF(%s = 'y', %s, NULL), NULLIF(%s, ''))" },
     { "social_comment_edit",
       "UPDATE social_comments SET body = %s, edited_at = CURRENT_TIMESTAMP(3) "
       "WHERE id = %s AND status <> 'deleted'" },
@@ -440,6 +449,13 @@ static void comment_from_row(request_rec *r, ap_dbd_t *dbd, apr_dbd_row_t *row,
     c->edited = time_from_seconds(column(dbd, row, 8));
     c->likes = 0;
     c->liked = 0;
+    memset(&c->anchor, 0, sizeof(c->anchor));
+    if (*column(dbd, row, 9) != '\0') {
+        c->anchor.exact = apr_pstrdup(r->pool, column(dbd, row, 9));
+        c->anchor.prefix = apr_pstrdup(r->pool, column(dbd, row, 10));
+        c->anchor.suffix = apr_pstrdup(r->pool, column(dbd, row, 11));
+        c->anchor.position = apr_atoi64(column(dbd, row, 12));
+    }
 }
 
 /* The id of a page row, made if make is set; NOT_FOUND otherwise. */
@@ -533,15 +549,15 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
     }
     while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
         if (apr_atoi64(column(dbd, row, 0)) == 0) {
-            stats->likes = atoi(column(dbd, row, 9));
-            stats->liked = atoi(column(dbd, row, 10)) > 0;
-            stats->shares = atoi(column(dbd, row, 11));
+            stats->likes = atoi(column(dbd, row, COMMENT_EXTRA));
+            stats->liked = atoi(column(dbd, row, COMMENT_EXTRA + 1)) > 0;
+            stats->shares = atoi(column(dbd, row, COMMENT_EXTRA + 2));
         }
         else {
             social_comment *c = apr_array_push(*comments);
             comment_from_row(r, dbd, row, c);
-            c->likes = atoi(column(dbd, row, 9));
-            c->liked = atoi(column(dbd, row, 10)) > 0;
+            c->likes = atoi(column(dbd, row, COMMENT_EXTRA));
+            c->liked = atoi(column(dbd, row, COMMENT_EXTRA + 1)) > 0;
         }
     }
     return SOCIAL_STORE_OK;
@@ -570,9 +586,9 @@ social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
     while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
         if (!found) {
             comment_from_row(r, dbd, row, c);
-            *replies = atoi(column(dbd, row, 9));
-            c->likes = atoi(column(dbd, row, 10));
-            c->liked = atoi(column(dbd, row, 11)) > 0;
+            *replies = atoi(column(dbd, row, COMMENT_EXTRA));
+            c->likes = atoi(column(dbd, row, COMMENT_EXTRA + 1));
+            c->liked = atoi(column(dbd, row, COMMENT_EXTRA + 2)) > 0;
             found = 1;
         }
     }
@@ -685,7 +701,7 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
     comment_txn *t = data;
     social_comment *c = t->c;
     apr_dbd_results_t *res;
-    const char *args[5];
+    const char *args[11];
     apr_int64_t page_id = 0;
     social_store_status st = SOCIAL_STORE_OK;
 
@@ -702,7 +718,12 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
         args[2] = c->author;
         args[3] = c->author_name;
         args[4] = c->body;
-        st = run_query(r, dbd, "social_comment_add", NULL, 5, args);
+        args[5] = c->anchor.exact ? c->anchor.exact : "";
+        args[6] = args[8] = c->anchor.exact ? "y" : "n";
+        args[7] = c->anchor.exact ? c->anchor.prefix : "";
+        args[9] = c->anchor.exact ? c->anchor.suffix : "";
+        args[10] = c->anchor.exact ? int_arg(r, c->anchor.position) : "";
+        st = run_query(r, dbd, "social_comment_add", NULL, 11, args);
     }
     if (st == SOCIAL_STORE_OK) {
         st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
