@@ -28,8 +28,6 @@ const char *social_render_block(apr_pool_t *p, const social_render_page *page,
         "\" data-social-render=\"", page->inner ? "inline" : "deferred", "\">",
         page->inner ? page->inner : "", "</div>",
         "<script src=\"", endpoint, "/assets/", version,
-        "/anchor.js\" defer=\"defer\"></script>",
-        "<script src=\"", endpoint, "/assets/", version,
         "/social.js\" defer=\"defer\"></script>",
         SOCIAL_BLOCK_CLOSE, NULL);
 

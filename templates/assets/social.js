@@ -10,6 +10,8 @@
   "use strict";
 
   var root, endpoint, page, announcer;
+  /* anchor.js sits beside this file (same asset version). */
+  var ownSrc = document.currentScript ? document.currentScript.src : "";
 
   function ready(fn) {
     if (document.readyState === "loading") {
@@ -732,6 +734,27 @@
     window.addEventListener("load", positionPassages);
   }
 
+  /* The anchoring code is only fetched by pages with the widget, and
+   * after it: the page block stays one script tag. */
+  function loadAnchoring() {
+    if (window.SocialAnchor) {
+      initPassages();
+      refreshPassages();
+      return;
+    }
+    var src = ownSrc.replace(/social\.js([?#].*)?$/, "anchor.js");
+    if (!src || src === ownSrc) {
+      return;
+    }
+    var s = document.createElement("script");
+    s.src = src;
+    s.onload = function () {
+      initPassages();
+      refreshPassages();
+    };
+    (document.head || document.documentElement).appendChild(s);
+  }
+
   function init() {
     root = document.getElementById("social");
     if (!root || root.getAttribute("data-social-ready") === "1") {
@@ -750,7 +773,7 @@
       enableCopy(root);
       refreshPassages();
     }
-    initPassages();
+    loadAnchoring();
     loadCounts();
     loadPolls();
   }
