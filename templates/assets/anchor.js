@@ -224,12 +224,12 @@
     return pickBest(candidates, a.position);
   }
 
-  /* Approximate substring search (Sellers): the text span within
-   * maxErrors edits of pattern ending nearest... with the fewest edits;
-   * ties go to the span nearest the position hint. */
-  function approximate(text, from, to, pattern, maxErrors, position) {
+  /* Approximate substring search (Sellers): every text span [start,
+   * end) within maxErrors edits of pattern, one per end (the fewest
+   * edits ending there), as {start, end, errors}. */
+  function approximate(text, from, to, pattern, maxErrors) {
     var m = pattern.length, cost = [], start = [], nc = [], ns = [];
-    var best = null, i, j, t, sub, del, ins, c, s;
+    var found = [], i, j, t, sub, del, ins, c, s;
 
     for (i = 0; i <= m; i++) { cost[i] = i; start[i] = from; }
     for (j = from; j < to; j++) {
@@ -246,40 +246,59 @@
         nc[i] = c;
         ns[i] = s;
       }
-      c = nc[m];
-      if (c <= maxErrors) {
-        s = ns[m];
-        if (best === null || c < best.errors
-            || (c === best.errors && Math.abs(s - position) < Math.abs(best.start - position))) {
-          best = { start: s, end: j + 1, errors: c };
-        }
+      if (nc[m] <= maxErrors) {
+        found.push({ start: ns[m], end: j + 1, errors: nc[m] });
       }
       t = cost; cost = nc; nc = t;
       t = start; start = ns; ns = t;
     }
-    return best;
+    return found;
+  }
+
+  /* Does the text around a fuzzy match resemble the stored context?
+   * Without it, a deleted paragraph would be "found" in any similar one
+   * elsewhere on the page. Anchors without context need none. */
+  function contextAgrees(text, c, a) {
+    var prefix = a.prefix.replace(/^ /, ""), suffix = a.suffix.replace(/ $/, "");
+    var before, after;
+    if (prefix.length < 8 && suffix.length < 8) {
+      return true;
+    }
+    before = text.slice(Math.max(0, c.start - prefix.length), c.start).replace(/^ /, "");
+    after = text.slice(c.end, c.end + suffix.length).replace(/ $/, "");
+    return (prefix.length >= 8 && similarity(before.trim(), prefix.trim()) >= 0.5)
+        || (suffix.length >= 8 && similarity(after.trim(), suffix.trim()) >= 0.5);
   }
 
   function fuzzyStage(text, a) {
-    var m = a.exact.length, maxErrors = Math.floor(m * FUZZY_MAX_ERRORS), found;
+    var m = a.exact.length, maxErrors = Math.floor(m * FUZZY_MAX_ERRORS), found, best = null;
     var pos = Math.min(Math.max(0, a.position), text.length);
     var from = Math.max(0, pos - 2 * m - 2000), to = Math.min(text.length, pos + 3 * m + 2000);
 
     if (m < 4 || maxErrors === 0) {
       return null;   /* a word or two: only an exact match is trustworthy */
     }
-    found = approximate(text, from, to, a.exact, maxErrors, pos);
-    if (found === null && (from > 0 || to < text.length)
+    found = approximate(text, from, to, a.exact, maxErrors);
+    if (found.length === 0 && (from > 0 || to < text.length)
         && text.length * m <= FUZZY_BUDGET) {
-      found = approximate(text, 0, text.length, a.exact, maxErrors, pos);
+      found = approximate(text, 0, text.length, a.exact, maxErrors);
     }
-    if (found === null) {
+    found.forEach(function (c) {
+      while (c.start < c.end && text.charAt(c.start) === " ") { c.start++; }
+      while (c.end > c.start && text.charAt(c.end - 1) === " ") { c.end--; }
+      if (c.end <= c.start || !contextAgrees(text, c, a)) {
+        return;
+      }
+      if (best === null || c.errors < best.errors
+          || (c.errors === best.errors
+              && Math.abs(c.start - pos) < Math.abs(best.start - pos))) {
+        best = c;
+      }
+    });
+    if (best === null) {
       return null;
     }
-    while (found.start < found.end && text.charAt(found.start) === " ") { found.start++; }
-    while (found.end > found.start && text.charAt(found.end - 1) === " ") { found.end--; }
-    return { start: found.start, end: found.end, method: "fuzzy",
-             score: 1 - found.errors / m };
+    return { start: best.start, end: best.end, method: "fuzzy", score: 1 - best.errors / m };
   }
 
   /* Where anchor {exact, prefix, suffix, position} is in text (already

@@ -345,3 +345,156 @@ def test_without_javascript_passage_comments_show_their_quote(nojs, server, alic
     assert nojs.find_elements(By.CSS_SELECTOR, "mark.social-passage") == []
     assert nojs.find_element(By.ID, "comment-%d" % item["id"]).find_elements(
         By.CSS_SELECTOR, "blockquote.social-quote") == []
+
+
+def test_deferred_discussion_is_anchored_once_loaded(js, server, alice):
+    """SocialRender Deferred: the discussion comes after the page; its
+    passage comments are highlighted once it is there."""
+    path = "/deferred/policy-%s.html" % uuid.uuid4().hex[:10]
+    server.write_file(path, (DEMO / "hr/remote-work-policy.html").read_bytes())
+    resp = alice.api("POST", "comments", {
+        "page": path, "body": "Deferred but anchored",
+        "anchor": {"exact": PASSAGE, "prefix": "ompleted their probation period ",
+                   "suffix": ". New employees are encouraged", "position": 1000}})
+    assert resp.status == 201, resp.body
+    reload(js, server, path)
+    wait_for(js, lambda d: marks_text(d) == PASSAGE, "no highlight in Deferred mode")
+    assert marker_counts(js) == ["1"]
+
+
+# ---------------------------------------------------------------- the bundled pages
+
+EVALUATE_JS = r"""
+const A = window.SocialAnchor;
+const skip = el => el.id === 'social' || (el.classList && (el.classList.contains('social-marker')
+  || el.classList.contains('social-passage-ui') || el.classList.contains('social-announce')));
+const model = A.build(A.chunks(document.body, skip));
+const text = model.text;
+const chunkOf = new Map();
+model.chunks.forEach((c, k) => { if (c.node) { chunkOf.set(c.node, k); } });
+const SEL = 'p, li, dd, dt, blockquote, td, th, pre, h1, h2, h3, h4, h5, h6';
+const blocks = Array.from(document.body.querySelectorAll(SEL)).filter(el =>
+  !el.closest('#social, .social-marker, .social-passage-ui') && !el.querySelector(SEL));
+const r = {passages: 0, unchanged: 0, phrase: 0, phrase_total: 0, word_edit: 0,
+           long: 0, word_edit_long: 0, longer: 0, sentence_edit_longer: 0,
+           sentence_edit: 0, deleted_gone: 0, deleted_elsewhere: [], rewritten_gone: 0,
+           rewritten_elsewhere: [], lost_word_edit: [], lost_sentence: [], methods: {},
+           slowest_ms: 0};
+function overlaps(found, start, end) {
+  if (!found) { return false; }
+  const inter = Math.min(found.end, end) - Math.max(found.start, start);
+  return inter >= 0.8 * Math.max(end - start, found.end - found.start);
+}
+function timed(t, a) {
+  const t0 = performance.now();
+  const found = A.locate(t, a);
+  r.slowest_ms = Math.max(r.slowest_ms, performance.now() - t0);
+  return found;
+}
+blocks.forEach(el => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let n;
+  while ((n = walker.nextNode())) { if (chunkOf.has(n)) { nodes.push(n); } }
+  if (!nodes.length) { return; }
+  const last = nodes[nodes.length - 1];
+  const start = A.indexAt(model, chunkOf.get(nodes[0]), 0);
+  const end = A.indexAt(model, chunkOf.get(last), last.nodeValue.length);
+  const a = A.describe(text, start, end);
+  if (!a || a.exact.length < 20) { return; }
+  const s = a.position, e = s + a.exact.length;
+  r.passages++;
+  const isLong = a.exact.length >= 40, isLonger = a.exact.length >= 100;
+  r.long += isLong ? 1 : 0;
+  r.longer += isLonger ? 1 : 0;
+  const same = timed(text, a);
+  if (same && same.start === s && same.end === e) { r.unchanged++; }
+  // a phrase of five words from the middle of the paragraph
+  const words = a.exact.split(' ');
+  if (words.length >= 9) {
+    const k = Math.floor(words.length / 2) - 2;
+    const phrase = words.slice(k, k + 5).join(' ');
+    const ps = s + words.slice(0, k).join(' ').length + 1;
+    const pa = A.describe(text, ps, ps + phrase.length);
+    r.phrase_total++;
+    const pf = timed(text, pa);
+    if (pf && pf.start === ps) { r.phrase++; }
+  }
+  // one word replaced near the middle
+  const mid = s + Math.floor(a.exact.length / 2);
+  const ws = text.lastIndexOf(' ', mid) + 1, we = text.indexOf(' ', mid);
+  const wordEnd = we < 0 || we > e ? e : we;
+  const edited = text.slice(0, ws) + 'changed' + text.slice(wordEnd);
+  const delta = 'changed'.length - (wordEnd - ws);
+  const ef = timed(edited, a);
+  if (overlaps(ef, s, e + delta)) {
+    r.word_edit++;
+    r.word_edit_long += isLong ? 1 : 0;
+    r.methods[ef.method] = (r.methods[ef.method] || 0) + 1;
+  }
+  else { r.lost_word_edit.push(a.exact.slice(0, 60)); }
+  // a sentence added in the middle
+  const added = ' This sentence was added later. ';
+  const sentence = text.slice(0, mid) + added + text.slice(mid);
+  const sf = timed(sentence, a);
+  if (overlaps(sf, s, e + added.length)) {
+    r.sentence_edit++;
+    r.sentence_edit_longer += isLonger ? 1 : 0;
+  } else {
+    r.lost_sentence.push(a.exact.length);
+  }
+  // the paragraph deleted, or rewritten entirely
+  const deleted = text.slice(0, s) + text.slice(e);
+  const df = timed(deleted, a);
+  // found elsewhere: how like the quote is what was found there
+  if (!df) { r.deleted_gone++; }
+  else { r.deleted_elsewhere.push([df.method, a.exact.slice(0, 40),
+                                   A.similarity(deleted.slice(df.start, df.end), a.exact)]); }
+  const filler = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod. ';
+  let other = '';
+  while (other.length < a.exact.length) { other += filler; }
+  const rewritten = text.slice(0, s) + other.slice(0, a.exact.length) + text.slice(e);
+  const rf = timed(rewritten, a);
+  if (!rf) { r.rewritten_gone++; }
+  else { r.rewritten_elsewhere.push([rf.method, a.exact.slice(0, 40),
+                                     A.similarity(rewritten.slice(rf.start, rf.end), a.exact)]); }
+});
+r.text_length = text.length;
+return r;
+"""
+
+
+def demo_pages():
+    return sorted(os.path.relpath(os.path.join(folder, name), DEMO)
+                  for folder, _, names in os.walk(DEMO) for name in names
+                  if name.endswith(".html"))
+
+
+@pytest.mark.parametrize("demo_path", demo_pages())
+def test_bundled_page_passages_anchor_back(js, server, demo_path):
+    """Every paragraph, list item and table cell of a bundled page, as a
+    quote: found where it was; still found after a one-word edit or an
+    added sentence; gone once deleted or rewritten."""
+    reload(js, server, "/intranet/" + demo_path)
+    wait_for(js, lambda d: d.execute_script("return !!window.SocialAnchor"), "no anchor.js")
+    r = js.execute_script(EVALUATE_JS)
+    print("\n%s: %d passages (%d of 40+ chars, %d of 100+); unchanged %d, "
+          "phrases %d/%d, one word changed %d (40+: %d), sentence added %d (100+: %d), "
+          "deleted gone %d, rewritten gone %d, found elsewhere %r, slowest %.0f ms"
+          % (demo_path, r["passages"], r["long"], r["longer"], r["unchanged"], r["phrase"],
+             r["phrase_total"], r["word_edit"], r["word_edit_long"], r["sentence_edit"],
+             r["sentence_edit_longer"], r["deleted_gone"], r["rewritten_gone"],
+             r["deleted_elsewhere"] + r["rewritten_elsewhere"], r["slowest_ms"]))
+    assert r["passages"] > 0
+    # unchanged text: every paragraph and every phrase in it where it was
+    assert r["unchanged"] == r["passages"], r
+    assert r["phrase"] == r["phrase_total"], r
+    # edits: a changed word never loses a passage of 40+ characters, an
+    # added sentence never one of 100+ (shorter ones change too much)
+    assert r["word_edit_long"] == r["long"], r
+    assert r["sentence_edit_longer"] == r["longer"], r
+    # deleted or rewritten: gone, unless the page holds the same or a
+    # nearly identical text elsewhere (then that is what is found)
+    for method, quote, like in r["deleted_elsewhere"] + r["rewritten_elsewhere"]:
+        assert like >= 0.7, (method, quote, like)
+    assert r["slowest_ms"] < 1000, r
