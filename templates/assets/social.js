@@ -339,7 +339,9 @@
     if (!passages.ui || !passages.ui.parentNode) {
       passages.ui = document.createElement("div");
       passages.ui.className = "social-passage-ui";
-      document.body.appendChild(passages.ui);
+      /* Before the discussion, so Tab reaches the buttons after the
+       * page's own text and before the comments. */
+      document.body.insertBefore(passages.ui, root.parentNode === document.body ? root : null);
     }
     return passages.ui;
   }
@@ -439,9 +441,9 @@
                         " on the passage \u201c" + shorten(g.exact, 60) + "\u201d", String(g.count));
       g.button.setAttribute("aria-haspopup", "dialog");
       g.button.setAttribute("data-social-passage", g.key);
-      ui.appendChild(g.button);
     });
     addParagraphButtons();
+    orderButtons();
     positionPassages();
     if (passages.open) {
       var open = passages.open;
@@ -475,7 +477,6 @@
                      "Comment on this paragraph: \u201c" + shorten(text, 50) + "\u201d", "+");
       b.setAttribute("aria-haspopup", "dialog");
       passages.paragraphs.push({ el: el, button: b });
-      passageUi().appendChild(b);
       b.addEventListener("click", function () {
         var range = document.createRange();
         range.selectNodeContents(el);
@@ -485,16 +486,37 @@
     });
   }
 
+  /* Margin buttons in the order of the text they belong to, so Tab
+   * walks them down the page. */
+  function orderButtons() {
+    var entries = [];
+    passages.order.forEach(function (g) {
+      if (g.marks.length) { entries.push({ node: g.marks[0], button: g.button }); }
+    });
+    passages.paragraphs.forEach(function (p) {
+      entries.push({ node: p.el, button: p.button });
+    });
+    entries.sort(function (a, b) {
+      if (a.node === b.node) { return 0; }
+      /* a paragraph's own button before the passages inside it */
+      return a.node.compareDocumentPosition(b.node) & 4 ? -1 : 1;
+    });
+    var ui = passageUi();
+    entries.forEach(function (e) { ui.appendChild(e.button); });
+  }
+
   function uiOffset() {
     var r = passageUi().getBoundingClientRect();
     return { left: r.left, top: r.top };
   }
 
+  /* The block whose right edge the marker sits beside: a table as a
+   * whole, not one of its cells (the next cell's text is there). */
   function blockOf(node) {
     var el = node.nodeType === 1 ? node : node.parentNode;
     while (el && el !== document.body) {
       var d = window.getComputedStyle(el).display;
-      if (d !== "inline" && d !== "contents") { return el; }
+      if (d !== "inline" && d !== "contents" && d.indexOf("table-") !== 0) { return el; }
       el = el.parentNode;
     }
     return document.body;
