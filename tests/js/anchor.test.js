@@ -281,3 +281,21 @@ test("indexAt maps a selection boundary to the normalized text", () => {
   assert.equal(m.text.charAt(A.indexAt(m, first, 9)), "b");
   assert.equal(A.indexAt(m, m.chunks.length, 0), m.text.length);
 });
+
+test("a deleted paragraph is not found again in a similar one elsewhere", () => {
+  const kept = "The beta team meets every Monday at ten in room B.";
+  const gone = "The beta team meets every Monday at nine in room A.";
+  const page = "Welcome to the planning page of the project. " + gone +
+    " Lunch is served at noon in the hall downstairs. Parking rules differ on Fridays. " +
+    kept + " Bring your own cups please, thank you.";
+  const a = anchorFor(page, gone);
+  assert.ok(A.similarity(kept, gone) > 0.85, "the two must be near-identical");
+  // an edit in place is found (context agrees) ...
+  const edited = page.replace(gone, "The beta team meets every Monday at half nine in room A.");
+  const found = A.locate(edited, a);
+  assert.ok(found && found.start === page.indexOf(gone), JSON.stringify(found));
+  // ... but once deleted, the look-alike with other context is not taken
+  assert.equal(A.locate(page.replace(gone + " ", ""), a), null);
+  // an anchor without context (an API client's) may still find it
+  assert.equal(A.locate(page.replace(gone + " ", ""), { exact: gone, position: 0 }).method, "fuzzy");
+});
