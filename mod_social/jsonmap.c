@@ -63,21 +63,32 @@ int social_json_comment_new(const json_t *req, const char **page, const char **b
     return 0;
 }
 
+/* The string members of an anchor, with the messages that name them. */
+typedef struct {
+    const char *name;
+    const char *field;
+    const char *not_string;
+    const char *has_nul;
+} anchor_member;
+
+static const anchor_member anchor_members[] = {
+    { "exact", "anchor.exact", "anchor.exact must be a string",
+      "anchor.exact: the text holds control characters" },
+    { "prefix", "anchor.prefix", "anchor.prefix must be a string",
+      "anchor.prefix: the text holds control characters" },
+    { "suffix", "anchor.suffix", "anchor.suffix must be a string",
+      "anchor.suffix: the text holds control characters" },
+};
+
 /* A string member of the anchor: "" when absent or null. */
-static int anchor_string(const json_t *anchor, const char *name, const char *field,
-                         const char *not_string, const char **value,
-                         social_json_error *e)
+static int anchor_string(const json_t *anchor, const anchor_member *m,
+                         const char **value, social_json_error *e)
 {
-    switch (social_json_string(anchor, name, value)) {
+    switch (social_json_string(anchor, m->name, value)) {
     case -1:
-        return refuse_anchor(e, field, not_string);
+        return refuse_anchor(e, m->field, m->not_string);
     case -2:
-        /* Every message names its field. */
-        return refuse_anchor(e, field, strcmp(field, "anchor.exact") == 0
-                             ? "anchor.exact: the text holds control characters"
-                             : strcmp(field, "anchor.prefix") == 0
-                             ? "anchor.prefix: the text holds control characters"
-                             : "anchor.suffix: the text holds control characters");
+        return refuse_anchor(e, m->field, m->has_nul);
     default:
         break;
     }
@@ -107,12 +118,9 @@ int social_json_anchor(const json_t *req, const char **exact, const char **prefi
         || json_is_null(json_object_get(anchor, "exact"))) {
         return refuse_anchor(e, "anchor.exact", "anchor.exact (the quoted passage) is missing");
     }
-    if (anchor_string(anchor, "exact", "anchor.exact", "anchor.exact must be a string",
-                      exact, e) != 0
-        || anchor_string(anchor, "prefix", "anchor.prefix", "anchor.prefix must be a string",
-                         prefix, e) != 0
-        || anchor_string(anchor, "suffix", "anchor.suffix", "anchor.suffix must be a string",
-                         suffix, e) != 0) {
+    if (anchor_string(anchor, &anchor_members[0], exact, e) != 0
+        || anchor_string(anchor, &anchor_members[1], prefix, e) != 0
+        || anchor_string(anchor, &anchor_members[2], suffix, e) != 0) {
         return -1;
     }
     pos = json_object_get(anchor, "position");
