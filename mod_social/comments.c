@@ -29,6 +29,7 @@ typedef struct {
     int status;              /* HTTP status of the outcome */
     const char *code;        /* error code; NULL on success */
     const char *message;     /* for people */
+    const char *field;       /* the request member refused, if one is named */
     social_page page;        /* the page acted on */
     social_comment comment;  /* the comment acted on, as it is now */
     const char *reason;      /* a moderator's reason, for the audit log */
@@ -39,7 +40,16 @@ static int fail(outcome *o, int status, const char *code, const char *message)
     o->status = status;
     o->code = code;
     o->message = message;
+    o->field = NULL;
     return status;
+}
+
+/* An invalid anchor: 422 naming the member (anchor.exact, ...). */
+static int fail_anchor(outcome *o, const char *field, const char *message)
+{
+    fail(o, HTTP_UNPROCESSABLE_ENTITY, "invalid_anchor", message);
+    o->field = field;
+    return o->status;
 }
 
 static int store_fail(outcome *o, social_store_status st)
@@ -109,6 +119,67 @@ static int body_valid(request_rec *r, outcome *o, const char *body)
     return fail(o, HTTP_UNPROCESSABLE_ENTITY, "invalid_body", why);
 }
 
+/* Longest quote and context a passage comment may store (characters;
+ * the columns of sql/migrations/006_anchors.sql hold exactly these). */
+#define SOCIAL_ANCHOR_EXACT_MAX 1000
+#define SOCIAL_ANCHOR_CONTEXT_MAX 64
+
+/* Prefix or suffix: "" or at most SOCIAL_ANCHOR_CONTEXT_MAX characters
+ * of text; white space alone is fine (context is often just a space). */
+static int anchor_context_valid(request_rec *r, outcome *o, const char *field,
+                                const char *s)
+{
+    size_t len = strlen(s), chars;
+    const char *why;
+
+    if (len == 0) {
+        return 0;
+    }
+    why = social_text_comment_check(s, len, SOCIAL_ANCHOR_CONTEXT_MAX, &chars);
+    if (why == NULL || (chars <= SOCIAL_ANCHOR_CONTEXT_MAX && strspn(s, " \t\r\n") == len)) {
+        return 0;
+    }
+    if (chars > SOCIAL_ANCHOR_CONTEXT_MAX) {
+        why = apr_psprintf(r->pool, "%s is too long (%" APR_SIZE_T_FMT
+                           " characters; at most %d)", field, chars,
+                           SOCIAL_ANCHOR_CONTEXT_MAX);
+    }
+    else {
+        why = apr_pstrcat(r->pool, field, ": ", why, NULL);
+    }
+    return fail_anchor(o, field, why);
+}
+
+/* Checks a passage comment's anchor (its exact quote is not NULL). */
+static int anchor_valid(request_rec *r, outcome *o, const social_anchor *a,
+                        apr_int64_t parent)
+{
+    size_t chars;
+    const char *why;
+
+    if (parent != 0) {
+        return fail_anchor(o, "anchor", "a reply belongs to its thread's passage; "
+                           "only a new comment may carry an anchor");
+    }
+    why = social_text_comment_check(a->exact, strlen(a->exact), SOCIAL_ANCHOR_EXACT_MAX,
+                                    &chars);
+    if (why != NULL) {
+        return fail_anchor(o, "anchor.exact", chars > SOCIAL_ANCHOR_EXACT_MAX
+            ? apr_psprintf(r->pool, "anchor.exact is too long (%" APR_SIZE_T_FMT
+                           " characters; at most %d)", chars, SOCIAL_ANCHOR_EXACT_MAX)
+            : apr_pstrcat(r->pool, "anchor.exact: ", why, NULL));
+    }
+    if (anchor_context_valid(r, o, "anchor.prefix", a->prefix) != 0
+        || anchor_context_valid(r, o, "anchor.suffix", a->suffix) != 0) {
+        return o->status;
+    }
+    if (a->position < 0 || a->position > SOCIAL_JSON_ANCHOR_POSITION_MAX) {
+        return fail_anchor(o, "anchor.position",
+                           "anchor.position must be a whole number from 0 to 100000000");
+    }
+    return 0;
+}
+
 /* Loads comment id and its page; 404 if either is out of the viewer's
  * reach, so ids of unreadable pages reveal nothing. */
 static int comment_load(request_rec *r, outcome *o, apr_int64_t id, int *replies)
@@ -149,14 +220,18 @@ static social_store_status moderate(request_rec *r, outcome *o, apr_int64_t id,
     return social_store_comments_moderate(r, &id, 1, status, &audit);
 }
 
+/* anchor may be NULL (or its exact NULL) for a comment on the whole page. */
 static int comment_create(request_rec *r, outcome *o, const char *path,
                           const char *body, apr_int64_t parent,
+                          const social_anchor *anchor,
                           const social_idempotency *idem)
 {
     social_store_status st;
+    int anchored = anchor != NULL && anchor->exact != NULL;
 
     if (page_resolve(r, o, path) != 0 || may_write(o) != 0
-        || body_valid(r, o, body) != 0) {
+        || body_valid(r, o, body) != 0
+        || (anchored && anchor_valid(r, o, anchor, parent) != 0)) {
         return o->status;
     }
     if (parent != 0) {
@@ -183,6 +258,9 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
     o->comment.status = social_config_moderation(o->page.dc) == SOCIAL_MODERATION_PRE
                         && !o->page.who.moderator
                         ? SOCIAL_COMMENT_PENDING : SOCIAL_COMMENT_VISIBLE;
+    if (anchored) {
+        o->comment.anchor = *anchor;
+    }
     st = social_store_comment_add(r, &o->comment, idem);
     if (st == SOCIAL_STORE_LOCKED) {
         /* A moderator locked the discussion (console): 423 Locked. */
@@ -214,6 +292,12 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL0501: comment %" APR_INT64_T_FMT " by %s on %s",
                   o->comment.id, o->comment.author, o->page.key);
+    if (anchored) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "SOCIAL0901: comment %" APR_INT64_T_FMT " is on a passage of %s "
+                      "(position %" APR_INT64_T_FMT ")",
+                      o->comment.id, o->page.key, anchor->position);
+    }
     o->status = HTTP_CREATED;
     o->message = o->comment.status == SOCIAL_COMMENT_PENDING
                  ? "Comment received; it appears to others once a moderator approves it"
@@ -302,10 +386,28 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
 
 /* ---- JSON API ---- */
 
+/* 422 for an invalid anchor, naming the member in error.field. */
+static int api_anchor_error(request_rec *r, const char *code, const char *message,
+                            const char *field)
+{
+    json_t *body = social_request_json_pool(r, json_pack("{s:{s:s,s:s,s:s}}", "error",
+                                                         "code", code, "message", message,
+                                                         "field", field));
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "SOCIAL0902: %s %s refused: %s (%s)", r->method, r->uri, message, field);
+    if (body == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return social_request_json_send(r, HTTP_UNPROCESSABLE_ENTITY, body);
+}
+
 static int api_outcome_error(request_rec *r, const outcome *o)
 {
     if (o->status == HTTP_SERVICE_UNAVAILABLE) {
         return social_request_store_error(r, SOCIAL_STORE_DOWN);
+    }
+    if (o->field != NULL) {
+        return api_anchor_error(r, o->code, o->message, o->field);
     }
     return social_request_json_error(r, o->status, o->code, o->message);
 }
@@ -399,6 +501,7 @@ static int api_create(request_rec *r)
     apr_int64_t parent = 0;
     social_idempotency *idem = NULL;
     social_json_error e;
+    social_anchor anchor;
 
     if (req == NULL) {
         return status;
@@ -407,10 +510,14 @@ static int api_create(request_rec *r)
     if (social_json_comment_new(req, &page, &text, &parent, &e) != 0) {
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, e.code, e.message);
     }
+    if (social_json_anchor(req, &anchor.exact, &anchor.prefix, &anchor.suffix,
+                           &anchor.position, &e) != 0) {
+        return api_anchor_error(r, e.code, e.message, e.field);
+    }
     if (social_request_idempotency(r, req, &idem) != 0) {
         return social_request_idempotency_refused(r);
     }
-    if (comment_create(r, &o, page, text, parent, idem) != HTTP_CREATED) {
+    if (comment_create(r, &o, page, text, parent, &anchor, idem) != HTTP_CREATED) {
         return api_outcome_error(r, &o);
     }
     apr_table_setn(r->headers_out, "Location",
@@ -554,6 +661,37 @@ int social_comments_fragment(request_rec *r)
     return social_request_fragment_send(r, &o.page, NULL);
 }
 
+/* A passage comment's anchor from the hidden fields the widget fills
+ * (anchor_exact, anchor_prefix, anchor_suffix, anchor_position); *a's
+ * exact stays NULL without a quote. Returns a reason it cannot be read,
+ * or NULL. */
+static const char *form_anchor(apr_table_t *form, social_anchor *a)
+{
+    const char *exact = apr_table_get(form, "anchor_exact");
+    const char *position = apr_table_get(form, "anchor_position");
+    const char *p;
+
+    memset(a, 0, sizeof(*a));
+    if (exact == NULL || *exact == '\0') {
+        return NULL;
+    }
+    a->exact = exact;
+    a->prefix = apr_table_get(form, "anchor_prefix");
+    a->suffix = apr_table_get(form, "anchor_suffix");
+    a->prefix = a->prefix ? a->prefix : "";
+    a->suffix = a->suffix ? a->suffix : "";
+    if (position == NULL || *position == '\0') {
+        return NULL;
+    }
+    for (p = position; *p; p++) {
+        if (*p < '0' || *p > '9' || p - position > 9) {
+            return "the passage's position is not a number";
+        }
+    }
+    a->position = apr_atoi64(position);
+    return NULL;
+}
+
 /* After a successful form post: the fragment for the widget, or a 303
  * back to the page (its key: a local path, so never an open redirect). */
 static int form_done(request_rec *r, const outcome *o, apr_int64_t anchor)
@@ -601,7 +739,13 @@ int social_comments_form(request_rec *r, const char *rest)
         const char *parent = apr_table_get(form, "parent");
         apr_int64_t parent_id = 0;
         const char *path = apr_table_get(form, "page");
+        social_anchor anchor;
+        const char *why = form_anchor(form, &anchor);
 
+        if (why != NULL) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "SOCIAL0903: comment form refused: %s", why);
+            return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, why, NULL);
+        }
         if (parent != NULL && *parent != '\0'
             && (parent_id = social_request_id(parent, strlen(parent))) == 0) {
             return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, "the reply names no comment", NULL);
@@ -615,8 +759,12 @@ int social_comments_form(request_rec *r, const char *rest)
             return social_request_form_error(r, HTTP_FORBIDDEN,
                               "the form has expired; reload the page and try again", o.page.key);
         }
-        if (comment_create(r, &o, path, apr_table_get(form, "body"), parent_id, NULL)
+        if (comment_create(r, &o, path, apr_table_get(form, "body"), parent_id, &anchor, NULL)
             != HTTP_CREATED) {
+            if (o.field != NULL) {
+                ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                              "SOCIAL0903: comment form refused: %s", o.message);
+            }
             return social_request_form_error(r, o.status, o.message, o.page.key);
         }
         return form_done(r, &o, o.comment.id);

@@ -7,6 +7,14 @@ static int refuse(social_json_error *e, const char *code, const char *message)
 {
     e->code = code;
     e->message = message;
+    e->field = NULL;
+    return -1;
+}
+
+static int refuse_anchor(social_json_error *e, const char *field, const char *message)
+{
+    refuse(e, "invalid_anchor", message);
+    e->field = field;
     return -1;
 }
 
@@ -51,6 +59,78 @@ int social_json_comment_new(const json_t *req, const char **page, const char **b
     }
     if (*page == NULL) {
         return refuse(e, "invalid_page", "page is missing");
+    }
+    return 0;
+}
+
+/* The string members of an anchor, with the messages that name them. */
+typedef struct {
+    const char *name;
+    const char *field;
+    const char *not_string;
+    const char *has_nul;
+} anchor_member;
+
+static const anchor_member anchor_members[] = {
+    { "exact", "anchor.exact", "anchor.exact must be a string",
+      "anchor.exact: the text holds control characters" },
+    { "prefix", "anchor.prefix", "anchor.prefix must be a string",
+      "anchor.prefix: the text holds control characters" },
+    { "suffix", "anchor.suffix", "anchor.suffix must be a string",
+      "anchor.suffix: the text holds control characters" },
+};
+
+/* A string member of the anchor: "" when absent or null. */
+static int anchor_string(const json_t *anchor, const anchor_member *m,
+                         const char **value, social_json_error *e)
+{
+    switch (social_json_string(anchor, m->name, value)) {
+    case -1:
+        return refuse_anchor(e, m->field, m->not_string);
+    case -2:
+        return refuse_anchor(e, m->field, m->has_nul);
+    default:
+        break;
+    }
+    if (*value == NULL) {
+        *value = "";
+    }
+    return 0;
+}
+
+int social_json_anchor(const json_t *req, const char **exact, const char **prefix,
+                       const char **suffix, apr_int64_t *position,
+                       social_json_error *e)
+{
+    json_t *anchor = json_object_get(req, "anchor");
+    json_t *pos;
+
+    *exact = *prefix = *suffix = NULL;
+    *position = 0;
+    if (anchor == NULL || json_is_null(anchor)) {
+        return 0;
+    }
+    if (!json_is_object(anchor)) {
+        return refuse_anchor(e, "anchor",
+                             "anchor must be an object {exact, prefix, suffix, position}");
+    }
+    if (json_object_get(anchor, "exact") == NULL
+        || json_is_null(json_object_get(anchor, "exact"))) {
+        return refuse_anchor(e, "anchor.exact", "anchor.exact (the quoted passage) is missing");
+    }
+    if (anchor_string(anchor, &anchor_members[0], exact, e) != 0
+        || anchor_string(anchor, &anchor_members[1], prefix, e) != 0
+        || anchor_string(anchor, &anchor_members[2], suffix, e) != 0) {
+        return -1;
+    }
+    pos = json_object_get(anchor, "position");
+    if (pos != NULL && !json_is_null(pos)) {
+        if (!json_is_integer(pos) || json_integer_value(pos) < 0
+            || json_integer_value(pos) > SOCIAL_JSON_ANCHOR_POSITION_MAX) {
+            return refuse_anchor(e, "anchor.position",
+                                 "anchor.position must be a whole number from 0 to 100000000");
+        }
+        *position = json_integer_value(pos);
     }
     return 0;
 }

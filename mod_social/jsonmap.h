@@ -18,9 +18,13 @@
 #define SOCIAL_JSON_CHOICES_MAX 20
 #define SOCIAL_JSON_RECIPIENTS_MAX 1000
 
+/* Largest anchor position (a character offset in a page's text). */
+#define SOCIAL_JSON_ANCHOR_POSITION_MAX 100000000
+
 typedef struct {
     const char *code;
     const char *message;
+    const char *field;       /* the offending member, when one is named */
 } social_json_error;
 
 /* The string member name: 0 (absent or null: *value NULL), -1 if it is
@@ -32,6 +36,15 @@ int social_json_string(const json_t *obj, const char *name, const char **value);
  * positive integer or absent/null (*parent 0). */
 int social_json_comment_new(const json_t *req, const char **page, const char **body,
                             apr_int64_t *parent, social_json_error *e);
+
+/* The anchor member of POST comments: absent or null (*exact NULL), or
+ * {exact, prefix?, suffix?, position?}: exact a string, prefix and
+ * suffix strings ("" when absent), position an integer from 0 to
+ * SOCIAL_JSON_ANCHOR_POSITION_MAX (0 when absent). Sizes and text rules
+ * are for the caller; e->field names the member refused. */
+int social_json_anchor(const json_t *req, const char **exact, const char **prefix,
+                       const char **suffix, apr_int64_t *position,
+                       social_json_error *e);
 
 /* PATCH comments/ID: exactly one of {body} (edit) or
  * {status: "hidden"|"visible"} (moderate). */

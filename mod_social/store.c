@@ -27,7 +27,12 @@ typedef struct {
 
 #define COMMENT_COLUMNS \
     "c.id, COALESCE(c.parent_id, 0), p.path, c.author, c.author_name, c.body, " \
-    "c.status, UNIX_TIMESTAMP(c.created_at), COALESCE(UNIX_TIMESTAMP(c.edited_at), 0)"
+    "c.status, UNIX_TIMESTAMP(c.created_at), COALESCE(UNIX_TIMESTAMP(c.edited_at), 0), " \
+    "COALESCE(c.anchor_exact, ''), COALESCE(c.anchor_prefix, ''), " \
+    "COALESCE(c.anchor_suffix, ''), COALESCE(c.anchor_position, 0)"
+
+/* Where the counters follow COMMENT_COLUMNS in a row. */
+#define COMMENT_EXTRA 13
 
 /* The window of threads a page view reads: one row whose cutoff is the
  * id of the oldest of the newest (offset + 1) top-level comments older
@@ -97,7 +102,7 @@ static const social_statement statements[] = {
      * in THREAD_WINDOW: one round trip for a page view, and the rows read
      * stay bounded by what is shown however long the discussion grows. */
     { "social_comments_list",
-      "SELECT 0, 0, p.path, '', '', '', 'visible', p.locked, 0, "
+      "SELECT 0, 0, p.path, '', '', '', 'visible', p.locked, 0, '', '', '', 0, "
       "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), "
       "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id "
       "AND l.user = %s), "
@@ -123,8 +128,12 @@ static const social_statement statements[] = {
       "FROM social_comments c JOIN social_pages p ON p.id = c.page_id "
       "WHERE c.id = %s AND p.site = %s" },
     { "social_comment_add",
-      "INSERT INTO social_comments (page_id, parent_id, author, author_name, body, status) "
-      "VALUES (%s, NULLIF(%s, '0'), %s, %s, %s, %s)" },
+      "INSERT INTO social_comments (page_id, parent_id, author, author_name, body, status, "
+      "anchor_exact, anchor_prefix, anchor_suffix, anchor_position) "
+      /* Context may be white space alone, which a PAD SPACE collation
+       * finds equal to '': NULL only when there is no anchor at all. */
+      "VALUES (%s, NULLIF(%s, '0'), %s, %s, %s, %s, NULLIF(%s, ''), IF(%s = 'y', %s, NULL), "
+      "IF(%s = 'y', %s, NULL), NULLIF(%s, ''))" },
     /* What a page view needs to know of the viewer: have they liked or
      * written anything on the page (then the discussion is rendered for
      * them, otherwise the cached one serves), and their unread count. */
@@ -746,6 +755,13 @@ static void comment_from_row(request_rec *r, ap_dbd_t *dbd, apr_dbd_row_t *row,
     c->edited = time_from_seconds(column(dbd, row, 8));
     c->likes = 0;
     c->liked = 0;
+    memset(&c->anchor, 0, sizeof(c->anchor));
+    if (*column(dbd, row, 9) != '\0') {
+        c->anchor.exact = apr_pstrdup(r->pool, column(dbd, row, 9));
+        c->anchor.prefix = apr_pstrdup(r->pool, column(dbd, row, 10));
+        c->anchor.suffix = apr_pstrdup(r->pool, column(dbd, row, 11));
+        c->anchor.position = apr_atoi64(column(dbd, row, 12));
+    }
 }
 
 /* The id of a page row, made if make is set; NOT_FOUND otherwise. */
@@ -858,18 +874,18 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
     }
     while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
         if (apr_atoi64(column(dbd, row, 0)) == 0) {
-            stats->likes = atoi(column(dbd, row, 9));
-            stats->liked = atoi(column(dbd, row, 10)) > 0;
-            stats->shares = atoi(column(dbd, row, 11));
-            stats->comments = atoi(column(dbd, row, 12));
-            stats->earlier = atoi(column(dbd, row, 13));
+            stats->likes = atoi(column(dbd, row, COMMENT_EXTRA));
+            stats->liked = atoi(column(dbd, row, COMMENT_EXTRA + 1)) > 0;
+            stats->shares = atoi(column(dbd, row, COMMENT_EXTRA + 2));
+            stats->comments = atoi(column(dbd, row, COMMENT_EXTRA + 3));
+            stats->earlier = atoi(column(dbd, row, COMMENT_EXTRA + 4));
             stats->locked = atoi(column(dbd, row, 7));
         }
         else {
             social_comment *c = apr_array_push(*comments);
             comment_from_row(r, dbd, row, c);
-            c->likes = atoi(column(dbd, row, 9));
-            c->liked = atoi(column(dbd, row, 10)) > 0;
+            c->likes = atoi(column(dbd, row, COMMENT_EXTRA));
+            c->liked = atoi(column(dbd, row, COMMENT_EXTRA + 1)) > 0;
         }
     }
     return SOCIAL_STORE_OK;
@@ -931,9 +947,9 @@ social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
     while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
         if (!found) {
             comment_from_row(r, dbd, row, c);
-            *replies = atoi(column(dbd, row, 9));
-            c->likes = atoi(column(dbd, row, 10));
-            c->liked = atoi(column(dbd, row, 11)) > 0;
+            *replies = atoi(column(dbd, row, COMMENT_EXTRA));
+            c->likes = atoi(column(dbd, row, COMMENT_EXTRA + 1));
+            c->liked = atoi(column(dbd, row, COMMENT_EXTRA + 2)) > 0;
             found = 1;
         }
     }
@@ -1046,7 +1062,7 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
     comment_txn *t = data;
     social_comment *c = t->c;
     apr_dbd_results_t *res;
-    const char *args[6];
+    const char *args[12];
     apr_int64_t page_id = 0;
     social_store_status st = SOCIAL_STORE_OK;
 
@@ -1074,7 +1090,12 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
         args[3] = c->author_name;
         args[4] = c->body;
         args[5] = social_comment_status_name(c->status);
-        st = run_query(r, dbd, "social_comment_add", NULL, 6, args);
+        args[6] = c->anchor.exact ? c->anchor.exact : "";
+        args[7] = args[9] = c->anchor.exact ? "y" : "n";
+        args[8] = c->anchor.exact ? c->anchor.prefix : "";
+        args[10] = c->anchor.exact ? c->anchor.suffix : "";
+        args[11] = c->anchor.exact ? int_arg(r, c->anchor.position) : "";
+        st = run_query(r, dbd, "social_comment_add", NULL, 12, args);
     }
     if (st == SOCIAL_STORE_OK) {
         st = run_select(r, dbd, "social_last_id", &res, 0, NULL);

@@ -33,6 +33,16 @@ typedef enum {
     SOCIAL_COMMENT_PENDING     /* awaiting a moderator (SocialModeration Pre) */
 } social_comment_status;
 
+/* The passage of the page a top-level comment is about: a text-quote
+ * selector (exact, with up to 64 characters of context either side)
+ * and the quote's character offset in the page's text as a hint. */
+typedef struct {
+    const char *exact;         /* NULL: not a passage comment */
+    const char *prefix;        /* may be "" */
+    const char *suffix;        /* may be "" */
+    apr_int64_t position;
+} social_anchor;
+
 typedef struct {
     apr_int64_t id;
     apr_int64_t parent;        /* 0: a top-level comment */
@@ -45,6 +55,7 @@ typedef struct {
     apr_time_t edited;         /* 0: never edited */
     int likes;                 /* likes of the comment */
     int liked;                 /* liked by the viewer */
+    social_anchor anchor;      /* anchor.exact NULL: about the whole page */
 } social_comment;
 
 /* A page's own counters, and the viewer's like. */
@@ -135,8 +146,8 @@ social_store_status social_store_viewer_state(request_rec *r, const char *page,
 social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
                                              social_comment *c, int *replies);
 
-/* Adds c (page, parent, author, author_name, body, status: VISIBLE or
- * PENDING) and sets c->id and
+/* Adds c (page, parent, author, author_name, body, anchor, status:
+ * VISIBLE or PENDING) and sets c->id and
  * c->created. The page row is made on first use. With idem (may be
  * NULL): SOCIAL_STORE_REPLAYED and c->id of the first request if the key
  * was used for the same request before; SOCIAL_STORE_MISMATCH if for

@@ -229,6 +229,13 @@ json_t *social_thread_item_json(request_rec *r, const social_thread_item *it)
     }
     json_object_set_new(o, "in_reply_to", it->in_reply_to ? json_string(it->in_reply_to)
                                                           : json_null());
+    /* The quote is the page's text, not the author's: it stays on a
+     * tombstone so the replies below keep their passage. */
+    json_object_set_new(o, "anchor", c->anchor.exact
+                        ? json_pack("{s:s,s:s,s:s,s:I}", "exact", c->anchor.exact,
+                                    "prefix", c->anchor.prefix, "suffix", c->anchor.suffix,
+                                    "position", (json_int_t)c->anchor.position)
+                        : json_null());
     json_object_set_new(o, "likes", json_integer(c->likes));
     json_object_set_new(o, "liked", json_boolean(c->liked));
     json_object_set_new(o, "can", json_pack("{s:b,s:b,s:b,s:b}",
@@ -331,6 +338,12 @@ static const char *thread_fill(HDF *hdf, void *data)
         }
         if (it->in_reply_to) {
             TRY(set(hdf, p, pre, "in_reply_to", it->in_reply_to));
+        }
+        if (c->anchor.exact) {
+            TRY(set(hdf, p, pre, "anchor.exact", c->anchor.exact));
+            TRY(set(hdf, p, pre, "anchor.prefix", c->anchor.prefix));
+            TRY(set(hdf, p, pre, "anchor.suffix", c->anchor.suffix));
+            TRY(set_int(hdf, p, pre, "anchor.position", c->anchor.position));
         }
         if (!it->tombstone) {
             TRY(set(hdf, p, pre, "user", c->author));

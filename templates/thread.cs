@@ -32,7 +32,7 @@
 <?cs if:subcount(Comments) == 0 ?><p class="social-empty">No comments yet.<?cs if:Social.can_comment ?> Be the first to say something.<?cs /if ?></p><?cs /if ?>
 <?cs if:Social.earlier > 0 ?><p class="social-earlier"><a class="social-earlier-link" href="<?cs var:Social.endpoint ?>/fragment?page=<?cs var:Social.page_q ?>&amp;all=1">Show <?cs var:Social.earlier ?> earlier <?cs if:Social.earlier == 1 ?>comment<?cs else ?>comments<?cs /if ?></a></p><?cs /if ?>
 <ol class="social-comments">
-<?cs each:c = Comments ?><li id="comment-<?cs var:c.id ?>" class="social-comment social-depth-<?cs var:c.depth ?><?cs if:c.tombstone ?> social-tombstone<?cs /if ?><?cs if:c.status == "hidden" ?> social-hidden<?cs /if ?><?cs if:c.mine ?> social-mine<?cs /if ?>" data-social-id="<?cs var:c.id ?>">
+<?cs each:c = Comments ?><li id="comment-<?cs var:c.id ?>" class="social-comment social-depth-<?cs var:c.depth ?><?cs if:c.tombstone ?> social-tombstone<?cs /if ?><?cs if:c.status == "hidden" ?> social-hidden<?cs /if ?><?cs if:c.mine ?> social-mine<?cs /if ?><?cs if:c.anchor.exact ?> social-passage-comment<?cs /if ?>" data-social-id="<?cs var:c.id ?>"<?cs if:c.anchor.exact ?> data-social-exact="<?cs var:c.anchor.exact ?>" data-social-prefix="<?cs var:c.anchor.prefix ?>" data-social-suffix="<?cs var:c.anchor.suffix ?>" data-social-position="<?cs var:c.anchor.position ?>"<?cs /if ?>>
 <?cs if:c.tombstone ?><p class="social-removed"><?cs if:c.status == "deleted" ?>This comment was deleted.<?cs else ?>This comment was hidden by a moderator.<?cs /if ?></p>
 <?cs else ?><article class="social-card">
 <header class="social-meta"><span class="social-author" title="<?cs var:c.user ?>"><?cs var:c.name ?></span>
@@ -41,7 +41,8 @@
 <span class="social-badge">hidden from others</span><?cs /if ?><?cs if:c.status == "pending" ?>
 <span class="social-badge social-pending">pending approval: only you can see it</span><?cs /if ?><?cs if:c.in_reply_to ?>
 <span class="social-reply-to">in reply to <?cs var:c.in_reply_to ?></span><?cs /if ?></header>
-<div class="social-body"><?cs uvar:c.html ?></div>
+<?cs if:c.anchor.exact ?><blockquote class="social-quote"><span class="social-quote-label">On the passage</span> <q><?cs var:c.anchor.exact ?></q></blockquote>
+<?cs /if ?><div class="social-body"><?cs uvar:c.html ?></div>
 <div class="social-actions"><?cs if:Social.user && c.status == "visible" ?>
 <form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><button type="submit" class="social-link social-like-button" aria-pressed="<?cs if:c.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:c.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?><?cs if:c.likes > 0 ?> <span class="social-like-count"><?cs var:c.likes ?> <?cs if:c.likes == 1 ?>like<?cs else ?>likes<?cs /if ?></span><?cs /if ?><?cs if:c.can_reply ?>
 <details class="social-reply"><summary>Reply</summary>

@@ -10,6 +10,8 @@
   "use strict";
 
   var root, endpoint, page, announcer;
+  /* anchor.js sits beside this file (same asset version). */
+  var ownSrc = document.currentScript ? document.currentScript.src : "";
 
   function ready(fn) {
     if (document.readyState === "loading") {
@@ -49,6 +51,7 @@
    * focus where the reader's attention belongs. */
   function swap(html, focusId) {
     root.innerHTML = html;
+    refreshPassages();
     var live = root.querySelector(".social-live");
     if (live && live.textContent) {
       announce(live.textContent);
@@ -134,8 +137,14 @@
         swap(html, focusId);
         if (!focusId) {
           /* A new comment is the last of its thread: show it. */
-          var mine = root.querySelectorAll("li.social-mine");
-          var last = mine.length ? mine[mine.length - 1] : null;
+          /* The newest is the highest id (a passage panel may hold it
+           * before the main list in document order). */
+          var last = null;
+          Array.prototype.forEach.call(root.querySelectorAll("li.social-mine"), function (li) {
+            if (!last || +li.getAttribute("data-social-id") > +last.getAttribute("data-social-id")) {
+              last = li;
+            }
+          });
           if (last && !(action && action.value === "delete")) {
             last.setAttribute("tabindex", "-1");
             last.focus();
@@ -248,6 +257,7 @@
       return response.text();
     }).then(function (html) {
       root.innerHTML = html;
+      refreshPassages();
       document.dispatchEvent(new CustomEvent("social:updated", { detail: { page: page } }));
     }).catch(function () {
       root.innerHTML = "<p class=\"social-unavailable\">The discussion could not be loaded.</p>";
@@ -389,6 +399,486 @@
     }
   }
 
+  /* ---- passage comments ----
+   *
+   * A top-level comment may quote a passage of the page (its <li> carries
+   * data-social-exact/-prefix/-suffix/-position and shows the quote, so
+   * readers without JavaScript see it in the thread). Here each quote is
+   * found again in the page (anchor.js), highlighted by wrapping pieces
+   * of text nodes in <mark class="social-passage">, and given a margin
+   * button with its number of comments; the button opens a panel with the
+   * passage's threads (borrowed from the main list, which keeps working as
+   * before). A quote that cannot be found stays in the main thread,
+   * marked as on a passage that changed. Readers start a passage comment
+   * by selecting text, or with a paragraph's margin button (keyboard). */
+
+  var passages = { ui: null, groups: {}, order: [], open: null, paragraphs: [],
+                   selection: null, selectButton: null };
+  var PARAGRAPHS = "p, li, dd, dt, blockquote, td, th, pre, h2, h3, h4, h5, h6";
+
+  function outsidePage(el) {
+    return !!(el.closest && el.closest("#social, .social-marker, .social-passage-ui, .social-announce"));
+  }
+
+  function skipElement(el) {
+    return el.id === "social" || (el.classList && (el.classList.contains("social-marker")
+        || el.classList.contains("social-passage-ui")
+        || el.classList.contains("social-announce")));
+  }
+
+  function pageModel() {
+    var A = window.SocialAnchor;
+    return A.build(A.chunks(document.body, skipElement));
+  }
+
+  function shorten(text, n) {
+    return text.length > n ? text.slice(0, n - 1) + "\u2026" : text;
+  }
+
+  /* The container of every button this feature adds: absolutely placed
+   * and of no size, so the page's layout never moves. */
+  function passageUi() {
+    if (!passages.ui || !passages.ui.parentNode) {
+      passages.ui = document.createElement("div");
+      passages.ui.className = "social-passage-ui";
+      /* Before the discussion, so Tab reaches the buttons after the
+       * page's own text and before the comments. */
+      document.body.insertBefore(passages.ui, root.parentNode === document.body ? root : null);
+    }
+    return passages.ui;
+  }
+
+  function clearHighlights() {
+    Array.prototype.forEach.call(document.querySelectorAll("mark.social-passage"), function (m) {
+      var parent = m.parentNode;
+      if (!parent) { return; }
+      while (m.firstChild) { parent.insertBefore(m.firstChild, m); }
+      parent.removeChild(m);
+      parent.normalize();
+    });
+  }
+
+  function anchorOf(li) {
+    return {
+      exact: li.getAttribute("data-social-exact") || "",
+      prefix: li.getAttribute("data-social-prefix") || "",
+      suffix: li.getAttribute("data-social-suffix") || "",
+      position: parseInt(li.getAttribute("data-social-position") || "0", 10) || 0
+    };
+  }
+
+  /* Visible comments in the threads (replies included). */
+  function commentCount(items) {
+    var n = 0;
+    items.forEach(function (li) {
+      if (!li.classList.contains("social-tombstone")) { n++; }
+      n += li.querySelectorAll("li.social-comment:not(.social-tombstone)").length;
+    });
+    return n;
+  }
+
+  function button(className, label, text) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = className;
+    b.setAttribute("aria-label", label);
+    b.textContent = text;
+    return b;
+  }
+
+  /* Re-anchors every passage comment of the discussion now in root. */
+  function refreshPassages() {
+    var A = window.SocialAnchor;
+    if (!A || !root || !document.body) {
+      return;
+    }
+    clearHighlights();
+    var ui = passageUi();
+    ui.textContent = "";
+    passages.groups = {};
+    passages.order = [];
+    passages.selectButton = null;
+    var model = pageModel();
+    Array.prototype.forEach.call(root.querySelectorAll("li.social-passage-comment"), function (li) {
+      var found = A.locate(model.text, anchorOf(li));
+      var label = li.querySelector(".social-quote-label");
+      if (!found) {
+        li.classList.add("social-orphan");
+        if (label) { label.textContent = "On a passage that changed"; }
+        return;
+      }
+      var key = found.start + "-" + found.end;
+      var g = passages.groups[key];
+      if (!g) {
+        g = passages.groups[key] = { key: key, start: found.start, end: found.end,
+                                     method: found.method, items: [], marks: [] };
+        passages.order.push(g);
+      }
+      g.items.push(li);
+      li.classList.add("social-anchored");
+      li.setAttribute("data-social-passage", key);
+      var quote = li.querySelector(".social-quote");
+      if (quote && !quote.querySelector(".social-passage-goto")) {
+        var go = button("social-link social-passage-goto", "Show this passage in the page",
+                        "Show in the page");
+        go.setAttribute("data-social-passage", key);
+        quote.appendChild(document.createTextNode(" "));
+        quote.appendChild(go);
+      }
+    });
+    passages.order.sort(function (a, b) { return a.start - b.start || a.end - b.end; });
+    passages.order.forEach(function (g) {
+      /* Wrapping splits text nodes but keeps the text: offsets in a
+       * fresh model are the same, its nodes are the current ones. */
+      g.marks = A.wrap(A.ranges(pageModel(), g.start, g.end), function () {
+        var mark = document.createElement("mark");
+        mark.className = "social-passage";
+        mark.setAttribute("data-social-passage", g.key);
+        return mark;
+      });
+      g.count = commentCount(g.items);
+      g.exact = model.text.slice(g.start, g.end);
+      g.button = button("social-passage-marker",
+                        g.count + (g.count === 1 ? " comment" : " comments") +
+                        " on the passage \u201c" + shorten(g.exact, 60) + "\u201d", String(g.count));
+      g.button.setAttribute("aria-haspopup", "dialog");
+      g.button.setAttribute("data-social-passage", g.key);
+    });
+    addParagraphButtons();
+    orderButtons();
+    positionPassages();
+    if (passages.open) {
+      var open = passages.open;
+      passages.open = null;
+      if (open.key && passages.groups[open.key]) {
+        openPanel(open.key, null, open.opener, false);
+      }
+    }
+  }
+
+  function canComment() {
+    return !!(root && root.querySelector("form.social-new"));
+  }
+
+  /* Leaf blocks of the page's own text get a margin button, shown on
+   * hover and focus, to comment on the whole paragraph. */
+  function addParagraphButtons() {
+    passages.paragraphs = [];
+    if (!canComment()) {
+      return;
+    }
+    Array.prototype.forEach.call(document.body.querySelectorAll(PARAGRAPHS), function (el) {
+      if (outsidePage(el) || el.querySelector(PARAGRAPHS)) {
+        return;
+      }
+      var text = window.SocialAnchor.normalize(el.textContent || "");
+      if (text.length < 20) {
+        return;
+      }
+      var b = button("social-paragraph-button",
+                     "Comment on this paragraph: \u201c" + shorten(text, 50) + "\u201d", "+");
+      b.setAttribute("aria-haspopup", "dialog");
+      passages.paragraphs.push({ el: el, button: b });
+      b.addEventListener("click", function () {
+        var range = document.createRange();
+        range.selectNodeContents(el);
+        var anchor = anchorFromRange(range);
+        if (anchor) { openNew(anchor, b); }
+      });
+    });
+  }
+
+  /* Margin buttons in the order of the text they belong to, so Tab
+   * walks them down the page. */
+  function orderButtons() {
+    var entries = [];
+    passages.order.forEach(function (g) {
+      if (g.marks.length) { entries.push({ node: g.marks[0], button: g.button }); }
+    });
+    passages.paragraphs.forEach(function (p) {
+      entries.push({ node: p.el, button: p.button });
+    });
+    entries.sort(function (a, b) {
+      if (a.node === b.node) { return 0; }
+      /* a paragraph's own button before the passages inside it */
+      return a.node.compareDocumentPosition(b.node) & 4 ? -1 : 1;
+    });
+    var ui = passageUi();
+    entries.forEach(function (e) { ui.appendChild(e.button); });
+  }
+
+  function uiOffset() {
+    var r = passageUi().getBoundingClientRect();
+    return { left: r.left, top: r.top };
+  }
+
+  /* The block whose right edge the marker sits beside: a table as a
+   * whole, not one of its cells (the next cell's text is there). */
+  function blockOf(node) {
+    var el = node.nodeType === 1 ? node : node.parentNode;
+    while (el && el !== document.body) {
+      var d = window.getComputedStyle(el).display;
+      if (d !== "inline" && d !== "contents" && d.indexOf("table-") !== 0) { return el; }
+      el = el.parentNode;
+    }
+    return document.body;
+  }
+
+  /* Margin buttons beside their text, clamped inside the viewport so
+   * they never widen the page. */
+  function positionPassages() {
+    if (!passages.ui) { return; }
+    var o = uiOffset();
+    var width = document.documentElement.clientWidth;
+    passages.order.forEach(function (g) {
+      if (!g.marks.length || !g.button) { return; }
+      var r = g.marks[0].getBoundingClientRect();
+      var block = blockOf(g.marks[0]).getBoundingClientRect();
+      g.button.style.top = (r.top - o.top) + "px";
+      g.button.style.left = (Math.max(0, Math.min(block.right + 6, width - 34)) - o.left) + "px";
+    });
+    passages.paragraphs.forEach(function (p) {
+      var r = p.el.getBoundingClientRect();
+      p.button.style.top = (r.top - o.top) + "px";
+      p.button.style.left = (Math.max(0, r.left - 30) - o.left) + "px";
+    });
+  }
+
+  /* The anchor of a DOM range over the page's text, or null. */
+  function anchorFromRange(range) {
+    var A = window.SocialAnchor, m = pageModel(), start = -1, end = -1;
+    m.chunks.forEach(function (c, k) {
+      if (!c.node || !range.intersectsNode(c.node)) { return; }
+      var s = c.node === range.startContainer ? range.startOffset : 0;
+      var e = c.node === range.endContainer ? range.endOffset : c.node.nodeValue.length;
+      var i = A.indexAt(m, k, s), j = A.indexAt(m, k, e);
+      if (e <= s || j <= i) { return; }
+      if (start < 0) { start = i; }
+      end = j;
+    });
+    return start < 0 ? null : A.describe(m.text, start, end);
+  }
+
+  function hidden(name, value) {
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    return input;
+  }
+
+  function closePanel(restoreFocus) {
+    var open = passages.open;
+    if (!open) { return; }
+    passages.open = null;
+    open.borrowed.forEach(function (b) {
+      if (b.placeholder.parentNode) {
+        b.placeholder.parentNode.replaceChild(b.li, b.placeholder);
+      }
+    });
+    if (open.panel.parentNode) { open.panel.parentNode.removeChild(open.panel); }
+    if (restoreFocus && open.opener && document.contains(open.opener)) {
+      open.opener.focus();
+    }
+  }
+
+  /* The panel of a passage: its threads (key names a group) and a form
+   * for a new comment on it (anchor). */
+  function openPanel(key, anchor, opener, moveFocus) {
+    closePanel(false);
+    var g = key ? passages.groups[key] : null;
+    if (g && !anchor) {
+      anchor = window.SocialAnchor.describe(pageModel().text, g.start, g.end);
+    }
+    if (!anchor) { return; }
+    var panel = document.createElement("div");
+    panel.className = "social-passage-panel";
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-labelledby", "social-passage-heading");
+    var heading = document.createElement("h2");
+    heading.id = "social-passage-heading";
+    heading.className = "social-passage-heading";
+    heading.setAttribute("tabindex", "-1");
+    heading.textContent = g ? "Comments on this passage" : "Comment on this passage";
+    var close = button("social-link social-passage-close", "Close the passage comments", "Close");
+    close.addEventListener("click", function () { closePanel(true); });
+    var quote = document.createElement("blockquote");
+    quote.className = "social-quote";
+    var q = document.createElement("q");
+    q.textContent = shorten(anchor.exact, 400);
+    quote.appendChild(q);
+    panel.appendChild(close);
+    panel.appendChild(heading);
+    panel.appendChild(quote);
+    var borrowed = [];
+    if (g) {
+      var list = document.createElement("ol");
+      list.className = "social-comments";
+      g.items.forEach(function (li) {
+        var placeholder = document.createComment("social passage comment");
+        li.parentNode.insertBefore(placeholder, li);
+        list.appendChild(li);
+        borrowed.push({ li: li, placeholder: placeholder });
+      });
+      panel.appendChild(list);
+    }
+    var form0 = root.querySelector("form.social-new");
+    var textarea = null;
+    if (form0) {
+      var form = form0.cloneNode(true);
+      form.classList.remove("social-new");
+      form.classList.add("social-passage-form");
+      Array.prototype.forEach.call(form.querySelectorAll(".social-error"), function (e) {
+        e.parentNode.removeChild(e);
+      });
+      textarea = form.querySelector("textarea");
+      var label = form.querySelector("label");
+      textarea.id = "social-passage-body";
+      textarea.value = "";
+      if (label) {
+        label.setAttribute("for", "social-passage-body");
+        label.textContent = g ? "Add a comment on this passage" : "Your comment on this passage";
+      }
+      form.appendChild(hidden("anchor_exact", anchor.exact));
+      form.appendChild(hidden("anchor_prefix", anchor.prefix));
+      form.appendChild(hidden("anchor_suffix", anchor.suffix));
+      form.appendChild(hidden("anchor_position", String(anchor.position)));
+      var submitButton = form.querySelector("button[type=submit]");
+      if (submitButton) { submitButton.textContent = "Post comment on passage"; }
+      panel.appendChild(form);
+    }
+    root.insertBefore(panel, root.firstChild);
+    passages.open = {
+      key: key || (anchor.position + "-" + (anchor.position + anchor.exact.length)),
+      opener: opener, panel: panel, borrowed: borrowed
+    };
+    if (moveFocus) {
+      (g || !textarea ? heading : textarea).focus();
+    }
+  }
+
+  function openNew(anchor, opener) {
+    var key = anchor.position + "-" + (anchor.position + anchor.exact.length);
+    openPanel(passages.groups[key] ? key : null, anchor, opener, true);
+  }
+
+  function openGroup(key, opener) {
+    if (passages.open && passages.open.key === key) {
+      closePanel(true);
+      return;
+    }
+    openPanel(key, null, opener, true);
+  }
+
+  /* A selection in the page offers a "Comment on this passage" button. */
+  function selectionChanged() {
+    var sel = window.getSelection ? window.getSelection() : null;
+    if (passages.selectButton && passages.selectButton.parentNode) {
+      passages.selectButton.parentNode.removeChild(passages.selectButton);
+    }
+    passages.selectButton = null;
+    passages.selection = null;
+    if (!sel || sel.isCollapsed || !sel.rangeCount || !canComment()) {
+      return;
+    }
+    var range = sel.getRangeAt(0);
+    var container = range.commonAncestorContainer;
+    var el = container.nodeType === 1 ? container : container.parentNode;
+    if (!el || outsidePage(el) || !document.body.contains(el)) {
+      return;
+    }
+    var anchor = anchorFromRange(range);
+    if (!anchor) {
+      return;
+    }
+    var rects = range.getClientRects();
+    var last = rects.length ? rects[rects.length - 1] : range.getBoundingClientRect();
+    var o = uiOffset();
+    var b = button("social-select-button", "Comment on the selected passage",
+                   "Comment on this passage");
+    b.setAttribute("aria-haspopup", "dialog");
+    b.style.top = (last.bottom + 4 - o.top) + "px";
+    b.style.left = (Math.max(0, Math.min(last.right - 40,
+                    document.documentElement.clientWidth - 200)) - o.left) + "px";
+    /* Pressing it must not clear the selection first. */
+    b.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    b.addEventListener("click", function () {
+      var chosen = passages.selection;
+      if (b.parentNode) { b.parentNode.removeChild(b); }
+      passages.selectButton = null;
+      if (chosen) { openNew(chosen, null); }
+    });
+    passageUi().appendChild(b);
+    passages.selectButton = b;
+    passages.selection = anchor;
+  }
+
+  function passageClick(event) {
+    var t = event.target;
+    var marker = t.closest ? t.closest(".social-passage-marker, .social-passage-goto, mark.social-passage") : null;
+    if (!marker) { return; }
+    var sel = window.getSelection ? window.getSelection() : null;
+    if (marker.tagName === "MARK" && sel && !sel.isCollapsed) {
+      return;   /* the reader is selecting text, not opening the thread */
+    }
+    var key = marker.getAttribute("data-social-passage");
+    var g = passages.groups[key];
+    if (!g) { return; }
+    if (marker.classList.contains("social-passage-goto") && g.marks.length) {
+      g.marks[0].scrollIntoView({ block: "center" });
+    }
+    openGroup(key, g.button || marker);
+  }
+
+  function initPassages() {
+    if (!window.SocialAnchor) {
+      return;
+    }
+    var timer = null, sizing = null;
+    document.addEventListener("click", passageClick);
+    document.addEventListener("selectionchange", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(selectionChanged, 200);
+    });
+    document.addEventListener("keydown", function (e) {
+      if ((e.key === "Escape" || e.key === "Esc") && passages.open) {
+        closePanel(true);
+      }
+    });
+    document.addEventListener("mouseover", function (e) {
+      passages.paragraphs.forEach(function (p) {
+        p.button.classList.toggle("social-show", p.el.contains(e.target) || p.button === e.target);
+      });
+    });
+    window.addEventListener("resize", function () {
+      if (sizing) { return; }
+      sizing = window.requestAnimationFrame(function () { sizing = null; positionPassages(); });
+    });
+    /* Late images and fonts move text: place the buttons again. */
+    window.addEventListener("load", positionPassages);
+  }
+
+  /* The anchoring code is only fetched by pages with the widget, and
+   * after it: the page block stays one script tag. */
+  function loadAnchoring() {
+    if (window.SocialAnchor) {
+      initPassages();
+      refreshPassages();
+      return;
+    }
+    var src = ownSrc.replace(/social\.js([?#].*)?$/, "anchor.js");
+    if (!src || src === ownSrc) {
+      return;
+    }
+    var s = document.createElement("script");
+    s.src = src;
+    s.onload = function () {
+      initPassages();
+      refreshPassages();
+    };
+    (document.head || document.documentElement).appendChild(s);
+  }
+
   function init() {
     root = document.getElementById("social");
     if (!root || root.getAttribute("data-social-ready") === "1") {
@@ -407,7 +897,9 @@
       loadDiscussion();
     } else {
       enableCopy(root);
+      refreshPassages();
     }
+    loadAnchoring();
     loadCounts();
     loadPolls();
   }

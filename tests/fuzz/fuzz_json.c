@@ -68,6 +68,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check_text(body);
             check((size_t)strlen(page) == json_string_length(json_object_get(req, "page")));
         }
+        {
+            const char *exact, *prefix, *suffix;
+            apr_int64_t position;
+            memset(&e, 0, sizeof(e));
+            rv = social_json_anchor(req, &exact, &prefix, &suffix, &position, &e);
+            check_refused(rv, &e);
+            if (rv != 0) {
+                check(e.field != NULL && strncmp(e.field, "anchor", 6) == 0);
+            }
+            else if (exact != NULL) {
+                check(prefix != NULL && suffix != NULL);
+                check(position >= 0 && position <= SOCIAL_JSON_ANCHOR_POSITION_MAX);
+                check_text(exact);
+                check_text(prefix);
+                check_text(suffix);
+            }
+        }
         memset(&e, 0, sizeof(e));
         rv = social_json_comment_change(req, &body, &status, &e);
         check_refused(rv, &e);
