@@ -235,3 +235,24 @@ def test_cache_in_a_virtual_host_is_refused(mariadb):
         srv.cleanup()
     assert code != 0, output
     assert "SocialCache" in output, output
+
+
+def test_console_actions_reach_cached_readers(server, people):
+    """Locking a discussion and bulk moderation in the console give the
+    page a new version like any other write."""
+    from test_admin import admin_post
+    page = fresh_page(server)
+    alice, bob, carol = people["alice"], people["bob"], people["carol"]
+    cid = alice.create(page, "before the lock")["id"]
+    d = warm(bob, page)
+    assert d.new_form() is not None
+    resp = admin_post(carol, "/lock", {"page": page, "action": "lock", "reason": "calm down"})
+    assert resp.status in (200, 303), (resp, resp.body[:300])
+    d = view(bob, page)
+    assert d.new_form() is None
+    assert "locked" in d.text().lower()
+
+    resp = admin_post(carol, "/comments", [("id", str(cid)), ("action", "hide"),
+                                           ("reason", "off topic")])
+    assert resp.status in (200, 303), (resp, resp.body[:300])
+    assert "before the lock" not in view(bob, page).text()
