@@ -26,6 +26,10 @@ CASES = [
     ("deferred", "deferred", "get", "/deferred/page.html"),
     ("inline0", "inline0", "get", "/inline0/page.html"),
     ("inline20", "inline20", "get", "/inline20/page.html"),
+    # logged in: readers who wrote nothing there get the cached discussion
+    # (one query); its author gets it rendered (two queries and a render)
+    ("inline20r", "inline20, reader", "readers", "/inline20/page.html"),
+    ("inline20a", "inline20, author", "author", "/inline20/page.html"),
     ("get50", "GET comments (50)", "get", API + "/comments?page=/api50/page.html"),
     ("post", "POST comments", "post", API + "/comments"),
     ("like", "PUT like", "like", API + "/like?page=/like/page.html"),
@@ -224,6 +228,18 @@ end
 """ % (origin, auths))
 
 
+def lua_get_as(users):
+    auths = ", ".join('"%s"' % basic(u) for u in users)
+    return ("OK_STATUS = 200\n" + LUA_COMMON + r"""
+auths = { %s }
+function request()
+    counter = counter + 1
+    wrk.headers["Authorization"] = auths[((counter + id * 3) %% #auths) + 1]
+    return wrk.format()
+end
+""" % auths)
+
+
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
 
 
@@ -259,7 +275,8 @@ class Runner:
         self.args = args
         self.client = client
         self.scripts = {}
-        for kind, text in (("post", lua_post(client.origin)), ("like", lua_like(client.origin))):
+        for kind, text in (("post", lua_post(client.origin)), ("like", lua_like(client.origin)),
+                           ("readers", lua_get_as(USERS[1:])), ("author", lua_get_as(USERS[:1]))):
             path = os.path.join(args.work, "wrk", kind + ".lua")
             with open(path, "w") as f:
                 f.write(text)
@@ -363,6 +380,13 @@ def check_setup(client, page_bytes):
     if n != 20:
         raise RuntimeError("/inline20/ renders %d comments, not 20" % n)
     sizes["inline20"] = len(body)
+    for key, user in (("inline20r", USERS[1]), ("inline20a", USERS[0])):
+        status, _, body = client.request("GET", "/inline20/page.html",
+                                         headers={"Authorization": basic(user)})
+        if status != 200 or len(re.findall(rb'<li id="comment-', body)) != 20 \
+                or b"Add a comment as " + user.encode() not in body:
+            raise RuntimeError("/inline20/ as %s: %d, not the discussion for them" % (user, status))
+        sizes[key] = len(body)
     body = get(API + "/comments?page=/api50/page.html")
     n = json.loads(body)["count"]
     if n != 50:
@@ -483,6 +507,11 @@ def main():
     log("seeding 20 comments on /inline20/ and 50 on /api50/")
     seed(client, "/inline20/page.html", 20)
     seed(client, "/api50/page.html", 50)
+    # the author case's user has a part of their own in /inline20/
+    status, _, body = client.request("PUT", API + "/like?page=/inline20/page.html",
+                                     headers={"Authorization": basic(USERS[0])})
+    if status != 200:
+        raise RuntimeError("liking /inline20/ answered %d: %s" % (status, body[:300]))
     sizes = check_setup(client, page_bytes)
 
     runner = Runner(args, client)
