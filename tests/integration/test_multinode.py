@@ -513,8 +513,13 @@ def test_racing_poll_votes_through_both_nodes_count_exactly(nodes, mariadb, rng,
     views = race([lambda n=n: ("alice", "GET", on(n, "alice").get(path))
                   for n in nodes for _ in range(4)])
     assert all(b'id="poll-lunch"' in resp.body for _, _, resp in views)
+    rows = mariadb.sql("SELECT po.id FROM social_polls po JOIN social_pages p "
+                       "ON p.id = po.page_id WHERE p.path = '%s'" % path)
+    assert len(rows) == 1, rows
     resp = on(nodes[1], "alice").api("GET", "polls?page=" + q(path))
     [poll] = resp.json()["polls"]
+    assert poll["id"] == int(rows[0][0])
+    assert sorted(o["label"] for o in poll["options"]) == ["Pizza", "Salad", "Sushi"]
     indexes = [o["index"] for o in poll["options"]]
     users = racers("pv")
 
