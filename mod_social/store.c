@@ -18,7 +18,7 @@ APLOG_USE_MODULE(social);
 
 /* How long to skip the database after a failed connection, so an outage
  * costs each request nothing and the log one line per interval. */
-#define SOCIAL_STORE_RETRY apr_time_from_sec(1)
+#define SOCIAL_STORE_BACKOFF apr_time_from_sec(1)
 
 typedef struct {
     const char *label;
@@ -488,6 +488,10 @@ static apr_status_t store_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_
         "SET SESSION lock_wait_timeout = " SOCIAL_DB_WAIT_SECONDS,
         /* MariaDB; MySQL has no such variable and refuses it harmlessly. */
         "SET SESSION max_statement_time = " SOCIAL_DB_WAIT_SECONDS,
+        /* Writes rely on unique keys, never on gap locks: without them,
+         * people voting or liking at once no longer deadlock on the gaps
+         * around rows they are about to insert. */
+        "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
     };
     size_t k;
     int rows;
@@ -548,11 +552,11 @@ static ap_dbd_t *store_connection(request_rec *r)
         }
     }
     if (dbd == NULL) {
-        down_until = now + SOCIAL_STORE_RETRY;
+        down_until = now + SOCIAL_STORE_BACKOFF;
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL0102: no database connection (see mod_dbd's message "
                       "above; check DBDriver/DBDParams and that the server is up); "
-                      "retrying in %d s", (int)apr_time_sec(SOCIAL_STORE_RETRY));
+                      "retrying in %d s", (int)apr_time_sec(SOCIAL_STORE_BACKOFF));
         return NULL;
     }
     return dbd;
@@ -793,19 +797,29 @@ static social_store_status transaction_once(request_rec *r, ap_dbd_t *dbd,
 
 /* Deadlocks between racing writers are normal for InnoDB: the loser is
  * rolled back and runs again, up to three times in all. */
+/* Tries of a transaction that deadlocks (each backs off a little longer). */
+#define TRANSACTION_ATTEMPTS 8
+
 static social_store_status in_transaction(request_rec *r, ap_dbd_t *dbd,
                                           txn_body fn, void *data)
 {
     social_store_status st = SOCIAL_STORE_FAILED;
     int attempt;
 
-    for (attempt = 0; attempt < 3; attempt++) {
+    for (attempt = 0; attempt < TRANSACTION_ATTEMPTS; attempt++) {
+        unsigned char jitter = 0;
+
         st = transaction_once(r, dbd, fn, data);
         if (st != SOCIAL_STORE_RETRY) {
             return st;
         }
-        apr_sleep(apr_time_from_msec(5 + 20 * attempt));
+        /* Racing writers that deadlocked wait apart before the next try. */
+        apr_generate_random_bytes(&jitter, 1);
+        apr_sleep(apr_time_from_msec(2 + (jitter % 20) * (attempt + 1)));
     }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  "SOCIAL0107: a write deadlocked %d times with concurrent writes and "
+                  "was given up (answered 503: the client may retry)", TRANSACTION_ATTEMPTS);
     return SOCIAL_STORE_FAILED;
 }
 
