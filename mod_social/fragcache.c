@@ -18,6 +18,9 @@ APLOG_USE_MODULE(social);
 
 #define SOCIAL_FRAGCACHE_MUTEX "social-cache"
 
+/* Bytes of shared memory for "SocialCache shmcb" without a size. */
+#define SOCIAL_CACHE_SHMCB_SIZE 8388608
+
 /* A version outlives the entries stored under it by far: when it is
  * evicted anyway, the next view simply starts a new one. */
 #define VERSION_TTL apr_time_from_sec(86400)
@@ -65,6 +68,12 @@ static int fragcache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (args != NULL) {
         name = apr_pstrmemdup(ptemp, name, (apr_size_t)(args - name));
         args++;
+    }
+    else if (strcmp(name, "shmcb") == 0) {
+        /* shmcb's own default (512 KB in 32 parts) cannot hold a long
+         * discussion: give it room, in the server's runtime directory. */
+        args = apr_pstrcat(ptemp, ap_runtime_dir_relative(ptemp, "mod_social-cache"),
+                           "(" APR_STRINGIFY(SOCIAL_CACHE_SHMCB_SIZE) ")", NULL);
     }
     provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
     if (provider == NULL) {

@@ -454,7 +454,8 @@ static const char *unread_html(apr_pool_t *p, int unread)
 static char *personalise(request_rec *r, const social_identity *who, int unread,
                          const char *entry, apr_size_t entry_len, apr_size_t *len)
 {
-    const char *words[PERSONAL_WORDS], *own[PERSONAL_WORDS], *at = entry, *nl;
+    const char *words[PERSONAL_WORDS], *own[PERSONAL_WORDS], *found[PERSONAL_WORDS];
+    const char *at = entry, *nl;
     apr_size_t word_len[PERSONAL_WORDS], own_len[PERSONAL_WORDS], total = 0;
     apr_array_header_t *pieces = apr_array_make(r->pool, 16, sizeof(struct iovec));
     const char *name = who->name ? who->name : "";
@@ -479,15 +480,18 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
         own_len[k] = strlen(own[k]);
     }
     /* One walk over the HTML: the text up to the next stand-in, then the
-     * viewer's word in its place. */
+     * viewer's word in its place. Each word's next place is looked for
+     * again only once it has been used, so the HTML is read once per word. */
+    for (k = 0; k < PERSONAL_WORDS; k++) {
+        found[k] = strstr(at, words[k]);
+    }
     while (*at) {
         const char *next = NULL;
         int which = 0;
 
         for (k = 0; k < PERSONAL_WORDS; k++) {
-            const char *found = strstr(at, words[k]);
-            if (found != NULL && (next == NULL || found < next)) {
-                next = found;
+            if (found[k] != NULL && (next == NULL || found[k] < next)) {
+                next = found[k];
                 which = k;
             }
         }
@@ -502,6 +506,7 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
         v->iov_base = (void *)own[which];
         v->iov_len = own_len[which];
         at = next + word_len[which];
+        found[which] = strstr(at, words[which]);
     }
     for (k = 0; k < pieces->nelts; k++) {
         total += APR_ARRAY_IDX(pieces, k, struct iovec).iov_len;
