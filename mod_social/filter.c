@@ -630,6 +630,14 @@ static apr_status_t social_output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
             const char *data;
             apr_size_t len;
 
+#if APR_HAS_MMAP
+            /* A file is read into the heap, not mapped: mapping a page
+             * for the few microseconds the scan takes, then unmapping it,
+             * costs every CPU a TLB flush, more than the read itself. */
+            if (APR_BUCKET_IS_FILE(e)) {
+                apr_bucket_file_enable_mmap(e, 0);
+            }
+#endif
             /* A slow producer (CGI, proxy): pass on what is ready before
              * waiting for more. */
             rv = apr_bucket_read(e, &data, &len, APR_NONBLOCK_READ);

@@ -226,17 +226,13 @@ static const char *version_new(request_rec *r, const char *key)
     return hex;
 }
 
-const char *social_fragcache_version(request_rec *r, const char *page)
+/* The version stored under key; a new one if there is none. */
+static const char *version_get(request_rec *r, const char *key)
 {
-    const char *key;
     unsigned char buf[2 * VERSION_BYTES + 1];
     unsigned int n = 2 * VERSION_BYTES;
     apr_status_t rv;
 
-    if (instance == NULL) {
-        return NULL;
-    }
-    key = version_key(r, page);
     if (!lock()) {
         return NULL;
     }
@@ -249,6 +245,28 @@ const char *social_fragcache_version(request_rec *r, const char *page)
     return version_new(r, key);
 }
 
+const char *social_fragcache_version(request_rec *r, const char *page)
+{
+    return instance == NULL ? NULL : version_get(r, version_key(r, page));
+}
+
+/* Notifications are counted across sites: one epoch for all. */
+#define EPOCH_KEY "e\nnotifications"
+
+const char *social_fragcache_epoch(request_rec *r)
+{
+    return instance == NULL ? NULL : version_get(r, EPOCH_KEY);
+}
+
+void social_fragcache_notified(request_rec *r)
+{
+    if (instance != NULL && version_new(r, EPOCH_KEY) == NULL && lock()) {
+        provider->remove(instance, r->server, (const unsigned char *)EPOCH_KEY,
+                         (unsigned int)strlen(EPOCH_KEY), r->pool);
+        unlock();
+    }
+}
+
 void social_fragcache_touch(request_rec *r, const char *page)
 {
     const char *key;
@@ -256,6 +274,7 @@ void social_fragcache_touch(request_rec *r, const char *page)
     if (instance == NULL || page == NULL) {
         return;
     }
+    social_fragcache_notified(r);   /* the write may have notified someone */
     key = version_key(r, page);
     if (version_new(r, key) == NULL) {
         /* The old version may live on: remove it, so nothing stored

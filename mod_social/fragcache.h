@@ -22,8 +22,18 @@ int social_fragcache_enabled(void);
  * what the caller stores unreachable). NULL if the cache fails. */
 const char *social_fragcache_version(request_rec *r, const char *page);
 
-/* Gives the page a new version: every entry stored for it is left behind. */
+/* Gives the page a new version: every entry stored for it is left behind.
+ * The write may have notified people: a new notification epoch too. */
 void social_fragcache_touch(request_rec *r, const char *page);
+
+/* The notification epoch: one word for every person's unread count, so a
+ * viewer's count can be kept until anyone's notifications change (a new
+ * one, or one marked read); a new one if there is none. NULL if the cache
+ * fails. */
+const char *social_fragcache_epoch(request_rec *r);
+
+/* Starts a new notification epoch (after a notification is marked read). */
+void social_fragcache_notified(request_rec *r);
 
 /* The entry stored under key, or NULL. */
 const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t *len);

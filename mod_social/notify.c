@@ -26,6 +26,7 @@
 #include <http_request.h>
 
 #include "notify.h"
+#include "fragcache.h"
 #include "render.h"
 #include "request.h"
 #include "store.h"
@@ -204,6 +205,9 @@ static int api_one(request_rec *r, apr_int64_t id, int read)
         return status;
     }
     st = read ? social_store_notification_read(r, r->user, id) : SOCIAL_STORE_OK;
+    if (st == SOCIAL_STORE_OK && read) {
+        social_fragcache_notified(r);
+    }
     if (st == SOCIAL_STORE_OK) {
         st = social_store_notification_get(r, r->user, id, &n);
     }
@@ -243,6 +247,7 @@ int social_notify_api(request_rec *r, const char *rest)
         if (st != SOCIAL_STORE_OK) {
             return social_request_store_error(r, st);
         }
+        social_fragcache_notified(r);
         return social_request_json_send(r, HTTP_OK, social_request_json_pool(r,
             json_pack("{s:i,s:i}", "marked", changed, "unread", 0)));
     }
@@ -447,6 +452,7 @@ int social_notify_form(request_rec *r, const char *rest)
                                          "your notifications could not be changed; "
                                          "try again shortly", NULL);
     }
+    social_fragcache_notified(r);
     if (social_request_wants_fragment(r)) {
         return page_send(r, &who, "Done");
     }

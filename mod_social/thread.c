@@ -2,6 +2,7 @@
 #include "mention.h"
 #include "thread.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <apr_hash.h>
@@ -570,6 +571,38 @@ static char *thread_cached(request_rec *r, const social_dir_conf *dc,
     return personalise(r, who, unread, entry, entry_len, len);
 }
 
+/* What the page view needs of a logged-in viewer (involved, unread),
+ * kept in the cache under the page's version and the notification epoch:
+ * any write that could change it starts a new version or epoch. */
+static social_store_status viewer_state(request_rec *r, const char *page,
+                                        const social_identity *who,
+                                        int *involved, int *unread)
+{
+    const char *version = NULL, *epoch = NULL, *key = NULL, *kept;
+    apr_size_t kept_len = 0;
+    social_store_status st;
+
+    if (social_fragcache_enabled() && !who->moderator
+        && (version = social_fragcache_version(r, page)) != NULL
+        && (epoch = social_fragcache_epoch(r)) != NULL) {
+        key = apr_pstrcat(r->pool, "s\n", social_store_site(r), "\n", page, "\n",
+                          version, "\n", epoch, "\n", who->user, NULL);
+        kept = social_fragcache_get(r, key, &kept_len);
+        if (kept != NULL && sscanf(kept, "%d %d", involved, unread) == 2) {
+            return SOCIAL_STORE_OK;
+        }
+    }
+    st = social_store_viewer_state(r, page, who->user, involved, unread);
+    if (st == SOCIAL_STORE_OK && key != NULL) {
+        const char *value = apr_psprintf(r->pool, "%d %d", *involved, *unread);
+        const social_srv_conf *sc = social_config_srv(r->server);
+        social_fragcache_put(r, key, value, strlen(value),
+                             apr_time_from_sec(sc->cache_ttl ? sc->cache_ttl
+                                                             : SOCIAL_CACHE_TTL_DEFAULT));
+    }
+    return st;
+}
+
 char *social_thread_html(request_rec *r, const social_dir_conf *dc,
                          const social_identity *who, const char *page,
                          int max_roots, const char *status,
@@ -580,8 +613,7 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     int involved = 0, unread = who->user ? -1 : 0;
 
     if (who->user != NULL && social_identity_can_read(who)
-        && social_store_viewer_state(r, page, who->user, &involved, &unread)
-           != SOCIAL_STORE_OK) {
+        && viewer_state(r, page, who, &involved, &unread) != SOCIAL_STORE_OK) {
         involved = 1;     /* the store is away: the render below says so */
         unread = -1;
     }

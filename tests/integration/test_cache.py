@@ -256,3 +256,25 @@ def test_console_actions_reach_cached_readers(server, people):
                                            ("reason", "off topic")])
     assert resp.status in (200, 303), (resp, resp.body[:300])
     assert "before the lock" not in view(bob, page).text()
+
+
+def unread_in(d):
+    node = d.root.find(cls="social-unread")
+    return 0 if node is None else int(node.get("data-social-unread"))
+
+
+def test_cached_readers_unread_count_follows_notifications(server, people):
+    """A reader's unread count is kept with the discussion's version and
+    the notification epoch: a reply on another page, and marking read,
+    show on the next view of a page that did not change."""
+    alice, dave = people["alice"], people["dave"]
+    quiet, busy = fresh_page(server), fresh_page(server)
+    alice.create(quiet, "nothing for dave here")
+    mine = dave.create(busy, "dave asks something")["id"]
+    assert dave.api("POST", "notifications/read-all", {}).status == 200
+    warm(dave, quiet)
+    assert unread_in(view(dave, quiet)) == 0
+    alice.create(busy, "an answer for dave", parent=mine)
+    assert unread_in(view(dave, quiet)) == 1
+    assert dave.api("POST", "notifications/read-all", {}).status == 200
+    assert unread_in(view(dave, quiet)) == 0
