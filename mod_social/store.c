@@ -614,17 +614,17 @@ static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd,
     return st;
 }
 
-/* Logs a failed statement. */
-/* MySQL's error numbers for a deadlock and a lock wait timeout: the
- * transaction is rolled back and may simply run again. */
+/* MySQL's error number for a deadlock: the transaction was rolled back. */
 #define MYSQL_DEADLOCK 1213
-#define MYSQL_LOCK_WAIT_TIMEOUT 1205
 
 /* Logs a failed statement; a deadlock is only noted (it is retried). */
 static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
                                             const char *label, int rv)
 {
-    int retry = rv == MYSQL_DEADLOCK || rv == MYSQL_LOCK_WAIT_TIMEOUT;
+    /* A deadlock is over at once and the transaction may simply run
+     * again; a lock held past the wait means a stuck database, answered
+     * (503) rather than waited on again. */
+    int retry = rv == MYSQL_DEADLOCK;
 
     ap_log_rerror(APLOG_MARK, retry ? APLOG_INFO : APLOG_ERR, 0, r,
                   "SOCIAL0105: statement %s failed: %s%s", label,

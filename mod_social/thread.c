@@ -99,6 +99,19 @@ static void arrange(request_rec *r, social_thread *t, tree_node *nodes,
     }
 }
 
+/* An empty discussion of page for viewer. */
+static void thread_init(request_rec *r, const social_dir_conf *dc,
+                        const social_identity *viewer, const char *page,
+                        social_thread *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->page = page;
+    t->dc = dc;
+    t->viewer = viewer;
+    t->items = apr_array_make(r->pool, 16, sizeof(social_thread_item));
+    t->url = social_identity_can_read(viewer) ? ap_construct_url(r->pool, page, r) : NULL;
+}
+
 void social_thread_load(request_rec *r, const social_dir_conf *dc,
                         const social_identity *viewer, const char *page,
                         int max_roots, apr_int64_t before, social_thread *t)
@@ -109,15 +122,10 @@ void social_thread_load(request_rec *r, const social_dir_conf *dc,
     tree_node *nodes;
     int k;
 
-    memset(t, 0, sizeof(*t));
-    t->page = page;
-    t->dc = dc;
-    t->viewer = viewer;
-    t->items = apr_array_make(r->pool, 16, sizeof(social_thread_item));
+    thread_init(r, dc, viewer, page, t);
     if (!social_identity_can_read(viewer)) {
         return;
     }
-    t->url = ap_construct_url(r->pool, page, r);
     if (social_store_comments_list(r, page, viewer->user, max_roots, before,
                                    &comments, &t->stats) != SOCIAL_STORE_OK) {
         t->unavailable = 1;
@@ -614,8 +622,11 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
 
     if (who->user != NULL && social_identity_can_read(who)
         && viewer_state(r, page, who, &involved, &unread) != SOCIAL_STORE_OK) {
-        involved = 1;     /* the store is away: the render below says so */
-        unread = -1;
+        /* The store is away or stuck: say so at once, without waiting on
+         * it a second time for the discussion. */
+        thread_init(r, dc, who, page, &t);
+        t.unavailable = 1;
+        return thread_render_for(r, &t, status, -1, len, error);
     }
     if (status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS && !involved
         && !who->moderator && social_identity_can_read(who) && unread >= 0
