@@ -33,6 +33,16 @@ def mariadb():
 
 
 @pytest.fixture(scope="module")
+def htpasswd(request):
+    """An htpasswd file for the module's HTPASSWD_USERS (default alice,
+    bob, carol and dave), every password being the user name."""
+    users = getattr(request.module, "HTPASSWD_USERS", harness.DEFAULT_USERS)
+    directory, path = harness.make_htpasswd(users)
+    yield path
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
 def httpd(request, mariadb):
     """One httpd per test module, from its HTTPD_FILES and HTTPD_CONF."""
     server = harness.Httpd(db=mariadb,

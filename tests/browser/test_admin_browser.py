@@ -11,7 +11,6 @@ The browser sends credentials on every request (a CDP extra header), as
 an intranet with single sign-on would.
 """
 
-import shutil
 import uuid
 
 import pytest
@@ -19,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import harness
-from test_comments import Client, fresh_page, make_htpasswd
+from test_comments import Client, fresh_page
 from test_comments_browser import PAGE, WAIT, authenticate, load
 
 HTTPD_CONF = r"""
@@ -32,13 +31,6 @@ HTTPD_CONF = r"""
     SocialModerator "%{REMOTE_USER} == 'carol'"
 </Location>
 """
-
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ moves to the main thread, marked as on a passage that changed).
 """
 
 import os
-import shutil
 import time
 import uuid
 
@@ -19,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 import harness
-from test_comments import Client, make_htpasswd
+from test_comments import Client
 from test_comments_browser import (HTTPD_CONF, authenticate, focus_in_social, load,
                                    nojs, wait_for, wait_widget)
 
@@ -32,13 +31,6 @@ PASSAGE = "may request up to three remote days per week"
 PARAGRAPH_START = "Employees who have completed their probation period"
 
 __all__ = ["nojs"]
-
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

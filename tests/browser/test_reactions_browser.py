@@ -28,7 +28,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 import harness
-from test_comments import Client, make_htpasswd
+from test_comments import Client
 from test_comments_browser import (CHROMEDRIVER, CHROMIUM, WAIT, assert_no_reload,
                                    authenticate, load, mark_window, wait_for, wait_widget)
 
@@ -68,13 +68,6 @@ LUNCH = ('<!--social:poll name="lunch" question="Lunch on Friday?" '
 
 
 # ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
-
 
 @pytest.fixture(scope="module")
 def server(mariadb, htpasswd):

@@ -15,6 +15,7 @@ sanitizer, that a server logs during a test fails that test.
 """
 
 import os
+import shutil
 import sys
 
 import pytest
@@ -29,6 +30,16 @@ def mariadb():
     db = harness.acquire_shared_mariadb()
     yield db
     harness.release_shared_mariadb()
+
+
+@pytest.fixture(scope="module")
+def htpasswd(request):
+    """An htpasswd file for the module's HTPASSWD_USERS (default alice,
+    bob, carol and dave), every password being the user name."""
+    users = getattr(request.module, "HTPASSWD_USERS", harness.DEFAULT_USERS)
+    directory, path = harness.make_htpasswd(users)
+    yield path
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -141,6 +141,31 @@ def make_temp_dir(prefix):
     return path
 
 
+# The Basic users of most suites; every password is the user name.
+DEFAULT_USERS = ("alice", "bob", "carol", "dave")
+
+
+def write_htpasswd(path, users):
+    """An htpasswd file where every user's password is the user name
+    ({SHA} entries: quick to write and to check)."""
+    import base64
+    import hashlib
+    with open(path, "w") as f:
+        for user in users:
+            digest = base64.b64encode(hashlib.sha1(user.encode()).digest()).decode()
+            f.write("%s:{SHA}%s\n" % (user, digest))
+    os.chmod(path, 0o644)
+
+
+def make_htpasswd(users=DEFAULT_USERS):
+    """A new htpasswd file for users in a directory of its own (readable
+    by httpd's www-data); returns (directory, file)."""
+    directory = make_temp_dir("social-users-")
+    path = os.path.join(directory, "htpasswd")
+    write_htpasswd(path, users)
+    return directory, path
+
+
 def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:
     deadline = time.monotonic() + timeout
     while True:

@@ -13,7 +13,6 @@ import base64
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import uuid
@@ -24,9 +23,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-import harness
 from test_comments import PAGE_TEMPLATE, Client, assert_json_error
-from test_likes_shares import write_htpasswd
 
 RUN = uuid.uuid4().hex[:8]
 AREA = "/act-%s" % RUN
@@ -43,6 +40,7 @@ MALLORY_NAME = "<img src=x onerror=alert(1)>Mallory"
 USERS = ["alice", "bob", "carol", "dave", "mallory"]
 
 
+HTPASSWD_USERS = USERS
 def b64(user):
     return base64.b64encode(("%s:%s" % (user, user)).encode()).decode()
 
@@ -75,15 +73,6 @@ POLL_PAGE = """<!DOCTYPE html>
 
 
 # ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory = harness.make_temp_dir("social-users-")
-    path = os.path.join(directory, "htpasswd")
-    write_htpasswd(path, USERS)
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
-
 
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):

@@ -17,7 +17,6 @@ import csv
 import io
 import json
 import re
-import shutil
 import uuid
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote, urlencode
@@ -25,7 +24,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from test_comments import (PAGE_TEMPLATE, Client, Discussion, assert_html_error,
-                           assert_json_error, make_htpasswd, parse_html, social_div)
+                           assert_json_error, parse_html, social_div)
 from test_likes_shares import like, share
 from test_polls import created_poll, index_of, patch as poll_patch, poll_page, vote
 
@@ -61,13 +60,6 @@ SetEnvIf Authorization "^Basic YWxpY2U6YWxpY2U=$" "AUTHENTICATE_DISPLAYNAME=Alic
 
 ADMIN = "/_social/admin"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

@@ -8,20 +8,11 @@ tests/js/anchor.test.js and tests/browser/test_anchors_browser.py.
 import pytest
 
 from test_comments import (HTTPD_CONF, PAGE_TEMPLATE, Client, assert_html_error,
-                           assert_item_shape, assert_json_error, by_id, fresh_page,
-                           make_htpasswd, parse_html, social_div)
+                           assert_item_shape, assert_json_error, by_id, fresh_page, parse_html, social_div)
 
-import shutil
 
 ANCHOR = {"exact": "travel policy", "prefix": "opening hours & the new ",
           "suffix": ".", "position": 36}
-
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

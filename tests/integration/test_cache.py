@@ -7,13 +7,12 @@ with a part of their own (alice, who writes here; carol, who moderates)
 get the discussion rendered for them.
 """
 import re
-import shutil
 import uuid
 
 import pytest
 
 import harness
-from test_comments import (PAGE_TEMPLATE, Client, Discussion, make_htpasswd,
+from test_comments import (PAGE_TEMPLATE, Client, Discussion,
                            social_div)
 
 # bob's display name, as a directory would give it: markup and quotes
@@ -47,13 +46,6 @@ SetEnvIf Authorization "^Basic Ym9iOmJvYg==$" "AUTHENTICATE_DISPLAYNAME=Bob <scr
 """
 
 STAND_IN = re.compile(rb"social-[0-9a-f]{24}")
-
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

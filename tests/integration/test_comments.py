@@ -15,8 +15,6 @@ import base64
 import json
 import os
 import re
-import shutil
-import subprocess
 import time
 import uuid
 from datetime import datetime, timezone
@@ -27,7 +25,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 import harness
-from harness import BLOCK_START, main_blocks, strip_blocks
+from harness import BLOCK_START, main_blocks, make_htpasswd, strip_blocks  # noqa: F401 (make_htpasswd is re-exported)
 
 API = "/_social/api/v1"
 USERS = ("alice", "bob", "carol", "dave")
@@ -457,26 +455,6 @@ def assert_item_shape(item):
 
 
 # ---------------------------------------------------------------- fixtures
-
-def make_htpasswd():
-    """A new htpasswd file in a directory of its own where every user's
-    password is the user name; returns (directory, file)."""
-    directory = harness.make_temp_dir("social-users-")
-    path = os.path.join(directory, "htpasswd")
-    for k, user in enumerate(USERS):
-        flags = "-cb" if k == 0 else "-b"
-        subprocess.run(["htpasswd", flags, path, user, user], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.chmod(path, 0o644)
-    return directory, path
-
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
-
 
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):

@@ -9,7 +9,6 @@ write). The HTML and client helpers come from test_comments.py.
 
 import json
 import re
-import shutil
 import socket
 import time
 import uuid
@@ -19,7 +18,7 @@ import pytest
 
 from harness import BLOCK_END, BLOCK_START, find_blocks, main_blocks, strip_blocks
 from test_comments import (API, Client, Discussion, assert_html_error, assert_json_error,
-                           by_id, fresh_page, make_htpasswd, parse_html, social_div)
+                           by_id, fresh_page, parse_html, social_div)
 
 DAVE_NAME = 'Dave "><img src=x onerror=alert(1)><script>alert(2)</script> & \'co\''
 
@@ -133,13 +132,6 @@ SQLI_STRINGS = [
 
 
 # ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
-
 
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):

@@ -11,7 +11,6 @@ bob, carol (moderator), dave). Every test uses page files of its own.
 
 import json
 import re
-import shutil
 import socket
 import time
 import uuid
@@ -21,7 +20,7 @@ import pytest
 
 import harness
 from harness import main_blocks, strip_blocks, find_blocks, block_attr
-from test_comments import Client, assert_json_error, make_htpasswd
+from test_comments import Client, assert_json_error
 
 API = "/_social/api/v1"
 
@@ -59,13 +58,6 @@ INJECTED = (b"set-cookie", b"x-injected")
 
 
 # ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
-
 
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):

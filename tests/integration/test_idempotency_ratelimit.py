@@ -19,10 +19,7 @@ plus one user per rate-limit test, so that no test eats another's quota.
 """
 
 import json
-import os
-import shutil
 import socket
-import subprocess
 import threading
 import time
 import uuid
@@ -35,6 +32,7 @@ from test_comments import Client, assert_json_error
 
 API = "/_social/api/v1"
 USERS = ("alice", "bob", "carol", "dave") + tuple("rl%d" % k for k in range(1, 13))
+HTPASSWD_USERS = USERS
 SHMCB = [("socache_shmcb_module", "mod_socache_shmcb.so")]
 
 AUTH_CONF = r"""
@@ -75,18 +73,6 @@ PRINTABLE_KEY = "".join(chr(c) for c in range(0x21, 0x7f))
 
 
 # ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory = harness.make_temp_dir("social-users-")
-    path = os.path.join(directory, "htpasswd")
-    for k, user in enumerate(USERS):
-        subprocess.run(["htpasswd", "-cb" if k == 0 else "-b", path, user, user], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.chmod(path, 0o644)
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
-
 
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):

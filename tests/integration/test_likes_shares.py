@@ -11,17 +11,12 @@ somebody never seen use user names made fresh for this run.
 Every test works on pages of its own (fresh file names).
 """
 
-import base64
-import hashlib
-import os
 import re
-import shutil
 import uuid
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import pytest
 
-import harness
 from harness import BLOCK_START
 from test_comments import (ALICE_NAME, ISO_Z, PAGE_TEMPLATE, Client, Discussion,
                            assert_html_error, assert_json_error, by_id, fresh_page,
@@ -35,6 +30,7 @@ NEWCOMERS = {how: "new-%s-%s" % (how.replace("_", ""), RUN)
 CROWD = ["crowd-%s-%02d" % (RUN, k) for k in range(21)]
 USERS = ["alice", "bob", "carol", "dave"] + sorted(NEWCOMERS.values()) + CROWD
 
+HTPASSWD_USERS = USERS
 HTTPD_CONF = r"""
 SetEnvIf Authorization "^Basic YWxpY2U6YWxpY2U=$" "AUTHENTICATE_DISPLAYNAME=Alice Liddell"
 
@@ -89,25 +85,6 @@ CROSS_SITE = [{"Origin": "http://evil.example"}, {"Origin": "null"},
 
 
 # ---------------------------------------------------------------- fixtures
-
-def write_htpasswd(path, users):
-    """An htpasswd file where every user's password is the user name
-    ({SHA} entries: quick to write and to check)."""
-    with open(path, "w") as f:
-        for user in users:
-            digest = base64.b64encode(hashlib.sha1(user.encode()).digest()).decode()
-            f.write("%s:{SHA}%s\n" % (user, digest))
-    os.chmod(path, 0o644)
-
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory = harness.make_temp_dir("social-users-")
-    path = os.path.join(directory, "htpasswd")
-    write_htpasswd(path, USERS)
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
-
 
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):

@@ -55,6 +55,7 @@ GROUPS = ("lk", "cl", "pv", "rl")
 USERS = ("alice", "bob", "carol") + tuple(
     "%s%02d" % (group, k) for group in GROUPS for k in range(1, RACERS + 1))
 
+HTPASSWD_USERS = USERS
 # Both nodes keep rendered discussions in the same memcached, so a write
 # through one node must reach the other's readers through the page version
 # (@MEMCACHED_PORT@ is replaced by the port of this module's memcached).
@@ -159,18 +160,6 @@ def memcached():
     server = Memcached().start()
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory = harness.make_temp_dir("social-users-")
-    path = os.path.join(directory, "htpasswd")
-    for k, user in enumerate(USERS):
-        subprocess.run(["htpasswd", "-cb" if k == 0 else "-b", path, user, user], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.chmod(path, 0o644)
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 def node_conf(htpasswd, memcached):

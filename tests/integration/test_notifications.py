@@ -24,7 +24,7 @@ import pytest
 
 import harness
 from test_comments import PAGE_TEMPLATE, Client, assert_json_error, parse_html
-from test_likes_shares import write_htpasswd
+from harness import write_htpasswd
 
 RUN = uuid.uuid4().hex[:6]
 ANN, BEN, CY, DEE, EVE = ("%s%s" % (n, RUN) for n in ("ann", "ben", "cy", "dee", "eve"))

@@ -8,7 +8,6 @@ with SocialRender Deferred. Every test works on pages of its own.
 """
 
 import re
-import shutil
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -17,7 +16,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from harness import BLOCK_END, BLOCK_START, find_blocks
-from test_comments import (Client, assert_html_error, assert_json_error, make_htpasswd,
+from test_comments import (Client, assert_html_error, assert_json_error,
                            parse_html)
 
 HTTPD_CONF = r"""
@@ -78,13 +77,6 @@ ISO_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
 
 
 # ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
-
 
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):

@@ -12,13 +12,12 @@ frank, gina), so bob reads the page as an uninvolved reader (the cached
 discussion serves him) while alice, who wrote on it, gets hers rendered.
 """
 import json
-import shutil
 from urllib.parse import quote
 
 import pytest
 
 import harness
-from test_comments import PAGE_TEMPLATE, Client, make_htpasswd
+from test_comments import PAGE_TEMPLATE, Client
 
 THREADS = 600          # top-level comments on the big page
 REPLIES = 2            # replies under each
@@ -38,13 +37,6 @@ HTTPD_CONF = r"""
 # Tables small by nature (one row per page, or the version table) may be
 # read whole; every other table must be read through an index.
 SMALL_TABLES = {"social_schema_version"}
-
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

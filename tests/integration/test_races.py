@@ -15,7 +15,6 @@ test reports both.
 """
 
 import random
-import shutil
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +22,7 @@ from urllib.parse import quote
 
 import pytest
 
-from test_comments import Client, make_htpasswd
+from test_comments import Client
 
 HTTPD_CONF = r"""
 <Location />
@@ -57,13 +56,6 @@ ERROR_LOG_ALLOW = (r"AH10159: server is within MinSpareThreads",)
 
 
 # ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
-
 
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):

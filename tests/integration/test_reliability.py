@@ -15,7 +15,6 @@ outside the tests (SOCIAL_TEST_DB_SOCKET), these tests use a private one.
 
 import os
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -26,7 +25,7 @@ import pytest
 
 import harness
 from harness import main_blocks, strip_blocks
-from test_comments import Client, assert_json_error, basic_auth, make_htpasswd
+from test_comments import Client, assert_json_error, basic_auth
 
 API = "/_social/api/v1"
 HEALTH = API + "/health"
@@ -81,13 +80,6 @@ SOCIAL0102 = re.compile(r"\[pid (\d+)(?::tid \d+)?\].*SOCIAL0102:")
 
 
 # ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="module")
-def htpasswd():
-    directory, path = make_htpasswd()
-    yield path
-    shutil.rmtree(directory, ignore_errors=True)
-
 
 @pytest.fixture(scope="module")
 def restartable_db(mariadb):
