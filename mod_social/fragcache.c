@@ -144,20 +144,18 @@ static void unlock(void)
     }
 }
 
-/* Entries larger than this are not kept (a discussion of 50 long threads
- * is far below it; memcached refuses more than 1 MB). */
-#define ENTRY_MAX (256 * 1024)
-
-const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t *len)
+const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t max,
+                                 apr_size_t *len)
 {
     unsigned char *buf;
-    unsigned int n = ENTRY_MAX;
+    unsigned int n;
     apr_status_t rv;
 
-    if (instance == NULL || !lock()) {
+    if (instance == NULL || max > SOCIAL_FRAGCACHE_ENTRY_MAX || !lock()) {
         return NULL;
     }
-    buf = apr_palloc(r->pool, ENTRY_MAX + 1);
+    n = (unsigned int)max;
+    buf = apr_palloc(r->pool, max + 1);
     rv = provider->retrieve(instance, r->server, (const unsigned char *)key,
                             (unsigned int)strlen(key), buf, &n, r->pool);
     unlock();
@@ -170,11 +168,14 @@ const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t *le
 }
 
 void social_fragcache_put(request_rec *r, const char *key, const char *data,
-                          apr_size_t len, apr_interval_time_t ttl)
+                          apr_size_t len)
 {
+    const social_srv_conf *sc = social_config_srv(r->server);
+    apr_interval_time_t ttl = apr_time_from_sec(sc->cache_ttl ? sc->cache_ttl
+                                                              : SOCIAL_CACHE_TTL_DEFAULT);
     apr_status_t rv;
 
-    if (instance == NULL || len > ENTRY_MAX || !lock()) {
+    if (instance == NULL || len > SOCIAL_FRAGCACHE_ENTRY_MAX || !lock()) {
         return;
     }
     rv = provider->store(instance, r->server, (const unsigned char *)key,

@@ -35,12 +35,18 @@ const char *social_fragcache_epoch(request_rec *r);
 /* Starts a new notification epoch (after a notification is marked read). */
 void social_fragcache_notified(request_rec *r);
 
-/* The entry stored under key, or NULL. */
-const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t *len);
+/* Entries larger than this are not kept (a discussion of 50 long threads
+ * is far below it; memcached refuses more than 1 MB). */
+#define SOCIAL_FRAGCACHE_ENTRY_MAX (256 * 1024)
 
-/* Stores an entry for ttl; a refusal (too large for the cache) is only
- * logged at debug level: the caller has what it rendered anyway. */
+/* The entry stored under key if it is at most max bytes, or NULL. */
+const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t max,
+                                 apr_size_t *len);
+
+/* Stores an entry for SocialCacheTTL; a refusal (too large for the
+ * cache) is only logged at debug level: the caller has what it rendered
+ * anyway. */
 void social_fragcache_put(request_rec *r, const char *key, const char *data,
-                          apr_size_t len, apr_interval_time_t ttl);
+                          apr_size_t len);
 
 #endif /* SOCIAL_FRAGCACHE_H */

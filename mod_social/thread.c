@@ -374,10 +374,14 @@ static const char *thread_fill(HDF *hdf, void *data)
     return NULL;
 }
 
-static char *thread_render(request_rec *r, const social_thread *t,
-                           const char *status, const char *token, const char *name,
-                           const char *unread_word, int unread,
-                           apr_size_t *len, const char **error)
+/* The rendered discussion (templates/thread.cs), pure ASCII, with the
+ * given words for the viewer's token and name and, if unread_word is not
+ * NULL, a stand-in for the unread count; otherwise unread is the
+ * viewer's count (-1: read it). NULL with *error set. */
+static char *thread_render_words(request_rec *r, const social_thread *t,
+                                 const char *status, const char *token,
+                                 const char *name, const char *unread_word, int unread,
+                                 apr_size_t *len, const char **error)
 {
     thread_fill_data d = { r, t, status, token, name, unread_word, unread };
     apr_size_t raw_len = 0;
@@ -394,24 +398,17 @@ static char *thread_render(request_rec *r, const social_thread *t,
     return out;
 }
 
-/* As social_thread_render, with the viewer's unread count if known (-1
- * if not). */
-static char *thread_render_for(request_rec *r, const social_thread *t,
-                               const char *status, int unread,
-                               apr_size_t *len, const char **error)
+/* The discussion as its viewer sees it; unread as for thread_render_words.
+ * status, if not NULL, is a message for screen readers. */
+static char *thread_render(request_rec *r, const social_thread *t,
+                           const char *status, int unread,
+                           apr_size_t *len, const char **error)
 {
     const social_identity *v = t->viewer;
     const char *token = social_identity_can_write(v)
         ? social_identity_form_token(r, v) : NULL;
 
-    return thread_render(r, t, status, token, v->name, NULL, unread, len, error);
-}
-
-char *social_thread_render(request_rec *r, const social_thread *t,
-                           const char *status, apr_size_t *len,
-                           const char **error)
-{
-    return thread_render_for(r, t, status, -1, len, error);
+    return thread_render_words(r, t, status, token, v->name, NULL, unread, len, error);
 }
 
 /* ---- The cached discussion ----
@@ -531,29 +528,26 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
     return out;
 }
 
-/* The discussion for who through the cache, or NULL when it is not there
- * and cannot be made (then the caller loads and renders it). who is an
- * uninvolved reader; unread is their unread count (0 if anonymous). */
+/* The discussion for who through the cache (the page at version), or
+ * NULL when it is not there and cannot be made (then the caller loads and
+ * renders it). who is an uninvolved reader; unread is their unread count
+ * (0 if anonymous). */
 static char *thread_cached(request_rec *r, const social_dir_conf *dc,
-                           const social_identity *who, const char *page, int unread,
+                           const social_identity *who, const char *page,
+                           const char *version, int unread,
                            apr_size_t *len, const char **error)
 {
-    const social_srv_conf *sc = social_config_srv(r->server);
-    const char *version, *key, *entry, *words[PERSONAL_WORDS];
+    const char *key, *entry, *words[PERSONAL_WORDS];
     apr_size_t entry_len = 0, html_len = 0;
     social_thread t;
     char *html;
     int k;
 
-    version = social_fragcache_version(r, page);
-    if (version == NULL) {
-        return NULL;
-    }
     key = apr_psprintf(r->pool, "b\n%s\n%s\n%s\n%c%c%d", social_store_site(r), page,
                        version, who->user ? 'u' : 'a',
                        social_identity_can_write(who) ? 'w' : 'r',
                        social_config_max_comment_length(dc));
-    entry = social_fragcache_get(r, key, &entry_len);
+    entry = social_fragcache_get(r, key, SOCIAL_FRAGCACHE_ENTRY_MAX, &entry_len);
     if (entry != NULL) {
         return personalise(r, who, unread, entry, entry_len, len);
     }
@@ -566,36 +560,37 @@ static char *thread_cached(request_rec *r, const social_dir_conf *dc,
             return NULL;
         }
     }
-    html = thread_render(r, &t, NULL, words[0], words[1], who->user ? words[2] : NULL, -1,
-                         &html_len, error);
+    html = thread_render_words(r, &t, NULL, words[0], words[1],
+                               who->user ? words[2] : NULL, -1, &html_len, error);
     if (html == NULL) {
         return NULL;
     }
     entry = apr_pstrcat(r->pool, words[0], "\n", words[1], "\n", words[2], "\n", html, NULL);
     entry_len = strlen(entry);
-    social_fragcache_put(r, key, entry, entry_len,
-                         apr_time_from_sec(sc->cache_ttl ? sc->cache_ttl
-                                                         : SOCIAL_CACHE_TTL_DEFAULT));
+    social_fragcache_put(r, key, entry, entry_len);
     return personalise(r, who, unread, entry, entry_len, len);
 }
 
-/* What the page view needs of a logged-in viewer (involved, unread),
- * kept in the cache under the page's version and the notification epoch:
- * any write that could change it starts a new version or epoch. */
+/* A viewer's state is "INVOLVED UNREAD": two small numbers. */
+#define VIEWER_STATE_MAX 32
+
+/* What the page view needs of a logged-in viewer (involved, unread). With
+ * the page's cache version, it is kept in the cache under that version and
+ * the notification epoch: any write that could change it starts a new
+ * version or epoch. */
 static social_store_status viewer_state(request_rec *r, const char *page,
+                                        const char *version,
                                         const social_identity *who,
                                         int *involved, int *unread)
 {
-    const char *version = NULL, *epoch = NULL, *key = NULL, *kept;
+    const char *epoch, *key = NULL, *kept;
     apr_size_t kept_len = 0;
     social_store_status st;
 
-    if (social_fragcache_enabled() && !who->moderator
-        && (version = social_fragcache_version(r, page)) != NULL
-        && (epoch = social_fragcache_epoch(r)) != NULL) {
+    if (version != NULL && (epoch = social_fragcache_epoch(r)) != NULL) {
         key = apr_pstrcat(r->pool, "s\n", social_store_site(r), "\n", page, "\n",
                           version, "\n", epoch, "\n", who->user, NULL);
-        kept = social_fragcache_get(r, key, &kept_len);
+        kept = social_fragcache_get(r, key, VIEWER_STATE_MAX, &kept_len);
         if (kept != NULL && sscanf(kept, "%d %d", involved, unread) == 2) {
             return SOCIAL_STORE_OK;
         }
@@ -603,10 +598,7 @@ static social_store_status viewer_state(request_rec *r, const char *page,
     st = social_store_viewer_state(r, page, who->user, involved, unread);
     if (st == SOCIAL_STORE_OK && key != NULL) {
         const char *value = apr_psprintf(r->pool, "%d %d", *involved, *unread);
-        const social_srv_conf *sc = social_config_srv(r->server);
-        social_fragcache_put(r, key, value, strlen(value),
-                             apr_time_from_sec(sc->cache_ttl ? sc->cache_ttl
-                                                             : SOCIAL_CACHE_TTL_DEFAULT));
+        social_fragcache_put(r, key, value, strlen(value));
     }
     return st;
 }
@@ -619,23 +611,27 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     social_thread t;
     char *html = NULL;
     int involved = 0, unread = who->user ? -1 : 0;
+    int readable = social_identity_can_read(who);
+    /* Read before the database, so a write landing meanwhile leaves what
+     * this view stores under it unreachable. Moderators are never cached. */
+    const char *version = readable && !who->moderator && social_fragcache_enabled()
+        ? social_fragcache_version(r, page) : NULL;
 
-    if (who->user != NULL && social_identity_can_read(who)
-        && viewer_state(r, page, who, &involved, &unread) != SOCIAL_STORE_OK) {
+    if (who->user != NULL && readable
+        && viewer_state(r, page, version, who, &involved, &unread) != SOCIAL_STORE_OK) {
         /* The store is away or stuck: say so at once, without waiting on
          * it a second time for the discussion. */
         thread_init(r, dc, who, page, &t);
         t.unavailable = 1;
-        return thread_render_for(r, &t, status, -1, len, error);
+        return thread_render(r, &t, status, -1, len, error);
     }
-    if (status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS && !involved
-        && !who->moderator && social_identity_can_read(who) && unread >= 0
-        && social_fragcache_enabled()) {
-        html = thread_cached(r, dc, who, page, unread, len, error);
+    if (version != NULL && status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS
+        && !involved && unread >= 0) {
+        html = thread_cached(r, dc, who, page, version, unread, len, error);
     }
     if (html == NULL) {
         social_thread_load(r, dc, who, page, max_roots, 0, &t);
-        html = thread_render_for(r, &t, status, unread, len, error);
+        html = thread_render(r, &t, status, unread, len, error);
     }
     return html;
 }

@@ -62,15 +62,10 @@ void social_thread_permissions(request_rec *r, const social_dir_conf *dc,
 /* The API's JSON for one item. */
 json_t *social_thread_item_json(request_rec *r, const social_thread_item *it);
 
-/* The rendered discussion (templates/thread.cs), pure ASCII, or NULL
- * with *error set. status, if not NULL, is a message for screen
- * readers (e.g. "Comment posted"). */
-char *social_thread_render(request_rec *r, const social_thread *t,
-                           const char *status, apr_size_t *len,
-                           const char **error);
-
-/* The discussion of page as who sees it, rendered (as
- * social_thread_render), with max_roots threads. A reader who has not
+/* The discussion of page as who sees it, rendered from templates/thread.cs
+ * (pure ASCII; NULL with *error set if the render fails), with max_roots
+ * threads; status, if not NULL, is a message for screen readers (e.g.
+ * "Comment posted"). A reader who has not
  * liked or written anything on the page and is not a moderator gets it
  * from the cache (SocialCache) when status is NULL and max_roots is
  * SOCIAL_THREAD_RENDER_ROOTS: one round trip to the database for a
