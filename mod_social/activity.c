@@ -367,21 +367,11 @@ int social_activity_api(request_rec *r)
 
 /* ---- Atom (RFC 4287) ---- */
 
-/* Text for XML: escaped, and without the characters XML 1.0 forbids. */
+/* Text for XML: the HTML escaping is also well-formed XML (control
+ * characters XML 1.0 forbids become U+FFFD). */
 static const char *xml_text(apr_pool_t *p, const char *s)
 {
-    size_t n = strlen(s), k, o = 0;
-    char *clean = apr_palloc(p, n + 1);
-
-    for (k = 0; k < n; k++) {
-        unsigned char c = (unsigned char)s[k];
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            continue;
-        }
-        clean[o++] = s[k];
-    }
-    clean[o] = '\0';
-    return social_text_html_escape(p, clean, o);
+    return social_text_html_escape(p, s, strlen(s));
 }
 
 int social_activity_atom(request_rec *r)

@@ -710,26 +710,6 @@ static int id_collect(void *data, const char *key, const char *value)
     return l->ids->nelts <= ADMIN_BULK_MAX;
 }
 
-/* Gives every page of the moderated comments a new version in the
- * discussion cache (at most ADMIN_BULK_MAX look-ups, once per page). */
-static void discussions_changed(request_rec *r, const apr_array_header_t *ids)
-{
-    apr_hash_t *pages = apr_hash_make(r->pool);
-    int k;
-
-    for (k = 0; k < ids->nelts; k++) {
-        social_comment comment;
-        int replies = 0;
-
-        if (social_store_comment_get(r, APR_ARRAY_IDX(ids, k, apr_int64_t), &comment, &replies)
-            == SOCIAL_STORE_OK
-            && apr_hash_get(pages, comment.page, APR_HASH_KEY_STRING) == NULL) {
-            apr_hash_set(pages, comment.page, APR_HASH_KEY_STRING, "");
-            social_fragcache_touch(r, comment.page);
-        }
-    }
-}
-
 /* POST {base}/admin/comments: id=N (repeated), action, reason. */
 static int route_comments(console *c)
 {
@@ -744,6 +724,8 @@ static int route_comments(console *c)
     apr_table_t *form = NULL;
     social_audit_entry audit;
     id_list l;
+    apr_hash_t *pages = NULL;
+    apr_hash_index_t *hi;
     const char *action;
     int status, k, found = -1;
     social_store_status st;
@@ -775,11 +757,14 @@ static int route_comments(console *c)
     audit.action = actions[found].action;
     audit.target_kind = "comment";
     st = social_store_comments_moderate(c->r, (const apr_int64_t *)l.ids->elts, l.ids->nelts,
-                                        actions[found].status, &audit);
+                                        actions[found].status, &audit, &pages);
     if (st != SOCIAL_STORE_OK) {
         return console_store_error(c, st);
     }
-    discussions_changed(c->r, l.ids);
+    /* Every page of the moderated comments changed for its readers. */
+    for (hi = apr_hash_first(c->r->pool, pages); hi; hi = apr_hash_next(hi)) {
+        social_fragcache_touch(c->r, apr_hash_this_key(hi));
+    }
     return done(c, actions[found].action, l.ids->nelts);
 }
 

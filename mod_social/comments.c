@@ -217,7 +217,7 @@ static social_store_status moderate(request_rec *r, outcome *o, apr_int64_t id,
     audit.action = action;
     audit.target_kind = "comment";
     audit.reason = o->reason;
-    return social_store_comments_moderate(r, &id, 1, status, &audit);
+    return social_store_comments_moderate(r, &id, 1, status, &audit, NULL);
 }
 
 /* anchor may be NULL (or its exact NULL) for a comment on the whole page. */

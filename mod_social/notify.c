@@ -594,14 +594,18 @@ static void mail_digests(request_rec *r, const social_srv_conf *sc)
         const social_recipient *to = &APR_ARRAY_IDX(due, k, social_recipient);
         apr_time_t upto;
 
-        if (social_store_notifications(r, to->user, "unmailed", &list) != SOCIAL_STORE_OK) {
-            break;
-        }
         if (!address_valid(to->email)) {
+            /* Counted as mailed, so the person is not due again at every
+             * check (crowding out the others); the notifications stay
+             * unread on their "for you" page. */
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                           "SOCIAL1022: no digest for %s: \"%s\" is not a usable e-mail "
                           "address (see SocialEmailVar)", to->user, to->email);
+            social_store_mail_done(r, to->user, apr_time_now());
             continue;
+        }
+        if (social_store_notifications(r, to->user, "unmailed", &list) != SOCIAL_STORE_OK) {
+            break;
         }
         upto = list->nelts ? APR_ARRAY_IDX(list, 0, social_notification).created
                            : apr_time_now();

@@ -5,6 +5,7 @@
 #include "text.h"
 
 #include <apr_dbd.h>
+#include <apr_hash.h>
 #include <apr_lib.h>
 #include <apr_optional.h>
 #include <apr_strings.h>
@@ -44,6 +45,12 @@ typedef struct {
     "JOIN social_pages tp ON tp.id = t.page_id WHERE tp.site = %s AND tp.path = %s " \
     "AND t.parent_id IS NULL AND t.id < %s ORDER BY t.id DESC LIMIT 1 OFFSET %s), 0) " \
     "AS cutoff) w"
+
+/* A person's unread notifications (of comments still visible). */
+#define UNREAD_COUNT \
+    "SELECT COUNT(*) FROM social_notifications n " \
+    "LEFT JOIN social_comments c ON n.kind <> 'share' AND c.id = n.target_id " \
+    "WHERE n.user = %s AND n.read_at IS NULL AND (n.kind = 'share' OR c.status = 'visible')"
 
 /* A poll with one row per option: results and the viewer's choices. */
 #define POLL_SELECT \
@@ -146,9 +153,7 @@ static const social_statement statements[] = {
       "OR EXISTS (SELECT 1 FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
       "JOIN social_likes l ON l.target_kind = 'comment' AND l.target_id = c.id "
       "WHERE p.site = %s AND p.path = %s AND l.user = %s), "
-      "(SELECT COUNT(*) FROM social_notifications n "
-      "LEFT JOIN social_comments c ON n.kind <> 'share' AND c.id = n.target_id "
-      "WHERE n.user = %s AND n.read_at IS NULL AND (n.kind = 'share' OR c.status = 'visible'))" },
+      "(" UNREAD_COUNT ")" },
     /* A new comment's thread: its parent's, or its own for a top-level one. */
     { "social_comment_root",
       "UPDATE social_comments c LEFT JOIN social_comments pc ON pc.id = c.parent_id "
@@ -228,7 +233,7 @@ static const social_statement statements[] = {
     { "social_audit_list",
       "SELECT id, actor, action, target_kind, target_id, target, reason, "
       "UNIX_TIMESTAMP(created_at) FROM social_audit "
-      "WHERE site = %s AND (%s = '0' OR id < %s) ORDER BY id DESC LIMIT 201" },
+      "WHERE site = %s AND (%s = '0' OR id < %s) ORDER BY id DESC LIMIT %s" },
     { "social_comment_target",
       "SELECT p.path FROM social_comments c JOIN social_pages p ON p.id = c.page_id "
       "WHERE c.id = %s AND p.site = %s FOR UPDATE" },
@@ -430,10 +435,7 @@ static const social_statement activity_statements[] = {
       "ORDER BY n.created_at DESC, n.id DESC LIMIT 100" },
     { "social_notification_get",
       NOTIFICATION_SELECT "WHERE n.id = %s AND n.user = %s AND p.site = %s" },
-    { "social_notifications_unread",
-      "SELECT COUNT(*) FROM social_notifications n "
-      "LEFT JOIN social_comments c ON n.kind <> 'share' AND c.id = n.target_id "
-      "WHERE n.user = %s AND n.read_at IS NULL AND (n.kind = 'share' OR c.status = 'visible')" },
+    { "social_notifications_unread", UNREAD_COUNT },
     { "social_notification_read",
       "UPDATE social_notifications SET read_at = COALESCE(read_at, CURRENT_TIMESTAMP(3)) "
       "WHERE id = %s AND user = %s" },
@@ -695,6 +697,16 @@ static social_store_status read_int(request_rec *r, ap_dbd_t *dbd,
     return found ? SOCIAL_STORE_OK : SOCIAL_STORE_NOT_FOUND;
 }
 
+/* Runs a prepared SELECT and reads the first column of its first row. */
+static social_store_status select_int(request_rec *r, ap_dbd_t *dbd, const char *label,
+                                      int nargs, const char **args, apr_int64_t *value)
+{
+    apr_dbd_results_t *res;
+    social_store_status st = run_select(r, dbd, label, &res, nargs, args);
+
+    return st == SOCIAL_STORE_OK ? read_int(r, dbd, res, value) : st;
+}
+
 static const char *int_arg(request_rec *r, apr_int64_t v)
 {
     return apr_psprintf(r->pool, "%" APR_INT64_T_FMT, v);
@@ -772,21 +784,16 @@ static void comment_from_row(request_rec *r, ap_dbd_t *dbd, apr_dbd_row_t *row,
 static social_store_status page_id_get(request_rec *r, ap_dbd_t *dbd,
                                        const char *page, int make, apr_int64_t *id)
 {
-    apr_dbd_results_t *res;
     const char *args[2];
     social_store_status st;
 
     args[0] = social_store_site(r);
     args[1] = page;
     if (!make) {
-        st = run_select(r, dbd, "social_page_id", &res, 2, args);
-        return st == SOCIAL_STORE_OK ? read_int(r, dbd, res, id) : st;
+        return select_int(r, dbd, "social_page_id", 2, args, id);
     }
     st = run_query(r, dbd, "social_page_add", NULL, 2, args);
-    if (st == SOCIAL_STORE_OK) {
-        st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
-    }
-    return st == SOCIAL_STORE_OK ? read_int(r, dbd, res, id) : st;
+    return st == SOCIAL_STORE_OK ? select_int(r, dbd, "social_last_id", 0, NULL, id) : st;
 }
 
 /* Runs a statement inside a transaction that commits only if fn succeeds. */
@@ -796,8 +803,8 @@ static social_store_status transaction_once(request_rec *r, ap_dbd_t *dbd,
                                             txn_body fn, void *data);
 
 /* Deadlocks between racing writers are normal for InnoDB: the loser is
- * rolled back and runs again, up to three times in all. */
-/* Tries of a transaction that deadlocks (each backs off a little longer). */
+ * rolled back and runs again, this many times in all, each after a
+ * little longer random wait. */
 #define TRANSACTION_ATTEMPTS 8
 
 static social_store_status in_transaction(request_rec *r, ap_dbd_t *dbd,
@@ -1075,7 +1082,6 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
 {
     comment_txn *t = data;
     social_comment *c = t->c;
-    apr_dbd_results_t *res;
     const char *args[12];
     apr_int64_t page_id = 0;
     social_store_status st = SOCIAL_STORE_OK;
@@ -1090,10 +1096,7 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
     if (st == SOCIAL_STORE_OK) {
         apr_int64_t locked = 0;
         args[0] = int_arg(r, page_id);
-        st = run_select(r, dbd, "social_page_lock_check", &res, 1, args);
-        if (st == SOCIAL_STORE_OK) {
-            st = read_int(r, dbd, res, &locked);
-        }
+        st = select_int(r, dbd, "social_page_lock_check", 1, args, &locked);
         if (st == SOCIAL_STORE_OK && locked) {
             return SOCIAL_STORE_LOCKED;   /* rolled back: nothing written */
         }
@@ -1112,18 +1115,16 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
         st = run_query(r, dbd, "social_comment_add", NULL, 12, args);
     }
     if (st == SOCIAL_STORE_OK) {
-        st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
-    }
-    if (st == SOCIAL_STORE_OK) {
-        st = read_int(r, dbd, res, &c->id);
+        st = select_int(r, dbd, "social_last_id", 0, NULL, &c->id);
     }
     if (st == SOCIAL_STORE_OK) {
         args[0] = int_arg(r, c->id);
         st = run_query(r, dbd, "social_comment_root", NULL, 1, args);
     }
     if (st == SOCIAL_STORE_OK && c->status == SOCIAL_COMMENT_VISIBLE) {
-        /* A pending comment notifies no one (until it is approved, it is
-         * seen by its author only). */
+        /* A pending comment notifies no one: until it is approved only
+         * its author sees it, and approving it later notifies no one
+         * either (its moment has passed). */
         st = notify_comment(r, dbd, c, page_id);
     }
     if (st == SOCIAL_STORE_OK && t->idem != NULL) {
@@ -1380,7 +1381,6 @@ static social_store_status share_write(request_rec *r, ap_dbd_t *dbd, void *data
     share_txn *t = data;
     social_share *sh = t->share;
     apr_int64_t page_id = 0;
-    apr_dbd_results_t *res;
     const char *args[5];
     social_store_status st = SOCIAL_STORE_OK;
     int k;
@@ -1400,10 +1400,7 @@ static social_store_status share_write(request_rec *r, ap_dbd_t *dbd, void *data
     args[4] = sh->public ? "1" : "0";
     st = run_query(r, dbd, "social_share_add", NULL, 5, args);
     if (st == SOCIAL_STORE_OK) {
-        st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
-    }
-    if (st == SOCIAL_STORE_OK) {
-        st = read_int(r, dbd, res, &sh->id);
+        st = select_int(r, dbd, "social_last_id", 0, NULL, &sh->id);
     }
     for (k = 0; st == SOCIAL_STORE_OK && k < t->recipients->nelts; k++) {
         args[0] = int_arg(r, sh->id);
@@ -1499,10 +1496,7 @@ static social_store_status poll_write(request_rec *r, ap_dbd_t *dbd, void *data)
     args[6] = def->definition;
     st = run_query(r, dbd, "social_poll_upsert", NULL, 7, args);
     if (st == SOCIAL_STORE_OK) {
-        st = run_select(r, dbd, "social_last_id", &res, 0, NULL);
-    }
-    if (st == SOCIAL_STORE_OK) {
-        st = read_int(r, dbd, res, &t->id);
+        st = select_int(r, dbd, "social_last_id", 0, NULL, &t->id);
     }
     if (st != SOCIAL_STORE_OK) {
         return st;
@@ -1737,20 +1731,6 @@ social_store_status social_store_poll_vote(request_rec *r, apr_int64_t id,
     return in_transaction(r, dbd, vote_write, &t);
 }
 
-social_store_status social_store_poll_set_closed(request_rec *r, apr_int64_t id,
-                                                 int closed)
-{
-    ap_dbd_t *dbd = store_writer(r);
-    const char *args[2];
-
-    if (dbd == NULL) {
-        return SOCIAL_STORE_DOWN;
-    }
-    args[0] = closed ? "1" : "0";
-    args[1] = int_arg(r, id);
-    return run_query(r, dbd, "social_poll_closed", NULL, 2, args);
-}
-
 /* ---- moderation ---- */
 
 /* Writes one audit entry (inside the caller's transaction). */
@@ -1775,6 +1755,7 @@ typedef struct {
     int n;
     social_comment_status status;
     const social_audit_entry *audit;
+    apr_hash_t *pages;          /* the page paths of the comments, as keys */
 } moderate_txn;
 
 static social_store_status moderate_write(request_rec *r, ap_dbd_t *dbd, void *data)
@@ -1799,6 +1780,7 @@ static social_store_status moderate_write(request_rec *r, ap_dbd_t *dbd, void *d
         if (path == NULL) {
             return SOCIAL_STORE_NOT_FOUND;
         }
+        apr_hash_set(t->pages, path, APR_HASH_KEY_STRING, path);
         if (t->status == SOCIAL_COMMENT_DELETED) {
             st = run_query(r, dbd, "social_comment_delete", NULL, 1, args);
         }
@@ -1816,11 +1798,15 @@ static social_store_status moderate_write(request_rec *r, ap_dbd_t *dbd, void *d
 social_store_status social_store_comments_moderate(request_rec *r,
                                                    const apr_int64_t *ids, int n,
                                                    social_comment_status status,
-                                                   const social_audit_entry *audit)
+                                                   const social_audit_entry *audit,
+                                                   apr_hash_t **pages)
 {
     ap_dbd_t *dbd = store_writer(r);
-    moderate_txn t = { ids, n, status, audit };
+    moderate_txn t = { ids, n, status, audit, apr_hash_make(r->pool) };
 
+    if (pages != NULL) {
+        *pages = t.pages;
+    }
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
@@ -2099,7 +2085,7 @@ social_store_status social_store_audit_list(request_rec *r, apr_int64_t before, 
                                             apr_array_header_t **entries)
 {
     ap_dbd_t *dbd = store_connection(r);
-    const char *args[3];
+    const char *args[4];
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
     social_store_status st;
@@ -2110,16 +2096,14 @@ social_store_status social_store_audit_list(request_rec *r, apr_int64_t before, 
     }
     args[0] = social_store_site(r);
     args[1] = args[2] = int_arg(r, before > 0 ? before : 0);
-    st = run_select(r, dbd, "social_audit_list", &res, 3, args);
+    args[3] = int_arg(r, limit);
+    st = run_select(r, dbd, "social_audit_list", &res, 4, args);
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
     while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
-        social_audit_entry *a;
-        if ((*entries)->nelts >= limit) {
-            continue;   /* drain */
-        }
-        a = apr_array_push(*entries);
+        social_audit_entry *a = apr_array_push(*entries);
+
         a->id = apr_atoi64(column(dbd, row, 0));
         a->actor = apr_pstrdup(r->pool, column(dbd, row, 1));
         a->action = apr_pstrdup(r->pool, column(dbd, row, 2));
@@ -2538,7 +2522,6 @@ social_store_status social_store_notifications_unread(request_rec *r, const char
                                                       int *count)
 {
     ap_dbd_t *dbd = store_connection(r);
-    apr_dbd_results_t *res;
     apr_int64_t v = 0;
     social_store_status st;
 
@@ -2546,10 +2529,7 @@ social_store_status social_store_notifications_unread(request_rec *r, const char
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
-    st = run_select(r, dbd, "social_notifications_unread", &res, 1, &user);
-    if (st == SOCIAL_STORE_OK) {
-        st = read_int(r, dbd, res, &v);
-    }
+    st = select_int(r, dbd, "social_notifications_unread", 1, &user, &v);
     *count = (int)v;
     return st;
 }
@@ -2618,7 +2598,6 @@ social_store_status social_store_notify_email_off(request_rec *r, const char *us
                                                   int *off)
 {
     ap_dbd_t *dbd = store_connection(r);
-    apr_dbd_results_t *res;
     apr_int64_t v = 0;
     social_store_status st;
 
@@ -2626,10 +2605,7 @@ social_store_status social_store_notify_email_off(request_rec *r, const char *us
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
-    st = run_select(r, dbd, "social_notify_settings_get", &res, 1, &user);
-    if (st == SOCIAL_STORE_OK) {
-        st = read_int(r, dbd, res, &v);
-    }
+    st = select_int(r, dbd, "social_notify_settings_get", 1, &user, &v);
     *off = v != 0;
     return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
 }
@@ -2651,7 +2627,6 @@ social_store_status social_store_notify_set_email_off(request_rec *r, const char
 social_store_status social_store_mail_lock(request_rec *r, int lock, int *held)
 {
     ap_dbd_t *dbd = store_writer(r);
-    apr_dbd_results_t *res;
     apr_int64_t v = 0;
     social_store_status st;
 
@@ -2659,10 +2634,7 @@ social_store_status social_store_mail_lock(request_rec *r, int lock, int *held)
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
-    st = run_select(r, dbd, lock ? "social_mail_lock" : "social_mail_unlock", &res, 0, NULL);
-    if (st == SOCIAL_STORE_OK) {
-        st = read_int(r, dbd, res, &v);
-    }
+    st = select_int(r, dbd, lock ? "social_mail_lock" : "social_mail_unlock", 0, NULL, &v);
     *held = v == 1;
     return st;
 }

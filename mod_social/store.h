@@ -3,6 +3,7 @@
 #ifndef SOCIAL_STORE_H
 #define SOCIAL_STORE_H
 
+#include <apr_hash.h>
 #include <httpd.h>
 
 /* The schema this build reads and writes (sql/migrations). */
@@ -220,9 +221,6 @@ social_store_status social_store_poll_vote(request_rec *r, apr_int64_t id,
                                            const char *user, const int *choices,
                                            int n);
 
-social_store_status social_store_poll_set_closed(request_rec *r, apr_int64_t id,
-                                                 int closed);
-
 /* ---- moderation (the console, admin.c) ---- */
 
 /* One entry of the audit log: who did what to which target, and why. */
@@ -258,11 +256,13 @@ typedef struct {
 /* Sets the status of comments ids[0..n) (each must exist on this site) and
  * writes one audit entry per comment (action, target_kind "comment"), all
  * in one transaction. Deleting erases the text. NOT_FOUND (nothing
- * written) if any id is missing. */
+ * written) if any id is missing. With pages, *pages holds the page paths
+ * of the comments (as keys). */
 social_store_status social_store_comments_moderate(request_rec *r,
                                                    const apr_int64_t *ids, int n,
                                                    social_comment_status status,
-                                                   const social_audit_entry *audit);
+                                                   const social_audit_entry *audit,
+                                                   apr_hash_t **pages);
 
 /* Newest comments of this site matching f (at most f->limit), newest first. */
 social_store_status social_store_queue(request_rec *r, const social_queue_filter *f,
