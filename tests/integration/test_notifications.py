@@ -27,9 +27,11 @@ from test_comments import PAGE_TEMPLATE, Client, assert_json_error, parse_html
 from harness import write_htpasswd
 
 RUN = uuid.uuid4().hex[:6]
-ANN, BEN, CY, DEE, EVE = ("%s%s" % (n, RUN) for n in ("ann", "ben", "cy", "dee", "eve"))
-USERS = [ANN, BEN, CY, DEE, EVE]
+ANN, BEN, CY, DEE, EVE, FAY = ("%s%s" % (n, RUN) for n in ("ann", "ben", "cy", "dee", "eve",
+                                                            "fay"))
+USERS = [ANN, BEN, CY, DEE, EVE, FAY]
 MAIL = {u: "%s@example.org" % u for u in USERS}
+MAIL[FAY] = "fay at the front desk"   # what a directory may hold: no address
 EVE_NAME = "<script>alert(1)</script>Eve"
 CY_NAME = "Cyrille \u00d6lz"   # not ASCII: an RFC 2047 word in mail headers
 MAIL_INTERVAL = 3
@@ -435,6 +437,20 @@ def test_mail_digest_is_batched_per_person(server, mail_dir, cy, ben, dee):
     time.sleep(MAIL_INTERVAL + 1)
     drive_until(server, lambda: False, 2)
     assert len(mails_to(mail_dir, CY)) == done + 2   # nothing new, nothing sent
+
+
+def test_unusable_address_is_skipped_once_not_at_every_check(server, mail_dir, ben):
+    fay = Client(server, FAY)
+    page = new_page(server)
+    top = fay.create(page, "no mail for me")
+    ben.create(page, "a reply fay cannot be mailed", parent=top["id"])
+    drive_until(server, lambda: False, 2 * MAIL_INTERVAL + 2)
+    lines = [l for l in server.error_log_path.read_text(errors="replace").splitlines()
+             if "SOCIAL1022" in l and FAY in l]
+    assert len(lines) == 1, lines
+    assert mails_to(mail_dir, FAY) == []
+    # the notification itself is still there to read
+    assert fay.api("GET", "notifications?unread=1").json()["unread"] >= 1
 
 
 def test_read_notifications_are_not_mailed(server, mail_dir, ann, ben):
