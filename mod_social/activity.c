@@ -79,7 +79,9 @@ static int cursor_parse(const char *s, stream_cursor *c)
         return -1;
     }
     usec = apr_strtoi64(end + 1, &end, 10);
-    if (end[0] != '-' || strchr("cslpv", end[1]) == NULL || end[1] == '\0'
+    /* Always six digits, as cursor_format writes them: ".1" is no cursor
+     * (it would mean one microsecond, not a tenth of a second). */
+    if (end - strchr(s, '.') != 7 || end[0] != '-' || strchr("cslpv", end[1]) == NULL || end[1] == '\0'
         || end[2] != '-' || usec < 0 || usec > 999999) {
         return -1;
     }
