@@ -68,9 +68,8 @@ json_t *social_thread_item_json(request_rec *r, const social_thread_item *it);
  * "Comment posted"). A reader who has not
  * liked or written anything on the page and is not a moderator gets it
  * from the cache (SocialCache) when status is NULL and max_roots is
- * SOCIAL_THREAD_RENDER_ROOTS: one round trip to the database for a
- * logged-in reader (none for an anonymous one) instead of a query and a
- * render. */
+ * SOCIAL_THREAD_RENDER_ROOTS: no round trip to the database while the
+ * page and the notifications are unchanged, instead of two and a render. */
 char *social_thread_html(request_rec *r, const social_dir_conf *dc,
                          const social_identity *who, const char *page,
                          int max_roots, const char *status,
