@@ -50,15 +50,8 @@ def httpd(request, mariadb):
                            conf=getattr(request.module, "HTTPD_CONF", ""),
                            error_log_allow=getattr(request.module, "ERROR_LOG_ALLOW", ()),
                            name="browser")
-    try:
-        server.start()
+    with harness.serving(server):
         yield server
-    finally:
-        bad = server.stop_and_check()
-        if not bad:
-            server.cleanup()
-    if bad:
-        pytest.fail("unexpected error-log lines at shutdown:\n  " + "\n  ".join(bad))
 
 
 @pytest.fixture(scope="session")

@@ -37,15 +37,8 @@ HTTPD_CONF = r"""
 def server(mariadb, htpasswd):
     srv = harness.Httpd(db=mariadb, conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd),
                         files={"index.html": PAGE}, name="browser-admin")
-    try:
-        srv.start()
+    with harness.serving(srv):
         yield srv
-    finally:
-        bad = srv.stop_and_check()
-        if not bad:
-            srv.cleanup()
-    if bad:
-        pytest.fail("unexpected error-log lines at shutdown:\n  " + "\n  ".join(bad))
 
 
 @pytest.fixture

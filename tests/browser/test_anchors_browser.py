@@ -42,15 +42,8 @@ def server(mariadb, htpasswd):
             files["/intranet/" + os.path.relpath(full, DEMO)] = open(full, "rb").read()
     srv = harness.Httpd(db=mariadb, conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd),
                         files=files, name="browser-anchors")
-    try:
-        srv.start()
+    with harness.serving(srv):
         yield srv
-    finally:
-        bad = srv.stop_and_check()
-        if not bad:
-            srv.cleanup()
-    if bad:
-        pytest.fail("unexpected error-log lines at shutdown:\n  " + "\n  ".join(bad))
 
 
 @pytest.fixture(scope="module")

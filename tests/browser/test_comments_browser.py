@@ -73,15 +73,8 @@ WAIT = 10
 def server(mariadb, htpasswd):
     srv = harness.Httpd(db=mariadb, conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd),
                         files={"index.html": PAGE}, name="browser-comments")
-    try:
-        srv.start()
+    with harness.serving(srv):
         yield srv
-    finally:
-        bad = srv.stop_and_check()
-        if not bad:
-            srv.cleanup()
-    if bad:
-        pytest.fail("unexpected error-log lines at shutdown:\n  " + "\n  ".join(bad))
 
 
 def authenticate(browser, user):

@@ -13,24 +13,19 @@ the module has seen (he likes a page through the API) so alice can share
 with him.
 """
 
-import os
-import shutil
-import tempfile
 import uuid
 from urllib.parse import quote
 
 import pytest
-from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 import harness
 from test_comments import Client
-from test_comments_browser import (CHROMEDRIVER, CHROMIUM, WAIT, assert_no_reload,
-                                   authenticate, load, mark_window, wait_for, wait_widget)
+# js and nojs are the same browsers as for the comment tests
+from test_comments_browser import (WAIT, assert_no_reload, js,  # noqa: F401
+                                   load, mark_window, nojs, wait_for, wait_widget)
 
 HTTPD_CONF = r"""
 <Location />
@@ -73,15 +68,8 @@ LUNCH = ('<!--social:poll name="lunch" question="Lunch on Friday?" '
 def server(mariadb, htpasswd):
     srv = harness.Httpd(db=mariadb, conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd),
                         name="browser-reactions")
-    try:
-        srv.start()
+    with harness.serving(srv):
         yield srv
-    finally:
-        bad = srv.stop_and_check()
-        if not bad:
-            srv.cleanup()
-    if bad:
-        pytest.fail("unexpected error-log lines at shutdown:\n  " + "\n  ".join(bad))
 
 
 @pytest.fixture(scope="module")
@@ -97,40 +85,6 @@ def bob(server):
     resp = client.api("PUT", "like?page=" + quote(path, safe="/"))
     assert resp.status == 200, resp.body
     return client
-
-
-@pytest.fixture(scope="module")
-def js(driver):
-    """The session's browser (JavaScript on), logged in as alice."""
-    authenticate(driver, "alice")
-    yield driver
-    driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {}})
-
-
-@pytest.fixture(scope="module")
-def nojs():
-    """A browser of its own with JavaScript off, logged in as alice."""
-    profile = tempfile.mkdtemp(prefix="social-chromium-nojs-")
-    options = Options()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-quic", "--disable-dev-shm-usage",
-                "--no-default-browser-check", "--disable-breakpad",
-                "--disable-crash-reporter", "--window-size=1280,1024",
-                "--user-data-dir=%s" % profile):
-        options.add_argument(arg)
-    options.add_experimental_option(
-        "prefs", {"profile.managed_default_content_settings.javascript": 2})
-    service = Service(CHROMEDRIVER, log_path=os.path.join(profile, "chromedriver.log"))
-    browser = webdriver.Chrome(service=service, options=options)
-    browser.set_page_load_timeout(30)
-    try:
-        authenticate(browser, "alice")
-        yield browser
-    finally:
-        browser.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- helpers

@@ -23,6 +23,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness  # noqa: E402
+from test_comments import Client  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +41,32 @@ def htpasswd(request):
     directory, path = harness.make_htpasswd(users)
     yield path
     shutil.rmtree(directory, ignore_errors=True)
+
+
+# Basic users of the module's `server` (each module starts its own).
+@pytest.fixture(scope="module")
+def alice(server):
+    return Client(server, "alice")
+
+
+@pytest.fixture(scope="module")
+def bob(server):
+    return Client(server, "bob")
+
+
+@pytest.fixture(scope="module")
+def carol(server):
+    return Client(server, "carol")
+
+
+@pytest.fixture(scope="module")
+def dave(server):
+    return Client(server, "dave")
+
+
+@pytest.fixture(scope="module")
+def anon(server):
+    return Client(server, None)
 
 
 @pytest.fixture(scope="module")

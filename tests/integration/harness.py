@@ -19,6 +19,7 @@ Environment:
 """
 
 import atexit
+import contextlib
 import gzip
 import json
 import os
@@ -916,6 +917,22 @@ class Httpd:
                 continue
             bad.append(line)
         return bad
+
+
+@contextlib.contextmanager
+def serving(server):
+    """Starts server for a with-block; afterwards stops it and fails the
+    test (module) if its error log has unexpected lines at warn or worse."""
+    import pytest
+    try:
+        server.start()
+        yield server
+    finally:
+        bad = server.stop_and_check()
+        if not bad:
+            server.cleanup()
+    if bad:
+        pytest.fail("unexpected error-log lines at shutdown:\n  " + "\n  ".join(bad))
 
 
 def error_log_marks():

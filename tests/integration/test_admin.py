@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from test_comments import (PAGE_TEMPLATE, Client, Discussion, assert_html_error,
+from test_comments import (PAGE_TEMPLATE, Discussion, assert_html_error,
                            assert_json_error, parse_html, social_div)
 from test_likes_shares import like, share
 from test_polls import created_poll, index_of, patch as poll_patch, poll_page, vote
@@ -66,31 +66,6 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 def server(httpd_factory, htpasswd):
     return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
                          conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
-
-
-@pytest.fixture(scope="module")
-def alice(server):
-    return Client(server, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(server):
-    return Client(server, "bob")
-
-
-@pytest.fixture(scope="module")
-def carol(server):
-    return Client(server, "carol")
-
-
-@pytest.fixture(scope="module")
-def dave(server):
-    return Client(server, "dave")
-
-
-@pytest.fixture(scope="module")
-def anon(server):
-    return Client(server, None)
 
 
 def fresh_page(server, area=""):

@@ -7,7 +7,7 @@ tests/js/anchor.test.js and tests/browser/test_anchors_browser.py.
 
 import pytest
 
-from test_comments import (HTTPD_CONF, PAGE_TEMPLATE, Client, assert_html_error,
+from test_comments import (HTTPD_CONF, PAGE_TEMPLATE, assert_html_error,
                            assert_item_shape, assert_json_error, by_id, fresh_page, parse_html, social_div)
 
 
@@ -19,16 +19,6 @@ ANCHOR = {"exact": "travel policy", "prefix": "opening hours & the new ",
 def server(httpd_factory, htpasswd):
     return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
                          conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
-
-
-@pytest.fixture(scope="module")
-def alice(server):
-    return Client(server, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(server):
-    return Client(server, "bob")
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 import harness
-from harness import BLOCK_START, main_blocks, make_htpasswd, strip_blocks  # noqa: F401 (make_htpasswd is re-exported)
+from harness import BLOCK_START, main_blocks, strip_blocks
 
 API = "/_social/api/v1"
 USERS = ("alice", "bob", "carol", "dave")
@@ -460,26 +460,6 @@ def assert_item_shape(item):
 def server(httpd_factory, htpasswd):
     return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
                          conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
-
-
-@pytest.fixture(scope="module")
-def alice(server):
-    return Client(server, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(server):
-    return Client(server, "bob")
-
-
-@pytest.fixture(scope="module")
-def carol(server):
-    return Client(server, "carol")
-
-
-@pytest.fixture(scope="module")
-def anon(server):
-    return Client(server, None)
 
 
 def fresh_page(server, area="", title=None, content=None, name=None):

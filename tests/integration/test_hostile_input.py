@@ -20,7 +20,7 @@ import pytest
 
 import harness
 from harness import main_blocks, strip_blocks, find_blocks, block_attr
-from test_comments import Client, assert_json_error
+from test_comments import assert_json_error
 
 API = "/_social/api/v1"
 
@@ -65,21 +65,6 @@ def server(httpd_factory, htpasswd):
                                 "evil.example/x.html":
                                     PAGE_TEMPLATE.format(title="Local page", extra="")},
                          conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
-
-
-@pytest.fixture(scope="module")
-def alice(server):
-    return Client(server, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(server):
-    return Client(server, "bob")
-
-
-@pytest.fixture(scope="module")
-def carol(server):
-    return Client(server, "carol")
 
 
 def token_hex():

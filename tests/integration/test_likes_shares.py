@@ -93,31 +93,6 @@ def server(httpd_factory, htpasswd):
 
 
 @pytest.fixture(scope="module")
-def alice(server):
-    return Client(server, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(server):
-    return Client(server, "bob")
-
-
-@pytest.fixture(scope="module")
-def carol(server):
-    return Client(server, "carol")
-
-
-@pytest.fixture(scope="module")
-def dave(server):
-    return Client(server, "dave")
-
-
-@pytest.fixture(scope="module")
-def anon(server):
-    return Client(server, None)
-
-
-@pytest.fixture(scope="module")
 def seen(server, alice, bob, carol, dave):
     """alice, bob, carol and dave have each liked a page: all are seen."""
     page = fresh_page(server)

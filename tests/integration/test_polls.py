@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from harness import BLOCK_END, BLOCK_START, find_blocks
-from test_comments import (Client, assert_html_error, assert_json_error,
+from test_comments import (assert_html_error, assert_json_error,
                            parse_html)
 
 HTTPD_CONF = r"""
@@ -81,31 +81,6 @@ ISO_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):
     return httpd_factory(conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
-
-
-@pytest.fixture(scope="module")
-def alice(server):
-    return Client(server, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(server):
-    return Client(server, "bob")
-
-
-@pytest.fixture(scope="module")
-def carol(server):
-    return Client(server, "carol")
-
-
-@pytest.fixture(scope="module")
-def dave(server):
-    return Client(server, "dave")
-
-
-@pytest.fixture(scope="module")
-def anon(server):
-    return Client(server, None)
 
 
 # ---------------------------------------------------------------- helpers

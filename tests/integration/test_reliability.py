@@ -105,21 +105,6 @@ def server(httpd_factory, htpasswd, restartable_db):
                                                               writetimeout=2))
 
 
-@pytest.fixture(scope="module")
-def alice(server):
-    return Client(server, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(server):
-    return Client(server, "bob")
-
-
-@pytest.fixture(scope="module")
-def carol(server):
-    return Client(server, "carol")
-
-
 def fresh_page(server, area="", extra=""):
     """A new page file of its own; returns its URL path."""
     token = uuid.uuid4().hex[:12]
