@@ -399,7 +399,7 @@ int social_activity_atom(request_rec *r)
     if (st != SOCIAL_STORE_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       "SOCIAL1003: activity feed unavailable: the database could not be read");
-        apr_table_setn(r->err_headers_out, "Retry-After", "5");
+        social_request_retry_after(r);
         return HTTP_SERVICE_UNAVAILABLE;
     }
     filters = filter_query(p, &q, '?');

@@ -124,7 +124,7 @@ static int console_error(console *c, int status, const char *message)
     put_int(c, "Admin.status", status);
     put(c, "Admin.message", message);
     if (status == HTTP_SERVICE_UNAVAILABLE) {
-        apr_table_setn(c->r->err_headers_out, "Retry-After", "5");
+        social_request_retry_after(c->r);
     }
     return console_send(c, status);
 }

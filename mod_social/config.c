@@ -3,10 +3,15 @@
 
 #include <apr_lib.h>
 #include <apr_strings.h>
+#include <apr_env.h>
+#include <apr_file_io.h>
 #include <http_core.h>
 #include <http_log.h>
+#include <http_main.h>
+#include <stdlib.h>
 
 #include "config.h"
+#include "background.h"
 #include "store.h"
 
 #ifndef SOCIAL_DATADIR
@@ -41,6 +46,9 @@ void *social_config_merge_srv(apr_pool_t *p, void *base_, void *add_)
     conf->secret_len = add->secret ? add->secret_len : base->secret_len;
     conf->mail_command = add->mail_command ? add->mail_command : base->mail_command;
     conf->mail_interval = add->mail_interval ? add->mail_interval : base->mail_interval;
+    conf->db_timeout = add->db_timeout ? add->db_timeout : base->db_timeout;
+    conf->db_connect_timeout = add->db_connect_timeout ? add->db_connect_timeout
+                                                       : base->db_connect_timeout;
     return conf;
 }
 
@@ -108,11 +116,140 @@ static unsigned char *process_secret(server_rec *s)
     return data;
 }
 
+/* ---- the database deadlines ---- */
+
+/* Characters that end a value in DBDParams (apr_dbd_mysql's own). */
+#define DBD_PARAM_DELIMS " \r\n\t;|,\""
+
+/* The value of group= in a DBDParams argument string, or NULL. */
+static const char *dbd_params_group(apr_pool_t *p, const char *params)
+{
+    const char *at = params;
+
+    while ((at = strstr(at, "group=")) != NULL) {
+        if (at == params || strchr(DBD_PARAM_DELIMS, at[-1]) != NULL) {
+            at += strlen("group=");
+            return apr_pstrndup(p, at, strcspn(at, DBD_PARAM_DELIMS));
+        }
+        at++;
+    }
+    return NULL;
+}
+
+/* Every DBDParams of the configuration: the groups it names go into
+ * groups; one without a group is logged (its connections have no
+ * connect deadline). */
+static void dbd_params_groups(apr_pool_t *p, server_rec *s, const ap_directive_t *d,
+                              apr_array_header_t *groups)
+{
+    for (; d != NULL; d = d->next) {
+        if (strcasecmp(d->directive, "DBDParams") == 0) {
+            const char *group = dbd_params_group(p, d->args);
+            if (group != NULL && *group != '\0') {
+                APR_ARRAY_PUSH(groups, const char *) = group;
+            }
+            else {
+                ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                             "SOCIAL0114: DBDParams at %s:%d names no client option "
+                             "group: connecting to a database that does not answer "
+                             "has no deadline and can hold httpd's processes; add "
+                             "group=mod_social (SocialDBConnectTimeout then applies)",
+                             d->filename, d->line_num);
+            }
+        }
+        dbd_params_groups(p, s, d->first_child, groups);
+    }
+}
+
+/* The connect deadline. apr_dbd_mysql connects with no timeout and has
+ * no parameter for one, but MariaDB Connector/C reads `connect-timeout`
+ * (TCP connect and the server's greeting) from the client option group
+ * that DBDParams names with group=. The module writes those groups into
+ * an option file of its own in httpd's runtime directory and points the
+ * library at it with MARIADB_HOME, set here in the parent before any
+ * child starts; the library reads $MARIADB_HOME/my.cnf after the
+ * system's option files at every connect. */
+static void db_connect_deadline(apr_pool_t *p, server_rec *s, apr_interval_time_t connect)
+{
+    apr_array_header_t *groups = apr_array_make(p, 2, sizeof(const char *));
+    const char *dir, *path, *body = "# written by mod_social at every start "
+                                    "(SocialDBConnectTimeout)\n";
+    apr_file_t *f;
+    apr_status_t rv;
+    long seconds = (long)((connect + APR_USEC_PER_SEC - 1) / APR_USEC_PER_SEC);
+    int k;
+
+    dbd_params_groups(p, s, ap_conftree, groups);
+    if (groups->nelts == 0) {
+        return;
+    }
+    if (getenv("MARIADB_HOME") != NULL || getenv("MYSQL_HOME") != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                     "SOCIAL0115: MARIADB_HOME or MYSQL_HOME is set in httpd's "
+                     "environment: the connect deadline is connect-timeout in that "
+                     "directory's my.cnf, not SocialDBConnectTimeout");
+        return;
+    }
+    for (k = 0; k < groups->nelts; k++) {
+        body = apr_psprintf(p, "%s[%s]\nconnect-timeout = %ld\n", body,
+                            APR_ARRAY_IDX(groups, k, const char *), seconds);
+    }
+    dir = ap_runtime_dir_relative(p, "mod_social-client");
+    path = apr_pstrcat(p, dir, "/my.cnf", NULL);
+    rv = apr_dir_make_recursive(dir, APR_FPROT_OS_DEFAULT, p);
+    if (rv == APR_SUCCESS || APR_STATUS_IS_EEXIST(rv)) {
+        rv = apr_file_open(&f, path, APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_TRUNCATE,
+                           APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD
+                           | APR_FPROT_WREAD, p);
+    }
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_write_full(f, body, strlen(body), NULL);
+        apr_file_close(f);
+    }
+    if (rv == APR_SUCCESS) {
+        rv = apr_env_set("MARIADB_HOME", dir, p);
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                     "SOCIAL0116: cannot write %s: connecting to the database has no "
+                     "deadline", path);
+    }
+}
+
+/* "3", "3s", "2500ms": ap_timeout_parameter_parse's forms, within bounds. */
+static const char *set_db_timeout(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config, &social_module);
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    apr_interval_time_t t;
+    int connect = cmd->info != NULL;
+    apr_interval_time_t low = connect ? apr_time_from_sec(1) : apr_time_from_msec(100);
+    apr_interval_time_t high = apr_time_from_sec(connect ? 60 : 300);
+
+    if (err != NULL) {
+        return err;
+    }
+    if (ap_timeout_parameter_parse(arg, &t, "s") != APR_SUCCESS || t < low || t > high) {
+        return connect
+            ? "SocialDBConnectTimeout takes whole seconds from 1 to 60, e.g. 2 or 2s"
+            : "SocialDBTimeout takes a time from 100ms to 300s, e.g. 3, 3s or 1500ms";
+    }
+    if (connect) {
+        conf->db_connect_timeout = t;
+    }
+    else {
+        conf->db_timeout = t;
+    }
+    return NULL;
+}
+
 static int social_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                               apr_pool_t *ptemp, server_rec *s)
 {
     server_rec *sp;
     unsigned char *secret = NULL;
+    const social_srv_conf *main_conf;
+    int background = 0;
 
     for (sp = s; sp; sp = sp->next) {
         social_srv_conf *conf = ap_get_module_config(sp->module_config,
@@ -134,6 +271,17 @@ static int social_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         }
     }
     social_store_prepare_statements(pconf, s);
+    main_conf = ap_get_module_config(s->module_config, &social_module);
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
+        /* Not in the first pass at start-up: its pool is thrown away. */
+        background = social_background_start(pconf, s);
+        db_connect_deadline(ptemp, s, main_conf->db_connect_timeout
+                                      ? main_conf->db_connect_timeout
+                                      : SOCIAL_STORE_CONNECT_DEFAULT);
+    }
+    social_store_configure(main_conf->db_timeout ? main_conf->db_timeout
+                                                 : SOCIAL_STORE_ROUND_TRIP_DEFAULT,
+                           background);
     return OK;
 }
 
@@ -480,6 +628,12 @@ static const char *set_cache_ttl(cmd_parms *cmd, void *dummy, const char *arg)
 }
 
 const command_rec social_config_cmds[] = {
+    AP_INIT_TAKE1("SocialDBTimeout", set_db_timeout, NULL, RSRC_CONF,
+                  "Deadline of each database round trip (statement, rows, commit), "
+                  "e.g. 3s or 1500ms; default 3s"),
+    AP_INIT_TAKE1("SocialDBConnectTimeout", set_db_timeout, (void *)1, RSRC_CONF,
+                  "Deadline of connecting to the database (TCP and handshake), whole "
+                  "seconds; default 2s; needs group= in DBDParams"),
     AP_INIT_TAKE1("SocialMailCommand", set_mail_command, NULL, RSRC_CONF,
                   "command that sends a notification digest (a message on its "
                   "standard input, e.g. \"/usr/sbin/sendmail -t\"); unset: no mail"),

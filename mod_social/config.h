@@ -35,6 +35,8 @@ typedef struct {
     int cache_ttl;              /* SocialCacheTTL, seconds (0: not set) */
     const char *mail_command;   /* SocialMailCommand (shell command), or NULL: no mail */
     int mail_interval;          /* SocialMailInterval seconds (0: not set, 600) */
+    apr_interval_time_t db_timeout;          /* SocialDBTimeout (main server; 0: not set) */
+    apr_interval_time_t db_connect_timeout;  /* SocialDBConnectTimeout (0: not set) */
 } social_srv_conf;
 
 /* How long a rendered discussion is kept by default: its relative times

@@ -175,8 +175,9 @@ void social_fragcache_put(request_rec *r, const char *key, const char *data,
                                                               : SOCIAL_CACHE_TTL_DEFAULT);
     apr_status_t rv;
 
-    if (instance == NULL || len > SOCIAL_FRAGCACHE_ENTRY_MAX || !lock()) {
-        return;
+    if (instance == NULL || len > SOCIAL_FRAGCACHE_ENTRY_MAX
+        || apr_table_get(r->notes, SOCIAL_STORE_BROKEN_NOTE) != NULL || !lock()) {
+        return;   /* (what a cut-off result gave is never kept) */
     }
     rv = provider->store(instance, r->server, (const unsigned char *)key,
                          (unsigned int)strlen(key), apr_time_now() + ttl,

@@ -15,7 +15,6 @@ static void social_register_hooks(apr_pool_t *p)
     social_config_register_hooks(p);
     social_filter_register_hooks(p);
     social_handler_register_hooks(p);
-    social_notify_register_hooks(p);
     social_ratelimit_register_hooks(p);
     social_fragcache_register_hooks(p);
     social_store_register_hooks(p);

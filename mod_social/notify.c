@@ -6,13 +6,11 @@
  * marks them. Each belongs to one user: every look-up is by id AND the
  * viewer, so another user's id is simply "not found" (404).
  *
- * Mail: no thread of our own. After a request has been answered (the
- * log_transaction hook), a process checks at most every few seconds
+ * Mail: on the background thread (background.c, mod_watchdog), never in
+ * a reader's request. Every process checks at most every few seconds
  * whether digests are due and sends them under a database-wide lock
  * (GET_LOCK), so with many processes and hosts one sender runs at a time
- * and nobody gets a digest twice. An intranet never lacks requests, the
- * work is off every response's path, and nothing runs in a process that
- * has no request pool or database connection to use.
+ * and nobody gets a digest twice.
  */
 #include <string.h>
 
@@ -461,8 +459,8 @@ int social_notify_form(request_rec *r, const char *rest)
 
 /* ---- e-mail digests ---- */
 
-/* Per process: when to look for due digests next. A plain word, read
- * and written without a lock: a stale read costs one extra look. */
+/* Per process: when to look for due digests next (only the background
+ * thread reads and writes it). */
 static volatile apr_time_t mail_next_check;
 
 #define SOCIAL_MAIL_INTERVAL_DEFAULT 600
@@ -578,8 +576,9 @@ static int mail_send(request_rec *r, const char *command, const char *message)
     return 0;
 }
 
-static void mail_digests(request_rec *r, const social_srv_conf *sc)
+void social_notify_mail_digests(request_rec *r)
 {
+    const social_srv_conf *sc = social_config_srv(r->server);
     int interval = sc->mail_interval ? sc->mail_interval : SOCIAL_MAIL_INTERVAL_DEFAULT;
     apr_array_header_t *due, *list;
     int held = 0, k, sent = 0;
@@ -623,30 +622,17 @@ static void mail_digests(request_rec *r, const social_srv_conf *sc)
     }
 }
 
-/* After the response: look for due digests, at most every few seconds
- * per process (a tenth of the interval, between 1 and 60 seconds). */
-static int notify_log_transaction(request_rec *r)
+int social_notify_mail_is_due(server_rec *s)
 {
-    const social_srv_conf *sc = social_config_srv(r->server);
-    apr_time_t now;
+    const social_srv_conf *sc = social_config_srv(s);
+    apr_time_t now = apr_time_now();
     int interval, every;
 
-    if (sc == NULL || sc->mail_command == NULL || r->main != NULL) {
-        return DECLINED;
-    }
-    now = apr_time_now();
-    if (now < mail_next_check) {
-        return DECLINED;
+    if (sc->mail_command == NULL || now < mail_next_check) {
+        return 0;
     }
     interval = sc->mail_interval ? sc->mail_interval : SOCIAL_MAIL_INTERVAL_DEFAULT;
     every = interval / 10 < 1 ? 1 : interval / 10 > 60 ? 60 : interval / 10;
     mail_next_check = now + apr_time_from_sec(every);
-    mail_digests(r, sc);
-    return DECLINED;
-}
-
-void social_notify_register_hooks(apr_pool_t *p)
-{
-    (void)p;
-    ap_hook_log_transaction(notify_log_transaction, NULL, NULL, APR_HOOK_LAST);
+    return 1;
 }

@@ -78,9 +78,15 @@ int social_request_method_not_allowed(request_rec *r, const char *allow)
                                                   r->method, allow));
 }
 
+void social_request_retry_after(request_rec *r)
+{
+    apr_table_setn(r->err_headers_out, "Retry-After",
+                   apr_itoa(r->pool, social_store_retry_after()));
+}
+
 int social_request_store_error(request_rec *r, social_store_status st)
 {
-    apr_table_setn(r->err_headers_out, "Retry-After", "5");
+    social_request_retry_after(r);
     return social_request_json_error(r, HTTP_SERVICE_UNAVAILABLE, "unavailable",
                                      st == SOCIAL_STORE_DOWN
                                      ? "the discussion database is unavailable; try again shortly"
@@ -476,7 +482,7 @@ int social_request_form_error(request_rec *r, int status, const char *message, c
     html = social_text_ascii_refs(r->pool, html, len);
     r->status = status;
     if (status == HTTP_SERVICE_UNAVAILABLE) {
-        apr_table_setn(r->err_headers_out, "Retry-After", "5");
+        social_request_retry_after(r);
     }
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");

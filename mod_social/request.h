@@ -38,6 +38,10 @@ int social_request_method_not_allowed(request_rec *r, const char *allow);
 /* 503 with Retry-After for a store failure (DOWN or FAILED). */
 int social_request_store_error(request_rec *r, social_store_status st);
 
+/* Retry-After for a 503: when the database is worth asking again (the
+ * breaker's remaining back-off, whole seconds, at least one). */
+void social_request_retry_after(request_rec *r);
+
 /* Values of a query-string parameter, decoded, in order (maybe none). */
 apr_array_header_t *social_request_query_values(request_rec *r, const char *name);
 const char *social_request_query_value(request_rec *r, const char *name);

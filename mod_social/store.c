@@ -15,11 +15,12 @@
 #include <http_log.h>
 #include <mod_dbd.h>
 
-APLOG_USE_MODULE(social);
+#include <mysql.h>
+#include <ma_pvio.h>
 
-/* How long to skip the database after a failed connection, so an outage
- * costs each request nothing and the log one line per interval. */
-#define SOCIAL_STORE_BACKOFF apr_time_from_sec(1)
+#include "breaker.h"
+
+APLOG_USE_MODULE(social);
 
 typedef struct {
     const char *label;
@@ -470,34 +471,61 @@ static const social_statement activity_statements[] = {
       "ON DUPLICATE KEY UPDATE last_mailed_at = CURRENT_TIMESTAMP(3)" },
 };
 
-static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare_fn;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire_fn;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open_fn;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close_fn;
 
-/* Per process: until when the database counts as down. A plain word
- * written and read without a lock: a stale read only means one request
- * more or less tries to connect. */
-static volatile apr_time_t down_until;
+/* Per process: the SQL of every statement by label, read-only once the
+ * configuration is read. A statement is prepared on a connection when it
+ * is first used there (see statement()), under the round-trip deadline,
+ * rather than all of them by mod_dbd while it connects, where no
+ * deadline reaches. */
+static apr_hash_t *statement_sql;
 
-/* Every new connection waits at most this long for a lock or a
- * statement, so a stuck database degrades pages instead of holding them
- * (apr_dbd_mysql ignores DBDParams' read and write timeouts). */
-#define SOCIAL_DB_WAIT_SECONDS "3"
+/* Per process: the round-trip deadline (SocialDBTimeout) and the breaker
+ * every thread asks before touching the database. */
+static apr_interval_time_t round_trip_deadline = SOCIAL_STORE_ROUND_TRIP_DEFAULT;
+static social_breaker breaker;
+static int probing_in_background;
 
+void social_store_configure(apr_interval_time_t round_trip, int background_probe)
+{
+    round_trip_deadline = round_trip;
+    probing_in_background = background_probe;
+    social_breaker_init(&breaker, SOCIAL_STORE_BACKOFF_MIN, SOCIAL_STORE_BACKOFF_MAX);
+}
+
+/* Every new connection gets the client-side deadline on its socket: a
+ * read or write the server does not answer in time fails with "lost
+ * connection" instead of waiting for ever (apr_dbd_mysql has no such
+ * parameter; MariaDB Connector/C keeps the deadline in the connection's
+ * I/O layer, whose structure its public header ma_pvio.h declares). The
+ * server's own limits end a lock or statement wait a little earlier, so
+ * a slow statement is answered by the server while the connection stays
+ * usable. */
 static apr_status_t store_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_t *dbd)
 {
-    static const char *const settings[] = {
-        "SET SESSION innodb_lock_wait_timeout = " SOCIAL_DB_WAIT_SECONDS,
-        "SET SESSION lock_wait_timeout = " SOCIAL_DB_WAIT_SECONDS,
-        /* MariaDB; MySQL has no such variable and refuses it harmlessly. */
-        "SET SESSION max_statement_time = " SOCIAL_DB_WAIT_SECONDS,
-        /* Writes rely on unique keys, never on gap locks: without them,
-         * people voting or liking at once no longer deadlock on the gaps
-         * around rows they are about to insert. */
-        "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
-    };
+    MYSQL *mysql = apr_dbd_native_handle(dbd->driver, dbd->handle);
+    long server_ms = (long)(apr_time_as_msec(round_trip_deadline) * 8 / 10);
+    long whole = server_ms / 1000 > 0 ? server_ms / 1000 : 1;
+    const char *settings[4];
     size_t k;
     int rows;
 
+    if (mysql != NULL && mysql->net.pvio != NULL) {
+        int ms = (int)apr_time_as_msec(round_trip_deadline);
+        mysql->net.pvio->timeout[PVIO_READ_TIMEOUT] = ms;
+        mysql->net.pvio->timeout[PVIO_WRITE_TIMEOUT] = ms;
+    }
+    settings[0] = apr_psprintf(pool, "SET SESSION innodb_lock_wait_timeout = %ld", whole);
+    settings[1] = apr_psprintf(pool, "SET SESSION lock_wait_timeout = %ld", whole);
+    /* MariaDB; MySQL has no such variable and refuses it harmlessly. */
+    settings[2] = apr_psprintf(pool, "SET SESSION max_statement_time = %ld.%03ld",
+                               server_ms / 1000, server_ms % 1000);
+    /* Writes rely on unique keys, never on gap locks: without them,
+     * people voting or liking at once no longer deadlock on the gaps
+     * around rows they are about to insert. */
+    settings[3] = "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
     for (k = 0; k < sizeof(settings) / sizeof(settings[0]); k++) {
         apr_dbd_query(dbd->driver, dbd->handle, &rows, settings[k]);
     }
@@ -511,39 +539,87 @@ void social_store_register_hooks(apr_pool_t *p)
 
 void social_store_prepare_statements(apr_pool_t *p, server_rec *s)
 {
-    server_rec *sp;
     size_t k;
 
-    dbd_prepare_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
     dbd_acquire_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    if (dbd_prepare_fn == NULL || dbd_acquire_fn == NULL) {
+    dbd_open_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    dbd_close_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+    if (dbd_acquire_fn == NULL || dbd_open_fn == NULL || dbd_close_fn == NULL) {
         ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                      "SOCIAL0101: mod_dbd is not loaded: pages get the block, "
                      "but comments, likes, shares and polls are unavailable");
         dbd_acquire_fn = NULL;
         return;
     }
-    for (sp = s; sp; sp = sp->next) {
-        for (k = 0; k < sizeof(statements) / sizeof(statements[0]); k++) {
-            dbd_prepare_fn(sp, statements[k].sql, statements[k].label);
-        }
-        for (k = 0; k < sizeof(activity_statements) / sizeof(activity_statements[0]); k++) {
-            dbd_prepare_fn(sp, activity_statements[k].sql, activity_statements[k].label);
-        }
+    statement_sql = apr_hash_make(p);
+    for (k = 0; k < sizeof(statements) / sizeof(statements[0]); k++) {
+        apr_hash_set(statement_sql, statements[k].label, APR_HASH_KEY_STRING,
+                     statements[k].sql);
+    }
+    for (k = 0; k < sizeof(activity_statements) / sizeof(activity_statements[0]); k++) {
+        apr_hash_set(statement_sql, activity_statements[k].label, APR_HASH_KEY_STRING,
+                     activity_statements[k].sql);
     }
 }
 
-/* A connection with our statements, or NULL (logged once per interval).
- * mod_dbd hands out each dead pooled connection once (and drops it), so
- * after a database restart a few tries get a fresh one; only when those
- * fail too is the database taken as down. */
+/* MySQL's error numbers the store treats apart. */
+#define MYSQL_DEADLOCK 1213
+#define MYSQL_STATEMENT_TIMEOUT 1969   /* MariaDB's max_statement_time */
+
+/* Did the database itself fail (not one statement)? Client-side errors
+ * (2000-2999: lost connection, gone away, a deadline missed) and a
+ * statement the server gave up on for time both say it cannot serve
+ * this process now. */
+static int connection_failed(ap_dbd_t *dbd)
+{
+    MYSQL *mysql = apr_dbd_native_handle(dbd->driver, dbd->handle);
+    unsigned int e = mysql != NULL ? mysql_errno(mysql) : 0;
+    return (e >= 2000 && e < 3000) || e == MYSQL_STATEMENT_TIMEOUT;
+}
+
+/* The database failed: every thread of the process stops touching it
+ * (logged once per outage, not per request). */
+static void store_down(request_rec *r, const char *what)
+{
+    if (social_breaker_failure(&breaker, apr_time_now())) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0110: the database is unavailable (%s): pages are served "
+                      "without it and writes answer 503 until it answers again "
+                      "(deadline %" APR_TIME_T_FMT " ms per round trip, see "
+                      "SocialDBTimeout)", what, apr_time_as_msec(round_trip_deadline));
+    }
+}
+
+static void store_up(server_rec *s)
+{
+    if (social_breaker_success(&breaker)) {
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                     "SOCIAL0111: the database answers again: discussions and writes "
+                     "are back");
+    }
+}
+
+int social_store_retry_after(void)
+{
+    apr_interval_time_t left = social_breaker_remaining(&breaker, apr_time_now());
+    /* Whole seconds (RFC 9110), rounded up, at least one. */
+    int seconds = (int)((left + APR_USEC_PER_SEC - 1) / APR_USEC_PER_SEC);
+    return seconds > 0 ? seconds : 1;
+}
+
+/* A connection with our statements, or NULL. While the breaker is open
+ * nothing waits: the answer is NULL at once. mod_dbd hands out each dead
+ * pooled connection once (and drops it), so after a database restart a
+ * few tries get a fresh one; only when those fail too is the database
+ * taken as down. */
 static ap_dbd_t *store_connection(request_rec *r)
 {
     ap_dbd_t *dbd = NULL;
-    apr_time_t now = apr_time_now();
     int attempt;
 
-    if (dbd_acquire_fn == NULL || now < down_until) {
+    if (dbd_acquire_fn == NULL
+        || social_breaker_ask(&breaker, apr_time_now(), !probing_in_background)
+           == SOCIAL_BREAKER_WAIT) {
         return NULL;
     }
     for (attempt = 0; attempt < 10 && dbd == NULL; attempt++) {
@@ -554,18 +630,34 @@ static ap_dbd_t *store_connection(request_rec *r)
         }
     }
     if (dbd == NULL) {
-        down_until = now + SOCIAL_STORE_BACKOFF;
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "SOCIAL0102: no database connection (see mod_dbd's message "
-                      "above; check DBDriver/DBDParams and that the server is up); "
-                      "retrying in %d s", (int)apr_time_sec(SOCIAL_STORE_BACKOFF));
+        store_down(r, "no connection; see mod_dbd's message above, and check "
+                      "DBDriver/DBDParams and that the server is up");
         return NULL;
     }
+    store_up(r->server);   /* connected or pinged: it answers */
     return dbd;
 }
 
-static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd,
-                                     const char *label);
+/* Background work (mod_watchdog): while the breaker is open and a probe
+ * is due, one connection from mod_dbd's pool (mod_dbd pings it, or makes
+ * a new one under the connect deadline) tells whether the database is
+ * back; no reader's request waits for that. */
+void social_store_probe(server_rec *s, apr_pool_t *p)
+{
+    ap_dbd_t *dbd;
+
+    if (dbd_acquire_fn == NULL
+        || social_breaker_ask(&breaker, apr_time_now(), 1) != SOCIAL_BREAKER_PROBE) {
+        return;
+    }
+    dbd = dbd_open_fn(p, s);
+    if (dbd == NULL) {
+        social_breaker_failure(&breaker, apr_time_now());
+        return;
+    }
+    dbd_close_fn(s, dbd);
+    store_up(s);
+}
 
 /* Per process: the schema version last read, and when. */
 static volatile int schema_seen;
@@ -602,24 +694,8 @@ static ap_dbd_t *store_writer(request_rec *r)
     return schema_seen == SOCIAL_SCHEMA_VERSION ? dbd : NULL;
 }
 
-static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd,
-                                     const char *label)
-{
-    apr_dbd_prepared_t *st = apr_hash_get(dbd->prepared, label,
-                                          APR_HASH_KEY_STRING);
-    if (st == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "SOCIAL0103: statement %s is not prepared on this "
-                      "connection (is DBDPersist off or the schema missing?)",
-                      label);
-    }
-    return st;
-}
-
-/* MySQL's error number for a deadlock: the transaction was rolled back. */
-#define MYSQL_DEADLOCK 1213
-
-/* Logs a failed statement; a deadlock is only noted (it is retried). */
+/* Logs a failed statement; a deadlock is only noted (it is retried). A
+ * failure of the database itself opens the breaker. */
 static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
                                             const char *label, int rv)
 {
@@ -627,12 +703,44 @@ static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
      * again; a lock held past the wait means a stuck database, answered
      * (503) rather than waited on again. */
     int retry = rv == MYSQL_DEADLOCK;
+    int down = !retry && connection_failed(dbd);
 
     ap_log_rerror(APLOG_MARK, retry ? APLOG_INFO : APLOG_ERR, 0, r,
                   "SOCIAL0105: statement %s failed: %s%s", label,
                   apr_dbd_error(dbd->driver, dbd->handle, rv),
                   retry ? " (the transaction is run again)" : "");
+    if (down) {
+        store_down(r, apr_pstrcat(r->pool, "statement ", label, " got no answer in time",
+                                  NULL));
+        return SOCIAL_STORE_DOWN;
+    }
     return retry ? SOCIAL_STORE_RETRY : SOCIAL_STORE_FAILED;
+}
+
+/* The statement on this connection, prepared there on first use. */
+static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd,
+                                     const char *label)
+{
+    apr_dbd_prepared_t *st = apr_hash_get(dbd->prepared, label, APR_HASH_KEY_STRING);
+    const char *sql;
+    int rv;
+
+    if (st != NULL) {
+        return st;
+    }
+    sql = apr_hash_get(statement_sql, label, APR_HASH_KEY_STRING);
+    if (sql == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0103: no statement is called %s", label);
+        return NULL;
+    }
+    rv = apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle, sql, label, &st);
+    if (rv != 0) {
+        statement_failed(r, dbd, label, rv);
+        return NULL;
+    }
+    apr_hash_set(dbd->prepared, label, APR_HASH_KEY_STRING, st);
+    return st;
 }
 
 /* Runs a prepared query (INSERT/UPDATE/DELETE) with string arguments. */
@@ -656,7 +764,24 @@ static social_store_status run_query(request_rec *r, ap_dbd_t *dbd,
     return SOCIAL_STORE_OK;
 }
 
-/* Runs a prepared SELECT; rows are then read with apr_dbd_get_row. */
+/* The next row of a result, or 0 at its end. Rows arrive as they are
+ * read: if the database stops answering on the way, the end comes early;
+ * then the breaker opens and the request is marked, so what it read is
+ * not cached as if it were whole. */
+static int next_row(request_rec *r, ap_dbd_t *dbd, apr_dbd_results_t *res,
+                    apr_dbd_row_t **row)
+{
+    if (apr_dbd_get_row(dbd->driver, r->pool, res, row, -1) == 0) {
+        return 1;
+    }
+    if (connection_failed(dbd)) {
+        apr_table_setn(r->notes, SOCIAL_STORE_BROKEN_NOTE, "1");
+        store_down(r, "rows were cut off");
+    }
+    return 0;
+}
+
+/* Runs a prepared SELECT; rows are then read with next_row. */
 static social_store_status run_select(request_rec *r, ap_dbd_t *dbd,
                                       const char *label, apr_dbd_results_t **res,
                                       int nargs, const char **args)
@@ -688,7 +813,7 @@ static social_store_status read_int(request_rec *r, ap_dbd_t *dbd,
     apr_dbd_row_t *row = NULL;
     int found = 0;
 
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         if (!found) {
             *value = apr_atoi64(column(dbd, row, 0));
             found = 1;
@@ -893,7 +1018,7 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         if (apr_atoi64(column(dbd, row, 0)) == 0) {
             stats->likes = atoi(column(dbd, row, COMMENT_EXTRA));
             stats->liked = atoi(column(dbd, row, COMMENT_EXTRA + 1)) > 0;
@@ -938,7 +1063,7 @@ social_store_status social_store_viewer_state(request_rec *r, const char *page,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         *involved = atoi(column(dbd, row, 0)) != 0;
         *unread = atoi(column(dbd, row, 1));
     }
@@ -965,7 +1090,7 @@ social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         if (!found) {
             comment_from_row(r, dbd, row, c);
             *replies = atoi(column(dbd, row, COMMENT_EXTRA));
@@ -1023,7 +1148,7 @@ static social_store_status idempotency_result(request_rec *r, ap_dbd_t *dbd,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         if (!found) {
             hash = apr_pstrdup(r->pool, column(dbd, row, 0));
             *first = apr_atoi64(column(dbd, row, 1));
@@ -1204,7 +1329,7 @@ social_store_status social_store_page_counts(request_rec *r, const char *page,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         *comments = atoi(column(dbd, row, 0));
         stats->likes = atoi(column(dbd, row, 1));
         stats->shares = atoi(column(dbd, row, 2));
@@ -1301,7 +1426,7 @@ social_store_status social_store_like(request_rec *r, social_like_kind kind,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         *count = atoi(column(dbd, row, 0));
         *liked = atoi(column(dbd, row, 1)) > 0;
     }
@@ -1335,7 +1460,7 @@ social_store_status social_store_likers(request_rec *r, social_like_kind kind,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         social_person *pe = apr_array_push(*people);
         pe->user = apr_pstrdup(r->pool, column(dbd, row, 0));
         pe->name = apr_pstrdup(r->pool, column(dbd, row, 1));
@@ -1361,7 +1486,7 @@ social_store_status social_store_person_get(request_rec *r, const char *user,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         if (!found) {
             *name = apr_pstrdup(r->pool, column(dbd, row, 0));
             found = 1;
@@ -1449,7 +1574,7 @@ social_store_status social_store_shares_inbox(request_rec *r, const char *user,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         social_share *sh = apr_array_push(*shares);
         sh->id = apr_atoi64(column(dbd, row, 0));
         sh->page = apr_pstrdup(r->pool, column(dbd, row, 1));
@@ -1508,7 +1633,7 @@ static social_store_status poll_write(request_rec *r, ap_dbd_t *dbd, void *data)
         return st;
     }
     labels = apr_array_make(r->pool, 8, sizeof(social_poll_option));
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         social_poll_option *o = apr_array_push(labels);
         o->idx = atoi(column(dbd, row, 0));
         o->label = apr_pstrdup(r->pool, column(dbd, row, 1));
@@ -1581,7 +1706,7 @@ social_store_status social_store_poll_sync(request_rec *r, const char *page,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         *id = apr_atoi64(column(dbd, row, 0));
         stored = apr_pstrdup(r->pool, column(dbd, row, 1));
     }
@@ -1609,7 +1734,7 @@ static void polls_read(request_rec *r, ap_dbd_t *dbd, apr_dbd_results_t *res,
     apr_dbd_row_t *row = NULL;
     social_poll *poll = NULL;
 
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         apr_int64_t id = apr_atoi64(column(dbd, row, 0));
         social_poll_option *o;
 
@@ -1774,7 +1899,7 @@ static social_store_status moderate_write(request_rec *r, ap_dbd_t *dbd, void *d
         if (st != SOCIAL_STORE_OK) {
             break;
         }
-        while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        while (next_row(r, dbd, res, &row)) {
             path = apr_pstrdup(r->pool, column(dbd, row, 0));
         }
         if (path == NULL) {
@@ -1842,7 +1967,7 @@ social_store_status social_store_queue(request_rec *r, const social_queue_filter
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         if ((*comments)->nelts < f->limit) {
             social_comment *c = apr_array_push(*comments);
             comment_from_row(r, dbd, row, c);
@@ -1899,7 +2024,7 @@ static social_store_status strings_read(request_rec *r, ap_dbd_t *dbd, const cha
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         APR_ARRAY_PUSH(*out, const char *) = apr_pstrdup(r->pool, column(dbd, row, 0));
     }
     return SOCIAL_STORE_OK;
@@ -1935,7 +2060,7 @@ static social_store_status poll_close_write(request_rec *r, ap_dbd_t *dbd, void 
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         target = apr_pstrcat(r->pool, column(dbd, row, 0), "#poll-", column(dbd, row, 1), NULL);
     }
     if (target == NULL) {
@@ -1976,7 +2101,7 @@ social_store_status social_store_polls_recent(request_rec *r, apr_array_header_t
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         social_poll *p = apr_array_push(*polls);
         memset(p, 0, sizeof(*p));
         p->id = apr_atoi64(column(dbd, row, 0));
@@ -2014,7 +2139,7 @@ social_store_status social_store_ban_get(request_rec *r, const char *user, socia
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         if (!found) {
             ban_from_row(r, dbd, row, ban);
             found = 1;
@@ -2075,7 +2200,7 @@ social_store_status social_store_bans_list(request_rec *r, apr_array_header_t **
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         ban_from_row(r, dbd, row, apr_array_push(*bans));
     }
     return SOCIAL_STORE_OK;
@@ -2101,7 +2226,7 @@ social_store_status social_store_audit_list(request_rec *r, apr_int64_t before, 
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         social_audit_entry *a = apr_array_push(*entries);
 
         a->id = apr_atoi64(column(dbd, row, 0));
@@ -2148,7 +2273,7 @@ social_store_status social_store_stats_daily(request_rec *r, apr_int64_t from,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         social_stat_day *d = apr_array_push(*days);
         d->kind = atoi(column(dbd, row, 0));
         d->day = apr_atoi64(column(dbd, row, 1));
@@ -2177,7 +2302,7 @@ social_store_status social_store_stats_rank(request_rec *r, social_rank_kind kin
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         social_stat_rank *k = apr_array_push(*ranks);
         k->name = apr_pstrdup(r->pool, column(dbd, row, 0));
         k->label = apr_pstrdup(r->pool, column(dbd, row, 1));
@@ -2256,7 +2381,7 @@ social_store_status social_store_export(request_rec *r, social_export_kind kind,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         const char **cells;
         if (table->rows->nelts >= SOCIAL_EXPORT_MAX_ROWS) {
             table->truncated = 1;
@@ -2281,34 +2406,21 @@ social_store_status social_store_export(request_rec *r, social_export_kind kind,
 social_store_status social_store_schema_version(request_rec *r, int *version)
 {
     ap_dbd_t *dbd = store_connection(r);
-    apr_dbd_prepared_t *st;
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    int rv;
+    apr_int64_t v = 0;
+    social_store_status st;
 
     *version = 0;
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;
     }
-    st = statement(r, dbd, "social_schema_version");
-    if (st == NULL) {
-        return SOCIAL_STORE_FAILED;
-    }
-    rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &res, st, 0, 0, NULL);
-    if (rv != 0) {
+    st = select_int(r, dbd, "social_schema_version", 0, NULL, &v);
+    if (st == SOCIAL_STORE_FAILED) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "SOCIAL0104: reading the schema version failed: %s",
-                      apr_dbd_error(dbd->driver, dbd->handle, rv));
-        return SOCIAL_STORE_FAILED;
+                      "SOCIAL0104: reading the schema version failed (see above): "
+                      "has `social-db upgrade` created the tables?");
     }
-    /* Read every row: apr_dbd leaves results uncleaned otherwise. */
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
-        const char *v = apr_dbd_get_entry(dbd->driver, row, 0);
-        if (v != NULL && *version == 0) {
-            *version = atoi(v);
-        }
-    }
-    return SOCIAL_STORE_OK;
+    *version = (int)v;
+    return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
 }
 
 /* ---- activity stream and notifications (migration 007) ---- */
@@ -2428,7 +2540,7 @@ social_store_status social_store_activity(request_rec *r, apr_time_t before,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         social_activity *a = apr_array_push(*items);
         a->kind = column(dbd, row, 0)[0];
         a->id = apr_atoi64(column(dbd, row, 1));
@@ -2479,7 +2591,7 @@ social_store_status social_store_notifications(request_rec *r, const char *user,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         social_notification *n = apr_array_push(*list);
         notification_from_row(r, dbd, row, n);
         if (strcmp(n->kind, "like") == 0 && n->likes == 0) {
@@ -2509,7 +2621,7 @@ social_store_status social_store_notification_get(request_rec *r, const char *us
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         if (!found) {
             notification_from_row(r, dbd, row, n);
             found = 1;
@@ -2586,7 +2698,7 @@ social_store_status social_store_people_search(request_rec *r, const char *prefi
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         social_person *pe = apr_array_push(*people);
         pe->user = apr_pstrdup(r->pool, column(dbd, row, 0));
         pe->name = apr_pstrdup(r->pool, column(dbd, row, 1));
@@ -2656,7 +2768,7 @@ social_store_status social_store_mail_due(request_rec *r, int interval,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+    while (next_row(r, dbd, res, &row)) {
         social_recipient *to = apr_array_push(*people);
         to->user = apr_pstrdup(r->pool, column(dbd, row, 0));
         to->name = apr_pstrdup(r->pool, column(dbd, row, 1));

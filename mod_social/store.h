@@ -113,13 +113,38 @@ const char *social_store_site(request_rec *r);
 
 const char *social_comment_status_name(social_comment_status status);
 
-/* Hooks mod_dbd's post_connect to bound every connection's lock and
- * statement waits. */
+/* Hooks mod_dbd's post_connect: every connection gets the round-trip
+ * deadline on its socket and server-side lock and statement limits. */
 void social_store_register_hooks(apr_pool_t *p);
 
-/* Registers every statement with ap_dbd_prepare for each server; runs
- * in post_config before mod_dbd's own. */
+/* Finds mod_dbd and learns every statement's SQL (post_config); the
+ * statements are prepared on each connection when first used. */
 void social_store_prepare_statements(apr_pool_t *p, server_rec *s);
+
+/* Deadlines: SocialDBTimeout (each round trip: a statement, its rows, a
+ * commit) and SocialDBConnectTimeout (TCP and handshake) defaults. */
+#define SOCIAL_STORE_ROUND_TRIP_DEFAULT apr_time_from_sec(3)
+#define SOCIAL_STORE_CONNECT_DEFAULT apr_time_from_sec(2)
+
+/* The breaker's back-off after a failure: doubled at every failed probe
+ * between these. */
+#define SOCIAL_STORE_BACKOFF_MIN apr_time_from_msec(500)
+#define SOCIAL_STORE_BACKOFF_MAX apr_time_from_sec(4)
+
+/* Sets the round-trip deadline and resets the breaker (post_config, in
+ * the parent). background_probe: a watchdog thread probes the database
+ * while it is away, so requests never do. */
+void social_store_configure(apr_interval_time_t round_trip, int background_probe);
+
+/* While the breaker is open and a probe is due: one probe (mod_watchdog). */
+void social_store_probe(server_rec *s, apr_pool_t *p);
+
+/* A request note set when a result was cut off by a database failure:
+ * what the request read must not be cached. */
+#define SOCIAL_STORE_BROKEN_NOTE "social-store-broken"
+
+/* Seconds until the database is worth asking again (Retry-After), >= 1. */
+int social_store_retry_after(void);
 
 /* Reads the schema version into *version. */
 social_store_status social_store_schema_version(request_rec *r, int *version);

@@ -453,6 +453,22 @@ class MariaDB:
         self.proc = None
         _live_mariadbs.discard(self)
 
+    def freeze(self):
+        """Stop the server without closing anything (SIGSTOP): what a
+        network partition, a stuck disk or a hung VM looks like to its
+        clients. thaw() lets it go on."""
+        self._require_control()
+        pid = self._server_pid()
+        os.kill(pid, signal.SIGSTOP)
+        self.frozen_pid = pid
+
+    def thaw(self):
+        pid = getattr(self, "frozen_pid", None)
+        if pid is not None:
+            self.frozen_pid = None
+            if pid_alive(pid):
+                os.kill(pid, signal.SIGCONT)
+
     def kill9(self):
         """Crash the server: SIGKILL, no shutdown of its own."""
         self._require_control()
@@ -465,6 +481,7 @@ class MariaDB:
 
     def close(self):
         """Stop a private server and remove its files."""
+        self.thaw()
         if self.controllable:
             try:
                 self.stop()
@@ -542,7 +559,9 @@ class MariaDB:
         """The DBDParams string httpd uses to reach this server over TCP."""
         params = {"host": "127.0.0.1", "port": str(self.port), "user": DB_USER,
                   "pass": DB_PASSWORD, "dbname": DB_NAME, "reconnect": "0",
-                  "connecttimeout": "2"}
+                  # the client option group that carries the connect
+                  # deadline (SocialDBConnectTimeout)
+                  "group": "mod_social"}
         params.update({k: str(v) for k, v in override.items()})
         return ",".join("%s=%s" % kv for kv in params.items())
 
@@ -718,7 +737,7 @@ class Httpd:
         if dbd_params is None:
             dbd_params = (db.dbd_params() if db is not None else
                           "host=127.0.0.1,port=1,user=%s,pass=%s,dbname=%s,"
-                          "reconnect=0,connecttimeout=2"
+                          "reconnect=0,group=mod_social"
                           % (DB_USER, DB_PASSWORD, DB_NAME))
         for path, content in (files or {}).items():
             self.write_file(path, content)

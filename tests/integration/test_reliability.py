@@ -3,9 +3,9 @@ crashed or slow, acknowledged writes survive a database crash, and a
 bounded mixed load (scripts/load with wrk) leaves httpd healthy.
 
 The server looks like the one of test_comments.py (Basic users alice,
-bob, carol; carol is the moderator). Its DBDParams carry
-readtimeout=2,writetimeout=2 so that a slow database costs a request a
-few seconds, not forever.
+bob, carol; carol is the moderator). SocialDBTimeout 2s bounds every
+round trip, so that a slow database costs a request a few seconds, not
+forever.
 
 Every test that stops or crashes the database starts it again and waits
 until /_social/api/v1/health says "database": "ok" before it ends, so
@@ -34,6 +34,7 @@ LOAD_SCRIPT = harness.REPO / "scripts" / "load"
 # Both child processes from the start, so that the memory measured
 # around the load run is the module's and not a process httpd spawns.
 HTTPD_CONF = r"""
+SocialDBTimeout 2s
 StartServers 2
 # Each worker thread's allocator may otherwise keep up to its largest
 # request's memory for reuse; capped, RSS measures what is really held.
@@ -100,9 +101,7 @@ def restartable_db(mariadb):
 def server(httpd_factory, htpasswd, restartable_db):
     return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home", extra="")},
                          conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd),
-                         db=restartable_db,
-                         dbd_params=restartable_db.dbd_params(readtimeout=2,
-                                                              writetimeout=2))
+                         db=restartable_db)
 
 
 def fresh_page(server, area="", extra=""):
@@ -397,14 +396,12 @@ def release_lock(db, proc, conn_id):
 
 @pytest.fixture(scope="module")
 def slow_server(httpd_factory, htpasswd, restartable_db):
-    """A server of its own, with readtimeout=2,writetimeout=2 and no dead
+    """A server of its own, with SocialDBTimeout 2s and no dead
     connections in its pools from the tests above: a 503 here comes from
     the slow database, not from a connection a crash left behind."""
     return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home", extra="")},
                          conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd),
-                         db=restartable_db, name="slow", error_log_allow=DB_TROUBLE_ALLOW,
-                         dbd_params=restartable_db.dbd_params(readtimeout=2,
-                                                              writetimeout=2))
+                         db=restartable_db, name="slow", error_log_allow=DB_TROUBLE_ALLOW)
 
 
 def test_slow_database_write_ends_in_bounded_time_and_pages_still_served(

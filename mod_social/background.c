@@ -1,0 +1,126 @@
+/* background.c: the watchdog callback (see background.h). */
+#include <apr_network_io.h>
+#include <apr_optional.h>
+#include <httpd.h>
+#include <http_config.h>
+#include <http_connection.h>
+#include <http_log.h>
+#include <http_request.h>
+#include <ap_listen.h>
+#include <mod_watchdog.h>
+
+#include "background.h"
+#include "config.h"
+#include "notify.h"
+#include "store.h"
+
+APLOG_USE_MODULE(social);
+
+/* How often the callback runs: the breaker's probe is due at most this
+ * late after its back-off ends. */
+#define SOCIAL_BACKGROUND_TICK apr_time_from_msec(200)
+
+#define SOCIAL_WATCHDOG_NAME "_social_"
+
+/* The store speaks in requests (their pool, server, mod_dbd's per-request
+ * connection, the log). Background work gets one of its own, made like
+ * mod_proxy_hcheck makes the requests of its health checks: no client,
+ * no headers, the server's defaults. */
+static request_rec *background_request(apr_pool_t *p, server_rec *s)
+{
+    conn_rec *c = apr_pcalloc(p, sizeof(*c));
+    request_rec *r = apr_pcalloc(p, sizeof(*r));
+
+    c->pool = p;
+    c->base_server = s;
+    c->conn_config = ap_create_conn_config(p);
+    c->notes = apr_table_make(p, 1);
+    c->client_ip = "127.0.0.1";
+    c->local_ip = "127.0.0.1";
+    c->local_host = s->server_hostname;
+    apr_sockaddr_info_get(&c->client_addr, c->client_ip, APR_UNSPEC, 0, 0, p);
+    /* The address the server listens on, for the links of the digests. */
+    c->local_addr = ap_listeners != NULL ? ap_listeners->bind_addr : c->client_addr;
+
+    r->pool = p;
+    r->connection = c;
+    r->server = s;
+    r->request_config = ap_create_request_config(p);
+    r->per_dir_config = s->lookup_defaults;
+    r->headers_in = apr_table_make(p, 1);
+    r->headers_out = apr_table_make(p, 1);
+    r->err_headers_out = apr_table_make(p, 1);
+    r->subprocess_env = apr_table_make(p, 1);
+    r->notes = apr_table_make(p, 1);
+    r->method = "GET";
+    r->method_number = M_GET;
+    r->protocol = "INCLUDED";
+    r->proto_num = HTTP_VERSION(1, 1);
+    r->hostname = s->server_hostname;
+    r->uri = r->unparsed_uri = "/";
+    r->useragent_ip = c->client_ip;
+    r->useragent_addr = c->client_addr;
+    r->request_time = apr_time_now();
+    return r;
+}
+
+typedef struct {
+    server_rec *s;            /* the main server */
+    server_rec *mail_server;  /* the first server with SocialMailCommand, or NULL */
+} background_ctx;
+
+static apr_status_t background_tick(int state, void *data, apr_pool_t *pool)
+{
+    background_ctx *ctx = data;
+
+    if (state != AP_WATCHDOG_STATE_RUNNING) {
+        return APR_SUCCESS;
+    }
+    social_store_probe(ctx->s, pool);
+    if (ctx->mail_server != NULL && social_notify_mail_is_due(ctx->mail_server)) {
+        social_notify_mail_digests(background_request(pool, ctx->mail_server));
+    }
+    return APR_SUCCESS;
+}
+
+int social_background_start(apr_pool_t *pconf, server_rec *s)
+{
+    APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) *get_instance;
+    APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) *register_callback;
+    ap_watchdog_t *watchdog = NULL;
+    background_ctx *ctx;
+    server_rec *sp;
+    apr_status_t rv;
+
+    get_instance = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
+    register_callback = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_register_callback);
+    ctx = apr_pcalloc(pconf, sizeof(*ctx));
+    ctx->s = s;
+    for (sp = s; sp != NULL && ctx->mail_server == NULL; sp = sp->next) {
+        if (social_config_srv(sp)->mail_command != NULL) {
+            ctx->mail_server = sp;
+        }
+    }
+    if (get_instance == NULL || register_callback == NULL) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "SOCIAL0112: mod_watchdog is not loaded: requests find out "
+                     "themselves when the database is back%s",
+                     ctx->mail_server ? ", and no e-mail digests are sent" : "");
+        return 0;
+    }
+    /* One instance per child process, not a singleton: every process has
+     * its own breaker to probe for. Digests take a database lock, so two
+     * processes never send the same one. */
+    rv = get_instance(&watchdog, SOCIAL_WATCHDOG_NAME, 0, 0, pconf);
+    if (rv == APR_SUCCESS) {
+        rv = register_callback(watchdog, SOCIAL_BACKGROUND_TICK, ctx, background_tick);
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
+                     "SOCIAL0113: cannot start mod_social's background thread: "
+                     "requests find out themselves when the database is back%s",
+                     ctx->mail_server ? ", and no e-mail digests are sent" : "");
+        return 0;
+    }
+    return 1;
+}
