@@ -58,6 +58,10 @@ static request_rec *background_request(apr_pool_t *p, server_rec *s)
     r->proto_num = HTTP_VERSION(1, 1);
     r->hostname = s->server_hostname;
     r->uri = r->unparsed_uri = "/";
+    /* As if asked for the server's own address (absolute links). */
+    r->parsed_uri.hostname = s->server_hostname;
+    r->parsed_uri.port = c->local_addr->port;
+    r->parsed_uri.port_str = apr_itoa(p, c->local_addr->port);
     r->useragent_ip = c->client_ip;
     r->useragent_addr = c->client_addr;
     r->request_time = apr_time_now();

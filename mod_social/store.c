@@ -579,14 +579,15 @@ static int connection_failed(ap_dbd_t *dbd)
 
 /* The database failed: every thread of the process stops touching it
  * (logged once per outage, not per request). */
-static void store_down(request_rec *r, const char *what)
+static void store_down(request_rec *r, const char *what, int connecting)
 {
     if (social_breaker_failure(&breaker, apr_time_now())) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "SOCIAL0110: the database is unavailable (%s): pages are served "
+                      "%s: the database is unavailable (%s): pages are served "
                       "without it and writes answer 503 until it answers again "
                       "(deadline %" APR_TIME_T_FMT " ms per round trip, see "
-                      "SocialDBTimeout)", what, apr_time_as_msec(round_trip_deadline));
+                      "SocialDBTimeout)", connecting ? "SOCIAL0102" : "SOCIAL0110", what,
+                      apr_time_as_msec(round_trip_deadline));
     }
 }
 
@@ -631,7 +632,7 @@ static ap_dbd_t *store_connection(request_rec *r)
     }
     if (dbd == NULL) {
         store_down(r, "no connection; see mod_dbd's message above, and check "
-                      "DBDriver/DBDParams and that the server is up");
+                      "DBDriver/DBDParams and that the server is up", 1);
         return NULL;
     }
     store_up(r->server);   /* connected or pinged: it answers */
@@ -653,6 +654,10 @@ void social_store_probe(server_rec *s, apr_pool_t *p)
     dbd = dbd_open_fn(p, s);
     if (dbd == NULL) {
         social_breaker_failure(&breaker, apr_time_now());
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     "SOCIAL0102: the database is still unavailable (see mod_dbd's "
+                     "message above); next try in %" APR_TIME_T_FMT " ms",
+                     apr_time_as_msec(social_breaker_remaining(&breaker, apr_time_now())));
         return;
     }
     dbd_close_fn(s, dbd);
@@ -711,7 +716,7 @@ static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
                   retry ? " (the transaction is run again)" : "");
     if (down) {
         store_down(r, apr_pstrcat(r->pool, "statement ", label, " got no answer in time",
-                                  NULL));
+                                  NULL), 0);
         return SOCIAL_STORE_DOWN;
     }
     return retry ? SOCIAL_STORE_RETRY : SOCIAL_STORE_FAILED;
@@ -776,7 +781,7 @@ static int next_row(request_rec *r, ap_dbd_t *dbd, apr_dbd_results_t *res,
     }
     if (connection_failed(dbd)) {
         apr_table_setn(r->notes, SOCIAL_STORE_BROKEN_NOTE, "1");
-        store_down(r, "rows were cut off");
+        store_down(r, "rows were cut off", 0);
     }
     return 0;
 }
