@@ -412,13 +412,13 @@ END_TEST
 START_TEST(test_end_tag_lookalikes_are_not_end_tags)
 {
     assert_no_event("</bodyx>");
-    assert_no_event("</body x>");
+    assert_no_event("</body-x>");
     assert_no_event("</bod>");
     assert_no_event("</bodyy >");
     assert_no_event("<body>");
     assert_no_event("<body></bo dy>");
     assert_no_event("</htmlx>");
-    assert_no_event("</html x>");
+    assert_no_event("</html:x>");
     assert_no_event("</htm>");
     assert_no_event("<html>");
     assert_no_event("</b></h1></head>");
@@ -1071,7 +1071,7 @@ START_TEST(test_hold_from_releases_when_candidate_fails)
     ck_assert_uint_eq(hold_after("abc</bx"), SOCIAL_SCAN_NO_OFFSET);
     ck_assert_uint_eq(hold_after("abc<p>"), SOCIAL_SCAN_NO_OFFSET);
     ck_assert_uint_eq(hold_after("abc</bodyx"), SOCIAL_SCAN_NO_OFFSET);
-    ck_assert_uint_eq(hold_after("abc</body x"), SOCIAL_SCAN_NO_OFFSET);
+    ck_assert_uint_eq(hold_after("abc</body-x"), SOCIAL_SCAN_NO_OFFSET);
     memcpy(doc, "</body", 6);
     memset(doc + 6, ' ', SOCIAL_END_TAG_SPACE_MAX + 1);
     doc[6 + SOCIAL_END_TAG_SPACE_MAX + 1] = '\0';
@@ -1257,7 +1257,7 @@ START_TEST(test_streaming_page_tricky)
 END_TEST
 
 static const char page_lookalikes[] =
-    "<html><body><p>a</p></bodyx></body x><b>b</b></htmlx>"
+    "<html><body><p>a</p></bodyx></body-x><b>b</b></htmlx>"
     "<body></bod></BoDy><div></Html\t></div>< /body></bo";
 
 START_TEST(test_streaming_page_lookalikes)
