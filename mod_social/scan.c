@@ -106,10 +106,20 @@ static unsigned char lower(unsigned char c)
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
 }
 
+/* The bytes that move the attribute states, by class. */
+enum { BYTE_OTHER = 0, BYTE_SPACE, BYTE_SLASH, BYTE_GT, BYTE_EQ, BYTE_QUOTE };
+
+static const unsigned char tag_byte_class[256] = {
+    [' '] = BYTE_SPACE, ['\t'] = BYTE_SPACE, ['\n'] = BYTE_SPACE,
+    ['\r'] = BYTE_SPACE, ['\f'] = BYTE_SPACE, ['/'] = BYTE_SLASH,
+    ['>'] = BYTE_GT, ['='] = BYTE_EQ, ['"'] = BYTE_QUOTE, ['\''] = BYTE_QUOTE
+};
+
 /* Ends a tag name, as the tokenizer's tag name states do. */
-static int ends_name(unsigned char c)
+static inline int ends_name(unsigned char c)
 {
-    return is_space(c) || c == '/' || c == '>';
+    unsigned char k = tag_byte_class[c];
+    return k == BYTE_SPACE || k == BYTE_SLASH || k == BYTE_GT;
 }
 
 static int name_is(const social_scan *s, const char *word)
@@ -231,73 +241,43 @@ static void comment_tail(social_scan *s, const char *buf, size_t n)
  * attribute text (after the name) is in s->text. */
 static int meta_is_opt_out(const social_scan *s);
 
-/* One byte of a tag after its name; returns 1 at the tag's closing '>'.
- * Follows the tokenizer's attribute states, so a quote counts only
- * around a value and '=' first in an attribute is part of its name. */
+#define TAG_END 7   /* the tag's closing '>' */
+
+/* The tokenizer's attribute states: next state by state and byte class.
+ * A quote counts only where a value starts; '=' first in an attribute is
+ * part of its name; TAG_QUOTED is left by its own quote only. */
+static const unsigned char tag_next[7][6] = {
+    /*                    other             space             '/'         '>'      '='               quote */
+    [TAG_BEFORE_NAME]  = { TAG_NAME,         TAG_BEFORE_NAME,  TAG_SLASH,    TAG_END, TAG_NAME,         TAG_NAME },
+    [TAG_NAME]         = { TAG_NAME,         TAG_AFTER_NAME,   TAG_SLASH,    TAG_END, TAG_BEFORE_VALUE, TAG_NAME },
+    [TAG_AFTER_NAME]   = { TAG_NAME,         TAG_AFTER_NAME,   TAG_SLASH,    TAG_END, TAG_BEFORE_VALUE, TAG_NAME },
+    [TAG_BEFORE_VALUE] = { TAG_UNQUOTED,     TAG_BEFORE_VALUE, TAG_UNQUOTED, TAG_END, TAG_UNQUOTED,     TAG_QUOTED },
+    [TAG_QUOTED]       = { TAG_QUOTED,       TAG_QUOTED,       TAG_QUOTED,   TAG_QUOTED, TAG_QUOTED,    TAG_QUOTED },
+    [TAG_UNQUOTED]     = { TAG_UNQUOTED,     TAG_BEFORE_NAME,  TAG_UNQUOTED, TAG_END, TAG_UNQUOTED,     TAG_UNQUOTED },
+    [TAG_SLASH]        = { TAG_NAME,         TAG_BEFORE_NAME,  TAG_SLASH,    TAG_END, TAG_NAME,         TAG_NAME },
+};
+
+/* One byte of a tag after its name; returns 1 at the tag's closing '>'
+ * (the state stays as it was before it: TAG_SLASH for "/>"). */
 static int tag_byte(social_scan *s, unsigned char c)
 {
-    switch (s->substate) {
-    case TAG_QUOTED:
+    unsigned char next;
+
+    if (s->substate == TAG_QUOTED) {
         if (c == (unsigned char)s->quote) {
             s->substate = TAG_BEFORE_NAME;
         }
         return 0;
-    case TAG_UNQUOTED:
-        if (is_space(c)) {
-            s->substate = TAG_BEFORE_NAME;
-        }
-        return c == '>';
-    case TAG_BEFORE_VALUE:
-        if (c == '"' || c == '\'') {
-            s->quote = (char)c;
-            s->substate = TAG_QUOTED;
-        }
-        else if (c == '>') {
-            return 1;
-        }
-        else if (!is_space(c)) {
-            s->substate = TAG_UNQUOTED;
-        }
-        return 0;
-    case TAG_NAME:
-    case TAG_AFTER_NAME:
-        if (c == '>') {
-            return 1;
-        }
-        if (c == '=') {
-            s->substate = TAG_BEFORE_VALUE;
-        }
-        else if (c == '/') {
-            s->substate = TAG_SLASH;
-        }
-        else if (is_space(c)) {
-            s->substate = TAG_AFTER_NAME;
-        }
-        else {
-            s->substate = TAG_NAME;
-        }
-        return 0;
-    case TAG_SLASH:
-        if (c == '>') {
-            return 1;
-        }
-        /* anything else: as before an attribute name */
-        /* fall through */
-    default:
-        if (c == '>') {
-            return 1;
-        }
-        if (c == '/') {
-            s->substate = TAG_SLASH;
-        }
-        else if (!is_space(c)) {
-            s->substate = TAG_NAME;   /* '=' here starts a name */
-        }
-        else {
-            s->substate = TAG_BEFORE_NAME;
-        }
-        return 0;
     }
+    next = tag_next[s->substate][tag_byte_class[c]];
+    if (next == TAG_END) {
+        return 1;
+    }
+    if (next == TAG_QUOTED) {
+        s->quote = (char)c;
+    }
+    s->substate = next;
+    return 0;
 }
 
 /* Finishes a start tag at its '>': enters raw text, or reports whether
