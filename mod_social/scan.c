@@ -1,9 +1,19 @@
 /* scan.c: streaming HTML scanner (see scan.h).
  *
- * A byte-driven state machine that follows just enough of the HTML
- * tokenizer to know what is markup, what is a comment and what is raw
- * text of <script>, <style> and <textarea>. Text, comments and raw text
- * are skipped with memchr(); only tags are walked byte by byte.
+ * A byte-driven state machine that follows the WHATWG HTML tokenizer as
+ * far as the output filter needs: what is markup, what is a comment, and
+ * what is the text of an element the tree builder switches the tokenizer
+ * for: RCDATA (<title>, <textarea>), RAWTEXT (<style>, <xmp>, <iframe>,
+ * <noembed>, <noframes>, <noscript> with scripting on, as in a browser),
+ * script data with its escaped and double-escaped states, and PLAINTEXT.
+ * Text, comments, quoted attribute values and raw text are skipped with
+ * memchr(); only tag names and the bytes around a '<' in raw text are
+ * walked one by one.
+ *
+ * Not followed: foreign content (<svg>, <math>), where <title>, <style>
+ * and <script> are ordinary elements, and <select>, where the tree
+ * builder ignores most start tags; an author's marker there is still
+ * reported.
  */
 #include <string.h>
 
@@ -18,22 +28,55 @@ enum {
     ST_BOGUS,      /* <!DOCTYPE ...>, <?xml ...?>, </ 3>: skip to '>' */
     ST_END_SLASH,  /* after "</" */
     ST_END_NAME,   /* in the name of an end tag */
-    ST_END_SPACE,  /* white space after </body or </html */
+    ST_END_ATTRS,  /* the rest of </body ...> or </html ...>, up to '>' */
     ST_START_NAME, /* in the name of a start tag */
     ST_TAG,        /* in the attributes of a tag, up to its '>' */
-    ST_RAW         /* raw text of script/style/textarea */
+    ST_RAW,        /* RCDATA or RAWTEXT of the element s->raw */
+    ST_SCRIPT,     /* script data, escaped or not */
+    ST_PLAINTEXT   /* after <plaintext>: text to the end */
 };
 
-/* Inside ST_TAG: where we are among the attributes. */
-enum { TAG_ATTRS = 0, TAG_AFTER_EQ, TAG_QUOTED, TAG_UNQUOTED };
+/* Inside ST_TAG and ST_END_ATTRS: the tokenizer's attribute states. */
+enum {
+    TAG_BEFORE_NAME = 0, /* before an attribute name (also after a quoted value) */
+    TAG_NAME,            /* in an attribute name */
+    TAG_AFTER_NAME,      /* white space after an attribute name */
+    TAG_BEFORE_VALUE,    /* after '=' */
+    TAG_QUOTED,          /* in a quoted value (s->quote) */
+    TAG_UNQUOTED,        /* in an unquoted value */
+    TAG_SLASH            /* after '/': "/>" closes the tag itself */
+};
 
 /* Inside ST_RAW: how much of "</name" has been seen. */
 enum { RAW_DATA = 0, RAW_LT, RAW_SLASH, RAW_NAME };
 
+/* Inside ST_SCRIPT: the tokenizer's script data states. s->dashes counts
+ * the '-' just seen in the escaped states; s->name_len the letters of
+ * "script" matched (SCRIPT_NAME_NO once they cannot match). */
+enum {
+    SCRIPT_DATA = 0,   /* script data */
+    SCRIPT_LT,         /* after '<' */
+    SCRIPT_END,        /* after "</": matching "script" */
+    SCRIPT_BANG,       /* after "<!" */
+    SCRIPT_BANG_DASH,  /* after "<!-" */
+    ESC,               /* escaped: after "<!--" */
+    ESC_LT,            /* escaped, after '<' */
+    ESC_END,           /* escaped, after "</": matching "script" */
+    ESC_START,         /* escaped, after '<' and a letter: "<script" doubles */
+    DESC,              /* double escaped */
+    DESC_LT,           /* double escaped, after '<' */
+    DESC_END           /* double escaped, after "</": "</script" undoes */
+};
+#define SCRIPT_NAME_NO 7
+
 /* Inside ST_COMMENT: still matching "social:", a marker, or plain. */
 enum { COMMENT_PREFIX = 0, COMMENT_MARKER, COMMENT_PLAIN };
 
-enum { RAW_NONE = 0, RAW_SCRIPT, RAW_STYLE, RAW_TEXTAREA };
+/* Elements whose text the tokenizer does not parse as markup. */
+enum {
+    RAW_NONE = 0, RAW_SCRIPT, RAW_STYLE, RAW_TEXTAREA, RAW_TITLE, RAW_XMP,
+    RAW_IFRAME, RAW_NOEMBED, RAW_NOFRAMES, RAW_NOSCRIPT, RAW_PLAINTEXT
+};
 enum { END_OTHER = 0, END_BODY, END_HTML };
 
 /* Start tags the scanner cares about, besides the raw text elements. */
@@ -42,7 +85,11 @@ enum { TAG_PLAIN = 0, TAG_META };
 static const char marker_prefix[] = "social:";
 #define MARKER_PREFIX_LEN (sizeof(marker_prefix) - 1)
 
-static const char *const raw_names[] = { "", "script", "style", "textarea" };
+static const char *const raw_names[] = {
+    "", "script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+    "noframes", "noscript", "plaintext"
+};
+static const unsigned char raw_name_lens[] = { 0, 6, 5, 8, 5, 3, 6, 7, 8, 8, 9 };
 
 static int is_space(unsigned char c)
 {
@@ -59,10 +106,49 @@ static unsigned char lower(unsigned char c)
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
 }
 
+/* The bytes that move the attribute states, by class. */
+enum { BYTE_OTHER = 0, BYTE_SPACE, BYTE_SLASH, BYTE_GT, BYTE_EQ, BYTE_QUOTE };
+
+static const unsigned char tag_byte_class[256] = {
+    [' '] = BYTE_SPACE, ['\t'] = BYTE_SPACE, ['\n'] = BYTE_SPACE,
+    ['\r'] = BYTE_SPACE, ['\f'] = BYTE_SPACE, ['/'] = BYTE_SLASH,
+    ['>'] = BYTE_GT, ['='] = BYTE_EQ, ['"'] = BYTE_QUOTE, ['\''] = BYTE_QUOTE
+};
+
+/* Ends a tag name, as the tokenizer's tag name states do. */
+static inline int ends_name(unsigned char c)
+{
+    unsigned char k = tag_byte_class[c];
+    return k == BYTE_SPACE || k == BYTE_SLASH || k == BYTE_GT;
+}
+
 static int name_is(const social_scan *s, const char *word)
 {
     size_t n = strlen(word);
     return s->name_len == n && memcmp(s->name, word, n) == 0;
+}
+
+/* The raw text element a start tag name opens, or RAW_NONE. */
+static int raw_kind(const social_scan *s)
+{
+    int k, first, last;
+
+    switch (s->name_len > 0 ? s->name[0] : 0) {
+    case 's': first = RAW_SCRIPT; last = RAW_STYLE; break;
+    case 't': first = RAW_TEXTAREA; last = RAW_TITLE; break;
+    case 'x': first = last = RAW_XMP; break;
+    case 'i': first = last = RAW_IFRAME; break;
+    case 'n': first = RAW_NOEMBED; last = RAW_NOSCRIPT; break;
+    case 'p': first = last = RAW_PLAINTEXT; break;
+    default: return RAW_NONE;
+    }
+    for (k = first; k <= last; k++) {
+        if (s->name_len == raw_name_lens[k]
+            && memcmp(s->name, raw_names[k], s->name_len) == 0) {
+            return k;
+        }
+    }
+    return RAW_NONE;
 }
 
 /* Nonzero while the end tag name read so far can still become
@@ -95,7 +181,7 @@ uint64_t social_scan_hold_from(const social_scan *s)
     switch (s->state) {
     case ST_LT:
     case ST_END_SLASH:
-    case ST_END_SPACE:
+    case ST_END_ATTRS:
         return s->tag_start;
     case ST_END_NAME:
         return end_name_is_candidate(s) ? s->tag_start : SOCIAL_SCAN_NO_OFFSET;
@@ -117,62 +203,81 @@ static void text_append(social_scan *s, const char *p, size_t n, size_t max)
     s->text_len += n;
 }
 
-/* Counts the '-' that end buf[0..n), carrying over from *dashes when the
- * whole piece is dashes. */
-static int trailing_dashes(const char *buf, size_t n, int dashes)
+/* Follows the end of a comment's text through buf[0..n): s->dashes is the
+ * run of '-' it ends with, s->comment_bang whether it ends with "--!",
+ * s->comment_open whether it is empty or all dashes so far ("<!-->" and
+ * "<!--->" are complete comments). Then a '>' closes the comment if
+ * s->dashes >= 2, s->comment_bang or s->comment_open. */
+static void comment_tail(social_scan *s, const char *buf, size_t n)
 {
     size_t k = 0;
+
+    if (n == 0) {
+        return;
+    }
     while (k < n && buf[n - 1 - k] == '-') {
         k++;
     }
     if (k == n) {
-        return dashes + (int)k;
+        s->dashes += (int)k;
+        s->comment_bang = 0;
+        return;
     }
-    return (int)k;
+    s->comment_open = 0;
+    s->comment_bang = 0;
+    if (k == 0 && buf[n - 1] == '!') {
+        size_t d = 0;
+        int before;
+        while (d < n - 1 && buf[n - 2 - d] == '-') {
+            d++;
+        }
+        before = (d == n - 1) ? s->dashes + (int)d : (int)d;
+        s->comment_bang = before >= 2;
+    }
+    s->dashes = (int)k;
 }
 
 /* <meta ...> with name="mod_social" and content="off"? The tag's
  * attribute text (after the name) is in s->text. */
 static int meta_is_opt_out(const social_scan *s);
 
-/* One byte of a tag after its name; returns 1 at the tag's closing '>'.
- * Quotes count only around attribute values, as in the HTML tokenizer. */
+#define TAG_END 7   /* the tag's closing '>' */
+
+/* The tokenizer's attribute states: next state by state and byte class.
+ * A quote counts only where a value starts; '=' first in an attribute is
+ * part of its name; TAG_QUOTED is left by its own quote only. */
+static const unsigned char tag_next[7][6] = {
+    /*                    other             space             '/'         '>'      '='               quote */
+    [TAG_BEFORE_NAME]  = { TAG_NAME,         TAG_BEFORE_NAME,  TAG_SLASH,    TAG_END, TAG_NAME,         TAG_NAME },
+    [TAG_NAME]         = { TAG_NAME,         TAG_AFTER_NAME,   TAG_SLASH,    TAG_END, TAG_BEFORE_VALUE, TAG_NAME },
+    [TAG_AFTER_NAME]   = { TAG_NAME,         TAG_AFTER_NAME,   TAG_SLASH,    TAG_END, TAG_BEFORE_VALUE, TAG_NAME },
+    [TAG_BEFORE_VALUE] = { TAG_UNQUOTED,     TAG_BEFORE_VALUE, TAG_UNQUOTED, TAG_END, TAG_UNQUOTED,     TAG_QUOTED },
+    [TAG_QUOTED]       = { TAG_QUOTED,       TAG_QUOTED,       TAG_QUOTED,   TAG_QUOTED, TAG_QUOTED,    TAG_QUOTED },
+    [TAG_UNQUOTED]     = { TAG_UNQUOTED,     TAG_BEFORE_NAME,  TAG_UNQUOTED, TAG_END, TAG_UNQUOTED,     TAG_UNQUOTED },
+    [TAG_SLASH]        = { TAG_NAME,         TAG_BEFORE_NAME,  TAG_SLASH,    TAG_END, TAG_NAME,         TAG_NAME },
+};
+
+/* One byte of a tag after its name; returns 1 at the tag's closing '>'
+ * (the state stays as it was before it: TAG_SLASH for "/>"). */
 static int tag_byte(social_scan *s, unsigned char c)
 {
-    switch (s->substate) {
-    case TAG_QUOTED:
+    unsigned char next;
+
+    if (s->substate == TAG_QUOTED) {
         if (c == (unsigned char)s->quote) {
-            s->substate = TAG_ATTRS;
+            s->substate = TAG_BEFORE_NAME;
         }
-        return 0;
-    case TAG_AFTER_EQ:
-        if (c == '"' || c == '\'') {
-            s->quote = (char)c;
-            s->substate = TAG_QUOTED;
-            return 0;
-        }
-        if (c == '>') {
-            return 1;
-        }
-        if (!is_space(c)) {
-            s->substate = TAG_UNQUOTED;
-        }
-        return 0;
-    case TAG_UNQUOTED:
-        if (is_space(c)) {
-            s->substate = TAG_ATTRS;
-        }
-        return c == '>';
-    default:
-        if (c == '>') {
-            return 1;
-        }
-        if (c == '=') {
-            s->substate = TAG_AFTER_EQ;
-        }
-        s->slash = (c == '/');
         return 0;
     }
+    next = tag_next[s->substate][tag_byte_class[c]];
+    if (next == TAG_END) {
+        return 1;
+    }
+    if (next == TAG_QUOTED) {
+        s->quote = (char)c;
+    }
+    s->substate = next;
+    return 0;
 }
 
 /* Finishes a start tag at its '>': enters raw text, or reports whether
@@ -187,14 +292,185 @@ static int start_tag_end(social_scan *s)
         }
         opt_out = !s->text_overflow && meta_is_opt_out(s);
     }
-    if (s->xml && s->slash) {
+    if (s->xml && (s->substate == TAG_SLASH || s->raw == RAW_PLAINTEXT)) {
         s->raw = RAW_NONE;   /* <script src="a.js"/> closes itself in XML */
     }
-    s->state = s->raw ? ST_RAW : ST_TEXT;
-    s->substate = RAW_DATA;
+    s->state = s->raw == RAW_NONE ? ST_TEXT
+             : s->raw == RAW_SCRIPT ? ST_SCRIPT
+             : s->raw == RAW_PLAINTEXT ? ST_PLAINTEXT : ST_RAW;
+    s->substate = 0;
     s->end_kind = END_OTHER;
-    s->slash = 0;
     return opt_out;
+}
+
+/* Leaves raw text at an end tag's name: the rest is an ordinary tag. */
+static void raw_leave(social_scan *s)
+{
+    s->raw = RAW_NONE;
+    s->state = ST_TAG;
+    s->substate = TAG_BEFORE_NAME;
+    s->end_kind = TAG_PLAIN;
+}
+
+/* Matches one byte of "script" after "</" or '<' in script data;
+ * s->name_len counts the letters matched or is SCRIPT_NAME_NO. */
+static void script_name_byte(social_scan *s, unsigned char c)
+{
+    if (s->name_len < 6 && lower(c) == (unsigned char)"script"[s->name_len]) {
+        s->name_len++;
+    }
+    else {
+        s->name_len = SCRIPT_NAME_NO;
+    }
+}
+
+/* Script data from buf[i]: the tokenizer's script states, escaped
+ * "<!-- ... -->" and double-escaped "<!--<script> ... </script>" text
+ * included. Returns the bytes consumed; leaves the state at the end of
+ * the buffer or, at "</script" in the right state, at ST_TAG without
+ * consuming the byte after the name. */
+static size_t script_feed(social_scan *s, const char *buf, size_t i, size_t len)
+{
+    while (i < len) {
+        unsigned char c = (unsigned char)buf[i];
+
+        switch (s->substate) {
+        case SCRIPT_DATA: {
+            const char *lt = memchr(buf + i, '<', len - i);
+            if (lt == NULL) {
+                return len;
+            }
+            i = (size_t)(lt - buf) + 1;
+            s->substate = SCRIPT_LT;
+            break;
+        }
+        case SCRIPT_LT:
+            if (c == '/') {
+                s->substate = SCRIPT_END;
+                s->name_len = 0;
+                i++;
+            }
+            else if (c == '!') {
+                s->substate = SCRIPT_BANG;
+                i++;
+            }
+            else {
+                s->substate = SCRIPT_DATA;   /* this byte may be '<' */
+            }
+            break;
+        case SCRIPT_BANG:
+        case SCRIPT_BANG_DASH:
+            if (c != '-') {
+                s->substate = SCRIPT_DATA;
+                break;
+            }
+            i++;
+            if (s->substate == SCRIPT_BANG) {
+                s->substate = SCRIPT_BANG_DASH;
+            }
+            else {
+                s->substate = ESC;   /* "<!--": escaped, "-->" undoes it */
+                s->dashes = 2;
+            }
+            break;
+        case SCRIPT_END:
+        case ESC_END:
+            if (s->name_len == 6 && ends_name(c)) {
+                raw_leave(s);
+                return i;   /* ST_TAG sees this byte again */
+            }
+            if (s->name_len < 6
+                && lower(c) == (unsigned char)"script"[s->name_len]) {
+                s->name_len++;
+                i++;
+                break;
+            }
+            s->substate = s->substate == SCRIPT_END ? SCRIPT_DATA : ESC;
+            s->dashes = 0;
+            break;
+        case ESC:
+        case DESC:
+            if (s->dashes == 0) {
+                /* Nothing matters here but '-' and '<'. */
+                while (i < len && buf[i] != '-' && buf[i] != '<') {
+                    i++;
+                }
+                if (i == len) {
+                    return len;
+                }
+                c = (unsigned char)buf[i];
+            }
+            i++;
+            if (c == '-') {
+                s->dashes++;
+            }
+            else if (c == '<') {
+                s->substate = s->substate == ESC ? ESC_LT : DESC_LT;
+                s->dashes = 0;
+            }
+            else if (c == '>' && s->dashes >= 2) {
+                s->substate = SCRIPT_DATA;   /* "-->" */
+                s->dashes = 0;
+            }
+            else {
+                s->dashes = 0;
+            }
+            break;
+        case ESC_LT:
+            if (c == '/') {
+                s->substate = ESC_END;
+                s->name_len = 0;
+                i++;
+            }
+            else if (is_alpha(c)) {
+                s->substate = ESC_START;
+                s->name_len = 0;
+                script_name_byte(s, c);
+                i++;
+            }
+            else {
+                s->substate = ESC;
+            }
+            break;
+        case DESC_LT:
+            if (c == '/') {
+                s->substate = DESC_END;
+                s->name_len = 0;
+                i++;
+            }
+            else {
+                s->substate = DESC;
+            }
+            break;
+        case ESC_START:
+        case DESC_END:
+            if (is_alpha(c)) {
+                script_name_byte(s, c);
+                i++;
+                break;
+            }
+            if (ends_name(c)) {
+                /* "<script" doubles the escape, "</script" undoes that;
+                 * any other name leaves the state as it was. */
+                int matched = s->name_len == 6;
+                if (s->substate == ESC_START) {
+                    s->substate = matched ? DESC : ESC;
+                }
+                else {
+                    s->substate = matched ? ESC : DESC;
+                }
+                i++;
+            }
+            else {
+                s->substate = s->substate == ESC_START ? ESC : DESC;
+            }
+            break;
+        default:
+            s->substate = SCRIPT_DATA;
+            break;
+        }
+    }
+    return i;
 }
 
 static void event_set(social_scan *s, social_scan_event *ev,
@@ -205,6 +481,17 @@ static void event_set(social_scan *s, social_scan_event *ev,
     ev->end = end;
     ev->text = NULL;
     ev->text_len = 0;
+}
+
+/* Reports the end tag </body ...> or </html ...> that ends at buf[i - 1]. */
+static size_t end_tag_event(social_scan *s, social_scan_event *ev, size_t i)
+{
+    s->state = ST_TEXT;
+    event_set(s, ev, s->end_kind == END_BODY
+              ? SOCIAL_SCAN_BODY_END : SOCIAL_SCAN_HTML_END, s->offset + i);
+    s->end_kind = END_OTHER;
+    s->offset += i;
+    return i;
 }
 
 size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
@@ -264,7 +551,9 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                 s->state = ST_COMMENT;
                 s->substate = COMMENT_PREFIX;
                 s->name_len = 0;   /* bytes of "social:" matched */
-                s->dashes = 2;     /* "<!-->" and "<!--->" are complete */
+                s->dashes = 0;
+                s->comment_open = 1;
+                s->comment_bang = 0;
                 s->text_len = 0;
                 s->text_overflow = 0;
                 i++;
@@ -275,56 +564,55 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
             break;
         case ST_COMMENT: {
             const char *gt;
-            size_t j, piece;
+            size_t j, piece, strip;
 
             if (s->substate == COMMENT_PREFIX) {
                 if (c == (unsigned char)marker_prefix[s->name_len]) {
                     s->name_len++;
                     s->dashes = 0;
+                    s->comment_open = 0;
                     i++;
                     if (s->name_len == MARKER_PREFIX_LEN) {
                         s->substate = COMMENT_MARKER;
                         text_append(s, marker_prefix, MARKER_PREFIX_LEN,
-                                    SOCIAL_MARKER_MAX + 2);
+                                    SOCIAL_MARKER_MAX + 3);
                     }
                     break;
                 }
                 s->substate = COMMENT_PLAIN;
-                if (s->name_len > 0) {
-                    s->dashes = 0;
-                }
             }
             gt = memchr(buf + i, '>', len - i);
             j = gt ? (size_t)(gt - buf) : len;
             piece = j - i;
             if (s->substate == COMMENT_MARKER) {
-                /* Keep two bytes more than the limit: the "--" of "-->". */
-                text_append(s, buf + i, piece, SOCIAL_MARKER_MAX + 2);
+                /* Keep three bytes more than the limit: the "--!" of "--!>". */
+                text_append(s, buf + i, piece, SOCIAL_MARKER_MAX + 3);
             }
-            s->dashes = trailing_dashes(buf + i, piece, s->dashes);
+            comment_tail(s, buf + i, piece);
             if (gt == NULL) {
                 i = len;
                 break;
             }
-            if (s->dashes < 2) {
+            i = j + 1;
+            if (s->dashes < 2 && !s->comment_bang && !s->comment_open) {
                 if (s->substate == COMMENT_MARKER) {
-                    text_append(s, ">", 1, SOCIAL_MARKER_MAX + 2);
+                    text_append(s, ">", 1, SOCIAL_MARKER_MAX + 3);
                 }
                 s->dashes = 0;
-                i = j + 1;
+                s->comment_bang = 0;
                 break;
             }
             /* The comment ends at buf[j]. */
-            i = j + 1;
             s->state = ST_TEXT;
             if (s->substate == COMMENT_MARKER) {
+                strip = s->comment_bang ? 3 : 2;
                 event_set(s, ev, SOCIAL_SCAN_MARKER, s->offset + i);
-                if (s->text_overflow || s->text_len < MARKER_PREFIX_LEN + 2
-                    || s->text_len - 2 > SOCIAL_MARKER_MAX) {
+                if (s->text_overflow || s->text_len < MARKER_PREFIX_LEN + strip
+                    || s->text_len - strip > SOCIAL_MARKER_MAX) {
                     ev->type = SOCIAL_SCAN_MARKER_BAD;
                 }
                 else {
-                    s->text_len -= 2;
+                    s->text_len -= strip;
                     s->text[s->text_len] = '\0';
                     ev->text = s->text;
                     ev->text_len = s->text_len;
@@ -341,7 +629,7 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                 break;
             }
             i = (size_t)(gt - buf) + 1;
-            s->state = s->raw ? ST_RAW : ST_TEXT;
+            s->state = ST_TEXT;
             break;
         }
         case ST_END_SLASH:
@@ -360,28 +648,19 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
             }
             break;
         case ST_END_NAME:
-            if (is_space(c) || c == '/' || c == '>') {
+            if (ends_name(c)) {
                 s->end_kind = name_is(s, "body") ? END_BODY
                             : name_is(s, "html") ? END_HTML : END_OTHER;
                 if (s->end_kind != END_OTHER && c == '>') {
-                    i++;
-                    s->state = ST_TEXT;
-                    event_set(s, ev, s->end_kind == END_BODY
-                              ? SOCIAL_SCAN_BODY_END : SOCIAL_SCAN_HTML_END,
-                              s->offset + i);
-                    s->offset += i;
-                    return i;
+                    return end_tag_event(s, ev, i + 1);
                 }
-                if (s->end_kind != END_OTHER && is_space(c)) {
-                    s->state = ST_END_SPACE;
-                    s->spaces = 1;
-                    i++;
-                    break;
+                s->state = s->end_kind != END_OTHER ? ST_END_ATTRS : ST_TAG;
+                s->substate = TAG_BEFORE_NAME;
+                s->spaces = 0;
+                if (s->end_kind == END_OTHER) {
+                    s->end_kind = TAG_PLAIN;
                 }
-                s->state = ST_TAG;
-                s->substate = TAG_ATTRS;
-                s->end_kind = TAG_PLAIN;
-                break;   /* ST_TAG sees this byte again */
+                break;   /* the tag's state sees this byte again */
             }
             if (s->name_len < sizeof(s->name)) {
                 s->name[s->name_len++] = (char)lower(c);
@@ -392,35 +671,26 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
             }
             i++;
             break;
-        case ST_END_SPACE:
-            if (c == '>') {
-                i++;
-                s->state = ST_TEXT;
-                event_set(s, ev, s->end_kind == END_BODY
-                          ? SOCIAL_SCAN_BODY_END : SOCIAL_SCAN_HTML_END,
-                          s->offset + i);
-                s->offset += i;
-                return i;
+        case ST_END_ATTRS:
+            /* </body ...>: white space, a '/', even attributes, as the
+             * tokenizer allows, but only so many bytes of them. */
+            i++;
+            if (tag_byte(s, c)) {
+                return end_tag_event(s, ev, i);
             }
-            if (is_space(c) && s->spaces < SOCIAL_END_TAG_SPACE_MAX) {
-                s->spaces++;
-                i++;
-                break;
+            if (++s->spaces > SOCIAL_END_TAG_SPACE_MAX) {
+                s->state = ST_TAG;
+                s->end_kind = TAG_PLAIN;
             }
-            s->state = ST_TAG;
-            s->substate = TAG_ATTRS;
-            s->end_kind = TAG_PLAIN;
             break;
         case ST_START_NAME:
-            if (is_space(c) || c == '/' || c == '>') {
-                s->raw = name_is(s, "script") ? RAW_SCRIPT
-                       : name_is(s, "style") ? RAW_STYLE
-                       : name_is(s, "textarea") ? RAW_TEXTAREA : RAW_NONE;
+            if (ends_name(c)) {
+                s->raw = raw_kind(s);
                 s->end_kind = name_is(s, "meta") ? TAG_META : TAG_PLAIN;
                 s->text_len = 0;
                 s->text_overflow = 0;
                 s->state = ST_TAG;
-                s->substate = TAG_ATTRS;
+                s->substate = TAG_BEFORE_NAME;
                 break;   /* ST_TAG sees this byte again */
             }
             if (s->name_len < sizeof(s->name)) {
@@ -432,6 +702,19 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
             i++;
             break;
         case ST_TAG:
+            if (s->substate == TAG_QUOTED) {
+                /* Skip the value up to its closing quote at once. */
+                const char *q = memchr(buf + i, s->quote, len - i);
+                size_t j = q ? (size_t)(q - buf) + 1 : len;
+                if (s->end_kind == TAG_META) {
+                    text_append(s, buf + i, j - i, SOCIAL_META_MAX);
+                }
+                if (q != NULL) {
+                    s->substate = TAG_BEFORE_NAME;
+                }
+                i = j;
+                break;
+            }
             if (s->end_kind == TAG_META) {
                 text_append(s, buf + i, 1, SOCIAL_META_MAX);
             }
@@ -456,34 +739,35 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                 break;
             }
             if (s->substate == RAW_LT) {
-                s->substate = (c == '/') ? RAW_SLASH : (c == '<' ? RAW_LT : RAW_DATA);
+                s->substate = (c == '/') ? RAW_SLASH : RAW_DATA;
                 s->name_len = 0;
-                i++;
+                if (c == '/') {
+                    i++;
+                }
+                break;   /* RAW_DATA sees a '<' again */
+            }
+            if (s->name_len < raw_name_lens[s->raw]) {
+                if (lower(c) == (unsigned char)raw_names[s->raw][s->name_len]) {
+                    s->name_len++;
+                    s->substate = RAW_NAME;
+                    i++;
+                }
+                else {
+                    s->substate = RAW_DATA;   /* this byte may be '<' */
+                }
                 break;
             }
-            {
-                const char *want = raw_names[s->raw];
-                size_t wlen = strlen(want);
-                if (s->name_len < wlen) {
-                    if (lower(c) == (unsigned char)want[s->name_len]) {
-                        s->name_len++;
-                        s->substate = RAW_NAME;
-                        i++;
-                    }
-                    else {
-                        s->substate = RAW_DATA;   /* this byte may be '<' */
-                    }
-                    break;
-                }
-                if (is_space(c) || c == '/' || c == '>') {
-                    s->raw = RAW_NONE;
-                    s->state = ST_TAG;
-                    s->substate = TAG_ATTRS;
-                    s->end_kind = TAG_PLAIN;
-                    break;   /* ST_TAG sees this byte again */
-                }
-                s->substate = RAW_DATA;
+            if (ends_name(c)) {
+                raw_leave(s);
+                break;   /* ST_TAG sees this byte again */
             }
+            s->substate = RAW_DATA;
+            break;
+        case ST_SCRIPT:
+            i = script_feed(s, buf, i, len);
+            break;
+        case ST_PLAINTEXT:
+            i = len;
             break;
         default:
             s->state = ST_TEXT;

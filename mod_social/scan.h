@@ -5,11 +5,19 @@
  * bytes fed in pieces of any size (a tag may be split anywhere) and
  * reports, in stream order:
  *
- *   - every end tag </body> and </html> (any letter case, white space
- *     allowed before '>') outside <script>, <style>, <textarea> and HTML
- *     comments: the filter keeps the last one as the insertion point;
- *   - every page-author marker <!--social:KIND attr="value" ...-->;
+ *   - every end tag </body> and </html> (any letter case; white space, a
+ *     '/' or attributes before '>', up to SOCIAL_END_TAG_SPACE_MAX bytes)
+ *     the HTML tokenizer sees as one: none in comments, in the RCDATA of
+ *     <title> and <textarea>, in the RAWTEXT of <style>, <xmp>, <iframe>,
+ *     <noembed>, <noframes> and <noscript>, in <script> (its escaped and
+ *     double-escaped text included) or after <plaintext>. The filter keeps
+ *     the last one as the insertion point;
+ *   - every page-author marker <!--social:KIND attr="value" ...--> (or
+ *     "--!>", as the tokenizer ends comments) outside those elements;
  *   - the page opt-out <meta name="mod_social" content="off">.
+ *
+ * tests/integration/test_scan_differential.py holds this against
+ * html5lib's tokenizer.
  *
  * It keeps no bytes of the page except the text of a marker or a <meta>
  * tag in progress (both bounded); what the filter must hold back is
@@ -26,7 +34,8 @@
 #define SOCIAL_MARKER_MAX 4096
 /* Longest <meta ...> tag examined for the opt-out. */
 #define SOCIAL_META_MAX 512
-/* Longest run of white space accepted between "</body" and ">". */
+/* Most bytes accepted between "</body" (or "</html") and ">": white
+ * space, a '/' or attributes; a longer end tag is not reported. */
 #define SOCIAL_END_TAG_SPACE_MAX 64
 /* Most attributes a marker may carry. */
 #define SOCIAL_MARKER_ATTRS_MAX 16
@@ -60,24 +69,26 @@ typedef struct {
     uint64_t tag_start;     /* offset of the '<' of the construct in progress */
     int state;
     int substate;           /* position inside a fixed word being matched */
-    int raw;                /* raw text element we are in (script/style/textarea) */
+    int raw;                /* raw text element we are in (script, title, ...) */
     int quote;              /* quote character inside a tag, or 0 */
-    int slash;              /* the last byte of the tag so far was '/' */
     int xml;                /* the document is XML: "<script/>" is empty */
-    int dashes;             /* consecutive '-' seen inside a comment */
+    int dashes;             /* consecutive '-' seen inside a comment or script */
+    int comment_bang;       /* the comment's text so far ends with "--!" */
+    int comment_open;       /* the comment's text so far is empty or all '-' */
     int end_kind;           /* which end tag (body/html/raw) is being matched */
-    size_t spaces;          /* white space run inside an end tag */
+    size_t spaces;          /* bytes after the name of </body or </html */
     size_t name_len;
     char name[12];          /* start tag name in progress (lower case) */
     size_t text_len;        /* bytes kept in text[] */
     int text_overflow;
-    char text[SOCIAL_MARKER_MAX + 3]; /* + the "--" of "-->" + NUL */
+    char text[SOCIAL_MARKER_MAX + 4]; /* + the "--!" of "--!>" + NUL */
 } social_scan;
 
 void social_scan_init(social_scan *s);
 
 /* Declares the document XML (application/xhtml+xml): a self-closing
- * <script/>, <style/> or <textarea/> then has no raw text. */
+ * <script/>, <style/>, <title/>, ... then has no raw text, and
+ * <plaintext> is an ordinary element. */
 void social_scan_xml(social_scan *s, int on);
 
 /* Scan buf[0..len) from the current stream position until the first

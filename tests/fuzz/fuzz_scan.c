@@ -79,20 +79,28 @@ static int inside(const char *p, size_t n, const char *text, size_t len)
     return p >= text && p + n <= text + len;
 }
 
-/* An end tag "</NAME" white space* ">" at doc[start..end). */
+/* An end tag "</NAME" then '>' or white space, '/' or attributes up to
+ * a '>' at doc[start..end). */
 static void check_end_tag(const uint8_t *doc, uint64_t start, uint64_t end,
                           const char *name)
 {
-    uint64_t i;
-
     CHECK(end - start >= 7);
     CHECK(doc[start] == '<' && doc[start + 1] == '/');
     CHECK(same_ascii_nocase(doc + start + 2, name, 4));
+    CHECK(doc[start + 6] == '>' || doc[start + 6] == '/'
+          || is_white(doc[start + 6]));
     CHECK(doc[end - 1] == '>');
     CHECK(end - start - 7 <= SOCIAL_END_TAG_SPACE_MAX);
-    for (i = start + 6; i < end - 1; i++) {
-        CHECK(is_white(doc[i]));
+}
+
+/* A comment ends with "-->" or "--!>"; returns the length of that end. */
+static size_t comment_end_len(const uint8_t *doc, uint64_t end)
+{
+    if (memcmp(doc + end - 3, "-->", 3) == 0) {
+        return 3;
     }
+    CHECK(memcmp(doc + end - 4, "--!>", 4) == 0);
+    return 4;
 }
 
 /* A parsed marker must point into its text and agree with the lookups. */
@@ -170,9 +178,9 @@ static void check_event(const uint8_t *doc, size_t len,
     case SOCIAL_SCAN_MARKER:
         CHECK(ev->end - ev->start >= 4 + 7 + 3);
         CHECK(memcmp(doc + ev->start, "<!--social:", 11) == 0);
-        CHECK(memcmp(doc + ev->end - 3, "-->", 3) == 0);
         CHECK(ev->text != NULL);
-        CHECK(ev->text_len == ev->end - ev->start - 7);
+        CHECK(ev->text_len == ev->end - ev->start - 4
+                              - comment_end_len(doc, ev->end));
         CHECK(ev->text_len <= SOCIAL_MARKER_MAX);
         CHECK(memcmp(ev->text, doc + ev->start + 4, ev->text_len) == 0);
         CHECK(ev->text[ev->text_len] == '\0');
@@ -181,7 +189,8 @@ static void check_event(const uint8_t *doc, size_t len,
     case SOCIAL_SCAN_MARKER_BAD:
         CHECK(ev->end - ev->start > 4 + SOCIAL_MARKER_MAX + 3);
         CHECK(memcmp(doc + ev->start, "<!--social:", 11) == 0);
-        CHECK(memcmp(doc + ev->end - 3, "-->", 3) == 0);
+        CHECK(ev->end - ev->start - 4 - comment_end_len(doc, ev->end)
+              > SOCIAL_MARKER_MAX);
         break;
     case SOCIAL_SCAN_OPT_OUT:
         CHECK(ev->end - ev->start >= 6);

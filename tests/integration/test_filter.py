@@ -590,10 +590,12 @@ def test_frameset_block_before_html_end(httpd):
     assert_modified(resp, FRAMESET, main_at=FRAMESET.index(b"</html>"))
 
 
-def test_frameset_noframes_body_end_counts(httpd):
+def test_frameset_noframes_body_end_does_not_count(httpd):
+    """<noframes> is raw text to a browser's tokenizer: the </body> in it
+    is text, so the block goes before </html> as in any frameset."""
     resp = httpd.get("/frameset-noframes.html")
     assert_modified(resp, FRAMESET_NOFRAMES,
-                    main_at=FRAMESET_NOFRAMES.index(b"</body>"))
+                    main_at=FRAMESET_NOFRAMES.index(b"</html>"))
 
 
 def test_neither_appends_at_end(httpd):

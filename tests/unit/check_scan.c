@@ -412,13 +412,13 @@ END_TEST
 START_TEST(test_end_tag_lookalikes_are_not_end_tags)
 {
     assert_no_event("</bodyx>");
-    assert_no_event("</body x>");
+    assert_no_event("</body-x>");
     assert_no_event("</bod>");
     assert_no_event("</bodyy >");
     assert_no_event("<body>");
     assert_no_event("<body></bo dy>");
     assert_no_event("</htmlx>");
-    assert_no_event("</html x>");
+    assert_no_event("</html:x>");
     assert_no_event("</htm>");
     assert_no_event("<html>");
     assert_no_event("</b></h1></head>");
@@ -1071,7 +1071,7 @@ START_TEST(test_hold_from_releases_when_candidate_fails)
     ck_assert_uint_eq(hold_after("abc</bx"), SOCIAL_SCAN_NO_OFFSET);
     ck_assert_uint_eq(hold_after("abc<p>"), SOCIAL_SCAN_NO_OFFSET);
     ck_assert_uint_eq(hold_after("abc</bodyx"), SOCIAL_SCAN_NO_OFFSET);
-    ck_assert_uint_eq(hold_after("abc</body x"), SOCIAL_SCAN_NO_OFFSET);
+    ck_assert_uint_eq(hold_after("abc</body-x"), SOCIAL_SCAN_NO_OFFSET);
     memcpy(doc, "</body", 6);
     memset(doc + 6, ' ', SOCIAL_END_TAG_SPACE_MAX + 1);
     doc[6 + SOCIAL_END_TAG_SPACE_MAX + 1] = '\0';
@@ -1257,7 +1257,7 @@ START_TEST(test_streaming_page_tricky)
 END_TEST
 
 static const char page_lookalikes[] =
-    "<html><body><p>a</p></bodyx></body x><b>b</b></htmlx>"
+    "<html><body><p>a</p></bodyx></body-x><b>b</b></htmlx>"
     "<body></bod></BoDy><div></Html\t></div>< /body></bo";
 
 START_TEST(test_streaming_page_lookalikes)
@@ -1614,6 +1614,225 @@ START_TEST(test_scanned_marker_text_parses)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- */
+/* The HTML tokenizer's raw text, script and comment states          */
+
+/* An event doc must give: its type and the nth occurrence of needle,
+ * the whole construct (its start and end). */
+typedef struct {
+    social_scan_event_type type;
+    const char *needle;
+    int nth;
+} want_event;
+
+/* doc gives exactly the events in want, whole, split at every byte and
+ * one byte at a time (assert_streaming). */
+static void assert_tokenized(const char *doc, const want_event *want, int n)
+{
+    event_list whole;
+    int i;
+
+    assert_streaming(doc, strlen(doc), &whole);
+    ck_assert_msg(whole.count == n, "\"%s\": %d events, expected %d",
+                  doc, whole.count, n);
+    for (i = 0; i < n; i++) {
+        uint64_t at = offset_of(doc, want[i].needle, want[i].nth);
+        assert_event(&whole, i, want[i].type, at, at + strlen(want[i].needle));
+    }
+    event_list_free(&whole);
+}
+
+static const want_event body_end_only[] = {
+    { SOCIAL_SCAN_BODY_END, "</body>", 1 }
+};
+static const want_event marker_and_body_end[] = {
+    { SOCIAL_SCAN_MARKER, "<!--social:b-->", 0 },
+    { SOCIAL_SCAN_BODY_END, "</body>", 1 }
+};
+
+START_TEST(test_rcdata_elements_hide_end_tags_and_markers)
+{
+    assert_tokenized("<title></body><!--social:a--></title><!--social:b--></body>",
+                     marker_and_body_end, 2);
+    assert_tokenized("<TITLE lang=en></body><!--social:a--></Title x=\"y>\">"
+                     "<!--social:b--></body>", marker_and_body_end, 2);
+    assert_tokenized("<textarea></body><!--social:a--></textarea ><!--social:b-->"
+                     "</body>", marker_and_body_end, 2);
+    assert_tokenized("<TextArea/></body><!--social:a--></TEXTAREA/><!--social:b-->"
+                     "</body>", marker_and_body_end, 2);
+}
+END_TEST
+
+START_TEST(test_rawtext_elements_hide_end_tags_and_markers)
+{
+    static const char *const names[] = {
+        "style", "xmp", "iframe", "noembed", "noframes", "noscript", "STYLE",
+        "Xmp", "IFRAME", "NoEmbed", "NOFRAMES", "noScript"
+    };
+    size_t k;
+
+    for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+        char doc[256];
+        snprintf(doc, sizeof(doc), "<%s a=\"1\"></body><!--social:a--><p></%s>"
+                 "<!--social:b--></body>", names[k], names[k]);
+        assert_tokenized(doc, marker_and_body_end, 2);
+    }
+}
+END_TEST
+
+START_TEST(test_raw_text_end_tag_needs_space_slash_or_gt)
+{
+    static const char *const names[] = {
+        "title", "textarea", "style", "xmp", "iframe", "noembed", "noframes",
+        "noscript", "script"
+    };
+    static const char *const ends[] = { ">", " >", "\t>", "\n>", "/>", " x=y>" };
+    size_t k, e;
+
+    for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+        for (e = 0; e < sizeof(ends) / sizeof(ends[0]); e++) {
+            char doc[256];
+            /* "</namex>", "</name-" and "</nam" do not end it */
+            snprintf(doc, sizeof(doc), "<%s></%sx></body></%s-></body></%s"
+                     "</body></%s%s<!--social:b--></body>", names[k], names[k],
+                     names[k], names[k], names[k], ends[e]);
+            {
+                const want_event want[] = {
+                    { SOCIAL_SCAN_MARKER, "<!--social:b-->", 0 },
+                    { SOCIAL_SCAN_BODY_END, "</body>", 3 }
+                };
+                assert_tokenized(doc, want, 2);
+            }
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_plaintext_hides_everything_after_it)
+{
+    const char *doc = "<!--social:b--><PLAINTEXT></plaintext></body>"
+                      "<!--social:c--></html>";
+    const want_event want[] = { { SOCIAL_SCAN_MARKER, "<!--social:b-->", 0 } };
+
+    assert_tokenized(doc, want, 1);
+}
+END_TEST
+
+START_TEST(test_raw_text_elements_in_xml_when_self_closed)
+{
+    event_list list;
+    const char *doc = "<title/><noscript/><plaintext/></body>";
+    const char *plain = "<plaintext></plaintext></body>";
+
+    scan_pieces(doc, strlen(doc), NULL, 0, 1, &list, NULL);
+    ck_assert_int_eq(list.count, 1);
+    assert_event(&list, 0, SOCIAL_SCAN_BODY_END, strlen(doc) - 7, strlen(doc));
+    event_list_free(&list);
+    scan_pieces(plain, strlen(plain), NULL, 0, 1, &list, NULL);
+    ck_assert_int_eq(list.count, 1);
+    event_list_free(&list);
+    /* in HTML, the self-closing slash changes nothing */
+    assert_no_event("<title/></body>");
+}
+END_TEST
+
+START_TEST(test_script_escaped_text_hides_end_tags_and_markers)
+{
+    /* "<!--" escapes the script text; its own end tag still ends it */
+    assert_tokenized("<script><!--</body><!--social:a--></script>"
+                     "<!--social:b--></body>", marker_and_body_end, 2);
+    assert_tokenized("<script><!--//--><![CDATA[//><!--\n</body>\n//--><!]]>"
+                     "</script><!--social:b--></body>", marker_and_body_end, 2);
+    /* "-->" ends the escape: the text is script data again */
+    assert_tokenized("<script><!-- x --></body><!--social:a--></script>"
+                     "<!--social:b--></body>", marker_and_body_end, 2);
+    assert_tokenized("<script><!--></body></script><!--social:b--></body>",
+                     marker_and_body_end, 2);
+    assert_tokenized("<script><!---></body></script><!--social:b--></body>",
+                     marker_and_body_end, 2);
+}
+END_TEST
+
+START_TEST(test_script_double_escaped_text_hides_script_end_tag)
+{
+    /* "<!--<script>": the next </script> only undoes the doubling */
+    assert_tokenized("<script><!--<script></script></body><!--social:a-->"
+                     "</script><!--social:b--></body>", marker_and_body_end, 2);
+    assert_tokenized("<SCRIPT><!--<Script type=x></SCRIPT ></body>\n</script/>"
+                     "<!--social:b--></body>", marker_and_body_end, 2);
+    /* "-->" in the double escape goes straight back to script data */
+    assert_tokenized("<script><!--<script>x--></body></script>"
+                     "<!--social:b--></body>", marker_and_body_end, 2);
+    /* other tag names neither double nor undo the escape */
+    assert_tokenized("<script><!--<scripts></body></script>"
+                     "<!--social:b--></body>", marker_and_body_end, 2);
+    assert_tokenized("<script><!--<script></scripts></body></script></body>"
+                     "</script><!--social:b--></body>",
+                     (const want_event[]){
+                         { SOCIAL_SCAN_MARKER, "<!--social:b-->", 0 },
+                         { SOCIAL_SCAN_BODY_END, "</body>", 2 } }, 2);
+}
+END_TEST
+
+START_TEST(test_comment_ends_at_dash_dash_bang_gt)
+{
+    const want_event marker[] = {
+        { SOCIAL_SCAN_MARKER, "<!--social:a--!>", 0 },
+        { SOCIAL_SCAN_BODY_END, "</body>", 0 }
+    };
+    const want_event both[] = { { SOCIAL_SCAN_BODY_END, "</body>", 0 } };
+    event_list list;
+
+    assert_tokenized("<!-- x --!></body><!-- </body> -->", both, 1);
+    assert_tokenized("<!----!></body><!-- </body> -->", both, 1);
+    /* "--!" without '>' and "-!>" do not end a comment */
+    assert_tokenized("<!--!></body>--!x--></body>", body_end_only, 1);
+    assert_tokenized("<!---!></body>--><!-- -!></body>--></body></body>",
+                     (const want_event[]){
+                         { SOCIAL_SCAN_BODY_END, "</body>", 2 },
+                         { SOCIAL_SCAN_BODY_END, "</body>", 3 } }, 2);
+    assert_tokenized("<!--social:a--!></body>", marker, 2);
+    scan_string("<!--social:a--!>", &list);
+    ck_assert_int_eq(list.count, 1);
+    ck_assert_str_eq(list.events[0].text, "social:a");
+    event_list_free(&list);
+}
+END_TEST
+
+START_TEST(test_attribute_states_follow_tokenizer)
+{
+    /* '=' first in an attribute is part of its name: the quote after it
+     * opens no value, so the first '>' ends the tag */
+    assert_tokenized("<p =\"x></body>\"></body>",
+                     (const want_event[]){
+                         { SOCIAL_SCAN_BODY_END, "</body>", 0 },
+                         { SOCIAL_SCAN_BODY_END, "</body>", 1 } }, 2);
+    /* ... and after "a/" too, so the tag ends inside the "value" */
+    assert_tokenized("<p a/=\"</body>\"></body>", body_end_only, 1);
+    /* a quote inside a name or an unquoted value is literal */
+    assert_tokenized("<p a\"b=c\"d></body>",
+                     (const want_event[]){ { SOCIAL_SCAN_BODY_END, "</body>", 0 } },
+                     1);
+    /* after a quoted value, a quote starts a name, not a value */
+    assert_tokenized("<p a=\"1\"\"></body>",
+                     (const want_event[]){ { SOCIAL_SCAN_BODY_END, "</body>", 0 } },
+                     1);
+}
+END_TEST
+
+START_TEST(test_body_end_with_attributes_or_slash_is_reported)
+{
+    assert_single_event("x</body x>", SOCIAL_SCAN_BODY_END, 1, 10);
+    assert_single_event("x</body/>", SOCIAL_SCAN_BODY_END, 1, 9);
+    assert_single_event("x</BODY class=\"a>b\">", SOCIAL_SCAN_BODY_END, 1, 20);
+    assert_single_event("x</html x>", SOCIAL_SCAN_HTML_END, 1, 10);
+    assert_tokenized("<p></body a='</body>'></body>",
+                     (const want_event[]){
+                         { SOCIAL_SCAN_BODY_END, "</body a='</body>'>", 0 },
+                         { SOCIAL_SCAN_BODY_END, "</body>", 1 } }, 2);
+}
+END_TEST
+
 static Suite *scan_suite(void)
 {
     Suite *s = suite_create("scan");
@@ -1653,6 +1872,19 @@ static Suite *scan_suite(void)
     tcase_add_test(tc, test_self_closing_script_in_html_still_starts_raw_text);
     tcase_add_test(tc, test_self_closing_script_in_xml_has_no_raw_text);
     tcase_add_test(tc, test_script_in_xml_with_content_is_still_raw_text);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("tokenizer");
+    tcase_add_test(tc, test_rcdata_elements_hide_end_tags_and_markers);
+    tcase_add_test(tc, test_rawtext_elements_hide_end_tags_and_markers);
+    tcase_add_test(tc, test_raw_text_end_tag_needs_space_slash_or_gt);
+    tcase_add_test(tc, test_plaintext_hides_everything_after_it);
+    tcase_add_test(tc, test_raw_text_elements_in_xml_when_self_closed);
+    tcase_add_test(tc, test_script_escaped_text_hides_end_tags_and_markers);
+    tcase_add_test(tc, test_script_double_escaped_text_hides_script_end_tag);
+    tcase_add_test(tc, test_comment_ends_at_dash_dash_bang_gt);
+    tcase_add_test(tc, test_attribute_states_follow_tokenizer);
+    tcase_add_test(tc, test_body_end_with_attributes_or_slash_is_reported);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("comments_and_attributes");
