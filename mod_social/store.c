@@ -625,7 +625,12 @@ static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd,
  * the first is answered 503 "unavailable", the second 500. */
 static int error_is_unavailable(int rv)
 {
-    return (rv >= 2000 && rv < 3000)   /* client: CR_SERVER_GONE_ERROR, CR_SERVER_LOST, ... */
+    /* Below 1000 is no server error number: apr_dbd_mysql passes on the
+     * bare failure of mysql_autocommit, mysql_commit or mysql_rollback,
+     * which fail when the connection is lost. */
+    return rv < 1000
+        || (rv >= 2000 && rv < 3000)   /* client: CR_SERVER_GONE_ERROR, CR_SERVER_LOST, ... */
+        || rv == 1180                  /* ER_ERROR_DURING_COMMIT */
         || rv == 1040                  /* ER_CON_COUNT_ERROR */
         || rv == 1053                  /* ER_SERVER_SHUTDOWN */
         || rv == 1205                  /* ER_LOCK_WAIT_TIMEOUT */
@@ -645,7 +650,7 @@ static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
     int retry = rv == MYSQL_DEADLOCK;
 
     ap_log_rerror(APLOG_MARK, retry ? APLOG_INFO : APLOG_ERR, 0, r,
-                  "SOCIAL0105: statement %s failed: %s%s", label,
+                  "SOCIAL0105: statement %s failed (%d): %s%s", label, rv,
                   apr_dbd_error(dbd->driver, dbd->handle, rv),
                   retry ? " (the transaction is run again)" : "");
     return retry ? SOCIAL_STORE_RETRY
