@@ -464,7 +464,6 @@ int social_activity_atom(request_rec *r)
 #undef OUT
     ap_set_content_type(r, "application/atom+xml; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
-    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     if (!r->header_only) {
         ap_rputs(apr_array_pstrcat(p, out, '\0'), r);
     }

@@ -105,8 +105,10 @@ static int console_send(console *c, int status)
     }
     html = social_text_ascii_refs(r->pool, html, len);
     r->status = status;
-    apr_table_setn(r->headers_out, "X-Frame-Options", "DENY");
-    apr_table_setn(r->headers_out, "Content-Security-Policy",
+    /* Stricter than the rest of the endpoint: never framed, whatever
+     * SocialFrameAncestors allows (replaces social_request_protect's). */
+    apr_table_setn(r->err_headers_out, "X-Frame-Options", "DENY");
+    apr_table_setn(r->err_headers_out, "Content-Security-Policy",
                    "default-src 'self'; style-src 'self'; script-src 'none'; "
                    "frame-ancestors 'none'");
     return social_request_html_send(r, html, strlen(html));
@@ -134,8 +136,8 @@ static int console_store_error(console *c, social_store_status st)
     if (st == SOCIAL_STORE_NOT_FOUND) {
         return console_error(c, HTTP_NOT_FOUND, "no such item: nothing was changed");
     }
-    return console_error(c, HTTP_SERVICE_UNAVAILABLE,
-                         "the discussion database is unavailable; try again shortly");
+    return console_error(c, social_request_store_status(st),
+                         social_request_store_message(c->r, st));
 }
 
 static const char *time_text(apr_pool_t *p, apr_time_t t)
@@ -589,7 +591,6 @@ static int route_export(console *c)
     apr_table_setn(r->headers_out, "Content-Disposition",
                    apr_psprintf(r->pool, "attachment; filename=\"%s\"", filename));
     apr_table_setn(r->headers_out, "Cache-Control", "private, no-store");
-    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL1105: %s exported %d rows of %s as %s", c->who.user,
                   table.rows->nelts, what, format);

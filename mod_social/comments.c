@@ -52,13 +52,14 @@ static int fail_anchor(outcome *o, const char *field, const char *message)
     return o->status;
 }
 
-static int store_fail(outcome *o, social_store_status st)
+static int store_fail(request_rec *r, outcome *o, social_store_status st)
 {
     if (st == SOCIAL_STORE_NOT_FOUND) {
         return fail(o, HTTP_NOT_FOUND, "not_found", "no such comment");
     }
-    return fail(o, HTTP_SERVICE_UNAVAILABLE, "unavailable",
-                "the discussion database is unavailable; try again shortly");
+    return fail(o, social_request_store_status(st),
+                st == SOCIAL_STORE_DOWN ? "unavailable" : "store_failed",
+                social_request_store_message(r, st));
 }
 
 static const char *page_error_code(int status)
@@ -187,7 +188,7 @@ static int comment_load(request_rec *r, outcome *o, apr_int64_t id, int *replies
     social_store_status st = social_store_comment_get(r, id, &o->comment, replies);
 
     if (st != SOCIAL_STORE_OK) {
-        return store_fail(o, st);
+        return store_fail(r, o, st);
     }
     if (page_resolve(r, o, o->comment.page) != 0) {
         if (o->status != HTTP_UNAUTHORIZED) {
@@ -245,7 +246,7 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
                         "the comment replied to is not on this page or no longer there");
         }
         if (st != SOCIAL_STORE_OK) {
-            return store_fail(o, st);
+            return store_fail(r, o, st);
         }
     }
     memset(&o->comment, 0, sizeof(o->comment));
@@ -276,14 +277,14 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
         /* The answer to the first request with this key. */
         st = social_store_comment_get(r, o->comment.id, &o->comment, &replies);
         if (st != SOCIAL_STORE_OK) {
-            return store_fail(o, st);
+            return store_fail(r, o, st);
         }
         o->status = HTTP_CREATED;
         o->message = "Comment posted";
         return o->status;
     }
     if (st != SOCIAL_STORE_OK) {
-        return store_fail(o, st);
+        return store_fail(r, o, st);
     }
     social_fragcache_touch(r, o->page.key);
     if (o->page.who.user != NULL) {
@@ -373,7 +374,7 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
         break;
     }
     if (st != SOCIAL_STORE_OK) {
-        return store_fail(o, st);
+        return store_fail(r, o, st);
     }
     social_fragcache_touch(r, o->page.key);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -403,8 +404,9 @@ static int api_anchor_error(request_rec *r, const char *code, const char *messag
 
 static int api_outcome_error(request_rec *r, const outcome *o)
 {
-    if (o->status == HTTP_SERVICE_UNAVAILABLE) {
-        return social_request_store_error(r, SOCIAL_STORE_DOWN);
+    if (o->status == HTTP_SERVICE_UNAVAILABLE || o->status == HTTP_INTERNAL_SERVER_ERROR) {
+        return social_request_store_error(r, o->status == HTTP_SERVICE_UNAVAILABLE
+                                          ? SOCIAL_STORE_DOWN : SOCIAL_STORE_FAILED);
     }
     if (o->field != NULL) {
         return api_anchor_error(r, o->code, o->message, o->field);

@@ -5,6 +5,7 @@
 #include <apr_strings.h>
 #include <apr_env.h>
 #include <apr_file_io.h>
+#include <apr_xlate.h>
 #include <http_core.h>
 #include <http_log.h>
 #include <http_main.h>
@@ -49,6 +50,10 @@ void *social_config_merge_srv(apr_pool_t *p, void *base_, void *add_)
     conf->db_timeout = add->db_timeout ? add->db_timeout : base->db_timeout;
     conf->db_connect_timeout = add->db_connect_timeout ? add->db_connect_timeout
                                                        : base->db_connect_timeout;
+    conf->frame_options = add->frame_ancestors ? add->frame_options : base->frame_options;
+    conf->frame_ancestors = add->frame_ancestors ? add->frame_ancestors : base->frame_ancestors;
+    conf->identity_charset = add->identity_charset ? add->identity_charset
+                                                   : base->identity_charset;
     return conf;
 }
 
@@ -627,6 +632,126 @@ static const char *set_cache_ttl(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+const char *social_config_frame_ancestors(const social_srv_conf *sc)
+{
+    return sc->frame_ancestors ? sc->frame_ancestors : "'self'";
+}
+
+const char *social_config_frame_options(const social_srv_conf *sc)
+{
+    return sc->frame_ancestors ? sc->frame_options : "SAMEORIGIN";
+}
+
+const char *social_config_identity_charset(const social_srv_conf *sc)
+{
+    return sc->identity_charset ? sc->identity_charset : SOCIAL_IDENTITY_CHARSET_DEFAULT;
+}
+
+/* One host-source of CSP: [http[s]://]host[:port][/path], where host may
+ * start with "*." and port may be "*". Nothing that could end the
+ * directive or the header (";", ",", quotes, spaces, controls). */
+static int frame_source_valid(const char *s)
+{
+    const char *p = s, *colon;
+    size_t n;
+
+    if (strcasecmp(s, "http:") == 0 || strcasecmp(s, "https:") == 0) {
+        return 1;   /* a scheme-source */
+    }
+    if (strncasecmp(p, "https://", 8) == 0) {
+        p += 8;
+    }
+    else if (strncasecmp(p, "http://", 7) == 0) {
+        p += 7;
+    }
+    else if (strstr(p, "://") != NULL) {
+        return 0;
+    }
+    if (strncmp(p, "*.", 2) == 0) {
+        p += 2;
+    }
+    n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+    if (n == 0 || p[0] == '.' || p[0] == '-') {
+        return 0;
+    }
+    p += n;
+    colon = p;
+    if (*colon == ':') {
+        p++;
+        if (*p == '*') {
+            p++;
+        }
+        else {
+            n = strspn(p, "0123456789");
+            if (n == 0 || n > 5) {
+                return 0;
+            }
+            p += n;
+        }
+    }
+    if (*p == '/') {
+        p += strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._~%!$&()*+=:@-");
+    }
+    return *p == '\0';
+}
+
+/* SocialFrameAncestors "'self' https://portal.example.com": the sources
+ * of CSP frame-ancestors, checked here so a typo cannot open or break
+ * the header. */
+static const char *set_frame_ancestors(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config, &social_module);
+    const char *usage = "SocialFrameAncestors takes 'self', 'none' (alone), http: or "
+                        "https:, or origins such as https://portal.example.com, "
+                        "separated by spaces";
+    char *copy = apr_pstrdup(cmd->temp_pool, arg), *word, *last;
+    const char *sources = NULL;
+    int count = 0, self = 0, none = 0;
+
+    (void)dummy;
+    for (word = apr_strtok(copy, " \t", &last); word; word = apr_strtok(NULL, " \t", &last)) {
+        if (strcasecmp(word, "'self'") == 0) {
+            self = 1;
+            word = "'self'";
+        }
+        else if (strcasecmp(word, "'none'") == 0) {
+            none = 1;
+            word = "'none'";
+        }
+        else if (!frame_source_valid(word)) {
+            return apr_psprintf(cmd->pool, "%s; not a source: %s", usage, word);
+        }
+        sources = sources ? apr_pstrcat(cmd->pool, sources, " ", word, NULL)
+                          : apr_pstrdup(cmd->pool, word);
+        count++;
+    }
+    if (count == 0 || (none && count > 1)) {
+        return usage;
+    }
+    conf->frame_ancestors = sources;
+    conf->frame_options = none ? "DENY" : (self && count == 1) ? "SAMEORIGIN" : NULL;
+    return NULL;
+}
+
+/* SocialIdentityCharset ISO-8859-1: what identity values that are not
+ * UTF-8 are converted from; apr_xlate (iconv) must know it. */
+static const char *set_identity_charset(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config, &social_module);
+    apr_xlate_t *xlate = NULL;
+    apr_status_t rv;
+
+    (void)dummy;
+    rv = apr_xlate_open(&xlate, "UTF-8", arg, cmd->temp_pool);
+    if (*arg == '\0' || rv != APR_SUCCESS) {
+        return apr_psprintf(cmd->pool, "SocialIdentityCharset: unknown charset %s "
+                            "(name one iconv knows, e.g. ISO-8859-1 or WINDOWS-1252)", arg);
+    }
+    apr_xlate_close(xlate);
+    conf->identity_charset = arg;
+    return NULL;
+}
+
 const command_rec social_config_cmds[] = {
     AP_INIT_TAKE1("SocialDBTimeout", set_db_timeout, NULL, RSRC_CONF,
                   "Deadline of each database round trip (statement, rows, commit), "
@@ -634,6 +759,12 @@ const command_rec social_config_cmds[] = {
     AP_INIT_TAKE1("SocialDBConnectTimeout", set_db_timeout, (void *)1, RSRC_CONF,
                   "Deadline of connecting to the database (TCP and handshake), whole "
                   "seconds; default 2s; needs group= in DBDParams"),
+    AP_INIT_TAKE1("SocialFrameAncestors", set_frame_ancestors, NULL, RSRC_CONF,
+                  "Who may frame the module's own pages: CSP frame-ancestors sources "
+                  "(default 'self'), e.g. \"'self' https://portal.example.com\""),
+    AP_INIT_TAKE1("SocialIdentityCharset", set_identity_charset, NULL, RSRC_CONF,
+                  "Charset of user names, display names and e-mail addresses that "
+                  "are not UTF-8 (default ISO-8859-1)"),
     AP_INIT_TAKE1("SocialMailCommand", set_mail_command, NULL, RSRC_CONF,
                   "command that sends a notification digest (a message on its "
                   "standard input, e.g. \"/usr/sbin/sendmail -t\"); unset: no mail"),

@@ -37,7 +37,13 @@ typedef struct {
     int mail_interval;          /* SocialMailInterval seconds (0: not set, 600) */
     apr_interval_time_t db_timeout;          /* SocialDBTimeout (main server; 0: not set) */
     apr_interval_time_t db_connect_timeout;  /* SocialDBConnectTimeout (0: not set) */
+    const char *frame_ancestors;   /* SocialFrameAncestors sources, or NULL: 'self' */
+    const char *frame_options;     /* X-Frame-Options that matches them, or NULL: none */
+    const char *identity_charset;  /* SocialIdentityCharset, or NULL: ISO-8859-1 */
 } social_srv_conf;
+
+/* The charset identities that are not UTF-8 are read in by default. */
+#define SOCIAL_IDENTITY_CHARSET_DEFAULT "ISO-8859-1"
 
 /* How long a rendered discussion is kept by default: its relative times
  * ("5 minutes ago") are at most this old. */
@@ -78,6 +84,16 @@ int social_config_anonymous(const social_dir_conf *dc);
 int social_config_edit_window(const social_dir_conf *dc);
 int social_config_max_comment_length(const social_dir_conf *dc);
 int social_config_moderation(const social_dir_conf *dc);
+
+/* CSP frame-ancestors sources of the endpoint's answers ("'self'" unless
+ * SocialFrameAncestors says otherwise), and the X-Frame-Options header
+ * for old browsers that says the same (NULL when it cannot: a portal on
+ * another origin). */
+const char *social_config_frame_ancestors(const social_srv_conf *sc);
+const char *social_config_frame_options(const social_srv_conf *sc);
+
+/* The charset of identity values that are not UTF-8 (SocialIdentityCharset). */
+const char *social_config_identity_charset(const social_srv_conf *sc);
 
 /* Nonzero if the request's directory has Social On. */
 int social_config_enabled(const request_rec *r);

@@ -134,7 +134,6 @@ static int route_asset(request_rec *r, const char *rest)
     ap_set_last_modified(r);
     apr_table_setn(r->headers_out, "Cache-Control",
                    "public, max-age=31536000, immutable");
-    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     if (r->header_only) {
         return OK;
     }
@@ -336,6 +335,7 @@ static int social_translate_name(request_rec *r)
     }
     r->handler = SOCIAL_HANDLER;
     r->filename = apr_pstrcat(r->pool, SOCIAL_FILENAME_PREFIX, r->uri, NULL);
+    social_request_protect(r);
     return OK;
 }
 

@@ -2,18 +2,81 @@
 #include <string.h>
 
 #include <apr_lib.h>
-#include <apr_sha1.h>
 #include <apr_strings.h>
+#include <apr_xlate.h>
 #include <http_core.h>
 #include <http_log.h>
 #include <http_protocol.h>
+#include <http_request.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "identity.h"
+#include "text.h"
 
 APLOG_USE_MODULE(social);
 
 /* Form tokens are accepted for this long after they were made. */
 #define SOCIAL_TOKEN_LIFETIME (12 * 3600)
+
+/* value as UTF-8: itself if it is; else converted from
+ * SocialIdentityCharset; else (a byte that charset does not know) with
+ * every bad byte replaced by U+FFFD. Never NULL for a value. */
+static const char *identity_utf8(request_rec *r, const char *what, const char *value)
+{
+    const char *charset = social_config_identity_charset(social_config_srv(r->server));
+    apr_size_t len, in_left, out_left, out_size;
+    apr_xlate_t *xlate = NULL;
+    apr_status_t rv;
+    char *out;
+
+    if (value == NULL || social_text_utf8_valid(value, strlen(value))) {
+        return value;
+    }
+    len = strlen(value);
+    in_left = len;
+    out_size = out_left = len * 4 + 1;
+    out = apr_palloc(r->pool, out_size);
+    rv = apr_xlate_open(&xlate, "UTF-8", charset, r->pool);
+    if (rv == APR_SUCCESS) {
+        rv = apr_xlate_conv_buffer(xlate, value, &in_left, out, &out_left);
+        if (rv == APR_SUCCESS && in_left == 0) {
+            rv = apr_xlate_conv_buffer(xlate, NULL, NULL, out + (out_size - out_left),
+                                       &out_left);
+        }
+        apr_xlate_close(xlate);
+    }
+    if (rv == APR_SUCCESS && in_left == 0 && out_left > 0) {
+        apr_size_t made = out_size - out_left;
+        out[made] = '\0';
+        if (strlen(out) == made && social_text_utf8_valid(out, made)) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                          "SOCIAL1312: %s converted from %s to UTF-8", what, charset);
+            return out;
+        }
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
+                  "SOCIAL1313: %s is neither UTF-8 nor %s (SocialIdentityCharset): "
+                  "its bad bytes are replaced by U+FFFD", what, charset);
+    return social_text_utf8_repair(r->pool, value, len);
+}
+
+/* The endpoint sees REMOTE_USER as UTF-8 (SocialIdentityCharset), so
+ * every store call, log line and JSON answer names the same person. */
+static int identity_fixups(request_rec *r)
+{
+    if (r->user != NULL && social_config_is_endpoint(r)) {
+        r->user = (char *)identity_utf8(r, "the user name (REMOTE_USER)", r->user);
+    }
+    return DECLINED;
+}
+
+void social_identity_register_hooks(apr_pool_t *p)
+{
+    ap_hook_fixups(identity_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
+}
 
 void social_identity_get(request_rec *r, const social_dir_conf *dc,
                          social_identity *id)
@@ -22,7 +85,8 @@ void social_identity_get(request_rec *r, const social_dir_conf *dc,
 
     memset(id, 0, sizeof(*id));
     id->anonymous = social_config_anonymous(dc);
-    id->user = (r->user != NULL && r->user[0] != '\0') ? r->user : NULL;
+    id->user = (r->user != NULL && r->user[0] != '\0')
+               ? identity_utf8(r, "the user name (REMOTE_USER)", r->user) : NULL;
     if (id->user == NULL) {
         id->name = "Anonymous";
         return;
@@ -33,8 +97,10 @@ void social_identity_get(request_rec *r, const social_dir_conf *dc,
     if (dc->email_var != NULL) {
         email = apr_table_get(r->subprocess_env, dc->email_var);
     }
-    id->name = (name != NULL && *name != '\0') ? name : id->user;
-    id->email = (email != NULL && *email != '\0') ? email : NULL;
+    id->name = (name != NULL && *name != '\0')
+               ? identity_utf8(r, dc->display_name_var, name) : id->user;
+    id->email = (email != NULL && *email != '\0')
+                ? identity_utf8(r, dc->email_var, email) : NULL;
     if (dc->moderator != NULL) {
         const char *error = NULL;
         int rc = ap_expr_exec(r, dc->moderator, &error);
@@ -57,43 +123,23 @@ int social_identity_can_write(const social_identity *id)
     return id->user != NULL || id->anonymous == SOCIAL_ANON_WRITE;
 }
 
-/* HMAC-SHA1 (RFC 2104) of message under the server's secret, as hex. */
+/* HMAC-SHA256 of message under the server's secret, as hex (libcrypto). */
 static const char *hmac_hex(request_rec *r, const char *message)
 {
     const social_srv_conf *sc = social_config_srv(r->server);
-    unsigned char key[APR_SHA1_DIGESTSIZE > 64 ? APR_SHA1_DIGESTSIZE : 64];
-    unsigned char pad[64], inner[APR_SHA1_DIGESTSIZE], outer[APR_SHA1_DIGESTSIZE];
-    apr_sha1_ctx_t ctx;
-    apr_size_t key_len = sc->secret_len;
-    char *hex = apr_palloc(r->pool, APR_SHA1_DIGESTSIZE * 2 + 1);
-    int k;
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0, k;
+    char *hex;
 
-    memset(key, 0, sizeof(key));
-    if (key_len > 64) {
-        apr_sha1_init(&ctx);
-        apr_sha1_update_binary(&ctx, sc->secret, (unsigned int)key_len);
-        apr_sha1_final(key, &ctx);
+    if (HMAC(EVP_sha256(), sc->secret, (int)sc->secret_len,
+             (const unsigned char *)message, strlen(message), mac, &mac_len) == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL1310: HMAC-SHA256 of a form token failed (libcrypto)");
+        return NULL;
     }
-    else {
-        memcpy(key, sc->secret, key_len);
-    }
-    for (k = 0; k < 64; k++) {
-        pad[k] = key[k] ^ 0x36;
-    }
-    apr_sha1_init(&ctx);
-    apr_sha1_update_binary(&ctx, pad, 64);
-    apr_sha1_update_binary(&ctx, (const unsigned char *)message,
-                           (unsigned int)strlen(message));
-    apr_sha1_final(inner, &ctx);
-    for (k = 0; k < 64; k++) {
-        pad[k] = key[k] ^ 0x5c;
-    }
-    apr_sha1_init(&ctx);
-    apr_sha1_update_binary(&ctx, pad, 64);
-    apr_sha1_update_binary(&ctx, inner, APR_SHA1_DIGESTSIZE);
-    apr_sha1_final(outer, &ctx);
-    for (k = 0; k < APR_SHA1_DIGESTSIZE; k++) {
-        apr_snprintf(hex + 2 * k, 3, "%02x", outer[k]);
+    hex = apr_palloc(r->pool, mac_len * 2 + 1);
+    for (k = 0; k < mac_len; k++) {
+        apr_snprintf(hex + 2 * k, 3, "%02x", mac[k]);
     }
     return hex;
 }
@@ -103,13 +149,16 @@ static const char *token_for(request_rec *r, const social_identity *id,
 {
     const char *message = apr_psprintf(r->pool, "form\n%" APR_INT64_T_FMT "\n%s",
                                        stamp, id->user ? id->user : "");
-    return apr_psprintf(r->pool, "%" APR_INT64_T_FMT ".%s", stamp,
-                        hmac_hex(r, message));
+    const char *mac = hmac_hex(r, message);
+
+    /* Without a MAC no token is made, and none is accepted. */
+    return mac ? apr_psprintf(r->pool, "%" APR_INT64_T_FMT ".%s", stamp, mac) : NULL;
 }
 
 const char *social_identity_form_token(request_rec *r, const social_identity *id)
 {
-    return token_for(r, id, (apr_int64_t)apr_time_sec(apr_time_now()));
+    const char *token = token_for(r, id, (apr_int64_t)apr_time_sec(apr_time_now()));
+    return token ? token : "";
 }
 
 int social_identity_form_token_valid(request_rec *r, const social_identity *id,
@@ -118,8 +167,7 @@ int social_identity_form_token_valid(request_rec *r, const social_identity *id,
     apr_int64_t stamp, now = (apr_int64_t)apr_time_sec(apr_time_now());
     const char *expected;
     char *end;
-    size_t k, n;
-    unsigned char diff = 0;
+    size_t n;
 
     if (token == NULL || !apr_isdigit(token[0])) {
         return 0;
@@ -129,21 +177,25 @@ int social_identity_form_token_valid(request_rec *r, const social_identity *id,
         return 0;
     }
     expected = token_for(r, id, stamp);
-    n = strlen(expected);
-    if (strlen(token) != n) {
+    if (expected == NULL) {
         return 0;
     }
-    for (k = 0; k < n; k++) {   /* constant time */
-        diff |= (unsigned char)(token[k] ^ expected[k]);
-    }
-    return diff == 0;
+    n = strlen(expected);
+    return strlen(token) == n && CRYPTO_memcmp(token, expected, n) == 0;
 }
 
-/* host[:port] of an origin such as "https://intranet.example:8443". */
-static const char *origin_authority(const char *origin)
+/* host[:port] of an origin such as "https://intranet.example:8443", if
+ * its scheme is the one this request came by (ap_http_scheme: "https"
+ * under mod_ssl or a ServerName https://...); NULL otherwise. */
+static const char *origin_authority(request_rec *r, const char *origin)
 {
-    const char *p = strstr(origin, "://");
-    return p ? p + 3 : NULL;
+    const char *scheme = ap_http_scheme(r);
+    size_t n = strlen(scheme);
+
+    if (strncasecmp(origin, scheme, n) != 0 || strncmp(origin + n, "://", 3) != 0) {
+        return NULL;
+    }
+    return origin + n + 3;
 }
 
 int social_identity_same_origin(request_rec *r)
@@ -156,13 +208,19 @@ int social_identity_same_origin(request_rec *r)
         return 0;
     }
     if (origin != NULL) {
-        const char *authority = origin_authority(origin);
+        const char *authority = origin_authority(r, origin);
         if (strcmp(origin, "null") == 0 || authority == NULL || host == NULL) {
+            if (strcmp(origin, "null") != 0 && authority == NULL) {
+                ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                              "SOCIAL1311: Origin %s has another scheme than this "
+                              "site's (%s): refused as cross-origin", origin,
+                              ap_http_scheme(r));
+            }
             return 0;
         }
         /* Host may omit a default port the Origin names, and vice versa. */
         if (strcasecmp(authority, host) != 0) {
-            const char *scheme_port = strncmp(origin, "https:", 6) == 0 ? ":443" : ":80";
+            const char *scheme_port = ap_default_port(r) == 443 ? ":443" : ":80";
             if (strcasecmp(apr_pstrcat(r->pool, host, scheme_port, NULL), authority) != 0
                 && strcasecmp(apr_pstrcat(r->pool, authority, scheme_port, NULL), host) != 0) {
                 return 0;

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+/* Every string here is UTF-8: values that are not are converted from
+ * SocialIdentityCharset (ISO-8859-1 by default), or repaired. */
 typedef struct {
     const char *user;      /* REMOTE_USER, or NULL for an anonymous visitor */
     const char *name;      /* display name: SocialDisplayNameVar, else user */
@@ -14,6 +16,9 @@ typedef struct {
     int moderator;         /* SocialModerator is true */
     int anonymous;         /* the page's SocialAnonymous policy */
 } social_identity;
+
+/* Registers the fixup that makes REMOTE_USER UTF-8 on the endpoint. */
+void social_identity_register_hooks(apr_pool_t *p);
 
 /* Fills *id for request r under the page configuration dc (the page's
  * per-directory config, which may differ from r's). Display name and

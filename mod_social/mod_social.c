@@ -6,6 +6,7 @@
 #include "filter.h"
 #include "handler.h"
 #include "fragcache.h"
+#include "identity.h"
 #include "notify.h"
 #include "ratelimit.h"
 #include "store.h"
@@ -15,6 +16,7 @@ static void social_register_hooks(apr_pool_t *p)
     social_config_register_hooks(p);
     social_filter_register_hooks(p);
     social_handler_register_hooks(p);
+    social_identity_register_hooks(p);
     social_ratelimit_register_hooks(p);
     social_fragcache_register_hooks(p);
     social_store_register_hooks(p);

@@ -214,9 +214,9 @@ static int poll_load(request_rec *r, apr_int64_t id, poll_view *v, const char **
         return HTTP_NOT_FOUND;
     }
     if (st != SOCIAL_STORE_OK) {
-        *code = "unavailable";
-        *message = "the discussion database is unavailable; try again shortly";
-        return HTTP_SERVICE_UNAVAILABLE;
+        *code = st == SOCIAL_STORE_DOWN ? "unavailable" : "store_failed";
+        *message = social_request_store_message(r, st);
+        return social_request_store_status(st);
     }
     status = social_request_page(r, v->poll.page, &v->page, message);
     if (status != 0) {
@@ -274,9 +274,9 @@ static int poll_vote(request_rec *r, poll_view *v, const int *choices, int n,
     }
     st = social_store_poll_vote(r, v->poll.id, v->page.who.user, choices, n);
     if (st != SOCIAL_STORE_OK) {
-        *code = "unavailable";
-        *message = "the discussion database is unavailable; try again shortly";
-        return HTTP_SERVICE_UNAVAILABLE;
+        *code = st == SOCIAL_STORE_DOWN ? "unavailable" : "store_failed";
+        *message = social_request_store_message(r, st);
+        return social_request_store_status(st);
     }
     social_store_person_seen(r, v->page.who.user, v->page.who.name, v->page.who.email);
     return 0;
@@ -286,6 +286,7 @@ static int poll_close(request_rec *r, poll_view *v, int closed, const char **cod
                       const char **message)
 {
     social_audit_entry audit;
+    social_store_status st;
 
     if (!v->can_moderate) {
         *code = "forbidden";
@@ -296,10 +297,11 @@ static int poll_close(request_rec *r, poll_view *v, int closed, const char **cod
     audit.actor = v->page.who.user;
     audit.action = closed ? "close" : "reopen";
     audit.target_kind = "poll";
-    if (social_store_poll_moderate(r, v->poll.id, closed, &audit) != SOCIAL_STORE_OK) {
-        *code = "unavailable";
-        *message = "the discussion database is unavailable; try again shortly";
-        return HTTP_SERVICE_UNAVAILABLE;
+    st = social_store_poll_moderate(r, v->poll.id, closed, &audit);
+    if (st != SOCIAL_STORE_OK) {
+        *code = st == SOCIAL_STORE_DOWN ? "unavailable" : "store_failed";
+        *message = social_request_store_message(r, st);
+        return social_request_store_status(st);
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "SOCIAL0604: poll %s on %s %s by %s",
                   v->poll.name, v->poll.page, closed ? "closed" : "reopened", r->user);
@@ -320,8 +322,9 @@ static void poll_reload(request_rec *r, poll_view *v)
 
 static int api_error(request_rec *r, int status, const char *code, const char *message)
 {
-    if (status == HTTP_SERVICE_UNAVAILABLE) {
-        return social_request_store_error(r, SOCIAL_STORE_DOWN);
+    if (status == HTTP_SERVICE_UNAVAILABLE || status == HTTP_INTERNAL_SERVER_ERROR) {
+        return social_request_store_error(r, status == HTTP_SERVICE_UNAVAILABLE
+                                          ? SOCIAL_STORE_DOWN : SOCIAL_STORE_FAILED);
     }
     return social_request_json_error(r, status, code, message);
 }

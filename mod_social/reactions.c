@@ -44,18 +44,18 @@ static int page_refused(refusal *x, int status, const char *message)
                   : status == HTTP_FORBIDDEN ? "forbidden" : "not_found", message);
 }
 
-static int store_refused(refusal *x, social_store_status st)
+static int store_refused(request_rec *r, refusal *x, social_store_status st)
 {
-    return refuse(x, HTTP_SERVICE_UNAVAILABLE, "unavailable",
-                  st == SOCIAL_STORE_DOWN
-                  ? "the discussion database is unavailable; try again shortly"
-                  : "the discussion database failed; try again shortly");
+    return refuse(x, social_request_store_status(st),
+                  st == SOCIAL_STORE_DOWN ? "unavailable" : "store_failed",
+                  social_request_store_message(r, st));
 }
 
 static int api_refused(request_rec *r, const refusal *x)
 {
-    if (x->status == HTTP_SERVICE_UNAVAILABLE) {
-        return social_request_store_error(r, SOCIAL_STORE_DOWN);
+    if (x->status == HTTP_SERVICE_UNAVAILABLE || x->status == HTTP_INTERNAL_SERVER_ERROR) {
+        return social_request_store_error(r, x->status == HTTP_SERVICE_UNAVAILABLE
+                                          ? SOCIAL_STORE_DOWN : SOCIAL_STORE_FAILED);
     }
     return social_request_json_error(r, x->status, x->code, x->message);
 }
@@ -77,7 +77,7 @@ static int page_like(request_rec *r, social_page *pg, const char *path, int on,
     }
     st = social_store_like(r, SOCIAL_LIKE_PAGE, pg->key, 0, pg->who.user, on, count, liked);
     if (st != SOCIAL_STORE_OK) {
-        return store_refused(x, st);
+        return store_refused(r, x, st);
     }
     social_fragcache_touch(r, pg->key);
     social_store_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
@@ -197,7 +197,7 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
             continue;
         }
         if (st != SOCIAL_STORE_OK) {
-            return store_refused(x, st);
+            return store_refused(r, x, st);
         }
         APR_ARRAY_PUSH(recipients, const char *) = user;
     }
@@ -223,7 +223,7 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
         return 0;   /* the first request's share; sh->id is its id */
     }
     if (st != SOCIAL_STORE_OK) {
-        return store_refused(x, st);
+        return store_refused(r, x, st);
     }
     social_fragcache_touch(r, pg->key);
     social_store_person_seen(r, pg->who.user, pg->who.name, pg->who.email);

@@ -7,34 +7,37 @@
 #include <apr_strings.h>
 #include <apr_tables.h>
 
+/* Nonzero for a byte that makes a spreadsheet read a line as a formula. */
+static int csv_formula_start(char c)
+{
+    return c != '\0' && strchr("=+-@\t\r", c) != NULL;
+}
+
 const char *social_report_csv_cell(apr_pool_t *p, const char *value)
 {
     const char *v = value ? value : "";
-    int formula = strchr("=+-@\t\r", v[0]) != NULL && v[0] != '\0';
-    int quote = strpbrk(v, ",\"\r\n") != NULL;
     apr_size_t len = strlen(v), k, o = 0;
     char *out;
 
-    if (!formula && !quote) {
-        return v;
-    }
-    /* Worst case: every byte a quote (doubled), plus the mark and quotes. */
-    out = apr_palloc(p, 2 * len + 4);
-    if (quote) {
-        out[o++] = '"';
-    }
-    if (formula) {
-        out[o++] = '\'';
-    }
+    /* Worst case: every byte a quote (doubled) or a piece start (marked),
+     * plus the two quotes. */
+    out = apr_palloc(p, 2 * len + 3);
+    out[o++] = '"';
     for (k = 0; k < len; k++) {
+        /* A piece starts at the cell's start and after anything a
+         * spreadsheet may split on: a line break, or a separator of some
+         * locale (a reader that splits a quoted cell on ";" would
+         * otherwise see "=cmd" in "x;=cmd"). */
+        int piece_start = k == 0 || strchr("\n\r,;\t", v[k - 1]) != NULL;
+        if (piece_start && csv_formula_start(v[k])) {
+            out[o++] = '\'';
+        }
         if (v[k] == '"') {
             out[o++] = '"';
         }
         out[o++] = v[k];
     }
-    if (quote) {
-        out[o++] = '"';
-    }
+    out[o++] = '"';
     out[o] = '\0';
     return out;
 }

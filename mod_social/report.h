@@ -6,10 +6,13 @@
 
 #include <apr_pools.h>
 
-/* One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or
- * LF (quotes doubled). A value starting with =, +, -, @, TAB or CR is a
- * formula to a spreadsheet: it gets a leading single quote first, so it
- * is shown as text and never run. */
+/* One CSV field (RFC 4180), safe whatever separator a spreadsheet splits
+ * on ("," or ";" in German, French or Dutch locales, or TAB): always
+ * quoted (quotes doubled). Every piece of it that could start a cell or a
+ * line (its start, and after each CR, LF, ",", ";" or TAB) and starts
+ * with =, +, -, @, TAB or CR is a formula to a spreadsheet: it gets a
+ * single quote first, so it is shown as text and never run, even by a
+ * reader that splits the quoted cell on ";". */
 const char *social_report_csv_cell(apr_pool_t *p, const char *value);
 
 /* A CSV record of n fields, ended by CRLF. */

@@ -34,6 +34,22 @@ json_t *social_request_json_pool(request_rec *r, json_t *value)
     return value;
 }
 
+void social_request_protect(request_rec *r)
+{
+    const social_srv_conf *sc = social_config_srv(r->server);
+    const char *options = social_config_frame_options(sc);
+
+    /* err_headers_out: kept on error pages, httpd's own (401) included. */
+    apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
+    apr_table_setn(r->err_headers_out, "Referrer-Policy", "same-origin");
+    apr_table_setn(r->err_headers_out, "Content-Security-Policy",
+                   apr_pstrcat(r->pool, "frame-ancestors ",
+                               social_config_frame_ancestors(sc), NULL));
+    if (options != NULL) {
+        apr_table_setn(r->err_headers_out, "X-Frame-Options", options);
+    }
+}
+
 int social_request_json_send(request_rec *r, int status, json_t *body)
 {
     char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -46,7 +62,6 @@ int social_request_json_send(request_rec *r, int status, json_t *body)
     r->status = status;
     ap_set_content_type(r, "application/json");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     if (status != HTTP_NO_CONTENT && !r->header_only) {
         ap_rwrite(text, (int)strlen(text), r);
         ap_rputc('\n', r);
@@ -84,13 +99,30 @@ void social_request_retry_after(request_rec *r)
                    apr_itoa(r->pool, social_store_retry_after()));
 }
 
+int social_request_store_status(social_store_status st)
+{
+    return st == SOCIAL_STORE_DOWN ? HTTP_SERVICE_UNAVAILABLE : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+const char *social_request_store_message(request_rec *r, social_store_status st)
+{
+    if (st == SOCIAL_STORE_DOWN) {
+        return "the discussion database is unavailable; try again shortly";
+    }
+    return r->method_number == M_GET
+           ? "the discussion could not be read (the error log says why)"
+           : "the change could not be stored (the error log says why)";
+}
+
 int social_request_store_error(request_rec *r, social_store_status st)
 {
-    social_request_retry_after(r);
-    return social_request_json_error(r, HTTP_SERVICE_UNAVAILABLE, "unavailable",
-                                     st == SOCIAL_STORE_DOWN
-                                     ? "the discussion database is unavailable; try again shortly"
-                                     : "the discussion database failed; try again shortly");
+    if (st == SOCIAL_STORE_DOWN) {
+        social_request_retry_after(r);
+        return social_request_json_error(r, HTTP_SERVICE_UNAVAILABLE, "unavailable",
+                                         social_request_store_message(r, st));
+    }
+    return social_request_json_error(r, HTTP_INTERNAL_SERVER_ERROR, "store_failed",
+                                     social_request_store_message(r, st));
 }
 
 apr_array_header_t *social_request_query_values(request_rec *r, const char *name)
@@ -424,7 +456,6 @@ int social_request_html_send(request_rec *r, const char *html, apr_size_t len)
 {
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
-    apr_table_setn(r->headers_out, "X-Content-Type-Options", "nosniff");
     if (!r->header_only) {
         ap_rwrite(html, (int)len, r);
     }
@@ -469,6 +500,7 @@ int social_request_form_error(request_rec *r, int status, const char *message, c
     }
     d.title = status == HTTP_SERVICE_UNAVAILABLE ? "Try again shortly"
             : status == HTTP_UNAUTHORIZED ? "Please log in"
+            : status == HTTP_INTERNAL_SERVER_ERROR ? "Not saved: an error on the server"
             : "Your comment was not saved";
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL0504: form post to %s refused with %d: %s", r->uri, status, message);

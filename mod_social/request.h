@@ -24,6 +24,12 @@ typedef struct {
 /* Ties a Jansson value to the request pool; returns it. */
 json_t *social_request_json_pool(request_rec *r, json_t *value);
 
+/* Sets what every answer of the endpoint carries, error pages included:
+ * X-Content-Type-Options nosniff, Referrer-Policy same-origin, and who
+ * may frame it (CSP frame-ancestors from SocialFrameAncestors, with
+ * X-Frame-Options for old browsers). */
+void social_request_protect(request_rec *r);
+
 /* Sends body as the JSON response with status. Returns OK (for the handler). */
 int social_request_json_send(request_rec *r, int status, json_t *body);
 
@@ -35,12 +41,20 @@ int social_request_json_error(request_rec *r, int status, const char *code,
 /* 405 with Allow. */
 int social_request_method_not_allowed(request_rec *r, const char *allow);
 
-/* 503 with Retry-After for a store failure (DOWN or FAILED). */
+/* The answer to a store failure: 503 "unavailable" with Retry-After
+ * when the database is down (SOCIAL_STORE_DOWN: no connection, lost, or
+ * timed out); 500 "store_failed" when it refused a statement
+ * (SOCIAL_STORE_FAILED: retrying will not help; the error log has the
+ * database's message). */
 int social_request_store_error(request_rec *r, social_store_status st);
 
 /* Retry-After for a 503: when the database is worth asking again (the
  * breaker's remaining back-off, whole seconds, at least one). */
 void social_request_retry_after(request_rec *r);
+/* The status (503 or 500) and the words of that answer, for the callers
+ * that answer in HTML or carry the refusal further. */
+int social_request_store_status(social_store_status st);
+const char *social_request_store_message(request_rec *r, social_store_status st);
 
 /* Values of a query-string parameter, decoded, in order (maybe none). */
 apr_array_header_t *social_request_query_values(request_rec *r, const char *name);

@@ -699,6 +699,27 @@ static ap_dbd_t *store_writer(request_rec *r)
     return schema_seen == SOCIAL_SCHEMA_VERSION ? dbd : NULL;
 }
 
+/* Nonzero for an error that says the database cannot answer now (the
+ * connection is gone, or a lock or the statement ran out of time), as
+ * opposed to a statement it refused (bad data, a constraint, the schema):
+ * the first is answered 503 "unavailable", the second 500. */
+static int error_is_unavailable(int rv)
+{
+    /* Below 1000 is no server error number: apr_dbd_mysql passes on the
+     * bare failure of mysql_autocommit, mysql_commit or mysql_rollback,
+     * which fail when the connection is lost. */
+    return rv < 1000
+        || (rv >= 2000 && rv < 3000)   /* client: CR_SERVER_GONE_ERROR, CR_SERVER_LOST, ... */
+        || rv == 1180                  /* ER_ERROR_DURING_COMMIT */
+        || rv == 1040                  /* ER_CON_COUNT_ERROR */
+        || rv == 1053                  /* ER_SERVER_SHUTDOWN */
+        || rv == 1205                  /* ER_LOCK_WAIT_TIMEOUT */
+        || rv == 1317                  /* ER_QUERY_INTERRUPTED */
+        || rv == 1927                  /* ER_CONNECTION_KILLED (MariaDB) */
+        || rv == 1969                  /* ER_STATEMENT_TIMEOUT (MariaDB) */
+        || rv == 3024;                 /* ER_QUERY_TIMEOUT (MySQL) */
+}
+
 /* Logs a failed statement; a deadlock is only noted (it is retried). A
  * failure of the database itself opens the breaker. */
 static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
@@ -711,7 +732,7 @@ static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
     int down = !retry && connection_failed(dbd);
 
     ap_log_rerror(APLOG_MARK, retry ? APLOG_INFO : APLOG_ERR, 0, r,
-                  "SOCIAL0105: statement %s failed: %s%s", label,
+                  "SOCIAL0105: statement %s failed (%d): %s%s", label, rv,
                   apr_dbd_error(dbd->driver, dbd->handle, rv),
                   retry ? " (the transaction is run again)" : "");
     if (down) {
@@ -719,7 +740,8 @@ static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
                                   NULL), 0);
         return SOCIAL_STORE_DOWN;
     }
-    return retry ? SOCIAL_STORE_RETRY : SOCIAL_STORE_FAILED;
+    return retry ? SOCIAL_STORE_RETRY
+         : error_is_unavailable(rv) ? SOCIAL_STORE_DOWN : SOCIAL_STORE_FAILED;
 }
 
 /* The statement on this connection, prepared there on first use. */
@@ -957,7 +979,7 @@ static social_store_status in_transaction(request_rec *r, ap_dbd_t *dbd,
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                   "SOCIAL0107: a write deadlocked %d times with concurrent writes and "
                   "was given up (answered 503: the client may retry)", TRANSACTION_ATTEMPTS);
-    return SOCIAL_STORE_FAILED;
+    return SOCIAL_STORE_DOWN;
 }
 
 static social_store_status transaction_once(request_rec *r, ap_dbd_t *dbd,

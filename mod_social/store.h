@@ -11,8 +11,11 @@
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
-    SOCIAL_STORE_DOWN,         /* no connection: mod_dbd missing, or DB unreachable */
-    SOCIAL_STORE_FAILED,       /* a statement failed */
+    SOCIAL_STORE_DOWN,         /* the database cannot answer now: no connection (mod_dbd
+                                * missing, DB unreachable), connection lost, a lock or
+                                * statement timed out, deadlocks past the retries (503) */
+    SOCIAL_STORE_FAILED,       /* the database refused a statement (data, constraint,
+                                * schema): trying again will not help (500) */
     SOCIAL_STORE_NOT_FOUND,    /* no such row */
     SOCIAL_STORE_REPLAYED,     /* an Idempotency-Key seen before: the first result */
     SOCIAL_STORE_MISMATCH,     /* an Idempotency-Key reused for another request */

@@ -617,6 +617,31 @@ char *social_text_latin1_to_utf8(apr_pool_t *p, const char *s, size_t len)
     return out;
 }
 
+char *social_text_utf8_repair(apr_pool_t *p, const char *s, size_t len)
+{
+    /* Each bad byte (1 in) becomes U+FFFD (3 out). */
+    char *out = apr_palloc(p, len * 3 + 1), *w = out;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    unsigned long cp;
+
+    while (i < len) {
+        size_t n = utf8_decode(u + i, len - i, &cp);
+        if (n == 0) {
+            *w++ = (char)0xEF;
+            *w++ = (char)0xBF;
+            *w++ = (char)0xBD;
+            i++;
+            continue;
+        }
+        memcpy(w, s + i, n);
+        w += n;
+        i += n;
+    }
+    *w = '\0';
+    return out;
+}
+
 const char *social_text_charset(apr_pool_t *p, const char *content_type)
 {
     const char *s;

@@ -84,6 +84,10 @@ char *social_text_percent_encode(apr_pool_t *p, const char *s);
 /* s[0..len) read as ISO-8859-1 (every byte one character), as UTF-8. */
 char *social_text_latin1_to_utf8(apr_pool_t *p, const char *s, size_t len);
 
+/* s[0..len) with every byte that does not belong to a well-formed UTF-8
+ * sequence replaced by U+FFFD: always valid UTF-8. */
+char *social_text_utf8_repair(apr_pool_t *p, const char *s, size_t len);
+
 /* The charset parameter of a Content-Type value (lower case, unquoted),
  * or NULL. */
 const char *social_text_charset(apr_pool_t *p, const char *content_type);

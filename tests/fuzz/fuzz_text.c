@@ -1,8 +1,8 @@
 /* fuzz_text.c: libFuzzer target for the text helpers (text.c).
  *
  * Every input goes through social_text_page_key (as a NUL-terminated
- * path), social_text_html_escape, social_text_utf8_valid and the comment
- * helpers (as bytes), and the media-type checks. Each result is checked against what text.h
+ * path), social_text_html_escape, social_text_utf8_valid, social_text_utf8_repair
+ * and the comment helpers (as bytes), and the media-type checks. Each result is checked against what text.h
  * promises; the APR pool is cleared after every input.
  *
  * Build (from the top of the tree):
@@ -278,6 +278,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     CHECK((social_text_utf8_valid((const char *)data, size) != 0) == valid);
+
+    /* Repair: always valid UTF-8, the input itself when it was valid */
+    {
+        const char *fixed = social_text_utf8_repair(pool, (const char *)data, size);
+        CHECK(social_text_utf8_valid(fixed, strlen(fixed)));
+        if (valid && memchr(data, 0, size) == NULL) {
+            CHECK(strlen(fixed) == size && memcmp(fixed, data, size) == 0);
+        }
+    }
 
     /* HTML escaping: safe ASCII, and lossless for plain valid text */
     escaped = social_text_html_escape(pool, (const char *)data, size);

@@ -663,8 +663,10 @@ def test_exports_parse_and_hold_what_was_made(server, alice, bob, carol):
         assert mine[cid]["body"] == body
         assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z", mine[cid]["created"])
         for k, text in zip(hostile, [t for t in HOSTILE if not t.startswith("\r")]):
-            # CSV: neutralised with a leading quote; JSON: exactly as written.
-            assert mine[k]["body"] == ("'" + text if fmt == "csv" else text), mine[k]
+            # CSV: neutralised with a leading quote (and after a TAB, where a
+            # tab-separated reader starts a cell); JSON: exactly as written.
+            neutral = "'" + text.replace("\t=", "\t'=")
+            assert mine[k]["body"] == (neutral if fmt == "csv" else text), mine[k]
         if fmt == "json":
             assert isinstance(rows[0]["id"], int) and isinstance(rows[0]["parent"], int)
 
@@ -701,8 +703,8 @@ def test_csv_is_rfc4180_and_never_starts_a_cell_with_a_formula(server, alice, ca
             assert not cell or cell[0] not in "=+-@\t\r", row
     # Quoted fields double their quotes; records end with CRLF.
     assert '"\'=HYPERLINK(""http://evil.example"",""click"")"' in text
-    assert text.split("\r\n")[0] == ("id,page,parent,author,author_name,status,created,"
-                                     "edited,body")
+    assert text.split("\r\n")[0] == ('"id","page","parent","author","author_name",'
+                                     '"status","created","edited","body"')
 
 
 @pytest.mark.parametrize("query", ["what=users&format=csv", "what=comments&format=xml",

@@ -1393,7 +1393,7 @@ def test_inline_page_holds_the_discussion(server, alice, bob, page, strip_blocks
     assert form.get("action") == "/_social/comments"
     fields = disc.form_fields(form)
     assert fields["page"] == page
-    assert re.fullmatch(r"[0-9]+\.[0-9a-f]{40}", fields["token"]), fields
+    assert re.fullmatch(r"[0-9]+\.[0-9a-f]{64}", fields["token"]), fields  # HMAC-SHA256
     assert form.find("textarea", name="body") is not None
     # a reply form in a details element, with the parent
     details = Discussion.own(li, "social-reply")

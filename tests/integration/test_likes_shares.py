@@ -426,7 +426,7 @@ def test_block_shows_like_form_and_counts(server, alice, bob, page):
     assert form.get("action") == "/_social/like"
     fields = fields_of(form)
     assert fields["page"] == page and fields["action"] == "like"
-    assert re.fullmatch(r"[0-9]+\.[0-9a-f]{40}", fields["token"]), fields
+    assert re.fullmatch(r"[0-9]+\.[0-9a-f]{64}", fields["token"]), fields  # HMAC-SHA256
     button = form.find("button", cls="social-like-button")
     assert button is not None and button.get("aria-pressed") == "false"
     count = actions.find(cls="social-like-count")

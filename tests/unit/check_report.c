@@ -1,6 +1,7 @@
 /* check_report.c: unit tests for the console's pure helpers (report.h):
- * CSV cells (RFC 4180 quoting, spreadsheet-formula neutralising) and the
- * engagement chart's coordinates. Every test runs with a fresh APR pool.
+ * CSV cells (RFC 4180 quoting, spreadsheet-formula neutralising on every
+ * line, whatever the separator) and the engagement chart's coordinates.
+ * Every test runs with a fresh APR pool.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -27,19 +28,22 @@ static void pool_teardown(void)
 
 /* ---- CSV ---- */
 
-START_TEST(test_csv_plain_cells_are_left_alone)
+START_TEST(test_csv_every_cell_is_quoted)
 {
-    ck_assert_str_eq(social_report_csv_cell(pool, "hello world"), "hello world");
-    ck_assert_str_eq(social_report_csv_cell(pool, "42"), "42");
-    ck_assert_str_eq(social_report_csv_cell(pool, ""), "");
-    ck_assert_str_eq(social_report_csv_cell(pool, NULL), "");
-    ck_assert_str_eq(social_report_csv_cell(pool, "caf\xc3\xa9 'quoted'"), "caf\xc3\xa9 'quoted'");
+    ck_assert_str_eq(social_report_csv_cell(pool, "hello world"), "\"hello world\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "42"), "\"42\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, ""), "\"\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, NULL), "\"\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "caf\xc3\xa9 'quoted'"),
+                     "\"caf\xc3\xa9 'quoted'\"");
 }
 END_TEST
 
-START_TEST(test_csv_separators_and_line_breaks_are_quoted)
+START_TEST(test_csv_separators_and_line_breaks_stay_inside_the_quotes)
 {
     ck_assert_str_eq(social_report_csv_cell(pool, "a,b"), "\"a,b\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "a;b"), "\"a;b\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "a\tb"), "\"a\tb\"");
     ck_assert_str_eq(social_report_csv_cell(pool, "line\nbreak"), "\"line\nbreak\"");
     ck_assert_str_eq(social_report_csv_cell(pool, "cr\r\nlf"), "\"cr\r\nlf\"");
 }
@@ -55,16 +59,38 @@ END_TEST
 
 START_TEST(test_csv_formula_starts_are_neutralised)
 {
-    ck_assert_str_eq(social_report_csv_cell(pool, "=1+2"), "'=1+2");
-    ck_assert_str_eq(social_report_csv_cell(pool, "+1"), "'+1");
-    ck_assert_str_eq(social_report_csv_cell(pool, "-1"), "'-1");
-    ck_assert_str_eq(social_report_csv_cell(pool, "@SUM(A1)"), "'@SUM(A1)");
-    ck_assert_str_eq(social_report_csv_cell(pool, "\t=1"), "'\t=1");
-    /* A CR is also a line break: neutralised and quoted. */
-    ck_assert_str_eq(social_report_csv_cell(pool, "\r=1"), "\"'\r=1\"");
-    /* Only the start counts. */
-    ck_assert_str_eq(social_report_csv_cell(pool, "a=1"), "a=1");
-    ck_assert_str_eq(social_report_csv_cell(pool, " =1"), " =1");
+    ck_assert_str_eq(social_report_csv_cell(pool, "=1+2"), "\"'=1+2\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "+1"), "\"'+1\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "-1"), "\"'-1\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "@SUM(A1)"), "\"'@SUM(A1)\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "\t=1"), "\"'\t'=1\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "\r=1"), "\"'\r'=1\"");
+    /* Not at a line start: text. */
+    ck_assert_str_eq(social_report_csv_cell(pool, "a=1"), "\"a=1\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, " =1"), "\" =1\"");
+}
+END_TEST
+
+START_TEST(test_csv_every_line_of_a_cell_is_neutralised)
+{
+    ck_assert_str_eq(social_report_csv_cell(pool, "first\n=2+2"), "\"first\n'=2+2\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "a\r\n+1\r-1\n@x\n\tt\nok"),
+                     "\"a\r\n'+1\r'-1\n'@x\n'\tt\nok\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "a\n\n=1"), "\"a\n\n'=1\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "end\n"), "\"end\n\"");
+}
+END_TEST
+
+START_TEST(test_csv_semicolon_locales_see_no_formula)
+{
+    /* No piece between separators of any locale starts a formula, even
+     * for a reader that splits the quoted cell on ";". */
+    ck_assert_str_eq(social_report_csv_cell(pool, "x;=cmd|' /C calc'!A0"),
+                     "\"x;'=cmd|' /C calc'!A0\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "a,+1;-2\t@3"), "\"a,'+1;'-2\t'@3\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "=HYPERLINK(\"http://x\";\"y\")"),
+                     "\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\"");
+    ck_assert_str_eq(social_report_csv_cell(pool, "a; b, c"), "\"a; b, c\"");
 }
 END_TEST
 
@@ -78,8 +104,8 @@ END_TEST
 START_TEST(test_csv_row_joins_with_commas_and_ends_with_crlf)
 {
     const char *cells[] = { "1", "a,b", "=x", "" };
-    ck_assert_str_eq(social_report_csv_row(pool, cells, 4), "1,\"a,b\",'=x,\r\n");
-    ck_assert_str_eq(social_report_csv_row(pool, cells, 1), "1\r\n");
+    ck_assert_str_eq(social_report_csv_row(pool, cells, 4), "\"1\",\"a,b\",\"'=x\",\"\"\r\n");
+    ck_assert_str_eq(social_report_csv_row(pool, cells, 1), "\"1\"\r\n");
     ck_assert_str_eq(social_report_csv_row(pool, cells, 0), "\r\n");
 }
 END_TEST
@@ -94,6 +120,22 @@ START_TEST(test_csv_long_cell_of_quotes_fits)
     ck_assert_uint_eq(strlen(out), 4002);
     ck_assert_int_eq(out[0], '"');
     ck_assert_int_eq(out[4001], '"');
+}
+END_TEST
+
+START_TEST(test_csv_long_cell_of_formula_lines_fits)
+{
+    char big[2001];
+    const char *out;
+    int k;
+    for (k = 0; k < 2000; k++) {
+        big[k] = k % 2 ? '\n' : '=';
+    }
+    big[2000] = '\0';
+    out = social_report_csv_cell(pool, big);
+    ck_assert_uint_eq(strlen(out), 3002);
+    ck_assert_int_eq(out[1], '\'');
+    ck_assert_int_eq(out[3001], '"');
 }
 END_TEST
 
@@ -158,13 +200,16 @@ static Suite *report_suite(void)
     TCase *tc = tcase_create("csv");
 
     tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
-    tcase_add_test(tc, test_csv_plain_cells_are_left_alone);
-    tcase_add_test(tc, test_csv_separators_and_line_breaks_are_quoted);
+    tcase_add_test(tc, test_csv_every_cell_is_quoted);
+    tcase_add_test(tc, test_csv_separators_and_line_breaks_stay_inside_the_quotes);
     tcase_add_test(tc, test_csv_quotes_are_doubled);
     tcase_add_test(tc, test_csv_formula_starts_are_neutralised);
+    tcase_add_test(tc, test_csv_every_line_of_a_cell_is_neutralised);
+    tcase_add_test(tc, test_csv_semicolon_locales_see_no_formula);
     tcase_add_test(tc, test_csv_formula_with_separators_is_neutralised_inside_the_quotes);
     tcase_add_test(tc, test_csv_row_joins_with_commas_and_ends_with_crlf);
     tcase_add_test(tc, test_csv_long_cell_of_quotes_fits);
+    tcase_add_test(tc, test_csv_long_cell_of_formula_lines_fits);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("chart");

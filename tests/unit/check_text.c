@@ -1154,6 +1154,55 @@ START_TEST(test_ascii_refs_keeps_markup_and_encodes_the_rest)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- */
+/* social_text_utf8_repair                                           */
+
+#define REPAIR(lit) \
+    social_text_utf8_repair(pool, guarded(lit, sizeof(lit) - 1), sizeof(lit) - 1)
+
+START_TEST(test_utf8_repair_keeps_valid_text)
+{
+    ck_assert_str_eq(REPAIR(""), "");
+    ck_assert_str_eq(REPAIR("Jos\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"),
+                     "Jos\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
+}
+END_TEST
+
+START_TEST(test_utf8_repair_replaces_each_bad_byte)
+{
+    /* Latin-1 e-acute, a lone continuation byte, an overlong, a surrogate,
+     * a truncated sequence at the end. */
+    ck_assert_str_eq(REPAIR("Jos\xE9"), "Jos\xEF\xBF\xBD");
+    ck_assert_str_eq(REPAIR("a\x80" "b"), "a\xEF\xBF\xBD" "b");
+    ck_assert_str_eq(REPAIR("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+    ck_assert_str_eq(REPAIR("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    ck_assert_str_eq(REPAIR("ok\xE2\x82"), "ok\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+END_TEST
+
+START_TEST(test_utf8_repair_output_is_always_valid)
+{
+    unsigned char buf[16];
+    int round;
+
+    test_random_state = 1310u;
+    for (round = 0; round < 50000; round++) {
+        size_t len = test_random() % sizeof(buf), i;
+        const char *out;
+
+        for (i = 0; i < len; i++) {
+            uint32_t r = test_random();
+            buf[i] = (unsigned char)((r & 3) == 0 ? (r >> 2) : 0x80 | ((r >> 2) & 0x7F));
+        }
+        out = social_text_utf8_repair(pool, (const char *)buf, len);
+        ck_assert_int_ne(social_text_utf8_valid(out, strlen(out)), 0);
+        if (reference_utf8_valid(buf, len) && memchr(buf, 0, len) == NULL) {
+            ck_assert_int_eq(memcmp(out, buf, len), 0);
+        }
+    }
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
     Suite *s = suite_create("text");
@@ -1171,6 +1220,9 @@ static Suite *text_suite(void)
     tcase_add_test(tc, test_utf8_valid_rejects_lone_continuation_bytes);
     tcase_add_test(tc, test_utf8_valid_respects_len);
     tcase_add_test(tc, test_utf8_valid_agrees_with_reference_on_random_input);
+    tcase_add_test(tc, test_utf8_repair_keeps_valid_text);
+    tcase_add_test(tc, test_utf8_repair_replaces_each_bad_byte);
+    tcase_add_test(tc, test_utf8_repair_output_is_always_valid);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("page_key");
