@@ -6,6 +6,8 @@
 
 #include <httpd.h>
 
+#include "store.h"
+
 /* GET {base}/notifications: the "for you" page. */
 int social_notify_page(request_rec *r);
 
@@ -17,6 +19,10 @@ int social_notify_api(request_rec *r, const char *rest);
 
 /* GET {base}/api/v1/people?q=PREFIX */
 int social_notify_people_api(request_rec *r);
+
+/* user's unread notifications on pages the requester (user) may read:
+ * the "for you" badge everywhere. */
+social_store_status social_notify_unread(request_rec *r, const char *user, int *count);
 
 /* Hooks the mail digest into request logging. */
 void social_notify_register_hooks(apr_pool_t *p);
