@@ -482,6 +482,9 @@ def test_directory_index_key_follows_directory_index(server, al, bo):
     # and cannot write into al's discussion through any spelling
     resp = bo.api("POST", "comments", {"page": "/idx/index.html", "body": "bo was here"})
     assert resp.status in (401, 403), (resp, resp.body[:300])
+    # the page views name the same keys: the file served decides
+    assert b'data-social-page="/idx/index.html"' in al.page("/idx/index.html").body
+    assert b'data-social-page="/idx/"' in bo.page("/idx/").body
     bo.create("/idx/", "on the index everybody reads")
     listing = al.listing("/idx/index.html")
     assert text in [c["body"] for c in listing["comments"]]
