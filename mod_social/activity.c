@@ -22,6 +22,8 @@
 
 #include "activity.h"
 #include "mention.h"
+#include "notify.h"
+#include "polls.h"
 #include "render.h"
 #include "request.h"
 #include "store.h"
@@ -180,6 +182,21 @@ static int page_readable(request_rec *r, apr_hash_t *seen, const char *page, int
     return *allowed;
 }
 
+/* May the viewer see the ballot count of poll item a (its page readable)?
+ * The poll's own results rule decides, as in the poll itself. */
+static int ballots_shown(request_rec *r, const social_activity *a)
+{
+    social_page pg;
+    social_poll poll;
+    const char *message = NULL;
+
+    if (social_request_page(r, a->page, &pg, &message) != 0
+        || social_store_poll_get(r, a->id, pg.who.user, &poll) != SOCIAL_STORE_OK) {
+        return 0;
+    }
+    return social_polls_results_shown(&poll, pg.who.moderator);
+}
+
 static social_store_status stream_collect(request_rec *r, const stream_query *q,
                                           stream_result *out)
 {
@@ -212,7 +229,11 @@ static social_store_status stream_collect(request_rec *r, const stream_query *q,
             cursor_of(a, &at);
             has_at = 1;
             if (page_readable(r, seen, a->page, &checks)) {
-                *(social_activity *)apr_array_push(out->items) = *a;
+                social_activity *kept = apr_array_push(out->items);
+                *kept = *a;
+                if (kept->kind == 'v' && !ballots_shown(r, kept)) {
+                    kept->number = -1;   /* the poll's results are not shown yet */
+                }
                 if (out->items->nelts == q->limit) {
                     out->more = 1;
                     out->next = at;
@@ -265,6 +286,9 @@ static const char *item_title(apr_pool_t *p, const social_activity *a)
     case 'l':
         return apr_pstrcat(p, a->name, " liked ", a->subject, "'s comment on ", a->page, NULL);
     default:
+        if (a->number < 0) {
+            return apr_psprintf(p, "New poll on %s: %s", a->page, a->text);
+        }
         return apr_psprintf(p, "New poll on %s: %s (%" APR_INT64_T_FMT " vote%s)", a->page,
                             a->text, a->number, a->number == 1 ? "" : "s");
     }
@@ -328,7 +352,8 @@ static json_t *item_json(request_rec *r, const social_activity *a)
         break;
     default:
         json_object_set_new(item, "question", json_string(a->text));
-        json_object_set_new(item, "ballots", json_integer(a->number));
+        json_object_set_new(item, "ballots",
+                            a->number < 0 ? json_null() : json_integer(a->number));
         break;
     }
     return item;
@@ -536,7 +561,7 @@ static const char *page_fill(HDF *hdf, void *data)
         ITEM("href", item_href(p, a));
         ITEM("subject", a->subject);
         ITEM("reply", a->number && a->kind == 'c' ? "1" : "");
-        ITEM("ballots", apr_psprintf(p, "%" APR_INT64_T_FMT, a->number));
+        ITEM("ballots", a->number < 0 ? "" : apr_psprintf(p, "%" APR_INT64_T_FMT, a->number));
         ITEM("text", a->text);
         if (a->kind == 'c') {
             ITEM("html", social_mention_link_html(p,
@@ -581,7 +606,7 @@ int social_activity_page(request_rec *r)
     d.res = &res;
     d.who = &who;
     if (who.user != NULL) {
-        social_store_notifications_unread(r, who.user, &d.unread);
+        social_notify_unread(r, who.user, &d.unread);
     }
     html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
                                   "activity.cs", page_fill, &d, &len, &error);

@@ -191,10 +191,8 @@ static int comment_load(request_rec *r, outcome *o, apr_int64_t id, int *replies
         return store_fail(r, o, st);
     }
     if (page_resolve(r, o, o->comment.page) != 0) {
-        if (o->status != HTTP_UNAUTHORIZED) {
-            fail(o, HTTP_NOT_FOUND, "not_found", "no such comment");
-        }
-        return o->status;
+        /* The same answer as an unknown id: never 401 or 403. */
+        return fail(o, HTTP_NOT_FOUND, "not_found", "no such comment");
     }
     if (o->comment.status == SOCIAL_COMMENT_DELETED
         || ((o->comment.status == SOCIAL_COMMENT_HIDDEN

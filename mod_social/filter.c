@@ -23,6 +23,7 @@
 #include "polls.h"
 #include "identity.h"
 #include "render.h"
+#include "request.h"
 #include "scan.h"
 #include "store.h"
 #include "text.h"
@@ -378,10 +379,13 @@ static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
     }
     else if (ctx->inline_mode && social_marker_is(&m, "count")
              && ctx->counts_rendered < SOCIAL_COUNT_MARKERS_MAX) {
-        const char *key = social_render_marker_page(f->r->pool, &m);
+        const char *key = social_render_marker_page(f->r->pool, &m), *message;
+        const social_dir_conf *dc;
         social_page_stats stats;
         int count = 0;
+        /* Counts of a page the reader may not open tell nothing. */
         if (key != NULL
+            && social_request_page_access(f->r, key, NULL, &key, &dc, &message) == 0
             && social_store_page_counts(f->r, key, &count, &stats) == SOCIAL_STORE_OK) {
             ctx->counts_rendered++;
             inner = social_render_count_link(f->r->pool, key, count);
@@ -532,14 +536,11 @@ static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
     request_rec *r = f->r;
     social_filter_ctx *ctx;
     social_render_page page;
-    const char *error = NULL;
-    const char *path = r->parsed_uri.path ? r->parsed_uri.path : r->uri;
-    const char *key = social_text_page_key(r->pool, path, &error);
+    const char *key = social_request_served_key(r);
 
     if (key == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "SOCIAL0204: no page key for %s (%s): page passed untouched",
-                      r->uri, error);
+                      "SOCIAL0204: no page key for %s: page passed untouched", r->uri);
         return NULL;
     }
     ctx = apr_pcalloc(r->pool, sizeof(*ctx));

@@ -9,6 +9,7 @@
 #include "identity.h"
 #include "notify.h"
 #include "ratelimit.h"
+#include "request.h"
 #include "store.h"
 
 static void social_register_hooks(apr_pool_t *p)
@@ -18,6 +19,7 @@ static void social_register_hooks(apr_pool_t *p)
     social_handler_register_hooks(p);
     social_identity_register_hooks(p);
     social_ratelimit_register_hooks(p);
+    social_request_register_hooks(p);
     social_fragcache_register_hooks(p);
     social_store_register_hooks(p);
 }

@@ -78,34 +78,63 @@ static json_t *note_json(request_rec *r, const social_notification *n)
     return j;
 }
 
-/* The viewer's notifications on pages they may still read (cached per
- * page for the request). */
+/* The notifications of all on pages their person may still read (as:
+ * NULL for the requester, or the person's user name). */
+static apr_array_header_t *notes_readable(request_rec *r, apr_array_header_t *all,
+                                          const char *as)
+{
+    apr_array_header_t *list = apr_array_make(r->pool, all->nelts ? all->nelts : 1,
+                                              sizeof(social_notification));
+    int k;
+
+    for (k = 0; k < all->nelts; k++) {
+        const social_notification *n = &APR_ARRAY_IDX(all, k, social_notification);
+        if (social_request_page_readable(r, n->page, as)) {
+            *(social_notification *)apr_array_push(list) = *n;
+        }
+    }
+    return list;
+}
+
+/* The requester's notifications on pages they may still read. */
 static social_store_status notes_load(request_rec *r, const char *user, const char *mode,
                                       apr_array_header_t **list)
 {
-    apr_hash_t *seen = apr_hash_make(r->pool);
-    apr_array_header_t *all;
-    social_store_status st = social_store_notifications(r, user, mode, &all);
+    social_store_status st = social_store_notifications(r, user, mode, list);
+
+    if (st == SOCIAL_STORE_OK) {
+        *list = notes_readable(r, *list, NULL);
+    }
+    return st;
+}
+
+social_store_status social_notify_unread(request_rec *r, const char *user, int *count)
+{
+    apr_array_header_t *pages;
+    social_store_status st = social_store_notifications_unread_pages(r, user, &pages);
     int k;
 
-    *list = apr_array_make(r->pool, all->nelts ? all->nelts : 1, sizeof(social_notification));
-    if (st != SOCIAL_STORE_OK) {
-        return st;
-    }
-    for (k = 0; k < all->nelts; k++) {
-        const social_notification *n = &APR_ARRAY_IDX(all, k, social_notification);
-        const char *known = apr_hash_get(seen, n->page, APR_HASH_KEY_STRING);
-        if (known == NULL) {
-            social_page pg;
-            const char *message;
-            known = social_request_page(r, n->page, &pg, &message) == 0 ? "y" : "n";
-            apr_hash_set(seen, n->page, APR_HASH_KEY_STRING, known);
-        }
-        if (*known == 'y') {
-            *(social_notification *)apr_array_push(*list) = *n;
+    *count = 0;
+    for (k = 0; st == SOCIAL_STORE_OK && k < pages->nelts; k++) {
+        const social_page_unread *u = &APR_ARRAY_IDX(pages, k, social_page_unread);
+        if (social_request_page_readable(r, u->page, NULL)) {
+            *count += u->count;
         }
     }
-    return SOCIAL_STORE_OK;
+    return st;
+}
+
+/* One of the requester's notifications, if it is of a page they may
+ * read; otherwise NOT_FOUND, as for an id that is not theirs. */
+static social_store_status note_get(request_rec *r, const char *user, apr_int64_t id,
+                                    social_notification *n)
+{
+    social_store_status st = social_store_notification_get(r, user, id, n);
+
+    if (st == SOCIAL_STORE_OK && !social_request_page_readable(r, n->page, NULL)) {
+        return SOCIAL_STORE_NOT_FOUND;
+    }
+    return st;
 }
 
 /* ---- JSON API ---- */
@@ -138,9 +167,10 @@ static int api_list(request_rec *r)
     int count = 0, k;
     social_store_status st;
 
-    st = notes_load(r, r->user, unread && strcmp(unread, "1") == 0 ? "unread" : "all", &list);
+    st = notes_load(r, r->user, unread && strcmp(unread, "1") == 0 ? "unread" : "all",
+                    &list);
     if (st == SOCIAL_STORE_OK) {
-        st = social_store_notifications_unread(r, r->user, &count);
+        st = social_notify_unread(r, r->user, &count);
     }
     if (st != SOCIAL_STORE_OK) {
         return social_request_store_error(r, st);
@@ -202,12 +232,13 @@ static int api_one(request_rec *r, apr_int64_t id, int read)
     if (read && api_write_check(r, &body, &status) != 0) {
         return status;
     }
-    st = read ? social_store_notification_read(r, r->user, id) : SOCIAL_STORE_OK;
+    st = note_get(r, r->user, id, &n);
     if (st == SOCIAL_STORE_OK && read) {
-        social_fragcache_notified(r);
-    }
-    if (st == SOCIAL_STORE_OK) {
-        st = social_store_notification_get(r, r->user, id, &n);
+        st = social_store_notification_read(r, r->user, id);
+        if (st == SOCIAL_STORE_OK) {
+            social_fragcache_notified(r);
+            n.read = 1;
+        }
     }
     if (st == SOCIAL_STORE_NOT_FOUND) {
         return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
@@ -347,7 +378,7 @@ static int page_send(request_rec *r, const social_identity *who, const char *sta
     d.status = status;
     st = notes_load(r, who->user, "all", &d.list);
     if (st == SOCIAL_STORE_OK) {
-        st = social_store_notifications_unread(r, who->user, &d.unread);
+        st = social_notify_unread(r, who->user, &d.unread);
     }
     if (st == SOCIAL_STORE_OK) {
         st = social_store_notify_email_off(r, who->user, &d.email_off);
@@ -440,7 +471,11 @@ int social_notify_form(request_rec *r, const char *rest)
         if (id == 0 || strcmp(slash, "/read") != 0) {
             return social_request_form_error(r, HTTP_NOT_FOUND, "no such notification", NULL);
         }
-        st = social_store_notification_read(r, who.user, id);
+        social_notification n;
+        st = note_get(r, who.user, id, &n);
+        if (st == SOCIAL_STORE_OK) {
+            st = social_store_notification_read(r, who.user, id);
+        }
         if (st == SOCIAL_STORE_NOT_FOUND) {
             return social_request_form_error(r, HTTP_NOT_FOUND, "no such notification", NULL);
         }
@@ -603,11 +638,14 @@ void social_notify_mail_digests(request_rec *r)
             social_store_mail_done(r, to->user, apr_time_now());
             continue;
         }
+        /* Only pages the recipient may read, asked as the recipient
+         * (whoever made the request this runs after). */
         if (social_store_notifications(r, to->user, "unmailed", &list) != SOCIAL_STORE_OK) {
             break;
         }
         upto = list->nelts ? APR_ARRAY_IDX(list, 0, social_notification).created
                            : apr_time_now();
+        list = notes_readable(r, list, to->user);
         if (list->nelts > 0 && mail_send(r, sc->mail_command, digest(r, to, list)) != 0) {
             break;   /* the command is broken: try again at the next check */
         }

@@ -6,6 +6,8 @@
 
 #include <httpd.h>
 
+#include "store.h"
+
 /* GET {base}/notifications: the "for you" page. */
 int social_notify_page(request_rec *r);
 
@@ -26,5 +28,9 @@ int social_notify_mail_is_due(server_rec *s);
 /* Sends the digests that are due through SocialMailCommand; r is the
  * background's own request. */
 void social_notify_mail_digests(request_rec *r);
+
+/* user's unread notifications on pages the requester (user) may read:
+ * the "for you" badge everywhere. */
+social_store_status social_notify_unread(request_rec *r, const char *user, int *count);
 
 #endif /* SOCIAL_NOTIFY_H */

@@ -40,15 +40,20 @@ static void view_fill(poll_view *v)
     v->open = !p->closed && (p->closes == 0 || apr_time_now() < p->closes);
     v->can_vote = v->open && v->page.who.user != NULL;
     v->can_moderate = moderator;
+    v->show_results = social_polls_results_shown(p, moderator);
+}
+
+int social_polls_results_shown(const social_poll *p, int moderator)
+{
+    int open = !p->closed && (p->closes == 0 || apr_time_now() < p->closes);
+
     switch (p->results) {
     case SOCIAL_POLL_RESULTS_AFTER_VOTE:
-        v->show_results = p->voted || !v->open || moderator;
-        break;
+        return p->voted || !open || moderator;
     case SOCIAL_POLL_RESULTS_AFTER_CLOSE:
-        v->show_results = !v->open || moderator;
-        break;
+        return !open || moderator;
     default:
-        v->show_results = 1;
+        return 1;
     }
 }
 
@@ -220,12 +225,10 @@ static int poll_load(request_rec *r, apr_int64_t id, poll_view *v, const char **
     }
     status = social_request_page(r, v->poll.page, &v->page, message);
     if (status != 0) {
-        *code = status == HTTP_UNAUTHORIZED ? "login_required" : "not_found";
-        if (status != HTTP_UNAUTHORIZED) {
-            *message = "no such poll";
-            status = HTTP_NOT_FOUND;
-        }
-        return status;
+        /* The same answer as an unknown id: never 401 or 403. */
+        *code = "not_found";
+        *message = "no such poll";
+        return HTTP_NOT_FOUND;
     }
     view_fill(v);
     return 0;

@@ -5,6 +5,7 @@
 #include <httpd.h>
 
 #include "poll.h"
+#include "store.h"
 
 /* {base}/api/v1/polls[?page=PATH], polls/ID, polls/ID/vote. */
 int social_polls_api(request_rec *r, const char *rest);
@@ -14,6 +15,11 @@ int social_polls_form(request_rec *r, const char *rest);
 
 /* {base}/poll?page=PATH&name=NAME: the rendered poll. */
 int social_polls_fragment(request_rec *r);
+
+/* Poll results' visibility rule (SocialPoll results=...), the one place
+ * that decides whether the viewer of p (p->voted is theirs) may see its
+ * counts and ballots: every output that shows them asks this. */
+int social_polls_results_shown(const social_poll *p, int moderator);
 
 /* For the filter: makes the marker's poll exist as declared and, if
  * render is set, returns it rendered for the viewer of r (else NULL,

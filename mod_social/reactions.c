@@ -294,7 +294,11 @@ static int api_share_inbox(request_rec *r)
     }
     list = json_array();
     for (k = 0; k < shares->nelts; k++) {
-        json_array_append_new(list, share_json(r, &APR_ARRAY_IDX(shares, k, social_share), NULL));
+        const social_share *sh = &APR_ARRAY_IDX(shares, k, social_share);
+        /* A share of a page the reader may not open tells nothing. */
+        if (social_request_page_readable(r, sh->page, NULL)) {
+            json_array_append_new(list, share_json(r, sh, NULL));
+        }
     }
     return social_request_json_send(r, HTTP_OK,
                                     social_request_json_pool(r, json_pack("{s:o}", "shares", list)));

@@ -352,47 +352,225 @@ apr_table_t *social_request_form_body(request_rec *r, int *code)
     return form;
 }
 
-int social_request_page(request_rec *r, const char *path, social_page *page,
-                        const char **message)
+/* ---- the one access question ---- */
+
+/* Set in the notes of the stand-in parent of a subrequest made for
+ * another person (see lookup_as): the user the subrequest runs as. */
+#define SOCIAL_ACCESS_AS_NOTE "social-access-as"
+
+/* One answer of social_request_page_access, kept for the request. */
+typedef struct {
+    int status;
+    const char *key;
+    const social_dir_conf *dc;
+    const char *message;
+} access_answer;
+
+/* The answers given so far in this request (and its subrequests), by
+ * person and path. */
+static apr_hash_t *access_answers(request_rec *r)
+{
+    void *known = NULL;
+
+    while (r->main != NULL) {
+        r = r->main;
+    }
+    apr_pool_userdata_get(&known, "social-access", r->pool);
+    if (known == NULL) {
+        known = apr_hash_make(r->pool);
+        apr_pool_userdata_setn(known, "social-access", NULL, r->pool);
+    }
+    return known;
+}
+
+/* Looks uri up as a subrequest as the requester, or (as not NULL and not
+ * the requester) as that person: the subrequest's parent is then a copy
+ * of r without the requester's credentials, whose user is as, and
+ * access_as_authn gives every subrequest below it that user. So httpd's
+ * own access hooks (Require, <Location>, <Directory>, <Files>, mod_dir's
+ * index look-up) decide for that person as they would for a request of
+ * theirs, whatever the authentication (Basic, cookies, tickets). */
+static request_rec *lookup_as(request_rec *r, const char *uri, const char *as)
+{
+    request_rec *parent = r;
+
+    if (as != NULL && (r->user == NULL || strcmp(as, r->user) != 0)) {
+        parent = apr_pmemdup(r->pool, r, sizeof(*r));
+        parent->user = apr_pstrdup(r->pool, as);
+        parent->headers_in = apr_table_copy(r->pool, r->headers_in);
+        apr_table_unset(parent->headers_in, "Authorization");
+        apr_table_unset(parent->headers_in, "Proxy-Authorization");
+        apr_table_unset(parent->headers_in, "Cookie");
+        parent->notes = apr_table_make(r->pool, 1);
+        apr_table_setn(parent->notes, SOCIAL_ACCESS_AS_NOTE, parent->user);
+    }
+    return ap_sub_req_lookup_uri(uri, parent, NULL);
+}
+
+/* check_authn: a subrequest made by lookup_as for another person is
+ * that person; nothing else is touched. */
+static int access_as_authn(request_rec *r)
+{
+    const request_rec *m;
+
+    for (m = r->main; m != NULL; m = m->main) {
+        const char *as = apr_table_get(m->notes, SOCIAL_ACCESS_AS_NOTE);
+        if (as != NULL) {
+            r->user = apr_pstrdup(r->pool, as);
+            return OK;
+        }
+    }
+    return DECLINED;
+}
+
+void social_request_register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ap_hook_check_authn(access_as_authn, NULL, NULL, APR_HOOK_REALLY_FIRST,
+                        AP_AUTH_INTERNAL_PER_CONF);
+}
+
+/* Nonzero if httpd would serve sub's file itself: not a missing file
+ * (unless a handler answers for it), no path info after a file that the
+ * core's handler refuses (AcceptPathInfo). */
+static int served(const request_rec *sub)
+{
+    int core = sub->handler == NULL || strcmp(sub->handler, "default-handler") == 0;
+
+    if (sub->finfo.filetype == APR_NOFILE && core) {
+        return 0;
+    }
+    if (sub->path_info != NULL && sub->path_info[0] != '\0' && core
+        && sub->used_path_info != AP_REQ_ACCEPT_PATH_INFO) {
+        return 0;
+    }
+    return 1;
+}
+
+/* The page key of the page at path (canonical, without the index step),
+ * served as sub: an index file's key is its directory only when httpd
+ * serves that same file for the directory (DirectoryIndex). */
+static const char *served_key(request_rec *r, const char *path, const request_rec *sub,
+                              const char *as)
 {
     const char *error = NULL;
-    request_rec *sub;
-    const social_dir_conf *dc;
+    const char *key = social_text_page_key(r->pool, path, &error);
+    request_rec *dir;
+    int same;
 
-    memset(page, 0, sizeof(*page));
+    if (key == NULL || strcmp(key, path) == 0) {
+        return path;
+    }
+    dir = lookup_as(r, key, as);
+    same = dir->status == HTTP_OK && dir->filename != NULL && sub->filename != NULL
+        && strcmp(dir->filename, sub->filename) == 0;
+    ap_destroy_sub_req(dir);
+    return same ? key : path;
+}
+
+int social_request_page_access(request_rec *r, const char *path, const char *as,
+                               const char **key, const social_dir_conf **dc,
+                               const char **message)
+{
+    const char *error = NULL, *spelled, *cache_key;
+    apr_hash_t *known = access_answers(r);
+    access_answer *a;
+    request_rec *sub;
+
+    *key = NULL;
+    *dc = NULL;
     if (path == NULL || *path == '\0') {
         *message = "the page is missing";
         return HTTP_BAD_REQUEST;
     }
-    page->key = social_text_page_key(r->pool, path, &error);
-    if (page->key == NULL) {
+    spelled = social_text_page_path(r->pool, path, &error);
+    if (spelled == NULL) {
         *message = apr_pstrcat(r->pool, "the page is not valid: ", error, NULL);
         return HTTP_BAD_REQUEST;
     }
-    /* The intranet's own rules decide who may read the page. */
-    sub = ap_sub_req_lookup_uri(page->key, r, NULL);
-    if (sub->status == HTTP_UNAUTHORIZED) {
-        *message = "log in to see this page";
-        return HTTP_UNAUTHORIZED;
+    if (as != NULL && r->user != NULL && strcmp(as, r->user) == 0) {
+        as = NULL;
     }
-    if (sub->status == HTTP_FORBIDDEN) {
-        *message = "you may not read this page";
-        return HTTP_FORBIDDEN;
+    cache_key = apr_pstrcat(r->pool, as ? "u" : "r", as ? as : "", "\n", spelled, NULL);
+    a = apr_hash_get(known, cache_key, APR_HASH_KEY_STRING);
+    if (a == NULL) {
+        const social_dir_conf *sdc;
+
+        a = apr_pcalloc(r->pool, sizeof(*a));
+        /* The intranet's own rules decide who may read the page. */
+        sub = lookup_as(r, spelled, as);
+        sdc = ap_get_module_config(sub->per_dir_config, &social_module);
+        if (sub->status == HTTP_UNAUTHORIZED) {
+            a->status = HTTP_UNAUTHORIZED;
+            a->message = "log in to see this page";
+        }
+        else if (sub->status == HTTP_FORBIDDEN) {
+            a->status = HTTP_FORBIDDEN;
+            a->message = "you may not read this page";
+        }
+        else if (sub->status != HTTP_OK || sdc == NULL || sdc->enabled != 1
+                 || apr_table_get(sub->subprocess_env, "no-social") != NULL
+                 || !served(sub)) {
+            a->status = HTTP_NOT_FOUND;
+            a->message = "there is no discussion for this page";
+        }
+        else {
+            social_identity who;
+
+            a->dc = sdc;
+            a->key = served_key(r, spelled, sub, as);
+            if (as == NULL) {
+                social_identity_get(r, sdc, &who);
+                if (!social_identity_can_read(&who)) {
+                    a->status = HTTP_UNAUTHORIZED;
+                    a->message = "log in to see the discussion";
+                }
+            }
+        }
+        apr_hash_set(known, cache_key, APR_HASH_KEY_STRING, a);
     }
-    dc = ap_get_module_config(sub->per_dir_config, &social_module);
-    if (sub->status != HTTP_OK || dc == NULL || dc->enabled != 1
-        || apr_table_get(sub->subprocess_env, "no-social") != NULL
-        || (sub->finfo.filetype == APR_NOFILE
-            && (sub->handler == NULL || strcmp(sub->handler, "default-handler") == 0))) {
-        *message = "there is no discussion for this page";
-        return HTTP_NOT_FOUND;
+    *key = a->key;
+    *dc = a->dc;
+    *message = a->message;
+    return a->status;
+}
+
+int social_request_page_readable(request_rec *r, const char *path, const char *as)
+{
+    const char *key, *message;
+    const social_dir_conf *dc;
+
+    return social_request_page_access(r, path, as, &key, &dc, &message) == 0;
+}
+
+const char *social_request_served_key(request_rec *r)
+{
+    const char *error = NULL;
+    const char *path = social_text_page_path(r->pool,
+                                             r->parsed_uri.path ? r->parsed_uri.path : r->uri,
+                                             &error);
+
+    if (path == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "SOCIAL1330: no page key for %s (%s)", r->uri, error);
+        return NULL;
     }
-    page->dc = dc;
-    social_identity_get(r, dc, &page->who);
-    if (!social_identity_can_read(&page->who)) {
-        *message = "log in to see the discussion";
-        return HTTP_UNAUTHORIZED;
+    return served_key(r, path, r, NULL);
+}
+
+int social_request_page(request_rec *r, const char *path, social_page *page,
+                        const char **message)
+{
+    int status;
+
+    memset(page, 0, sizeof(*page));
+    status = social_request_page_access(r, path, NULL, &page->key, &page->dc, message);
+    if (status != 0) {
+        page->key = NULL;
+        page->dc = NULL;
+        return status;
     }
+    social_identity_get(r, page->dc, &page->who);
     return 0;
 }
 

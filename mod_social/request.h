@@ -78,13 +78,41 @@ int social_request_idempotency_refused(request_rec *r);
  * failure returns NULL and sets *code (413, 415, 400). */
 apr_table_t *social_request_form_body(request_rec *r, int *code);
 
-/* Resolves a page path from a client to a page the viewer may read:
- * normalised, looked up as a subrequest (so the intranet's own access
- * rules decide), with Social On there. Returns 0 and fills *page, or an
- * HTTP status (400 bad path, 401 login needed, 403 not allowed, 404 no
- * such page or no discussion there) with *message set. */
+/* The one access question: may a person see the page at path? Every
+ * path that tells anything about a page asks it (discussions, listings,
+ * counts and count markers, notifications and their unread count,
+ * shares, the activity stream, digests). path is normalised, then looked
+ * up as a subrequest, so the intranet's own rules (Require in
+ * <Location>, <Directory>, <Files>, DirectoryIndex) decide for the file
+ * httpd would really serve. as: NULL for the requester (then also the
+ * page's SocialAnonymous policy), or the user name of another person
+ * (a digest's recipient): the subrequest then runs as that person.
+ * Answers are kept for the request (and its subrequests).
+ * Returns 0 with *key (the page key: an index file is its directory only
+ * if httpd serves that file for the directory) and *dc (the page's
+ * configuration), or an HTTP status with *message: 400 bad path, 401
+ * login needed, 403 not allowed, 404 no such page (a missing file, path
+ * info after a file, Social not on there). */
+int social_request_page_access(request_rec *r, const char *path, const char *as,
+                               const char **key, const social_dir_conf **dc,
+                               const char **message);
+
+/* Nonzero if social_request_page_access answers 0. */
+int social_request_page_readable(request_rec *r, const char *path, const char *as);
+
+/* The page key of the page r itself serves (for the output filter), by
+ * the same rule as social_request_page_access; NULL if there is none. */
+const char *social_request_served_key(request_rec *r);
+
+/* social_request_page_access for the requester, with the viewer's
+ * identity under the page's rules in page->who. Returns 0 and fills
+ * *page, or the HTTP status with *message set. */
 int social_request_page(request_rec *r, const char *path, social_page *page,
                         const char **message);
+
+/* Registers the check_authn hook that lets a subrequest run as another
+ * person (social_request_page_access with as). */
+void social_request_register_hooks(apr_pool_t *p);
 
 /* A strictly decimal positive id, or 0. */
 apr_int64_t social_request_id(const char *s, size_t len);

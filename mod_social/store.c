@@ -434,8 +434,19 @@ static const social_statement activity_statements[] = {
       "AND (%s = 'all' OR (%s = 'unread' AND n.read_at IS NULL) "
       "OR (%s = 'unmailed' AND n.read_at IS NULL AND n.mailed_at IS NULL)) "
       "ORDER BY n.created_at DESC, n.id DESC LIMIT 100" },
+    /* A notification of a hidden or pending comment is nobody's to see. */
     { "social_notification_get",
-      NOTIFICATION_SELECT "WHERE n.id = %s AND n.user = %s AND p.site = %s" },
+      NOTIFICATION_SELECT "WHERE n.id = %s AND n.user = %s AND p.site = %s "
+      "AND (n.kind = 'share' OR c.status = 'visible')" },
+    /* Unread notifications per page (the pages most recently notified
+     * first), so the count can leave out pages the person may not read. */
+    { "social_notifications_unread_pages",
+      "SELECT p.path, COUNT(*) FROM social_notifications n "
+      "JOIN social_pages p ON p.id = n.page_id "
+      "LEFT JOIN social_comments c ON n.kind <> 'share' AND c.id = n.target_id "
+      "WHERE n.user = %s AND p.site = %s AND n.read_at IS NULL "
+      "AND (n.kind = 'share' OR c.status = 'visible') "
+      "GROUP BY p.id, p.path ORDER BY MAX(n.created_at) DESC LIMIT 100" },
     { "social_notifications_unread", UNREAD_COUNT },
     { "social_notification_read",
       "UPDATE social_notifications SET read_at = COALESCE(read_at, CURRENT_TIMESTAMP(3)) "
@@ -2671,6 +2682,33 @@ social_store_status social_store_notifications_unread(request_rec *r, const char
     st = select_int(r, dbd, "social_notifications_unread", 1, &user, &v);
     *count = (int)v;
     return st;
+}
+
+social_store_status social_store_notifications_unread_pages(request_rec *r, const char *user,
+                                                            apr_array_header_t **pages)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[2];
+    social_store_status st;
+
+    *pages = apr_array_make(r->pool, 8, sizeof(social_page_unread));
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = user;
+    args[1] = social_store_site(r);
+    st = run_select(r, dbd, "social_notifications_unread_pages", &res, 2, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
+        social_page_unread *u = apr_array_push(*pages);
+        u->page = apr_pstrdup(r->pool, column(dbd, row, 0));
+        u->count = atoi(column(dbd, row, 1));
+    }
+    return SOCIAL_STORE_OK;
 }
 
 social_store_status social_store_notification_read(request_rec *r, const char *user,

@@ -431,11 +431,22 @@ social_store_status social_store_notifications(request_rec *r, const char *user,
                                                apr_array_header_t **list);
 
 /* One of user's notifications; NOT_FOUND if there is none with that id
- * for that user (whoever else it belongs to). */
+ * for that user (whoever else it belongs to), or if it is of a comment
+ * that is not visible (hidden, pending, deleted). */
 social_store_status social_store_notification_get(request_rec *r, const char *user,
                                                   apr_int64_t id, social_notification *n);
 social_store_status social_store_notifications_unread(request_rec *r, const char *user,
                                                       int *count);
+
+/* user's unread notifications on this site by page (array of
+ * social_page_unread), the 100 pages most recently notified; the
+ * caller counts those of pages the person may read. */
+typedef struct {
+    const char *page;
+    int count;
+} social_page_unread;
+social_store_status social_store_notifications_unread_pages(request_rec *r, const char *user,
+                                                            apr_array_header_t **pages);
 
 /* Marks one of user's notifications read (NOT_FOUND if not theirs), or
  * all of them (*changed: how many were unread). */

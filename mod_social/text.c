@@ -101,8 +101,9 @@ static int key_char_is_plain(unsigned char c)
         || (c >= '0' && c <= '9') || (c != 0 && strchr("/._~!$&'()*+,;=:@-", c));
 }
 
-const char *social_text_page_key(apr_pool_t *p, const char *path,
-                                 const char **error)
+/* The page path of path; index names become the directory when fold. */
+static const char *page_path(apr_pool_t *p, const char *path, int fold,
+                             const char **error)
 {
     size_t in_len, i, out_len = 0, seg_start;
     char *segs, *key, *w;
@@ -184,7 +185,7 @@ const char *social_text_page_key(apr_pool_t *p, const char *path,
         *w++ = '/';
     }
     *w = '\0';
-    {
+    if (fold) {
         size_t len = (size_t)(w - segs);
         static const char *const index_names[] = { "/index.html", "/index.htm" };
         size_t k;
@@ -217,6 +218,18 @@ const char *social_text_page_key(apr_pool_t *p, const char *path,
     }
     key[out_len] = '\0';
     return key;
+}
+
+const char *social_text_page_key(apr_pool_t *p, const char *path,
+                                 const char **error)
+{
+    return page_path(p, path, 1, error);
+}
+
+const char *social_text_page_path(apr_pool_t *p, const char *path,
+                                  const char **error)
+{
+    return page_path(p, path, 0, error);
 }
 
 /* A growing output buffer in a pool. */

@@ -34,6 +34,13 @@ int social_text_utf8_valid(const char *s, size_t len);
 const char *social_text_page_key(apr_pool_t *p, const char *path,
                                  const char **error);
 
+/* Like social_text_page_key but without the index step: the canonical
+ * spelling of the URL path itself ("/news/index.html" stays). Whether
+ * an index file is its directory's page is for httpd to say (its
+ * DirectoryIndex); see social_request_page_access. */
+const char *social_text_page_path(apr_pool_t *p, const char *path,
+                                  const char **error);
+
 /* s[0..len) escaped for HTML text and double- or single-quoted
  * attribute values, as pure ASCII: & < > " ' become entities, every
  * non-ASCII UTF-8 character becomes &#xHHHH;, and invalid UTF-8 bytes

@@ -14,6 +14,7 @@
 #include <httpd.h>
 
 #include "fragcache.h"
+#include "notify.h"
 #include "render.h"
 #include "text.h"
 
@@ -318,7 +319,7 @@ static const char *thread_fill(HDF *hdf, void *data)
     else if (v->user != NULL && !t->unavailable) {
         int unread = d->unread;   /* "for you": the viewer's unread notifications */
         if (unread >= 0
-            || social_store_notifications_unread(r, v->user, &unread) == SOCIAL_STORE_OK) {
+            || social_notify_unread(r, v->user, &unread) == SOCIAL_STORE_OK) {
             TRY(set_int(hdf, p, "Social.", "unread", unread));
         }
     }
@@ -596,6 +597,10 @@ static social_store_status viewer_state(request_rec *r, const char *page,
         }
     }
     st = social_store_viewer_state(r, page, who->user, involved, unread);
+    if (st == SOCIAL_STORE_OK && *unread > 0) {
+        /* Only notifications of pages the viewer may read count. */
+        st = social_notify_unread(r, who->user, unread);
+    }
     if (st == SOCIAL_STORE_OK && key != NULL) {
         const char *value = apr_psprintf(r->pool, "%d %d", *involved, *unread);
         social_fragcache_put(r, key, value, strlen(value));

@@ -28,7 +28,7 @@
 <time class="social-time" datetime="<?cs var:i.created_iso ?>" title="<?cs var:i.created_iso ?>"><?cs var:i.created_rel ?></time></p>
 <?cs if:i.code == "c" ?><div class="social-body"><?cs uvar:i.html ?></div>
 <?cs elif:i.code == "s" && i.text ?><blockquote class="social-note"><?cs var:i.text ?></blockquote>
-<?cs elif:i.code == "v" ?><p class="social-poll-summary"><?cs var:i.text ?> &#8212; <span class="social-ballots"><?cs var:i.ballots ?> <?cs if:i.ballots == 1 ?>vote<?cs else ?>votes<?cs /if ?></span></p>
+<?cs elif:i.code == "v" ?><p class="social-poll-summary"><?cs var:i.text ?><?cs if:i.ballots != "" ?> &#8212; <span class="social-ballots"><?cs var:i.ballots ?> <?cs if:i.ballots == 1 ?>vote<?cs else ?>votes<?cs /if ?></span><?cs /if ?></p>
 <?cs /if ?></li>
 <?cs /each ?></ol>
 <?cs if:Activity.older ?><p class="social-older"><a rel="next" href="<?cs var:Activity.older ?>">Older activity</a></p><?cs /if ?>
