@@ -35,7 +35,12 @@ typedef struct {
     int cache_ttl;              /* SocialCacheTTL, seconds (0: not set) */
     const char *mail_command;   /* SocialMailCommand (shell command), or NULL: no mail */
     int mail_interval;          /* SocialMailInterval seconds (0: not set, 600) */
+    const char *base_url;       /* SocialBaseURL "scheme://host[:port]", or NULL */
 } social_srv_conf;
+
+/* Writes per person per minute when SocialRateLimit is not said. */
+#define SOCIAL_RATE_LIMIT_DEFAULT 30
+#define SOCIAL_RATE_WINDOW_DEFAULT 60
 
 /* How long a rendered discussion is kept by default: its relative times
  * ("5 minutes ago") are at most this old. */
@@ -76,6 +81,21 @@ int social_config_anonymous(const social_dir_conf *dc);
 int social_config_edit_window(const social_dir_conf *dc);
 int social_config_max_comment_length(const social_dir_conf *dc);
 int social_config_moderation(const social_dir_conf *dc);
+
+/* The effective SocialRateLimit of sc: *limit writes (0: off) per
+ * *window seconds; the default when it is not said. */
+void social_config_rate_limit(const social_srv_conf *sc, int *limit, int *window);
+
+/* The canonical "scheme://host[:port]" (no trailing slash) of server s,
+ * from configuration only, never from a request: SocialBaseURL, or the
+ * server's ServerName with its scheme and port (the port of its address,
+ * or the first Listen port, when ServerName names none), as httpd's
+ * UseCanonicalName On would. Needs no request, so background work can
+ * use it. */
+const char *social_config_base_url(apr_pool_t *p, server_rec *s);
+
+/* The absolute URL of a local path (starting with '/') on server s. */
+const char *social_config_absolute_url(apr_pool_t *p, server_rec *s, const char *path);
 
 /* Nonzero if the request's directory has Social On. */
 int social_config_enabled(const request_rec *r);

@@ -109,7 +109,7 @@ static void thread_init(request_rec *r, const social_dir_conf *dc,
     t->dc = dc;
     t->viewer = viewer;
     t->items = apr_array_make(r->pool, 16, sizeof(social_thread_item));
-    t->url = social_identity_can_read(viewer) ? ap_construct_url(r->pool, page, r) : NULL;
+    t->url = social_identity_can_read(viewer) ? social_config_absolute_url(r->pool, r->server, page) : NULL;
 }
 
 void social_thread_load(request_rec *r, const social_dir_conf *dc,
@@ -543,7 +543,7 @@ static char *thread_cached(request_rec *r, const social_dir_conf *dc,
     char *html;
     int k;
 
-    key = apr_psprintf(r->pool, "b\n%s\n%s\n%s\n%c%c%d", social_store_site(r), page,
+    key = apr_psprintf(r->pool, "b\n%s\n%s\n%s\n%c%c%d", social_fragcache_vhost(r), page,
                        version, who->user ? 'u' : 'a',
                        social_identity_can_write(who) ? 'w' : 'r',
                        social_config_max_comment_length(dc));
@@ -588,7 +588,7 @@ static social_store_status viewer_state(request_rec *r, const char *page,
     social_store_status st;
 
     if (version != NULL && (epoch = social_fragcache_epoch(r)) != NULL) {
-        key = apr_pstrcat(r->pool, "s\n", social_store_site(r), "\n", page, "\n",
+        key = apr_pstrcat(r->pool, "s\n", social_fragcache_vhost(r), "\n", page, "\n",
                           version, "\n", epoch, "\n", who->user, NULL);
         kept = social_fragcache_get(r, key, VIEWER_STATE_MAX, &kept_len);
         if (kept != NULL && sscanf(kept, "%d %d", involved, unread) == 2) {
