@@ -319,6 +319,17 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
     memset(&it, 0, sizeof(it));
     it.c = o->comment;
     social_thread_permissions(r, o->page.dc, &o->page.who, &it);
+    if (kind == ACT_EDIT || kind == ACT_LIKE || kind == ACT_UNLIKE) {
+        /* A locked discussion takes no change but deleting one's own words
+         * (and a moderator's). */
+        int status = social_request_unlocked(r, &o->page);
+        if (status == HTTP_LOCKED) {
+            return fail(o, HTTP_LOCKED, "locked", SOCIAL_LOCKED_MESSAGE);
+        }
+        if (status != 0) {
+            return store_fail(o, SOCIAL_STORE_DOWN);
+        }
+    }
     switch (kind) {
     case ACT_EDIT:
         if (!it.can_edit) {

@@ -375,6 +375,24 @@ apr_int64_t social_request_id(const char *s, size_t len)
     return v;
 }
 
+int social_request_unlocked(request_rec *r, const social_page *pg)
+{
+    int locked = 0;
+
+    if (pg->who.moderator) {
+        return 0;
+    }
+    if (social_store_page_locked(r, pg->key, &locked) != SOCIAL_STORE_OK) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    if (locked) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "SOCIAL1351: %s %s refused: %s is locked", r->method, r->uri, pg->key);
+        return HTTP_LOCKED;
+    }
+    return 0;
+}
+
 int social_request_wants_fragment(request_rec *r)
 {
     const char *v = apr_table_get(r->headers_in, "X-Social-Fragment");

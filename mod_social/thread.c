@@ -91,6 +91,9 @@ static void arrange(request_rec *r, social_thread *t, tree_node *nodes,
         social_thread_permissions(r, t->dc, t->viewer, it);
         if (t->stats.locked) {
             it->can_reply = 0;
+            if (!t->viewer->moderator) {
+                it->can_edit = 0;   /* deleting one's own words stays possible */
+            }
         }
     }
     for (k = 0; k < n->children->nelts; k++) {
