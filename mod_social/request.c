@@ -420,10 +420,23 @@ int social_request_fragment_send(request_rec *r, const social_page *pg, const ch
     apr_size_t len = 0;
     char *html;
 
-    html = social_thread_html(r, pg->dc, &pg->who, pg->key,
-                              social_request_query_value(r, "all")
-                              ? 0 : SOCIAL_THREAD_RENDER_ROOTS,
-                              status, &len, &error);
+    const char *thread_q = social_request_query_value(r, "thread");
+    const char *before_q = social_request_query_value(r, "before");
+    apr_int64_t thread = thread_q ? social_request_id(thread_q, strlen(thread_q)) : 0;
+    apr_int64_t before = before_q ? social_request_id(before_q, strlen(before_q)) : 0;
+
+    if (thread > 0 || (before > 0 && social_request_query_value(r, "all"))) {
+        /* One long thread's earlier replies, or the threads older than
+         * those an "earlier comments" view showed. */
+        html = social_thread_html_window(r, pg->dc, &pg->who, pg->key, thread, before,
+                                         &len, &error);
+    }
+    else {
+        html = social_thread_html(r, pg->dc, &pg->who, pg->key,
+                                  social_request_query_value(r, "all")
+                                  ? 0 : SOCIAL_THREAD_RENDER_ROOTS,
+                                  status, &len, &error);
+    }
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL0503: rendering the discussion failed: %s", error);

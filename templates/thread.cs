@@ -31,7 +31,7 @@
 <p class="social-login">Log in to see the discussion.</p>
 <?cs else ?>
 <?cs if:subcount(Comments) == 0 ?><p class="social-empty">No comments yet.<?cs if:Social.can_comment ?> Be the first to say something.<?cs /if ?></p><?cs /if ?>
-<?cs if:Social.earlier > 0 ?><p class="social-earlier"><a class="social-earlier-link" href="<?cs var:Social.endpoint ?>/fragment?page=<?cs var:Social.page_q ?>&amp;all=1">Show <?cs var:Social.earlier ?> earlier <?cs if:Social.earlier == 1 ?>comment<?cs else ?>comments<?cs /if ?></a></p><?cs /if ?>
+<?cs if:Social.earlier > 0 ?><p class="social-earlier"><a class="social-earlier-link" href="<?cs var:Social.endpoint ?>/fragment?page=<?cs var:Social.page_q ?>&amp;all=1<?cs if:Social.earlier_before ?>&amp;before=<?cs var:Social.earlier_before ?><?cs /if ?>">Show <?cs var:Social.earlier ?> earlier <?cs if:Social.earlier == 1 ?>comment<?cs else ?>comments<?cs /if ?></a></p><?cs /if ?>
 <ol class="social-comments">
 <?cs each:c = Comments ?><li id="comment-<?cs var:c.id ?>" class="social-comment social-depth-<?cs var:c.depth ?><?cs if:c.tombstone ?> social-tombstone<?cs /if ?><?cs if:c.status == "hidden" ?> social-hidden<?cs /if ?><?cs if:c.mine ?> social-mine<?cs /if ?><?cs if:c.anchor.exact ?> social-passage-comment<?cs /if ?>" data-social-id="<?cs var:c.id ?>"<?cs if:c.anchor.exact ?> data-social-exact="<?cs var:c.anchor.exact ?>" data-social-prefix="<?cs var:c.anchor.prefix ?>" data-social-suffix="<?cs var:c.anchor.suffix ?>" data-social-position="<?cs var:c.anchor.position ?>"<?cs /if ?>>
 <?cs if:c.tombstone ?><p class="social-removed"><?cs if:c.status == "deleted" ?>This comment was deleted.<?cs else ?>This comment was hidden by a moderator.<?cs /if ?></p>
@@ -59,7 +59,8 @@
 <form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>" data-social-confirm="Delete this comment?"><?cs call:form_fields("delete") ?><button type="submit" class="social-link">Delete</button></form><?cs /if ?><?cs if:c.can_moderate ?>
 <form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.status == "hidden" ?><?cs call:form_fields("unhide") ?><button type="submit" class="social-link">Unhide</button><?cs else ?><?cs call:form_fields("hide") ?><button type="submit" class="social-link">Hide</button><?cs /if ?></form><?cs /if ?>
 </div></article><?cs /if ?>
-<?cs if:c.opens ?><ol class="social-replies">
+<?cs if:c.more > 0 ?><p class="social-more"><a class="social-more-link" href="<?cs var:Social.endpoint ?>/fragment?page=<?cs var:Social.page_q ?>&amp;thread=<?cs var:c.id ?>&amp;before=<?cs var:c.more_before ?>#comment-<?cs var:c.id ?>">Show <?cs var:c.more ?> earlier <?cs if:c.more == 1 ?>reply<?cs else ?>replies<?cs /if ?></a></p>
+<?cs /if ?><?cs if:c.opens ?><ol class="social-replies">
 <?cs else ?></li>
 <?cs if:c.closes > 0 ?><?cs loop:k = 1, c.closes, 1 ?></ol></li>
 <?cs /loop ?><?cs /if ?><?cs /if ?><?cs /each ?></ol>
