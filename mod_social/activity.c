@@ -294,10 +294,11 @@ static const char *item_title(apr_pool_t *p, const social_activity *a)
     }
 }
 
-/* An absolute URL for path on this server. */
+/* An absolute URL for path on this server (its configured base, never
+ * the request's Host). */
 static const char *absolute(request_rec *r, const char *path)
 {
-    return ap_construct_url(r->pool, path, r);
+    return social_config_absolute_url(r->pool, r->server, path);
 }
 
 /* The query string of the current filters (for links), "" if none;

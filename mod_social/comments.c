@@ -318,6 +318,17 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
     memset(&it, 0, sizeof(it));
     it.c = o->comment;
     social_thread_permissions(r, o->page.dc, &o->page.who, &it);
+    if (kind == ACT_EDIT || kind == ACT_LIKE || kind == ACT_UNLIKE) {
+        /* A locked discussion takes no change but deleting one's own words
+         * (and a moderator's). */
+        int status = social_request_unlocked(r, &o->page);
+        if (status == HTTP_LOCKED) {
+            return fail(o, HTTP_LOCKED, "locked", SOCIAL_LOCKED_MESSAGE);
+        }
+        if (status != 0) {
+            return store_fail(r, o, SOCIAL_STORE_DOWN);
+        }
+    }
     switch (kind) {
     case ACT_EDIT:
         if (!it.can_edit) {
@@ -448,6 +459,42 @@ static json_t *comment_json(request_rec *r, const outcome *o)
 #define SOCIAL_API_THREADS_DEFAULT 100
 #define SOCIAL_API_THREADS_MAX 500
 
+/* GET comments?page=PATH&thread=ID[&before=REPLY]: one thread, with its
+ * newest SOCIAL_THREAD_REPLIES_PAGE replies older than REPLY. */
+static int api_list_thread(request_rec *r, outcome *o, apr_int64_t thread,
+                           apr_int64_t before)
+{
+    social_thread t;
+    const social_thread_item *top;
+    json_t *list, *body;
+    int k;
+
+    social_thread_load_replies(r, o->page.dc, &o->page.who, o->page.key, thread, before, &t);
+    if (t.unavailable) {
+        return social_request_store_error(r, SOCIAL_STORE_DOWN);
+    }
+    if (!t.found) {
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
+                                         "no such thread on this page");
+    }
+    list = json_array();
+    for (k = 0; k < t.items->nelts; k++) {
+        json_array_append_new(list, social_thread_item_json(
+            r, &APR_ARRAY_IDX(t.items, k, social_thread_item)));
+    }
+    top = &APR_ARRAY_IDX(t.items, 0, social_thread_item);
+    body = social_request_json_pool(r, json_pack("{s:s,s:I,s:i,s:o,s:i,s:b}",
+                                                 "page", o->page.key,
+                                                 "thread", (json_int_t)thread,
+                                                 "count", t.count, "comments", list,
+                                                 "replies_omitted", top->replies_omitted,
+                                                 "locked", t.stats.locked));
+    /* Where the next (older) page of replies starts. */
+    json_object_set_new(body, "next_before", top->replies_omitted > 0
+                        ? json_integer(top->replies_before) : json_null());
+    return social_request_json_send(r, HTTP_OK, body);
+}
+
 static int api_list(request_rec *r)
 {
     outcome o;
@@ -457,7 +504,9 @@ static int api_list(request_rec *r)
 
     const char *limit_q = social_request_query_value(r, "limit");
     const char *before_q = social_request_query_value(r, "before");
+    const char *thread_q = social_request_query_value(r, "thread");
     apr_int64_t limit = SOCIAL_API_THREADS_DEFAULT, before = 0;
+    apr_int64_t thread = thread_q ? social_request_id(thread_q, strlen(thread_q)) : 0;
 
     memset(&o, 0, sizeof(o));
     if (page_resolve(r, &o, social_request_query_value(r, "page")) != 0) {
@@ -472,6 +521,13 @@ static int api_list(request_rec *r)
     if (before_q != NULL && (before = social_request_id(before_q, strlen(before_q))) == 0) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_before",
                                          "before must be a comment id");
+    }
+    if (thread_q != NULL) {
+        if (thread == 0) {
+            return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_thread",
+                                             "thread must be a comment id");
+        }
+        return api_list_thread(r, &o, thread, before);
     }
     social_thread_load(r, o.page.dc, &o.page.who, o.page.key, (int)limit, before, &t);
     if (t.unavailable) {

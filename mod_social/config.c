@@ -6,6 +6,8 @@
 #include <apr_env.h>
 #include <apr_file_io.h>
 #include <apr_xlate.h>
+#include <ap_listen.h>
+#include <apr_uri.h>
 #include <http_core.h>
 #include <http_log.h>
 #include <http_main.h>
@@ -54,6 +56,7 @@ void *social_config_merge_srv(apr_pool_t *p, void *base_, void *add_)
     conf->frame_ancestors = add->frame_ancestors ? add->frame_ancestors : base->frame_ancestors;
     conf->identity_charset = add->identity_charset ? add->identity_charset
                                                    : base->identity_charset;
+    conf->base_url = add->base_url ? add->base_url : base->base_url;
     return conf;
 }
 
@@ -327,6 +330,48 @@ int social_config_moderation(const social_dir_conf *dc)
     return dc->moderation != SOCIAL_UNSET ? dc->moderation : SOCIAL_MODERATION_POST;
 }
 
+void social_config_rate_limit(const social_srv_conf *sc, int *limit, int *window)
+{
+    if (sc->rate_window == 0) {   /* not said */
+        *limit = SOCIAL_RATE_LIMIT_DEFAULT;
+        *window = SOCIAL_RATE_WINDOW_DEFAULT;
+    }
+    else {
+        *limit = sc->rate_limit;
+        *window = sc->rate_window;
+    }
+}
+
+const char *social_config_base_url(apr_pool_t *p, server_rec *s)
+{
+    const social_srv_conf *sc = social_config_srv(s);
+    const char *scheme, *host;
+    apr_port_t port = s->port;
+
+    if (sc->base_url != NULL) {
+        return sc->base_url;
+    }
+    if (port == 0 && ap_listeners != NULL && ap_listeners->bind_addr != NULL) {
+        /* ServerName without a port on a server without one of its own
+         * (the main server): where httpd listens. */
+        port = ap_listeners->bind_addr->port;
+    }
+    scheme = s->server_scheme != NULL ? s->server_scheme : port == 443 ? "https" : "http";
+    host = s->server_hostname != NULL ? s->server_hostname : "localhost";
+    if (strchr(host, ':') != NULL && host[0] != '[') {
+        host = apr_pstrcat(p, "[", host, "]", NULL);   /* an IPv6 address */
+    }
+    if (port == 0 || port == apr_uri_port_of_scheme(scheme)) {
+        return apr_pstrcat(p, scheme, "://", host, NULL);
+    }
+    return apr_psprintf(p, "%s://%s:%u", scheme, host, (unsigned)port);
+}
+
+const char *social_config_absolute_url(apr_pool_t *p, server_rec *s, const char *path)
+{
+    return apr_pstrcat(p, social_config_base_url(p, s), path, NULL);
+}
+
 int social_config_enabled(const request_rec *r)
 {
     const social_dir_conf *dc = social_config_dir(r);
@@ -535,7 +580,7 @@ static const char *set_secret(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
-/* "20/60s", "100/1h", "0" (off). */
+/* "20/60s", "100/1h", "off" or "0". */
 static const char *set_rate_limit(cmd_parms *cmd, void *dummy, const char *arg)
 {
     social_srv_conf *conf = ap_get_module_config(cmd->server->module_config,
@@ -543,16 +588,16 @@ static const char *set_rate_limit(cmd_parms *cmd, void *dummy, const char *arg)
     char *end;
     long n = strtol(arg, &end, 10), window, unit = 1;
 
-    if (end == arg || n < 0 || n > 1000000) {
-        return "SocialRateLimit takes WRITES/WINDOW such as 20/60s, 300/1h, or 0 (off)";
+    if (strcasecmp(arg, "off") != 0 && (end == arg || n < 0 || n > 1000000)) {
+        return "SocialRateLimit takes WRITES/WINDOW such as 20/60s, 300/1h, or off";
     }
-    if (n == 0 && *end == '\0') {
+    if (strcasecmp(arg, "off") == 0 || (n == 0 && end != arg && *end == '\0')) {
         conf->rate_limit = 0;
         conf->rate_window = 1;
         return NULL;
     }
     if (*end != '/') {
-        return "SocialRateLimit takes WRITES/WINDOW such as 20/60s, 300/1h, or 0 (off)";
+        return "SocialRateLimit takes WRITES/WINDOW such as 20/60s, 300/1h, or off";
     }
     window = strtol(end + 1, &end, 10);
     if (*end == 'm') { unit = 60; end++; }
@@ -587,6 +632,50 @@ static const char *set_mail_interval(cmd_parms *cmd, void *dummy, const char *ar
         return "SocialMailInterval must be a number of seconds from 1 to 604800";
     }
     conf->mail_interval = (int)n;
+    return NULL;
+}
+
+/* "https://intranet.example.com[:port]": scheme http or https, a host,
+ * an optional port, nothing else (a trailing "/" is dropped). */
+static const char *set_base_url(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config, &social_module);
+    static const char usage[] = "SocialBaseURL takes http:// or https:// with a host and "
+                                "an optional port, and no path, query or user, e.g. "
+                                "https://intranet.example.com";
+    apr_uri_t uri;
+    const char *h;
+    size_t n = strlen(arg);
+    (void)dummy;
+
+    if (n > 1 && arg[n - 1] == '/') {
+        arg = apr_pstrmemdup(cmd->pool, arg, n - 1);
+    }
+    if (apr_uri_parse(cmd->temp_pool, arg, &uri) != APR_SUCCESS
+        || uri.scheme == NULL || (strcasecmp(uri.scheme, "http") != 0
+                                  && strcasecmp(uri.scheme, "https") != 0)
+        || uri.hostname == NULL || *uri.hostname == '\0'
+        || uri.user != NULL || uri.password != NULL
+        || (uri.path != NULL && *uri.path != '\0') || uri.query != NULL
+        || uri.fragment != NULL || strchr(arg, '?') || strchr(arg, '#')
+        || (uri.port_str != NULL && (*uri.port_str == '\0' || uri.port == 0
+                                     || strspn(uri.port_str, "0123456789")
+                                        != strlen(uri.port_str)
+                                     || strlen(uri.port_str) > 5
+                                     || atoi(uri.port_str) > 65535))) {
+        return usage;
+    }
+    for (h = uri.hostname; *h; h++) {
+        if (!apr_isalnum(*h) && !strchr("-.:[]", *h)) {
+            return usage;
+        }
+    }
+    conf->base_url = apr_pstrcat(cmd->pool, apr_pstrdup(cmd->temp_pool, uri.scheme), "://",
+                                 strchr(uri.hostname, ':') ? "[" : "", uri.hostname,
+                                 strchr(uri.hostname, ':') ? "]" : "",
+                                 uri.port_str ? ":" : "", uri.port_str ? uri.port_str : "",
+                                 NULL);
+    ap_str_tolower((char *)conf->base_url);
     return NULL;
 }
 
@@ -772,12 +861,15 @@ const command_rec social_config_cmds[] = {
                   "at most one digest per person per this many seconds (default 600)"),
     AP_INIT_FLAG("Social", set_enabled, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                  "On to add comments, likes, shares and polls to HTML pages here"),
+    AP_INIT_TAKE1("SocialBaseURL", set_base_url, NULL, RSRC_CONF,
+                  "scheme://host[:port] of every absolute link the module writes "
+                  "(default: ServerName and port, never the request's Host)"),
     AP_INIT_TAKE1("SocialEndpoint", set_endpoint, NULL, RSRC_CONF,
                   "Base URL path of mod_social's own endpoint (default /_social)"),
     AP_INIT_TAKE1("SocialTemplateDir", set_template_dir, NULL, RSRC_CONF,
                   "Directory of the ClearSilver templates and the assets/ folder"),
     AP_INIT_TAKE1("SocialRateLimit", set_rate_limit, NULL, RSRC_CONF,
-                  "Writes allowed per person per window, e.g. 20/60s (default: no limit)"),
+                  "Writes allowed per person per window, e.g. 20/60s, or off (default 30/60s)"),
     AP_INIT_TAKE1("SocialRateLimitCache", set_rate_cache, NULL, RSRC_CONF,
                   "mod_socache provider for the rate-limit counters, e.g. shmcb or "
                   "memcache:host:11211 (default shmcb)"),

@@ -40,10 +40,15 @@ typedef struct {
     const char *frame_ancestors;   /* SocialFrameAncestors sources, or NULL: 'self' */
     const char *frame_options;     /* X-Frame-Options that matches them, or NULL: none */
     const char *identity_charset;  /* SocialIdentityCharset, or NULL: ISO-8859-1 */
+    const char *base_url;       /* SocialBaseURL "scheme://host[:port]", or NULL */
 } social_srv_conf;
 
 /* The charset identities that are not UTF-8 are read in by default. */
 #define SOCIAL_IDENTITY_CHARSET_DEFAULT "ISO-8859-1"
+
+/* Writes per person per minute when SocialRateLimit is not said. */
+#define SOCIAL_RATE_LIMIT_DEFAULT 30
+#define SOCIAL_RATE_WINDOW_DEFAULT 60
 
 /* How long a rendered discussion is kept by default: its relative times
  * ("5 minutes ago") are at most this old. */
@@ -94,6 +99,20 @@ const char *social_config_frame_options(const social_srv_conf *sc);
 
 /* The charset of identity values that are not UTF-8 (SocialIdentityCharset). */
 const char *social_config_identity_charset(const social_srv_conf *sc);
+/* The effective SocialRateLimit of sc: *limit writes (0: off) per
+ * *window seconds; the default when it is not said. */
+void social_config_rate_limit(const social_srv_conf *sc, int *limit, int *window);
+
+/* The canonical "scheme://host[:port]" (no trailing slash) of server s,
+ * from configuration only, never from a request: SocialBaseURL, or the
+ * server's ServerName with its scheme and port (the port of its address,
+ * or the first Listen port, when ServerName names none), as httpd's
+ * UseCanonicalName On would. Needs no request, so background work can
+ * use it. */
+const char *social_config_base_url(apr_pool_t *p, server_rec *s);
+
+/* The absolute URL of a local path (starting with '/') on server s. */
+const char *social_config_absolute_url(apr_pool_t *p, server_rec *s, const char *path);
 
 /* Nonzero if the request's directory has Social On. */
 int social_config_enabled(const request_rec *r);

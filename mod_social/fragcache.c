@@ -190,9 +190,14 @@ void social_fragcache_put(request_rec *r, const char *key, const char *data,
     }
 }
 
+const char *social_fragcache_vhost(request_rec *r)
+{
+    return apr_psprintf(r->pool, "%s:%u", social_store_site(r), (unsigned)r->server->port);
+}
+
 static const char *version_key(request_rec *r, const char *page)
 {
-    return apr_pstrcat(r->pool, "v\n", social_store_site(r), "\n", page, NULL);
+    return apr_pstrcat(r->pool, "v\n", social_fragcache_vhost(r), "\n", page, NULL);
 }
 
 /* Stores a new random version for the page; NULL if the cache fails. */

@@ -14,6 +14,11 @@
 
 void social_fragcache_register_hooks(apr_pool_t *p);
 
+/* The virtual host a cache key belongs to: the server's name and port
+ * (from configuration, never the request's Host), so two virtual hosts
+ * never share an entry, even where they serve the same paths. */
+const char *social_fragcache_vhost(request_rec *r);
+
 /* Is a cache configured and ready in this process? */
 int social_fragcache_enabled(void);
 

@@ -569,12 +569,12 @@ static const char *digest(request_rec *r, const social_recipient *to,
         const social_notification *n = &APR_ARRAY_IDX(list, k, social_notification);
         APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "* ",
             header_safe(p, note_title(p, n)), "\n  ",
-            ap_construct_url(p, note_href(p, n), r), NULL);
+            social_config_absolute_url(p, r->server, note_href(p, n)), NULL);
     }
     APR_ARRAY_PUSH(lines, const char *) = "";
     APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p,
         "All your notifications, and the switch to stop these e-mails:\n",
-        ap_construct_url(p, apr_pstrcat(p, endpoint, "/notifications", NULL), r), "\n", NULL);
+        social_config_absolute_url(p, r->server, apr_pstrcat(p, endpoint, "/notifications", NULL)), "\n", NULL);
     return apr_array_pstrcat(p, lines, '\n');
 }
 

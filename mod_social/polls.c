@@ -38,7 +38,7 @@ static void view_fill(poll_view *v)
     int moderator = v->page.who.moderator;
 
     v->open = !p->closed && (p->closes == 0 || apr_time_now() < p->closes);
-    v->can_vote = v->open && v->page.who.user != NULL;
+    v->can_vote = v->open && v->page.who.user != NULL && (!p->locked || moderator);
     v->can_moderate = moderator;
     v->show_results = social_polls_results_shown(p, moderator);
 }
@@ -120,6 +120,7 @@ static const char *poll_fill(HDF *hdf, void *data)
     SET("Poll.open", v->open ? "1" : "0");
     SET("Poll.voted", p->voted ? "1" : "0");
     SET("Poll.can_vote", v->can_vote ? "1" : "0");
+    SET("Poll.locked", p->locked && !v->page.who.moderator ? "1" : "0");
     SET("Poll.can_moderate", v->can_moderate ? "1" : "0");
     SET("Poll.anonymous", v->page.who.user == NULL ? "1" : "0");
     SET("Poll.show_results", v->show_results ? "1" : "0");
@@ -245,6 +246,11 @@ static int poll_vote(request_rec *r, poll_view *v, const int *choices, int n,
         *code = "login_required";
         *message = "log in to vote";
         return HTTP_UNAUTHORIZED;
+    }
+    if (v->poll.locked && !v->page.who.moderator) {
+        *code = "locked";
+        *message = SOCIAL_LOCKED_MESSAGE;
+        return HTTP_LOCKED;
     }
     if (!v->open) {
         *code = "poll_closed";

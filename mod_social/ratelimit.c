@@ -54,7 +54,9 @@ static int ratelimit_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     }
     for (sp = s; sp; sp = sp->next) {
         const social_srv_conf *c = social_config_srv(sp);
-        if (c->rate_limit > 0) {
+        int limit, window;
+        social_config_rate_limit(c, &limit, &window);
+        if (limit > 0) {
             sc = c;
             break;
         }
@@ -69,6 +71,15 @@ static int ratelimit_post_config(apr_pool_t *pconf, apr_pool_t *plog,
         args++;
     }
     provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
+    if (provider == NULL && sc->rate_window == 0 && sc->rate_cache == NULL) {
+        /* Only the default limit: writes work, without a limit. */
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
+                     "SOCIAL1350: mod_socache_shmcb is not loaded: the default "
+                     "SocialRateLimit (%d/%ds) is not applied (load it, or say "
+                     "SocialRateLimit off)", SOCIAL_RATE_LIMIT_DEFAULT,
+                     SOCIAL_RATE_WINDOW_DEFAULT);
+        return OK;
+    }
     if (provider == NULL) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
                      "SOCIAL0801: SocialRateLimit needs the socache provider \"%s\": "
@@ -112,16 +123,18 @@ int social_ratelimit_exceeded(request_rec *r)
     const social_srv_conf *sc = social_config_srv(r->server);
     apr_time_t now = apr_time_now();
     apr_int64_t window, index, ends;
+    int limit, seconds;
     const char *who, *key;
     unsigned char value[sizeof(apr_uint32_t)];
     unsigned int len = sizeof(value);
     apr_uint32_t count = 0;
     apr_status_t rv;
 
-    if (sc->rate_limit <= 0 || instance == NULL) {
+    social_config_rate_limit(sc, &limit, &seconds);
+    if (limit <= 0 || instance == NULL) {
         return 0;
     }
-    window = sc->rate_window;
+    window = seconds;
     index = (apr_int64_t)apr_time_sec(now) / window;
     ends = (index + 1) * window;
     who = r->user ? r->user : apr_pstrcat(r->pool, "anon:", r->useragent_ip, NULL);
@@ -135,7 +148,7 @@ int social_ratelimit_exceeded(request_rec *r)
     if (rv == APR_SUCCESS && len == sizeof(value)) {
         memcpy(&count, value, sizeof(count));
     }
-    if (count < (apr_uint32_t)sc->rate_limit) {
+    if (count < (apr_uint32_t)limit) {
         count++;
         memcpy(value, &count, sizeof(count));
         rv = provider->store(instance, r->server, (const unsigned char *)key,
@@ -154,7 +167,7 @@ int social_ratelimit_exceeded(request_rec *r)
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL0806: %s made more than %d writes in %d s; refused with 429",
-                  who, sc->rate_limit, sc->rate_window);
+                  who, limit, seconds);
     return (int)(ends - apr_time_sec(now)) > 0 ? (int)(ends - apr_time_sec(now)) : 1;
 }
 

@@ -75,6 +75,13 @@ static int page_like(request_rec *r, social_page *pg, const char *path, int on,
     if (pg->who.user == NULL) {
         return refuse(x, HTTP_UNAUTHORIZED, "login_required", "log in to like pages");
     }
+    status = social_request_unlocked(r, pg);
+    if (status == HTTP_LOCKED) {
+        return refuse(x, HTTP_LOCKED, "locked", SOCIAL_LOCKED_MESSAGE);
+    }
+    if (status != 0) {
+        return store_refused(r, x, SOCIAL_STORE_DOWN);
+    }
     st = social_store_like(r, SOCIAL_LIKE_PAGE, pg->key, 0, pg->who.user, on, count, liked);
     if (st != SOCIAL_STORE_OK) {
         return store_refused(r, x, st);

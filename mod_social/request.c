@@ -591,6 +591,24 @@ apr_int64_t social_request_id(const char *s, size_t len)
     return v;
 }
 
+int social_request_unlocked(request_rec *r, const social_page *pg)
+{
+    int locked = 0;
+
+    if (pg->who.moderator) {
+        return 0;
+    }
+    if (social_store_page_locked(r, pg->key, &locked) != SOCIAL_STORE_OK) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    if (locked) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "SOCIAL1351: %s %s refused: %s is locked", r->method, r->uri, pg->key);
+        return HTTP_LOCKED;
+    }
+    return 0;
+}
+
 int social_request_wants_fragment(request_rec *r)
 {
     const char *v = apr_table_get(r->headers_in, "X-Social-Fragment");
@@ -618,10 +636,23 @@ int social_request_fragment_send(request_rec *r, const social_page *pg, const ch
     apr_size_t len = 0;
     char *html;
 
-    html = social_thread_html(r, pg->dc, &pg->who, pg->key,
-                              social_request_query_value(r, "all")
-                              ? 0 : SOCIAL_THREAD_RENDER_ROOTS,
-                              status, &len, &error);
+    const char *thread_q = social_request_query_value(r, "thread");
+    const char *before_q = social_request_query_value(r, "before");
+    apr_int64_t thread = thread_q ? social_request_id(thread_q, strlen(thread_q)) : 0;
+    apr_int64_t before = before_q ? social_request_id(before_q, strlen(before_q)) : 0;
+
+    if (thread > 0 || (before > 0 && social_request_query_value(r, "all"))) {
+        /* One long thread's earlier replies, or the threads older than
+         * those an "earlier comments" view showed. */
+        html = social_thread_html_window(r, pg->dc, &pg->who, pg->key, thread, before,
+                                         &len, &error);
+    }
+    else {
+        html = social_thread_html(r, pg->dc, &pg->who, pg->key,
+                                  social_request_query_value(r, "all")
+                                  ? 0 : SOCIAL_THREAD_RENDER_ROOTS,
+                                  status, &len, &error);
+    }
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL0503: rendering the discussion failed: %s", error);

@@ -113,6 +113,14 @@ int social_request_page(request_rec *r, const char *path, social_page *page,
 /* Registers the check_authn hook that lets a subrequest run as another
  * person (social_request_page_access with as). */
 void social_request_register_hooks(apr_pool_t *p);
+/* What a refused change of a locked discussion says. */
+#define SOCIAL_LOCKED_MESSAGE "this discussion is locked by a moderator: no new comments, " \
+    "replies, edits, likes or votes (you may still delete your own comments)"
+
+/* May the viewer change the page's discussion (edit, like, vote)? 0 if it
+ * is not locked or the viewer moderates; HTTP_LOCKED (423) if a moderator
+ * locked it; HTTP_SERVICE_UNAVAILABLE if the store cannot tell. */
+int social_request_unlocked(request_rec *r, const social_page *pg);
 
 /* A strictly decimal positive id, or 0. */
 apr_int64_t social_request_id(const char *s, size_t len);

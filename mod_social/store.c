@@ -62,7 +62,7 @@ typedef struct {
     "o.idx, o.label, o.removed, " \
     "(SELECT COUNT(*) FROM social_poll_choices c WHERE c.poll_id = po.id AND c.idx = o.idx), " \
     "(SELECT COUNT(*) FROM social_poll_choices c WHERE c.poll_id = po.id AND c.idx = o.idx " \
-    "AND c.user = %s) " \
+    "AND c.user = %s), p.locked " \
     "FROM social_polls po JOIN social_pages p ON p.id = po.page_id " \
     "JOIN social_poll_options o ON o.poll_id = po.id"
 
@@ -250,6 +250,8 @@ static const social_statement statements[] = {
       "SELECT locked FROM social_pages WHERE id = %s FOR UPDATE" },
     { "social_page_lock",
       "UPDATE social_pages SET locked = %s WHERE id = %s" },
+    { "social_page_locked",
+      "SELECT locked FROM social_pages WHERE site = %s AND path = %s" },
     { "social_locked_pages",
       "SELECT path FROM social_pages WHERE site = %s AND locked = 1 ORDER BY path LIMIT 200" },
     { "social_poll_target",
@@ -1791,6 +1793,7 @@ static void polls_read(request_rec *r, ap_dbd_t *dbd, apr_dbd_results_t *res,
             poll->closed = atoi(column(dbd, row, 7));
             poll->ballots = atoi(column(dbd, row, 8));
             poll->voted = atoi(column(dbd, row, 9)) > 0;
+            poll->locked = atoi(column(dbd, row, 15));
             poll->options = apr_array_make(r->pool, 4, sizeof(social_poll_option));
         }
         o = apr_array_push(poll->options);
@@ -2872,4 +2875,25 @@ social_store_status social_store_mail_done(request_rec *r, const char *user,
         return SOCIAL_STORE_DOWN;
     }
     return in_transaction(r, dbd, mail_write, &t);
+}
+
+social_store_status social_store_page_locked(request_rec *r, const char *page, int *locked)
+{
+    ap_dbd_t *dbd = store_connection(r);
+    const char *args[2];
+    apr_int64_t value = 0;
+    social_store_status st;
+
+    *locked = 0;
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = social_store_site(r);
+    args[1] = page;
+    st = select_int(r, dbd, "social_page_locked", 2, args, &value);
+    if (st == SOCIAL_STORE_NOT_FOUND) {
+        return SOCIAL_STORE_OK;   /* no row yet: nobody locked it */
+    }
+    *locked = st == SOCIAL_STORE_OK && value != 0;
+    return st;
 }

@@ -108,6 +108,7 @@ typedef struct {
     int closed;                /* closed by a moderator */
     int ballots;
     int voted;                 /* the viewer has a ballot */
+    int locked;                /* its page's discussion is locked by a moderator */
     apr_array_header_t *options;   /* social_poll_option, by idx */
 } social_poll;
 
@@ -484,5 +485,9 @@ social_store_status social_store_mail_due(request_rec *r, int interval,
  * time, in one transaction. */
 social_store_status social_store_mail_done(request_rec *r, const char *user,
                                            apr_time_t upto);
+
+/* *locked if a moderator locked the page's discussion (0 for a page the
+ * store has no row for). */
+social_store_status social_store_page_locked(request_rec *r, const char *page, int *locked);
 
 #endif /* SOCIAL_STORE_H */

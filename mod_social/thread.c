@@ -64,11 +64,16 @@ static int visible_to(const social_identity *viewer, const social_comment *c)
 typedef struct {
     const social_comment *c;
     int shown;              /* visible, or a tombstone above a visible reply */
+    int kept;               /* in this view (a long thread's older replies are not) */
+    int root;               /* index of its top-level comment */
+    int kept_replies;       /* top-level: replies kept */
+    int omitted;            /* top-level: shown replies left out, older than the kept */
+    apr_int64_t oldest_kept;   /* top-level: the oldest reply kept */
     apr_array_header_t *children;   /* int indexes, ascending id */
 } tree_node;
 
 static void arrange(request_rec *r, social_thread *t, tree_node *nodes,
-                    int index, int depth, const char *parent_name)
+                    int index, int depth, const char *parent_name, int parent_left_out)
 {
     tree_node *n = &nodes[index];
     social_thread_item *it;
@@ -77,11 +82,24 @@ static void arrange(request_rec *r, social_thread *t, tree_node *nodes,
     if (!n->shown) {
         return;
     }
+    if (!n->kept) {
+        /* An older reply of a long thread, left out: its replies in this
+         * view take its place, "in reply to" its author. */
+        const char *name = visible_to(t->viewer, n->c) ? n->c->author_name : NULL;
+        for (k = 0; k < n->children->nelts; k++) {
+            arrange(r, t, nodes, APR_ARRAY_IDX(n->children, k, int), depth, name, 1);
+        }
+        return;
+    }
     it = apr_array_push(t->items);
     memset(it, 0, sizeof(*it));
     it->c = *n->c;
     it->depth = depth > SOCIAL_THREAD_MAX_DEPTH ? SOCIAL_THREAD_MAX_DEPTH : depth;
-    it->in_reply_to = depth > SOCIAL_THREAD_MAX_DEPTH ? parent_name : NULL;
+    it->in_reply_to = depth > SOCIAL_THREAD_MAX_DEPTH || parent_left_out ? parent_name : NULL;
+    if (n->root == index) {
+        it->replies_omitted = n->omitted;
+        it->replies_before = n->omitted > 0 ? n->oldest_kept : 0;
+    }
     it->tombstone = !visible_to(t->viewer, n->c);
     if (it->tombstone) {
         it->c.body = "";
@@ -92,11 +110,14 @@ static void arrange(request_rec *r, social_thread *t, tree_node *nodes,
         social_thread_permissions(r, t->dc, t->viewer, it);
         if (t->stats.locked) {
             it->can_reply = 0;
+            if (!t->viewer->moderator) {
+                it->can_edit = 0;   /* deleting one's own words stays possible */
+            }
         }
     }
     for (k = 0; k < n->children->nelts; k++) {
         arrange(r, t, nodes, APR_ARRAY_IDX(n->children, k, int), depth + 1,
-                it->tombstone ? NULL : n->c->author_name);
+                it->tombstone ? NULL : n->c->author_name, 0);
     }
 }
 
@@ -110,7 +131,85 @@ static void thread_init(request_rec *r, const social_dir_conf *dc,
     t->dc = dc;
     t->viewer = viewer;
     t->items = apr_array_make(r->pool, 16, sizeof(social_thread_item));
-    t->url = social_identity_can_read(viewer) ? ap_construct_url(r->pool, page, r) : NULL;
+    t->url = social_identity_can_read(viewer)
+        ? social_config_absolute_url(r->pool, r->server, page) : NULL;
+}
+
+/* Arranges the comments read for t: each thread keeps its newest
+ * reply_limit replies older than reply_before (0: any), and, with cap > 0,
+ * the newest threads whose comments fit in cap (at least one); the older
+ * threads are counted in t->earlier. */
+static void thread_arrange(request_rec *r, social_thread *t, apr_array_header_t *comments,
+                           int reply_limit, apr_int64_t reply_before, int cap)
+{
+    apr_hash_t *index = apr_hash_make(r->pool);
+    apr_array_header_t *roots = apr_array_make(r->pool, 8, sizeof(int));
+    tree_node *nodes = apr_pcalloc(r->pool, sizeof(tree_node) * (comments->nelts + 1));
+    int k, first = 0, total = 0, dropped = 0;
+
+    for (k = 0; k < comments->nelts; k++) {
+        const social_comment *c = &APR_ARRAY_IDX(comments, k, social_comment);
+        tree_node *parent = c->parent
+            ? apr_hash_get(index, &c->parent, sizeof(c->parent)) : NULL;
+
+        nodes[k].c = c;
+        nodes[k].children = apr_array_make(r->pool, 2, sizeof(int));
+        nodes[k].root = parent ? parent->root : k;
+        apr_hash_set(index, &c->id, sizeof(c->id), &nodes[k]);
+        APR_ARRAY_PUSH(parent ? parent->children : roots, int) = k;
+    }
+    /* Replies have larger ids than their parents: walking backwards,
+     * every node knows whether a reply below it is shown, and each
+     * thread keeps its newest replies first. */
+    for (k = comments->nelts - 1; k >= 0; k--) {
+        const social_comment *c = nodes[k].c;
+        tree_node *parent = c->parent
+            ? apr_hash_get(index, &c->parent, sizeof(c->parent)) : NULL;
+        tree_node *root = &nodes[nodes[k].root];
+
+        if (visible_to(t->viewer, c)) {
+            nodes[k].shown = 1;
+        }
+        if (nodes[k].shown && parent != NULL) {
+            parent->shown = 1;
+        }
+        if (parent == NULL) {
+            nodes[k].kept = 1;
+        }
+        else if (nodes[k].shown && (reply_before == 0 || c->id < reply_before)) {
+            if (root->kept_replies < reply_limit) {
+                nodes[k].kept = 1;
+                root->kept_replies++;
+                root->oldest_kept = c->id;
+            }
+            else {
+                root->omitted++;
+            }
+        }
+    }
+    /* The newest threads that fit in the view; older ones are "earlier". */
+    if (cap > 0) {
+        for (k = roots->nelts - 1; k >= 0; k--) {
+            tree_node *n = &nodes[APR_ARRAY_IDX(roots, k, int)];
+            int cost = n->shown ? 1 + n->kept_replies : 0;
+            if (total > 0 && total + cost > cap) {
+                first = k + 1;
+                break;
+            }
+            total += cost;
+        }
+        for (k = 0; k < first; k++) {
+            dropped += nodes[APR_ARRAY_IDX(roots, k, int)].shown;
+        }
+    }
+    t->earlier += dropped;
+    for (k = first; k < roots->nelts; k++) {
+        int root = APR_ARRAY_IDX(roots, k, int);
+        if (nodes[root].shown && t->oldest == 0) {
+            t->oldest = nodes[root].c->id;
+        }
+        arrange(r, t, nodes, root, 1, NULL, 0);
+    }
 }
 
 void social_thread_load(request_rec *r, const social_dir_conf *dc,
@@ -118,12 +217,9 @@ void social_thread_load(request_rec *r, const social_dir_conf *dc,
                         int max_roots, apr_int64_t before, social_thread *t)
 {
     apr_array_header_t *comments;
-    apr_hash_t *index;
-    apr_array_header_t *roots;
-    tree_node *nodes;
-    int k;
 
     thread_init(r, dc, viewer, page, t);
+    t->all = max_roots <= 0;
     if (!social_identity_can_read(viewer)) {
         return;
     }
@@ -132,43 +228,38 @@ void social_thread_load(request_rec *r, const social_dir_conf *dc,
         t->unavailable = 1;
         return;
     }
-    nodes = apr_pcalloc(r->pool, sizeof(tree_node) * (comments->nelts + 1));
-    index = apr_hash_make(r->pool);
-    roots = apr_array_make(r->pool, 8, sizeof(int));
-    for (k = 0; k < comments->nelts; k++) {
-        const social_comment *c = &APR_ARRAY_IDX(comments, k, social_comment);
-        tree_node *parent = c->parent
-            ? apr_hash_get(index, &c->parent, sizeof(c->parent)) : NULL;
-
-        nodes[k].c = c;
-        nodes[k].children = apr_array_make(r->pool, 2, sizeof(int));
-        apr_hash_set(index, &c->id, sizeof(c->id), &nodes[k]);
-        APR_ARRAY_PUSH(parent ? parent->children : roots, int) = k;
-    }
-    /* Replies have larger ids than their parents: walking backwards,
-     * every node knows whether a reply below it is shown. */
-    for (k = comments->nelts - 1; k >= 0; k--) {
-        const social_comment *c = nodes[k].c;
-        tree_node *parent = c->parent
-            ? apr_hash_get(index, &c->parent, sizeof(c->parent)) : NULL;
-        if (visible_to(viewer, c)) {
-            nodes[k].shown = 1;
-        }
-        if (nodes[k].shown && parent != NULL) {
-            parent->shown = 1;
-        }
-    }
     /* The store read only the window of threads asked for; it counted
      * the rest. */
     t->count = t->stats.comments;
     t->earlier = t->stats.earlier;
-    for (k = 0; k < roots->nelts; k++) {
-        int root = APR_ARRAY_IDX(roots, k, int);
-        if (nodes[root].shown && t->oldest == 0) {
-            t->oldest = nodes[root].c->id;
-        }
-        arrange(r, t, nodes, root, 1, NULL);
+    thread_arrange(r, t, comments, SOCIAL_THREAD_REPLIES_SHOWN, 0, SOCIAL_THREAD_COMMENTS_MAX);
+}
+
+void social_thread_load_replies(request_rec *r, const social_dir_conf *dc,
+                                const social_identity *viewer, const char *page,
+                                apr_int64_t root, apr_int64_t before, social_thread *t)
+{
+    apr_array_header_t *comments;
+
+    thread_init(r, dc, viewer, page, t);
+    t->thread = root;
+    if (!social_identity_can_read(viewer) || root <= 0 || root == APR_INT64_MAX) {
+        return;
     }
+    /* The newest thread whose top-level comment is older than root + 1:
+     * root's own, if root is a top-level comment of this page. */
+    if (social_store_comments_list(r, page, viewer->user, 1, root + 1,
+                                   &comments, &t->stats) != SOCIAL_STORE_OK) {
+        t->unavailable = 1;
+        return;
+    }
+    t->count = t->stats.comments;
+    if (comments->nelts == 0 || APR_ARRAY_IDX(comments, 0, social_comment).id != root
+        || APR_ARRAY_IDX(comments, 0, social_comment).parent != 0) {
+        return;
+    }
+    thread_arrange(r, t, comments, SOCIAL_THREAD_REPLIES_PAGE, before, 0);
+    t->found = t->items->nelts > 0;
 }
 
 
@@ -246,6 +337,12 @@ json_t *social_thread_item_json(request_rec *r, const social_thread_item *it)
                                     "prefix", c->anchor.prefix, "suffix", c->anchor.suffix,
                                     "position", (json_int_t)c->anchor.position)
                         : json_null());
+    if (it->replies_omitted > 0) {
+        /* A long thread: its older replies are fetched with
+         * comments?page=PAGE&thread=ID&before=replies_before. */
+        json_object_set_new(o, "replies_omitted", json_integer(it->replies_omitted));
+        json_object_set_new(o, "replies_before", json_integer(it->replies_before));
+    }
     json_object_set_new(o, "likes", json_integer(c->likes));
     json_object_set_new(o, "liked", json_boolean(c->liked));
     json_object_set_new(o, "can", json_pack("{s:b,s:b,s:b,s:b}",
@@ -298,6 +395,12 @@ static const char *thread_fill(HDF *hdf, void *data)
     TRY(set(hdf, p, "Social.", "status", d->status));
     TRY(set_int(hdf, p, "Social.", "count", t->count));
     TRY(set_int(hdf, p, "Social.", "earlier", t->earlier));
+    if (t->all && t->earlier > 0 && t->oldest > 0) {
+        /* The "earlier" view itself was bounded: its link goes on from
+         * the oldest thread it shows. */
+        TRY(set_int(hdf, p, "Social.", "earlier_before", t->oldest));
+    }
+    TRY(set_int(hdf, p, "Social.", "thread", t->thread));
     TRY(set_int(hdf, p, "Social.", "unavailable", t->unavailable));
     TRY(set_int(hdf, p, "Social.", "can_read", social_identity_can_read(v)));
     TRY(set_int(hdf, p, "Social.", "can_comment", social_identity_can_write(v)));
@@ -340,6 +443,10 @@ static const char *thread_fill(HDF *hdf, void *data)
         TRY(set_int(hdf, p, pre, "closes", it->depth > next_depth ? it->depth - next_depth : 0));
         TRY(set(hdf, p, pre, "status", social_comment_status_name(c->status)));
         TRY(set_int(hdf, p, pre, "tombstone", it->tombstone));
+        if (it->replies_omitted > 0) {
+            TRY(set_int(hdf, p, pre, "more", it->replies_omitted));
+            TRY(set_int(hdf, p, pre, "more_before", it->replies_before));
+        }
         TRY(set(hdf, p, pre, "created_iso", social_text_time_iso(p, c->created)));
         TRY(set(hdf, p, pre, "created_abs", time_absolute(p, c->created)));
         TRY(set(hdf, p, pre, "created_rel", time_relative(p, c->created, now)));
@@ -544,7 +651,7 @@ static char *thread_cached(request_rec *r, const social_dir_conf *dc,
     char *html;
     int k;
 
-    key = apr_psprintf(r->pool, "b\n%s\n%s\n%s\n%c%c%d", social_store_site(r), page,
+    key = apr_psprintf(r->pool, "b\n%s\n%s\n%s\n%c%c%d", social_fragcache_vhost(r), page,
                        version, who->user ? 'u' : 'a',
                        social_identity_can_write(who) ? 'w' : 'r',
                        social_config_max_comment_length(dc));
@@ -589,7 +696,7 @@ static social_store_status viewer_state(request_rec *r, const char *page,
     social_store_status st;
 
     if (version != NULL && (epoch = social_fragcache_epoch(r)) != NULL) {
-        key = apr_pstrcat(r->pool, "s\n", social_store_site(r), "\n", page, "\n",
+        key = apr_pstrcat(r->pool, "s\n", social_fragcache_vhost(r), "\n", page, "\n",
                           version, "\n", epoch, "\n", who->user, NULL);
         kept = social_fragcache_get(r, key, VIEWER_STATE_MAX, &kept_len);
         if (kept != NULL && sscanf(kept, "%d %d", involved, unread) == 2) {
@@ -639,4 +746,21 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
         html = thread_render(r, &t, status, unread, len, error);
     }
     return html;
+}
+
+char *social_thread_html_window(request_rec *r, const social_dir_conf *dc,
+                                const social_identity *who, const char *page,
+                                apr_int64_t root, apr_int64_t before,
+                                apr_size_t *len, const char **error)
+{
+    social_thread t;
+    int unread = who->user ? -1 : 0;
+
+    if (root > 0) {
+        social_thread_load_replies(r, dc, who, page, root, before, &t);
+    }
+    else {
+        social_thread_load(r, dc, who, page, 0, before, &t);
+    }
+    return thread_render(r, &t, NULL, unread, len, error);
 }

@@ -21,6 +21,16 @@
  * (with their replies); "show earlier comments" fetches the rest. */
 #define SOCIAL_THREAD_RENDER_ROOTS 50
 
+/* Bounds of one view (page, fragment or listing) whatever the shape of
+ * the threads: each thread shows its newest this many replies (with "show
+ * N earlier replies" for the rest) ... */
+#define SOCIAL_THREAD_REPLIES_SHOWN 20
+/* ... a view holds at most about this many comments (older threads move
+ * to "earlier comments"; one thread is always shown) ... */
+#define SOCIAL_THREAD_COMMENTS_MAX 300
+/* ... and one thread's earlier replies are fetched this many at a time. */
+#define SOCIAL_THREAD_REPLIES_PAGE 100
+
 typedef struct {
     social_comment c;
     int depth;              /* 1 for a top-level comment */
@@ -29,7 +39,10 @@ typedef struct {
     int can_delete;
     int can_moderate;
     int can_reply;
-    const char *in_reply_to;   /* parent's author name, deeper than the max depth */
+    const char *in_reply_to;   /* parent's author name, deeper than the max depth
+                                  or when the parent is left out */
+    int replies_omitted;       /* top-level comment: older replies left out */
+    apr_int64_t replies_before;   /* ... fetched with thread=ID&before= this */
 } social_thread_item;
 
 typedef struct {
@@ -43,6 +56,9 @@ typedef struct {
     int earlier;                      /* older top-level comments left out */
     apr_int64_t oldest;               /* oldest top-level comment arranged */
     const char *url;                  /* absolute URL of the page, for sharing */
+    apr_int64_t thread;               /* one thread's replies only: its top-level id */
+    int found;                        /* that thread is on the page */
+    int all;                          /* every thread asked for (the "earlier" view) */
 } social_thread;
 
 /* Loads and arranges the page's comments for viewer (one round trip).
@@ -53,6 +69,21 @@ typedef struct {
 void social_thread_load(request_rec *r, const social_dir_conf *dc,
                         const social_identity *viewer, const char *page,
                         int roots, apr_int64_t before, social_thread *t);
+
+/* One thread of the page: top-level comment root with its newest
+ * SOCIAL_THREAD_REPLIES_PAGE replies older than before (every reply if
+ * before is 0); t->found is 0 if root is no top-level comment of page. */
+void social_thread_load_replies(request_rec *r, const social_dir_conf *dc,
+                                const social_identity *viewer, const char *page,
+                                apr_int64_t root, apr_int64_t before, social_thread *t);
+
+/* The HTML of that thread (see social_thread_html), never cached; or,
+ * with root 0, every thread older than before (the "earlier comments"
+ * view, bounded as every view is). */
+char *social_thread_html_window(request_rec *r, const social_dir_conf *dc,
+                                const social_identity *who, const char *page,
+                                apr_int64_t root, apr_int64_t before,
+                                apr_size_t *len, const char **error);
 
 /* What viewer may do with comment c (whatever its place in a thread). */
 void social_thread_permissions(request_rec *r, const social_dir_conf *dc,

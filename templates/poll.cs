@@ -4,7 +4,8 @@
 <section class="social social-poll" aria-labelledby="poll-<?cs var:Poll.name ?>-q" data-social-poll-id="<?cs var:Poll.id ?>">
 <h3 class="social-poll-question" id="poll-<?cs var:Poll.name ?>-q"><?cs var:Poll.question ?></h3>
 <p class="social-live" role="status" aria-live="polite"><?cs var:Social.status ?></p>
-<?cs if:Poll.can_vote ?><form class="social-form social-poll-form" method="post" action="<?cs var:Social.endpoint ?>/polls/<?cs var:Poll.id ?>">
+<?cs if:Poll.locked ?><p class="social-locked-note" role="note"><strong>This discussion is locked.</strong> A moderator closed it: voting is off.</p>
+<?cs /if ?><?cs if:Poll.can_vote ?><form class="social-form social-poll-form" method="post" action="<?cs var:Social.endpoint ?>/polls/<?cs var:Poll.id ?>">
 <input type="hidden" name="token" value="<?cs var:Social.token ?>" /><input type="hidden" name="action" value="vote" />
 <fieldset><legend class="social-hint"><?cs if:Poll.multiple ?>Choose one or more<?cs else ?>Choose one<?cs /if ?></legend><?cs /if ?>
 <ul class="social-poll-options">

@@ -8,8 +8,9 @@
 <section class="social-thread" aria-labelledby="social-heading">
 <h2 id="social-heading" class="social-title">Comments<?cs if:Social.count > 0 ?> <span class="social-count">(<?cs var:Social.count ?>)</span><?cs /if ?></h2>
 <p class="social-live" role="status" aria-live="polite"><?cs var:Social.status ?></p>
-<?cs if:!Social.unavailable && Social.can_read ?><div class="social-page-actions">
-<?cs if:Social.user ?><form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/like"><?cs if:Social.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><button type="submit" class="social-like-button" aria-pressed="<?cs if:Social.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:Social.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?>
+<?cs if:Social.locked && !Social.unavailable && Social.can_read ?><p class="social-locked-note" role="note"><strong>This discussion is locked.</strong> A moderator closed it: no new comments, replies, edits, likes or votes<?cs if:Social.moderator ?> (moderators may still act)<?cs /if ?>.</p>
+<?cs /if ?><?cs if:!Social.unavailable && Social.can_read ?><div class="social-page-actions">
+<?cs if:Social.user ?><form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/like"><?cs if:Social.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><button type="submit" class="social-like-button"<?cs if:Social.locked && !Social.moderator ?> disabled="disabled"<?cs /if ?> aria-pressed="<?cs if:Social.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:Social.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?>
 <span class="social-like-count"><?cs var:Social.likes ?> <?cs if:Social.likes == 1 ?>like<?cs else ?>likes<?cs /if ?><?cs if:Social.liked ?> (including you)<?cs /if ?></span>
 <?cs if:Social.user ?><a class="social-for-you" href="<?cs var:Social.endpoint ?>/notifications">For you<?cs if:Social.unread_word ?><?cs var:Social.unread_word ?><?cs elif:Social.unread > 0 ?> <span class="social-unread" data-social-unread="<?cs var:Social.unread ?>">(<?cs var:Social.unread ?> unread)</span><?cs /if ?></a> <a class="social-activity-link" href="<?cs var:Social.endpoint ?>/activity">Activity</a><?cs /if ?>
 <span class="social-share-count"><?cs var:Social.shares ?> <?cs if:Social.shares == 1 ?>share<?cs else ?>shares<?cs /if ?></span>
@@ -30,7 +31,7 @@
 <p class="social-login">Log in to see the discussion.</p>
 <?cs else ?>
 <?cs if:subcount(Comments) == 0 ?><p class="social-empty">No comments yet.<?cs if:Social.can_comment ?> Be the first to say something.<?cs /if ?></p><?cs /if ?>
-<?cs if:Social.earlier > 0 ?><p class="social-earlier"><a class="social-earlier-link" href="<?cs var:Social.endpoint ?>/fragment?page=<?cs var:Social.page_q ?>&amp;all=1">Show <?cs var:Social.earlier ?> earlier <?cs if:Social.earlier == 1 ?>comment<?cs else ?>comments<?cs /if ?></a></p><?cs /if ?>
+<?cs if:Social.earlier > 0 ?><p class="social-earlier"><a class="social-earlier-link" href="<?cs var:Social.endpoint ?>/fragment?page=<?cs var:Social.page_q ?>&amp;all=1<?cs if:Social.earlier_before ?>&amp;before=<?cs var:Social.earlier_before ?><?cs /if ?>">Show <?cs var:Social.earlier ?> earlier <?cs if:Social.earlier == 1 ?>comment<?cs else ?>comments<?cs /if ?></a></p><?cs /if ?>
 <ol class="social-comments">
 <?cs each:c = Comments ?><li id="comment-<?cs var:c.id ?>" class="social-comment social-depth-<?cs var:c.depth ?><?cs if:c.tombstone ?> social-tombstone<?cs /if ?><?cs if:c.status == "hidden" ?> social-hidden<?cs /if ?><?cs if:c.mine ?> social-mine<?cs /if ?><?cs if:c.anchor.exact ?> social-passage-comment<?cs /if ?>" data-social-id="<?cs var:c.id ?>"<?cs if:c.anchor.exact ?> data-social-exact="<?cs var:c.anchor.exact ?>" data-social-prefix="<?cs var:c.anchor.prefix ?>" data-social-suffix="<?cs var:c.anchor.suffix ?>" data-social-position="<?cs var:c.anchor.position ?>"<?cs /if ?>>
 <?cs if:c.tombstone ?><p class="social-removed"><?cs if:c.status == "deleted" ?>This comment was deleted.<?cs else ?>This comment was hidden by a moderator.<?cs /if ?></p>
@@ -44,7 +45,7 @@
 <?cs if:c.anchor.exact ?><blockquote class="social-quote"><span class="social-quote-label">On the passage</span> <q><?cs var:c.anchor.exact ?></q></blockquote>
 <?cs /if ?><div class="social-body"><?cs uvar:c.html ?></div>
 <div class="social-actions"><?cs if:Social.user && c.status == "visible" ?>
-<form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><button type="submit" class="social-link social-like-button" aria-pressed="<?cs if:c.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:c.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?><?cs if:c.likes > 0 ?> <span class="social-like-count"><?cs var:c.likes ?> <?cs if:c.likes == 1 ?>like<?cs else ?>likes<?cs /if ?></span><?cs /if ?><?cs if:c.can_reply ?>
+<form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><button type="submit" class="social-link social-like-button"<?cs if:Social.locked && !Social.moderator ?> disabled="disabled"<?cs /if ?> aria-pressed="<?cs if:c.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:c.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?><?cs if:c.likes > 0 ?> <span class="social-like-count"><?cs var:c.likes ?> <?cs if:c.likes == 1 ?>like<?cs else ?>likes<?cs /if ?></span><?cs /if ?><?cs if:c.can_reply ?>
 <details class="social-reply"><summary>Reply</summary>
 <form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><input type="hidden" name="parent" value="<?cs var:c.id ?>" />
 <label for="social-reply-<?cs var:c.id ?>">Reply to <?cs var:c.name ?></label>
@@ -58,7 +59,8 @@
 <form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>" data-social-confirm="Delete this comment?"><?cs call:form_fields("delete") ?><button type="submit" class="social-link">Delete</button></form><?cs /if ?><?cs if:c.can_moderate ?>
 <form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.status == "hidden" ?><?cs call:form_fields("unhide") ?><button type="submit" class="social-link">Unhide</button><?cs else ?><?cs call:form_fields("hide") ?><button type="submit" class="social-link">Hide</button><?cs /if ?></form><?cs /if ?>
 </div></article><?cs /if ?>
-<?cs if:c.opens ?><ol class="social-replies">
+<?cs if:c.more > 0 ?><p class="social-more"><a class="social-more-link" href="<?cs var:Social.endpoint ?>/fragment?page=<?cs var:Social.page_q ?>&amp;thread=<?cs var:c.id ?>&amp;before=<?cs var:c.more_before ?>#comment-<?cs var:c.id ?>">Show <?cs var:c.more ?> earlier <?cs if:c.more == 1 ?>reply<?cs else ?>replies<?cs /if ?></a></p>
+<?cs /if ?><?cs if:c.opens ?><ol class="social-replies">
 <?cs else ?></li>
 <?cs if:c.closes > 0 ?><?cs loop:k = 1, c.closes, 1 ?></ol></li>
 <?cs /loop ?><?cs /if ?><?cs /if ?><?cs /each ?></ol>

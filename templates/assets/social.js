@@ -221,6 +221,37 @@
     });
   }
 
+  /* A long thread's "Show N earlier replies": the next older replies go
+   * in above the ones shown, and the link moves on (or goes). */
+  function showEarlierReplies(link) {
+    var item = link.closest("li.social-comment");
+    fetch(link.getAttribute("href").split("#")[0], {
+      credentials: "same-origin",
+      headers: { "X-Social-Fragment": "1" }
+    }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (!html || !item) { return; }
+      var box = document.createElement("div");
+      box.innerHTML = html;
+      var fresh = box.querySelector("li.social-comment[id='" + item.id + "']");
+      if (!fresh) { return; }
+      var older = fresh.querySelector(":scope > ol.social-replies");
+      var replies = item.querySelector(":scope > ol.social-replies");
+      if (older && replies) {
+        while (older.lastChild) {
+          replies.insertBefore(older.lastChild, replies.firstChild);
+        }
+      }
+      var next = fresh.querySelector(":scope > p.social-more");
+      var current = link.closest("p.social-more");
+      if (next) { current.parentNode.replaceChild(next, current); }
+      else { current.parentNode.removeChild(current); }
+      refreshPassages();
+      announce("Earlier replies shown");
+    });
+  }
+
   function click(event) {
     var earlier = event.target.closest ? event.target.closest("a.social-earlier-link") : null;
     if (earlier && window.fetch) {
@@ -233,6 +264,12 @@
       }).then(function (html) {
         if (html) { swap(html, null); }
       });
+      return;
+    }
+    var more = event.target.closest ? event.target.closest("a.social-more-link") : null;
+    if (more && window.fetch) {
+      event.preventDefault();
+      showEarlierReplies(more);
       return;
     }
     var b = event.target.closest ? event.target.closest("[data-social-copy]") : null;

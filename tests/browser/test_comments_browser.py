@@ -296,6 +296,30 @@ def test_js_delete_without_reload(js, server, alice, bob, page):
     assert body_of(js, top["id"]) == "bob starts the thread"
 
 
+def test_js_shows_a_long_threads_earlier_replies_in_place(js, server, mariadb, alice, page):
+    top = alice.create(page, "a long thread")["id"]
+    mariadb.sql("INSERT INTO social_comments (page_id, parent_id, root_id, author, author_name, "
+                "body, status) SELECT page_id, id, id, 'bob', 'bob', CONCAT('reply ', seq), "
+                "'visible' FROM social_comments JOIN seq_1_to_150 WHERE id = %d" % top)
+    every = [int(r[0]) for r in mariadb.sql(
+        "SELECT id FROM social_comments WHERE root_id = %d ORDER BY id" % top)]
+    load(js, server, page)
+    wait_widget(js)
+    marker = mark_window(js)
+
+    def shown(d):
+        return [int(e.get_attribute("id")[len("comment-"):])
+                for e in d.find_elements(By.CSS_SELECTOR, "#social li.social-comment")]
+    assert shown(js) == [top] + every[-20:]
+    for expected in (120, 150):   # 100 more, then the last 30
+        js.find_element(By.CSS_SELECTOR, "#social a.social-more-link").click()
+        wait_for(js, lambda d: len(shown(d)) == 1 + expected,
+                 "the earlier replies did not appear")
+    assert shown(js) == [top] + every[1:]
+    assert not js.find_elements(By.CSS_SELECTOR, "#social a.social-more-link")
+    assert_no_reload(js, marker)
+
+
 def test_js_deferred_page_fetches_the_discussion(js, server, alice, bob):
     path = fresh_page(server, "deferred", content=PAGE)
     item = bob.create(path, "loaded after the page")

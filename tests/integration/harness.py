@@ -679,6 +679,7 @@ DocumentRoot "{docroot}"
 {social_on}
 </Directory>
 
+{rate_limit}
 # The same files as the core serves them without the module.
 Alias /_raw/ "{docroot}/"
 <Location /_raw/>
@@ -710,6 +711,8 @@ class Httpd:
     files: {relative path: bytes or str} written into the docroot.
     conf: extra configuration appended to the generated one; the words
       @DOCROOT@, @ROOT@ and @PORT@ are replaced.
+    rate_limit: the SocialRateLimit the server starts with ("off": the
+      suites write faster than people do; None: the module's default).
     error_log_allow: regular expressions for error-log lines at level
       error or worse that are expected and do not fail a test."""
 
@@ -717,7 +720,7 @@ class Httpd:
 
     def __init__(self, db=None, files=None, conf="", error_log_allow=(),
                  social_on=True, social_debug=None, modules=(),
-                 dbd_params=None, name="httpd"):
+                 dbd_params=None, name="httpd", rate_limit="off"):
         self.name = name
         self.db = db
         self.root = Path(make_temp_dir("social-%s-" % name))
@@ -752,6 +755,10 @@ class Httpd:
             user_group=user_group, template_dir=TEMPLATE_DIR,
             dbd_params=dbd_params,
             social_on="    Social On" if social_on else "",
+            rate_limit=("" if rate_limit is None else
+                        "# The suites write faster than people do; a suite that tests\n"
+                        "# the default limit passes rate_limit=None.\n"
+                        "SocialRateLimit %s\n" % rate_limit),
             extra=self.expand(conf))
         self.conf_path.write_text(text)
 

@@ -1,0 +1,166 @@
+"""A locked discussion refuses every change by people who do not moderate,
+through the API (423 `locked`, as a new comment on a locked page) and the
+HTML forms (a 423 page): comments, replies, edits, likes and unlikes of the
+page and its comments, votes in its polls. Deleting one's own comment and
+sharing the page still work; moderators still act. The page says so before
+anyone types: a "This discussion is locked" note, no comment, reply or edit
+form, like buttons disabled, no voting form.
+"""
+
+from urllib.parse import urlencode
+
+import pytest
+
+from test_admin import HTTPD_CONF, LUNCH, admin_ok, fresh_page
+from test_comments import (Discussion, assert_html_error, assert_json_error,
+                           parse_html, social_div)
+from test_likes_shares import comment_like, like, share
+from test_polls import created_poll, index_of, poll_page, vote
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.fixture(scope="module")
+def server(httpd_factory, htpasswd):
+    from test_comments import PAGE_TEMPLATE
+    return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
+                         conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
+
+
+def token_of(client, page):
+    node = social_div(client.page(page).body).find("input", name="token")
+    assert node is not None
+    return node.get("value")
+
+
+def post_form(client, rel, fields):
+    return client.request("POST", "/_social" + rel, body=urlencode(fields).encode(),
+                          headers=FORM)
+
+
+@pytest.fixture
+def locked(server, alice, bob, carol):
+    """A locked page with a poll, alice's comment (liked by bob), bob's
+    reply, bob's like of the page and bob's vote; the form tokens."""
+    page = poll_page(server, LUNCH)
+    poll = created_poll(alice, page)
+    top = alice.create(page, "alice before the lock")
+    reply = bob.create(page, "bob before the lock", parent=top["id"])
+    assert comment_like(bob, top["id"]).status == 200
+    assert like(bob, page).status == 200
+    assert vote(bob, poll["id"], [index_of(poll, "Pizza")]).status == 200
+    tokens = {c.user: token_of(c, page) for c in (alice, bob, carol)}
+    admin_ok(carol, "/lock", {"page": page, "action": "lock"})
+    return {"page": page, "poll": poll, "top": top["id"], "reply": reply["id"],
+            "tokens": tokens}
+
+
+def test_api_refuses_every_change_of_a_locked_discussion(server, alice, bob, locked):
+    page, top, reply = locked["page"], locked["top"], locked["reply"]
+    poll = locked["poll"]
+    refused = [
+        alice.api("POST", "comments", {"page": page, "body": "new"}),
+        bob.api("POST", "comments", {"page": page, "body": "reply", "parent": top}),
+        alice.patch(top, {"body": "edited after the lock"}),
+        bob.patch(reply, {"body": "edited after the lock"}),
+        comment_like(alice, reply),                 # like a comment
+        comment_like(bob, top, "DELETE"),           # unlike a comment
+        like(alice, page),                          # like the page
+        like(bob, page, "DELETE"),                  # unlike the page
+        vote(alice, poll["id"], [index_of(poll, "Sushi")]),   # a first vote
+        vote(bob, poll["id"], [index_of(poll, "Salad")]),     # a changed vote
+    ]
+    for resp in refused:
+        doc = assert_json_error(resp, 423, "locked")
+        assert "locked" in doc["error"]["message"]
+    # nothing changed
+    listing = alice.listing(page)
+    assert [c["body"] for c in listing["comments"]] == ["alice before the lock",
+                                                       "bob before the lock"]
+    by = {c["id"]: c for c in listing["comments"]}
+    assert by[top]["likes"] == 1 and by[reply]["likes"] == 0
+    assert all(c["edited"] is None for c in listing["comments"])
+    assert alice.api("GET", "likes?page=" + page).json()["count"] == 1
+    again = alice.api("GET", "polls/%d" % poll["id"]).json()
+    assert again["ballots"] == 1 and again["can_vote"] is False
+    assert {o["label"]: o["votes"] for o in again["options"]}["Pizza"] == 1
+
+
+def test_forms_refuse_every_change_of_a_locked_discussion(server, alice, bob, locked):
+    page, top, reply, poll = locked["page"], locked["top"], locked["reply"], locked["poll"]
+    ta, tb = locked["tokens"]["alice"], locked["tokens"]["bob"]
+    refused = [
+        post_form(alice, "/comments", {"page": page, "body": "new", "token": ta}),
+        post_form(bob, "/comments", {"page": page, "body": "r", "parent": top, "token": tb}),
+        post_form(alice, "/comments/%d" % top, {"action": "edit", "body": "x", "token": ta}),
+        post_form(alice, "/comments/%d" % reply, {"action": "like", "token": ta}),
+        post_form(bob, "/comments/%d" % top, {"action": "unlike", "token": tb}),
+        post_form(alice, "/like", {"page": page, "action": "like", "token": ta}),
+        post_form(bob, "/like", {"page": page, "action": "unlike", "token": tb}),
+        post_form(alice, "/polls/%d" % poll["id"],
+                  [("action", "vote"), ("choice", index_of(poll, "Sushi")), ("token", ta)]),
+    ]
+    for resp in refused:
+        assert_html_error(resp, 423)
+        assert b"locked" in resp.body
+    listing = alice.listing(page)
+    assert len(listing["comments"]) == 2
+    assert {c["id"]: c["likes"] for c in listing["comments"]} == {top: 1, reply: 0}
+    assert alice.api("GET", "likes?page=" + page).json()["count"] == 1
+    assert alice.api("GET", "polls/%d" % poll["id"]).json()["ballots"] == 1
+
+
+def test_own_deletes_and_shares_still_work_when_locked(server, alice, bob, locked):
+    page, reply = locked["page"], locked["reply"]
+    # someone else's comment: still refused
+    assert_json_error(alice.delete(reply), 403)
+    assert bob.delete(reply).status == 204
+    resp = share(alice, {"page": page, "note": "worth a read"})
+    assert resp.status == 201, (resp, resp.body[:300])
+    # the form's delete of one's own comment
+    resp = post_form(alice, "/comments/%d" % locked["top"],
+                     {"action": "delete", "token": locked["tokens"]["alice"]})
+    assert resp.status == 303, (resp, resp.body[:300])
+    assert [c["status"] for c in alice.listing(page)["comments"]] in ([], ["deleted"])
+
+
+def test_moderators_still_act_on_a_locked_discussion(server, alice, carol, locked):
+    page, top, poll = locked["page"], locked["top"], locked["poll"]
+    resp = carol.patch(top, {"body": "edited by a moderator"})
+    assert resp.status == 200, (resp, resp.body[:300])
+    assert comment_like(carol, top).status == 200
+    assert like(carol, page).status == 200
+    assert vote(carol, poll["id"], [index_of(poll, "Salad")]).status == 200
+    assert carol.patch(top, {"status": "hidden"}).status == 200
+
+
+def test_locked_discussion_says_so_before_anyone_types(server, alice, bob, carol, locked):
+    page = locked["page"]
+    body = bob.page(page).body
+    div = social_div(body)
+    assert "This discussion is locked" in div.text()
+    disc = Discussion(div)
+    assert disc.new_form() is None
+    assert div.find("details", cls="social-reply") is None
+    assert div.find("details", cls="social-edit") is None   # bob's own reply: no edit
+    like_buttons = div.find_all("button", cls="social-like-button")
+    assert like_buttons and all(b.get("disabled") is not None for b in like_buttons)
+    # bob may still delete his own reply
+    assert disc.action_form(locked["reply"], "delete") is not None
+    # the poll: a note, no voting form
+    root = parse_html(body)
+    poll = root.find("section", cls="social-poll")
+    assert poll is not None and "This discussion is locked" in poll.text()
+    assert not [f for f in poll.find_all("form")
+                if any(i.get("value") == "vote" for i in f.find_all("input"))]
+    # a moderator sees the note and keeps the buttons
+    cdiv = social_div(carol.page(page).body)
+    assert "This discussion is locked" in cdiv.text()
+    assert all(b.get("disabled") is None
+               for b in cdiv.find_all("button", cls="social-like-button"))
+    # unlocked again: everything comes back
+    admin_ok(carol, "/lock", {"page": page, "action": "unlock"})
+    div = social_div(bob.page(page).body)
+    assert "This discussion is locked" not in div.text()
+    assert all(b.get("disabled") is None for b in div.find_all("button", cls="social-like-button"))
+    assert like(alice, page).status == 200
