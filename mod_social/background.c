@@ -5,6 +5,7 @@
 #include <http_config.h>
 #include <http_connection.h>
 #include <http_log.h>
+#include <http_protocol.h>
 #include <http_request.h>
 #include <ap_listen.h>
 #include <mod_watchdog.h>
@@ -33,6 +34,8 @@ static request_rec *background_request(apr_pool_t *p, server_rec *s)
 
     c->pool = p;
     c->base_server = s;
+    c->bucket_alloc = apr_bucket_alloc_create(p);
+    c->id = -1;
     c->conn_config = ap_create_conn_config(p);
     c->notes = apr_table_make(p, 1);
     c->client_ip = "127.0.0.1";
@@ -47,8 +50,11 @@ static request_rec *background_request(apr_pool_t *p, server_rec *s)
     r->server = s;
     r->request_config = ap_create_request_config(p);
     r->per_dir_config = s->lookup_defaults;
+    r->allowed_methods = ap_make_method_list(p, 2);
     r->headers_in = apr_table_make(p, 1);
+    r->trailers_in = apr_table_make(p, 1);
     r->headers_out = apr_table_make(p, 1);
+    r->trailers_out = apr_table_make(p, 1);
     r->err_headers_out = apr_table_make(p, 1);
     r->subprocess_env = apr_table_make(p, 1);
     r->notes = apr_table_make(p, 1);
@@ -64,7 +70,14 @@ static request_rec *background_request(apr_pool_t *p, server_rec *s)
     r->parsed_uri.port_str = apr_itoa(p, c->local_addr->port);
     r->useragent_ip = c->client_ip;
     r->useragent_addr = c->client_addr;
+    r->the_request = "GET / HTTP/1.1";
+    r->status = HTTP_OK;
+    r->read_body = REQUEST_NO_BODY;
+    r->used_path_info = AP_REQ_DEFAULT_PATH_INFO;
     r->request_time = apr_time_now();
+    /* What httpd does for every request it reads: the modules' per-request
+     * set-up (core's among them, which subrequests of this one rely on). */
+    ap_run_create_request(r);
     return r;
 }
 

@@ -917,6 +917,8 @@ class Httpd:
         return data.decode("utf-8", "replace").splitlines()
 
     _SEVERE = re.compile(r"^\[[^\]]*\] \[[^\]:]*:(emerg|alert|crit|error)\]")
+    # A child that died of a signal (logged at notice): never expected.
+    _CRASH = re.compile(r"AH0005[12]: child pid \d+ exit signal")
     _SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|"
                             r"UndefinedBehaviorSanitizer|runtime error:")
     # the module's own lines, at any level, carry an id: "SOCIAL0102: ..."
@@ -937,9 +939,10 @@ class Httpd:
             if self._MODULE_LINE.search(line) and not self._MODULE_ID.search(line):
                 bad.append(line + "    <- a mod_social line without its id")
                 continue
-            if not (self._SEVERE.search(line) or self._SANITIZER.search(line)):
+            if not (self._SEVERE.search(line) or self._SANITIZER.search(line)
+                    or self._CRASH.search(line)):
                 continue
-            if any(p.search(line) for p in allow):
+            if any(p.search(line) for p in allow) and not self._CRASH.search(line):
                 continue
             bad.append(line)
         return bad
