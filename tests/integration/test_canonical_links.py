@@ -96,8 +96,22 @@ def server(httpd_factory, users_file, mail_dir):
 
 
 @pytest.fixture(scope="module")
-def based(httpd_factory, users_file, based_mail_dir):
+def based_db():
+    """A database of its own: every node sharing a database sends its
+    digests (from its background thread), so a second site with another
+    base URL needs its own to know whose mail carries which links."""
+    db = harness.MariaDB(use_env=False)
+    try:
+        db.setup()
+        yield db
+    finally:
+        db.close()
+
+
+@pytest.fixture(scope="module")
+def based(httpd_factory, users_file, based_mail_dir, based_db):
     return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
+                         db=based_db,
                          conf=site_conf(users_file, based_mail_dir,
                                         "SocialBaseURL %s/\n" % BASE))
 
