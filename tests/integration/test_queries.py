@@ -84,6 +84,11 @@ def big(server, mariadb, general_log):
     count = int(mariadb.sql("SELECT COUNT(*) FROM social_comments WHERE page_id = %s"
                             % page_id)[0][0])
     assert count == THREADS * (1 + REPLIES)
+    # Readers here start with nothing unread (other modules share these
+    # user names and the database): the unread count's own cost is pinned
+    # by test_unread_notifications_cost_one_more_statement.
+    for user in ("alice", "bob", "dave"):
+        assert Client(server, user).api("POST", "notifications/read-all", {}).status == 200
     return {"page_id": page_id, "alice": alice}
 
 
@@ -203,6 +208,21 @@ def test_uninvolved_reader_warm_view_needs_no_round_trip(server, mariadb, big):
     resp, statements = run_logged(mariadb, lambda: bob.get("/big.html"))
     assert "news for bob" in resp.body.decode()
     assert len(module_statements(statements)) == 2, statements
+
+
+def test_unread_notifications_cost_one_more_statement(server, mariadb, big):
+    """With something unread, the badge counts only notifications on pages
+    the reader may open (the one access question): one more statement,
+    for the pages of the unread ones."""
+    alice = big["alice"]
+    top = alice.create("/small.html", "tell me when someone answers")
+    Client(server, "carol").create("/small.html", "an answer", parent=top["id"])
+    resp, statements = run_logged(mariadb, lambda: alice.get("/big.html"))
+    assert resp.status == 200
+    assert "(1 unread)" in resp.body.decode()
+    sent = module_statements(statements)
+    assert len(sent) == 3, sent
+    assert alice.api("POST", "notifications/read-all", {}).status == 200
 
 
 def test_comment_listing_reads_only_the_threads_asked_for(server, mariadb, big):
