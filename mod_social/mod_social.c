@@ -22,6 +22,7 @@ static void social_register_hooks(apr_pool_t *p)
     social_request_register_hooks(p);
     social_fragcache_register_hooks(p);
     social_store_register_hooks(p);
+    social_notify_register_hooks(p);
 }
 
 AP_DECLARE_MODULE(social) = {

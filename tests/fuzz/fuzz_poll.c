@@ -14,7 +14,7 @@
 #include <apr_general.h>
 #include <apr_pools.h>
 
-#include "poll.h"
+#include "marker.h"
 #include "scan.h"
 #include "text.h"
 

@@ -10,7 +10,7 @@
  * Build (from the top of the tree):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *         -fno-sanitize-recover=all -I mod_social \
- *         tests/fuzz/fuzz_scan.c mod_social/scan.c -o fuzz_scan
+ *         tests/fuzz/fuzz_scan.c mod_social/core/scan.c -o fuzz_scan
  *   ./fuzz_scan tests/fuzz/corpus/scan
  */
 #include <stddef.h>

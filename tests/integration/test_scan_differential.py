@@ -1,6 +1,6 @@
 """The scanner against a real HTML tokenizer (no servers).
 
-mod_social's streaming scanner (mod_social/scan.c) decides where a page's
+mod_social's streaming scanner (mod_social/core/scan.c) decides where a page's
 markers and its last </body> are. It must see them where a browser does:
 not inside <title>, <textarea>, <script>, <style>, <xmp>, <iframe>,
 <noembed>, <noframes>, <noscript> (scripting on, as in a browser), after

@@ -20,7 +20,7 @@
 #include <apr_strings.h>
 #include <apr_time.h>
 
-#include "poll.h"
+#include "marker.h"
 #include "scan.h"
 #include "text.h"
 

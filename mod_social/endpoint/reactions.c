@@ -11,6 +11,7 @@
 #include <http_log.h>
 #include <http_protocol.h>
 
+#include "discussion.h"
 #include "fragcache.h"
 #include "identity.h"
 #include "jsonmap.h"
@@ -373,7 +374,7 @@ static int form_page(request_rec *r, apr_table_t *form, social_page *pg, int *re
 static int form_back(request_rec *r, const social_page *pg, const char *status)
 {
     if (social_request_wants_fragment(r)) {
-        return social_request_fragment_send(r, pg, status);
+        return social_discussion_fragment_send(r, pg, status);
     }
     apr_table_setn(r->headers_out, "Location", apr_pstrcat(r->pool, pg->key, "#social", NULL));
     return HTTP_SEE_OTHER;

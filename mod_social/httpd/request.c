@@ -15,7 +15,6 @@
 
 #include "render.h"
 #include "text.h"
-#include "thread.h"
 
 APLOG_USE_MODULE(social);
 
@@ -630,36 +629,6 @@ json_t *social_request_people_json(request_rec *r, apr_array_header_t *people)
 
 /* ---- HTML answers ---- */
 
-int social_request_fragment_send(request_rec *r, const social_page *pg, const char *status)
-{
-    const char *error = NULL;
-    apr_size_t len = 0;
-    char *html;
-
-    const char *thread_q = social_request_query_value(r, "thread");
-    const char *before_q = social_request_query_value(r, "before");
-    apr_int64_t thread = thread_q ? social_request_id(thread_q, strlen(thread_q)) : 0;
-    apr_int64_t before = before_q ? social_request_id(before_q, strlen(before_q)) : 0;
-
-    if (thread > 0 || (before > 0 && social_request_query_value(r, "all"))) {
-        /* One long thread's earlier replies, or the threads older than
-         * those an "earlier comments" view showed. */
-        html = social_thread_html_window(r, pg->dc, &pg->who, pg->key, thread, before,
-                                         &len, &error);
-    }
-    else {
-        html = social_thread_html(r, pg->dc, &pg->who, pg->key,
-                                  social_request_query_value(r, "all")
-                                  ? 0 : SOCIAL_THREAD_RENDER_ROOTS,
-                                  status, &len, &error);
-    }
-    if (html == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "SOCIAL0503: rendering the discussion failed: %s", error);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    return social_request_html_send(r, html, len);
-}
 
 int social_request_html_send(request_rec *r, const char *html, apr_size_t len)
 {
@@ -731,3 +700,18 @@ int social_request_form_error(request_rec *r, int status, const char *message, c
     return OK;
 }
 
+social_store_status social_request_unread(request_rec *r, const char *user, int *count)
+{
+    apr_array_header_t *pages;
+    social_store_status st = social_store_notifications_unread_pages(r, user, &pages);
+    int k;
+
+    *count = 0;
+    for (k = 0; st == SOCIAL_STORE_OK && k < pages->nelts; k++) {
+        const social_page_unread *u = &APR_ARRAY_IDX(pages, k, social_page_unread);
+        if (social_request_page_readable(r, u->page, NULL)) {
+            *count += u->count;
+        }
+    }
+    return st;
+}

@@ -27,7 +27,7 @@
 #include "reactions.h"
 #include "request.h"
 #include "store.h"
-#include "thread.h"
+#include "discussion.h"
 
 APLOG_USE_MODULE(social);
 

@@ -20,14 +20,14 @@
 
 #include "config.h"
 #include "filter.h"
-#include "polls.h"
+#include "poll_view.h"
 #include "identity.h"
 #include "render.h"
 #include "request.h"
 #include "scan.h"
 #include "store.h"
 #include "text.h"
-#include "thread.h"
+#include "discussion.h"
 
 APLOG_USE_MODULE(social);
 

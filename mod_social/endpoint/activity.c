@@ -607,7 +607,7 @@ int social_activity_page(request_rec *r)
     d.res = &res;
     d.who = &who;
     if (who.user != NULL) {
-        social_notify_unread(r, who.user, &d.unread);
+        social_request_unread(r, who.user, &d.unread);
     }
     html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
                                   "activity.cs", page_fill, &d, &len, &error);

@@ -24,6 +24,7 @@
 #include <http_request.h>
 
 #include "notify.h"
+#include "background.h"
 #include "fragcache.h"
 #include "render.h"
 #include "request.h"
@@ -108,22 +109,6 @@ static social_store_status notes_load(request_rec *r, const char *user, const ch
     return st;
 }
 
-social_store_status social_notify_unread(request_rec *r, const char *user, int *count)
-{
-    apr_array_header_t *pages;
-    social_store_status st = social_store_notifications_unread_pages(r, user, &pages);
-    int k;
-
-    *count = 0;
-    for (k = 0; st == SOCIAL_STORE_OK && k < pages->nelts; k++) {
-        const social_page_unread *u = &APR_ARRAY_IDX(pages, k, social_page_unread);
-        if (social_request_page_readable(r, u->page, NULL)) {
-            *count += u->count;
-        }
-    }
-    return st;
-}
-
 /* One of the requester's notifications, if it is of a page they may
  * read; otherwise NOT_FOUND, as for an id that is not theirs. */
 static social_store_status note_get(request_rec *r, const char *user, apr_int64_t id,
@@ -170,7 +155,7 @@ static int api_list(request_rec *r)
     st = notes_load(r, r->user, unread && strcmp(unread, "1") == 0 ? "unread" : "all",
                     &list);
     if (st == SOCIAL_STORE_OK) {
-        st = social_notify_unread(r, r->user, &count);
+        st = social_request_unread(r, r->user, &count);
     }
     if (st != SOCIAL_STORE_OK) {
         return social_request_store_error(r, st);
@@ -378,7 +363,7 @@ static int page_send(request_rec *r, const social_identity *who, const char *sta
     d.status = status;
     st = notes_load(r, who->user, "all", &d.list);
     if (st == SOCIAL_STORE_OK) {
-        st = social_notify_unread(r, who->user, &d.unread);
+        st = social_request_unread(r, who->user, &d.unread);
     }
     if (st == SOCIAL_STORE_OK) {
         st = social_store_notify_email_off(r, who->user, &d.email_off);
@@ -611,7 +596,7 @@ static int mail_send(request_rec *r, const char *command, const char *message)
     return 0;
 }
 
-void social_notify_mail_digests(request_rec *r)
+static void mail_digests(request_rec *r)
 {
     const social_srv_conf *sc = social_config_srv(r->server);
     int interval = sc->mail_interval ? sc->mail_interval : SOCIAL_MAIL_INTERVAL_DEFAULT;
@@ -660,7 +645,10 @@ void social_notify_mail_digests(request_rec *r)
     }
 }
 
-int social_notify_mail_is_due(server_rec *s)
+/* Is it time to look for due digests (at most every tenth of
+ * SocialMailInterval, between 1 and 60 seconds)? Each yes starts the next
+ * period. */
+static int mail_is_due(server_rec *s)
 {
     const social_srv_conf *sc = social_config_srv(s);
     apr_time_t now = apr_time_now();
@@ -673,4 +661,25 @@ int social_notify_mail_is_due(server_rec *s)
     every = interval / 10 < 1 ? 1 : interval / 10 > 60 ? 60 : interval / 10;
     mail_next_check = now + apr_time_from_sec(every);
     return 1;
+}
+
+/* The first server with SocialMailCommand sends everyone's digests. */
+static server_rec *mail_server(server_rec *s)
+{
+    for (; s != NULL; s = s->next) {
+        if (social_config_srv(s)->mail_command != NULL) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+static const social_background_task mail_task = {
+    "e-mail digests", mail_server, mail_is_due, mail_digests
+};
+
+void social_notify_register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    social_background_add(&mail_task);
 }

@@ -20,17 +20,7 @@ int social_notify_api(request_rec *r, const char *rest);
 /* GET {base}/api/v1/people?q=PREFIX */
 int social_notify_people_api(request_rec *r);
 
-/* Background work (background.c): is it time to look for due digests
- * (at most every tenth of SocialMailInterval, between 1 and 60 seconds)?
- * Each call that answers yes starts the next period. */
-int social_notify_mail_is_due(server_rec *s);
-
-/* Sends the digests that are due through SocialMailCommand; r is the
- * background's own request. */
-void social_notify_mail_digests(request_rec *r);
-
-/* user's unread notifications on pages the requester (user) may read:
- * the "for you" badge everywhere. */
-social_store_status social_notify_unread(request_rec *r, const char *user, int *count);
+/* Adds the e-mail digests to the background thread's tasks. */
+void social_notify_register_hooks(apr_pool_t *p);
 
 #endif /* SOCIAL_NOTIFY_H */

@@ -131,11 +131,6 @@ int social_request_wants_fragment(request_rec *r);
 /* {"count": N, "people": [{"user", "name"}]} for a list of social_person. */
 json_t *social_request_people_json(request_rec *r, apr_array_header_t *people);
 
-/* Sends the page's discussion as rendered for the viewer (the widget's
- * fragment); status is announced to screen readers. */
-int social_request_fragment_send(request_rec *r, const social_page *pg,
-                                 const char *status);
-
 /* Sends a rendered HTML fragment (private, not cached). */
 int social_request_html_send(request_rec *r, const char *html, apr_size_t len);
 
@@ -143,5 +138,9 @@ int social_request_html_send(request_rec *r, const char *html, apr_size_t len);
  * link back to the page (back), or a JSON error for the widget. */
 int social_request_form_error(request_rec *r, int status, const char *message,
                               const char *back);
+
+/* user's unread notifications on pages the requester (user) may read:
+ * the "for you" badge everywhere. */
+social_store_status social_request_unread(request_rec *r, const char *user, int *count);
 
 #endif /* SOCIAL_REQUEST_H */

@@ -1,6 +1,6 @@
 /* thread.c: arranging, permissions, JSON and HTML of a discussion. */
 #include "mention.h"
-#include "thread.h"
+#include "discussion.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +14,7 @@
 #include <httpd.h>
 
 #include "fragcache.h"
-#include "notify.h"
+#include "request.h"
 #include "render.h"
 #include "text.h"
 
@@ -422,7 +422,7 @@ static const char *thread_fill(HDF *hdf, void *data)
     else if (v->user != NULL && !t->unavailable) {
         int unread = d->unread;   /* "for you": the viewer's unread notifications */
         if (unread >= 0
-            || social_notify_unread(r, v->user, &unread) == SOCIAL_STORE_OK) {
+            || social_request_unread(r, v->user, &unread) == SOCIAL_STORE_OK) {
             TRY(set_int(hdf, p, "Social.", "unread", unread));
         }
     }
@@ -706,7 +706,7 @@ static social_store_status viewer_state(request_rec *r, const char *page,
     st = social_store_viewer_state(r, page, who->user, involved, unread);
     if (st == SOCIAL_STORE_OK && *unread > 0) {
         /* Only notifications of pages the viewer may read count. */
-        st = social_notify_unread(r, who->user, unread);
+        st = social_request_unread(r, who->user, unread);
     }
     if (st == SOCIAL_STORE_OK && key != NULL) {
         const char *value = apr_psprintf(r->pool, "%d %d", *involved, *unread);
@@ -763,4 +763,35 @@ char *social_thread_html_window(request_rec *r, const social_dir_conf *dc,
         social_thread_load(r, dc, who, page, 0, before, &t);
     }
     return thread_render(r, &t, NULL, unread, len, error);
+}
+
+int social_discussion_fragment_send(request_rec *r, const social_page *pg, const char *status)
+{
+    const char *error = NULL;
+    apr_size_t len = 0;
+    char *html;
+
+    const char *thread_q = social_request_query_value(r, "thread");
+    const char *before_q = social_request_query_value(r, "before");
+    apr_int64_t thread = thread_q ? social_request_id(thread_q, strlen(thread_q)) : 0;
+    apr_int64_t before = before_q ? social_request_id(before_q, strlen(before_q)) : 0;
+
+    if (thread > 0 || (before > 0 && social_request_query_value(r, "all"))) {
+        /* One long thread's earlier replies, or the threads older than
+         * those an "earlier comments" view showed. */
+        html = social_thread_html_window(r, pg->dc, &pg->who, pg->key, thread, before,
+                                         &len, &error);
+    }
+    else {
+        html = social_thread_html(r, pg->dc, &pg->who, pg->key,
+                                  social_request_query_value(r, "all")
+                                  ? 0 : SOCIAL_THREAD_RENDER_ROOTS,
+                                  status, &len, &error);
+    }
+    if (html == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0503: rendering the discussion failed: %s", error);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return social_request_html_send(r, html, len);
 }

@@ -6,8 +6,8 @@
  *
  * Pure C over the parsed marker: unit-tested and fuzzed alone.
  */
-#ifndef SOCIAL_POLL_H
-#define SOCIAL_POLL_H
+#ifndef SOCIAL_MARKER_H
+#define SOCIAL_MARKER_H
 
 #include <apr_pools.h>
 #include <apr_time.h>
@@ -47,4 +47,4 @@ const char *social_poll_def_parse(apr_pool_t *p, const social_marker *m,
 
 const char *social_poll_results_name(social_poll_results results);
 
-#endif /* SOCIAL_POLL_H */
+#endif /* SOCIAL_MARKER_H */

@@ -3,14 +3,15 @@
  * Shared by the filter (Inline render), the fragment endpoint and the
  * JSON API, so the three never disagree on who sees what.
  */
-#ifndef SOCIAL_THREAD_H
-#define SOCIAL_THREAD_H
+#ifndef SOCIAL_DISCUSSION_H
+#define SOCIAL_DISCUSSION_H
 
 #include <httpd.h>
 #include <jansson.h>
 
 #include "config.h"
 #include "identity.h"
+#include "request.h"
 #include "store.h"
 
 /* Replies nest to this depth; deeper ones show flat under their
@@ -106,4 +107,9 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
                          int max_roots, const char *status,
                          apr_size_t *len, const char **error);
 
-#endif /* SOCIAL_THREAD_H */
+/* Sends the page's discussion as rendered for the viewer (the widget's
+ * fragment); status is announced to screen readers. */
+int social_discussion_fragment_send(request_rec *r, const social_page *pg,
+                                    const char *status);
+
+#endif /* SOCIAL_DISCUSSION_H */

@@ -4,7 +4,7 @@
 #include <apr_strings.h>
 #include <ClearSilver.h>
 
-#include "poll.h"
+#include "marker.h"
 #include "render.h"
 #include "text.h"
 

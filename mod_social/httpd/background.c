@@ -12,7 +12,6 @@
 
 #include "background.h"
 #include "config.h"
-#include "notify.h"
 #include "store.h"
 
 APLOG_USE_MODULE(social);
@@ -81,21 +80,46 @@ static request_rec *background_request(apr_pool_t *p, server_rec *s)
     return r;
 }
 
-typedef struct {
-    server_rec *s;            /* the main server */
-    server_rec *mail_server;  /* the first server with SocialMailCommand, or NULL */
-} background_ctx;
+#define SOCIAL_BACKGROUND_TASKS 4
+
+static const social_background_task *tasks[SOCIAL_BACKGROUND_TASKS];
+static int ntasks;
+
+void social_background_add(const social_background_task *task)
+{
+    if (ntasks < SOCIAL_BACKGROUND_TASKS) {
+        tasks[ntasks++] = task;
+    }
+}
+
+/* What the background would have done, for the log when it cannot run. */
+static const char *background_missed(apr_pool_t *pool, server_rec *s)
+{
+    const char *missed = "";
+    int k;
+
+    for (k = 0; k < ntasks; k++) {
+        if (tasks[k]->server(s) != NULL) {
+            missed = apr_pstrcat(pool, missed, ", and no ", tasks[k]->what, " are sent", NULL);
+        }
+    }
+    return missed;
+}
 
 static apr_status_t background_tick(int state, void *data, apr_pool_t *pool)
 {
-    background_ctx *ctx = data;
+    server_rec *s = data;
+    int k;
 
     if (state != AP_WATCHDOG_STATE_RUNNING) {
         return APR_SUCCESS;
     }
-    social_store_probe(ctx->s, pool);
-    if (ctx->mail_server != NULL && social_notify_mail_is_due(ctx->mail_server)) {
-        social_notify_mail_digests(background_request(pool, ctx->mail_server));
+    social_store_probe(s, pool);
+    for (k = 0; k < ntasks; k++) {
+        server_rec *ts = tasks[k]->server(s);
+        if (ts != NULL && tasks[k]->due(ts)) {
+            tasks[k]->run(background_request(pool, ts));
+        }
     }
     return APR_SUCCESS;
 }
@@ -105,24 +129,14 @@ int social_background_start(apr_pool_t *pconf, server_rec *s)
     APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) *get_instance;
     APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) *register_callback;
     ap_watchdog_t *watchdog = NULL;
-    background_ctx *ctx;
-    server_rec *sp;
     apr_status_t rv;
 
     get_instance = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
     register_callback = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_register_callback);
-    ctx = apr_pcalloc(pconf, sizeof(*ctx));
-    ctx->s = s;
-    for (sp = s; sp != NULL && ctx->mail_server == NULL; sp = sp->next) {
-        if (social_config_srv(sp)->mail_command != NULL) {
-            ctx->mail_server = sp;
-        }
-    }
     if (get_instance == NULL || register_callback == NULL) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      "SOCIAL0112: mod_watchdog is not loaded: requests find out "
-                     "themselves when the database is back%s",
-                     ctx->mail_server ? ", and no e-mail digests are sent" : "");
+                     "themselves when the database is back%s", background_missed(pconf, s));
         return 0;
     }
     /* One instance per child process, not a singleton: every process has
@@ -130,13 +144,13 @@ int social_background_start(apr_pool_t *pconf, server_rec *s)
      * processes never send the same one. */
     rv = get_instance(&watchdog, SOCIAL_WATCHDOG_NAME, 0, 0, pconf);
     if (rv == APR_SUCCESS) {
-        rv = register_callback(watchdog, SOCIAL_BACKGROUND_TICK, ctx, background_tick);
+        rv = register_callback(watchdog, SOCIAL_BACKGROUND_TICK, s, background_tick);
     }
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
                      "SOCIAL0113: cannot start mod_social's background thread: "
                      "requests find out themselves when the database is back%s",
-                     ctx->mail_server ? ", and no e-mail digests are sent" : "");
+                     background_missed(pconf, s));
         return 0;
     }
     return 1;

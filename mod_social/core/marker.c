@@ -4,7 +4,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
-#include "poll.h"
+#include "marker.h"
 #include "text.h"
 
 const char *social_poll_results_name(social_poll_results results)

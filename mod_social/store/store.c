@@ -1,7 +1,7 @@
 /* store.c: every SQL statement, prepared through mod_dbd. */
 #include "store.h"
 #include "mention.h"
-#include "poll.h"
+#include "marker.h"
 #include "text.h"
 
 #include <apr_dbd.h>

@@ -19,7 +19,7 @@
 #include "render.h"
 #include "request.h"
 #include "text.h"
-#include "thread.h"
+#include "discussion.h"
 
 APLOG_USE_MODULE(social);
 
@@ -714,7 +714,7 @@ int social_comments_fragment(request_rec *r)
     if (page_resolve(r, &o, social_request_query_value(r, "page")) != 0) {
         return social_request_json_error(r, o.status, o.code, o.message);
     }
-    return social_request_fragment_send(r, &o.page, NULL);
+    return social_discussion_fragment_send(r, &o.page, NULL);
 }
 
 /* A passage comment's anchor from the hidden fields the widget fills
@@ -753,7 +753,7 @@ static const char *form_anchor(apr_table_t *form, social_anchor *a)
 static int form_done(request_rec *r, const outcome *o, apr_int64_t anchor)
 {
     if (social_request_wants_fragment(r)) {
-        return social_request_fragment_send(r, &o->page, o->message);
+        return social_discussion_fragment_send(r, &o->page, o->message);
     }
     apr_table_setn(r->headers_out, "Location",
                    anchor ? apr_psprintf(r->pool, "%s#comment-%" APR_INT64_T_FMT,

@@ -1,0 +1,189 @@
+/* poll_view.c: what a viewer sees of a poll (open, results shown, may
+ * vote), as JSON for the API and as HTML for pages and fragments. */
+#include "poll_view.h"
+
+#include <string.h>
+
+#include <apr_strings.h>
+#include <http_config.h>
+#include <http_log.h>
+
+#include "jsonmap.h"
+#include "render.h"
+#include "text.h"
+
+APLOG_USE_MODULE(social);
+
+
+void social_poll_view_fill(social_poll_view *v)
+{
+    const social_poll *p = &v->poll;
+    int moderator = v->page.who.moderator;
+
+    v->open = !p->closed && (p->closes == 0 || apr_time_now() < p->closes);
+    v->can_vote = v->open && v->page.who.user != NULL && (!p->locked || moderator);
+    v->can_moderate = moderator;
+    v->show_results = social_polls_results_shown(p, moderator);
+}
+
+int social_polls_results_shown(const social_poll *p, int moderator)
+{
+    int open = !p->closed && (p->closes == 0 || apr_time_now() < p->closes);
+
+    switch (p->results) {
+    case SOCIAL_POLL_RESULTS_AFTER_VOTE:
+        return p->voted || !open || moderator;
+    case SOCIAL_POLL_RESULTS_AFTER_CLOSE:
+        return !open || moderator;
+    default:
+        return 1;
+    }
+}
+
+
+json_t *social_poll_view_json(request_rec *r, const social_poll_view *v)
+{
+    const social_poll *p = &v->poll;
+    json_t *options = json_array(), *mine = json_array();
+    int k;
+
+    for (k = 0; k < p->options->nelts; k++) {
+        const social_poll_option *o = &APR_ARRAY_IDX(p->options, k, social_poll_option);
+        if (o->removed) {
+            continue;
+        }
+        json_array_append_new(options, json_pack("{s:i,s:s,s:o}", "index", o->idx,
+                                                 "label", o->label, "votes",
+                                                 v->show_results ? json_integer(o->votes)
+                                                                 : json_null()));
+        if (o->mine) {
+            json_array_append_new(mine, json_integer(o->idx));
+        }
+    }
+    return json_pack("{s:I,s:s,s:s,s:s,s:b,s:o,s:b,s:s,s:o,s:o,s:o,s:b}",
+                     "id", (json_int_t)p->id, "page", p->page, "name", p->name,
+                     "question", p->question, "multiple", p->multiple,
+                     "closes", p->closes ? json_string(social_text_time_iso(r->pool, p->closes)) : json_null(),
+                     "closed", !v->open, "results", social_poll_results_name(p->results),
+                     "ballots", v->show_results ? json_integer(p->ballots) : json_null(),
+                     "options", options, "my_choices", mine, "can_vote", v->can_vote);
+}
+
+/* ---- HTML ---- */
+
+typedef struct {
+    request_rec *r;
+    const social_poll_view *v;
+    const char *status;
+} poll_fill_data;
+
+static const char *poll_fill(HDF *hdf, void *data)
+{
+    poll_fill_data *d = data;
+    request_rec *r = d->r;
+    const social_poll_view *v = d->v;
+    const social_poll *p = &v->poll;
+    apr_pool_t *pool = r->pool;
+    const char *err = NULL;
+    int k, n = 0, total = 0;
+
+#define SET(name, value) do { \
+        if ((err = social_render_set(hdf, (name), (value))) != NULL) return err; \
+    } while (0)
+    SET("Social.endpoint", social_config_srv(r->server)->endpoint);
+    SET("Social.page", p->page);
+    SET("Social.status", d->status ? d->status : "");
+    if (v->can_vote || v->can_moderate) {
+        SET("Social.token", social_identity_form_token(r, &v->page.who));
+    }
+    SET("Poll.id", apr_psprintf(pool, "%" APR_INT64_T_FMT, p->id));
+    SET("Poll.name", p->name);
+    SET("Poll.question", p->question);
+    SET("Poll.multiple", p->multiple ? "1" : "0");
+    SET("Poll.open", v->open ? "1" : "0");
+    SET("Poll.voted", p->voted ? "1" : "0");
+    SET("Poll.can_vote", v->can_vote ? "1" : "0");
+    SET("Poll.locked", p->locked && !v->page.who.moderator ? "1" : "0");
+    SET("Poll.can_moderate", v->can_moderate ? "1" : "0");
+    SET("Poll.anonymous", v->page.who.user == NULL ? "1" : "0");
+    SET("Poll.show_results", v->show_results ? "1" : "0");
+    SET("Poll.closed_by_moderator", p->closed ? "1" : "0");
+    SET("Poll.ballots", apr_itoa(pool, p->ballots));
+    SET("Poll.results", social_poll_results_name(p->results));
+    if (p->closes) {
+        apr_time_exp_t tm;
+        char buf[40];
+        apr_size_t len;
+        apr_time_exp_gmt(&tm, p->closes - 1);
+        apr_strftime(buf, &len, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
+        SET("Poll.closes", apr_pstrmemdup(pool, buf, len));
+    }
+    for (k = 0; k < p->options->nelts; k++) {
+        const social_poll_option *o = &APR_ARRAY_IDX(p->options, k, social_poll_option);
+        if (!o->removed) {
+            total += o->votes;
+        }
+    }
+    for (k = 0; k < p->options->nelts; k++) {
+        const social_poll_option *o = &APR_ARRAY_IDX(p->options, k, social_poll_option);
+        const char *pre;
+        int percent;
+
+        if (o->removed) {
+            continue;
+        }
+        pre = apr_psprintf(pool, "Poll.options.%d.", n++);
+        percent = total ? (o->votes * 100 + total / 2) / total : 0;
+        SET(apr_pstrcat(pool, pre, "index", NULL), apr_itoa(pool, o->idx));
+        SET(apr_pstrcat(pool, pre, "label", NULL), o->label);
+        SET(apr_pstrcat(pool, pre, "votes", NULL), apr_itoa(pool, o->votes));
+        SET(apr_pstrcat(pool, pre, "percent", NULL), apr_itoa(pool, percent));
+        SET(apr_pstrcat(pool, pre, "mine", NULL), o->mine ? "1" : "0");
+    }
+#undef SET
+    return NULL;
+}
+
+char *social_poll_view_render(request_rec *r, const social_poll_view *v, const char *status,
+                         apr_size_t *len)
+{
+    poll_fill_data d = { r, v, status };
+    const char *error = NULL;
+    apr_size_t raw_len = 0;
+    char *raw = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
+                                       "poll.cs", poll_fill, &d, &raw_len, &error);
+    char *out;
+
+    if (raw == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0603: rendering poll %s failed: %s", v->poll.name, error);
+        return NULL;
+    }
+    out = social_text_ascii_refs(r->pool, raw, raw_len);
+    *len = strlen(out);
+    return out;
+}
+
+const char *social_polls_marker(request_rec *r, const char *page,
+                                const social_poll_def *def, int render,
+                                apr_size_t *len)
+{
+    apr_int64_t id = 0;
+    int changed = 0;
+    social_poll_view v;
+    social_store_status st = social_store_poll_sync(r, page, def, &id, &changed);
+
+    if (st != SOCIAL_STORE_OK || !render) {
+        return NULL;
+    }
+    memset(&v, 0, sizeof(v));
+    v.page.key = page;
+    v.page.dc = social_config_dir(r);
+    social_identity_get(r, v.page.dc, &v.page.who);
+    if (!social_identity_can_read(&v.page.who)
+        || social_store_poll_get(r, id, v.page.who.user, &v.poll) != SOCIAL_STORE_OK) {
+        return NULL;
+    }
+    social_poll_view_fill(&v);
+    return social_poll_view_render(r, &v, NULL, len);
+}
