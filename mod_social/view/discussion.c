@@ -263,16 +263,6 @@ void social_thread_load_replies(request_rec *r, const social_dir_conf *dc,
 }
 
 
-static const char *time_absolute(apr_pool_t *p, apr_time_t t)
-{
-    apr_time_exp_t tm;
-    char buf[40];
-    apr_size_t n;
-    apr_time_exp_gmt(&tm, t);
-    apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
-    return apr_pstrmemdup(p, buf, n);
-}
-
 static const char *time_relative(apr_pool_t *p, apr_time_t t, apr_time_t now)
 {
     apr_int64_t s = apr_time_sec(now - t);
@@ -432,10 +422,10 @@ static void thread_fill(social_render_data *data, void *ctx)
             social_render_set_int(c_data, "more_before", it->replies_before);
         }
         social_render_set(c_data, "created_iso", social_text_time_iso(p, c->created));
-        social_render_set(c_data, "created_abs", time_absolute(p, c->created));
+        social_render_set(c_data, "created_abs", social_text_time_utc(p, c->created));
         social_render_set(c_data, "created_rel", time_relative(p, c->created, now));
         if (c->edited) {
-            social_render_set(c_data, "edited_abs", time_absolute(p, c->edited));
+            social_render_set(c_data, "edited_abs", social_text_time_utc(p, c->edited));
         }
         if (it->in_reply_to) {
             social_render_set(c_data, "in_reply_to", it->in_reply_to);

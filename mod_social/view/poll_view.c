@@ -108,12 +108,7 @@ static void poll_fill(social_render_data *data, void *ctx)
     social_render_set_int(poll, "ballots", p->ballots);
     social_render_set(poll, "results", social_poll_results_name(p->results));
     if (p->closes) {
-        apr_time_exp_t tm;
-        char buf[40];
-        apr_size_t len;
-        apr_time_exp_gmt(&tm, p->closes - 1);
-        apr_strftime(buf, &len, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
-        social_render_set(poll, "closes", apr_pstrmemdup(r->pool, buf, len));
+        social_render_set(poll, "closes", social_text_time_utc(r->pool, p->closes - 1));
     }
     for (k = 0; k < p->options->nelts; k++) {
         const social_poll_option *o = &APR_ARRAY_IDX(p->options, k, social_poll_option);
