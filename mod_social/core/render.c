@@ -1,7 +1,12 @@
 /* render.c: the page block, marker placeholders and ClearSilver glue. */
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <apr_file_info.h>
 #include <apr_strings.h>
+#include <apr_thread_mutex.h>
+#include <apr_thread_proc.h>
 #include <ClearSilver.h>
 
 #include "marker.h"
@@ -146,59 +151,374 @@ static const char *neo_message(apr_pool_t *p, NEOERR *err)
     return msg;
 }
 
-const char *social_render_set(HDF *hdf, const char *name, const char *value)
+/* ---- template data ---- */
+
+struct social_render_data {
+    HDF *hdf;
+    apr_pool_t *pool;
+    const char **error;     /* the tree's first error */
+};
+
+static void data_failed(social_render_data *d, NEOERR *err, const char *name)
 {
-    NEOERR *err = hdf_set_value(hdf, name, value);
-    if (err != STATUS_OK) {
-        nerr_ignore(&err);
-        return "out of memory setting template data";
+    if (*d->error == NULL) {
+        *d->error = apr_pstrcat(d->pool, "setting template data ", name, ": ",
+                                neo_message(d->pool, err), NULL);
     }
-    return NULL;
+    else {
+        nerr_ignore(&err);
+    }
 }
 
-char *social_render_template(apr_pool_t *p, const char *dir, const char *name,
-                             social_render_fill fill, void *data,
-                             apr_size_t *len, const char **error)
+void social_render_set(social_render_data *d, const char *name, const char *value)
+{
+    NEOERR *err;
+
+    if (*d->error != NULL) {
+        return;
+    }
+    err = hdf_set_value(d->hdf, name, value ? value : "");
+    if (err != STATUS_OK) {
+        data_failed(d, err, name);
+    }
+}
+
+void social_render_setf(social_render_data *d, const char *name, const char *format, ...)
+{
+    va_list ap;
+    const char *value;
+
+    va_start(ap, format);
+    value = apr_pvsprintf(d->pool, format, ap);
+    va_end(ap);
+    social_render_set(d, name, value);
+}
+
+void social_render_set_int(social_render_data *d, const char *name, apr_int64_t value)
+{
+    char digits[24];
+    apr_snprintf(digits, sizeof(digits), "%" APR_INT64_T_FMT, value);
+    social_render_set(d, name, digits);
+}
+
+void social_render_set_bool(social_render_data *d, const char *name, int value)
+{
+    social_render_set(d, name, value ? "1" : "0");
+}
+
+social_render_data *social_render_child(social_render_data *d, const char *format, ...)
+{
+    social_render_data *child = apr_palloc(d->pool, sizeof(*child));
+    const char *name;
+    va_list ap;
+    NEOERR *err;
+
+    va_start(ap, format);
+    name = apr_pvsprintf(d->pool, format, ap);
+    va_end(ap);
+    *child = *d;
+    if (*d->error == NULL && (err = hdf_get_node(d->hdf, name, &child->hdf)) != STATUS_OK) {
+        data_failed(d, err, name);
+    }
+    if (*d->error != NULL) {
+        child->hdf = d->hdf;    /* every later set is a no-op */
+    }
+    return child;
+}
+
+apr_pool_t *social_render_pool(const social_render_data *d)
+{
+    return d->pool;
+}
+
+/* ---- parsed templates, kept per thread ----
+ *
+ * Parsing (cs_init, cs_parse_file) reads the file and touches
+ * ClearSilver's process-wide state, so it runs under one lock; rendering
+ * a parsed template only reads the tree and the request's own HDF, so a
+ * thread renders its own copy without a lock. The parse-time HDF holds
+ * only Config.VarEscapeMode: escaping is decided while parsing, and the
+ * tree stays bound to that HDF between renders. */
+
+typedef struct template_entry {
+    struct template_entry *next;
+    char *path;
+    apr_time_t mtime;
+    apr_off_t size;
+    apr_ino_t inode;
+    HDF *hdf;
+    CSPARSE *cs;
+} template_entry;
+
+/* A thread keeps at most this many parsed templates (a few per template
+ * directory); beyond it, it starts over. */
+#define TEMPLATE_CACHE_MAX 32
+
+typedef struct {
+    template_entry *first;
+    int count;
+} template_cache;
+
+#if APR_HAS_THREADS
+static apr_threadkey_t *cache_key;
+static apr_thread_mutex_t *parse_lock;
+#endif
+
+static void entry_destroy(template_entry *e)
+{
+    if (e->cs != NULL) {
+        cs_destroy(&e->cs);
+    }
+    if (e->hdf != NULL) {
+        hdf_destroy(&e->hdf);
+    }
+    free(e->path);
+    free(e);
+}
+
+static void cache_clear(template_cache *c)
+{
+    while (c->first != NULL) {
+        template_entry *e = c->first;
+        c->first = e->next;
+        entry_destroy(e);
+    }
+    c->count = 0;
+}
+
+#if APR_HAS_THREADS
+static void cache_destroy(void *data)
+{
+    template_cache *c = data;
+    cache_clear(c);
+    free(c);
+}
+
+static apr_status_t cache_shutdown(void *data)
+{
+    template_cache *c = NULL;
+    (void)data;
+    /* The calling thread's own cache; other threads free theirs on exit. */
+    if (apr_threadkey_private_get((void **)&c, cache_key) == APR_SUCCESS && c != NULL) {
+        apr_threadkey_private_set(NULL, cache_key);
+        cache_destroy(c);
+    }
+    apr_threadkey_private_delete(cache_key);
+    cache_key = NULL;
+    parse_lock = NULL;
+    return APR_SUCCESS;
+}
+#endif
+
+void social_render_init(apr_pool_t *p)
 {
     HDF *hdf = NULL;
     CSPARSE *cs = NULL;
+
+    /* ClearSilver registers its error kinds on first use: do it here,
+     * before any thread renders. */
+    if (hdf_init(&hdf) == STATUS_OK && cs_init(&cs, hdf) == STATUS_OK) {
+        cs_destroy(&cs);
+    }
+    if (hdf != NULL) {
+        hdf_destroy(&hdf);
+    }
+#if APR_HAS_THREADS
+    if (cache_key != NULL) {
+        return;
+    }
+    if (apr_thread_mutex_create(&parse_lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS) {
+        parse_lock = NULL;
+        return;
+    }
+    if (apr_threadkey_private_create(&cache_key, cache_destroy, p) != APR_SUCCESS) {
+        cache_key = NULL;
+        return;
+    }
+    apr_pool_cleanup_register(p, NULL, cache_shutdown, apr_pool_cleanup_null);
+#else
+    (void)p;
+#endif
+}
+
+/* Parses path into a new entry; NULL with *error set. */
+static template_entry *template_parse(apr_pool_t *p, const char *path,
+                                      const apr_finfo_t *info, const char **error)
+{
+    template_entry *e = calloc(1, sizeof(*e));
+    NEOERR *err;
+
+    if (e == NULL || (e->path = strdup(path)) == NULL) {
+        free(e);
+        *error = "out of memory parsing a template";
+        return NULL;
+    }
+    if (info != NULL) {
+        e->mtime = info->mtime;
+        e->size = info->size;
+        e->inode = info->inode;
+    }
+#if APR_HAS_THREADS
+    if (parse_lock != NULL) {
+        apr_thread_mutex_lock(parse_lock);
+    }
+#endif
+    err = hdf_init(&e->hdf);
+    if (err == STATUS_OK) {
+        err = hdf_set_value(e->hdf, "Config.VarEscapeMode", "html");
+    }
+    if (err == STATUS_OK) {
+        err = cs_init(&e->cs, e->hdf);
+    }
+    if (err == STATUS_OK) {
+        err = cs_parse_file(e->cs, path);
+    }
+#if APR_HAS_THREADS
+    if (parse_lock != NULL) {
+        apr_thread_mutex_unlock(parse_lock);
+    }
+#endif
+    if (err != STATUS_OK) {
+        *error = apr_pstrcat(p, path, ": ", neo_message(p, err), NULL);
+        entry_destroy(e);
+        return NULL;
+    }
+    return e;
+}
+
+/* This thread's cache, or NULL if there is none. */
+static template_cache *thread_cache(void)
+{
+#if APR_HAS_THREADS
+    template_cache *c = NULL;
+
+    if (cache_key == NULL || apr_threadkey_private_get((void **)&c, cache_key) != APR_SUCCESS) {
+        return NULL;
+    }
+    if (c == NULL) {
+        if ((c = calloc(1, sizeof(*c))) == NULL) {
+            return NULL;
+        }
+        if (apr_threadkey_private_set(c, cache_key) != APR_SUCCESS) {
+            free(c);
+            return NULL;
+        }
+    }
+    return c;
+#else
+    return NULL;
+#endif
+}
+
+/* The parsed template at path: this thread's copy if the file is
+ * unchanged, else parsed now (and kept, if *kept is set on return). */
+static template_entry *template_get(apr_pool_t *p, const char *path, int *kept,
+                                    const char **error)
+{
+    template_cache *c = thread_cache();
+    template_entry *e, **at;
+    apr_finfo_t info;
+
+    *kept = 0;
+    if (c == NULL || apr_stat(&info, path, APR_FINFO_MTIME | APR_FINFO_SIZE
+                                           | APR_FINFO_INODE, p) != APR_SUCCESS) {
+        /* No cache, or no file: parsing says what is wrong. */
+        return template_parse(p, path, NULL, error);
+    }
+    for (at = &c->first; (e = *at) != NULL; at = &e->next) {
+        if (strcmp(e->path, path) == 0) {
+            if (e->mtime == info.mtime && e->size == info.size && e->inode == info.inode) {
+                *kept = 1;
+                return e;
+            }
+            *at = e->next;      /* changed on disk: parse it again */
+            entry_destroy(e);
+            c->count--;
+            break;
+        }
+    }
+    if ((e = template_parse(p, path, &info, error)) == NULL) {
+        return NULL;
+    }
+    if (c->count >= TEMPLATE_CACHE_MAX) {
+        cache_clear(c);
+    }
+    e->next = c->first;
+    c->first = e;
+    c->count++;
+    *kept = 1;
+    return e;
+}
+
+/* Forgets a kept entry (its render failed: its state is unknown). */
+static void template_forget(template_entry *gone)
+{
+    template_cache *c = thread_cache();
+    template_entry *e, **at;
+
+    for (at = c ? &c->first : NULL; at != NULL && (e = *at) != NULL; at = &e->next) {
+        if (e == gone) {
+            *at = e->next;
+            c->count--;
+            break;
+        }
+    }
+    entry_destroy(gone);
+}
+
+char *social_render_template(apr_pool_t *p, const char *dir, const char *name,
+                             social_render_fill fill, void *ctx,
+                             apr_size_t *len, const char **error)
+{
+    social_render_data data;
+    template_entry *t = NULL;
     NEOERR *err;
     render_output out = { p, NULL, 0, 0 };
     const char *path = apr_pstrcat(p, dir, "/", name, NULL);
     char *result = NULL;
+    int kept = 0;
 
     *error = NULL;
-    err = hdf_init(&hdf);
+    data.hdf = NULL;
+    data.pool = p;
+    data.error = error;
+    err = hdf_init(&data.hdf);
     if (err == STATUS_OK) {
-        err = hdf_set_value(hdf, "Config.VarEscapeMode", "html");
+        err = hdf_set_value(data.hdf, "Config.VarEscapeMode", "html");
     }
     if (err != STATUS_OK) {
         *error = neo_message(p, err);
         goto leave;
     }
-    if (fill != NULL && (*error = fill(hdf, data)) != NULL) {
+    if (fill != NULL) {
+        fill(&data, ctx);
+        if (*error != NULL) {
+            goto leave;
+        }
+    }
+    if ((t = template_get(p, path, &kept, error)) == NULL) {
         goto leave;
     }
-    err = cs_init(&cs, hdf);
-    if (err == STATUS_OK) {
-        err = cs_parse_file(cs, path);
-    }
-    if (err == STATUS_OK) {
-        err = cs_render(cs, &out, output_append);
-    }
+    t->cs->hdf = data.hdf;
+    err = cs_render(t->cs, &out, output_append);
+    t->cs->hdf = t->hdf;
     if (err != STATUS_OK) {
         *error = apr_pstrcat(p, path, ": ", neo_message(p, err), NULL);
+        if (kept) {
+            template_forget(t);
+            t = NULL;
+        }
         goto leave;
     }
     result = out.buf ? out.buf : apr_pstrdup(p, "");
     *len = out.len;
 
 leave:
-    if (cs != NULL) {
-        cs_destroy(&cs);
+    if (t != NULL && !kept) {
+        entry_destroy(t);
     }
-    if (hdf != NULL) {
-        hdf_destroy(&hdf);
+    if (data.hdf != NULL) {
+        hdf_destroy(&data.hdf);
     }
     return result;
 }

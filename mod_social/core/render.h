@@ -49,24 +49,50 @@ const char *social_render_count_link(apr_pool_t *p, const char *page_key, int co
 
 /* ---- ClearSilver ---- */
 
-#ifndef __NEO_HDF_H_
-typedef struct _hdf HDF;
-#endif
+/* The data a template is rendered with: a node of an HDF tree (the root,
+ * or a child such as "Comments.3"). Setters never fail loudly: the first
+ * error is kept (for the whole tree) and social_render_template reports
+ * it, so a fill callback need not test every call. */
+typedef struct social_render_data social_render_data;
 
-/* Fills the template's data; returns 0 or a message. */
-typedef const char *(*social_render_fill)(HDF *hdf, void *data);
+/* Fills the template's data. Called once, before the template is
+ * rendered; it must only copy what the caller loaded beforehand. */
+typedef void (*social_render_fill)(social_render_data *data, void *ctx);
 
-/* Renders dir/name with an HDF made by fill, auto-escaping every var: as
- * HTML (Config.VarEscapeMode = html). On success returns the output
+/* name = value (NULL is the empty string). */
+void social_render_set(social_render_data *d, const char *name, const char *value);
+
+/* name = the printf-style formatted text. */
+void social_render_setf(social_render_data *d, const char *name, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* name = the decimal number. */
+void social_render_set_int(social_render_data *d, const char *name, apr_int64_t value);
+
+/* name = "1" or "0". */
+void social_render_set_bool(social_render_data *d, const char *name, int value);
+
+/* The node under d named by the printf-style path (e.g. "Comments.%d"),
+ * made if needed; its setters write below it and share d's error. */
+social_render_data *social_render_child(social_render_data *d, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The pool the data lives as long as (the caller's). */
+apr_pool_t *social_render_pool(const social_render_data *d);
+
+/* Renders dir/name with the data made by fill, auto-escaping every var:
+ * as HTML (Config.VarEscapeMode = html). On success returns the output
  * (allocated from p) and sets *len; on failure returns NULL and sets
- * *error. One HDF and one CSPARSE per call, never shared: safe from any
- * thread. */
+ * *error. The data is one HDF per call; the parsed template is kept per
+ * thread (once social_render_init has run) and parsed again when the
+ * file changes, so no ClearSilver object is ever used by two threads. */
 char *social_render_template(apr_pool_t *p, const char *dir, const char *name,
-                             social_render_fill fill, void *data,
+                             social_render_fill fill, void *ctx,
                              apr_size_t *len, const char **error);
 
-/* Sets name to value in the HDF; returns 0 or a message. For fill
- * functions, so they need not include ClearSilver's headers. */
-const char *social_render_set(HDF *hdf, const char *name, const char *value);
+/* Sets up the per-thread template cache for the life of p (a child
+ * process's pool; a unit test's). Without it every render parses. Call
+ * it before threads render. */
+void social_render_init(apr_pool_t *p);
 
 #endif /* SOCIAL_RENDER_H */

@@ -600,6 +600,16 @@ int social_text_has_wide_bom(const unsigned char *buf, size_t len)
     return 0;
 }
 
+const char *social_text_time_utc(apr_pool_t *p, apr_time_t t)
+{
+    apr_time_exp_t tm;
+    char buf[40];
+    apr_size_t n;
+    apr_time_exp_gmt(&tm, t);
+    apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
+    return apr_pstrmemdup(p, buf, n);
+}
+
 const char *social_text_time_iso(apr_pool_t *p, apr_time_t t)
 {
     apr_time_exp_t tm;

@@ -102,4 +102,7 @@ const char *social_text_charset(apr_pool_t *p, const char *content_type);
 /* t as ISO 8601 in UTC, "2026-11-28T09:30:00Z". */
 const char *social_text_time_iso(apr_pool_t *p, apr_time_t t);
 
+/* t as "YYYY-MM-DD HH:MM UTC", as pages show a moment. */
+const char *social_text_time_utc(apr_pool_t *p, apr_time_t t);
+
 #endif /* SOCIAL_TEXT_H */

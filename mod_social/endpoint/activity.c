@@ -521,59 +521,59 @@ static const char *relative_time(apr_pool_t *p, apr_time_t t)
     return apr_psprintf(p, "%" APR_INT64_T_FMT " days ago", s / 86400);
 }
 
-static const char *page_fill(HDF *hdf, void *data)
+static void page_fill(social_render_data *data, void *ctx)
 {
-    page_data *d = data;
+    page_data *d = ctx;
     request_rec *r = d->r;
     apr_pool_t *p = r->pool;
     const char *endpoint = social_config_srv(r->server)->endpoint;
     const char *mention_base = apr_pstrcat(p, endpoint, "/activity", NULL);
-    const char *err = NULL;
+    social_render_data *s = social_render_child(data, "Social");
+    social_render_data *activity = social_render_child(data, "Activity");
     int k;
 
-#define SET(name, value) do { if ((err = social_render_set(hdf, (name), (value))) != NULL) return err; } while (0)
-    SET("Social.endpoint", endpoint);
-    SET("Social.version", SOCIAL_VERSION);
-    SET("Social.user", d->who->user ? d->who->user : "");
-    SET("Social.name", d->who->name);
-    SET("Social.unread", apr_itoa(p, d->unread));
-    SET("Activity.user", d->q->user ? d->q->user : "");
-    SET("Activity.section", d->q->section ? d->q->section : "");
-    SET("Activity.atom", apr_pstrcat(p, endpoint, "/activity.atom",
-                                     filter_query(p, d->q, '?'), NULL));
+    social_render_set(s, "endpoint", endpoint);
+    social_render_set(s, "version", SOCIAL_VERSION);
+    social_render_set(s, "user", d->who->user);
+    social_render_set(s, "name", d->who->name);
+    social_render_set_int(s, "unread", d->unread);
+    social_render_set(activity, "user", d->q->user);
+    social_render_set(activity, "section", d->q->section);
+    social_render_set(activity, "atom", apr_pstrcat(p, endpoint, "/activity.atom",
+                                                    filter_query(p, d->q, '?'), NULL));
     if (d->res->more) {
-        SET("Activity.older", apr_pstrcat(p, endpoint, "/activity?before=",
-                                          cursor_format(p, &d->res->next),
-                                          filter_query(p, d->q, '&'),
-                                          d->q->limit != SOCIAL_ACTIVITY_LIMIT_DEFAULT
-                                          ? apr_psprintf(p, "&limit=%d", d->q->limit) : "",
-                                          NULL));
+        social_render_set(activity, "older", apr_pstrcat(p, endpoint, "/activity?before=",
+            cursor_format(p, &d->res->next), filter_query(p, d->q, '&'),
+            d->q->limit != SOCIAL_ACTIVITY_LIMIT_DEFAULT
+            ? apr_psprintf(p, "&limit=%d", d->q->limit) : "", NULL));
     }
     for (k = 0; k < d->res->items->nelts; k++) {
         const social_activity *a = &APR_ARRAY_IDX(d->res->items, k, social_activity);
-        const char *pre = apr_psprintf(p, "Activity.items.%d.", k);
-#define ITEM(name, value) SET(apr_pstrcat(p, pre, name, NULL), (value))
-        ITEM("kind", kind_name(a->kind));
-        ITEM("code", apr_pstrmemdup(p, &a->kind, 1));
-        ITEM("user", a->user);
-        ITEM("user_q", social_text_percent_encode(p, a->user));
-        ITEM("name", a->name);
-        ITEM("page", a->page);
-        ITEM("href", item_href(p, a));
-        ITEM("subject", a->subject);
-        ITEM("reply", a->number && a->kind == 'c' ? "1" : "");
-        ITEM("ballots", a->number < 0 ? "" : apr_psprintf(p, "%" APR_INT64_T_FMT, a->number));
-        ITEM("text", a->text);
+        social_render_data *item = social_render_child(activity, "items.%d", k);
+
+        social_render_set(item, "kind", kind_name(a->kind));
+        social_render_set(item, "code", apr_pstrmemdup(p, &a->kind, 1));
+        social_render_set(item, "user", a->user);
+        social_render_set(item, "user_q", social_text_percent_encode(p, a->user));
+        social_render_set(item, "name", a->name);
+        social_render_set(item, "page", a->page);
+        social_render_set(item, "href", item_href(p, a));
+        social_render_set(item, "subject", a->subject);
+        social_render_set(item, "reply", a->number && a->kind == 'c' ? "1" : "");
+        if (a->number >= 0) {
+            social_render_set_int(item, "ballots", a->number);
+        }
+        else {
+            social_render_set(item, "ballots", "");
+        }
+        social_render_set(item, "text", a->text);
         if (a->kind == 'c') {
-            ITEM("html", social_mention_link_html(p,
+            social_render_set(item, "html", social_mention_link_html(p,
                  social_text_format_comment(p, a->text, strlen(a->text)), mention_base));
         }
-        ITEM("created_iso", social_text_time_iso(p, a->created));
-        ITEM("created_rel", relative_time(p, a->created));
-#undef ITEM
+        social_render_set(item, "created_iso", social_text_time_iso(p, a->created));
+        social_render_set(item, "created_rel", relative_time(p, a->created));
     }
-#undef SET
-    return NULL;
 }
 
 int social_activity_page(request_rec *r)

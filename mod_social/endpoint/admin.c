@@ -68,19 +68,15 @@ static void put_at(console *c, const char *prefix, int k, const char *field,
     put(c, apr_psprintf(c->r->pool, "%s.%d.%s", prefix, k, field), value);
 }
 
-static const char *console_fill(HDF *hdf, void *data)
+static void console_fill(social_render_data *data, void *ctx)
 {
-    console *c = data;
+    console *c = ctx;
     int k;
 
     for (k = 0; k + 1 < c->vars->nelts; k += 2) {
-        const char *err = social_render_set(hdf, APR_ARRAY_IDX(c->vars, k, const char *),
-                                            APR_ARRAY_IDX(c->vars, k + 1, const char *));
-        if (err != NULL) {
-            return err;
-        }
+        social_render_set(data, APR_ARRAY_IDX(c->vars, k, const char *),
+                          APR_ARRAY_IDX(c->vars, k + 1, const char *));
     }
-    return NULL;
 }
 
 /* Renders templates/admin.cs with the console's data as the response. */

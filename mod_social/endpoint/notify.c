@@ -314,39 +314,37 @@ typedef struct {
     const char *status;
 } page_data;
 
-static const char *page_fill(HDF *hdf, void *data)
+static void page_fill(social_render_data *data, void *ctx)
 {
-    page_data *d = data;
+    page_data *d = ctx;
     request_rec *r = d->r;
     apr_pool_t *p = r->pool;
-    const char *err = NULL;
+    social_render_data *s = social_render_child(data, "Social");
+    social_render_data *notify = social_render_child(data, "Notify");
     int k;
 
-#define SET(name, value) do { if ((err = social_render_set(hdf, (name), (value))) != NULL) return err; } while (0)
-    SET("Social.endpoint", social_config_srv(r->server)->endpoint);
-    SET("Social.version", SOCIAL_VERSION);
-    SET("Social.user", d->who->user);
-    SET("Social.name", d->who->name);
-    SET("Social.token", social_identity_form_token(r, d->who));
-    SET("Social.unread", apr_itoa(p, d->unread));
-    SET("Social.status", d->status ? d->status : "");
-    SET("Notify.email", d->email_off ? "0" : "1");
-    SET("Notify.mail_configured", social_config_srv(r->server)->mail_command ? "1" : "0");
+    social_render_set(s, "endpoint", social_config_srv(r->server)->endpoint);
+    social_render_set(s, "version", SOCIAL_VERSION);
+    social_render_set(s, "user", d->who->user);
+    social_render_set(s, "name", d->who->name);
+    social_render_set(s, "token", social_identity_form_token(r, d->who));
+    social_render_set_int(s, "unread", d->unread);
+    social_render_set(s, "status", d->status);
+    social_render_set_bool(notify, "email", !d->email_off);
+    social_render_set_bool(notify, "mail_configured",
+                           social_config_srv(r->server)->mail_command != NULL);
     for (k = 0; k < d->list->nelts; k++) {
         const social_notification *n = &APR_ARRAY_IDX(d->list, k, social_notification);
-        const char *pre = apr_psprintf(p, "Notify.items.%d.", k);
-#define ITEM(name, value) SET(apr_pstrcat(p, pre, name, NULL), (value))
-        ITEM("id", apr_psprintf(p, "%" APR_INT64_T_FMT, n->id));
-        ITEM("kind", n->kind);
-        ITEM("title", note_title(p, n));
-        ITEM("href", note_href(p, n));
-        ITEM("text", strcmp(n->kind, "like") == 0 ? "" : n->text);
-        ITEM("read", n->read ? "1" : "0");
-        ITEM("created_iso", social_text_time_iso(p, n->created));
-#undef ITEM
+        social_render_data *item = social_render_child(notify, "items.%d", k);
+
+        social_render_set_int(item, "id", n->id);
+        social_render_set(item, "kind", n->kind);
+        social_render_set(item, "title", note_title(p, n));
+        social_render_set(item, "href", note_href(p, n));
+        social_render_set(item, "text", strcmp(n->kind, "like") == 0 ? "" : n->text);
+        social_render_set_bool(item, "read", n->read);
+        social_render_set(item, "created_iso", social_text_time_iso(p, n->created));
     }
-#undef SET
-    return NULL;
 }
 
 static int page_send(request_rec *r, const social_identity *who, const char *status)

@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "filter.h"
+#include "markers.h"
 #include "poll_view.h"
 #include "identity.h"
 #include "render.h"
@@ -44,14 +45,6 @@ APLOG_USE_MODULE(social);
  * there for good (a page with megabytes after its </body>). */
 #define SOCIAL_HOLD_MAX (256 * 1024)
 
-/* Count markers rendered with their numbers per page (Inline); more are
- * left to the widget. */
-#define SOCIAL_COUNT_MARKERS_MAX 50
-
-/* Polls per page: more poll markers are left alone (a page of thousands
- * of markers must not turn a page view into thousands of writes). */
-#define SOCIAL_POLL_MARKERS_MAX 20
-
 /* The suffix that marks a page's ETag as the social variant of the file. */
 #define SOCIAL_ETAG_SUFFIX "-social"
 
@@ -70,8 +63,8 @@ typedef struct {
     int seen_data;
     int bad_marker_logged;
     int inline_mode;            /* SocialRender Inline: counts and thread rendered here */
-    int counts_rendered;
-    int polls_seen;
+    social_markers *markers;    /* what each marker becomes */
+    apr_array_header_t *slots;  /* apr_bucket *: pending counts' places */
     const char *page_key;
     const char *block;
     apr_size_t block_len;
@@ -191,6 +184,8 @@ static int response_wanted(request_rec *r, int *xhtml)
 
 /* ---- moving bytes ---- */
 
+static int is_count_slot(const social_filter_ctx *ctx, const apr_bucket *e);
+
 /* Moves held bytes before stream offset limit to out. */
 static apr_status_t held_release(social_filter_ctx *ctx, uint64_t limit)
 {
@@ -209,6 +204,10 @@ static apr_status_t held_release(social_filter_ctx *ctx, uint64_t limit)
                                &after);
     if (rv != APR_SUCCESS) {
         return rv;
+    }
+    /* A pending count's (empty) place belongs to the marker before it. */
+    while (after != APR_BRIGADE_SENTINEL(ctx->held) && is_count_slot(ctx, after)) {
+        after = APR_BUCKET_NEXT(after);
     }
     ctx->tmp = apr_brigade_split_ex(ctx->held, after, ctx->tmp);
     apr_brigade_length(ctx->held, 0, &length);
@@ -334,23 +333,88 @@ static const char *marker_utf8(request_rec *r, const social_scan_event *ev,
     return out;
 }
 
+/* A pending count's place: an empty bucket, filled when the counts are
+ * read (all at once, before out is passed on). */
+static void count_slot(social_filter_ctx *ctx, int k)
+{
+    apr_bucket_brigade *bb = APR_BRIGADE_EMPTY(ctx->held) ? ctx->out : ctx->held;
+    apr_bucket *slot = apr_bucket_immortal_create("", 0, bb->bucket_alloc);
+
+    APR_BRIGADE_INSERT_TAIL(bb, slot);
+    if (ctx->slots == NULL) {
+        ctx->slots = apr_array_make(ctx->out->p, 4, sizeof(apr_bucket *));
+    }
+    while (ctx->slots->nelts <= k) {
+        APR_ARRAY_PUSH(ctx->slots, apr_bucket *) = NULL;
+    }
+    APR_ARRAY_IDX(ctx->slots, k, apr_bucket *) = slot;
+}
+
+static int is_count_slot(const social_filter_ctx *ctx, const apr_bucket *e)
+{
+    int k;
+    for (k = 0; ctx->slots != NULL && k < ctx->slots->nelts; k++) {
+        if (APR_ARRAY_IDX(ctx->slots, k, apr_bucket *) == e) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Reads the pending counts in one statement and puts each placeholder in
+ * its slot, wherever the slot is now (out or held). */
+static void counts_place(social_filter_ctx *ctx)
+{
+    int k;
+
+    if (ctx->slots == NULL || ctx->slots->nelts == 0) {
+        return;
+    }
+    social_markers_counts_resolve(ctx->markers);
+    for (k = 0; k < ctx->slots->nelts; k++) {
+        apr_bucket *slot = APR_ARRAY_IDX(ctx->slots, k, apr_bucket *), *e;
+        apr_size_t len = 0;
+        const char *text = social_markers_count_placeholder(ctx->markers, k, &len);
+        int in_held = 0;
+
+        for (e = APR_BRIGADE_FIRST(ctx->held); e != APR_BRIGADE_SENTINEL(ctx->held);
+             e = APR_BUCKET_NEXT(e)) {
+            if (e == slot) {
+                in_held = 1;
+                break;
+            }
+        }
+        if (len > 0) {
+            APR_BUCKET_INSERT_BEFORE(slot, apr_bucket_immortal_create(text, len,
+                                                                      slot->list));
+        }
+        if (in_held) {
+            ctx->held_extra += len;
+        }
+        else {
+            ctx->out_bytes += len;
+        }
+        apr_bucket_delete(slot);
+    }
+    ctx->slots->nelts = 0;
+    social_markers_counts_clear(ctx->markers);
+}
+
 static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
                           const social_scan_event *ev)
 {
     size_t text_len = 0;
-    const char *text;
-    social_marker m;
-    const char *placeholder;
+    const char *text, *placeholder;
     apr_size_t len = 0;
-    const char *inner = NULL;
+    int pending = -1;
 
     if (ev->type == SOCIAL_SCAN_MARKER_BAD
-        || (text = marker_utf8(f->r, ev, &text_len)) == NULL
-        || social_marker_parse(text, text_len, &m) != 0) {
+        || (text = marker_utf8(f->r, ev, &text_len)) == NULL) {
         marker_bad(f, ctx, ev);
         return;
     }
-    if (social_marker_is(&m, "thread")) {
+    switch (social_markers_handle(ctx->markers, text, text_len, &placeholder, &len, &pending)) {
+    case SOCIAL_MARKERS_BLOCK_HERE:
         if (!ctx->placed) {
             /* The block goes here; earlier candidates no longer count. */
             ctx->candidate = SOCIAL_SCAN_NO_OFFSET;
@@ -359,44 +423,19 @@ static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
             append_text(ctx->out, ctx->block, ctx->block_len);
             ctx->out_bytes += ctx->block_len;
         }
-        return;
-    }
-    if (social_marker_is(&m, "poll")) {
-        social_poll_def def;
-        const char *why = social_poll_def_parse(f->r->pool, &m, &def);
-        if (why == NULL && ++ctx->polls_seen > SOCIAL_POLL_MARKERS_MAX) {
-            why = "more than " APR_STRINGIFY(SOCIAL_POLL_MARKERS_MAX) " polls on one page";
-        }
-        if (why != NULL) {
-            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, f->r,
-                          "SOCIAL0207: poll marker on %s left alone: %s", f->r->uri, why);
-            return;
-        }
-        inner = social_polls_marker(f->r, ctx->page_key, &def, ctx->inline_mode, &len);
-        placeholder = social_render_poll(f->r->pool, def.name, inner, &len);
+        break;
+    case SOCIAL_MARKERS_PLACEHOLDER:
         marker_out(ctx, placeholder, len);
-        return;
-    }
-    else if (ctx->inline_mode && social_marker_is(&m, "count")
-             && ctx->counts_rendered < SOCIAL_COUNT_MARKERS_MAX) {
-        const char *key = social_render_marker_page(f->r->pool, &m), *message;
-        const social_dir_conf *dc;
-        social_page_stats stats;
-        int count = 0;
-        /* Counts of a page the reader may not open tell nothing. */
-        if (key != NULL
-            && social_request_page_access(f->r, key, NULL, &key, &dc, &message) == 0
-            && social_store_page_counts(f->r, key, &count, &stats) == SOCIAL_STORE_OK) {
-            ctx->counts_rendered++;
-            inner = social_render_count_link(f->r->pool, key, count);
-        }
-    }
-    placeholder = social_render_marker(f->r->pool, &m, inner, &len);
-    if (placeholder == NULL) {
+        break;
+    case SOCIAL_MARKERS_PENDING:
+        count_slot(ctx, pending);
+        break;
+    case SOCIAL_MARKERS_BAD:
         marker_bad(f, ctx, ev);
-        return;
+        break;
+    case SOCIAL_MARKERS_IGNORED:
+        break;
     }
-    marker_out(ctx, placeholder, len);
 }
 
 /* Scans one data bucket, moving it (split at events) into held. */
@@ -489,7 +528,10 @@ static apr_status_t bucket_scan(ap_filter_t *f, social_filter_ctx *ctx,
 
 static apr_status_t out_pass(ap_filter_t *f, social_filter_ctx *ctx)
 {
-    apr_status_t rv = ap_pass_brigade(f->next, ctx->out);
+    apr_status_t rv;
+
+    counts_place(ctx);
+    rv = ap_pass_brigade(f->next, ctx->out);
     apr_brigade_cleanup(ctx->out);
     ctx->out_bytes = 0;
     return rv;
@@ -556,6 +598,7 @@ static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
     page.page_key = key;
     ctx->page_key = key;
     page.inner = ctx->inline_mode ? inline_discussion(r, key) : NULL;
+    ctx->markers = social_markers_make(r, key, ctx->inline_mode);
     ctx->block = social_render_block(r->pool, &page, &ctx->block_len);
     return ctx;
 }

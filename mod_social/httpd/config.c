@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "background.h"
+#include "render.h"
 #include "store.h"
 
 #ifndef SOCIAL_DATADIR
@@ -293,11 +294,19 @@ static int social_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
+/* Each child keeps its parsed templates per thread (SocialTemplateDir). */
+static void social_config_child_init(apr_pool_t *p, server_rec *s)
+{
+    (void)s;
+    social_render_init(p);
+}
+
 void social_config_register_hooks(apr_pool_t *p)
 {
     /* Statements must reach mod_dbd before its post_config reads them. */
     static const char *const before[] = { "mod_dbd.c", NULL };
     ap_hook_post_config(social_post_config, NULL, before, APR_HOOK_MIDDLE);
+    ap_hook_child_init(social_config_child_init, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 const social_dir_conf *social_config_dir(const request_rec *r)

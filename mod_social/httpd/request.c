@@ -648,21 +648,16 @@ typedef struct {
     const char *back;       /* the page to return to, if known */
 } message_data;
 
-static const char *message_fill(HDF *hdf, void *data)
+static void message_fill(social_render_data *data, void *ctx)
 {
-    message_data *d = data;
-    const char *err;
+    message_data *d = ctx;
 
-    if ((err = social_render_set(hdf, "Message.status", apr_itoa(d->r->pool, d->status))) != NULL
-        || (err = social_render_set(hdf, "Message.title", d->title)) != NULL
-        || (err = social_render_set(hdf, "Message.text", d->message)) != NULL
-        || (err = social_render_set(hdf, "Message.back", d->back ? d->back : "")) != NULL
-        || (err = social_render_set(hdf, "Social.version", SOCIAL_VERSION)) != NULL
-        || (err = social_render_set(hdf, "Social.endpoint",
-                                    social_config_srv(d->r->server)->endpoint)) != NULL) {
-        return err;
-    }
-    return NULL;
+    social_render_set_int(data, "Message.status", d->status);
+    social_render_set(data, "Message.title", d->title);
+    social_render_set(data, "Message.text", d->message);
+    social_render_set(data, "Message.back", d->back);
+    social_render_set(data, "Social.version", SOCIAL_VERSION);
+    social_render_set(data, "Social.endpoint", social_config_srv(d->r->server)->endpoint);
 }
 
 /* A plain HTML page explaining a refused form post. */

@@ -545,6 +545,8 @@ static apr_status_t store_post_connect(apr_pool_t *pool, dbd_cfg_t *cfg, ap_dbd_
     return APR_SUCCESS;
 }
 
+static void counts_many_statements_add(apr_hash_t *sql);
+
 void social_store_register_hooks(apr_pool_t *p)
 {
     APR_OPTIONAL_HOOK(dbd, post_connect, store_post_connect, NULL, NULL, APR_HOOK_MIDDLE);
@@ -573,6 +575,7 @@ void social_store_prepare_statements(apr_pool_t *p, server_rec *s)
         apr_hash_set(statement_sql, activity_statements[k].label, APR_HASH_KEY_STRING,
                      activity_statements[k].sql);
     }
+    counts_many_statements_add(statement_sql);
 }
 
 /* MySQL's error numbers the store treats apart. */
@@ -2896,4 +2899,69 @@ social_store_status social_store_page_locked(request_rec *r, const char *page, i
     }
     *locked = st == SOCIAL_STORE_OK && value != 0;
     return st;
+}
+
+/* ---- counts of many pages (filter markers) ---- */
+
+/* The visible comments of up to SOCIAL_STORE_COUNTS_MANY_MAX pages in one
+ * statement; arguments: the site, then that many paths (unused places
+ * repeat the first). Rows: path, count, for the pages that have a row. */
+#define COUNTS_MANY_10 "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s"
+static const social_statement counts_many_statements[] = {
+    { "social_counts_many",
+      "SELECT p.path, (SELECT COUNT(*) FROM social_comments c WHERE c.page_id = p.id "
+      "AND c.status = 'visible') FROM social_pages p WHERE p.site = %s AND p.path IN ("
+      COUNTS_MANY_10 ", " COUNTS_MANY_10 ", " COUNTS_MANY_10 ", " COUNTS_MANY_10 ", "
+      COUNTS_MANY_10 ")" },
+};
+
+static void counts_many_statements_add(apr_hash_t *sql)
+{
+    size_t k;
+    for (k = 0; k < sizeof(counts_many_statements) / sizeof(counts_many_statements[0]); k++) {
+        apr_hash_set(sql, counts_many_statements[k].label, APR_HASH_KEY_STRING,
+                     counts_many_statements[k].sql);
+    }
+}
+
+social_store_status social_store_counts_many(request_rec *r, int n, const char *const *pages,
+                                             int *comments)
+{
+    ap_dbd_t *dbd;
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *args[1 + SOCIAL_STORE_COUNTS_MANY_MAX];
+    social_store_status st;
+    int k;
+
+    for (k = 0; k < n; k++) {
+        comments[k] = 0;
+    }
+    if (n <= 0) {
+        return SOCIAL_STORE_OK;
+    }
+    if (n > SOCIAL_STORE_COUNTS_MANY_MAX) {
+        return SOCIAL_STORE_FAILED;
+    }
+    if ((dbd = store_connection(r)) == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    args[0] = social_store_site(r);
+    for (k = 0; k < SOCIAL_STORE_COUNTS_MANY_MAX; k++) {
+        args[1 + k] = pages[k < n ? k : 0];
+    }
+    st = run_select(r, dbd, "social_counts_many", &res, 1 + SOCIAL_STORE_COUNTS_MANY_MAX, args);
+    if (st != SOCIAL_STORE_OK) {
+        return st;
+    }
+    while (next_row(r, dbd, res, &row)) {
+        const char *path = column(dbd, row, 0);
+        int count = atoi(column(dbd, row, 1));
+        for (k = 0; k < n; k++) {
+            if (strcmp(pages[k], path) == 0) {
+                comments[k] = count;
+            }
+        }
+    }
+    return SOCIAL_STORE_OK;
 }

@@ -490,4 +490,15 @@ social_store_status social_store_mail_done(request_rec *r, const char *user,
  * store has no row for). */
 social_store_status social_store_page_locked(request_rec *r, const char *page, int *locked);
 
+/* ---- counts of many pages (filter markers) ---- */
+
+/* Most pages social_store_counts_many reads at once. */
+#define SOCIAL_STORE_COUNTS_MANY_MAX 50
+
+/* comments[k] = the visible comments of pages[k] (0 for a page the store
+ * has no row for), for n <= SOCIAL_STORE_COUNTS_MANY_MAX pages, in one
+ * statement. The caller checks that the viewer may read each page. */
+social_store_status social_store_counts_many(request_rec *r, int n, const char *const *pages,
+                                             int *comments);
+
 #endif /* SOCIAL_STORE_H */

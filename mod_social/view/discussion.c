@@ -263,16 +263,6 @@ void social_thread_load_replies(request_rec *r, const social_dir_conf *dc,
 }
 
 
-static const char *time_absolute(apr_pool_t *p, apr_time_t t)
-{
-    apr_time_exp_t tm;
-    char buf[40];
-    apr_size_t n;
-    apr_time_exp_gmt(&tm, t);
-    apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
-    return apr_pstrmemdup(p, buf, n);
-}
-
 static const char *time_relative(apr_pool_t *p, apr_time_t t, apr_time_t now)
 {
     apr_int64_t s = apr_time_sec(now - t);
@@ -364,122 +354,104 @@ typedef struct {
     int unread;             /* the viewer's unread count; -1: not read yet */
 } thread_fill_data;
 
-static const char *set(HDF *hdf, apr_pool_t *p, const char *prefix,
-                       const char *name, const char *value)
+static void thread_fill(social_render_data *data, void *ctx)
 {
-    return social_render_set(hdf, apr_pstrcat(p, prefix, name, NULL),
-                             value ? value : "");
-}
-
-static const char *set_int(HDF *hdf, apr_pool_t *p, const char *prefix,
-                           const char *name, apr_int64_t value)
-{
-    return set(hdf, p, prefix, name, apr_psprintf(p, "%" APR_INT64_T_FMT, value));
-}
-
-static const char *thread_fill(HDF *hdf, void *data)
-{
-    thread_fill_data *d = data;
+    thread_fill_data *d = ctx;
     request_rec *r = d->r;
     const social_thread *t = d->t;
     const social_identity *v = t->viewer;
     apr_pool_t *p = r->pool;
     apr_time_t now = apr_time_now();
-    const char *err = NULL;
+    social_render_data *s = social_render_child(data, "Social");
     int k;
 
-#define TRY(expr) do { if ((err = (expr)) != NULL) return err; } while (0)
-    TRY(set(hdf, p, "Social.", "endpoint", social_config_srv(r->server)->endpoint));
-    TRY(set(hdf, p, "Social.", "page", t->page));
-    TRY(set(hdf, p, "Social.", "page_q", social_text_percent_encode(p, t->page)));
-    TRY(set(hdf, p, "Social.", "status", d->status));
-    TRY(set_int(hdf, p, "Social.", "count", t->count));
-    TRY(set_int(hdf, p, "Social.", "earlier", t->earlier));
+    social_render_set(s, "endpoint", social_config_srv(r->server)->endpoint);
+    social_render_set(s, "page", t->page);
+    social_render_set(s, "page_q", social_text_percent_encode(p, t->page));
+    social_render_set(s, "status", d->status);
+    social_render_set_int(s, "count", t->count);
+    social_render_set_int(s, "earlier", t->earlier);
     if (t->all && t->earlier > 0 && t->oldest > 0) {
         /* The "earlier" view itself was bounded: its link goes on from
          * the oldest thread it shows. */
-        TRY(set_int(hdf, p, "Social.", "earlier_before", t->oldest));
+        social_render_set_int(s, "earlier_before", t->oldest);
     }
-    TRY(set_int(hdf, p, "Social.", "thread", t->thread));
-    TRY(set_int(hdf, p, "Social.", "unavailable", t->unavailable));
-    TRY(set_int(hdf, p, "Social.", "can_read", social_identity_can_read(v)));
-    TRY(set_int(hdf, p, "Social.", "can_comment", social_identity_can_write(v)));
-    TRY(set_int(hdf, p, "Social.", "moderator", v->moderator));
-    TRY(set_int(hdf, p, "Social.", "locked", t->stats.locked));
-    TRY(set_int(hdf, p, "Social.", "max_length", social_config_max_comment_length(t->dc)));
-    TRY(set(hdf, p, "Social.", "user", v->user));
-    TRY(set_int(hdf, p, "Social.", "likes", t->stats.likes));
-    TRY(set_int(hdf, p, "Social.", "liked", t->stats.liked));
-    TRY(set_int(hdf, p, "Social.", "shares", t->stats.shares));
-    TRY(set(hdf, p, "Social.", "url", t->url));
-    TRY(set(hdf, p, "Social.", "mailto", apr_pstrcat(p, "mailto:?subject=",
+    social_render_set_int(s, "thread", t->thread);
+    social_render_set_int(s, "unavailable", t->unavailable);
+    social_render_set_int(s, "can_read", social_identity_can_read(v));
+    social_render_set_int(s, "can_comment", social_identity_can_write(v));
+    social_render_set_int(s, "moderator", v->moderator);
+    social_render_set_int(s, "locked", t->stats.locked);
+    social_render_set_int(s, "max_length", social_config_max_comment_length(t->dc));
+    social_render_set(s, "user", v->user);
+    social_render_set_int(s, "likes", t->stats.likes);
+    social_render_set_int(s, "liked", t->stats.liked);
+    social_render_set_int(s, "shares", t->stats.shares);
+    social_render_set(s, "url", t->url);
+    social_render_set(s, "mailto", apr_pstrcat(p, "mailto:?subject=",
         social_text_percent_encode(p, "Worth a read on the intranet"), "&body=",
-        social_text_percent_encode(p, t->url ? t->url : ""), NULL)));
-    TRY(set(hdf, p, "Social.", "name", d->name));
+        social_text_percent_encode(p, t->url ? t->url : ""), NULL));
+    social_render_set(s, "name", d->name);
     if (d->unread_word != NULL) {
-        TRY(set(hdf, p, "Social.", "unread_word", d->unread_word));
+        social_render_set(s, "unread_word", d->unread_word);
     }
-    else if (v->user != NULL && !t->unavailable) {
-        int unread = d->unread;   /* "for you": the viewer's unread notifications */
-        if (unread >= 0
-            || social_request_unread(r, v->user, &unread) == SOCIAL_STORE_OK) {
-            TRY(set_int(hdf, p, "Social.", "unread", unread));
-        }
+    else if (d->unread >= 0) {
+        /* "for you": the viewer's unread notifications, read beforehand */
+        social_render_set_int(s, "unread", d->unread);
     }
     if (social_identity_can_write(v)) {
-        TRY(set(hdf, p, "Social.", "token", d->token));
+        social_render_set(s, "token", d->token);
     }
     for (k = 0; k < t->items->nelts; k++) {
         const social_thread_item *it = &APR_ARRAY_IDX(t->items, k, social_thread_item);
         const social_thread_item *next = k + 1 < t->items->nelts
             ? &APR_ARRAY_IDX(t->items, k + 1, social_thread_item) : NULL;
         int next_depth = next ? next->depth : 1;
-        const char *pre = apr_psprintf(p, "Comments.%d.", k);
+        social_render_data *c_data = social_render_child(data, "Comments.%d", k);
         const social_comment *c = &it->c;
 
-        TRY(set_int(hdf, p, pre, "id", c->id));
-        TRY(set_int(hdf, p, pre, "depth", it->depth));
-        TRY(set_int(hdf, p, pre, "opens", next_depth > it->depth));
-        TRY(set_int(hdf, p, pre, "closes", it->depth > next_depth ? it->depth - next_depth : 0));
-        TRY(set(hdf, p, pre, "status", social_comment_status_name(c->status)));
-        TRY(set_int(hdf, p, pre, "tombstone", it->tombstone));
+        social_render_set_int(c_data, "id", c->id);
+        social_render_set_int(c_data, "depth", it->depth);
+        social_render_set_int(c_data, "opens", next_depth > it->depth);
+        social_render_set_int(c_data, "closes",
+                              it->depth > next_depth ? it->depth - next_depth : 0);
+        social_render_set(c_data, "status", social_comment_status_name(c->status));
+        social_render_set_int(c_data, "tombstone", it->tombstone);
         if (it->replies_omitted > 0) {
-            TRY(set_int(hdf, p, pre, "more", it->replies_omitted));
-            TRY(set_int(hdf, p, pre, "more_before", it->replies_before));
+            social_render_set_int(c_data, "more", it->replies_omitted);
+            social_render_set_int(c_data, "more_before", it->replies_before);
         }
-        TRY(set(hdf, p, pre, "created_iso", social_text_time_iso(p, c->created)));
-        TRY(set(hdf, p, pre, "created_abs", time_absolute(p, c->created)));
-        TRY(set(hdf, p, pre, "created_rel", time_relative(p, c->created, now)));
+        social_render_set(c_data, "created_iso", social_text_time_iso(p, c->created));
+        social_render_set(c_data, "created_abs", social_text_time_utc(p, c->created));
+        social_render_set(c_data, "created_rel", time_relative(p, c->created, now));
         if (c->edited) {
-            TRY(set(hdf, p, pre, "edited_abs", time_absolute(p, c->edited)));
+            social_render_set(c_data, "edited_abs", social_text_time_utc(p, c->edited));
         }
         if (it->in_reply_to) {
-            TRY(set(hdf, p, pre, "in_reply_to", it->in_reply_to));
+            social_render_set(c_data, "in_reply_to", it->in_reply_to);
         }
         if (c->anchor.exact) {
-            TRY(set(hdf, p, pre, "anchor.exact", c->anchor.exact));
-            TRY(set(hdf, p, pre, "anchor.prefix", c->anchor.prefix));
-            TRY(set(hdf, p, pre, "anchor.suffix", c->anchor.suffix));
-            TRY(set_int(hdf, p, pre, "anchor.position", c->anchor.position));
+            social_render_set(c_data, "anchor.exact", c->anchor.exact);
+            social_render_set(c_data, "anchor.prefix", c->anchor.prefix);
+            social_render_set(c_data, "anchor.suffix", c->anchor.suffix);
+            social_render_set_int(c_data, "anchor.position", c->anchor.position);
         }
         if (!it->tombstone) {
-            TRY(set(hdf, p, pre, "user", c->author));
-            TRY(set(hdf, p, pre, "name", c->author_name));
-            TRY(set(hdf, p, pre, "body", c->body));
-            TRY(set(hdf, p, pre, "html", social_mention_link_html(p,
+            social_render_set(c_data, "user", c->author);
+            social_render_set(c_data, "name", c->author_name);
+            social_render_set(c_data, "body", c->body);
+            social_render_set(c_data, "html", social_mention_link_html(p,
                     social_text_format_comment(p, c->body, strlen(c->body)),
-                    apr_pstrcat(p, social_config_srv(r->server)->endpoint, "/activity", NULL))));
-            TRY(set_int(hdf, p, pre, "mine", is_author(v, c)));
-            TRY(set_int(hdf, p, pre, "can_edit", it->can_edit));
-            TRY(set_int(hdf, p, pre, "can_delete", it->can_delete));
-            TRY(set_int(hdf, p, pre, "can_moderate", it->can_moderate));
-            TRY(set_int(hdf, p, pre, "can_reply", it->can_reply));
-            TRY(set_int(hdf, p, pre, "likes", c->likes));
-            TRY(set_int(hdf, p, pre, "liked", c->liked));
+                    apr_pstrcat(p, social_config_srv(r->server)->endpoint, "/activity", NULL)));
+            social_render_set_int(c_data, "mine", is_author(v, c));
+            social_render_set_int(c_data, "can_edit", it->can_edit);
+            social_render_set_int(c_data, "can_delete", it->can_delete);
+            social_render_set_int(c_data, "can_moderate", it->can_moderate);
+            social_render_set_int(c_data, "can_reply", it->can_reply);
+            social_render_set_int(c_data, "likes", c->likes);
+            social_render_set_int(c_data, "liked", c->liked);
         }
     }
-#undef TRY
-    return NULL;
 }
 
 /* The rendered discussion (templates/thread.cs), pure ASCII, with the
@@ -516,6 +488,14 @@ static char *thread_render(request_rec *r, const social_thread *t,
     const char *token = social_identity_can_write(v)
         ? social_identity_form_token(r, v) : NULL;
 
+    /* "For you" shows a logged-in viewer's unread count, read now, before
+     * rendering, if the caller has not (and left out if it cannot be). */
+    if (v->user == NULL || t->unavailable) {
+        unread = -1;
+    }
+    else if (unread < 0 && social_request_unread(r, v->user, &unread) != SOCIAL_STORE_OK) {
+        unread = -1;
+    }
     return thread_render_words(r, t, status, token, v->name, NULL, unread, len, error);
 }
 

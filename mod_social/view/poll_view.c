@@ -77,46 +77,38 @@ typedef struct {
     const char *status;
 } poll_fill_data;
 
-static const char *poll_fill(HDF *hdf, void *data)
+static void poll_fill(social_render_data *data, void *ctx)
 {
-    poll_fill_data *d = data;
+    poll_fill_data *d = ctx;
     request_rec *r = d->r;
     const social_poll_view *v = d->v;
     const social_poll *p = &v->poll;
-    apr_pool_t *pool = r->pool;
-    const char *err = NULL;
+    social_render_data *s = social_render_child(data, "Social");
+    social_render_data *poll = social_render_child(data, "Poll");
     int k, n = 0, total = 0;
 
-#define SET(name, value) do { \
-        if ((err = social_render_set(hdf, (name), (value))) != NULL) return err; \
-    } while (0)
-    SET("Social.endpoint", social_config_srv(r->server)->endpoint);
-    SET("Social.page", p->page);
-    SET("Social.status", d->status ? d->status : "");
+    social_render_set(s, "endpoint", social_config_srv(r->server)->endpoint);
+    social_render_set(s, "page", p->page);
+    social_render_set(s, "status", d->status);
     if (v->can_vote || v->can_moderate) {
-        SET("Social.token", social_identity_form_token(r, &v->page.who));
+        social_render_set(s, "token", social_identity_form_token(r, &v->page.who));
     }
-    SET("Poll.id", apr_psprintf(pool, "%" APR_INT64_T_FMT, p->id));
-    SET("Poll.name", p->name);
-    SET("Poll.question", p->question);
-    SET("Poll.multiple", p->multiple ? "1" : "0");
-    SET("Poll.open", v->open ? "1" : "0");
-    SET("Poll.voted", p->voted ? "1" : "0");
-    SET("Poll.can_vote", v->can_vote ? "1" : "0");
-    SET("Poll.locked", p->locked && !v->page.who.moderator ? "1" : "0");
-    SET("Poll.can_moderate", v->can_moderate ? "1" : "0");
-    SET("Poll.anonymous", v->page.who.user == NULL ? "1" : "0");
-    SET("Poll.show_results", v->show_results ? "1" : "0");
-    SET("Poll.closed_by_moderator", p->closed ? "1" : "0");
-    SET("Poll.ballots", apr_itoa(pool, p->ballots));
-    SET("Poll.results", social_poll_results_name(p->results));
+    social_render_set_int(poll, "id", p->id);
+    social_render_set(poll, "name", p->name);
+    social_render_set(poll, "question", p->question);
+    social_render_set_bool(poll, "multiple", p->multiple);
+    social_render_set_bool(poll, "open", v->open);
+    social_render_set_bool(poll, "voted", p->voted);
+    social_render_set_bool(poll, "can_vote", v->can_vote);
+    social_render_set_bool(poll, "locked", p->locked && !v->page.who.moderator);
+    social_render_set_bool(poll, "can_moderate", v->can_moderate);
+    social_render_set_bool(poll, "anonymous", v->page.who.user == NULL);
+    social_render_set_bool(poll, "show_results", v->show_results);
+    social_render_set_bool(poll, "closed_by_moderator", p->closed);
+    social_render_set_int(poll, "ballots", p->ballots);
+    social_render_set(poll, "results", social_poll_results_name(p->results));
     if (p->closes) {
-        apr_time_exp_t tm;
-        char buf[40];
-        apr_size_t len;
-        apr_time_exp_gmt(&tm, p->closes - 1);
-        apr_strftime(buf, &len, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
-        SET("Poll.closes", apr_pstrmemdup(pool, buf, len));
+        social_render_set(poll, "closes", social_text_time_utc(r->pool, p->closes - 1));
     }
     for (k = 0; k < p->options->nelts; k++) {
         const social_poll_option *o = &APR_ARRAY_IDX(p->options, k, social_poll_option);
@@ -126,22 +118,18 @@ static const char *poll_fill(HDF *hdf, void *data)
     }
     for (k = 0; k < p->options->nelts; k++) {
         const social_poll_option *o = &APR_ARRAY_IDX(p->options, k, social_poll_option);
-        const char *pre;
-        int percent;
+        social_render_data *option;
 
         if (o->removed) {
             continue;
         }
-        pre = apr_psprintf(pool, "Poll.options.%d.", n++);
-        percent = total ? (o->votes * 100 + total / 2) / total : 0;
-        SET(apr_pstrcat(pool, pre, "index", NULL), apr_itoa(pool, o->idx));
-        SET(apr_pstrcat(pool, pre, "label", NULL), o->label);
-        SET(apr_pstrcat(pool, pre, "votes", NULL), apr_itoa(pool, o->votes));
-        SET(apr_pstrcat(pool, pre, "percent", NULL), apr_itoa(pool, percent));
-        SET(apr_pstrcat(pool, pre, "mine", NULL), o->mine ? "1" : "0");
+        option = social_render_child(poll, "options.%d", n++);
+        social_render_set_int(option, "index", o->idx);
+        social_render_set(option, "label", o->label);
+        social_render_set_int(option, "votes", o->votes);
+        social_render_set_int(option, "percent", total ? (o->votes * 100 + total / 2) / total : 0);
+        social_render_set_bool(option, "mine", o->mine);
     }
-#undef SET
-    return NULL;
 }
 
 char *social_poll_view_render(request_rec *r, const social_poll_view *v, const char *status,

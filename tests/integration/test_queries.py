@@ -34,6 +34,18 @@ HTTPD_CONF = r"""
 </Location>
 """
 
+# A page listing the comment counts of several pages (a missing page's
+# count is not shown: the reader may not open it).
+COUNTS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Counts</title></head>
+<body><h1>Counts</h1>
+<p>Big: <!--social:count page="/big.html"--></p>
+<p>Small: <!--social:count page="/small.html"--></p>
+<p>Again: <!--social:count page="/big.html"--></p>
+<p>None: <!--social:count page="/nowhere.html"--></p>
+</body></html>
+"""
+
 # Tables small by nature (one row per page, or the version table) may be
 # read whole; every other table must be read through an index.
 SMALL_TABLES = {"social_schema_version"}
@@ -42,7 +54,8 @@ SMALL_TABLES = {"social_schema_version"}
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):
     return httpd_factory(files={"big.html": PAGE_TEMPLATE.format(title="Big"),
-                                "small.html": PAGE_TEMPLATE.format(title="Small")},
+                                "small.html": PAGE_TEMPLATE.format(title="Small"),
+                                "counts.html": COUNTS_PAGE},
                          conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
 
 
@@ -288,3 +301,17 @@ def test_posting_a_reply_reads_only_its_thread(server, mariadb, big):
     row = mariadb.sql("SELECT root_id FROM social_comments WHERE id = %d"
                       % resp.json()["id"])
     assert int(row[0][0]) == root
+
+
+def test_count_markers_cost_one_statement(server, mariadb, big):
+    """Every count marker of a page is read in one statement, whatever
+    their number; each shows its own page's count."""
+    alice = big["alice"]
+    resp, statements = run_logged(mariadb, lambda: alice.get("/counts.html"))
+    assert resp.status == 200
+    body = resp.body.decode()
+    sent = module_statements(statements)
+    counts = [t for k, t in sent if "p.path IN (" in t]
+    assert len(counts) == 1, sent
+    assert body.count("social-count-link") == 3
+    check_selects(mariadb, [("Execute", counts[0])], max_comment_rows=4 * THREADS * 3)

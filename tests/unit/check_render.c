@@ -1,7 +1,9 @@
 /* check_render.c: unit tests of render.c (block, placeholders, ClearSilver). */
 #include <check.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <apr_general.h>
@@ -19,6 +21,7 @@ static void setup(void)
 {
     apr_initialize();
     apr_pool_create(&pool, NULL);
+    social_render_init(pool);
 }
 
 static void teardown(void)
@@ -123,17 +126,13 @@ START_TEST(test_count_marker_with_bad_page_has_no_placeholder)
 }
 END_TEST
 
-static const char *fill_hostile(HDF *hdf, void *data)
+static void fill_hostile(social_render_data *d, void *data)
 {
-    const char *err;
     (void)data;
-    if ((err = social_render_set(hdf, "Data.text", "<script>alert('x')</script> & more")) != NULL
-        || (err = social_render_set(hdf, "Data.cls", "a\" onmouseover=\"alert(1)")) != NULL
-        || (err = social_render_set(hdf, "Data.items.0", "<b>one</b>")) != NULL
-        || (err = social_render_set(hdf, "Data.items.1", "two")) != NULL) {
-        return err;
-    }
-    return NULL;
+    social_render_set(d, "Data.text", "<script>alert('x')</script> & more");
+    social_render_set(d, "Data.cls", "a\" onmouseover=\"alert(1)");
+    social_render_set(d, "Data.items.0", "<b>one</b>");
+    social_render_set(d, "Data.items.1", "two");
 }
 
 START_TEST(test_clearsilver_escapes_every_var_as_html)
@@ -172,6 +171,55 @@ START_TEST(test_clearsilver_reports_a_missing_template)
     ck_assert_ptr_null(social_render_template(pool, TEST_TEMPLATE_DIR, "missing.cs",
                                               NULL, NULL, &len, &error));
     ck_assert_ptr_nonnull(error);
+}
+END_TEST
+
+static void fill_items(social_render_data *d, void *data)
+{
+    social_render_data *item;
+    int k;
+    (void)data;
+    social_render_set_int(d, "Data.count", 2);
+    social_render_setf(d, "Data.text", "%s & %d", "<i>x</i>", 7);
+    social_render_set_bool(d, "Data.on", 5);
+    for (k = 0; k < 2; k++) {
+        item = social_render_child(d, "Data.items.%d", k);
+        social_render_set(item, "name", k ? "b" : NULL);
+    }
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+START_TEST(test_clearsilver_cached_template_renders_alike_and_follows_changes)
+{
+    char dir[] = "/tmp/check_render_XXXXXX";
+    const char *error = NULL, *path;
+    apr_size_t len = 0;
+    char *first, *second, *third;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    path = apr_pstrcat(pool, dir, "/t.cs", NULL);
+    write_file(path, "<?cs var:Data.count ?>|<?cs var:Data.text ?>|<?cs var:Data.on ?>|"
+               "<?cs each:i = Data.items ?>[<?cs var:i.name ?>]<?cs /each ?>");
+    first = social_render_template(pool, dir, "t.cs", fill_items, NULL, &len, &error);
+    ck_assert_msg(first != NULL, "render failed: %s", error ? error : "?");
+    second = social_render_template(pool, dir, "t.cs", fill_items, NULL, &len, &error);
+    ck_assert_ptr_nonnull(second);
+    ck_assert_str_eq(first, "2|&lt;i&gt;x&lt;/i&gt; &amp; 7|1|[][b]");
+    ck_assert_str_eq(first, second);
+    /* A changed file (other size, other mtime) is parsed again. */
+    write_file(path, "changed <?cs var:Data.text ?> again");
+    third = social_render_template(pool, dir, "t.cs", fill_items, NULL, &len, &error);
+    ck_assert_msg(third != NULL, "render failed: %s", error ? error : "?");
+    ck_assert_str_eq(third, "changed &lt;i&gt;x&lt;/i&gt; &amp; 7 again");
+    unlink(path);
+    rmdir(dir);
 }
 END_TEST
 
@@ -237,6 +285,7 @@ static Suite *render_suite(void)
     tcase_add_test(tc, test_clearsilver_reports_a_broken_template);
     tcase_add_test(tc, test_clearsilver_reports_a_missing_template);
     tcase_add_test(tc, test_clearsilver_renders_from_many_threads);
+    tcase_add_test(tc, test_clearsilver_cached_template_renders_alike_and_follows_changes);
     suite_add_tcase(s, tc);
     return s;
 }

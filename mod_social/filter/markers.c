@@ -1,0 +1,204 @@
+/* markers.c: the marker handlers of the output filter. */
+#include <string.h>
+
+#include <apr_strings.h>
+#include <httpd.h>
+#include <http_config.h>
+#include <http_log.h>
+
+#include "config.h"
+#include "markers.h"
+#include "poll_view.h"
+#include "render.h"
+#include "request.h"
+#include "store.h"
+
+APLOG_USE_MODULE(social);
+
+/* Count markers rendered with their numbers per page (Inline); more are
+ * left to the widget. */
+#define SOCIAL_COUNT_MARKERS_MAX SOCIAL_STORE_COUNTS_MANY_MAX
+
+/* Polls per page: more poll markers are left alone (a page of thousands
+ * of markers must not turn a page view into thousands of writes). */
+#define SOCIAL_POLL_MARKERS_MAX 20
+
+typedef struct {
+    const char *text;           /* the marker, parsed again when resolved */
+    apr_size_t text_len;
+    const char *key;            /* the page counted (the viewer may read it) */
+    const char *placeholder;    /* once resolved */
+    apr_size_t placeholder_len;
+} pending_count;
+
+struct social_markers {
+    request_rec *r;
+    const char *page_key;
+    int inline_mode;
+    int polls_seen;
+    int counts_seen;            /* count markers rendered with a number */
+    apr_array_header_t *counts; /* pending_count */
+    const char *text;           /* the marker being handled */
+    apr_size_t text_len;
+};
+
+typedef social_markers_result (*marker_handler)(social_markers *ms, const social_marker *m,
+                                                const char **placeholder, apr_size_t *len,
+                                                int *pending);
+
+social_markers *social_markers_make(request_rec *r, const char *page_key, int inline_mode)
+{
+    social_markers *ms = apr_pcalloc(r->pool, sizeof(*ms));
+    ms->r = r;
+    ms->page_key = page_key;
+    ms->inline_mode = inline_mode;
+    ms->counts = apr_array_make(r->pool, 4, sizeof(pending_count));
+    return ms;
+}
+
+static social_markers_result thread_marker(social_markers *ms, const social_marker *m,
+                                           const char **placeholder, apr_size_t *len,
+                                           int *pending)
+{
+    (void)ms; (void)m; (void)placeholder; (void)len; (void)pending;
+    return SOCIAL_MARKERS_BLOCK_HERE;
+}
+
+static social_markers_result poll_marker(social_markers *ms, const social_marker *m,
+                                         const char **placeholder, apr_size_t *len,
+                                         int *pending)
+{
+    request_rec *r = ms->r;
+    social_poll_def def;
+    const char *inner, *why = social_poll_def_parse(r->pool, m, &def);
+
+    (void)pending;
+    if (why == NULL && ++ms->polls_seen > SOCIAL_POLL_MARKERS_MAX) {
+        why = "more than " APR_STRINGIFY(SOCIAL_POLL_MARKERS_MAX) " polls on one page";
+    }
+    if (why != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "SOCIAL0207: poll marker on %s left alone: %s", r->uri, why);
+        return SOCIAL_MARKERS_IGNORED;
+    }
+    inner = social_polls_marker(r, ms->page_key, &def, ms->inline_mode, len);
+    *placeholder = social_render_poll(r->pool, def.name, inner, len);
+    return SOCIAL_MARKERS_PLACEHOLDER;
+}
+
+/* Any other kind: its placeholder, empty (the widget fills it). */
+static social_markers_result plain_marker(social_markers *ms, const social_marker *m,
+                                          const char **placeholder, apr_size_t *len,
+                                          int *pending)
+{
+    (void)pending;
+    *placeholder = social_render_marker(ms->r->pool, m, NULL, len);
+    return *placeholder != NULL ? SOCIAL_MARKERS_PLACEHOLDER : SOCIAL_MARKERS_BAD;
+}
+
+static social_markers_result count_marker(social_markers *ms, const social_marker *m,
+                                          const char **placeholder, apr_size_t *len,
+                                          int *pending)
+{
+    request_rec *r = ms->r;
+    const char *key, *message;
+    const social_dir_conf *dc;
+    pending_count *c;
+
+    if (!ms->inline_mode || ms->counts_seen >= SOCIAL_COUNT_MARKERS_MAX
+        || (key = social_render_marker_page(r->pool, m)) == NULL
+        /* Counts of a page the reader may not open tell nothing. */
+        || social_request_page_access(r, key, NULL, &key, &dc, &message) != 0) {
+        return plain_marker(ms, m, placeholder, len, pending);
+    }
+    ms->counts_seen++;
+    c = apr_array_push(ms->counts);
+    memset(c, 0, sizeof(*c));
+    c->text = apr_pstrmemdup(r->pool, ms->text, ms->text_len);
+    c->text_len = ms->text_len;
+    c->key = key;
+    *pending = ms->counts->nelts - 1;
+    return SOCIAL_MARKERS_PENDING;
+}
+
+static const struct {
+    const char *kind;
+    marker_handler handle;
+} handlers[] = {
+    { "thread", thread_marker },
+    { "poll", poll_marker },
+    { "count", count_marker },
+};
+
+social_markers_result social_markers_handle(social_markers *ms, const char *text,
+                                            apr_size_t text_len, const char **placeholder,
+                                            apr_size_t *len, int *pending)
+{
+    social_marker m;
+    size_t k;
+
+    *placeholder = NULL;
+    *len = 0;
+    *pending = -1;
+    if (social_marker_parse(text, text_len, &m) != 0) {
+        return SOCIAL_MARKERS_BAD;
+    }
+    ms->text = text;
+    ms->text_len = text_len;
+    for (k = 0; k < sizeof(handlers) / sizeof(handlers[0]); k++) {
+        if (social_marker_is(&m, handlers[k].kind)) {
+            return handlers[k].handle(ms, &m, placeholder, len, pending);
+        }
+    }
+    return plain_marker(ms, &m, placeholder, len, pending);
+}
+
+int social_markers_pending(const social_markers *ms)
+{
+    return ms->counts->nelts;
+}
+
+void social_markers_counts_resolve(social_markers *ms)
+{
+    request_rec *r = ms->r;
+    int n = ms->counts->nelts, k, ok;
+    const char **pages = apr_palloc(r->pool, sizeof(*pages) * (n + 1));
+    int *numbers = apr_pcalloc(r->pool, sizeof(*numbers) * (n + 1));
+
+    for (k = 0; k < n; k++) {
+        pages[k] = APR_ARRAY_IDX(ms->counts, k, pending_count).key;
+    }
+    ok = social_store_counts_many(r, n, pages, numbers) == SOCIAL_STORE_OK;
+    for (k = 0; k < n; k++) {
+        pending_count *c = &APR_ARRAY_IDX(ms->counts, k, pending_count);
+        social_marker m;
+
+        if (!ok) {
+            ms->counts_seen--;  /* a count not shown leaves its place to another */
+        }
+        if (social_marker_parse(c->text, c->text_len, &m) != 0) {
+            c->placeholder = "";
+            continue;
+        }
+        c->placeholder = social_render_marker(r->pool, &m, ok
+            ? social_render_count_link(r->pool, c->key, numbers[k]) : NULL,
+            &c->placeholder_len);
+        if (c->placeholder == NULL) {
+            c->placeholder = "";
+            c->placeholder_len = 0;
+        }
+    }
+}
+
+const char *social_markers_count_placeholder(const social_markers *ms, int k,
+                                             apr_size_t *len)
+{
+    const pending_count *c = &APR_ARRAY_IDX(ms->counts, k, pending_count);
+    *len = c->placeholder_len;
+    return c->placeholder;
+}
+
+void social_markers_counts_clear(social_markers *ms)
+{
+    ms->counts->nelts = 0;
+}
