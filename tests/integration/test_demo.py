@@ -66,12 +66,13 @@ class Demo:
         return self.out_path.read_text(errors="replace")
 
     def wait_banner(self, timeout=150):
-        ok = harness.wait_until(lambda: BANNER in self.output()
+        ok = harness.wait_until(lambda: "Ctrl-C stops" in self.output()
                                 or self.proc.poll() is not None, timeout, 0.2)
-        assert ok and self.proc.poll() is None and "Ctrl-C stops" in self.output(), \
-            "no banner (exit %r):\n%s" % (self.proc.poll(), self.output())
         self.pids = self.started_pids()
-        return self.output()
+        out = self.output()
+        assert ok and self.proc.poll() is None and BANNER in out, \
+            "no banner (exit %r):\n%s" % (self.proc.poll(), out)
+        return out
 
     def started_pids(self):
         """httpd's parent and children, and mariadbd."""
@@ -113,7 +114,7 @@ class Demo:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-        if not self.out.closed:
+        if getattr(self, "out", None) is not None and not self.out.closed:
             self.out.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -274,6 +275,7 @@ def copy_checkout(dest):
 
 def test_a_checkout_in_a_private_folder_serves_its_pages(demos):
     home = Path(tempfile.mkdtemp(prefix="social-home-"))     # mode 0700, as /root
+    d = None
     try:
         assert (home.stat().st_mode & 0o777) == 0o700
         top = home / "mod_social"
@@ -297,6 +299,8 @@ def test_a_checkout_in_a_private_folder_serves_its_pages(demos):
         assert harness.wait_until(lambda: not any(harness.pid_alive(p) for p in pids), 20)
         assert not public.exists(), "the copy outlives the demo"
     finally:
+        if d is not None:
+            d.cleanup()       # while its pid files are still there
         shutil.rmtree(home, ignore_errors=True)
 
 
