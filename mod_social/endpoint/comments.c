@@ -799,7 +799,7 @@ int social_comments_form(request_rec *r, const char *rest)
         const char *why = form_anchor(form, &anchor);
 
         if (why != NULL) {
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "SOCIAL0903: comment form refused: %s", why);
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "SOCIAL0903: comment form refused (anchor): %s", why);
             return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, why, NULL);
         }
         if (parent != NULL && *parent != '\0'
@@ -819,7 +819,8 @@ int social_comments_form(request_rec *r, const char *rest)
             != HTTP_CREATED) {
             if (o.field != NULL) {
                 ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                              "SOCIAL0903: comment form refused: %s", o.message);
+                              "SOCIAL0904: comment form refused (field %s): %s",
+                              o.field, o.message);
             }
             return social_request_form_error(r, o.status, o.message, o.page.key);
         }
