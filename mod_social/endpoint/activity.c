@@ -370,9 +370,6 @@ int social_activity_api(request_rec *r)
     json_t *items, *body;
     int k;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     if ((why = query_read(r, &q, SOCIAL_ACTIVITY_LIMIT_DEFAULT)) != NULL) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_query", why);
     }
@@ -413,10 +410,6 @@ int social_activity_atom(request_rec *r)
     const char *endpoint = social_config_srv(r->server)->endpoint;
     int k;
 
-    if (r->method_number != M_GET) {
-        apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
-        return HTTP_METHOD_NOT_ALLOWED;
-    }
     if ((why = query_read(r, &q, 30)) != NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "SOCIAL1001: activity feed refused: %s", why);
         return HTTP_BAD_REQUEST;
@@ -587,11 +580,6 @@ int social_activity_page(request_rec *r)
     apr_size_t len = 0;
     char *html;
 
-    if (r->method_number != M_GET) {
-        apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
-        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
-                                         "the activity stream is only read (GET)", NULL);
-    }
     if ((why = query_read(r, &q, SOCIAL_ACTIVITY_LIMIT_DEFAULT)) != NULL) {
         return social_request_form_error(r, HTTP_BAD_REQUEST, why, NULL);
     }

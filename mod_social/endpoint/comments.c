@@ -707,9 +707,6 @@ int social_comments_fragment(request_rec *r)
 {
     outcome o;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     memset(&o, 0, sizeof(o));
     if (page_resolve(r, &o, social_request_query_value(r, "page")) != 0) {
         return social_request_json_error(r, o.status, o.code, o.message);
@@ -770,10 +767,6 @@ int social_comments_form(request_rec *r, const char *rest)
     apr_int64_t id = 0;
     const char *action, *token;
 
-    if (r->method_number != M_POST) {
-        apr_table_setn(r->headers_out, "Allow", "POST");
-        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED, "this address only takes form posts", NULL);
-    }
     if (*rest != '\0') {
         id = rest[0] == '/' ? social_request_id(rest + 1, strlen(rest + 1)) : 0;
         if (id == 0) {

@@ -285,9 +285,6 @@ int social_notify_people_api(request_rec *r)
     apr_array_header_t *people;
     social_store_status st;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     if (r->user == NULL) {
         return social_request_json_error(r, HTTP_UNAUTHORIZED, "login_required",
                                          "log in to look people up");
@@ -387,11 +384,6 @@ int social_notify_page(request_rec *r)
 {
     social_identity who;
 
-    if (r->method_number != M_GET) {
-        apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
-        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
-                                         "this page is only read (GET)", NULL);
-    }
     social_identity_get(r, social_config_dir(r), &who);
     if (who.user == NULL) {
         return social_request_form_error(r, HTTP_UNAUTHORIZED,
@@ -415,11 +407,6 @@ int social_notify_form(request_rec *r, const char *rest)
     int code = 0;
     social_store_status st;
 
-    if (r->method_number != M_POST) {
-        apr_table_setn(r->headers_out, "Allow", "POST");
-        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
-                                         "this address only takes form posts", NULL);
-    }
     social_identity_get(r, social_config_dir(r), &who);
     if (who.user == NULL) {
         return social_request_form_error(r, HTTP_UNAUTHORIZED,

@@ -286,9 +286,6 @@ int social_polls_fragment(request_rec *r)
     apr_array_header_t *polls;
     int status, k;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     status = social_request_page(r, social_request_query_value(r, "page"), &pg, &message);
     if (status != 0) {
         return social_request_json_error(r, status, "not_found", message);
@@ -321,11 +318,6 @@ int social_polls_form(request_rec *r, const char *rest)
     const apr_array_header_t *fields;
     int k;
 
-    if (r->method_number != M_POST) {
-        apr_table_setn(r->headers_out, "Allow", "POST");
-        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
-                                         "this address only takes form posts", NULL);
-    }
     if (id == 0) {
         return social_request_form_error(r, HTTP_NOT_FOUND, "no such poll", NULL);
     }

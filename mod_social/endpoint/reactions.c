@@ -99,9 +99,6 @@ int social_reactions_like_api(request_rec *r)
     refusal x;
     int count = 0, liked = 0;
 
-    if (r->method_number != M_PUT && r->method_number != M_DELETE) {
-        return social_request_method_not_allowed(r, "PUT, DELETE");
-    }
     if (!social_identity_same_origin(r)) {
         return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
                                          "the request came from another site");
@@ -122,9 +119,6 @@ int social_reactions_likers_api(request_rec *r)
     social_store_status st;
     int status;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     status = social_request_page(r, social_request_query_value(r, "page"), &pg, &message);
     if (status != 0) {
         refusal x;
@@ -335,12 +329,6 @@ static apr_table_t *form_read(request_rec *r, int *result)
     apr_table_t *form;
     int code = 0;
 
-    if (r->method_number != M_POST) {
-        apr_table_setn(r->headers_out, "Allow", "POST");
-        *result = social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
-                                            "this address only takes form posts", NULL);
-        return NULL;
-    }
     if (!social_identity_same_origin(r)) {
         *result = social_request_form_error(r, HTTP_FORBIDDEN,
                                             "the form was sent from another site", NULL);
