@@ -133,33 +133,26 @@ static int console_error(console *c, int status, const char *message)
 
 static int console_store_error(console *c, social_store_status st)
 {
+    social_result res;
+
     if (st == SOCIAL_STORE_NOT_FOUND) {
         return console_error(c, HTTP_NOT_FOUND, "no such item: nothing was changed");
     }
-    return console_error(c, social_request_store_status(st),
-                         social_request_store_message(c->r, st));
+    social_result_store(c->r, &res, st);
+    return console_error(c, res.status, res.message);
 }
 
+/* "2026-12-31 18:00 UTC" and "2026-12-31": cut from the ISO form. */
 static const char *time_text(apr_pool_t *p, apr_time_t t)
 {
-    apr_time_exp_t tm;
-    char buf[40];
-    apr_size_t n = 0;
-
-    apr_time_exp_gmt(&tm, t);
-    apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
-    return apr_pstrmemdup(p, buf, n);
+    const char *iso = social_text_time_iso(p, t);   /* 2026-12-31T18:00:00Z */
+    return apr_pstrcat(p, apr_pstrmemdup(p, iso, 10), " ", apr_pstrmemdup(p, iso + 11, 5),
+                       " UTC", NULL);
 }
 
 static const char *date_text(apr_pool_t *p, apr_time_t t)
 {
-    apr_time_exp_t tm;
-    char buf[16];
-    apr_size_t n = 0;
-
-    apr_time_exp_gmt(&tm, t);
-    apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%d", &tm);
-    return apr_pstrmemdup(p, buf, n);
+    return apr_pstrmemdup(p, social_text_time_iso(p, t), 10);
 }
 
 /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" (UTC) -> Unix seconds; -1 if not. */
@@ -680,6 +673,36 @@ static int reason_read(console *c, apr_table_t *form, int required,
     return DECLINED;
 }
 
+/* A console form that does one of two things to one item (lock|unlock,
+ * close|reopen, ban|unban): the form, its reason (required for the
+ * first action if first_needs_reason) and the action, in *action.
+ * DECLINED (go on), or the handler's result. */
+static int action_form_read(console *c, apr_table_t **form, const char *first,
+                            const char *second, int first_needs_reason,
+                            social_audit_entry *audit, const char **action)
+{
+    int status;
+
+    if ((status = form_read(c, form)) != DECLINED) {
+        return status;
+    }
+    *action = apr_table_get(*form, "action");
+    if (*action != NULL && strcmp(*action, first) != 0 && strcmp(*action, second) != 0) {
+        *action = NULL;
+    }
+    memset(audit, 0, sizeof(*audit));
+    if ((status = reason_read(c, *form, first_needs_reason && *action != NULL
+                                        && strcmp(*action, first) == 0, audit)) != DECLINED) {
+        return status;
+    }
+    if (*action == NULL) {
+        return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
+                             apr_psprintf(c->r->pool, "action must be %s or %s", first, second));
+    }
+    audit->action = *action;
+    return DECLINED;
+}
+
 static int done(console *c, const char *action, int n)
 {
     request_rec *r = c->r;
@@ -779,16 +802,9 @@ static int route_lock(console *c)
     int status, lock;
     social_store_status st;
 
-    if ((status = form_read(c, &form)) != DECLINED) {
+    if ((status = action_form_read(c, &form, "lock", "unlock", 0, &audit, &action))
+        != DECLINED) {
         return status;
-    }
-    memset(&audit, 0, sizeof(audit));
-    if ((status = reason_read(c, form, 0, &audit)) != DECLINED) {
-        return status;
-    }
-    action = apr_table_get(form, "action");
-    if (action == NULL || (strcmp(action, "lock") != 0 && strcmp(action, "unlock") != 0)) {
-        return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "action must be lock or unlock");
     }
     lock = strcmp(action, "lock") == 0;
     /* The page as the moderator may read it, with discussion there. */
@@ -797,7 +813,6 @@ static int route_lock(console *c)
         return console_error(c, status == HTTP_BAD_REQUEST ? HTTP_UNPROCESSABLE_ENTITY : status,
                              message ? message : "no such page");
     }
-    audit.action = action;
     audit.target_kind = "page";
     st = social_store_page_lock(c->r, pg.key, lock, &audit);
     if (st != SOCIAL_STORE_OK) {
@@ -817,23 +832,15 @@ static int route_polls(console *c)
     int status;
     social_store_status st;
 
-    if ((status = form_read(c, &form)) != DECLINED) {
+    if ((status = action_form_read(c, &form, "close", "reopen", 0, &audit, &action))
+        != DECLINED) {
         return status;
-    }
-    memset(&audit, 0, sizeof(audit));
-    if ((status = reason_read(c, form, 0, &audit)) != DECLINED) {
-        return status;
-    }
-    action = apr_table_get(form, "action");
-    if (action == NULL || (strcmp(action, "close") != 0 && strcmp(action, "reopen") != 0)) {
-        return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "action must be close or reopen");
     }
     poll = apr_table_get(form, "poll");
     id = poll ? social_request_id(poll, strlen(poll)) : 0;
     if (id == 0) {
         return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "the form names no poll");
     }
-    audit.action = action;
     audit.target_kind = "poll";
     st = social_store_poll_moderate(c->r, id, strcmp(action, "close") == 0, &audit);
     if (st != SOCIAL_STORE_OK) {
@@ -853,18 +860,11 @@ static int route_bans(console *c)
     int status, banning;
     social_store_status st;
 
-    if ((status = form_read(c, &form)) != DECLINED) {
+    if ((status = action_form_read(c, &form, "ban", "unban", 1, &audit, &action))
+        != DECLINED) {
         return status;
-    }
-    action = apr_table_get(form, "action");
-    if (action == NULL || (strcmp(action, "ban") != 0 && strcmp(action, "unban") != 0)) {
-        return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "action must be ban or unban");
     }
     banning = strcmp(action, "ban") == 0;
-    memset(&audit, 0, sizeof(audit));
-    if ((status = reason_read(c, form, banning, &audit)) != DECLINED) {
-        return status;
-    }
     user = apr_table_get(form, "user");
     if (user != NULL) {
         user = apr_pstrdup(c->r->pool, user);
@@ -888,7 +888,6 @@ static int route_bans(console *c)
     ban.user = user;
     ban.reason = audit.reason;
     ban.banned_by = c->who.user;
-    audit.action = action;
     audit.target_kind = "person";
     st = social_store_ban_set(c->r, user, banning ? &ban : NULL, &audit);
     if (st != SOCIAL_STORE_OK) {

@@ -716,6 +716,40 @@ static const char *message_fill(HDF *hdf, void *data)
     return NULL;
 }
 
+int social_request_template_send(request_rec *r, const char *name,
+                                 social_render_fill fill, void *data)
+{
+    const char *error = NULL;
+    apr_size_t len = 0;
+    char *html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
+                                        name, fill, data, &len, &error);
+
+    if (html == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0306: rendering %s failed: %s", name, error);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    html = social_text_ascii_refs(r->pool, html, len);
+    return social_request_html_send(r, html, strlen(html));
+}
+
+apr_table_t *social_request_form_read(request_rec *r, int *result)
+{
+    apr_table_t *form;
+    int code = 0;
+
+    if (!social_identity_same_origin(r)) {
+        *result = social_request_form_error(r, HTTP_FORBIDDEN,
+                                            "the form was sent from another site", NULL);
+        return NULL;
+    }
+    form = social_request_form_body(r, &code);
+    if (form == NULL) {
+        *result = social_request_form_error(r, code, "the form could not be read", NULL);
+    }
+    return form;
+}
+
 /* A plain HTML page explaining a refused form post. */
 int social_request_form_error(request_rec *r, int status, const char *message, const char *back)
 {

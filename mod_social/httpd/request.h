@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "identity.h"
+#include "render.h"
 #include "store.h"
 
 /* Largest request body accepted (413 beyond). */
@@ -166,6 +167,17 @@ json_t *social_request_people_json(request_rec *r, apr_array_header_t *people);
 
 /* Sends a rendered HTML fragment (private, not cached). */
 int social_request_html_send(request_rec *r, const char *html, apr_size_t len);
+
+/* Renders the template name (in SocialTemplateDir) with fill and sends it
+ * as the HTML page (characters beyond ASCII as references); 500, logged
+ * (SOCIAL0306), if it cannot be rendered. */
+int social_request_template_send(request_rec *r, const char *name,
+                                 social_render_fill fill, void *data);
+
+/* A form post for people: from this site, with a form body. Returns the
+ * form, or NULL with the refusal sent (403, 413, 415, 400) and the
+ * handler's result in *result. */
+apr_table_t *social_request_form_read(request_rec *r, int *result);
 
 /* A refused form post: an HTML page with the status, the message and a
  * link back to the page (back), or a JSON error for the widget. */
