@@ -72,11 +72,9 @@ int social_request_json_send(request_rec *r, int status, json_t *body)
 int social_result_set(social_result *res, int status, const char *code,
                       const char *message)
 {
-    res->status = status;
-    res->code = code;
-    res->message = message;
-    res->field = NULL;
-    res->log_id = NULL;
+    social_result set = { status, code, message, NULL, NULL };
+
+    *res = set;
     return status;
 }
 
