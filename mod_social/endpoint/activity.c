@@ -370,9 +370,6 @@ int social_activity_api(request_rec *r)
     json_t *items, *body;
     int k;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     if ((why = query_read(r, &q, SOCIAL_ACTIVITY_LIMIT_DEFAULT)) != NULL) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_query", why);
     }
@@ -413,10 +410,6 @@ int social_activity_atom(request_rec *r)
     const char *endpoint = social_config_srv(r->server)->endpoint;
     int k;
 
-    if (r->method_number != M_GET) {
-        apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
-        return HTTP_METHOD_NOT_ALLOWED;
-    }
     if ((why = query_read(r, &q, 30)) != NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "SOCIAL1001: activity feed refused: %s", why);
         return HTTP_BAD_REQUEST;
@@ -581,25 +574,19 @@ int social_activity_page(request_rec *r)
     stream_query q;
     stream_result res;
     social_identity who;
-    const char *why, *error = NULL;
+    const char *why;
     social_store_status st;
     page_data d;
-    apr_size_t len = 0;
-    char *html;
 
-    if (r->method_number != M_GET) {
-        apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
-        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
-                                         "the activity stream is only read (GET)", NULL);
-    }
     if ((why = query_read(r, &q, SOCIAL_ACTIVITY_LIMIT_DEFAULT)) != NULL) {
         return social_request_form_error(r, HTTP_BAD_REQUEST, why, NULL);
     }
     social_identity_get(r, social_config_dir(r), &who);
     st = stream_collect(r, &q, &res);
     if (st != SOCIAL_STORE_OK) {
-        return social_request_form_error(r, HTTP_SERVICE_UNAVAILABLE,
-                                         "the activity stream is unavailable right now", NULL);
+        social_result fail;
+        social_result_store(r, &fail, st);
+        return social_result_send(r, &fail, 1, NULL);
     }
     memset(&d, 0, sizeof(d));
     d.r = r;
@@ -609,13 +596,5 @@ int social_activity_page(request_rec *r)
     if (who.user != NULL) {
         social_request_unread(r, who.user, &d.unread);
     }
-    html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                  "activity.cs", page_fill, &d, &len, &error);
-    if (html == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "SOCIAL1002: rendering activity.cs failed: %s", error);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    html = social_text_ascii_refs(r->pool, html, len);
-    return social_request_html_send(r, html, strlen(html));
+    return social_request_template_send(r, "activity.cs", page_fill, &d);
 }

@@ -129,33 +129,26 @@ static int console_error(console *c, int status, const char *message)
 
 static int console_store_error(console *c, social_store_status st)
 {
+    social_result res;
+
     if (st == SOCIAL_STORE_NOT_FOUND) {
         return console_error(c, HTTP_NOT_FOUND, "no such item: nothing was changed");
     }
-    return console_error(c, social_request_store_status(st),
-                         social_request_store_message(c->r, st));
+    social_result_store(c->r, &res, st);
+    return console_error(c, res.status, res.message);
 }
 
+/* "2026-12-31 18:00 UTC" and "2026-12-31": cut from the ISO form. */
 static const char *time_text(apr_pool_t *p, apr_time_t t)
 {
-    apr_time_exp_t tm;
-    char buf[40];
-    apr_size_t n = 0;
-
-    apr_time_exp_gmt(&tm, t);
-    apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
-    return apr_pstrmemdup(p, buf, n);
+    const char *iso = social_text_time_iso(p, t);   /* 2026-12-31T18:00:00Z */
+    return apr_pstrcat(p, apr_pstrmemdup(p, iso, 10), " ", apr_pstrmemdup(p, iso + 11, 5),
+                       " UTC", NULL);
 }
 
 static const char *date_text(apr_pool_t *p, apr_time_t t)
 {
-    apr_time_exp_t tm;
-    char buf[16];
-    apr_size_t n = 0;
-
-    apr_time_exp_gmt(&tm, t);
-    apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%d", &tm);
-    return apr_pstrmemdup(p, buf, n);
+    return apr_pstrmemdup(p, social_text_time_iso(p, t), 10);
 }
 
 /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" (UTC) -> Unix seconds; -1 if not. */
@@ -676,6 +669,45 @@ static int reason_read(console *c, apr_table_t *form, int required,
     return DECLINED;
 }
 
+/* A console form that does one of two things to one item (lock|unlock,
+ * close|reopen, ban|unban): the form, the audit entry for the item kind
+ * (with its reason, required for the first action if first_needs_reason)
+ * and the action. */
+typedef struct {
+    apr_table_t *form;
+    social_audit_entry audit;
+    const char *action;
+    int first;                  /* the action is the first of the two */
+} action_form;
+
+/* DECLINED (go on) with *f, or the handler's result. */
+static int action_form_read(console *c, const char *first, const char *second,
+                            int first_needs_reason, const char *kind, action_form *f)
+{
+    int status;
+
+    memset(f, 0, sizeof(*f));
+    if ((status = form_read(c, &f->form)) != DECLINED) {
+        return status;
+    }
+    f->action = apr_table_get(f->form, "action");
+    if (f->action != NULL && strcmp(f->action, first) != 0 && strcmp(f->action, second) != 0) {
+        f->action = NULL;
+    }
+    f->first = f->action != NULL && strcmp(f->action, first) == 0;
+    if ((status = reason_read(c, f->form, first_needs_reason && f->first, &f->audit))
+        != DECLINED) {
+        return status;
+    }
+    if (f->action == NULL) {
+        return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
+                             apr_psprintf(c->r->pool, "action must be %s or %s", first, second));
+    }
+    f->audit.action = f->action;
+    f->audit.target_kind = kind;
+    return DECLINED;
+}
+
 static int done(console *c, const char *action, int n)
 {
     request_rec *r = c->r;
@@ -768,100 +800,67 @@ static int route_comments(console *c)
 /* POST {base}/admin/lock: page, action lock|unlock, reason. */
 static int route_lock(console *c)
 {
-    apr_table_t *form = NULL;
-    social_audit_entry audit;
+    action_form f;
     social_page pg;
-    const char *action, *message = NULL;
-    int status, lock;
+    const char *message = NULL;
+    int status;
     social_store_status st;
 
-    if ((status = form_read(c, &form)) != DECLINED) {
+    if ((status = action_form_read(c, "lock", "unlock", 0, "page", &f)) != DECLINED) {
         return status;
     }
-    memset(&audit, 0, sizeof(audit));
-    if ((status = reason_read(c, form, 0, &audit)) != DECLINED) {
-        return status;
-    }
-    action = apr_table_get(form, "action");
-    if (action == NULL || (strcmp(action, "lock") != 0 && strcmp(action, "unlock") != 0)) {
-        return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "action must be lock or unlock");
-    }
-    lock = strcmp(action, "lock") == 0;
     /* The page as the moderator may read it, with discussion there. */
-    status = social_request_page(c->r, apr_table_get(form, "page"), &pg, &message);
+    status = social_request_page(c->r, apr_table_get(f.form, "page"), &pg, &message);
     if (status != 0) {
         return console_error(c, status == HTTP_BAD_REQUEST ? HTTP_UNPROCESSABLE_ENTITY : status,
                              message ? message : "no such page");
     }
-    audit.action = action;
-    audit.target_kind = "page";
-    st = social_store_page_lock(c->r, pg.key, lock, &audit);
+    st = social_store_page_lock(c->r, pg.key, f.first, &f.audit);
     if (st != SOCIAL_STORE_OK) {
         return console_store_error(c, st);
     }
     social_fragcache_touch(c->r, pg.key);
-    return done(c, action, 1);
+    return done(c, f.action, 1);
 }
 
 /* POST {base}/admin/polls: poll (id), action close|reopen, reason. */
 static int route_polls(console *c)
 {
-    apr_table_t *form = NULL;
-    social_audit_entry audit;
-    const char *action, *poll;
+    action_form f;
+    const char *poll;
     apr_int64_t id;
     int status;
     social_store_status st;
 
-    if ((status = form_read(c, &form)) != DECLINED) {
+    if ((status = action_form_read(c, "close", "reopen", 0, "poll", &f)) != DECLINED) {
         return status;
     }
-    memset(&audit, 0, sizeof(audit));
-    if ((status = reason_read(c, form, 0, &audit)) != DECLINED) {
-        return status;
-    }
-    action = apr_table_get(form, "action");
-    if (action == NULL || (strcmp(action, "close") != 0 && strcmp(action, "reopen") != 0)) {
-        return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "action must be close or reopen");
-    }
-    poll = apr_table_get(form, "poll");
+    poll = apr_table_get(f.form, "poll");
     id = poll ? social_request_id(poll, strlen(poll)) : 0;
     if (id == 0) {
         return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "the form names no poll");
     }
-    audit.action = action;
-    audit.target_kind = "poll";
-    st = social_store_poll_moderate(c->r, id, strcmp(action, "close") == 0, &audit);
+    st = social_store_poll_moderate(c->r, id, f.first, &f.audit);
     if (st != SOCIAL_STORE_OK) {
         return console_store_error(c, st);
     }
-    return done(c, action, 1);
+    return done(c, f.action, 1);
 }
 
 /* POST {base}/admin/bans: user, action ban|unban, reason, expires
  * (optional: YYYY-MM-DD or YYYY-MM-DDTHH:MM, UTC). */
 static int route_bans(console *c)
 {
-    apr_table_t *form = NULL;
-    social_audit_entry audit;
+    action_form f;
     social_ban ban;
-    const char *action, *user, *expires;
-    int status, banning;
+    const char *user, *expires;
+    int status;
     social_store_status st;
 
-    if ((status = form_read(c, &form)) != DECLINED) {
+    if ((status = action_form_read(c, "ban", "unban", 1, "person", &f)) != DECLINED) {
         return status;
     }
-    action = apr_table_get(form, "action");
-    if (action == NULL || (strcmp(action, "ban") != 0 && strcmp(action, "unban") != 0)) {
-        return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "action must be ban or unban");
-    }
-    banning = strcmp(action, "ban") == 0;
-    memset(&audit, 0, sizeof(audit));
-    if ((status = reason_read(c, form, banning, &audit)) != DECLINED) {
-        return status;
-    }
-    user = apr_table_get(form, "user");
+    user = apr_table_get(f.form, "user");
     if (user != NULL) {
         user = apr_pstrdup(c->r->pool, user);
         apr_collapse_spaces((char *)user, user);
@@ -871,8 +870,8 @@ static int route_bans(console *c)
         return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "name the person by user name");
     }
     memset(&ban, 0, sizeof(ban));
-    expires = apr_table_get(form, "expires");
-    if (banning && expires && *expires) {
+    expires = apr_table_get(f.form, "expires");
+    if (f.first && expires && *expires) {
         apr_int64_t t = time_parse(expires);
         if (t < 0 || t <= apr_time_sec(apr_time_now())) {
             return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
@@ -882,20 +881,34 @@ static int route_bans(console *c)
         ban.expires = apr_time_from_sec(t);
     }
     ban.user = user;
-    ban.reason = audit.reason;
+    ban.reason = f.audit.reason;
     ban.banned_by = c->who.user;
-    audit.action = action;
-    audit.target_kind = "person";
-    st = social_store_ban_set(c->r, user, banning ? &ban : NULL, &audit);
+    st = social_store_ban_set(c->r, user, f.first ? &ban : NULL, &f.audit);
     if (st != SOCIAL_STORE_OK) {
         return console_store_error(c, st);
     }
-    return done(c, action, 1);
+    return done(c, f.action, 1);
 }
+
+/* The console's pages and forms, by what follows {base}/admin. */
+static const struct {
+    const char *path;
+    int (*handle)(console *c);
+} console_routes[] = {
+    { "", route_console },
+    { "/", route_console },
+    { "/dashboard", route_dashboard },
+    { "/export", route_export },
+    { "/comments", route_comments },
+    { "/lock", route_lock },
+    { "/polls", route_polls },
+    { "/bans", route_bans },
+};
 
 int social_admin_handle(request_rec *r, const char *rest)
 {
     console c;
+    size_t k;
 
     memset(&c, 0, sizeof(c));
     c.r = r;
@@ -908,26 +921,10 @@ int social_admin_handle(request_rec *r, const char *rest)
         return console_error(&c, HTTP_FORBIDDEN,
                              "the moderation console is for moderators only");
     }
-    if (*rest == '\0' || strcmp(rest, "/") == 0) {
-        return route_console(&c);
-    }
-    if (strcmp(rest, "/dashboard") == 0) {
-        return route_dashboard(&c);
-    }
-    if (strcmp(rest, "/export") == 0) {
-        return route_export(&c);
-    }
-    if (strcmp(rest, "/comments") == 0) {
-        return route_comments(&c);
-    }
-    if (strcmp(rest, "/lock") == 0) {
-        return route_lock(&c);
-    }
-    if (strcmp(rest, "/polls") == 0) {
-        return route_polls(&c);
-    }
-    if (strcmp(rest, "/bans") == 0) {
-        return route_bans(&c);
+    for (k = 0; k < sizeof(console_routes) / sizeof(console_routes[0]); k++) {
+        if (strcmp(rest, console_routes[k].path) == 0) {
+            return console_routes[k].handle(&c);
+        }
     }
     return console_error(&c, HTTP_NOT_FOUND, "no such page in the moderation console");
 }

@@ -26,50 +26,28 @@ APLOG_USE_MODULE(social);
 typedef enum { ACT_EDIT, ACT_DELETE, ACT_HIDE, ACT_UNHIDE, ACT_LIKE, ACT_UNLIKE } action_kind;
 
 typedef struct {
-    int status;              /* HTTP status of the outcome */
-    const char *code;        /* error code; NULL on success */
-    const char *message;     /* for people */
-    const char *field;       /* the request member refused, if one is named */
+    social_result res;       /* status, error code (NULL on success), message for
+                              * people, the request member refused */
     social_page page;        /* the page acted on */
     social_comment comment;  /* the comment acted on, as it is now */
     const char *reason;      /* a moderator's reason, for the audit log */
 } outcome;
 
-static int fail(outcome *o, int status, const char *code, const char *message)
-{
-    o->status = status;
-    o->code = code;
-    o->message = message;
-    o->field = NULL;
-    return status;
-}
-
 /* An invalid anchor: 422 naming the member (anchor.exact, ...). */
 static int fail_anchor(outcome *o, const char *field, const char *message)
 {
-    fail(o, HTTP_UNPROCESSABLE_ENTITY, "invalid_anchor", message);
-    o->field = field;
-    return o->status;
+    social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_anchor", message);
+    o->res.field = field;
+    o->res.log_id = "SOCIAL0902";
+    return o->res.status;
 }
 
 static int store_fail(request_rec *r, outcome *o, social_store_status st)
 {
     if (st == SOCIAL_STORE_NOT_FOUND) {
-        return fail(o, HTTP_NOT_FOUND, "not_found", "no such comment");
+        return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", "no such comment");
     }
-    return fail(o, social_request_store_status(st),
-                st == SOCIAL_STORE_DOWN ? "unavailable" : "store_failed",
-                social_request_store_message(r, st));
-}
-
-static const char *page_error_code(int status)
-{
-    switch (status) {
-    case HTTP_BAD_REQUEST: return "invalid_page";
-    case HTTP_UNAUTHORIZED: return "login_required";
-    case HTTP_FORBIDDEN: return "forbidden";
-    default: return "not_found";
-    }
+    return social_result_store(r, &o->res, st);
 }
 
 static int page_resolve(request_rec *r, outcome *o, const char *path)
@@ -78,12 +56,12 @@ static int page_resolve(request_rec *r, outcome *o, const char *path)
     int status = social_request_page(r, path, &o->page, &message);
 
     if (status != 0) {
-        const char *code = page_error_code(status);
+        social_result_page(&o->res, status, message);
         /* A bad page in a request body is an invalid field. */
         if (status == HTTP_BAD_REQUEST && r->method_number == M_POST) {
-            status = HTTP_UNPROCESSABLE_ENTITY;
+            o->res.status = HTTP_UNPROCESSABLE_ENTITY;
         }
-        return fail(o, status, code, message);
+        return o->res.status;
     }
     return 0;
 }
@@ -94,9 +72,9 @@ static int may_write(outcome *o)
         return 0;
     }
     if (o->page.who.user == NULL) {
-        return fail(o, HTTP_UNAUTHORIZED, "login_required", "log in to comment");
+        return social_result_set(&o->res, HTTP_UNAUTHORIZED, "login_required", "log in to comment");
     }
-    return fail(o, HTTP_FORBIDDEN, "forbidden", "you may not comment here");
+    return social_result_set(&o->res, HTTP_FORBIDDEN, "forbidden", "you may not comment here");
 }
 
 /* Checks a new or edited text against the page's limits. */
@@ -107,7 +85,7 @@ static int body_valid(request_rec *r, outcome *o, const char *body)
     int max = social_config_max_comment_length(o->page.dc);
 
     if (body == NULL) {
-        return fail(o, HTTP_UNPROCESSABLE_ENTITY, "invalid_body", "the comment text is missing");
+        return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_body", "the comment text is missing");
     }
     why = social_text_comment_check(body, strlen(body), (size_t)max, &chars);
     if (why == NULL) {
@@ -117,7 +95,7 @@ static int body_valid(request_rec *r, outcome *o, const char *body)
         why = apr_psprintf(r->pool, "the text is too long (%" APR_SIZE_T_FMT
                            " characters; at most %d)", chars, max);
     }
-    return fail(o, HTTP_UNPROCESSABLE_ENTITY, "invalid_body", why);
+    return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_body", why);
 }
 
 /* Longest quote and context a passage comment may store (characters;
@@ -172,7 +150,7 @@ static int anchor_valid(request_rec *r, outcome *o, const social_anchor *a,
     }
     if (anchor_context_valid(r, o, "anchor.prefix", a->prefix) != 0
         || anchor_context_valid(r, o, "anchor.suffix", a->suffix) != 0) {
-        return o->status;
+        return o->res.status;
     }
     if (a->position < 0 || a->position > SOCIAL_JSON_ANCHOR_POSITION_MAX) {
         return fail_anchor(o, "anchor.position",
@@ -192,14 +170,14 @@ static int comment_load(request_rec *r, outcome *o, apr_int64_t id, int *replies
     }
     if (page_resolve(r, o, o->comment.page) != 0) {
         /* The same answer as an unknown id: never 401 or 403. */
-        return fail(o, HTTP_NOT_FOUND, "not_found", "no such comment");
+        return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", "no such comment");
     }
     if (o->comment.status == SOCIAL_COMMENT_DELETED
         || ((o->comment.status == SOCIAL_COMMENT_HIDDEN
              || o->comment.status == SOCIAL_COMMENT_PENDING) && !o->page.who.moderator
             && (o->page.who.user == NULL
                 || strcmp(o->page.who.user, o->comment.author) != 0))) {
-        return fail(o, HTTP_NOT_FOUND, "not_found", "no such comment");
+        return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", "no such comment");
     }
     return 0;
 }
@@ -231,7 +209,7 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
     if (page_resolve(r, o, path) != 0 || may_write(o) != 0
         || body_valid(r, o, body) != 0
         || (anchored && anchor_valid(r, o, anchor, parent) != 0)) {
-        return o->status;
+        return o->res.status;
     }
     if (parent != 0) {
         social_comment p;
@@ -240,7 +218,7 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
         if (st == SOCIAL_STORE_NOT_FOUND || (st == SOCIAL_STORE_OK
                                              && (strcmp(p.page, o->page.key) != 0
                                                  || p.status != SOCIAL_COMMENT_VISIBLE))) {
-            return fail(o, HTTP_UNPROCESSABLE_ENTITY, "invalid_parent",
+            return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_parent",
                         "the comment replied to is not on this page or no longer there");
         }
         if (st != SOCIAL_STORE_OK) {
@@ -263,11 +241,11 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
     st = social_store_comment_add(r, &o->comment, idem);
     if (st == SOCIAL_STORE_LOCKED) {
         /* A moderator locked the discussion (console): 423 Locked. */
-        return fail(o, HTTP_LOCKED, "locked",
+        return social_result_set(&o->res, HTTP_LOCKED, "locked",
                     "this discussion is locked by a moderator: no new comments or replies");
     }
     if (st == SOCIAL_STORE_MISMATCH) {
-        return fail(o, HTTP_UNPROCESSABLE_ENTITY, "idempotency_mismatch",
+        return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "idempotency_mismatch",
                     "this Idempotency-Key was used for another request");
     }
     if (st == SOCIAL_STORE_REPLAYED) {
@@ -277,9 +255,9 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
         if (st != SOCIAL_STORE_OK) {
             return store_fail(r, o, st);
         }
-        o->status = HTTP_CREATED;
-        o->message = "Comment posted";
-        return o->status;
+        o->res.status = HTTP_CREATED;
+        o->res.message = "Comment posted";
+        return o->res.status;
     }
     if (st != SOCIAL_STORE_OK) {
         return store_fail(r, o, st);
@@ -297,11 +275,11 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
                       "(position %" APR_INT64_T_FMT ")",
                       o->comment.id, o->page.key, anchor->position);
     }
-    o->status = HTTP_CREATED;
-    o->message = o->comment.status == SOCIAL_COMMENT_PENDING
+    o->res.status = HTTP_CREATED;
+    o->res.message = o->comment.status == SOCIAL_COMMENT_PENDING
                  ? "Comment received; it appears to others once a moderator approves it"
                  : parent ? "Reply posted" : "Comment posted";
-    return o->status;
+    return o->res.status;
 }
 
 static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
@@ -313,7 +291,7 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
     const char *done = NULL;
 
     if (comment_load(r, o, id, &replies) != 0) {
-        return o->status;
+        return o->res.status;
     }
     memset(&it, 0, sizeof(it));
     it.c = o->comment;
@@ -323,7 +301,7 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
          * (and a moderator's). */
         int status = social_request_unlocked(r, &o->page);
         if (status == HTTP_LOCKED) {
-            return fail(o, HTTP_LOCKED, "locked", SOCIAL_LOCKED_MESSAGE);
+            return social_result_set(&o->res, HTTP_LOCKED, "locked", SOCIAL_LOCKED_MESSAGE);
         }
         if (status != 0) {
             return store_fail(r, o, SOCIAL_STORE_DOWN);
@@ -332,13 +310,13 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
     switch (kind) {
     case ACT_EDIT:
         if (!it.can_edit) {
-            return fail(o, HTTP_FORBIDDEN, "forbidden",
+            return social_result_set(&o->res, HTTP_FORBIDDEN, "forbidden",
                         o->page.who.user && strcmp(o->page.who.user, o->comment.author) == 0
                         ? "the time to edit this comment has passed"
                         : "you may only edit your own comments");
         }
         if (body_valid(r, o, body) != 0) {
-            return o->status;
+            return o->res.status;
         }
         st = social_store_comment_edit(r, id, body);
         o->comment.body = body;
@@ -347,7 +325,7 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
         break;
     case ACT_DELETE:
         if (!it.can_delete) {
-            return fail(o, HTTP_FORBIDDEN, "forbidden", "you may only delete your own comments");
+            return social_result_set(&o->res, HTTP_FORBIDDEN, "forbidden", "you may only delete your own comments");
         }
         st = o->page.who.moderator && strcmp(o->page.who.user ? o->page.who.user : "",
                                              o->comment.author) != 0
@@ -360,10 +338,10 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
     case ACT_LIKE:
     case ACT_UNLIKE:
         if (o->page.who.user == NULL) {
-            return fail(o, HTTP_UNAUTHORIZED, "login_required", "log in to like comments");
+            return social_result_set(&o->res, HTTP_UNAUTHORIZED, "login_required", "log in to like comments");
         }
         if (o->comment.status != SOCIAL_COMMENT_VISIBLE) {
-            return fail(o, HTTP_NOT_FOUND, "not_found", "no such comment");
+            return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", "no such comment");
         }
         st = social_store_like(r, SOCIAL_LIKE_COMMENT, NULL, id, o->page.who.user,
                                kind == ACT_LIKE, &o->comment.likes, &o->comment.liked);
@@ -375,7 +353,7 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
         break;
     default:
         if (!it.can_moderate) {
-            return fail(o, HTTP_FORBIDDEN, "forbidden", "only moderators may hide comments");
+            return social_result_set(&o->res, HTTP_FORBIDDEN, "forbidden", "only moderators may hide comments");
         }
         o->comment.status = kind == ACT_HIDE ? SOCIAL_COMMENT_HIDDEN : SOCIAL_COMMENT_VISIBLE;
         st = moderate(r, o, id, o->comment.status, kind == ACT_HIDE ? "hide" : "unhide");
@@ -389,38 +367,16 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL0502: %s: comment %" APR_INT64_T_FMT " on %s by %s",
                   done, id, o->page.key, o->page.who.user ? o->page.who.user : "-");
-    o->status = HTTP_OK;
-    o->message = done;
-    return o->status;
+    o->res.status = HTTP_OK;
+    o->res.message = done;
+    return o->res.status;
 }
 
 /* ---- JSON API ---- */
 
-/* 422 for an invalid anchor, naming the member in error.field. */
-static int api_anchor_error(request_rec *r, const char *code, const char *message,
-                            const char *field)
-{
-    json_t *body = social_request_json_pool(r, json_pack("{s:{s:s,s:s,s:s}}", "error",
-                                                         "code", code, "message", message,
-                                                         "field", field));
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  "SOCIAL0902: %s %s refused: %s (%s)", r->method, r->uri, message, field);
-    if (body == NULL) {
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    return social_request_json_send(r, HTTP_UNPROCESSABLE_ENTITY, body);
-}
-
 static int api_outcome_error(request_rec *r, const outcome *o)
 {
-    if (o->status == HTTP_SERVICE_UNAVAILABLE || o->status == HTTP_INTERNAL_SERVER_ERROR) {
-        return social_request_store_error(r, o->status == HTTP_SERVICE_UNAVAILABLE
-                                          ? SOCIAL_STORE_DOWN : SOCIAL_STORE_FAILED);
-    }
-    if (o->field != NULL) {
-        return api_anchor_error(r, o->code, o->message, o->field);
-    }
-    return social_request_json_error(r, o->status, o->code, o->message);
+    return social_result_send(r, &o->res, 0, NULL);
 }
 
 /* The comment as placed in its page's thread: its depth and "in reply
@@ -568,7 +524,10 @@ static int api_create(request_rec *r)
     }
     if (social_json_anchor(req, &anchor.exact, &anchor.prefix, &anchor.suffix,
                            &anchor.position, &e) != 0) {
-        return api_anchor_error(r, e.code, e.message, e.field);
+        social_result_set(&o.res, HTTP_UNPROCESSABLE_ENTITY, e.code, e.message);
+        o.res.field = e.field;
+        o.res.log_id = "SOCIAL0902";
+        return api_outcome_error(r, &o);
     }
     if (social_request_idempotency(r, req, &idem) != 0) {
         return social_request_idempotency_refused(r);
@@ -707,12 +666,9 @@ int social_comments_fragment(request_rec *r)
 {
     outcome o;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     memset(&o, 0, sizeof(o));
     if (page_resolve(r, &o, social_request_query_value(r, "page")) != 0) {
-        return social_request_json_error(r, o.status, o.code, o.message);
+        return api_outcome_error(r, &o);
     }
     return social_discussion_fragment_send(r, &o.page, NULL);
 }
@@ -753,7 +709,7 @@ static const char *form_anchor(apr_table_t *form, social_anchor *a)
 static int form_done(request_rec *r, const outcome *o, apr_int64_t anchor)
 {
     if (social_request_wants_fragment(r)) {
-        return social_discussion_fragment_send(r, &o->page, o->message);
+        return social_discussion_fragment_send(r, &o->page, o->res.message);
     }
     apr_table_setn(r->headers_out, "Location",
                    anchor ? apr_psprintf(r->pool, "%s#comment-%" APR_INT64_T_FMT,
@@ -770,10 +726,6 @@ int social_comments_form(request_rec *r, const char *rest)
     apr_int64_t id = 0;
     const char *action, *token;
 
-    if (r->method_number != M_POST) {
-        apr_table_setn(r->headers_out, "Allow", "POST");
-        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED, "this address only takes form posts", NULL);
-    }
     if (*rest != '\0') {
         id = rest[0] == '/' ? social_request_id(rest + 1, strlen(rest + 1)) : 0;
         if (id == 0) {
@@ -799,7 +751,7 @@ int social_comments_form(request_rec *r, const char *rest)
         const char *why = form_anchor(form, &anchor);
 
         if (why != NULL) {
-            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "SOCIAL0903: comment form refused: %s", why);
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "SOCIAL0903: comment form refused (anchor): %s", why);
             return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, why, NULL);
         }
         if (parent != NULL && *parent != '\0'
@@ -809,7 +761,7 @@ int social_comments_form(request_rec *r, const char *rest)
         /* The token is checked against the page's identity rules, so
          * resolve the page first; nothing is stored before the check. */
         if (page_resolve(r, &o, path) != 0) {
-            return social_request_form_error(r, o.status, o.message, NULL);
+            return social_result_send(r, &o.res, 1, NULL);
         }
         if (!social_identity_form_token_valid(r, &o.page.who, token)) {
             return social_request_form_error(r, HTTP_FORBIDDEN,
@@ -817,11 +769,12 @@ int social_comments_form(request_rec *r, const char *rest)
         }
         if (comment_create(r, &o, path, apr_table_get(form, "body"), parent_id, &anchor, NULL)
             != HTTP_CREATED) {
-            if (o.field != NULL) {
+            if (o.res.field != NULL) {
                 ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                              "SOCIAL0903: comment form refused: %s", o.message);
+                              "SOCIAL0904: comment form refused (field %s): %s",
+                              o.res.field, o.res.message);
             }
-            return social_request_form_error(r, o.status, o.message, o.page.key);
+            return social_result_send(r, &o.res, 1, o.page.key);
         }
         return form_done(r, &o, o.comment.id);
     }
@@ -842,7 +795,7 @@ int social_comments_form(request_rec *r, const char *rest)
             return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, "unknown action", NULL);
         }
         if (comment_load(r, &o, id, &replies) != 0) {
-            return social_request_form_error(r, o.status, o.message, NULL);
+            return social_result_send(r, &o.res, 1, NULL);
         }
         o.reason = apr_table_get(form, "reason");
         if (!social_identity_form_token_valid(r, &o.page.who, token)) {
@@ -850,7 +803,7 @@ int social_comments_form(request_rec *r, const char *rest)
                               "the form has expired; reload the page and try again", o.page.key);
         }
         if (comment_act(r, &o, id, kind, apr_table_get(form, "body")) != HTTP_OK) {
-            return social_request_form_error(r, o.status, o.message, o.page.key);
+            return social_result_send(r, &o.res, 1, o.page.key);
         }
         return form_done(r, &o, kind == ACT_DELETE ? 0 : id);
     }

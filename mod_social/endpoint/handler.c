@@ -1,7 +1,9 @@
 /* handler.c: the endpoint (SocialEndpoint, default /_social).
  *
- * Routes {base}/assets/VERSION/FILE to the widget's assets and
- * {base}/api/v1/... to the JSON API; one function per route. The
+ * Routes {base}/assets/VERSION/FILE to the widget's assets, and every
+ * other path through one table (routes[]: path, methods, JSON or HTML,
+ * handler) to the JSON API and the forms and pages for people; the
+ * table answers 404 and 405 (with Allow) for them. The
  * endpoint claims its URLs in translate_name, so no file or directory
  * under the document root is looked up for them; <Location> sections
  * (and so the intranet's login) still apply.
@@ -51,9 +53,6 @@ static int route_health(request_rec *r)
     social_store_status st;
     json_t *body;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     st = social_store_schema_version(r, &version);
     body = social_request_json_pool(r, json_pack("{s:s,s:s,s:s,s:o}",
         "status", st == SOCIAL_STORE_OK && version == SOCIAL_SCHEMA_VERSION
@@ -152,9 +151,6 @@ static int route_counts(request_rec *r)
     json_t *result, *body;
     int k;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     if (pages->nelts == 0 || pages->nelts > 100) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_page",
                                          "name 1 to 100 pages with page=PATH");
@@ -190,17 +186,12 @@ static int route_me(request_rec *r)
     const char *message = NULL;
     json_t *body;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     if (path != NULL) {
         int status = social_request_page(r, path, &pg, &message);
         if (status != 0) {
-            return social_request_json_error(r, status, status == HTTP_BAD_REQUEST
-                                             ? "invalid_page"
-                                             : status == HTTP_UNAUTHORIZED ? "login_required"
-                                             : status == HTTP_FORBIDDEN ? "forbidden"
-                                             : "not_found", message);
+            social_result res;
+            social_result_page(&res, status, message);
+            return social_result_send(r, &res, 0, NULL);
         }
     }
     else {
@@ -217,114 +208,176 @@ static int route_me(request_rec *r)
     return social_request_json_send(r, HTTP_OK, body);
 }
 
-static int route_api(request_rec *r, const char *rest)
+/* ---- the route table ---- */
+
+/* How a route's path (below the base) is matched. */
+typedef enum {
+    MATCH_EXACT,        /* the path itself */
+    MATCH_TREE,         /* the path, or the path and "/..." */
+    MATCH_PREFIX        /* anything that starts with the path */
+} route_match;
+
+#define METHOD(m) (AP_METHOD_BIT << (m))
+
+typedef struct {
+    const char *path;
+    route_match match;
+    /* The methods taken (M_GET takes HEAD too); 0: the handler tells
+     * them apart itself (routes with sub-routes). Any other method
+     * answers 405 with allow, as JSON or as the HTML message page. */
+    apr_int64_t methods;
+    const char *allow;
+    int html;               /* a form or page for people (else the JSON API) */
+    const char *refused;    /* html: what a 405 says; NULL: httpd's own 405 page */
+    int (*handle)(request_rec *r);
+    /* For MATCH_TREE and MATCH_PREFIX: given what follows the path. */
+    int (*handle_rest)(request_rec *r, const char *rest);
+} route;
+
+static int route_no_api(request_rec *r, const char *rest)
 {
-    if (strcmp(rest, "health") == 0) {
-        return route_health(r);
-    }
-    if (strncmp(rest, "comments", 8) == 0 && (rest[8] == '\0' || rest[8] == '/')) {
-        return social_comments_api(r, rest + 8);
-    }
-    if (strcmp(rest, "like") == 0) {
-        return social_reactions_like_api(r);
-    }
-    if (strcmp(rest, "likes") == 0) {
-        return social_reactions_likers_api(r);
-    }
-    if (strcmp(rest, "shares") == 0) {
-        return social_reactions_shares_api(r);
-    }
-    if (strncmp(rest, "polls", 5) == 0 && (rest[5] == '\0' || rest[5] == '/')) {
-        return social_polls_api(r, rest + 5);
-    }
-    if (strcmp(rest, "counts") == 0) {
-        return route_counts(r);
-    }
-    if (strcmp(rest, "me") == 0) {
-        return route_me(r);
-    }
-    if (strcmp(rest, "activity") == 0) {
-        return social_activity_api(r);
-    }
-    if (strcmp(rest, "people") == 0) {
-        return social_notify_people_api(r);
-    }
-    if (strncmp(rest, "notifications", 13) == 0 && (rest[13] == '\0' || rest[13] == '/')) {
-        return social_notify_api(r, rest + 13);
-    }
+    (void)rest;
     return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such API endpoint");
+}
+
+static int route_none(request_rec *r, const char *rest)
+{
+    (void)rest;
+    return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
+                                     "no such mod_social endpoint");
+}
+
+#define GET METHOD(M_GET), "GET, HEAD"
+#define POST METHOD(M_POST), "POST"
+#define ANY 0, NULL
+#define FORM_ONLY "this address only takes form posts"
+
+/* Walked in order; the first route that matches answers. */
+static const route routes[] = {
+    { "/admin", MATCH_TREE, ANY, 1, NULL, NULL, social_admin_handle },
+    { "/api/v1/health", MATCH_EXACT, GET, 0, NULL, route_health, NULL },
+    { "/api/v1/comments", MATCH_TREE, ANY, 0, NULL, NULL, social_comments_api },
+    { "/api/v1/like", MATCH_EXACT, METHOD(M_PUT) | METHOD(M_DELETE), "PUT, DELETE", 0, NULL,
+      social_reactions_like_api, NULL },
+    { "/api/v1/likes", MATCH_EXACT, GET, 0, NULL, social_reactions_likers_api, NULL },
+    { "/api/v1/shares", MATCH_EXACT, ANY, 0, NULL, social_reactions_shares_api, NULL },
+    { "/api/v1/polls", MATCH_TREE, ANY, 0, NULL, NULL, social_polls_api },
+    { "/api/v1/counts", MATCH_EXACT, GET, 0, NULL, route_counts, NULL },
+    { "/api/v1/me", MATCH_EXACT, GET, 0, NULL, route_me, NULL },
+    { "/api/v1/activity", MATCH_EXACT, GET, 0, NULL, social_activity_api, NULL },
+    { "/api/v1/people", MATCH_EXACT, GET, 0, NULL, social_notify_people_api, NULL },
+    { "/api/v1/notifications", MATCH_TREE, ANY, 0, NULL, NULL, social_notify_api },
+    { "/api/v1/", MATCH_PREFIX, ANY, 0, NULL, NULL, route_no_api },
+    { "/like", MATCH_EXACT, POST, 1, FORM_ONLY, social_reactions_like_form, NULL },
+    { "/shares", MATCH_EXACT, POST, 1, FORM_ONLY, social_reactions_share_form, NULL },
+    { "/polls/", MATCH_PREFIX, POST, 1, FORM_ONLY, NULL, social_polls_form },
+    { "/poll", MATCH_EXACT, GET, 0, NULL, social_polls_fragment, NULL },
+    { "/fragment", MATCH_EXACT, GET, 0, NULL, social_comments_fragment, NULL },
+    { "/comments", MATCH_TREE, POST, 1, FORM_ONLY, NULL, social_comments_form },
+    { "/activity", MATCH_EXACT, GET, 1, "the activity stream is only read (GET)",
+      social_activity_page, NULL },
+    { "/activity.atom", MATCH_EXACT, GET, 1, NULL, social_activity_atom, NULL },
+    { "/notifications", MATCH_EXACT, GET, 1, "this page is only read (GET)",
+      social_notify_page, NULL },
+    { "/notifications", MATCH_TREE, POST, 1, FORM_ONLY, NULL, social_notify_form },
+    { "", MATCH_PREFIX, ANY, 0, NULL, NULL, route_none },
+};
+
+#undef GET
+#undef POST
+#undef ANY
+#undef FORM_ONLY
+
+/* The route for rest (the path below the base), with what follows its
+ * path in *tail. */
+static const route *route_find(const char *rest, const char **tail)
+{
+    size_t k;
+
+    for (k = 0; k < sizeof(routes) / sizeof(routes[0]); k++) {
+        const route *rt = &routes[k];
+        size_t n = strlen(rt->path);
+
+        if (strncmp(rest, rt->path, n) != 0) {
+            continue;
+        }
+        if ((rt->match == MATCH_EXACT && rest[n] != '\0')
+            || (rt->match == MATCH_TREE && rest[n] != '\0' && rest[n] != '/')) {
+            continue;
+        }
+        *tail = rest + n;
+        return rt;
+    }
+    return NULL;   /* (the last route takes every path) */
+}
+
+/* 405 from the table: JSON for the API, the message page for people. */
+static int route_refuse_method(request_rec *r, const route *rt)
+{
+    social_result res;
+
+    apr_table_setn(r->headers_out, "Allow", rt->allow);
+    if (!rt->html) {
+        return social_request_method_not_allowed(r, rt->allow);
+    }
+    if (rt->refused == NULL) {
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+    social_result_set(&res, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", rt->refused);
+    return social_result_send(r, &res, 1, NULL);
+}
+
+static int route_dispatch(request_rec *r, const char *rest)
+{
+    const char *tail = rest;
+    const route *rt = route_find(rest, &tail);
+
+    if (rt->methods != 0 && !(rt->methods & METHOD(r->method_number))) {
+        return route_refuse_method(r, rt);
+    }
+    return rt->handle ? rt->handle(r) : rt->handle_rest(r, tail);
+}
+
+/* A write beyond SocialRateLimit: 429 with Retry-After, as JSON under
+ * {base}/api/, else as the message page. */
+static int refuse_rate(request_rec *r, const char *rest, int wait)
+{
+    social_result res;
+    int api = strncmp(rest, "/api/", 5) == 0;
+
+    apr_table_setn(r->err_headers_out, "Retry-After", apr_itoa(r->pool, wait));
+    social_result_set(&res, HTTP_TOO_MANY_REQUESTS, "rate_limited", api
+        ? apr_psprintf(r->pool, "too many writes; try again in %d seconds", wait)
+        : "you are writing faster than this intranet allows; "
+          "wait a moment and try again");
+    return social_result_send(r, &res, !api, NULL);
 }
 
 static int social_handler(request_rec *r)
 {
-    const char *base, *rest;
+    const char *rest;
+    int refused;
 
     if (!is_claimed(r)) {
         return DECLINED;
     }
-    base = social_config_srv(r->server)->endpoint;
-    rest = r->uri + strlen(base);
+    rest = r->uri + strlen(social_config_srv(r->server)->endpoint);
     if (r->method_number != M_GET && r->method_number != M_OPTIONS) {
         int wait = social_ratelimit_exceeded(r);
         if (wait > 0) {
-            apr_table_setn(r->err_headers_out, "Retry-After", apr_itoa(r->pool, wait));
-            if (strncmp(rest, "/api/", 5) == 0) {
-                return social_request_json_error(r, HTTP_TOO_MANY_REQUESTS, "rate_limited",
-                    apr_psprintf(r->pool, "too many writes; try again in %d seconds", wait));
-            }
-            return social_request_form_error(r, HTTP_TOO_MANY_REQUESTS,
-                "you are writing faster than this intranet allows; "
-                "wait a moment and try again", NULL);
+            return refuse_rate(r, rest, wait);
         }
     }
+    /* The widget's assets are for everyone, even a banned person. */
     if (strncmp(rest, "/assets/", 8) == 0) {
         return route_asset(r, rest + 8);
     }
-    {
-        /* A banned person reads but never writes. */
-        int refused = social_admin_refuse_banned(r, rest);
-        if (refused != DECLINED) {
-            return refused;
-        }
+    /* A banned person reads but never writes. */
+    refused = social_admin_refuse_banned(r, rest);
+    if (refused != DECLINED) {
+        return refused;
     }
-    if (strncmp(rest, "/admin", 6) == 0 && (rest[6] == '\0' || rest[6] == '/')) {
-        return social_admin_handle(r, rest + 6);
-    }
-    if (strncmp(rest, "/api/v1/", 8) == 0) {
-        return route_api(r, rest + 8);
-    }
-    if (strcmp(rest, "/like") == 0) {
-        return social_reactions_like_form(r);
-    }
-    if (strcmp(rest, "/shares") == 0) {
-        return social_reactions_share_form(r);
-    }
-    if (strncmp(rest, "/polls/", 7) == 0) {
-        return social_polls_form(r, rest + 7);
-    }
-    if (strcmp(rest, "/poll") == 0) {
-        return social_polls_fragment(r);
-    }
-    if (strcmp(rest, "/fragment") == 0) {
-        return social_comments_fragment(r);
-    }
-    if (strncmp(rest, "/comments", 9) == 0 && (rest[9] == '\0' || rest[9] == '/')) {
-        return social_comments_form(r, rest + 9);
-    }
-    if (strcmp(rest, "/activity") == 0) {
-        return social_activity_page(r);
-    }
-    if (strcmp(rest, "/activity.atom") == 0) {
-        return social_activity_atom(r);
-    }
-    if (strcmp(rest, "/notifications") == 0) {
-        return social_notify_page(r);
-    }
-    if (strncmp(rest, "/notifications/", 15) == 0) {
-        return social_notify_form(r, rest + 14);
-    }
-    return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
-                      "no such mod_social endpoint");
+    return route_dispatch(r, rest);
 }
 
 /* Claims {base} and everything below it before any file is looked up. */

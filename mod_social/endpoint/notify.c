@@ -285,9 +285,6 @@ int social_notify_people_api(request_rec *r)
     apr_array_header_t *people;
     social_store_status st;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     if (r->user == NULL) {
         return social_request_json_error(r, HTTP_UNAUTHORIZED, "login_required",
                                          "log in to look people up");
@@ -351,9 +348,6 @@ static int page_send(request_rec *r, const social_identity *who, const char *sta
 {
     page_data d;
     social_store_status st;
-    const char *error = NULL;
-    apr_size_t len = 0;
-    char *html;
 
     memset(&d, 0, sizeof(d));
     d.r = r;
@@ -367,29 +361,17 @@ static int page_send(request_rec *r, const social_identity *who, const char *sta
         st = social_store_notify_email_off(r, who->user, &d.email_off);
     }
     if (st != SOCIAL_STORE_OK) {
-        return social_request_form_error(r, HTTP_SERVICE_UNAVAILABLE,
-                                         "your notifications are unavailable right now", NULL);
+        social_result fail;
+        social_result_store(r, &fail, st);
+        return social_result_send(r, &fail, 1, NULL);
     }
-    html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                  "notifications.cs", page_fill, &d, &len, &error);
-    if (html == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "SOCIAL1010: rendering notifications.cs failed: %s", error);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    html = social_text_ascii_refs(r->pool, html, len);
-    return social_request_html_send(r, html, strlen(html));
+    return social_request_template_send(r, "notifications.cs", page_fill, &d);
 }
 
 int social_notify_page(request_rec *r)
 {
     social_identity who;
 
-    if (r->method_number != M_GET) {
-        apr_table_setn(r->headers_out, "Allow", "GET, HEAD");
-        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
-                                         "this page is only read (GET)", NULL);
-    }
     social_identity_get(r, social_config_dir(r), &who);
     if (who.user == NULL) {
         return social_request_form_error(r, HTTP_UNAUTHORIZED,
@@ -413,23 +395,13 @@ int social_notify_form(request_rec *r, const char *rest)
     int code = 0;
     social_store_status st;
 
-    if (r->method_number != M_POST) {
-        apr_table_setn(r->headers_out, "Allow", "POST");
-        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
-                                         "this address only takes form posts", NULL);
-    }
     social_identity_get(r, social_config_dir(r), &who);
     if (who.user == NULL) {
         return social_request_form_error(r, HTTP_UNAUTHORIZED,
                                          "log in to manage your notifications", NULL);
     }
-    if (!social_identity_same_origin(r)) {
-        return social_request_form_error(r, HTTP_FORBIDDEN,
-                                         "the form was sent from another site", NULL);
-    }
-    form = social_request_form_body(r, &code);
-    if (form == NULL) {
-        return social_request_form_error(r, code, "the form could not be read", NULL);
+    if ((form = social_request_form_read(r, &code)) == NULL) {
+        return code;
     }
     if (!social_identity_form_token_valid(r, &who, apr_table_get(form, "token"))) {
         return social_request_form_error(r, HTTP_FORBIDDEN,

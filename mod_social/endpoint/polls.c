@@ -25,28 +25,22 @@ APLOG_USE_MODULE(social);
 /* ---- loading ---- */
 
 /* Loads poll id as the viewer sees it; 0 or an HTTP status with message. */
-static int poll_load(request_rec *r, apr_int64_t id, social_poll_view *v, const char **code,
-                     const char **message)
+static int poll_load(request_rec *r, apr_int64_t id, social_poll_view *v, social_result *res)
 {
     social_store_status st = social_store_poll_get(r, id, r->user, &v->poll);
+    const char *message;
     int status;
 
     if (st == SOCIAL_STORE_NOT_FOUND) {
-        *code = "not_found";
-        *message = "no such poll";
-        return HTTP_NOT_FOUND;
+        return social_result_set(res, HTTP_NOT_FOUND, "not_found", "no such poll");
     }
     if (st != SOCIAL_STORE_OK) {
-        *code = st == SOCIAL_STORE_DOWN ? "unavailable" : "store_failed";
-        *message = social_request_store_message(r, st);
-        return social_request_store_status(st);
+        return social_result_store(r, res, st);
     }
-    status = social_request_page(r, v->poll.page, &v->page, message);
+    status = social_request_page(r, v->poll.page, &v->page, &message);
     if (status != 0) {
         /* The same answer as an unknown id: never 401 or 403. */
-        *code = "not_found";
-        *message = "no such poll";
-        return HTTP_NOT_FOUND;
+        return social_result_set(res, HTTP_NOT_FOUND, "not_found", "no such poll");
     }
     social_poll_view_fill(v);
     return 0;
@@ -54,38 +48,28 @@ static int poll_load(request_rec *r, apr_int64_t id, social_poll_view *v, const 
 
 /* Checks and stores a ballot. */
 static int poll_vote(request_rec *r, social_poll_view *v, const int *choices, int n,
-                     const char **code, const char **message)
+                     social_result *res)
 {
     int k, j;
     social_store_status st;
 
     if (v->page.who.user == NULL) {
-        *code = "login_required";
-        *message = "log in to vote";
-        return HTTP_UNAUTHORIZED;
+        return social_result_set(res, HTTP_UNAUTHORIZED, "login_required", "log in to vote");
     }
     if (v->poll.locked && !v->page.who.moderator) {
-        *code = "locked";
-        *message = SOCIAL_LOCKED_MESSAGE;
-        return HTTP_LOCKED;
+        return social_result_set(res, HTTP_LOCKED, "locked", SOCIAL_LOCKED_MESSAGE);
     }
     if (!v->open) {
-        *code = "poll_closed";
-        *message = "the poll is closed";
-        return HTTP_CONFLICT;
+        return social_result_set(res, HTTP_CONFLICT, "poll_closed", "the poll is closed");
     }
     if (n == 0 || (!v->poll.multiple && n > 1)) {
-        *code = "invalid_choices";
-        *message = v->poll.multiple ? "choose at least one option" : "choose exactly one option";
-        return HTTP_UNPROCESSABLE_ENTITY;
+        return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices", v->poll.multiple ? "choose at least one option" : "choose exactly one option");
     }
     for (k = 0; k < n; k++) {
         int known = 0;
         for (j = 0; j < k; j++) {
             if (choices[j] == choices[k]) {
-                *code = "invalid_choices";
-                *message = "an option is chosen twice";
-                return HTTP_UNPROCESSABLE_ENTITY;
+                return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices", "an option is chosen twice");
             }
         }
         for (j = 0; j < v->poll.options->nelts; j++) {
@@ -93,31 +77,24 @@ static int poll_vote(request_rec *r, social_poll_view *v, const int *choices, in
             known |= (o->idx == choices[k] && !o->removed);
         }
         if (!known) {
-            *code = "invalid_choices";
-            *message = "no such option in this poll";
-            return HTTP_UNPROCESSABLE_ENTITY;
+            return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices", "no such option in this poll");
         }
     }
     st = social_store_poll_vote(r, v->poll.id, v->page.who.user, choices, n);
     if (st != SOCIAL_STORE_OK) {
-        *code = st == SOCIAL_STORE_DOWN ? "unavailable" : "store_failed";
-        *message = social_request_store_message(r, st);
-        return social_request_store_status(st);
+        return social_result_store(r, res, st);
     }
     social_store_person_seen(r, v->page.who.user, v->page.who.name, v->page.who.email);
     return 0;
 }
 
-static int poll_close(request_rec *r, social_poll_view *v, int closed, const char **code,
-                      const char **message)
+static int poll_close(request_rec *r, social_poll_view *v, int closed, social_result *res)
 {
     social_audit_entry audit;
     social_store_status st;
 
     if (!v->can_moderate) {
-        *code = "forbidden";
-        *message = "only moderators may close or reopen polls";
-        return HTTP_FORBIDDEN;
+        return social_result_set(res, HTTP_FORBIDDEN, "forbidden", "only moderators may close or reopen polls");
     }
     memset(&audit, 0, sizeof(audit));
     audit.actor = v->page.who.user;
@@ -125,9 +102,7 @@ static int poll_close(request_rec *r, social_poll_view *v, int closed, const cha
     audit.target_kind = "poll";
     st = social_store_poll_moderate(r, v->poll.id, closed, &audit);
     if (st != SOCIAL_STORE_OK) {
-        *code = st == SOCIAL_STORE_DOWN ? "unavailable" : "store_failed";
-        *message = social_request_store_message(r, st);
-        return social_request_store_status(st);
+        return social_result_store(r, res, st);
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "SOCIAL0604: poll %s on %s %s by %s",
                   v->poll.name, v->poll.page, closed ? "closed" : "reopened", r->user);
@@ -146,15 +121,6 @@ static void poll_reload(request_rec *r, social_poll_view *v)
 
 /* ---- JSON API ---- */
 
-static int api_error(request_rec *r, int status, const char *code, const char *message)
-{
-    if (status == HTTP_SERVICE_UNAVAILABLE || status == HTTP_INTERNAL_SERVER_ERROR) {
-        return social_request_store_error(r, status == HTTP_SERVICE_UNAVAILABLE
-                                          ? SOCIAL_STORE_DOWN : SOCIAL_STORE_FAILED);
-    }
-    return social_request_json_error(r, status, code, message);
-}
-
 static int api_list(request_rec *r)
 {
     social_page pg;
@@ -166,9 +132,9 @@ static int api_list(request_rec *r)
     int k;
 
     if (status != 0) {
-        return social_request_json_error(r, status, status == HTTP_BAD_REQUEST ? "invalid_page"
-                                         : status == HTTP_UNAUTHORIZED ? "login_required"
-                                         : "not_found", message);
+        social_result res;
+        social_result_page(&res, status, message);
+        return social_result_send(r, &res, 0, NULL);
     }
     st = social_store_polls_list(r, pg.key, pg.who.user, &polls);
     if (st != SOCIAL_STORE_OK) {
@@ -191,7 +157,7 @@ static int api_vote(request_rec *r, social_poll_view *v)
 {
     int status, n = 0, *choices;
     json_t *req = social_request_json_body(r, &status);
-    const char *code = NULL, *message = NULL;
+    social_result res;
     social_json_error e;
 
     if (req == NULL) {
@@ -200,9 +166,9 @@ static int api_vote(request_rec *r, social_poll_view *v)
     if (social_json_vote(r->pool, req, &choices, &n, &e) != 0) {
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, e.code, e.message);
     }
-    status = poll_vote(r, v, choices, n, &code, &message);
+    status = poll_vote(r, v, choices, n, &res);
     if (status != 0) {
-        return api_error(r, status, code, message);
+        return social_result_send(r, &res, 0, NULL);
     }
     poll_reload(r, v);
     return social_request_json_send(r, HTTP_OK, social_request_json_pool(r, social_poll_view_json(r, v)));
@@ -210,7 +176,8 @@ static int api_vote(request_rec *r, social_poll_view *v)
 
 int social_polls_api(request_rec *r, const char *rest)
 {
-    const char *digits, *slash, *code = NULL, *message = NULL;
+    const char *digits, *slash;
+    social_result res;
     apr_int64_t id;
     social_poll_view v;
     int status;
@@ -238,9 +205,9 @@ int social_polls_api(request_rec *r, const char *rest)
         return social_request_method_not_allowed(r, "GET, HEAD, PATCH");
     }
     memset(&v, 0, sizeof(v));
-    status = poll_load(r, id, &v, &code, &message);
+    status = poll_load(r, id, &v, &res);
     if (status != 0) {
-        return api_error(r, status, code, message);
+        return social_result_send(r, &res, 0, NULL);
     }
     if (slash != NULL) {
         return api_vote(r, &v);
@@ -256,9 +223,9 @@ int social_polls_api(request_rec *r, const char *rest)
         if (social_json_poll_closed(req, &closed, &e) != 0) {
             return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, e.code, e.message);
         }
-        status = poll_close(r, &v, closed, &code, &message);
+        status = poll_close(r, &v, closed, &res);
         if (status != 0) {
-            return api_error(r, status, code, message);
+            return social_result_send(r, &res, 0, NULL);
         }
         poll_reload(r, &v);
     }
@@ -286,9 +253,6 @@ int social_polls_fragment(request_rec *r)
     apr_array_header_t *polls;
     int status, k;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     status = social_request_page(r, social_request_query_value(r, "page"), &pg, &message);
     if (status != 0) {
         return social_request_json_error(r, status, "not_found", message);
@@ -315,32 +279,23 @@ int social_polls_form(request_rec *r, const char *rest)
 {
     apr_int64_t id = social_request_id(rest, strlen(rest));
     apr_table_t *form;
-    const char *code = NULL, *message = NULL, *action, *done;
+    const char *action, *done;
+    social_result res;
     social_poll_view v;
     int status, n = 0, *choices;
     const apr_array_header_t *fields;
     int k;
 
-    if (r->method_number != M_POST) {
-        apr_table_setn(r->headers_out, "Allow", "POST");
-        return social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
-                                         "this address only takes form posts", NULL);
-    }
     if (id == 0) {
         return social_request_form_error(r, HTTP_NOT_FOUND, "no such poll", NULL);
     }
-    if (!social_identity_same_origin(r)) {
-        return social_request_form_error(r, HTTP_FORBIDDEN,
-                                         "the form was sent from another site", NULL);
-    }
-    form = social_request_form_body(r, &status);
-    if (form == NULL) {
-        return social_request_form_error(r, status, "the form could not be read", NULL);
+    if ((form = social_request_form_read(r, &status)) == NULL) {
+        return status;
     }
     memset(&v, 0, sizeof(v));
-    status = poll_load(r, id, &v, &code, &message);
+    status = poll_load(r, id, &v, &res);
     if (status != 0) {
-        return social_request_form_error(r, status, message, NULL);
+        return social_result_send(r, &res, 1, NULL);
     }
     if (!social_identity_form_token_valid(r, &v.page.who, apr_table_get(form, "token"))) {
         return social_request_form_error(r, HTTP_FORBIDDEN,
@@ -354,7 +309,7 @@ int social_polls_form(request_rec *r, const char *rest)
                                          "the form names no vote, close or reopen", v.page.key);
     }
     if (strcmp(action, "close") == 0 || strcmp(action, "reopen") == 0) {
-        status = poll_close(r, &v, strcmp(action, "close") == 0, &code, &message);
+        status = poll_close(r, &v, strcmp(action, "close") == 0, &res);
         done = strcmp(action, "close") == 0 ? "Poll closed" : "Poll reopened";
     }
     else {
@@ -373,11 +328,11 @@ int social_polls_form(request_rec *r, const char *rest)
             }
             choices[n++] = (int)c;
         }
-        status = poll_vote(r, &v, choices, n, &code, &message);
+        status = poll_vote(r, &v, choices, n, &res);
         done = "Your vote is counted";
     }
     if (status != 0) {
-        return social_request_form_error(r, status, message, v.page.key);
+        return social_result_send(r, &res, 1, v.page.key);
     }
     poll_reload(r, &v);
     if (social_request_wants_fragment(r)) {

@@ -24,68 +24,31 @@ APLOG_USE_MODULE(social);
 #define SOCIAL_SHARE_RECIPIENTS_MAX 20
 #define SOCIAL_SHARE_NOTE_MAX 1000
 
-typedef struct {
-    int status;
-    const char *code;
-    const char *message;
-} refusal;
-
-static int refuse(refusal *x, int status, const char *code, const char *message)
-{
-    x->status = status;
-    x->code = code;
-    x->message = message;
-    return status;
-}
-
-static int page_refused(refusal *x, int status, const char *message)
-{
-    return refuse(x, status, status == HTTP_BAD_REQUEST ? "invalid_page"
-                  : status == HTTP_UNAUTHORIZED ? "login_required"
-                  : status == HTTP_FORBIDDEN ? "forbidden" : "not_found", message);
-}
-
-static int store_refused(request_rec *r, refusal *x, social_store_status st)
-{
-    return refuse(x, social_request_store_status(st),
-                  st == SOCIAL_STORE_DOWN ? "unavailable" : "store_failed",
-                  social_request_store_message(r, st));
-}
-
-static int api_refused(request_rec *r, const refusal *x)
-{
-    if (x->status == HTTP_SERVICE_UNAVAILABLE || x->status == HTTP_INTERNAL_SERVER_ERROR) {
-        return social_request_store_error(r, x->status == HTTP_SERVICE_UNAVAILABLE
-                                          ? SOCIAL_STORE_DOWN : SOCIAL_STORE_FAILED);
-    }
-    return social_request_json_error(r, x->status, x->code, x->message);
-}
-
 /* ---- page likes ---- */
 
 static int page_like(request_rec *r, social_page *pg, const char *path, int on,
-                     int *count, int *liked, refusal *x)
+                     int *count, int *liked, social_result *x)
 {
     const char *message = NULL;
     int status = social_request_page(r, path, pg, &message);
     social_store_status st;
 
     if (status != 0) {
-        return page_refused(x, status, message);
+        return social_result_page(x, status, message);
     }
     if (pg->who.user == NULL) {
-        return refuse(x, HTTP_UNAUTHORIZED, "login_required", "log in to like pages");
+        return social_result_set(x, HTTP_UNAUTHORIZED, "login_required", "log in to like pages");
     }
     status = social_request_unlocked(r, pg);
     if (status == HTTP_LOCKED) {
-        return refuse(x, HTTP_LOCKED, "locked", SOCIAL_LOCKED_MESSAGE);
+        return social_result_set(x, HTTP_LOCKED, "locked", SOCIAL_LOCKED_MESSAGE);
     }
     if (status != 0) {
-        return store_refused(r, x, SOCIAL_STORE_DOWN);
+        return social_result_store(r, x, SOCIAL_STORE_DOWN);
     }
     st = social_store_like(r, SOCIAL_LIKE_PAGE, pg->key, 0, pg->who.user, on, count, liked);
     if (st != SOCIAL_STORE_OK) {
-        return store_refused(r, x, st);
+        return social_result_store(r, x, st);
     }
     social_fragcache_touch(r, pg->key);
     social_store_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
@@ -96,19 +59,16 @@ static int page_like(request_rec *r, social_page *pg, const char *path, int on,
 int social_reactions_like_api(request_rec *r)
 {
     social_page pg;
-    refusal x;
+    social_result x;
     int count = 0, liked = 0;
 
-    if (r->method_number != M_PUT && r->method_number != M_DELETE) {
-        return social_request_method_not_allowed(r, "PUT, DELETE");
-    }
     if (!social_identity_same_origin(r)) {
         return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
                                          "the request came from another site");
     }
     if (page_like(r, &pg, social_request_query_value(r, "page"),
                   r->method_number == M_PUT, &count, &liked, &x) != 0) {
-        return api_refused(r, &x);
+        return social_result_send(r, &x, 0, NULL);
     }
     return social_request_json_send(r, HTTP_OK, social_request_json_pool(r,
         json_pack("{s:i,s:b}", "count", count, "liked", liked)));
@@ -122,14 +82,11 @@ int social_reactions_likers_api(request_rec *r)
     social_store_status st;
     int status;
 
-    if (r->method_number != M_GET) {
-        return social_request_method_not_allowed(r, "GET, HEAD");
-    }
     status = social_request_page(r, social_request_query_value(r, "page"), &pg, &message);
     if (status != 0) {
-        refusal x;
-        page_refused(&x, status, message);
-        return api_refused(r, &x);
+        social_result x;
+        social_result_page(&x, status, message);
+        return social_result_send(r, &x, 0, NULL);
     }
     st = social_store_likers(r, SOCIAL_LIKE_PAGE, pg.key, 0, &people);
     if (st != SOCIAL_STORE_OK) {
@@ -156,7 +113,7 @@ static apr_array_header_t *names_split(apr_pool_t *p, const char *list)
 /* Checks and stores a share; recipients are user names. */
 static int share_create(request_rec *r, social_page *pg, const char *path,
                         const char *note, apr_array_header_t *to, int public,
-                        const social_idempotency *idem, social_share *sh, refusal *x)
+                        const social_idempotency *idem, social_share *sh, social_result *x)
 {
     const char *message = NULL, *why;
     apr_array_header_t *unknown = apr_array_make(r->pool, 2, sizeof(const char *));
@@ -169,24 +126,24 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
         if (status == HTTP_BAD_REQUEST) {
             status = HTTP_UNPROCESSABLE_ENTITY;
         }
-        return page_refused(x, status, message);
+        return social_result_page(x, status, message);
     }
     if (pg->who.user == NULL) {
-        return refuse(x, HTTP_UNAUTHORIZED, "login_required", "log in to share pages");
+        return social_result_set(x, HTTP_UNAUTHORIZED, "login_required", "log in to share pages");
     }
     if (note != NULL && *note != '\0') {
         why = social_text_comment_check(note, strlen(note), SOCIAL_SHARE_NOTE_MAX, &chars);
         if (why != NULL && strcmp(why, "the text is empty") != 0) {
-            return refuse(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_note",
+            return social_result_set(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_note",
                           apr_pstrcat(r->pool, "the note is not valid: ", why, NULL));
         }
     }
     if (to->nelts > SOCIAL_SHARE_RECIPIENTS_MAX) {
-        return refuse(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_recipients",
+        return social_result_set(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_recipients",
                       "share with at most 20 colleagues at once");
     }
     if (to->nelts == 0 && !public) {
-        return refuse(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_recipients",
+        return social_result_set(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_recipients",
                       "name a colleague to share with, or share to the activity stream");
     }
     for (k = 0; k < to->nelts; k++) {
@@ -205,12 +162,12 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
             continue;
         }
         if (st != SOCIAL_STORE_OK) {
-            return store_refused(r, x, st);
+            return social_result_store(r, x, st);
         }
         APR_ARRAY_PUSH(recipients, const char *) = user;
     }
     if (unknown->nelts > 0) {
-        return refuse(x, HTTP_UNPROCESSABLE_ENTITY, "unknown_recipient",
+        return social_result_set(x, HTTP_UNPROCESSABLE_ENTITY, "unknown_recipient",
                       apr_pstrcat(r->pool, "nobody called ",
                                   apr_array_pstrcat(r->pool, unknown, ','),
                                   " has used the intranet's discussions yet; check the name",
@@ -224,14 +181,14 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
     sh->public = public;
     st = social_store_share_add(r, sh, recipients, idem);
     if (st == SOCIAL_STORE_MISMATCH) {
-        return refuse(x, HTTP_UNPROCESSABLE_ENTITY, "idempotency_mismatch",
+        return social_result_set(x, HTTP_UNPROCESSABLE_ENTITY, "idempotency_mismatch",
                       "this Idempotency-Key was used for another request");
     }
     if (st == SOCIAL_STORE_REPLAYED) {
         return 0;   /* the first request's share; sh->id is its id */
     }
     if (st != SOCIAL_STORE_OK) {
-        return store_refused(r, x, st);
+        return social_result_store(r, x, st);
     }
     social_fragcache_touch(r, pg->key);
     social_store_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
@@ -263,7 +220,7 @@ static int api_share_create(request_rec *r)
     apr_array_header_t *to;
     social_page pg;
     social_share sh;
-    refusal x;
+    social_result x;
     social_idempotency *idem = NULL;
     social_json_error e;
 
@@ -278,7 +235,7 @@ static int api_share_create(request_rec *r)
     }
     if (share_create(r, &pg, page, note, to, public >= 0 ? public : to->nelts == 0,
                      idem, &sh, &x) != 0) {
-        return api_refused(r, &x);
+        return social_result_send(r, &x, 0, NULL);
     }
     return social_request_json_send(r, HTTP_CREATED,
                                     social_request_json_pool(r, share_json(r, &sh, to)));
@@ -329,30 +286,6 @@ int social_reactions_shares_api(request_rec *r)
 
 /* ---- forms ---- */
 
-/* Reads a form post after the origin check; NULL if refused (answered). */
-static apr_table_t *form_read(request_rec *r, int *result)
-{
-    apr_table_t *form;
-    int code = 0;
-
-    if (r->method_number != M_POST) {
-        apr_table_setn(r->headers_out, "Allow", "POST");
-        *result = social_request_form_error(r, HTTP_METHOD_NOT_ALLOWED,
-                                            "this address only takes form posts", NULL);
-        return NULL;
-    }
-    if (!social_identity_same_origin(r)) {
-        *result = social_request_form_error(r, HTTP_FORBIDDEN,
-                                            "the form was sent from another site", NULL);
-        return NULL;
-    }
-    form = social_request_form_body(r, &code);
-    if (form == NULL) {
-        *result = social_request_form_error(r, code, "the form could not be read", NULL);
-    }
-    return form;
-}
-
 static int form_page(request_rec *r, apr_table_t *form, social_page *pg, int *result)
 {
     const char *message = NULL;
@@ -385,11 +318,11 @@ int social_reactions_like_form(request_rec *r)
 {
     apr_table_t *form;
     social_page pg;
-    refusal x;
+    social_result x;
     int result = OK, count, liked;
     const char *action;
 
-    if ((form = form_read(r, &result)) == NULL || form_page(r, form, &pg, &result) != 0) {
+    if ((form = social_request_form_read(r, &result)) == NULL || form_page(r, form, &pg, &result) != 0) {
         return result;
     }
     action = apr_table_get(form, "action");
@@ -398,7 +331,7 @@ int social_reactions_like_form(request_rec *r)
                                          "the form names no like or unlike", pg.key);
     }
     if (page_like(r, &pg, pg.key, strcmp(action, "like") == 0, &count, &liked, &x) != 0) {
-        return social_request_form_error(r, x.status, x.message, pg.key);
+        return social_result_send(r, &x, 1, pg.key);
     }
     return form_back(r, &pg, liked ? "You like this page" : "Like removed");
 }
@@ -409,19 +342,19 @@ int social_reactions_share_form(request_rec *r)
     apr_table_t *form;
     social_page pg;
     social_share sh;
-    refusal x;
+    social_result x;
     int result = OK;
     apr_array_header_t *to;
     const char *pub;
 
-    if ((form = form_read(r, &result)) == NULL || form_page(r, form, &pg, &result) != 0) {
+    if ((form = social_request_form_read(r, &result)) == NULL || form_page(r, form, &pg, &result) != 0) {
         return result;
     }
     to = names_split(r->pool, apr_table_get(form, "to"));
     pub = apr_table_get(form, "public");
     if (share_create(r, &pg, pg.key, apr_table_get(form, "note"), to,
                      pub != NULL && *pub != '\0' && strcmp(pub, "0") != 0, NULL, &sh, &x) != 0) {
-        return social_request_form_error(r, x.status, x.message, pg.key);
+        return social_result_send(r, &x, 1, pg.key);
     }
     return form_back(r, &pg, to->nelts ? "Shared with your colleagues" : "Shared");
 }

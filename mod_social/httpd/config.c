@@ -447,53 +447,48 @@ static const char *set_enabled(cmd_parms *cmd, void *dconf, int on)
     return NULL;
 }
 
-static const char *set_moderation(cmd_parms *cmd, void *dconf, const char *arg)
-{
-    social_dir_conf *conf = dconf;
-    (void)cmd;
-    if (strcasecmp(arg, "pre") == 0) {
-        conf->moderation = SOCIAL_MODERATION_PRE;
-    }
-    else if (strcasecmp(arg, "post") == 0) {
-        conf->moderation = SOCIAL_MODERATION_POST;
-    }
-    else {
-        return "SocialModeration must be Pre (new comments wait for approval) or Post";
-    }
-    return NULL;
-}
+/* A per-directory directive that names one of a few words (case does
+ * not matter); each word sets its value in the int at offset. */
+typedef struct {
+    apr_size_t offset;              /* of the int in social_dir_conf */
+    const char *words[4];           /* NULL-terminated */
+    int values[4];
+    const char *error;              /* the answer to any other word */
+} choice;
 
-static const char *set_render(cmd_parms *cmd, void *dconf, const char *arg)
-{
-    social_dir_conf *conf = dconf;
-    if (strcasecmp(arg, "inline") == 0) {
-        conf->render = SOCIAL_RENDER_INLINE;
-    }
-    else if (strcasecmp(arg, "deferred") == 0) {
-        conf->render = SOCIAL_RENDER_DEFERRED;
-    }
-    else {
-        return "SocialRender must be Inline or Deferred";
-    }
-    return NULL;
-}
+static const choice render_choice = {
+    APR_OFFSETOF(social_dir_conf, render),
+    { "inline", "deferred", NULL },
+    { SOCIAL_RENDER_INLINE, SOCIAL_RENDER_DEFERRED },
+    "SocialRender must be Inline or Deferred"
+};
 
-static const char *set_anonymous(cmd_parms *cmd, void *dconf, const char *arg)
+static const choice anonymous_choice = {
+    APR_OFFSETOF(social_dir_conf, anonymous),
+    { "off", "read", "write", NULL },
+    { SOCIAL_ANON_OFF, SOCIAL_ANON_READ, SOCIAL_ANON_WRITE },
+    "SocialAnonymous must be Off, Read or Write"
+};
+
+static const choice moderation_choice = {
+    APR_OFFSETOF(social_dir_conf, moderation),
+    { "pre", "post", NULL },
+    { SOCIAL_MODERATION_PRE, SOCIAL_MODERATION_POST },
+    "SocialModeration must be Pre (new comments wait for approval) or Post"
+};
+
+static const char *set_choice(cmd_parms *cmd, void *dconf, const char *arg)
 {
-    social_dir_conf *conf = dconf;
-    if (strcasecmp(arg, "off") == 0) {
-        conf->anonymous = SOCIAL_ANON_OFF;
+    const choice *c = cmd->info;
+    int k;
+
+    for (k = 0; c->words[k] != NULL; k++) {
+        if (strcasecmp(arg, c->words[k]) == 0) {
+            *(int *)((char *)dconf + c->offset) = c->values[k];
+            return NULL;
+        }
     }
-    else if (strcasecmp(arg, "read") == 0) {
-        conf->anonymous = SOCIAL_ANON_READ;
-    }
-    else if (strcasecmp(arg, "write") == 0) {
-        conf->anonymous = SOCIAL_ANON_WRITE;
-    }
-    else {
-        return "SocialAnonymous must be Off, Read or Write";
-    }
-    return NULL;
+    return c->error;
 }
 
 static const char *set_moderator(cmd_parms *cmd, void *dconf, const char *arg)
@@ -889,9 +884,9 @@ const command_rec social_config_cmds[] = {
                   "How long a rendered discussion is kept (default 30s)"),
     AP_INIT_TAKE1("SocialSecret", set_secret, NULL, RSRC_CONF,
                   "Secret that signs form tokens; the same on every node"),
-    AP_INIT_TAKE1("SocialRender", set_render, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
+    AP_INIT_TAKE1("SocialRender", set_choice, (void *)&render_choice, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                   "Inline (thread rendered into the page) or Deferred (fetched by the widget)"),
-    AP_INIT_TAKE1("SocialAnonymous", set_anonymous, NULL, OR_AUTHCFG | ACCESS_CONF | RSRC_CONF,
+    AP_INIT_TAKE1("SocialAnonymous", set_choice, (void *)&anonymous_choice, OR_AUTHCFG | ACCESS_CONF | RSRC_CONF,
                   "What visitors without REMOTE_USER may do: Off, Read or Write"),
     AP_INIT_TAKE1("SocialModerator", set_moderator, NULL, OR_AUTHCFG | ACCESS_CONF | RSRC_CONF,
                   "ap_expr that is true for moderators, e.g. \"%{REMOTE_USER} in {'carol'}\""),
@@ -904,7 +899,7 @@ const command_rec social_config_cmds[] = {
     AP_INIT_TAKE1("SocialMaxCommentLength", set_max_comment_length, NULL,
                   OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                   "Longest comment in characters (default 5000)"),
-    AP_INIT_TAKE1("SocialModeration", set_moderation, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
+    AP_INIT_TAKE1("SocialModeration", set_choice, (void *)&moderation_choice, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                   "Pre (new comments wait for a moderator's approval) or Post (default)"),
     { NULL }
 };

@@ -3,20 +3,16 @@
 
 #include <string.h>
 
-#include <ap_provider.h>
-#include <ap_socache.h>
 #include <apr_strings.h>
 #include <http_config.h>
 #include <http_core.h>
 #include <http_log.h>
-#include <util_mutex.h>
 
 #include "config.h"
+#include "socache.h"
 #include "store.h"
 
 APLOG_USE_MODULE(social);
-
-#define SOCIAL_FRAGCACHE_MUTEX "social-cache"
 
 /* Bytes of shared memory for "SocialCache shmcb" without a size. */
 #define SOCIAL_CACHE_SHMCB_SIZE 8388608
@@ -27,35 +23,24 @@ APLOG_USE_MODULE(social);
 #define VERSION_BYTES 8
 
 /* One cache for the whole server; keys carry the site, so virtual hosts
- * never share entries. */
-static const ap_socache_provider_t *provider;
-static ap_socache_instance_t *instance;
-static apr_global_mutex_t *mutex;     /* only for providers not safe across processes */
+ * never share entries. Locked only for providers not safe across
+ * processes. */
+static social_socache cache = {
+    "social-cache", "mod_social-cache", "SocialCache", "the discussion cache", 0,
+    NULL, NULL, NULL
+};
 
 static int fragcache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
-    provider = NULL;
-    instance = NULL;
-    mutex = NULL;
-    return ap_mutex_register(pconf, SOCIAL_FRAGCACHE_MUTEX, NULL, APR_LOCK_DEFAULT, 0);
-}
-
-static apr_status_t fragcache_cleanup(void *data)
-{
-    if (provider != NULL && instance != NULL) {
-        provider->destroy(instance, (server_rec *)data);
-    }
-    instance = NULL;
-    return APR_SUCCESS;
+    return social_socache_pre_config(&cache, pconf);
 }
 
 static int fragcache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                  apr_pool_t *ptemp, server_rec *s)
 {
     const social_srv_conf *sc = social_config_srv(s);
-    const char *name, *args, *error;
+    const char *name, *args;
     struct ap_socache_hints hints = { 256, 32768, 30 };
-    apr_status_t rv;
 
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;   /* the first, dry reading of the configuration */
@@ -63,20 +48,14 @@ static int fragcache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (sc->cache != NULL && strcasecmp(sc->cache, "off") == 0) {
         return OK;
     }
-    name = sc->cache ? sc->cache : "shmcb";
-    args = strchr(name, ':');
-    if (args != NULL) {
-        name = apr_pstrmemdup(ptemp, name, (apr_size_t)(args - name));
-        args++;
-    }
-    else if (strcmp(name, "shmcb") == 0) {
+    social_socache_lookup(&cache, sc->cache ? sc->cache : "shmcb", ptemp, &name, &args);
+    if (args == NULL && strcmp(name, "shmcb") == 0) {
         /* shmcb's own default (512 KB in 32 parts) cannot hold a long
          * discussion: give it room, in the server's runtime directory. */
         args = apr_pstrcat(ptemp, ap_runtime_dir_relative(ptemp, "mod_social-cache"),
                            "(" APR_STRINGIFY(SOCIAL_CACHE_SHMCB_SIZE) ")", NULL);
     }
-    provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
-    if (provider == NULL) {
+    if (cache.provider == NULL) {
         if (sc->cache == NULL) {
             /* Only the default: pages work, each view renders. */
             ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
@@ -89,59 +68,17 @@ static int fragcache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                      "load mod_socache_%s", name, name);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    error = provider->create(&instance, args, ptemp, pconf);
-    if (error != NULL) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "SOCIAL1203: SocialCache %s: %s",
-                     name, error);
-        instance = NULL;
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    if (provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
-        rv = ap_global_mutex_create(&mutex, NULL, SOCIAL_FRAGCACHE_MUTEX, NULL, s, pconf, 0);
-        if (rv != APR_SUCCESS) {
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
-    }
-    rv = provider->init(instance, "mod_social-cache", &hints, s, pconf);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                     "SOCIAL1204: the discussion cache (%s) could not be initialised", name);
-        instance = NULL;
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    apr_pool_cleanup_register(pconf, s, fragcache_cleanup, apr_pool_cleanup_null);
-    return OK;
+    return social_socache_open(&cache, name, args, &hints, s, pconf, ptemp);
 }
 
 static void fragcache_child_init(apr_pool_t *p, server_rec *s)
 {
-    if (mutex != NULL) {
-        apr_status_t rv = apr_global_mutex_child_init(&mutex,
-                                                      apr_global_mutex_lockfile(mutex), p);
-        if (rv != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                         "SOCIAL1205: the discussion cache's lock could not be reopened; "
-                         "the cache is off in this process");
-            instance = NULL;
-        }
-    }
+    social_socache_child_init(&cache, p, s);
 }
 
 int social_fragcache_enabled(void)
 {
-    return instance != NULL;
-}
-
-static int lock(void)
-{
-    return mutex == NULL || apr_global_mutex_lock(mutex) == APR_SUCCESS;
-}
-
-static void unlock(void)
-{
-    if (mutex != NULL) {
-        apr_global_mutex_unlock(mutex);
-    }
+    return cache.instance != NULL;
 }
 
 const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t max,
@@ -151,14 +88,12 @@ const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t max
     unsigned int n;
     apr_status_t rv;
 
-    if (instance == NULL || max > SOCIAL_FRAGCACHE_ENTRY_MAX || !lock()) {
+    if (cache.instance == NULL || max > SOCIAL_FRAGCACHE_ENTRY_MAX) {
         return NULL;
     }
     n = (unsigned int)max;
     buf = apr_palloc(r->pool, max + 1);
-    rv = provider->retrieve(instance, r->server, (const unsigned char *)key,
-                            (unsigned int)strlen(key), buf, &n, r->pool);
-    unlock();
+    rv = social_socache_retrieve(&cache, r, key, buf, &n);
     if (rv != APR_SUCCESS) {
         return NULL;
     }
@@ -175,14 +110,11 @@ void social_fragcache_put(request_rec *r, const char *key, const char *data,
                                                               : SOCIAL_CACHE_TTL_DEFAULT);
     apr_status_t rv;
 
-    if (instance == NULL || len > SOCIAL_FRAGCACHE_ENTRY_MAX
-        || apr_table_get(r->notes, SOCIAL_STORE_BROKEN_NOTE) != NULL || !lock()) {
+    if (cache.instance == NULL || len > SOCIAL_FRAGCACHE_ENTRY_MAX
+        || apr_table_get(r->notes, SOCIAL_STORE_BROKEN_NOTE) != NULL) {
         return;   /* (what a cut-off result gave is never kept) */
     }
-    rv = provider->store(instance, r->server, (const unsigned char *)key,
-                         (unsigned int)strlen(key), apr_time_now() + ttl,
-                         (unsigned char *)data, (unsigned int)len, r->pool);
-    unlock();
+    rv = social_socache_store(&cache, r, key, apr_time_now() + ttl, data, (unsigned int)len);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, r,
                       "SOCIAL1206: the discussion cache did not keep %" APR_SIZE_T_FMT
@@ -217,13 +149,8 @@ static const char *version_new(request_rec *r, const char *key)
         hex[2 * k + 1] = digits[raw[k] & 15];
     }
     hex[2 * VERSION_BYTES] = '\0';
-    if (!lock()) {
-        return NULL;
-    }
-    rv = provider->store(instance, r->server, (const unsigned char *)key,
-                         (unsigned int)strlen(key), apr_time_now() + VERSION_TTL,
-                         (unsigned char *)hex, 2 * VERSION_BYTES, r->pool);
-    unlock();
+    rv = social_socache_store(&cache, r, key, apr_time_now() + VERSION_TTL,
+                              hex, 2 * VERSION_BYTES);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, rv, r,
                       "SOCIAL1207: the discussion cache refused a page version; "
@@ -240,12 +167,7 @@ static const char *version_get(request_rec *r, const char *key)
     unsigned int n = 2 * VERSION_BYTES;
     apr_status_t rv;
 
-    if (!lock()) {
-        return NULL;
-    }
-    rv = provider->retrieve(instance, r->server, (const unsigned char *)key,
-                            (unsigned int)strlen(key), buf, &n, r->pool);
-    unlock();
+    rv = social_socache_retrieve(&cache, r, key, buf, &n);
     if (rv == APR_SUCCESS && n == 2 * VERSION_BYTES) {
         return apr_pstrmemdup(r->pool, (const char *)buf, n);
     }
@@ -254,7 +176,7 @@ static const char *version_get(request_rec *r, const char *key)
 
 const char *social_fragcache_version(request_rec *r, const char *page)
 {
-    return instance == NULL ? NULL : version_get(r, version_key(r, page));
+    return cache.instance == NULL ? NULL : version_get(r, version_key(r, page));
 }
 
 /* Notifications are counted across sites: one epoch for all. */
@@ -262,15 +184,13 @@ const char *social_fragcache_version(request_rec *r, const char *page)
 
 const char *social_fragcache_epoch(request_rec *r)
 {
-    return instance == NULL ? NULL : version_get(r, EPOCH_KEY);
+    return cache.instance == NULL ? NULL : version_get(r, EPOCH_KEY);
 }
 
 void social_fragcache_notified(request_rec *r)
 {
-    if (instance != NULL && version_new(r, EPOCH_KEY) == NULL && lock()) {
-        provider->remove(instance, r->server, (const unsigned char *)EPOCH_KEY,
-                         (unsigned int)strlen(EPOCH_KEY), r->pool);
-        unlock();
+    if (cache.instance != NULL && version_new(r, EPOCH_KEY) == NULL) {
+        social_socache_remove(&cache, r, EPOCH_KEY);
     }
 }
 
@@ -278,7 +198,7 @@ void social_fragcache_touch(request_rec *r, const char *page)
 {
     const char *key;
 
-    if (instance == NULL || page == NULL) {
+    if (cache.instance == NULL || page == NULL) {
         return;
     }
     social_fragcache_notified(r);   /* the write may have notified someone */
@@ -286,11 +206,7 @@ void social_fragcache_touch(request_rec *r, const char *page)
     if (version_new(r, key) == NULL) {
         /* The old version may live on: remove it, so nothing stored
          * under it is found again. */
-        if (lock()) {
-            provider->remove(instance, r->server, (const unsigned char *)key,
-                             (unsigned int)strlen(key), r->pool);
-            unlock();
-        }
+        social_socache_remove(&cache, r, key);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL1208: could not give %s a new version in the discussion "
                       "cache; views may show the discussion before this change for up "

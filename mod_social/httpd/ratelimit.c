@@ -3,41 +3,26 @@
 
 #include <string.h>
 
-#include <ap_provider.h>
-#include <ap_socache.h>
 #include <apr_strings.h>
 #include <http_config.h>
 #include <http_core.h>
 #include <http_log.h>
-#include <util_mutex.h>
 
 #include "config.h"
+#include "socache.h"
 
 APLOG_USE_MODULE(social);
 
-#define SOCIAL_RATELIMIT_MUTEX "social-ratelimit"
-
 /* One cache for the whole server: the counters are per person, not per
- * virtual host. */
-static const ap_socache_provider_t *provider;
-static ap_socache_instance_t *instance;
-static apr_global_mutex_t *mutex;
+ * virtual host. Always locked: a count is read, then written. */
+static social_socache cache = {
+    "social-ratelimit", "mod_social-ratelimit", "SocialRateLimitCache",
+    "the rate-limit cache", 1, NULL, NULL, NULL
+};
 
 static int ratelimit_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
-    provider = NULL;
-    instance = NULL;
-    mutex = NULL;
-    return ap_mutex_register(pconf, SOCIAL_RATELIMIT_MUTEX, NULL, APR_LOCK_DEFAULT, 0);
-}
-
-static apr_status_t ratelimit_cleanup(void *data)
-{
-    if (provider != NULL && instance != NULL) {
-        provider->destroy(instance, (server_rec *)data);
-    }
-    instance = NULL;
-    return APR_SUCCESS;
+    return social_socache_pre_config(&cache, pconf);
 }
 
 static int ratelimit_post_config(apr_pool_t *pconf, apr_pool_t *plog,
@@ -45,9 +30,8 @@ static int ratelimit_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 {
     const social_srv_conf *sc = NULL;
     server_rec *sp;
-    const char *name, *args, *error;
+    const char *name, *args;
     struct ap_socache_hints hints = { 64, sizeof(apr_uint32_t), 3600 };
-    apr_status_t rv;
 
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;   /* the first, dry reading of the configuration */
@@ -64,14 +48,9 @@ static int ratelimit_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (sc == NULL) {
         return OK;
     }
-    name = sc->rate_cache ? sc->rate_cache : "shmcb";
-    args = strchr(name, ':');
-    if (args != NULL) {
-        name = apr_pstrmemdup(ptemp, name, (apr_size_t)(args - name));
-        args++;
-    }
-    provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name, AP_SOCACHE_PROVIDER_VERSION);
-    if (provider == NULL && sc->rate_window == 0 && sc->rate_cache == NULL) {
+    social_socache_lookup(&cache, sc->rate_cache ? sc->rate_cache : "shmcb", ptemp,
+                          &name, &args);
+    if (cache.provider == NULL && sc->rate_window == 0 && sc->rate_cache == NULL) {
         /* Only the default limit: writes work, without a limit. */
         ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                      "SOCIAL1350: mod_socache_shmcb is not loaded: the default "
@@ -80,42 +59,18 @@ static int ratelimit_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                      SOCIAL_RATE_WINDOW_DEFAULT);
         return OK;
     }
-    if (provider == NULL) {
+    if (cache.provider == NULL) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
                      "SOCIAL0801: SocialRateLimit needs the socache provider \"%s\": "
                      "load mod_socache_%s", name, name);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    error = provider->create(&instance, args, ptemp, pconf);
-    if (error != NULL) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
-                     "SOCIAL0802: SocialRateLimitCache %s: %s", name, error);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    rv = ap_global_mutex_create(&mutex, NULL, SOCIAL_RATELIMIT_MUTEX, NULL, s, pconf, 0);
-    if (rv != APR_SUCCESS) {
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    rv = provider->init(instance, "mod_social-ratelimit", &hints, s, pconf);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                     "SOCIAL0803: the rate-limit cache (%s) could not be initialised", name);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    apr_pool_cleanup_register(pconf, s, ratelimit_cleanup, apr_pool_cleanup_null);
-    return OK;
+    return social_socache_open(&cache, name, args, &hints, s, pconf, ptemp);
 }
 
 static void ratelimit_child_init(apr_pool_t *p, server_rec *s)
 {
-    if (mutex != NULL) {
-        apr_status_t rv = apr_global_mutex_child_init(&mutex,
-                                                      apr_global_mutex_lockfile(mutex), p);
-        if (rv != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                         "SOCIAL0804: the rate-limit lock could not be reopened");
-        }
-    }
+    social_socache_child_init(&cache, p, s);
 }
 
 int social_ratelimit_exceeded(request_rec *r)
@@ -131,7 +86,7 @@ int social_ratelimit_exceeded(request_rec *r)
     apr_status_t rv;
 
     social_config_rate_limit(sc, &limit, &seconds);
-    if (limit <= 0 || instance == NULL) {
+    if (limit <= 0 || cache.instance == NULL) {
         return 0;
     }
     window = seconds;
@@ -140,10 +95,10 @@ int social_ratelimit_exceeded(request_rec *r)
     who = r->user ? r->user : apr_pstrcat(r->pool, "anon:", r->useragent_ip, NULL);
     key = apr_psprintf(r->pool, "%s\n%" APR_INT64_T_FMT, who, index);
 
-    if (apr_global_mutex_lock(mutex) != APR_SUCCESS) {
+    if (!social_socache_lock(&cache)) {
         return 0;
     }
-    rv = provider->retrieve(instance, r->server, (const unsigned char *)key,
+    rv = cache.provider->retrieve(cache.instance, r->server, (const unsigned char *)key,
                             (unsigned int)strlen(key), value, &len, r->pool);
     if (rv == APR_SUCCESS && len == sizeof(value)) {
         memcpy(&count, value, sizeof(count));
@@ -151,7 +106,7 @@ int social_ratelimit_exceeded(request_rec *r)
     if (count < (apr_uint32_t)limit) {
         count++;
         memcpy(value, &count, sizeof(count));
-        rv = provider->store(instance, r->server, (const unsigned char *)key,
+        rv = cache.provider->store(cache.instance, r->server, (const unsigned char *)key,
                              (unsigned int)strlen(key), apr_time_from_sec(ends) + apr_time_from_sec(1),
                              value, sizeof(value), r->pool);
         if (rv != APR_SUCCESS) {
@@ -161,7 +116,7 @@ int social_ratelimit_exceeded(request_rec *r)
         }
         count = 0;
     }
-    apr_global_mutex_unlock(mutex);
+    social_socache_unlock(&cache);
     if (count == 0) {
         return 0;
     }

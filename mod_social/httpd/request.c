@@ -69,19 +69,73 @@ int social_request_json_send(request_rec *r, int status, json_t *body)
     return OK;
 }
 
-int social_request_json_error(request_rec *r, int status, const char *code,
-                              const char *message)
+int social_result_set(social_result *res, int status, const char *code,
+                      const char *message)
+{
+    social_result set = { status, code, message, NULL, NULL };
+
+    *res = set;
+    return status;
+}
+
+int social_result_page(social_result *res, int status, const char *message)
+{
+    return social_result_set(res, status, status == HTTP_BAD_REQUEST ? "invalid_page"
+                             : status == HTTP_UNAUTHORIZED ? "login_required"
+                             : status == HTTP_FORBIDDEN ? "forbidden"
+                             : "not_found", message);
+}
+
+int social_result_store(request_rec *r, social_result *res, social_store_status st)
+{
+    if (st == SOCIAL_STORE_DOWN) {
+        return social_result_set(res, HTTP_SERVICE_UNAVAILABLE, "unavailable",
+                                 "the discussion database is unavailable; try again shortly");
+    }
+    return social_result_set(res, HTTP_INTERNAL_SERVER_ERROR, "store_failed",
+                             r->method_number == M_GET
+                             ? "the discussion could not be read (the error log says why)"
+                             : "the change could not be stored (the error log says why)");
+}
+
+static int result_json(request_rec *r, const social_result *res)
 {
     json_t *body = social_request_json_pool(r, json_pack("{s:{s:s,s:s}}", "error",
-                                                         "code", code,
-                                                         "message", message));
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  "SOCIAL0300: %s %s refused with %d %s: %s", r->method, r->uri,
-                  status, code, message);
+                                                         "code", res->code,
+                                                         "message", res->message));
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "%s: %s %s refused with %d %s: %s%s%s%s",
+                  res->log_id ? res->log_id : "SOCIAL0300", r->method, r->uri,
+                  res->status, res->code, res->message, res->field ? " (" : "",
+                  res->field ? res->field : "", res->field ? ")" : "");
     if (body == NULL) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    return social_request_json_send(r, status, body);
+    if (res->field != NULL) {
+        json_object_set_new(json_object_get(body, "error"), "field",
+                            json_string(res->field));
+    }
+    return social_request_json_send(r, res->status, body);
+}
+
+int social_result_send(request_rec *r, const social_result *res, int html,
+                       const char *back)
+{
+    if (html) {
+        return social_request_form_error(r, res->status, res->message, back);
+    }
+    if (res->status == HTTP_SERVICE_UNAVAILABLE) {
+        social_request_retry_after(r);
+    }
+    return result_json(r, res);
+}
+
+int social_request_json_error(request_rec *r, int status, const char *code,
+                              const char *message)
+{
+    social_result res;
+
+    social_result_set(&res, status, code, message);
+    return result_json(r, &res);
 }
 
 int social_request_method_not_allowed(request_rec *r, const char *allow)
@@ -105,23 +159,18 @@ int social_request_store_status(social_store_status st)
 
 const char *social_request_store_message(request_rec *r, social_store_status st)
 {
-    if (st == SOCIAL_STORE_DOWN) {
-        return "the discussion database is unavailable; try again shortly";
-    }
-    return r->method_number == M_GET
-           ? "the discussion could not be read (the error log says why)"
-           : "the change could not be stored (the error log says why)";
+    social_result res;
+
+    social_result_store(r, &res, st);
+    return res.message;
 }
 
 int social_request_store_error(request_rec *r, social_store_status st)
 {
-    if (st == SOCIAL_STORE_DOWN) {
-        social_request_retry_after(r);
-        return social_request_json_error(r, HTTP_SERVICE_UNAVAILABLE, "unavailable",
-                                         social_request_store_message(r, st));
-    }
-    return social_request_json_error(r, HTTP_INTERNAL_SERVER_ERROR, "store_failed",
-                                     social_request_store_message(r, st));
+    social_result res;
+
+    social_result_store(r, &res, st);
+    return social_result_send(r, &res, 0, NULL);
 }
 
 apr_array_header_t *social_request_query_values(request_rec *r, const char *name)
@@ -658,6 +707,40 @@ static void message_fill(social_render_data *data, void *ctx)
     social_render_set(data, "Message.back", d->back);
     social_render_set(data, "Social.version", SOCIAL_VERSION);
     social_render_set(data, "Social.endpoint", social_config_srv(d->r->server)->endpoint);
+}
+
+int social_request_template_send(request_rec *r, const char *name,
+                                 social_render_fill fill, void *data)
+{
+    const char *error = NULL;
+    apr_size_t len = 0;
+    char *html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
+                                        name, fill, data, &len, &error);
+
+    if (html == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0306: rendering %s failed: %s", name, error);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    html = social_text_ascii_refs(r->pool, html, len);
+    return social_request_html_send(r, html, strlen(html));
+}
+
+apr_table_t *social_request_form_read(request_rec *r, int *result)
+{
+    apr_table_t *form;
+    int code = 0;
+
+    if (!social_identity_same_origin(r)) {
+        *result = social_request_form_error(r, HTTP_FORBIDDEN,
+                                            "the form was sent from another site", NULL);
+        return NULL;
+    }
+    form = social_request_form_body(r, &code);
+    if (form == NULL) {
+        *result = social_request_form_error(r, code, "the form could not be read", NULL);
+    }
+    return form;
 }
 
 /* A plain HTML page explaining a refused form post. */

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "identity.h"
+#include "render.h"
 #include "store.h"
 
 /* Largest request body accepted (413 beyond). */
@@ -20,6 +21,39 @@ typedef struct {
     const social_dir_conf *dc;   /* the page's own configuration */
     social_identity who;         /* the viewer, under the page's rules */
 } social_page;
+
+/* What an endpoint answers when it refuses or fails, whichever way it
+ * answers (JSON, the HTML message page, the moderation console), as
+ * mod_md's md_result_t carries status, problem and detail: built where
+ * the refusal is found, sent once by social_result_send. */
+typedef struct {
+    int status;             /* HTTP status; 0 while nothing is refused */
+    const char *code;       /* the JSON error code ("not_found", "unavailable") */
+    const char *message;    /* what the person reads */
+    const char *field;      /* the request member refused (error.field), or NULL */
+    const char *log_id;     /* the id the refusal is logged with; NULL: SOCIAL0300 */
+} social_result;
+
+/* Sets *res; returns status (for "return social_result_set(...)"). */
+int social_result_set(social_result *res, int status, const char *code,
+                      const char *message);
+
+/* A refused page access (social_request_page's status and message):
+ * 400 invalid_page, 401 login_required, 403 forbidden, 404 not_found. */
+int social_result_page(social_result *res, int status, const char *message);
+
+/* A store failure: 503 "unavailable" (SOCIAL_STORE_DOWN: no connection,
+ * lost, or timed out: Retry-After is sent with it) or 500 "store_failed"
+ * (the database refused a statement: retrying will not help; the error
+ * log has the database's message). */
+int social_result_store(request_rec *r, social_result *res, social_store_status st);
+
+/* Sends res: as {"error": {"code", "message"[, "field"]}} (html 0), or
+ * as the HTML message page with a link back to the page back (html 1;
+ * JSON "form_refused" for the widget's fetch). A 503 carries
+ * Retry-After. Logged at info level. Returns the handler's result. */
+int social_result_send(request_rec *r, const social_result *res, int html,
+                       const char *back);
 
 /* Ties a Jansson value to the request pool; returns it. */
 json_t *social_request_json_pool(request_rec *r, json_t *value);
@@ -133,6 +167,17 @@ json_t *social_request_people_json(request_rec *r, apr_array_header_t *people);
 
 /* Sends a rendered HTML fragment (private, not cached). */
 int social_request_html_send(request_rec *r, const char *html, apr_size_t len);
+
+/* Renders the template name (in SocialTemplateDir) with fill and sends it
+ * as the HTML page (characters beyond ASCII as references); 500, logged
+ * (SOCIAL0306), if it cannot be rendered. */
+int social_request_template_send(request_rec *r, const char *name,
+                                 social_render_fill fill, void *data);
+
+/* A form post for people: from this site, with a form body. Returns the
+ * form, or NULL with the refusal sent (403, 413, 415, 400) and the
+ * handler's result in *result. */
+apr_table_t *social_request_form_read(request_rec *r, int *result);
 
 /* A refused form post: an HTML page with the status, the message and a
  * link back to the page (back), or a JSON error for the widget. */
