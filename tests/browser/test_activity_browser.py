@@ -19,7 +19,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 import harness
-from test_comments import Client, basic_auth, fresh_page
+from social_test.client import Client, basic_auth, fresh_page
 
 HTTPD_CONF = r"""
 <Location />

@@ -18,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import harness
-from test_comments import Client, fresh_page
+from social_test.client import Client, fresh_page
 from test_comments_browser import PAGE, WAIT, authenticate, load
 
 HTTPD_CONF = r"""

@@ -28,7 +28,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 import harness
-from test_comments import Client, basic_auth, by_id, fresh_page
+from social_test.asserts import by_id
+from social_test.client import Client, basic_auth, fresh_page
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

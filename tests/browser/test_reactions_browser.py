@@ -22,7 +22,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 import harness
-from test_comments import Client
+from social_test.client import Client
 # js and nojs are the same browsers as for the comment tests
 from test_comments_browser import (WAIT, assert_no_reload, js,  # noqa: F401
                                    load, mark_window, nojs, wait_for, wait_widget)

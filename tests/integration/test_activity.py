@@ -23,7 +23,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from test_comments import PAGE_TEMPLATE, Client, assert_json_error
+from social_test.asserts import assert_json_error
+from social_test.client import PAGE_TEMPLATE, Client
 
 RUN = uuid.uuid4().hex[:8]
 AREA = "/act-%s" % RUN

@@ -23,8 +23,9 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from test_comments import (PAGE_TEMPLATE, Discussion, assert_html_error,
-                           assert_json_error, parse_html, social_div)
+from social_test.asserts import assert_html_error, assert_json_error
+from social_test.client import PAGE_TEMPLATE
+from social_test.html import Discussion, parse_html, social_div
 from test_likes_shares import like, share
 from test_polls import created_poll, index_of, patch as poll_patch, poll_page, vote
 

@@ -12,8 +12,8 @@ import uuid
 import pytest
 
 import harness
-from test_comments import (PAGE_TEMPLATE, Client, Discussion,
-                           social_div)
+from social_test.client import PAGE_TEMPLATE, Client
+from social_test.html import Discussion, social_div
 
 # bob's display name, as a directory would give it: markup and quotes
 # that must come out escaped from the cached discussion too.

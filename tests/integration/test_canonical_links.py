@@ -21,7 +21,8 @@ import pytest
 
 import harness
 from harness import write_htpasswd
-from test_comments import PAGE_TEMPLATE, Client, social_div
+from social_test.client import PAGE_TEMPLATE, Client
+from social_test.html import social_div
 
 EVIL = "evil.example"
 USERS = ("alice", "bob", "carol", "dave")

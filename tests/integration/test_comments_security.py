@@ -17,8 +17,9 @@ from urllib.parse import quote
 import pytest
 
 from harness import BLOCK_END, BLOCK_START, find_blocks, main_blocks, strip_blocks
-from test_comments import (API, Discussion, assert_html_error, assert_json_error,
-                           by_id, fresh_page, parse_html, social_div)
+from social_test.asserts import assert_html_error, assert_json_error, by_id
+from social_test.client import API, fresh_page
+from social_test.html import Discussion, parse_html, social_div
 
 DAVE_NAME = 'Dave "><img src=x onerror=alert(1)><script>alert(2)</script> & \'co\''
 

@@ -36,7 +36,8 @@ import pytest
 
 import harness
 from harness import main_blocks, strip_blocks
-from test_comments import Client, assert_json_error, basic_auth
+from social_test.asserts import assert_json_error
+from social_test.client import Client, basic_auth
 
 API = "/_social/api/v1"
 ROUND_TRIP = 1.5   # SocialDBTimeout, seconds

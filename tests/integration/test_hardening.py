@@ -28,8 +28,8 @@ import pytest
 
 import harness
 from test_admin import admin_ok
-from test_comments import (PAGE_TEMPLATE, Client, assert_html_error,
-                           assert_json_error, basic_auth)
+from social_test.asserts import assert_html_error, assert_json_error
+from social_test.client import PAGE_TEMPLATE, Client, basic_auth
 
 SECRET = "hardening-secret-0123456789"
 LATIN1_USER = b"jos\xe9"                    # "josé" in ISO-8859-1

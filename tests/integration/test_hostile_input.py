@@ -20,7 +20,7 @@ import pytest
 
 import harness
 from harness import main_blocks, strip_blocks, find_blocks, block_attr
-from test_comments import assert_json_error
+from social_test.asserts import assert_json_error
 
 API = "/_social/api/v1"
 

@@ -28,7 +28,8 @@ from urllib.parse import quote, urlencode
 import pytest
 
 import harness
-from test_comments import Client, assert_json_error
+from social_test.asserts import assert_json_error
+from social_test.client import Client
 
 API = "/_social/api/v1"
 USERS = ("alice", "bob", "carol", "dave") + tuple("rl%d" % k for k in range(1, 13))

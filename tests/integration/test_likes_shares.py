@@ -18,9 +18,9 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 import pytest
 
 from harness import BLOCK_START
-from test_comments import (ALICE_NAME, ISO_Z, PAGE_TEMPLATE, Client, Discussion,
-                           assert_html_error, assert_json_error, by_id, fresh_page,
-                           parse_html, social_div)
+from social_test.asserts import ISO_Z, assert_html_error, assert_json_error, by_id
+from social_test.client import ALICE_NAME, PAGE_TEMPLATE, Client, fresh_page
+from social_test.html import Discussion, parse_html, social_div
 
 RUN = uuid.uuid4().hex[:8]
 # People nobody has seen before this run: one per way of becoming seen.

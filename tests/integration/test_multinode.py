@@ -37,7 +37,9 @@ from urllib.parse import quote
 import pytest
 
 import harness
-from test_comments import Client, Discussion, assert_json_error, by_id, parse_html, social_div
+from social_test.asserts import assert_json_error, by_id
+from social_test.client import Client
+from social_test.html import Discussion, parse_html, social_div
 
 MEMCACHED = "/usr/bin/memcached"
 MEMCACHE = [("socache_memcache_module", "mod_socache_memcache.so")]

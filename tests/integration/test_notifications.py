@@ -23,7 +23,9 @@ from urllib.parse import quote, urlencode
 import pytest
 
 import harness
-from test_comments import PAGE_TEMPLATE, Client, assert_json_error, parse_html
+from social_test.asserts import assert_json_error
+from social_test.client import PAGE_TEMPLATE, Client
+from social_test.html import parse_html
 from harness import write_htpasswd
 
 RUN = uuid.uuid4().hex[:6]

@@ -16,8 +16,8 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from harness import BLOCK_END, BLOCK_START, find_blocks
-from test_comments import (assert_html_error, assert_json_error,
-                           parse_html)
+from social_test.asserts import assert_html_error, assert_json_error
+from social_test.html import parse_html
 
 HTTPD_CONF = r"""
 # The module's notices (SOCIAL0601, SOCIAL0602) say how polls change.

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 
 import harness
-from test_comments import PAGE_TEMPLATE, Client
+from social_test.client import PAGE_TEMPLATE, Client
 
 THREADS = 600          # top-level comments on the big page
 REPLIES = 2            # replies under each

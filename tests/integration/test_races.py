@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import pytest
 
-from test_comments import Client
+from social_test.client import Client
 
 HTTPD_CONF = r"""
 <Location />
