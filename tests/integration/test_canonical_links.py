@@ -21,6 +21,7 @@ import pytest
 
 import harness
 from harness import write_htpasswd
+from social_test import config
 from social_test.client import PAGE_TEMPLATE, Client
 from social_test.html import social_div
 
@@ -45,16 +46,8 @@ def site_conf(htpasswd, mail_dir, extra=""):
 SocialMailCommand "%(script)s"
 SocialMailInterval 1
 %(extra)s
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "%(htpasswd)s"
-    Require valid-user
-    SocialEmailVar AUTHENTICATE_MAIL
-</Location>
-""" % {"script": os.path.join(mail_dir, "capture.sh"), "htpasswd": htpasswd,
-       "extra": extra}
+""" % {"script": os.path.join(mail_dir, "capture.sh"), "extra": extra} + config.login(
+        htpasswd, moderator_user=None, email=True)
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ import pytest
 
 import harness
 from test_admin import admin_ok
+from social_test import config
 from social_test.asserts import assert_html_error, assert_json_error
 from social_test.client import PAGE_TEMPLATE, Client, basic_auth
 
@@ -49,30 +50,12 @@ SocialSecret "@SECRET@"
 # display names are raw bytes of those charsets in this file.
 SetEnvIf Authorization "^@JOSE_AUTH@$" "AUTHENTICATE_DISPLAYNAME=@LATIN1_NAME@"
 SetEnvIf Authorization "^@MARSA_AUTH@$" "AUTHENTICATE_DISPLAYNAME=@CP1252_NAME@"
-
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
-</Location>
-"""
+""" + config.login(display_name=True)
 
 CP1252_CONF = r"""
 SocialIdentityCharset windows-1252
 SetEnvIf Authorization "^@MARSA_AUTH@$" "AUTHENTICATE_DISPLAYNAME=@CP1252_NAME@"
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
-</Location>
-"""
+""" + config.login(moderator_user=None, display_name=True)
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 ADMIN = "/_social/admin"

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 
 import harness
+from social_test import config
 from social_test.client import PAGE_TEMPLATE, Client
 
 THREADS = 600          # top-level comments on the big page
@@ -24,15 +25,7 @@ REPLIES = 2            # replies under each
 SHOWN = 50             # threads an Inline view renders
 API = "/_social/api/v1"
 
-HTTPD_CONF = r"""
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-</Location>
-"""
+HTTPD_CONF = config.login(moderator_user=None)
 
 # Tables small by nature (one row per page, or the version table) may be
 # read whole; every other table must be read through an index.
