@@ -254,7 +254,9 @@ def parse_wrk(out):
 
 class Build:
     """One httpd with one mod_social.so: the tree's own ("this") or the one
-    of --compare ("other")."""
+    of --compare ("other"). SocialRateLimit is off (the harness's default):
+    the bench writes far faster than people do, and the default limit
+    (30/60s per person) would answer most writes with 429."""
 
     def __init__(self, name, module, templates, db, users_file, page_bytes):
         self.name = name
@@ -266,7 +268,7 @@ class Build:
             'SocialTemplateDir "%s"' % templates if templates else "")}
         files = {"%s/page.html" % d: page_bytes for d in FOLDERS}
         self.server = harness.Httpd(db=db, files=files, conf=conf, name="bench-" + name,
-                                    module=module, rate_limit=None, access_log=False)
+                                    module=module, access_log=False)
 
     @property
     def port(self):
