@@ -1,27 +1,62 @@
-"""Helper of scripts/bench: seeds the discussions, runs wrk and reports.
+#!/usr/bin/python3
+"""bench: how much mod_social costs against plain static serving, on loopback.
 
-scripts/bench starts MariaDB and httpd and calls this with their pids and
-ports; this file only talks HTTP to 127.0.0.1 and reads /proc.
+  scripts/bench [--quick] [--rounds N] [--duration SECONDS] [--keep]
+                [--compare DIR_OR_SO]
+
+Starts a private MariaDB and httpd (mpm_event, Debian's defaults) through
+the test harness (tests/integration/harness.py: free loopback ports, a
+temporary folder, everything stopped on exit), serves a ~12 KB page in
+several configurations and measures them with wrk (2 threads, 16
+connections), interleaving each case with plain static serving (plain, X,
+X, plain, ...) over several rounds. The scripted cases (logged-in readers,
+POST, PUT like) run tests/load/bench.lua. Prints a Markdown table: req/s
+(median), the median of the per-round ratios against plain, p50/p99
+latency, and httpd CPU time per 1,000 requests (from /proc).
+
+  --quick          3 rounds of 1 s per run (about a minute in all)
+  --rounds N       rounds per case (default 5; at least 3)
+  --duration S     seconds per wrk run (default 4)
+  --keep           keep the raw wrk output (its folder is printed)
+  --compare X      a second build: a mod_social.so, or a checkout (its
+                   mod_social/.libs/mod_social.so and templates/). A second
+                   httpd loads it, on the same database and pages; every
+                   case is measured on both in each round (the order of
+                   the two alternating), each against its own plain, and
+                   the table has a column for each
+
+Run as root on Debian 12 (scripts/bench checks the packages and builds the
+module first).
 """
 
 import argparse
-import base64
-import http.client
 import json
 import os
 import platform
 import re
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
+
+import harness  # noqa: E402
+from social_test.client import basic_auth as basic  # noqa: E402
 
 API = "/_social/api/v1"
 USERS = ["bench%d" % i for i in range(1, 9)]      # password = user name
 THREADS, CONNECTIONS = 2, 16
+LOAD = os.path.join(TOP, "tests", "load")
+LUA = os.path.join(LOAD, "bench.lua")
+TEXTS_FILE = os.path.join(LOAD, "bench-comments.txt")
+SOURCE_PAGE = os.path.join(TOP, "demo", "intranet", "hr", "remote-work-policy.html")
 
-# (key, label, kind, path); kind: get | post | like
+# (key, label, kind, path); kind: get | readers | author | post | like
 CASES = [
     ("deferred", "deferred", "get", "/deferred/page.html"),
     ("inline0", "inline0", "get", "/inline0/page.html"),
@@ -35,23 +70,76 @@ CASES = [
     ("like", "PUT like", "like", API + "/like?page=/like/page.html"),
 ]
 PLAIN = ("plain", "plain", "get", "/plain/page.html")
+FOLDERS = ("plain", "deferred", "inline0", "inline20", "api50", "post", "like")
 
-COMMENT_TEXTS = [
-    "Thanks for the update. Does the anchor day apply to part-time staff as well?",
-    "We tried two anchor days in the structural team last quarter and it worked well: "
-    "design reviews got shorter and nobody missed the site visits.",
-    "Small point: form HR-F-031 still lists the old core hours (9:00 to 15:00).",
-    "Is there a budget for a second monitor at home? The policy only mentions the laptop.",
-    "+1 to the delayed-send advice. Late messages were a real problem in our group.",
-    "How does this work for people who split their week between Kassel and a project site? "
-    "Section 4 reads as if the anchor day is always at the home office.\n\n"
-    "Some of us are on site three days a week.",
-    "The VPN section links to IT-POL-002, which has moved: https://intranet.example/it/policies.html",
-    "Good to see the works council review written down.",
-    "Could HR publish the number of requests declined per year? It would help team leads "
-    "calibrate their decisions.",
-    "Reminder that the ergonomics checklist is mandatory before the first remote day.",
-]
+
+def comment_texts():
+    """The comment texts (tests/load/bench-comments.txt holds them JSON
+    escaped, one a line, for bench.lua)."""
+    with open(TEXTS_FILE, encoding="utf-8") as f:
+        return [json.loads('"%s"' % line.rstrip("\n")) for line in f if line.strip()]
+
+
+COMMENT_TEXTS = comment_texts()
+
+# Debian's mpm_event and keep-alive defaults (the harness's own are sized
+# for the tests), and the folders of the cases.
+SITE_CONF = r"""
+StartServers 2
+ServerLimit 16
+MinSpareThreads 25
+MaxSpareThreads 75
+ThreadLimit 64
+ThreadsPerChild 25
+MaxRequestWorkers 150
+MaxConnectionsPerChild 0
+KeepAlive On
+MaxKeepAliveRequests 100
+KeepAliveTimeout 5
+# Plain static serving at its fastest here: files are read, not mapped.
+# (Mapping and unmapping a file per request flushes the TLB of every CPU,
+# which on a virtual machine costs more than the read; mod_social reads
+# the pages it scans either way.)
+EnableMMAP Off
+%(templates)s
+<Directory "@DOCROOT@">
+    # Anonymous visitors may comment, so Inline pages carry the comment form
+    # (with its signed token), as they would for a logged-in employee.
+    SocialAnonymous Write
+</Directory>
+<Directory "@DOCROOT@/plain">
+    Social Off
+</Directory>
+<Directory "@DOCROOT@/deferred">
+    SocialRender Deferred
+</Directory>
+# /inline20/ is also read logged in (the reader and author cases):
+# credentials are checked when sent.
+<Directory "@DOCROOT@/inline20">
+%(login)s
+    <If "-n req('Authorization')">
+        Require valid-user
+    </If>
+    <Else>
+        Require all granted
+    </Else>
+</Directory>
+<Directory "@DOCROOT@/like">
+%(login)s
+    Require valid-user
+</Directory>
+# The endpoint checks credentials when a client sends them (the like case)
+# and serves everyone else as anonymous.
+<Location /_social>
+%(login)s
+    <If "-n req('Authorization')">
+        Require valid-user
+    </If>
+    <Else>
+        Require all granted
+    </Else>
+</Location>
+"""
 
 
 class Stop(Exception):
@@ -64,31 +152,6 @@ def on_term(signum, frame):
 
 def log(msg):
     print("bench: " + msg, file=sys.stderr, flush=True)
-
-
-def basic(user):
-    return "Basic " + base64.b64encode(("%s:%s" % (user, user)).encode()).decode()
-
-
-class Client:
-    def __init__(self, port):
-        self.port = port
-        self.origin = "http://127.0.0.1:%d" % port
-
-    def request(self, method, path, body=None, headers=None, timeout=10):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            hdrs = dict(headers or {})
-            if body is not None and not isinstance(body, bytes):
-                body = json.dumps(body).encode()
-                hdrs.setdefault("Content-Type", "application/json")
-            if method not in ("GET", "HEAD"):
-                hdrs.setdefault("Origin", self.origin)
-            conn.request(method, path, body=body, headers=hdrs)
-            resp = conn.getresponse()
-            return resp.status, dict(resp.getheaders()), resp.read()
-        finally:
-            conn.close()
 
 
 # ------------------------------------------------------------------ /proc
@@ -159,86 +222,6 @@ def proc_ticks(pid):
 
 # ------------------------------------------------------------------ wrk
 
-LUA_COMMON = r"""
-threads = {}
-function setup(thread)
-    table.insert(threads, thread)
-    thread:set("id", #threads)
-end
-function init(args)
-    counter = 0
-    ok = 0
-    other = 0
-    statuses = {}
-end
-function response(status, headers, body)
-    if status == OK_STATUS then
-        ok = ok + 1
-    else
-        other = other + 1
-        statuses[status] = (statuses[status] or 0) + 1
-    end
-end
-function done(summary, latency, requests)
-    local o, x, st = 0, 0, {}
-    for _, t in ipairs(threads) do
-        o = o + t:get("ok")
-        x = x + t:get("other")
-        for s, n in pairs(t:get("statuses")) do
-            st[s] = (st[s] or 0) + n
-        end
-    end
-    local parts = {}
-    for s, n in pairs(st) do
-        table.insert(parts, s .. ":" .. n)
-    end
-    io.write(string.format("BENCH ok=%d other=%d statuses=%s\n", o, x, table.concat(parts, ",")))
-end
-"""
-
-
-def lua_post(origin):
-    texts = ", ".join(json.dumps(json.dumps(t)[1:-1]) for t in COMMENT_TEXTS)
-    return ("OK_STATUS = 201\n" + LUA_COMMON + r"""
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Origin"] = "%s"
-texts = { %s }
-function request()
-    counter = counter + 1
-    local body = '{"page":"/post/page.html","body":"' .. texts[(counter %% #texts) + 1]
-        .. ' (bench ' .. id .. '-' .. counter .. ')"}'
-    return wrk.format(nil, nil, nil, body)
-end
-""" % (origin, texts))
-
-
-def lua_like(origin):
-    auths = ", ".join('"%s"' % basic(u) for u in USERS)
-    return ("OK_STATUS = 200\n" + LUA_COMMON + r"""
-wrk.method = "PUT"
-wrk.headers["Origin"] = "%s"
-auths = { %s }
-function request()
-    counter = counter + 1
-    wrk.headers["Authorization"] = auths[((counter + id * 3) %% #auths) + 1]
-    return wrk.format()
-end
-""" % (origin, auths))
-
-
-def lua_get_as(users):
-    auths = ", ".join('"%s"' % basic(u) for u in users)
-    return ("OK_STATUS = 200\n" + LUA_COMMON + r"""
-auths = { %s }
-function request()
-    counter = counter + 1
-    wrk.headers["Authorization"] = auths[((counter + id * 3) %% #auths) + 1]
-    return wrk.format()
-end
-""" % auths)
-
-
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}
 
 
@@ -269,29 +252,76 @@ def parse_wrk(out):
     return r
 
 
+class Build:
+    """One httpd with one mod_social.so: the tree's own ("this") or the one
+    of --compare ("other"). SocialRateLimit is off (the harness's default):
+    the bench writes far faster than people do, and the default limit
+    (30/60s per person) would answer most writes with 429."""
+
+    def __init__(self, name, module, templates, db, users_file, page_bytes):
+        self.name = name
+        self.module = module
+        login = "\n".join("    " + d for d in (
+            "AuthType Basic", 'AuthName "bench"', "AuthBasicProvider file",
+            'AuthUserFile "%s"' % users_file))
+        conf = SITE_CONF % {"login": login, "templates": (
+            'SocialTemplateDir "%s"' % templates if templates else "")}
+        files = {"%s/page.html" % d: page_bytes for d in FOLDERS}
+        self.server = harness.Httpd(db=db, files=files, conf=conf, name="bench-" + name,
+                                    module=module, access_log=False)
+
+    @property
+    def port(self):
+        return self.server.port
+
+    @property
+    def origin(self):
+        return "http://127.0.0.1:%d" % self.server.port
+
+    def request(self, method, path, body=None, headers=None, timeout=10):
+        hdrs = dict(headers or {})
+        if body is not None and not isinstance(body, bytes):
+            body = json.dumps(body).encode()
+            hdrs.setdefault("Content-Type", "application/json")
+        if method not in ("GET", "HEAD"):
+            hdrs.setdefault("Origin", self.origin)
+        resp = self.server.request(method, path, hdrs, body=body, timeout=timeout)
+        return resp.status, resp.headers, resp.body
+
+
 class Runner:
-    def __init__(self, args, client):
+    def __init__(self, args, db, outdir):
         self.args = args
-        self.client = client
-        self.scripts = {}
-        for kind, text in (("post", lua_post(client.origin)), ("like", lua_like(client.origin)),
-                           ("readers", lua_get_as(USERS[1:])), ("author", lua_get_as(USERS[:1]))):
-            path = os.path.join(args.work, "wrk", kind + ".lua")
-            with open(path, "w") as f:
-                f.write(text)
-            self.scripts[kind] = path
+        self.db = db
+        self.outdir = outdir
         self.n = 0
 
-    def run(self, case, seconds):
+    def wrk_args(self, kind, build):
+        if kind == "get":
+            return []
+        if kind == "post":
+            extra = ["post", build.origin, "/post/page.html", TEXTS_FILE]
+        elif kind == "like":
+            extra = ["like", build.origin] + [basic(u)[len("Basic "):] for u in USERS]
+        else:
+            users = USERS[1:] if kind == "readers" else USERS[:1]
+            extra = ["get", build.origin] + [basic(u)[len("Basic "):] for u in users]
+        return ["-s", LUA, None, "--"] + extra
+
+    def run(self, case, build, seconds):
         key, label, kind, path = case
         cmd = ["wrk", "-t%d" % THREADS, "-c%d" % CONNECTIONS, "-d%ds" % seconds,
                "--timeout", "5s", "--latency"]
-        if kind in self.scripts:
-            cmd += ["-s", self.scripts[kind]]
-        cmd.append("http://127.0.0.1:%d%s" % (self.client.port, path))
-        s0 = db_status(self.args.db_socket)
-        h0 = httpd_ticks(self.args.httpd_pid)
-        d0 = proc_ticks(self.args.db_pid)
+        url = "http://127.0.0.1:%d%s" % (build.port, path)
+        extra = self.wrk_args(kind, build)
+        if extra:
+            cmd += extra[:2] + [url] + extra[3:]
+        else:
+            cmd.append(url)
+        httpd_pid, db_pid = build.server.pid, self.db._server_pid()
+        s0 = db_status(self.db.socket)
+        h0 = httpd_ticks(httpd_pid)
+        d0 = proc_ticks(db_pid)
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
             out, _ = proc.communicate(timeout=seconds + 30)
@@ -299,11 +329,12 @@ class Runner:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-        h1 = httpd_ticks(self.args.httpd_pid)
-        d1 = proc_ticks(self.args.db_pid)
-        s1 = db_status(self.args.db_socket)
+        h1 = httpd_ticks(httpd_pid)
+        d1 = proc_ticks(db_pid)
+        s1 = db_status(self.db.socket)
         self.n += 1
-        with open(os.path.join(self.args.work, "wrk", "%03d-%s.txt" % (self.n, key)), "w") as f:
+        with open(os.path.join(self.outdir, "%03d-%s-%s.txt" % (self.n, build.name, key)),
+                  "w") as f:
             f.write(" ".join(cmd) + "\n" + out)
         if proc.returncode != 0:
             raise RuntimeError("wrk failed (%d):\n%s" % (proc.returncode, out))
@@ -320,18 +351,31 @@ class Runner:
 
 # ------------------------------------------------------------------ setup
 
-def wait_ready(client):
-    deadline = time.time() + 15
-    while True:
-        try:
-            status, _, _ = client.request("GET", "/plain/page.html", timeout=2)
-            if status == 200:
-                return
-        except OSError:
-            pass
-        if time.time() > deadline:
-            raise RuntimeError("httpd did not answer within 15 s")
-        time.sleep(0.1)
+def make_page():
+    """One realistic ~12 KB page: the demo's remote-work policy, padded with
+    more of its own prose before the footer."""
+    with open(SOURCE_PAGE, encoding="utf-8") as f:
+        src = f.read()
+    paras = re.findall(r"<p>.*?</p>", src, re.S)
+    cut = src.rindex('<div class="footer">')
+    extra, k = ['<h2>Appendix: frequently asked questions</h2>\n'], 0
+    while len((src[:cut] + "".join(extra) + src[cut:]).encode()) < 12 * 1024 - 200:
+        extra.append(paras[k % len(paras)] + "\n")
+        k += 1
+    return (src[:cut] + "".join(extra) + src[cut:]).encode("utf-8")
+
+
+def other_build(spec):
+    """(mod_social.so, templates folder or None) of --compare."""
+    spec = os.path.abspath(spec)
+    if os.path.isfile(spec):
+        return spec, None
+    for rel in ("mod_social/.libs/mod_social.so", ".libs/mod_social.so", "mod_social.so"):
+        so = os.path.join(spec, rel)
+        if os.path.isfile(so):
+            templates = os.path.join(spec, "templates")
+            return so, templates if os.path.isdir(templates) else None
+    raise RuntimeError("--compare %s: no mod_social.so there" % spec)
 
 
 def seed(client, page, n):
@@ -483,111 +527,99 @@ def mariadb_log_summary(path):
     return n, sample
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--httpd-pid", type=int, required=True)
-    ap.add_argument("--db-pid", type=int, required=True)
-    ap.add_argument("--db-socket", required=True)
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--duration", type=int, default=4)
-    ap.add_argument("--warmup", type=int, default=2)
-    ap.add_argument("--error-log", required=True)
-    ap.add_argument("--mariadb-log", required=True)
-    args = ap.parse_args()
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGINT, on_term)
-
-    client = Client(args.port)
-    wait_ready(client)
-    with open(os.path.join(args.work, "page.html"), "rb") as f:
-        page_bytes = f.read()
-    log("seeding 20 comments on /inline20/ and 50 on /api50/")
-    seed(client, "/inline20/page.html", 20)
-    seed(client, "/api50/page.html", 50)
-    # the author case's user has a part of their own in /inline20/
-    status, _, body = client.request("PUT", API + "/like?page=/inline20/page.html",
-                                     headers={"Authorization": basic(USERS[0])})
-    if status != 200:
-        raise RuntimeError("liking /inline20/ answered %d: %s" % (status, body[:300]))
-    sizes = check_setup(client, page_bytes)
-
-    runner = Runner(args, client)
-    runs = len(CASES) * args.rounds * 2
-    est = runs * args.duration + (len(CASES) + 1) * args.warmup
-    log("%d wrk runs of %d s (%d rounds), about %d s" % (runs, args.duration, args.rounds, est))
-    load_before = os.getloadavg()
-    started = time.time()
-
+def measure(args, runner, builds):
+    """Warm-up, then the rounds; results[build][case key] and ratios alike,
+    plain[build] the plain runs."""
     log("warming up")
-    for case in [PLAIN] + CASES:
-        runner.run(case, args.warmup)
-
-    post_before = page_comments(args.db_socket, "/post/page.html")
-    plain_runs = []
-    results = {c[0]: [] for c in CASES}
-    ratios = {c[0]: [] for c in CASES}
+    for b in builds:
+        for case in [PLAIN] + CASES:
+            runner.run(case, b, args.warmup)
+    plain = {b.name: [] for b in builds}
+    results = {b.name: {c[0]: [] for c in CASES} for b in builds}
+    ratios = {b.name: {c[0]: [] for c in CASES} for b in builds}
     for rnd in range(args.rounds):
         for case in CASES:
-            # plain, X in even rounds; X, plain in odd ones
-            order = [PLAIN, case] if rnd % 2 == 0 else [case, PLAIN]
-            got = {}
-            for c in order:
-                got[c[0]] = runner.run(c, args.duration)
-            p, x = got["plain"], got[case[0]]
-            plain_runs.append(p)
-            results[case[0]].append(x)
-            ratios[case[0]].append(x["rps"] / p["rps"] if p["rps"] else float("nan"))
-            log("round %d/%d %-18s plain %8.0f/s  %8.0f/s  ratio %.2f"
-                % (rnd + 1, args.rounds, case[1], p["rps"], x["rps"], ratios[case[0]][-1]))
-    elapsed = time.time() - started
-    post_after = page_comments(args.db_socket, "/post/page.html")
-    load_after = os.getloadavg()
+            order_b = builds if rnd % 2 == 0 else builds[::-1]
+            for i, b in enumerate(order_b):
+                # plain, X in even rounds; X, plain in odd ones
+                pair = [PLAIN, case] if (rnd + i) % 2 == 0 else [case, PLAIN]
+                got = {c[0]: runner.run(c, b, args.duration) for c in pair}
+                p, x = got["plain"], got[case[0]]
+                plain[b.name].append(p)
+                results[b.name][case[0]].append(x)
+                ratios[b.name][case[0]].append(x["rps"] / p["rps"] if p["rps"] else float("nan"))
+                log("round %d/%d %-18s %-5s plain %8.0f/s  %8.0f/s  ratio %.2f"
+                    % (rnd + 1, args.rounds, case[1], b.name, p["rps"], x["rps"],
+                       ratios[b.name][case[0]][-1]))
+    return plain, results, ratios
 
-    # ---- report
-    out = []
-    out.append("## mod_social bench")
-    out.append("")
+
+def report(args, builds, page_bytes, sizes, plain, results, ratios, extra):
+    names = [b.name for b in builds]
+    out = ["## mod_social bench", ""]
     out.append("wrk %d threads, %d connections, %d s per run, %d rounds, each case interleaved "
                "with plain static serving (plain/X, X/plain, ...); the same ~%.1f KB page "
                "everywhere; anonymous visitors except PUT like (Basic, {SHA} htpasswd, 8 users)."
                % (THREADS, CONNECTIONS, args.duration, args.rounds, len(page_bytes) / 1024))
+    if len(builds) > 1:
+        out.append("")
+        out.append("Two builds in the same run, on the same database and pages, measured in "
+                   "turn in every round: this = %s, other = %s. Each ratio is against the "
+                   "plain runs of the same httpd." % (builds[0].module, builds[1].module))
     out.append("")
-    out.append("| case | req/s | ratio vs plain | p50 | p99 | CPU ms per 1k |")
-    out.append("|---|---:|---:|---:|---:|---:|")
 
-    def row(label, rs, ratio):
-        out.append("| %s | %.0f | %s | %.2f ms | %.2f ms | %.1f |" % (
-            label, med([r["rps"] for r in rs]), ratio,
-            med([r["p50"] for r in rs]), med([r["p99"] for r in rs]),
-            med([r["cpu"] for r in rs])))
+    def cols(fmt, key, rs_by_name):
+        return " | ".join(fmt % med([r[key] for r in rs_by_name[n]]) for n in names)
 
-    row("plain", plain_runs, "1.00")
+    if len(builds) == 1:
+        out.append("| case | req/s | ratio vs plain | p50 | p99 | CPU ms per 1k |")
+        out.append("|---|---:|---:|---:|---:|---:|")
+    else:
+        out.append("| case | req/s this | req/s other | ratio vs plain this | ratio vs plain other "
+                   "| p50 this | p50 other | p99 this | p99 other | CPU ms per 1k this "
+                   "| CPU ms per 1k other |")
+        out.append("|---|" + "---:|" * 10)
+
+    def row(label, rs_by_name, ratio_by_name):
+        out.append("| %s | %s | %s | %s | %s | %s |" % (
+            label, cols("%.0f", "rps", rs_by_name),
+            " | ".join(ratio_by_name[n] for n in names),
+            cols("%.2f ms", "p50", rs_by_name), cols("%.2f ms", "p99", rs_by_name),
+            cols("%.1f", "cpu", rs_by_name)))
+
+    row("plain", plain, {n: "1.00" for n in names})
     for key, label, kind, path in CASES:
-        row(label, results[key], "%.2f" % med(ratios[key]))
+        row(label, {n: results[n][key] for n in names},
+            {n: "%.2f" % med(ratios[n][key]) for n in names})
     out.append("")
     out.append("req/s counts only successful answers (201 for POST comments, 200 for PUT like, "
                "2xx/3xx otherwise) and is the median over rounds (plain: over all %d of its runs); "
                "the ratio is the median of the per-round ratios; p50, p99 and CPU are medians of "
                "the per-run values. CPU is utime+stime of all httpd processes per 1,000 requests "
-               "completed." % len(plain_runs))
+               "completed." % len(plain[names[0]]))
     out.append("")
     out.append("Targets:")
     for key, label, target in (("deferred", "Deferred", 0.95), ("inline20", "Inline with 20 comments", 0.6)):
-        r = ratios[key]
-        out.append("- %s >= %.2fx plain: %.2fx (rounds %s): %s" % (
-            label, target, med(r), " ".join("%.2f" % v for v in r),
-            "met" if med(r) >= target else "NOT met"))
+        for n in names:
+            r = ratios[n][key]
+            out.append("- %s >= %.2fx plain%s: %.2fx (rounds %s): %s" % (
+                label, target, "" if len(names) == 1 else " (%s)" % n, med(r),
+                " ".join("%.2f" % v for v in r), "met" if med(r) >= target else "NOT met"))
+    if len(names) > 1:
+        out.append("")
+        out.append("other against this (median ratio vs plain, other / this):")
+        for key, label, kind, path in CASES:
+            a, b = med(ratios[names[0]][key]), med(ratios[names[1]][key])
+            out.append("- %s: %.2f" % (label, b / a if a else float("nan")))
     out.append("")
     out.append("Details:")
     out.append("")
-    out.append("| case | response bytes | requests | failed (status) | socket errors "
+    out.append("| case | build | response bytes | requests | failed (status) | socket errors "
                "| MariaDB CPU ms per 1k | DB queries / prepares / connections per request "
                "| ratios per round |")
-    out.append("|---|---:|---:|---|---:|---:|---|---|")
+    out.append("|---|---|---:|---:|---|---:|---:|---|---|")
 
-    def detail(key, label, rs, rat):
+    def detail(key, label, name, rs, rat):
         failed = sum(r["other"] for r in rs)
         st = {}
         for r in rs:
@@ -599,45 +631,129 @@ def main():
             failed_text += " (" + ", ".join("%s: %d" % kv for kv in sorted(st.items())) + ")"
         db = " / ".join("%.2f" % med([r["db"][v] for r in rs])
                         for v in ("Queries", "Com_stmt_prepare", "Connections"))
-        out.append("| %s | %d | %d | %s | %d | %.1f | %s | %s |" % (
-            label, sizes.get(key, 0), sum(r["requests"] for r in rs), failed_text,
+        out.append("| %s | %s | %d | %d | %s | %d | %.1f | %s | %s |" % (
+            label, name, sizes[name].get(key, 0), sum(r["requests"] for r in rs), failed_text,
             sum(r["socket_errors"] for r in rs), med([r["db_cpu"] for r in rs]), db,
             " ".join("%.2f" % v for v in rat) if rat else "-"))
 
-    detail("plain", "plain", plain_runs, [])
+    for n in names:
+        detail("plain", "plain", n, plain[n], [])
     for key, label, kind, path in CASES:
-        detail(key, label, results[key], ratios[key])
+        for n in names:
+            detail(key, label, n, results[n][key], ratios[n][key])
     out.append("")
     out.append("POST comments all go to one page: it held %d comments when measuring began "
-               "and %d at the end." % (post_before, post_after))
+               "and %d at the end." % (extra["post_before"], extra["post_after"]))
     out.append("")
     out.append("Machine:")
     out.append("")
     for k, v in machine():
         out.append("- %s: %s" % (k, v))
     out.append("- load average (1 min) before/after: %.2f / %.2f; measuring took %.0f s"
-               % (load_before[0], load_after[0], elapsed))
+               % (extra["load_before"][0], extra["load_after"][0], extra["elapsed"]))
     out.append("")
-    n, counts = error_log_summary(args.error_log)
-    if n:
-        out.append("httpd error log: %d lines at warn or worse:" % n)
-        for line, c in sorted(counts.items(), key=lambda kv: -kv[1])[:10]:
-            out.append("    %6d x %s" % (c, line[:300]))
-    else:
-        out.append("httpd error log: no lines at warn or worse.")
-    n, sample = mariadb_log_summary(args.mariadb_log)
-    if n:
-        out.append("MariaDB log: %d [ERROR] lines, e.g.:" % n)
-        out.extend("    " + s[:300] for s in sample)
-    print("\n".join(out), flush=True)
+    for b in builds:
+        n, counts = error_log_summary(b.server.error_log_path)
+        if n:
+            out.append("httpd error log (%s): %d lines at warn or worse:" % (b.name, n))
+            for line, c in sorted(counts.items(), key=lambda kv: -kv[1])[:10]:
+                out.append("    %6d x %s" % (c, line[:300]))
+        else:
+            out.append("httpd error log (%s): no lines at warn or worse." % b.name)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description="mod_social against plain static serving",
+                                 epilog="See the top of the script for details.")
+    ap.add_argument("--quick", action="store_true", help="3 rounds of 1 s per run")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--duration", type=int, default=4)
+    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--compare", metavar="DIR_OR_SO")
+    args = ap.parse_args()
+    args.warmup = 2
+    if args.quick:
+        args.rounds, args.duration, args.warmup = 3, 1, 1
+    if args.rounds < 3:
+        ap.error("at least 3 rounds")
+    if args.duration < 1:
+        ap.error("--duration is at least 1")
+    if not harness.MODULE.exists():
+        sys.exit("bench: the module is not built (%s)" % harness.MODULE)
+    if shutil.which("wrk") is None:
+        sys.exit("bench: no wrk (scripts/deps installs it)")
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
+
+    outdir = tempfile.mkdtemp(prefix="social-bench-")
+    made = []
+    try:
+        specs = [("this", str(harness.MODULE), None)]
+        if args.compare:
+            so, templates = other_build(args.compare)
+            specs.append(("other", so, templates))
+        page_bytes = make_page()
+        log("starting MariaDB")
+        db = harness.MariaDB(use_env=False)
+        made.append(db)
+        db.setup()
+        users_dir, users_file = harness.make_htpasswd(USERS)
+        builds = []
+        for name, so, templates in specs:
+            b = Build(name, so, templates, db, users_file, page_bytes)
+            made.append(b.server)
+            b.server.start()
+            log("%s: httpd with %s on 127.0.0.1:%d" % (name, so, b.port))
+            builds.append(b)
+
+        client = builds[0]
+        log("seeding 20 comments on /inline20/ and 50 on /api50/")
+        seed(client, "/inline20/page.html", 20)
+        seed(client, "/api50/page.html", 50)
+        # the author case's user has a part of their own in /inline20/
+        status, _, body = client.request("PUT", API + "/like?page=/inline20/page.html",
+                                         headers={"Authorization": basic(USERS[0])})
+        if status != 200:
+            raise RuntimeError("liking /inline20/ answered %d: %s" % (status, body[:300]))
+        sizes = {b.name: check_setup(b, page_bytes) for b in builds}
+
+        runner = Runner(args, db, outdir)
+        runs = len(CASES) * args.rounds * 2 * len(builds)
+        est = runs * args.duration + (len(CASES) + 1) * args.warmup * len(builds)
+        log("%d wrk runs of %d s (%d rounds), about %d s" % (runs, args.duration, args.rounds, est))
+        extra = {"load_before": os.getloadavg()}
+        started = time.time()
+        extra["post_before"] = page_comments(db.socket, "/post/page.html")
+        plain, results, ratios = measure(args, runner, builds)
+        extra["elapsed"] = time.time() - started
+        extra["post_after"] = page_comments(db.socket, "/post/page.html")
+        extra["load_after"] = os.getloadavg()
+        out = report(args, builds, page_bytes, sizes, plain, results, ratios, extra)
+        n, sample = mariadb_log_summary(db.log_file)
+        if n:
+            out.append("MariaDB log: %d [ERROR] lines, e.g.:" % n)
+            out.extend("    " + s[:300] for s in sample)
+        print("\n".join(out), flush=True)
+        shutil.rmtree(users_dir, ignore_errors=True)
+        if args.keep:
+            log("raw wrk output in " + outdir)
+        return 0
+    except Stop as e:
+        log("stopped (%s)" % e)
+        return 130
+    except (RuntimeError, OSError, ValueError, subprocess.SubprocessError) as e:
+        log("failed: %s" % e)
+        return 1
+    finally:
+        for thing in reversed(made):
+            if isinstance(thing, harness.Httpd):
+                thing.cleanup()
+            else:
+                thing.close()
+        if not args.keep:
+            shutil.rmtree(outdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except Stop as e:
-        log("stopped (%s)" % e)
-        sys.exit(130)
-    except (RuntimeError, OSError, ValueError) as e:
-        log("failed: %s" % e)
-        sys.exit(1)
+    sys.exit(main())

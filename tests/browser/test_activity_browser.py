@@ -19,17 +19,10 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 import harness
-from test_comments import Client, basic_auth, fresh_page
+from social_test import config
+from social_test.client import Client, basic_auth, fresh_page
 
-HTTPD_CONF = r"""
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-</Location>
-"""
+HTTPD_CONF = config.login(moderator_user=None)
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">

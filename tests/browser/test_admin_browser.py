@@ -18,19 +18,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import harness
-from test_comments import Client, fresh_page
+from social_test import config
+from social_test.client import Client, fresh_page
 from test_comments_browser import PAGE, WAIT, authenticate, load
 
-HTTPD_CONF = r"""
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-</Location>
-"""
+HTTPD_CONF = config.login()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 import harness
-from test_comments import Client
+from social_test.client import Client
 from test_comments_browser import (HTTPD_CONF, authenticate, focus_in_social, load,
                                    nojs, wait_for, wait_widget)
 

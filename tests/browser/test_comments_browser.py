@@ -28,24 +28,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 import harness
-from test_comments import Client, basic_auth, by_id, fresh_page
+from social_test import config
+from social_test.asserts import by_id
+from social_test.client import Client, basic_auth, fresh_page
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
-HTTPD_CONF = r"""
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-</Location>
-<Location /deferred>
-    SocialRender Deferred
-</Location>
-"""
+HTTPD_CONF = config.login() + config.block("/deferred", "SocialRender Deferred")
 
 TITLE = "Travel policy"
 

@@ -20,21 +20,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 import harness
+from social_test import config
 from test_comments_browser import PAGE, WAIT, authenticate
 
 HTTPD_CONF = r"""
 # Another origin: the same server on a second port.
 Listen 127.0.0.1:@OTHER@
 
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'alice'"
-</Location>
-"""
+""" + config.login(moderator_user="alice")
 
 OUTER = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Outer</title></head>

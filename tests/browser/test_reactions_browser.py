@@ -22,24 +22,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 import harness
-from test_comments import Client
+from social_test import config
+from social_test.client import Client
 # js and nojs are the same browsers as for the comment tests
 from test_comments_browser import (WAIT, assert_no_reload, js,  # noqa: F401
                                    load, mark_window, nojs, wait_for, wait_widget)
 
-HTTPD_CONF = r"""
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-</Location>
-<Location /deferred>
-    SocialRender Deferred
-</Location>
-"""
+HTTPD_CONF = config.login() + config.block("/deferred", "SocialRender Deferred")
 
 TITLE = "Canteen news"
 

@@ -23,7 +23,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness  # noqa: E402
-from test_comments import Client  # noqa: E402
+from social_test.client import Client  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -639,8 +639,7 @@ Listen 127.0.0.1:{port}
 PidFile "{root}/run/httpd.pid"
 DefaultRuntimeDir "{root}/run"
 ErrorLog "{root}/logs/error_log"
-LogFormat "%h %l %u %t \\"%r\\" %>s %b %D" timed
-CustomLog "{root}/logs/access_log" timed
+{access_log}
 Timeout 30
 KeepAlive On
 
@@ -714,14 +713,18 @@ class Httpd:
     rate_limit: the SocialRateLimit the server starts with ("off": the
       suites write faster than people do; None: the module's default).
     error_log_allow: regular expressions for error-log lines at level
-      error or worse that are expected and do not fail a test."""
+      error or worse that are expected and do not fail a test.
+    module: the mod_social.so to load (default MODULE, this tree's build).
+    access_log: False leaves the access log out (scripts/bench)."""
 
     live = []
 
     def __init__(self, db=None, files=None, conf="", error_log_allow=(),
                  social_on=True, social_debug=None, modules=(),
-                 dbd_params=None, name="httpd", rate_limit="off"):
+                 dbd_params=None, name="httpd", rate_limit="off", module=None,
+                 access_log=True):
         self.name = name
+        self.module = Path(module) if module is not None else MODULE
         self.db = db
         self.root = Path(make_temp_dir("social-%s-" % name))
         self.docroot = Path(make_temp_dir("social-htdocs-"))
@@ -749,7 +752,10 @@ class Httpd:
         user_group = ("User www-data\nGroup www-data" if os.geteuid() == 0 else "")
         text = HTTPD_CONF_TEMPLATE.format(
             root=self.root, port=self.port, docroot=self.docroot,
-            load_modules="\n".join(load), module=MODULE,
+            load_modules="\n".join(load), module=self.module,
+            access_log=('LogFormat "%h %l %u %t \\"%r\\" %>s %b %D" timed\n'
+                        'CustomLog "{root}/logs/access_log" timed'.format(root=self.root)
+                        if access_log else ""),
             module_dir=APACHE_MODULE_DIR,
             social_loglevel=" social:debug" if social_debug else "",
             user_group=user_group, template_dir=TEMPLATE_DIR,
@@ -805,8 +811,8 @@ class Httpd:
                               env=httpd_environment())
 
     def start(self):
-        if not MODULE.exists():
-            raise RuntimeError("the module is not built: %s" % MODULE)
+        if not self.module.exists():
+            raise RuntimeError("the module is not built: %s" % self.module)
         res = self._ctl("start")
         out = res.stdout.decode(errors="replace")
         if res.returncode != 0:

@@ -25,7 +25,9 @@ import pytest
 
 import harness
 from harness import write_htpasswd
-from test_comments import PAGE_TEMPLATE, Client, assert_json_error, parse_html
+from social_test.asserts import assert_json_error
+from social_test.client import PAGE_TEMPLATE, Client
+from social_test.html import parse_html
 
 RUN = uuid.uuid4().hex[:6]
 AL, BO, MOD = ("%s%s" % (n, RUN) for n in ("al", "bo", "mod"))

@@ -23,7 +23,9 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from test_comments import PAGE_TEMPLATE, Client, assert_json_error
+from social_test import config
+from social_test.asserts import assert_json_error
+from social_test.client import PAGE_TEMPLATE, Client
 
 RUN = uuid.uuid4().hex[:8]
 AREA = "/act-%s" % RUN
@@ -45,24 +47,10 @@ def b64(user):
     return base64.b64encode(("%s:%s" % (user, user)).encode()).decode()
 
 
-HTTPD_CONF = r"""
-SetEnvIf Authorization "^Basic %(alice)s$" "AUTHENTICATE_DISPLAYNAME=Alice Liddell"
-SetEnvIf Authorization "^Basic %(mallory)s$" "AUTHENTICATE_DISPLAYNAME=%(mallory_name)s"
-
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%%{REMOTE_USER} == 'carol'"
-    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
-</Location>
-<Location %(restricted)s>
-    Require user alice carol
-</Location>
-""" % {"alice": b64("alice"), "mallory": b64("mallory"), "mallory_name": MALLORY_NAME,
-       "restricted": RESTRICTED}
+HTTPD_CONF = (config.set_display_name("Basic " + b64("alice"), "Alice Liddell")
+              + config.set_display_name("Basic " + b64("mallory"), MALLORY_NAME)
+              + config.login(display_name=True)
+              + config.block(RESTRICTED, "Require user alice carol"))
 
 POLL_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Poll</title></head>

@@ -23,8 +23,10 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from test_comments import (PAGE_TEMPLATE, Discussion, assert_html_error,
-                           assert_json_error, parse_html, social_div)
+from social_test import config
+from social_test.asserts import assert_html_error, assert_json_error
+from social_test.client import PAGE_TEMPLATE
+from social_test.html import Discussion, parse_html, social_div
 from test_likes_shares import like, share
 from test_polls import created_poll, index_of, patch as poll_patch, poll_page, vote
 
@@ -32,31 +34,8 @@ LUNCH = '<!--social:poll name="lunch" question="Lunch on Friday?" options="Pizza
 
 HTTPD_CONF = r"""
 SetEnvIf Authorization "^Basic YWxpY2U6YWxpY2U=$" "AUTHENTICATE_DISPLAYNAME=Alice <b>Liddell</b>"
-
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
-</Location>
-
-# Optional login at the endpoint, as in test_comments.
-<Location /_social>
-    <If "-n req('Authorization')">
-        Require valid-user
-    </If>
-    <Else>
-        Require all granted
-    </Else>
-</Location>
-
-<Location /premod>
-    SocialModeration Pre
-</Location>
-"""
+""" + (config.login(display_name=True) + config.optional_login()
+       + config.block("/premod", "SocialModeration Pre"))
 
 ADMIN = "/_social/admin"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

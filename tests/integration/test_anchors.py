@@ -7,8 +7,10 @@ tests/js/anchor.test.js and tests/browser/test_anchors_browser.py.
 
 import pytest
 
-from test_comments import (HTTPD_CONF, PAGE_TEMPLATE, assert_html_error,
-                           assert_item_shape, assert_json_error, by_id, fresh_page, parse_html, social_div)
+from social_test.asserts import assert_html_error, assert_item_shape, assert_json_error, by_id
+from social_test.client import PAGE_TEMPLATE, fresh_page
+from social_test import config
+from social_test.html import parse_html, social_div
 
 
 ANCHOR = {"exact": "travel policy", "prefix": "opening hours & the new ",
@@ -18,7 +20,7 @@ ANCHOR = {"exact": "travel policy", "prefix": "opening hours & the new ",
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):
     return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
-                         conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
+                         conf=config.comments_site(htpasswd))
 
 
 @pytest.fixture

@@ -14,8 +14,10 @@ from urllib.parse import quote
 
 import pytest
 
-from test_comments import (HTTPD_CONF, PAGE_TEMPLATE, Client, assert_json_error,
-                           parse_html, social_div)
+from social_test.asserts import assert_json_error
+from social_test.client import PAGE_TEMPLATE, Client
+from social_test import config
+from social_test.html import parse_html, social_div
 
 REPLIES = 600
 SHOWN = 20
@@ -25,7 +27,7 @@ VIEW_MAX = 300
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):
     return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
-                         conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
+                         conf=config.comments_site(htpasswd))
 
 
 def fresh_page(server):
@@ -174,7 +176,7 @@ def test_many_long_threads_stay_under_the_view_bound(server, mariadb):
 
 
 def test_default_write_limit_applies_and_off_turns_it_off(httpd_factory, htpasswd):
-    conf = HTTPD_CONF.replace("@HTPASSWD@", htpasswd)
+    conf = config.comments_site(htpasswd)
     limited = httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
                             conf=conf, rate_limit=None)
     page = fresh_page(limited)

@@ -12,8 +12,9 @@ import uuid
 import pytest
 
 import harness
-from test_comments import (PAGE_TEMPLATE, Client, Discussion,
-                           social_div)
+from social_test import config
+from social_test.client import PAGE_TEMPLATE, Client
+from social_test.html import Discussion, social_div
 
 # bob's display name, as a directory would give it: markup and quotes
 # that must come out escaped from the cached discussion too.
@@ -21,29 +22,8 @@ BOB_NAME = 'Bob <script>alert("x")</script> & Co'
 
 HTTPD_CONF = r"""
 SetEnvIf Authorization "^Basic Ym9iOmJvYg==$" "AUTHENTICATE_DISPLAYNAME=Bob <script>alert(\"x\")</script> & Co"
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
-</Location>
-<Location /_social>
-    <If "-n req('Authorization')">
-        Require valid-user
-    </If>
-    <Else>
-        Require all granted
-    </Else>
-</Location>
-<Location /pub>
-    AuthType None
-    Require all granted
-    SocialAnonymous Read
-</Location>
-"""
+""" + (config.login(display_name=True) + config.optional_login()
+       + config.anonymous("/pub", "Read"))
 
 STAND_IN = re.compile(rb"social-[0-9a-f]{24}")
 

@@ -21,7 +21,9 @@ import pytest
 
 import harness
 from harness import write_htpasswd
-from test_comments import PAGE_TEMPLATE, Client, social_div
+from social_test import config
+from social_test.client import PAGE_TEMPLATE, Client
+from social_test.html import social_div
 
 EVIL = "evil.example"
 USERS = ("alice", "bob", "carol", "dave")
@@ -44,16 +46,8 @@ def site_conf(htpasswd, mail_dir, extra=""):
 SocialMailCommand "%(script)s"
 SocialMailInterval 1
 %(extra)s
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "%(htpasswd)s"
-    Require valid-user
-    SocialEmailVar AUTHENTICATE_MAIL
-</Location>
-""" % {"script": os.path.join(mail_dir, "capture.sh"), "htpasswd": htpasswd,
-       "extra": extra}
+""" % {"script": os.path.join(mail_dir, "capture.sh"), "extra": extra} + config.login(
+        htpasswd, moderator_user=None, email=True)
 
 
 @pytest.fixture(scope="module")

@@ -17,40 +17,18 @@ from urllib.parse import quote
 import pytest
 
 from harness import BLOCK_END, BLOCK_START, find_blocks, main_blocks, strip_blocks
-from test_comments import (API, Discussion, assert_html_error, assert_json_error,
-                           by_id, fresh_page, parse_html, social_div)
+from social_test import config
+from social_test.asserts import assert_html_error, assert_json_error, by_id
+from social_test.client import API, fresh_page
+from social_test.html import Discussion, parse_html, social_div
 
 DAVE_NAME = 'Dave "><img src=x onerror=alert(1)><script>alert(2)</script> & \'co\''
 
 HTTPD_CONF = r"""
 SetEnvIf Authorization "^Basic ZGF2ZTpkYXZl$" "AUTHENTICATE_DISPLAYNAME=Dave \"><img src=x onerror=alert(1)><script>alert(2)</script> & 'co'"
-
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
-</Location>
-<Location /_social>
-    <If "-n req('Authorization')">
-        Require valid-user
-    </If>
-    <Else>
-        Require all granted
-    </Else>
-</Location>
-<Location /pub-write>
-    AuthType None
-    Require all granted
-    SocialAnonymous Write
-</Location>
-<Location /deferred>
-    SocialRender Deferred
-</Location>
-"""
+""" + (config.login(display_name=True) + config.optional_login()
+       + config.anonymous("/pub-write", "Write")
+       + config.block("/deferred", "SocialRender Deferred"))
 
 # ---------------------------------------------------------------- corpus
 

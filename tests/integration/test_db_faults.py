@@ -36,7 +36,9 @@ import pytest
 
 import harness
 from harness import main_blocks, strip_blocks
-from test_comments import Client, assert_json_error, basic_auth
+from social_test import config
+from social_test.asserts import assert_json_error
+from social_test.client import Client, basic_auth
 
 API = "/_social/api/v1"
 ROUND_TRIP = 1.5   # SocialDBTimeout, seconds
@@ -46,22 +48,9 @@ HTTPD_CONF = r"""
 SocialDBTimeout 1500ms
 SocialDBConnectTimeout 1
 SetEnvIf Request_URI ^/legal/ no-social
-
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-</Location>
-<Location /public>
-    Require all granted
-    SocialAnonymous Read
-</Location>
-<Location /off>
-    Social Off
-</Location>
-"""
+""" + (config.login(moderator_user=None)
+       + config.block("/public", "Require all granted", "SocialAnonymous Read")
+       + config.block("/off", "Social Off"))
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">

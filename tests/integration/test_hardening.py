@@ -28,8 +28,9 @@ import pytest
 
 import harness
 from test_admin import admin_ok
-from test_comments import (PAGE_TEMPLATE, Client, assert_html_error,
-                           assert_json_error, basic_auth)
+from social_test import config
+from social_test.asserts import assert_html_error, assert_json_error
+from social_test.client import PAGE_TEMPLATE, Client, basic_auth
 
 SECRET = "hardening-secret-0123456789"
 LATIN1_USER = b"jos\xe9"                    # "josé" in ISO-8859-1
@@ -49,30 +50,12 @@ SocialSecret "@SECRET@"
 # display names are raw bytes of those charsets in this file.
 SetEnvIf Authorization "^@JOSE_AUTH@$" "AUTHENTICATE_DISPLAYNAME=@LATIN1_NAME@"
 SetEnvIf Authorization "^@MARSA_AUTH@$" "AUTHENTICATE_DISPLAYNAME=@CP1252_NAME@"
-
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
-</Location>
-"""
+""" + config.login(display_name=True)
 
 CP1252_CONF = r"""
 SocialIdentityCharset windows-1252
 SetEnvIf Authorization "^@MARSA_AUTH@$" "AUTHENTICATE_DISPLAYNAME=@CP1252_NAME@"
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
-</Location>
-"""
+""" + config.login(moderator_user=None, display_name=True)
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 ADMIN = "/_social/admin"

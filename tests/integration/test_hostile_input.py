@@ -20,23 +20,12 @@ import pytest
 
 import harness
 from harness import main_blocks, strip_blocks, find_blocks, block_attr
-from test_comments import assert_json_error
+from social_test import config
+from social_test.asserts import assert_json_error
 
 API = "/_social/api/v1"
 
-HTTPD_CONF = r"""
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-</Location>
-<Location /deferred>
-    SocialRender Deferred
-</Location>
-"""
+HTTPD_CONF = config.login() + config.block("/deferred", "SocialRender Deferred")
 
 PAGE_TEMPLATE = """<!DOCTYPE html>
 <html lang="en">

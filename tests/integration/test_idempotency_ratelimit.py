@@ -28,23 +28,16 @@ from urllib.parse import quote, urlencode
 import pytest
 
 import harness
-from test_comments import Client, assert_json_error
+from social_test import config
+from social_test.asserts import assert_json_error
+from social_test.client import Client
 
 API = "/_social/api/v1"
 USERS = ("alice", "bob", "carol", "dave") + tuple("rl%d" % k for k in range(1, 13))
 HTPASSWD_USERS = USERS
 SHMCB = [("socache_shmcb_module", "mod_socache_shmcb.so")]
 
-AUTH_CONF = r"""
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-</Location>
-"""
+AUTH_CONF = config.login()
 
 # Two processes of two threads each, both kept alive; the pid that served
 # each request is logged.

@@ -18,9 +18,10 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 import pytest
 
 from harness import BLOCK_START
-from test_comments import (ALICE_NAME, ISO_Z, PAGE_TEMPLATE, Client, Discussion,
-                           assert_html_error, assert_json_error, by_id, fresh_page,
-                           parse_html, social_div)
+from social_test import config
+from social_test.asserts import ISO_Z, assert_html_error, assert_json_error, by_id
+from social_test.client import ALICE_NAME, PAGE_TEMPLATE, Client, fresh_page
+from social_test.html import Discussion, parse_html, social_div
 
 RUN = uuid.uuid4().hex[:8]
 # People nobody has seen before this run: one per way of becoming seen.
@@ -33,42 +34,9 @@ USERS = ["alice", "bob", "carol", "dave"] + sorted(NEWCOMERS.values()) + CROWD
 HTPASSWD_USERS = USERS
 HTTPD_CONF = r"""
 SetEnvIf Authorization "^Basic YWxpY2U6YWxpY2U=$" "AUTHENTICATE_DISPLAYNAME=Alice Liddell"
-
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
-</Location>
-
-# Optional login at the endpoint: credentials are checked when sent,
-# visitors without them are anonymous.
-<Location /_social>
-    <If "-n req('Authorization')">
-        Require valid-user
-    </If>
-    <Else>
-        Require all granted
-    </Else>
-</Location>
-
-<Location /nosocial>
-    Social Off
-</Location>
-<Location /pub-read>
-    AuthType None
-    Require all granted
-    SocialAnonymous Read
-</Location>
-<Location /pub-write>
-    AuthType None
-    Require all granted
-    SocialAnonymous Write
-</Location>
-"""
+""" + (config.login(display_name=True) + config.optional_login()
+       + config.block("/nosocial", "Social Off")
+       + config.anonymous("/pub-read", "Read") + config.anonymous("/pub-write", "Write"))
 
 POLL_PAGE = """<!DOCTYPE html>
 <html lang="en">

@@ -11,9 +11,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from social_test.asserts import assert_html_error, assert_json_error
+from social_test.client import PAGE_TEMPLATE
+from social_test.html import Discussion, parse_html, social_div
 from test_admin import HTTPD_CONF, LUNCH, admin_ok, fresh_page
-from test_comments import (Discussion, assert_html_error, assert_json_error,
-                           parse_html, social_div)
 from test_likes_shares import comment_like, like, share
 from test_polls import created_poll, index_of, poll_page, vote
 
@@ -22,7 +23,6 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):
-    from test_comments import PAGE_TEMPLATE
     return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
                          conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
 

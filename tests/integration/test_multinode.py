@@ -37,7 +37,10 @@ from urllib.parse import quote
 import pytest
 
 import harness
-from test_comments import Client, Discussion, assert_json_error, by_id, parse_html, social_div
+from social_test import config
+from social_test.asserts import assert_json_error, by_id
+from social_test.client import Client
+from social_test.html import Discussion, parse_html, social_div
 
 MEMCACHED = "/usr/bin/memcached"
 MEMCACHE = [("socache_memcache_module", "mod_socache_memcache.so")]
@@ -63,15 +66,7 @@ EXTRA_NODE_CONF = "SocialCache memcache:127.0.0.1:@MEMCACHED_PORT@\n"
 
 NODE_CONF = r"""
 ServerName intranet.example
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-</Location>
-SocialRateLimit @RATE@
+""" + config.login() + """SocialRateLimit @RATE@
 SocialRateLimitCache memcache:127.0.0.1:@MEMCACHED_PORT@
 """
 

@@ -23,7 +23,10 @@ from urllib.parse import quote, urlencode
 import pytest
 
 import harness
-from test_comments import PAGE_TEMPLATE, Client, assert_json_error, parse_html
+from social_test import config
+from social_test.asserts import assert_json_error
+from social_test.client import PAGE_TEMPLATE, Client
+from social_test.html import parse_html
 from harness import write_htpasswd
 
 RUN = uuid.uuid4().hex[:6]
@@ -51,28 +54,10 @@ def conf(htpasswd, mail_dir):
     return "\n".join(lines) + r"""
 SocialMailCommand "%(script)s"
 SocialMailInterval %(interval)d
-
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "%(htpasswd)s"
-    Require valid-user
-    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
-    SocialEmailVar AUTHENTICATE_MAIL
-</Location>
-
-# Optional login at the endpoint, so the module itself refuses visitors.
-<Location /_social>
-    <If "-n req('Authorization')">
-        Require valid-user
-    </If>
-    <Else>
-        Require all granted
-    </Else>
-</Location>
-""" % {"script": os.path.join(mail_dir, "capture.sh"), "interval": MAIL_INTERVAL,
-       "htpasswd": htpasswd}
+""" % {"script": os.path.join(mail_dir, "capture.sh"), "interval": MAIL_INTERVAL} + (
+        config.login(htpasswd, moderator_user=None, display_name=True, email=True)
+        # Optional login at the endpoint, so the module itself refuses visitors.
+        + config.optional_login())
 
 
 CAPTURE = """#!/bin/sh

@@ -16,45 +16,16 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from harness import BLOCK_END, BLOCK_START, find_blocks
-from test_comments import (assert_html_error, assert_json_error,
-                           parse_html)
+from social_test import config
+from social_test.asserts import assert_html_error, assert_json_error
+from social_test.html import parse_html
 
 HTTPD_CONF = r"""
 # The module's notices (SOCIAL0601, SOCIAL0602) say how polls change.
 LogLevel warn social:notice
-
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-</Location>
-
-<Location /_social>
-    <If "-n req('Authorization')">
-        Require valid-user
-    </If>
-    <Else>
-        Require all granted
-    </Else>
-</Location>
-
-<Location /deferred>
-    SocialRender Deferred
-</Location>
-<Location /pub-read>
-    AuthType None
-    Require all granted
-    SocialAnonymous Read
-</Location>
-<Location /pub-write>
-    AuthType None
-    Require all granted
-    SocialAnonymous Write
-</Location>
-"""
+""" + (config.login() + config.optional_login()
+       + config.block("/deferred", "SocialRender Deferred")
+       + config.anonymous("/pub-read", "Read") + config.anonymous("/pub-write", "Write"))
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">

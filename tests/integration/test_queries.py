@@ -17,22 +17,15 @@ from urllib.parse import quote
 import pytest
 
 import harness
-from test_comments import PAGE_TEMPLATE, Client
+from social_test import config
+from social_test.client import PAGE_TEMPLATE, Client
 
 THREADS = 600          # top-level comments on the big page
 REPLIES = 2            # replies under each
 SHOWN = 50             # threads an Inline view renders
 API = "/_social/api/v1"
 
-HTTPD_CONF = r"""
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-</Location>
-"""
+HTTPD_CONF = config.login(moderator_user=None)
 
 # A page listing the comment counts of several pages (a missing page's
 # count is not shown: the reader may not open it).

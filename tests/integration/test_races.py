@@ -22,18 +22,10 @@ from urllib.parse import quote
 
 import pytest
 
-from test_comments import Client
+from social_test import config
+from social_test.client import Client
 
-HTTPD_CONF = r"""
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-</Location>
-"""
+HTTPD_CONF = config.login()
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">

@@ -25,7 +25,9 @@ import pytest
 
 import harness
 from harness import main_blocks, strip_blocks
-from test_comments import Client, assert_json_error, basic_auth
+from social_test import config
+from social_test.asserts import assert_json_error
+from social_test.client import Client, basic_auth
 
 API = "/_social/api/v1"
 HEALTH = API + "/health"
@@ -39,19 +41,7 @@ StartServers 2
 # Each worker thread's allocator may otherwise keep up to its largest
 # request's memory for reuse; capped, RSS measures what is really held.
 MaxMemFree 1024
-
-<Location />
-    AuthType Basic
-    AuthName "Intranet"
-    AuthBasicProvider file
-    AuthUserFile "@HTPASSWD@"
-    Require valid-user
-    SocialModerator "%{REMOTE_USER} == 'carol'"
-</Location>
-<Location /deferred>
-    SocialRender Deferred
-</Location>
-"""
+""" + config.login() + config.block("/deferred", "SocialRender Deferred")
 
 PAGE_TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
