@@ -263,34 +263,6 @@ void social_thread_load_replies(request_rec *r, const social_dir_conf *dc,
 }
 
 
-static const char *time_relative(apr_pool_t *p, apr_time_t t, apr_time_t now)
-{
-    apr_int64_t s = apr_time_sec(now - t);
-    struct { apr_int64_t size; const char *one; const char *many; } units[] = {
-        { 365 * 86400, "a year ago", "years ago" },
-        { 30 * 86400, "a month ago", "months ago" },
-        { 7 * 86400, "a week ago", "weeks ago" },
-        { 86400, "yesterday", "days ago" },
-        { 3600, "an hour ago", "hours ago" },
-        { 60, "a minute ago", "minutes ago" },
-    };
-    size_t k;
-
-    if (s < 45) {
-        return "just now";
-    }
-    for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
-        apr_int64_t n = s / units[k].size;
-        if (n >= 2) {
-            return apr_psprintf(p, "%" APR_INT64_T_FMT " %s", n, units[k].many);
-        }
-        if (n == 1) {
-            return units[k].one;
-        }
-    }
-    return "a minute ago";
-}
-
 json_t *social_thread_item_json(request_rec *r, const social_thread_item *it)
 {
     const social_comment *c = &it->c;
@@ -423,7 +395,8 @@ static void thread_fill(social_render_data *data, void *ctx)
         }
         social_render_set(c_data, "created_iso", social_text_time_iso(p, c->created));
         social_render_set(c_data, "created_abs", social_text_time_utc(p, c->created));
-        social_render_set(c_data, "created_rel", time_relative(p, c->created, now));
+        social_render_set(c_data, "created_rel", social_text_time_relative(
+            p, c->created, now, SOCIAL_TIME_LONG));
         if (c->edited) {
             social_render_set(c_data, "edited_abs", social_text_time_utc(p, c->edited));
         }
