@@ -610,6 +610,62 @@ const char *social_text_time_utc(apr_pool_t *p, apr_time_t t)
     return apr_pstrmemdup(p, buf, n);
 }
 
+/* The long style: the largest unit that fits, "a"/"an" for one of it. */
+static const char *time_relative_long(apr_pool_t *p, apr_int64_t s)
+{
+    static const struct {
+        apr_int64_t size;
+        const char *one;
+        const char *many;
+    } units[] = {
+        { 365 * 86400, "a year ago", "years ago" },
+        { 30 * 86400, "a month ago", "months ago" },
+        { 7 * 86400, "a week ago", "weeks ago" },
+        { 86400, "yesterday", "days ago" },
+        { 3600, "an hour ago", "hours ago" },
+        { 60, "a minute ago", "minutes ago" },
+    };
+    size_t k;
+
+    if (s < 45) {
+        return "just now";
+    }
+    for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
+        apr_int64_t n = s / units[k].size;
+        if (n >= 2) {
+            return apr_psprintf(p, "%" APR_INT64_T_FMT " %s", n, units[k].many);
+        }
+        if (n == 1) {
+            return units[k].one;
+        }
+    }
+    return "a minute ago";
+}
+
+/* The short style: minutes, hours, then days, always as a number. */
+static const char *time_relative_short(apr_pool_t *p, apr_int64_t s)
+{
+    if (s < 60) {
+        return "just now";
+    }
+    if (s < 3600) {
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " min ago", s / 60);
+    }
+    if (s < 86400) {
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " h ago", s / 3600);
+    }
+    return apr_psprintf(p, "%" APR_INT64_T_FMT " days ago", s / 86400);
+}
+
+const char *social_text_time_relative(apr_pool_t *p, apr_time_t t, apr_time_t now,
+                                      social_time_style style)
+{
+    apr_int64_t s = apr_time_sec(now - t);
+
+    return style == SOCIAL_TIME_SHORT ? time_relative_short(p, s)
+                                      : time_relative_long(p, s);
+}
+
 const char *social_text_time_iso(apr_pool_t *p, apr_time_t t)
 {
     apr_time_exp_t tm;

@@ -105,4 +105,18 @@ const char *social_text_time_iso(apr_pool_t *p, apr_time_t t);
 /* t as "YYYY-MM-DD HH:MM UTC", as pages show a moment. */
 const char *social_text_time_utc(apr_pool_t *p, apr_time_t t);
 
+/* How social_text_time_relative words an age. */
+typedef enum {
+    SOCIAL_TIME_LONG,   /* the discussion: "just now" (under 45 s), "a minute ago",
+                         * "3 minutes ago", "an hour ago", "yesterday",
+                         * "2 days ago", "a week ago", ..., "3 years ago" */
+    SOCIAL_TIME_SHORT   /* the activity stream: "just now" (under 60 s),
+                         * "3 min ago", "2 h ago", "4 days ago" */
+} social_time_style;
+
+/* How long before now t was, in words of the given style (a moment in
+ * the future reads as "just now"). */
+const char *social_text_time_relative(apr_pool_t *p, apr_time_t t, apr_time_t now,
+                                      social_time_style style);
+
 #endif /* SOCIAL_TEXT_H */

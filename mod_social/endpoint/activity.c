@@ -499,21 +499,6 @@ typedef struct {
     int unread;
 } page_data;
 
-static const char *relative_time(apr_pool_t *p, apr_time_t t)
-{
-    apr_int64_t s = apr_time_sec(apr_time_now() - t);
-    if (s < 60) {
-        return "just now";
-    }
-    if (s < 3600) {
-        return apr_psprintf(p, "%" APR_INT64_T_FMT " min ago", s / 60);
-    }
-    if (s < 86400) {
-        return apr_psprintf(p, "%" APR_INT64_T_FMT " h ago", s / 3600);
-    }
-    return apr_psprintf(p, "%" APR_INT64_T_FMT " days ago", s / 86400);
-}
-
 static void page_fill(social_render_data *data, void *ctx)
 {
     page_data *d = ctx;
@@ -565,7 +550,8 @@ static void page_fill(social_render_data *data, void *ctx)
                  social_text_format_comment(p, a->text, strlen(a->text)), mention_base));
         }
         social_render_set(item, "created_iso", social_text_time_iso(p, a->created));
-        social_render_set(item, "created_rel", relative_time(p, a->created));
+        social_render_set(item, "created_rel", social_text_time_relative(
+            p, a->created, apr_time_now(), SOCIAL_TIME_SHORT));
     }
 }
 

@@ -1,4 +1,5 @@
-/* thread.c: arranging, permissions, JSON and HTML of a discussion. */
+/* discussion.c: a page's discussion as one viewer sees it: read from the
+ * cache, or loaded from the store and arranged (core/tree.c), then rendered. */
 #include "mention.h"
 #include "discussion.h"
 
@@ -17,108 +18,64 @@
 #include "request.h"
 #include "render.h"
 #include "text.h"
+#include "tree.h"
 
 APLOG_USE_MODULE(social);
 
-static int is_author(const social_identity *viewer, const social_comment *c)
+/* The rules' view of a comment and of a viewer (core/tree.h). */
+static social_tree_status tree_status(social_comment_status status)
 {
-    return viewer->user != NULL && strcmp(viewer->user, c->author) == 0;
+    switch (status) {
+    case SOCIAL_COMMENT_VISIBLE:
+        return SOCIAL_TREE_VISIBLE;
+    case SOCIAL_COMMENT_HIDDEN:
+        return SOCIAL_TREE_HIDDEN;
+    case SOCIAL_COMMENT_PENDING:
+        return SOCIAL_TREE_PENDING;
+    default:
+        return SOCIAL_TREE_DELETED;
+    }
+}
+
+static void tree_comment(const social_comment *c, social_tree_comment *tc)
+{
+    tc->id = c->id;
+    tc->parent = c->parent;
+    tc->author = c->author;
+    tc->status = tree_status(c->status);
+    tc->created = c->created;
+}
+
+static void tree_viewer(const social_identity *viewer, social_tree_viewer *tv)
+{
+    tv->user = viewer->user;
+    tv->moderator = viewer->moderator;
+    tv->can_write = social_identity_can_write(viewer);
+}
+
+static void item_can(social_thread_item *it, const social_tree_can *can)
+{
+    it->can_edit = can->edit;
+    it->can_delete = can->delete_;
+    it->can_moderate = can->moderate;
+    it->can_reply = can->reply;
 }
 
 void social_thread_permissions(request_rec *r, const social_dir_conf *dc,
                                const social_identity *viewer,
                                social_thread_item *it)
 {
-    const social_comment *c = &it->c;
-    int live = c->status != SOCIAL_COMMENT_DELETED;
-    int author = is_author(viewer, c);
-    apr_time_t window = apr_time_from_sec(social_config_edit_window(dc));
+    social_tree_comment tc;
+    social_tree_viewer tv;
+    social_tree_can can;
 
-    it->can_moderate = viewer->moderator && live;
-    it->can_delete = live && (author || viewer->moderator);
-    it->can_edit = live && (viewer->moderator
-                            || (author && c->status == SOCIAL_COMMENT_VISIBLE
-                                && apr_time_now() - c->created <= window));
-    it->can_reply = c->status == SOCIAL_COMMENT_VISIBLE
-                    && social_identity_can_write(viewer);
+    tree_comment(&it->c, &tc);
+    tree_viewer(viewer, &tv);
+    social_tree_permissions(&tv, &tc, apr_time_now(),
+                            apr_time_from_sec(social_config_edit_window(dc)), 0, &can);
+    item_can(it, &can);
+    it->mine = social_tree_is_author(&tv, &tc);
     (void)r;
-}
-
-/* May viewer see this comment's text? */
-static int visible_to(const social_identity *viewer, const social_comment *c)
-{
-    switch (c->status) {
-    case SOCIAL_COMMENT_VISIBLE:
-        return 1;
-    case SOCIAL_COMMENT_HIDDEN:
-        return viewer->moderator || is_author(viewer, c);
-    case SOCIAL_COMMENT_PENDING:
-        /* Awaiting approval: its author alone sees it (moderators use
-         * the console's queue). */
-        return is_author(viewer, c);
-    default:
-        return 0;
-    }
-}
-
-typedef struct {
-    const social_comment *c;
-    int shown;              /* visible, or a tombstone above a visible reply */
-    int kept;               /* in this view (a long thread's older replies are not) */
-    int root;               /* index of its top-level comment */
-    int kept_replies;       /* top-level: replies kept */
-    int omitted;            /* top-level: shown replies left out, older than the kept */
-    apr_int64_t oldest_kept;   /* top-level: the oldest reply kept */
-    apr_array_header_t *children;   /* int indexes, ascending id */
-} tree_node;
-
-static void arrange(request_rec *r, social_thread *t, tree_node *nodes,
-                    int index, int depth, const char *parent_name, int parent_left_out)
-{
-    tree_node *n = &nodes[index];
-    social_thread_item *it;
-    int k;
-
-    if (!n->shown) {
-        return;
-    }
-    if (!n->kept) {
-        /* An older reply of a long thread, left out: its replies in this
-         * view take its place, "in reply to" its author. */
-        const char *name = visible_to(t->viewer, n->c) ? n->c->author_name : NULL;
-        for (k = 0; k < n->children->nelts; k++) {
-            arrange(r, t, nodes, APR_ARRAY_IDX(n->children, k, int), depth, name, 1);
-        }
-        return;
-    }
-    it = apr_array_push(t->items);
-    memset(it, 0, sizeof(*it));
-    it->c = *n->c;
-    it->depth = depth > SOCIAL_THREAD_MAX_DEPTH ? SOCIAL_THREAD_MAX_DEPTH : depth;
-    it->in_reply_to = depth > SOCIAL_THREAD_MAX_DEPTH || parent_left_out ? parent_name : NULL;
-    if (n->root == index) {
-        it->replies_omitted = n->omitted;
-        it->replies_before = n->omitted > 0 ? n->oldest_kept : 0;
-    }
-    it->tombstone = !visible_to(t->viewer, n->c);
-    if (it->tombstone) {
-        it->c.body = "";
-        it->c.author = "";
-        it->c.author_name = "";
-    }
-    else {
-        social_thread_permissions(r, t->dc, t->viewer, it);
-        if (t->stats.locked) {
-            it->can_reply = 0;
-            if (!t->viewer->moderator) {
-                it->can_edit = 0;   /* deleting one's own words stays possible */
-            }
-        }
-    }
-    for (k = 0; k < n->children->nelts; k++) {
-        arrange(r, t, nodes, APR_ARRAY_IDX(n->children, k, int), depth + 1,
-                it->tombstone ? NULL : n->c->author_name, 0);
-    }
 }
 
 /* An empty discussion of page for viewer. */
@@ -135,80 +92,56 @@ static void thread_init(request_rec *r, const social_dir_conf *dc,
         ? social_config_absolute_url(r->pool, r->server, page) : NULL;
 }
 
-/* Arranges the comments read for t: each thread keeps its newest
- * reply_limit replies older than reply_before (0: any), and, with cap > 0,
- * the newest threads whose comments fit in cap (at least one); the older
- * threads are counted in t->earlier. */
+/* Arranges the comments read for t (core/tree.c): each thread keeps its
+ * newest reply_limit replies older than reply_before (0: any), and, with
+ * cap > 0, the newest threads whose comments fit in cap (at least one);
+ * the older threads are counted in t->earlier. */
 static void thread_arrange(request_rec *r, social_thread *t, apr_array_header_t *comments,
                            int reply_limit, apr_int64_t reply_before, int cap)
 {
-    apr_hash_t *index = apr_hash_make(r->pool);
-    apr_array_header_t *roots = apr_array_make(r->pool, 8, sizeof(int));
-    tree_node *nodes = apr_pcalloc(r->pool, sizeof(tree_node) * (comments->nelts + 1));
-    int k, first = 0, total = 0, dropped = 0;
+    social_tree_comment *tcs = apr_pcalloc(r->pool, sizeof(*tcs) * ((apr_size_t)comments->nelts + 1));
+    social_tree_viewer tv;
+    social_tree_rules rules;
+    social_tree tree;
+    int k;
 
     for (k = 0; k < comments->nelts; k++) {
-        const social_comment *c = &APR_ARRAY_IDX(comments, k, social_comment);
-        tree_node *parent = c->parent
-            ? apr_hash_get(index, &c->parent, sizeof(c->parent)) : NULL;
+        tree_comment(&APR_ARRAY_IDX(comments, k, social_comment), &tcs[k]);
+    }
+    tree_viewer(t->viewer, &tv);
+    memset(&rules, 0, sizeof(rules));
+    rules.viewer = &tv;
+    rules.reply_limit = reply_limit;
+    rules.reply_before = reply_before;
+    rules.cap = cap;
+    rules.locked = t->stats.locked;
+    rules.now = apr_time_now();
+    rules.edit_window = apr_time_from_sec(social_config_edit_window(t->dc));
+    social_tree_arrange(r->pool, tcs, comments->nelts, &rules, &tree);
 
-        nodes[k].c = c;
-        nodes[k].children = apr_array_make(r->pool, 2, sizeof(int));
-        nodes[k].root = parent ? parent->root : k;
-        apr_hash_set(index, &c->id, sizeof(c->id), &nodes[k]);
-        APR_ARRAY_PUSH(parent ? parent->children : roots, int) = k;
-    }
-    /* Replies have larger ids than their parents: walking backwards,
-     * every node knows whether a reply below it is shown, and each
-     * thread keeps its newest replies first. */
-    for (k = comments->nelts - 1; k >= 0; k--) {
-        const social_comment *c = nodes[k].c;
-        tree_node *parent = c->parent
-            ? apr_hash_get(index, &c->parent, sizeof(c->parent)) : NULL;
-        tree_node *root = &nodes[nodes[k].root];
+    t->earlier += tree.earlier;
+    t->oldest = tree.oldest;
+    for (k = 0; k < tree.places->nelts; k++) {
+        const social_tree_place *pl = &APR_ARRAY_IDX(tree.places, k, social_tree_place);
+        social_thread_item *it = apr_array_push(t->items);
 
-        if (visible_to(t->viewer, c)) {
-            nodes[k].shown = 1;
+        memset(it, 0, sizeof(*it));
+        it->c = APR_ARRAY_IDX(comments, pl->index, social_comment);
+        it->depth = pl->depth;
+        it->in_reply_to = pl->in_reply_to >= 0
+            ? APR_ARRAY_IDX(comments, pl->in_reply_to, social_comment).author_name : NULL;
+        it->replies_omitted = pl->replies_omitted;
+        it->replies_before = pl->replies_before;
+        it->tombstone = pl->tombstone;
+        if (it->tombstone) {
+            it->c.body = "";
+            it->c.author = "";
+            it->c.author_name = "";
         }
-        if (nodes[k].shown && parent != NULL) {
-            parent->shown = 1;
+        else {
+            item_can(it, &pl->can);
+            it->mine = social_tree_is_author(&tv, &tcs[pl->index]);
         }
-        if (parent == NULL) {
-            nodes[k].kept = 1;
-        }
-        else if (nodes[k].shown && (reply_before == 0 || c->id < reply_before)) {
-            if (root->kept_replies < reply_limit) {
-                nodes[k].kept = 1;
-                root->kept_replies++;
-                root->oldest_kept = c->id;
-            }
-            else {
-                root->omitted++;
-            }
-        }
-    }
-    /* The newest threads that fit in the view; older ones are "earlier". */
-    if (cap > 0) {
-        for (k = roots->nelts - 1; k >= 0; k--) {
-            tree_node *n = &nodes[APR_ARRAY_IDX(roots, k, int)];
-            int cost = n->shown ? 1 + n->kept_replies : 0;
-            if (total > 0 && total + cost > cap) {
-                first = k + 1;
-                break;
-            }
-            total += cost;
-        }
-        for (k = 0; k < first; k++) {
-            dropped += nodes[APR_ARRAY_IDX(roots, k, int)].shown;
-        }
-    }
-    t->earlier += dropped;
-    for (k = first; k < roots->nelts; k++) {
-        int root = APR_ARRAY_IDX(roots, k, int);
-        if (nodes[root].shown && t->oldest == 0) {
-            t->oldest = nodes[root].c->id;
-        }
-        arrange(r, t, nodes, root, 1, NULL, 0);
     }
 }
 
@@ -262,34 +195,6 @@ void social_thread_load_replies(request_rec *r, const social_dir_conf *dc,
     t->found = t->items->nelts > 0;
 }
 
-
-static const char *time_relative(apr_pool_t *p, apr_time_t t, apr_time_t now)
-{
-    apr_int64_t s = apr_time_sec(now - t);
-    struct { apr_int64_t size; const char *one; const char *many; } units[] = {
-        { 365 * 86400, "a year ago", "years ago" },
-        { 30 * 86400, "a month ago", "months ago" },
-        { 7 * 86400, "a week ago", "weeks ago" },
-        { 86400, "yesterday", "days ago" },
-        { 3600, "an hour ago", "hours ago" },
-        { 60, "a minute ago", "minutes ago" },
-    };
-    size_t k;
-
-    if (s < 45) {
-        return "just now";
-    }
-    for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
-        apr_int64_t n = s / units[k].size;
-        if (n >= 2) {
-            return apr_psprintf(p, "%" APR_INT64_T_FMT " %s", n, units[k].many);
-        }
-        if (n == 1) {
-            return units[k].one;
-        }
-    }
-    return "a minute ago";
-}
 
 json_t *social_thread_item_json(request_rec *r, const social_thread_item *it)
 {
@@ -423,7 +328,8 @@ static void thread_fill(social_render_data *data, void *ctx)
         }
         social_render_set(c_data, "created_iso", social_text_time_iso(p, c->created));
         social_render_set(c_data, "created_abs", social_text_time_utc(p, c->created));
-        social_render_set(c_data, "created_rel", time_relative(p, c->created, now));
+        social_render_set(c_data, "created_rel", social_text_time_relative(
+            p, c->created, now, SOCIAL_TIME_LONG));
         if (c->edited) {
             social_render_set(c_data, "edited_abs", social_text_time_utc(p, c->edited));
         }
@@ -443,7 +349,7 @@ static void thread_fill(social_render_data *data, void *ctx)
             social_render_set(c_data, "html", social_mention_link_html(p,
                     social_text_format_comment(p, c->body, strlen(c->body)),
                     apr_pstrcat(p, social_config_srv(r->server)->endpoint, "/activity", NULL)));
-            social_render_set_int(c_data, "mine", is_author(v, c));
+            social_render_set_int(c_data, "mine", it->mine);
             social_render_set_int(c_data, "can_edit", it->can_edit);
             social_render_set_int(c_data, "can_delete", it->can_delete);
             social_render_set_int(c_data, "can_moderate", it->can_moderate);
@@ -478,8 +384,9 @@ static char *thread_render_words(request_rec *r, const social_thread *t,
     return out;
 }
 
-/* The discussion as its viewer sees it; unread as for thread_render_words.
- * status, if not NULL, is a message for screen readers. */
+/* The discussion as its viewer sees it, with unread their unread count
+ * (-1: left out), read beforehand. status, if not NULL, is a message for
+ * screen readers. Touches neither the store nor the cache. */
 static char *thread_render(request_rec *r, const social_thread *t,
                            const char *status, int unread,
                            apr_size_t *len, const char **error)
@@ -488,15 +395,23 @@ static char *thread_render(request_rec *r, const social_thread *t,
     const char *token = social_identity_can_write(v)
         ? social_identity_form_token(r, v) : NULL;
 
-    /* "For you" shows a logged-in viewer's unread count, read now, before
-     * rendering, if the caller has not (and left out if it cannot be). */
     if (v->user == NULL || t->unavailable) {
         unread = -1;
     }
-    else if (unread < 0 && social_request_unread(r, v->user, &unread) != SOCIAL_STORE_OK) {
-        unread = -1;
-    }
     return thread_render_words(r, t, status, token, v->name, NULL, unread, len, error);
+}
+
+/* "For you" shows a logged-in viewer's unread count: read from the store
+ * when the view has loaded (-1 when it cannot be, or for nobody). */
+static int thread_unread(request_rec *r, const social_thread *t)
+{
+    int unread = -1;
+
+    if (t->viewer->user == NULL || t->unavailable
+        || social_request_unread(r, t->viewer->user, &unread) != SOCIAL_STORE_OK) {
+        return -1;
+    }
+    return unread;
 }
 
 /* ---- The cached discussion ----
@@ -616,39 +531,48 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
     return out;
 }
 
-/* The discussion for who through the cache (the page at version), or
- * NULL when it is not there and cannot be made (then the caller loads and
- * renders it). who is an uninvolved reader; unread is their unread count
- * (0 if anonymous). */
-static char *thread_cached(request_rec *r, const social_dir_conf *dc,
-                           const social_identity *who, const char *page,
-                           const char *version, int unread,
-                           apr_size_t *len, const char **error)
+/* The cache key of the discussion of page at version as an uninvolved
+ * reader like who sees it. */
+static const char *cache_key(request_rec *r, const social_dir_conf *dc,
+                             const social_identity *who, const char *page,
+                             const char *version)
 {
-    const char *key, *entry, *words[PERSONAL_WORDS];
-    apr_size_t entry_len = 0, html_len = 0;
-    social_thread t;
+    return apr_psprintf(r->pool, "b\n%s\n%s\n%s\n%c%c%d", social_fragcache_vhost(r), page,
+                        version, who->user ? 'u' : 'a',
+                        social_identity_can_write(who) ? 'w' : 'r',
+                        social_config_max_comment_length(dc));
+}
+
+/* The discussion for who (an uninvolved reader; unread their unread
+ * count, 0 if anonymous) from the cache entry under key, or NULL when
+ * there is none (or it is malformed). */
+static char *cache_get(request_rec *r, const char *key, const social_identity *who,
+                       int unread, apr_size_t *len)
+{
+    apr_size_t entry_len = 0;
+    const char *entry = social_fragcache_get(r, key, SOCIAL_FRAGCACHE_ENTRY_MAX, &entry_len);
+
+    return entry != NULL ? personalise(r, who, unread, entry, entry_len, len) : NULL;
+}
+
+/* The loaded discussion t rendered with a stand-in for each of the
+ * viewer's words and kept in the cache under key, then personalised for
+ * who; NULL if it cannot be (then the caller renders it for who alone). */
+static char *cache_render_put(request_rec *r, const char *key, const social_thread *t,
+                              const social_identity *who, int unread,
+                              apr_size_t *len, const char **error)
+{
+    const char *entry, *words[PERSONAL_WORDS];
+    apr_size_t entry_len, html_len = 0;
     char *html;
     int k;
 
-    key = apr_psprintf(r->pool, "b\n%s\n%s\n%s\n%c%c%d", social_fragcache_vhost(r), page,
-                       version, who->user ? 'u' : 'a',
-                       social_identity_can_write(who) ? 'w' : 'r',
-                       social_config_max_comment_length(dc));
-    entry = social_fragcache_get(r, key, SOCIAL_FRAGCACHE_ENTRY_MAX, &entry_len);
-    if (entry != NULL) {
-        return personalise(r, who, unread, entry, entry_len, len);
-    }
-    social_thread_load(r, dc, who, page, SOCIAL_THREAD_RENDER_ROOTS, 0, &t);
-    if (t.unavailable) {
-        return NULL;
-    }
     for (k = 0; k < PERSONAL_WORDS; k++) {
         if ((words[k] = stand_in(r->pool)) == NULL) {
             return NULL;
         }
     }
-    html = thread_render_words(r, &t, NULL, words[0], words[1],
+    html = thread_render_words(r, t, NULL, words[0], words[1],
                                who->user ? words[2] : NULL, -1, &html_len, error);
     if (html == NULL) {
         return NULL;
@@ -701,7 +625,8 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
                          apr_size_t *len, const char **error)
 {
     social_thread t;
-    char *html = NULL;
+    char *html;
+    const char *key = NULL;
     int involved = 0, unread = who->user ? -1 : 0;
     int readable = social_identity_can_read(who);
     /* Read before the database, so a write landing meanwhile leaves what
@@ -709,6 +634,7 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     const char *version = readable && !who->moderator && social_fragcache_enabled()
         ? social_fragcache_version(r, page) : NULL;
 
+    /* 1. The viewer's state (involved, unread), from the cache or the store. */
     if (who->user != NULL && readable
         && viewer_state(r, page, version, who, &involved, &unread) != SOCIAL_STORE_OK) {
         /* The store is away or stuck: say so at once, without waiting on
@@ -717,15 +643,22 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
         t.unavailable = 1;
         return thread_render(r, &t, status, -1, len, error);
     }
+    /* 2. The cache, for an uninvolved reader's default view. */
     if (version != NULL && status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS
         && !involved && unread >= 0) {
-        html = thread_cached(r, dc, who, page, version, unread, len, error);
+        key = cache_key(r, dc, who, page, version);
+        if ((html = cache_get(r, key, who, unread, len)) != NULL) {
+            return html;
+        }
     }
-    if (html == NULL) {
-        social_thread_load(r, dc, who, page, max_roots, 0, &t);
-        html = thread_render(r, &t, status, unread, len, error);
+    /* 3. The store: the page's comments, arranged (core/tree.c). */
+    social_thread_load(r, dc, who, page, max_roots, 0, &t);
+    /* 4. Rendered: for the cache with stand-ins, or for this viewer. */
+    if (key != NULL && !t.unavailable
+        && (html = cache_render_put(r, key, &t, who, unread, len, error)) != NULL) {
+        return html;
     }
-    return html;
+    return thread_render(r, &t, status, unread, len, error);
 }
 
 char *social_thread_html_window(request_rec *r, const social_dir_conf *dc,
@@ -734,15 +667,15 @@ char *social_thread_html_window(request_rec *r, const social_dir_conf *dc,
                                 apr_size_t *len, const char **error)
 {
     social_thread t;
-    int unread = who->user ? -1 : 0;
 
+    /* The store: the window's comments, then the viewer's unread count. */
     if (root > 0) {
         social_thread_load_replies(r, dc, who, page, root, before, &t);
     }
     else {
         social_thread_load(r, dc, who, page, 0, before, &t);
     }
-    return thread_render(r, &t, NULL, unread, len, error);
+    return thread_render(r, &t, NULL, thread_unread(r, &t), len, error);
 }
 
 int social_discussion_fragment_send(request_rec *r, const social_page *pg, const char *status)

@@ -1,4 +1,4 @@
-/* thread.h: a page's discussion as one viewer sees it.
+/* discussion.h: a page's discussion as one viewer sees it.
  *
  * Shared by the filter (Inline render), the fragment endpoint and the
  * JSON API, so the three never disagree on who sees what.
@@ -13,10 +13,11 @@
 #include "identity.h"
 #include "request.h"
 #include "store.h"
+#include "tree.h"
 
 /* Replies nest to this depth; deeper ones show flat under their
  * level-3 ancestor, "in reply to" their parent's author. */
-#define SOCIAL_THREAD_MAX_DEPTH 3
+#define SOCIAL_THREAD_MAX_DEPTH SOCIAL_TREE_MAX_DEPTH
 
 /* The rendered discussion shows the newest this many top-level comments
  * (with their replies); "show earlier comments" fetches the rest. */
@@ -40,6 +41,7 @@ typedef struct {
     int can_delete;
     int can_moderate;
     int can_reply;
+    int mine;               /* written by the viewer */
     const char *in_reply_to;   /* parent's author name, deeper than the max depth
                                   or when the parent is left out */
     int replies_omitted;       /* top-level comment: older replies left out */

@@ -1203,6 +1203,56 @@ START_TEST(test_utf8_repair_output_is_always_valid)
 }
 END_TEST
 
+
+/* ---- relative time: one function, two styles, the words each page wrote ---- */
+
+#define REL(secs, style) social_text_time_relative(pool, NOW - apr_time_from_sec(secs), NOW, style)
+#define NOW ((apr_time_t)1700000000 * APR_USEC_PER_SEC)
+
+START_TEST(test_time_relative_long_words)
+{
+    ck_assert_str_eq(REL(0, SOCIAL_TIME_LONG), "just now");
+    ck_assert_str_eq(REL(44, SOCIAL_TIME_LONG), "just now");
+    ck_assert_str_eq(REL(45, SOCIAL_TIME_LONG), "a minute ago");
+    ck_assert_str_eq(REL(119, SOCIAL_TIME_LONG), "a minute ago");
+    ck_assert_str_eq(REL(180, SOCIAL_TIME_LONG), "3 minutes ago");
+    ck_assert_str_eq(REL(3600, SOCIAL_TIME_LONG), "an hour ago");
+    ck_assert_str_eq(REL(5 * 3600 + 59, SOCIAL_TIME_LONG), "5 hours ago");
+    ck_assert_str_eq(REL(86400, SOCIAL_TIME_LONG), "yesterday");
+    ck_assert_str_eq(REL(3 * 86400, SOCIAL_TIME_LONG), "3 days ago");
+    ck_assert_str_eq(REL(7 * 86400, SOCIAL_TIME_LONG), "a week ago");
+    ck_assert_str_eq(REL(15 * 86400, SOCIAL_TIME_LONG), "2 weeks ago");
+    ck_assert_str_eq(REL(30 * 86400, SOCIAL_TIME_LONG), "a month ago");
+    ck_assert_str_eq(REL(100 * 86400, SOCIAL_TIME_LONG), "3 months ago");
+    ck_assert_str_eq(REL(365 * 86400, SOCIAL_TIME_LONG), "a year ago");
+    ck_assert_str_eq(REL(3 * 365 * 86400, SOCIAL_TIME_LONG), "3 years ago");
+}
+END_TEST
+
+START_TEST(test_time_relative_short_words)
+{
+    ck_assert_str_eq(REL(0, SOCIAL_TIME_SHORT), "just now");
+    ck_assert_str_eq(REL(59, SOCIAL_TIME_SHORT), "just now");
+    ck_assert_str_eq(REL(60, SOCIAL_TIME_SHORT), "1 min ago");
+    ck_assert_str_eq(REL(180, SOCIAL_TIME_SHORT), "3 min ago");
+    ck_assert_str_eq(REL(3599, SOCIAL_TIME_SHORT), "59 min ago");
+    ck_assert_str_eq(REL(3600, SOCIAL_TIME_SHORT), "1 h ago");
+    ck_assert_str_eq(REL(86399, SOCIAL_TIME_SHORT), "23 h ago");
+    ck_assert_str_eq(REL(86400, SOCIAL_TIME_SHORT), "1 days ago");
+    ck_assert_str_eq(REL(400 * 86400, SOCIAL_TIME_SHORT), "400 days ago");
+}
+END_TEST
+
+START_TEST(test_time_relative_future_is_just_now)
+{
+    ck_assert_str_eq(REL(-600, SOCIAL_TIME_LONG), "just now");
+    ck_assert_str_eq(REL(-600, SOCIAL_TIME_SHORT), "just now");
+}
+END_TEST
+
+#undef NOW
+#undef REL
+
 static Suite *text_suite(void)
 {
     Suite *s = suite_create("text");
@@ -1300,6 +1350,13 @@ static Suite *text_suite(void)
     tcase_add_test(tc, test_comment_check_limit_is_in_characters);
     tcase_add_test(tc, test_comment_check_refuses_controls_and_bad_utf8);
     tcase_add_test(tc, test_ascii_refs_keeps_markup_and_encodes_the_rest);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("relative_time");
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
+    tcase_add_test(tc, test_time_relative_long_words);
+    tcase_add_test(tc, test_time_relative_short_words);
+    tcase_add_test(tc, test_time_relative_future_is_just_now);
     suite_add_tcase(s, tc);
 
     return s;
