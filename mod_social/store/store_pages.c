@@ -1,0 +1,155 @@
+/* store_pages.c: page rows, their counters and locks, and what a page
+ * view asks of the viewer. */
+#include "store_internal.h"
+
+#include <string.h>
+
+static const social_statement pages_statements[] = {
+    { "social_page_add",
+      "INSERT INTO social_pages (site, path) VALUES (:site, :page) "
+      "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)" },
+    { "social_page_id",
+      "SELECT id FROM social_pages WHERE site = :site AND path = :page" },
+    { "social_page_counts",
+      "SELECT (SELECT COUNT(*) FROM social_comments c WHERE c.page_id = p.id "
+      "AND c.status = 'visible'), "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), "
+      "(SELECT COUNT(*) FROM social_shares s WHERE s.page_id = p.id) "
+      "FROM social_pages p WHERE p.site = :site AND p.path = :page" },
+    /* What a page view needs to know of the viewer: have they liked or
+     * written anything on the page (then the discussion is rendered for
+     * them, otherwise the cached one serves), and their unread count. */
+    { "social_viewer_state",
+      "SELECT EXISTS (SELECT 1 FROM social_pages p JOIN social_likes l "
+      "ON l.target_kind = 'page' AND l.target_id = p.id "
+      "WHERE p.site = :site AND p.path = :page AND l.user = :user) "
+      "OR EXISTS (SELECT 1 FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
+      "WHERE p.site = :site AND p.path = :page AND c.author = :user) "
+      "OR EXISTS (SELECT 1 FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
+      "JOIN social_likes l ON l.target_kind = 'comment' AND l.target_id = c.id "
+      "WHERE p.site = :site AND p.path = :page AND l.user = :user), "
+      "(" SOCIAL_UNREAD_COUNT ")" },
+    /* Inside a comment's transaction, after the page row is locked by
+     * social_page_add: a lock committed meanwhile is seen. */
+    { "social_page_lock_check",
+      "SELECT locked FROM social_pages WHERE id = :page_id FOR UPDATE" },
+    { "social_page_lock",
+      "UPDATE social_pages SET locked = :locked WHERE id = :page_id" },
+    { "social_page_locked",
+      "SELECT locked FROM social_pages WHERE site = :site AND path = :page" },
+    { "social_locked_pages",
+      "SELECT path FROM social_pages WHERE site = :site AND locked = 1 "
+      "ORDER BY path LIMIT 200" },
+};
+SOCIAL_STATEMENT_TABLE(social_store_pages_statements, pages_statements);
+
+social_store_status social_store_page_id(request_rec *r, ap_dbd_t *dbd, const char *page,
+                                         int make, apr_int64_t *id)
+{
+    social_store_status st;
+
+    if (!make) {
+        return social_store_int(r, dbd, "social_page_id", STORE_ARGS({ "page", page }), id);
+    }
+    st = social_store_run(r, dbd, "social_page_add", STORE_ARGS({ "page", page }), NULL);
+    return st == SOCIAL_STORE_OK ? social_store_last_id(r, dbd, id) : st;
+}
+
+typedef struct {
+    int *involved;
+    int *unread;
+} viewer_state;
+
+static void viewer_state_from_row(const social_store_row *row, void *target)
+{
+    viewer_state *v = target;
+    *v->involved = social_row_int(row, 0) != 0;
+    *v->unread = social_row_int(row, 1);
+}
+
+social_store_status social_store_viewer_state(request_rec *r, const char *page,
+                                              const char *viewer, int *involved,
+                                              int *unread)
+{
+    viewer_state v = { involved, unread };
+
+    *involved = 0;
+    *unread = 0;
+    return social_store_rows(r, social_store_reader(r), "social_viewer_state",
+                             STORE_ARGS({ "page", page }, { "user", viewer }),
+                             viewer_state_from_row, &v);
+}
+
+typedef struct {
+    int *comments;
+    social_page_stats *stats;
+} page_counts;
+
+static void page_counts_from_row(const social_store_row *row, void *target)
+{
+    page_counts *c = target;
+    *c->comments = social_row_int(row, 0);
+    c->stats->likes = social_row_int(row, 1);
+    c->stats->shares = social_row_int(row, 2);
+}
+
+social_store_status social_store_page_counts(request_rec *r, const char *page,
+                                             int *comments, social_page_stats *stats)
+{
+    page_counts c = { comments, stats };
+
+    *comments = 0;
+    memset(stats, 0, sizeof(*stats));
+    return social_store_rows(r, social_store_reader(r), "social_page_counts",
+                             STORE_ARGS({ "page", page }), page_counts_from_row, &c);
+}
+
+social_store_status social_store_page_locked(request_rec *r, const char *page, int *locked)
+{
+    apr_int64_t value = 0;
+    social_store_status st = social_store_int(r, social_store_reader(r),
+                                              "social_page_locked",
+                                              STORE_ARGS({ "page", page }), &value);
+
+    *locked = st == SOCIAL_STORE_OK && value != 0;
+    return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;   /* no row: not locked */
+}
+
+social_store_status social_store_locked_pages(request_rec *r, apr_array_header_t **pages)
+{
+    *pages = apr_array_make(r->pool, 8, sizeof(const char *));
+    return social_store_strings(r, social_store_reader(r), "social_locked_pages",
+                                STORE_NO_ARGS, *pages);
+}
+
+typedef struct {
+    const char *page;
+    int locked;
+    const social_audit_entry *audit;
+} lock_txn;
+
+static social_store_status lock_write(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    lock_txn *t = data;
+    apr_int64_t page_id = 0;
+    social_store_status st = social_store_page_id(r, dbd, t->page, 1, &page_id);
+
+    if (st == SOCIAL_STORE_OK) {
+        st = social_store_run(r, dbd, "social_page_lock",
+                              STORE_ARGS({ "locked", t->locked ? "1" : "0" },
+                                         { "page_id", social_store_int_arg(r, page_id) }),
+                              NULL);
+    }
+    return st == SOCIAL_STORE_OK ? social_store_audit_write(r, dbd, t->audit, 0, t->page) : st;
+}
+
+social_store_status social_store_page_lock(request_rec *r, const char *page, int locked,
+                                           const social_audit_entry *audit)
+{
+    lock_txn t = { page, locked, audit };
+    ap_dbd_t *dbd = social_store_writer(r);
+
+    return dbd ? social_store_transaction(r, dbd, lock_write, &t) : SOCIAL_STORE_DOWN;
+}
+
+/* ---- page and count queries end here (more may follow below) ---- */
