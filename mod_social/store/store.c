@@ -424,7 +424,8 @@ static const char **bind_arguments(request_rec *r, const char *label,
     return values;
 }
 
-/* Prepares and binds: the statement and its values, or FAILED. */
+/* Prepares and binds: the statement and its values; DOWN without a
+ * connection, FAILED if the statement cannot be prepared or bound. */
 static social_store_status statement_bound(request_rec *r, ap_dbd_t *dbd,
                                            const char *label,
                                            const social_store_arg *args, int nargs,
@@ -433,6 +434,9 @@ static social_store_status statement_bound(request_rec *r, ap_dbd_t *dbd,
 {
     const compiled_statement *cs = NULL;
 
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;   /* no connection to be had */
+    }
     *st = statement(r, dbd, label, &cs);
     if (*st == NULL) {
         return SOCIAL_STORE_FAILED;
@@ -453,9 +457,6 @@ static social_store_status query(request_rec *r, ap_dbd_t *dbd, const char *labe
     social_store_status status;
 
     *rv = 0;
-    if (dbd == NULL) {
-        return SOCIAL_STORE_DOWN;
-    }
     status = statement_bound(r, dbd, label, args, nargs, &st, &nvalues, &values);
     if (status != SOCIAL_STORE_OK) {
         return status;
@@ -515,9 +516,6 @@ static social_store_status select_rows(request_rec *r, ap_dbd_t *dbd, const char
     social_store_status status;
 
     *rows = 0;
-    if (dbd == NULL) {
-        return SOCIAL_STORE_DOWN;
-    }
     status = statement_bound(r, dbd, label, args, nargs, &st, &nvalues, &values);
     if (status != SOCIAL_STORE_OK) {
         return status;
@@ -599,6 +597,66 @@ apr_time_t social_row_time(const social_store_row *row, int n)
         }
     }
     return apr_time_from_sec(sec) + usec;
+}
+
+void social_store_columns(const social_store_row *row, const social_store_column *columns,
+                          int ncolumns, void *element)
+{
+    int k;
+
+    for (k = 0; k < ncolumns; k++) {
+        void *field = (char *)element + columns[k].offset;
+        int n = columns[k].column;
+
+        switch (columns[k].kind) {
+        case SOCIAL_COLUMN_TEXT: *(const char **)field = social_row_text(row, n); break;
+        case SOCIAL_COLUMN_INT: *(int *)field = social_row_int(row, n); break;
+        case SOCIAL_COLUMN_FLAG: *(int *)field = social_row_int(row, n) > 0; break;
+        case SOCIAL_COLUMN_INT64: *(apr_int64_t *)field = social_row_int64(row, n); break;
+        case SOCIAL_COLUMN_TIME: *(apr_time_t *)field = social_row_time(row, n); break;
+        case SOCIAL_COLUMN_SECONDS:
+            *(apr_time_t *)field = apr_time_from_sec(social_row_int64(row, n));
+            break;
+        case SOCIAL_COLUMN_CHAR: *(char *)field = social_row_raw(row, n)[0]; break;
+        }
+    }
+}
+
+/* What a read by columns fills: an element, or a new one of an array. */
+typedef struct {
+    const social_store_column *columns;
+    int ncolumns;
+    void *target;
+} columns_read;
+
+static void columns_into_element(const social_store_row *row, void *data)
+{
+    columns_read *c = data;
+    social_store_columns(row, c->columns, c->ncolumns, c->target);
+}
+
+static void columns_into_array(const social_store_row *row, void *data)
+{
+    columns_read *c = data;
+    social_store_columns(row, c->columns, c->ncolumns, apr_array_push(c->target));
+}
+
+social_store_status social_store_list(request_rec *r, ap_dbd_t *dbd, const char *label,
+                                      const social_store_arg *args, int nargs,
+                                      const social_store_column *columns, int ncolumns,
+                                      apr_array_header_t *array)
+{
+    columns_read c = { columns, ncolumns, array };
+    return social_store_rows(r, dbd, label, args, nargs, columns_into_array, &c);
+}
+
+social_store_status social_store_record(request_rec *r, ap_dbd_t *dbd, const char *label,
+                                        const social_store_arg *args, int nargs,
+                                        const social_store_column *columns, int ncolumns,
+                                        void *element)
+{
+    columns_read c = { columns, ncolumns, element };
+    return social_store_one(r, dbd, label, args, nargs, columns_into_element, &c);
 }
 
 static void int_from_row(const social_store_row *row, void *value)
@@ -732,13 +790,11 @@ typedef struct {
     int expired;
 } idempotency_row;
 
-static void idempotency_from_row(const social_store_row *row, void *target)
-{
-    idempotency_row *k = target;
-    k->hash = social_row_text(row, 0);
-    k->first = social_row_int64(row, 1);
-    k->expired = social_row_int(row, 2);
-}
+static const social_store_column idempotency_columns[] = {
+    STORE_COLUMN(0, TEXT, idempotency_row, hash),
+    STORE_COLUMN(1, INT64, idempotency_row, first),
+    STORE_COLUMN(2, INT, idempotency_row, expired),
+};
 
 static social_store_status idempotency_result(request_rec *r, ap_dbd_t *dbd,
                                               const social_idempotency *idem,
@@ -748,8 +804,8 @@ static social_store_status idempotency_result(request_rec *r, ap_dbd_t *dbd,
         { "user", idem->user }, { "key", idem->key }, { "kind", kind }
     };
     idempotency_row found = { NULL, 0, 0 };
-    social_store_status st = social_store_one(r, dbd, "social_idempotency_find", args, 3,
-                                              idempotency_from_row, &found);
+    social_store_status st = social_store_record(r, dbd, "social_idempotency_find", args, 3,
+                                                 STORE_COLUMNS(idempotency_columns), &found);
 
     if (st == SOCIAL_STORE_NOT_FOUND) {
         return SOCIAL_STORE_MISMATCH;   /* the key was used for another kind */

@@ -227,19 +227,14 @@ static const char *like_prefix(apr_pool_t *p, const char *prefix)
     return out;
 }
 
-static void activity_from_row(const social_store_row *row, void *element)
-{
-    social_activity *a = element;
-    a->kind = social_row_raw(row, 0)[0];
-    a->id = social_row_int64(row, 1);
-    a->page = social_row_text(row, 2);
-    a->user = social_row_text(row, 3);
-    a->name = social_row_text(row, 4);
-    a->text = social_row_text(row, 5);
-    a->created = social_row_time(row, 6);
-    a->number = social_row_int64(row, 7);
-    a->subject = social_row_text(row, 8);
-}
+static const social_store_column activity_columns[] = {
+    STORE_COLUMN(0, CHAR, social_activity, kind), STORE_COLUMN(1, INT64, social_activity, id),
+    STORE_COLUMN(2, TEXT, social_activity, page), STORE_COLUMN(3, TEXT, social_activity, user),
+    STORE_COLUMN(4, TEXT, social_activity, name), STORE_COLUMN(5, TEXT, social_activity, text),
+    STORE_COLUMN(6, TIME, social_activity, created),
+    STORE_COLUMN(7, INT64, social_activity, number),
+    STORE_COLUMN(8, TEXT, social_activity, subject),
+};
 
 social_store_status social_store_activity(request_rec *r, apr_time_t before,
                                           const char *user, const char *section,
@@ -247,29 +242,27 @@ social_store_status social_store_activity(request_rec *r, apr_time_t before,
 {
     *items = apr_array_make(r->pool, SOCIAL_ACTIVITY_BATCH, sizeof(social_activity));
     /* comments, shares, page likes, comment likes (and polls for anyone) */
-    return social_store_array(r, social_store_reader(r),
-                              user ? "social_activity_by" : "social_activity",
-                              STORE_ARGS({ "before", social_store_seconds_arg(r, before) },
-                                         { "user", user },
-                                         { "prefix", like_prefix(r->pool,
-                                                                 section ? section : "/") }),
-                              *items, activity_from_row);
+    return social_store_list(r, social_store_reader(r),
+                             user ? "social_activity_by" : "social_activity",
+                             STORE_ARGS({ "before", social_store_seconds_arg(r, before) },
+                                        { "user", user },
+                                        { "prefix", like_prefix(r->pool,
+                                                                section ? section : "/") }),
+                             STORE_COLUMNS(activity_columns), *items);
 }
 
-static void notification_from_row(const social_store_row *row, void *target)
-{
-    social_notification *n = target;
-    n->id = social_row_int64(row, 0);
-    n->kind = social_row_text(row, 1);
-    n->target = social_row_int64(row, 2);
-    n->page = social_row_text(row, 3);
-    n->actor = social_row_text(row, 4);
-    n->actor_name = social_row_text(row, 5);
-    n->created = social_row_time(row, 6);
-    n->read = social_row_int(row, 7);
-    n->text = social_row_text(row, 8);
-    n->likes = social_row_int(row, 9);
-}
+static const social_store_column notification_columns[] = {
+    STORE_COLUMN(0, INT64, social_notification, id),
+    STORE_COLUMN(1, TEXT, social_notification, kind),
+    STORE_COLUMN(2, INT64, social_notification, target),
+    STORE_COLUMN(3, TEXT, social_notification, page),
+    STORE_COLUMN(4, TEXT, social_notification, actor),
+    STORE_COLUMN(5, TEXT, social_notification, actor_name),
+    STORE_COLUMN(6, TIME, social_notification, created),
+    STORE_COLUMN(7, INT, social_notification, read),
+    STORE_COLUMN(8, TEXT, social_notification, text),
+    STORE_COLUMN(9, INT, social_notification, likes),
+};
 
 /* A like notification whose likes were all taken back is not listed. */
 static void notification_listed(const social_store_row *row, void *target)
@@ -277,7 +270,7 @@ static void notification_listed(const social_store_row *row, void *target)
     apr_array_header_t *list = target;
     social_notification *n = apr_array_push(list);
 
-    notification_from_row(row, n);
+    social_store_columns(row, STORE_COLUMNS(notification_columns), n);
     if (strcmp(n->kind, "like") == 0 && n->likes == 0) {
         list->nelts--;
     }
@@ -296,10 +289,10 @@ social_store_status social_store_notifications(request_rec *r, const char *user,
 social_store_status social_store_notification_get(request_rec *r, const char *user,
                                                   apr_int64_t id, social_notification *n)
 {
-    return social_store_one(r, social_store_reader(r), "social_notification_get",
-                            STORE_ARGS({ "id", social_store_int_arg(r, id) },
-                                       { "user", user }),
-                            notification_from_row, n);
+    return social_store_record(r, social_store_reader(r), "social_notification_get",
+                               STORE_ARGS({ "id", social_store_int_arg(r, id) },
+                                          { "user", user }),
+                               STORE_COLUMNS(notification_columns), n);
 }
 
 /* An int read by label for user, 0 when there is no row. */
@@ -319,19 +312,18 @@ social_store_status social_store_notifications_unread(request_rec *r, const char
     return user_int(r, social_store_reader(r), "social_notifications_unread", user, count);
 }
 
-static void page_unread_from_row(const social_store_row *row, void *element)
-{
-    social_page_unread *u = element;
-    u->page = social_row_text(row, 0);
-    u->count = social_row_int(row, 1);
-}
+static const social_store_column page_unread_columns[] = {
+    STORE_COLUMN(0, TEXT, social_page_unread, page),
+    STORE_COLUMN(1, INT, social_page_unread, count),
+};
 
 social_store_status social_store_notifications_unread_pages(request_rec *r, const char *user,
                                                             apr_array_header_t **pages)
 {
     *pages = apr_array_make(r->pool, 8, sizeof(social_page_unread));
-    return social_store_array(r, social_store_reader(r), "social_notifications_unread_pages",
-                              STORE_ARGS({ "user", user }), *pages, page_unread_from_row);
+    return social_store_list(r, social_store_reader(r), "social_notifications_unread_pages",
+                             STORE_ARGS({ "user", user }), STORE_COLUMNS(page_unread_columns),
+                             *pages);
 }
 
 social_store_status social_store_notification_read(request_rec *r, const char *user,
@@ -383,20 +375,17 @@ social_store_status social_store_person_get(request_rec *r, const char *user,
                             STORE_ARGS({ "user", user }), name_from_row, name);
 }
 
-void social_store_person_from_row(const social_store_row *row, void *element)
-{
-    social_person *pe = element;
-    pe->user = social_row_text(row, 0);
-    pe->name = social_row_text(row, 1);
-}
+const social_store_column social_store_person_columns[2] = {
+    STORE_COLUMN(0, TEXT, social_person, user), STORE_COLUMN(1, TEXT, social_person, name),
+};
 
 social_store_status social_store_people_search(request_rec *r, const char *prefix,
                                                apr_array_header_t **people)
 {
     *people = apr_array_make(r->pool, 10, sizeof(social_person));
-    return social_store_array(r, social_store_reader(r), "social_people_search",
-                              STORE_ARGS({ "prefix", like_prefix(r->pool, prefix) }),
-                              *people, social_store_person_from_row);
+    return social_store_list(r, social_store_reader(r), "social_people_search",
+                             STORE_ARGS({ "prefix", like_prefix(r->pool, prefix) }),
+                             social_store_person_columns, 2, *people);
 }
 
 social_store_status social_store_notify_email_off(request_rec *r, const char *user,
@@ -429,21 +418,18 @@ social_store_status social_store_mail_lock(request_rec *r, int lock, int *held)
     return st;
 }
 
-static void recipient_from_row(const social_store_row *row, void *element)
-{
-    social_recipient *to = element;
-    to->user = social_row_text(row, 0);
-    to->name = social_row_text(row, 1);
-    to->email = social_row_text(row, 2);
-}
+static const social_store_column recipient_columns[] = {
+    STORE_COLUMN(0, TEXT, social_recipient, user), STORE_COLUMN(1, TEXT, social_recipient, name),
+    STORE_COLUMN(2, TEXT, social_recipient, email),
+};
 
 social_store_status social_store_mail_due(request_rec *r, int interval,
                                           apr_array_header_t **people)
 {
     *people = apr_array_make(r->pool, 4, sizeof(social_recipient));
-    return social_store_array(r, social_store_writer(r), "social_mail_due",
-                              STORE_ARGS({ "interval", apr_itoa(r->pool, interval) }),
-                              *people, recipient_from_row);
+    return social_store_list(r, social_store_writer(r), "social_mail_due",
+                             STORE_ARGS({ "interval", apr_itoa(r->pool, interval) }),
+                             STORE_COLUMNS(recipient_columns), *people);
 }
 
 typedef struct {

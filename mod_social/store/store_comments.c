@@ -94,25 +94,29 @@ static social_comment_status status_parse(const char *s)
     return SOCIAL_COMMENT_VISIBLE;
 }
 
+/* SOCIAL_COMMENT_COLUMNS but the status; the anchor's when there is one. */
+static const social_store_column comment_columns[] = {
+    STORE_COLUMN(0, INT64, social_comment, id), STORE_COLUMN(1, INT64, social_comment, parent),
+    STORE_COLUMN(2, TEXT, social_comment, page), STORE_COLUMN(3, TEXT, social_comment, author),
+    STORE_COLUMN(4, TEXT, social_comment, author_name),
+    STORE_COLUMN(5, TEXT, social_comment, body), STORE_COLUMN(7, TIME, social_comment, created),
+    STORE_COLUMN(8, TIME, social_comment, edited),
+};
+static const social_store_column anchor_columns[] = {
+    STORE_COLUMN(9, TEXT, social_anchor, exact), STORE_COLUMN(10, TEXT, social_anchor, prefix),
+    STORE_COLUMN(11, TEXT, social_anchor, suffix),
+    STORE_COLUMN(12, INT64, social_anchor, position),
+};
+
 void social_store_comment_from_row(const social_store_row *row, social_comment *c)
 {
-    c->id = social_row_int64(row, 0);
-    c->parent = social_row_int64(row, 1);
-    c->page = social_row_text(row, 2);
-    c->author = social_row_text(row, 3);
-    c->author_name = social_row_text(row, 4);
-    c->body = social_row_text(row, 5);
+    social_store_columns(row, STORE_COLUMNS(comment_columns), c);
     c->status = status_parse(social_row_raw(row, 6));
-    c->created = social_row_time(row, 7);
-    c->edited = social_row_time(row, 8);
     c->likes = 0;
     c->liked = 0;
     memset(&c->anchor, 0, sizeof(c->anchor));
     if (*social_row_raw(row, 9) != '\0') {
-        c->anchor.exact = social_row_text(row, 9);
-        c->anchor.prefix = social_row_text(row, 10);
-        c->anchor.suffix = social_row_text(row, 11);
-        c->anchor.position = social_row_int64(row, 12);
+        social_store_columns(row, STORE_COLUMNS(anchor_columns), &c->anchor);
     }
 }
 

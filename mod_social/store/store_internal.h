@@ -11,6 +11,8 @@
 
 #include "store.h"
 
+#include <stddef.h>
+
 #include <apr_dbd.h>
 #include <mod_dbd.h>
 
@@ -76,6 +78,46 @@ const char *social_row_text(const social_store_row *row, int n);
 int social_row_int(const social_store_row *row, int n);
 apr_int64_t social_row_int64(const social_store_row *row, int n);
 apr_time_t social_row_time(const social_store_row *row, int n);
+
+/* Columns read straight into the fields of a struct: which column, as
+ * what, into which field. */
+typedef enum {
+    SOCIAL_COLUMN_TEXT = 0,    /* const char *, copied into the request pool */
+    SOCIAL_COLUMN_INT,         /* int */
+    SOCIAL_COLUMN_FLAG,        /* int: 1 if the number is above 0 */
+    SOCIAL_COLUMN_INT64,       /* apr_int64_t */
+    SOCIAL_COLUMN_TIME,        /* apr_time_t from UNIX_TIMESTAMP (with fractions) */
+    SOCIAL_COLUMN_SECONDS,     /* apr_time_t from whole seconds */
+    SOCIAL_COLUMN_CHAR         /* char: the first byte */
+} social_column_kind;
+
+typedef struct {
+    int column;
+    social_column_kind kind;
+    size_t offset;
+} social_store_column;
+
+#define STORE_COLUMN(n, kind, type, field) \
+    { n, SOCIAL_COLUMN_##kind, offsetof(type, field) }
+#define STORE_COLUMNS(table) table, (int)(sizeof(table) / sizeof(table[0]))
+
+/* Reads the columns of row into element. */
+void social_store_columns(const social_store_row *row, const social_store_column *columns,
+                          int ncolumns, void *element);
+
+/* Runs a SELECT and reads every row, by columns, into a new element of
+ * array. */
+social_store_status social_store_list(request_rec *r, ap_dbd_t *dbd, const char *label,
+                                      const social_store_arg *args, int nargs,
+                                      const social_store_column *columns, int ncolumns,
+                                      apr_array_header_t *array);
+
+/* Runs a SELECT and reads its first row, by columns, into element;
+ * NOT_FOUND if there is none. */
+social_store_status social_store_record(request_rec *r, ap_dbd_t *dbd, const char *label,
+                                        const social_store_arg *args, int nargs,
+                                        const social_store_column *columns, int ncolumns,
+                                        void *element);
 
 /* Called for each row with the caller's target. */
 typedef void (*social_store_row_fn)(const social_store_row *row, void *target);
@@ -179,7 +221,7 @@ social_store_status social_store_notify_like(request_rec *r, ap_dbd_t *dbd,
                                              apr_int64_t comment, const char *user);
 
 /* store_activity.c: a social_person from (user, display name). */
-void social_store_person_from_row(const social_store_row *row, void *element);
+extern const social_store_column social_store_person_columns[2];
 
 /* A person's unread notifications (of comments still visible); :user. */
 #define SOCIAL_UNREAD_COUNT \

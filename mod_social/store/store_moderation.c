@@ -208,38 +208,29 @@ social_store_status social_store_poll_moderate(request_rec *r, apr_int64_t id, i
     return dbd ? social_store_transaction(r, dbd, poll_close_write, &t) : SOCIAL_STORE_DOWN;
 }
 
-static void poll_summary_from_row(const social_store_row *row, void *element)
-{
-    social_poll *p = element;
-    p->id = social_row_int64(row, 0);
-    p->page = social_row_text(row, 1);
-    p->name = social_row_text(row, 2);
-    p->question = social_row_text(row, 3);
-    p->closed = social_row_int(row, 4);
-    p->ballots = social_row_int(row, 5);
-}
+static const social_store_column poll_summary_columns[] = {
+    STORE_COLUMN(0, INT64, social_poll, id), STORE_COLUMN(1, TEXT, social_poll, page),
+    STORE_COLUMN(2, TEXT, social_poll, name), STORE_COLUMN(3, TEXT, social_poll, question),
+    STORE_COLUMN(4, INT, social_poll, closed), STORE_COLUMN(5, INT, social_poll, ballots),
+};
 
 social_store_status social_store_polls_recent(request_rec *r, apr_array_header_t **polls)
 {
     *polls = apr_array_make(r->pool, 8, sizeof(social_poll));
-    return social_store_array(r, social_store_reader(r), "social_polls_recent",
-                              STORE_NO_ARGS, *polls, poll_summary_from_row);
+    return social_store_list(r, social_store_reader(r), "social_polls_recent", STORE_NO_ARGS,
+                             STORE_COLUMNS(poll_summary_columns), *polls);
 }
 
-static void ban_from_row(const social_store_row *row, void *target)
-{
-    social_ban *b = target;
-    b->user = social_row_text(row, 0);
-    b->reason = social_row_text(row, 1);
-    b->expires = apr_time_from_sec(social_row_int64(row, 2));
-    b->banned_by = social_row_text(row, 3);
-    b->created = social_row_time(row, 4);
-}
+static const social_store_column ban_columns[] = {
+    STORE_COLUMN(0, TEXT, social_ban, user), STORE_COLUMN(1, TEXT, social_ban, reason),
+    STORE_COLUMN(2, SECONDS, social_ban, expires), STORE_COLUMN(3, TEXT, social_ban, banned_by),
+    STORE_COLUMN(4, TIME, social_ban, created),
+};
 
 social_store_status social_store_ban_get(request_rec *r, const char *user, social_ban *ban)
 {
-    return social_store_one(r, social_store_reader(r), "social_ban_get",
-                            STORE_ARGS({ "user", user }), ban_from_row, ban);
+    return social_store_record(r, social_store_reader(r), "social_ban_get",
+                               STORE_ARGS({ "user", user }), STORE_COLUMNS(ban_columns), ban);
 }
 
 typedef struct {
@@ -280,30 +271,28 @@ social_store_status social_store_ban_set(request_rec *r, const char *user,
 social_store_status social_store_bans_list(request_rec *r, apr_array_header_t **bans)
 {
     *bans = apr_array_make(r->pool, 8, sizeof(social_ban));
-    return social_store_array(r, social_store_reader(r), "social_bans_list", STORE_NO_ARGS,
-                              *bans, ban_from_row);
+    return social_store_list(r, social_store_reader(r), "social_bans_list", STORE_NO_ARGS,
+                             STORE_COLUMNS(ban_columns), *bans);
 }
 
-static void audit_from_row(const social_store_row *row, void *element)
-{
-    social_audit_entry *a = element;
-    a->id = social_row_int64(row, 0);
-    a->actor = social_row_text(row, 1);
-    a->action = social_row_text(row, 2);
-    a->target_kind = social_row_text(row, 3);
-    a->target_id = social_row_int64(row, 4);
-    a->target = social_row_text(row, 5);
-    a->reason = social_row_text(row, 6);
-    a->created = social_row_time(row, 7);
-}
+static const social_store_column audit_columns[] = {
+    STORE_COLUMN(0, INT64, social_audit_entry, id),
+    STORE_COLUMN(1, TEXT, social_audit_entry, actor),
+    STORE_COLUMN(2, TEXT, social_audit_entry, action),
+    STORE_COLUMN(3, TEXT, social_audit_entry, target_kind),
+    STORE_COLUMN(4, INT64, social_audit_entry, target_id),
+    STORE_COLUMN(5, TEXT, social_audit_entry, target),
+    STORE_COLUMN(6, TEXT, social_audit_entry, reason),
+    STORE_COLUMN(7, TIME, social_audit_entry, created),
+};
 
 social_store_status social_store_audit_list(request_rec *r, apr_int64_t before, int limit,
                                             apr_array_header_t **entries)
 {
     *entries = apr_array_make(r->pool, 16, sizeof(social_audit_entry));
-    return social_store_array(r, social_store_reader(r), "social_audit_list",
-                              STORE_ARGS({ "before", social_store_int_arg(r, before > 0
-                                                                          ? before : 0) },
-                                         { "limit", social_store_int_arg(r, limit) }),
-                              *entries, audit_from_row);
+    return social_store_list(r, social_store_reader(r), "social_audit_list",
+                             STORE_ARGS({ "before", social_store_int_arg(r, before > 0
+                                                                         ? before : 0) },
+                                        { "limit", social_store_int_arg(r, limit) }),
+                             STORE_COLUMNS(audit_columns), *entries);
 }

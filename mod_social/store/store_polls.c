@@ -60,13 +60,11 @@ typedef struct {
     apr_int64_t id;
 } poll_txn;
 
-static void stored_option_from_row(const social_store_row *row, void *element)
-{
-    social_poll_stored_option *o = element;
-    o->idx = social_row_int(row, 0);
-    o->label = social_row_text(row, 1);
-    o->removed = social_row_int(row, 2);
-}
+static const social_store_column stored_option_columns[] = {
+    STORE_COLUMN(0, INT, social_poll_stored_option, idx),
+    STORE_COLUMN(1, TEXT, social_poll_stored_option, label),
+    STORE_COLUMN(2, INT, social_poll_stored_option, removed),
+};
 
 /* Applies one change of the poll's options. */
 static social_store_status option_write(request_rec *r, ap_dbd_t *dbd, poll_txn *t,
@@ -120,9 +118,9 @@ static social_store_status poll_write(request_rec *r, ap_dbd_t *dbd, void *data)
         return st;
     }
     stored = apr_array_make(r->pool, 8, sizeof(social_poll_stored_option));
-    st = social_store_array(r, dbd, "social_poll_options",
-                            STORE_ARGS({ "poll", social_store_int_arg(r, t->id) }),
-                            stored, stored_option_from_row);
+    st = social_store_list(r, dbd, "social_poll_options",
+                           STORE_ARGS({ "poll", social_store_int_arg(r, t->id) }),
+                           STORE_COLUMNS(stored_option_columns), stored);
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
@@ -178,36 +176,37 @@ social_store_status social_store_poll_sync(request_rec *r, const char *page,
     return st;
 }
 
+/* A POLL_SELECT row: the poll's columns, then the option's. */
+static const social_store_column poll_columns[] = {
+    STORE_COLUMN(0, INT64, social_poll, id), STORE_COLUMN(1, TEXT, social_poll, page),
+    STORE_COLUMN(2, TEXT, social_poll, name), STORE_COLUMN(3, TEXT, social_poll, question),
+    STORE_COLUMN(4, INT, social_poll, multiple), STORE_COLUMN(5, TIME, social_poll, closes),
+    STORE_COLUMN(7, INT, social_poll, closed), STORE_COLUMN(8, INT, social_poll, ballots),
+    STORE_COLUMN(9, FLAG, social_poll, voted), STORE_COLUMN(15, INT, social_poll, locked),
+};
+static const social_store_column poll_option_columns[] = {
+    STORE_COLUMN(10, INT, social_poll_option, idx),
+    STORE_COLUMN(11, TEXT, social_poll_option, label),
+    STORE_COLUMN(12, INT, social_poll_option, removed),
+    STORE_COLUMN(13, INT, social_poll_option, votes),
+    STORE_COLUMN(14, FLAG, social_poll_option, mine),
+};
+
 /* Reads POLL_SELECT rows (one per option) into polls (array of social_poll). */
 static void poll_from_row(const social_store_row *row, void *target)
 {
     apr_array_header_t *polls = target;
     social_poll *poll = polls->nelts > 0 ? &APR_ARRAY_IDX(polls, polls->nelts - 1, social_poll)
                                          : NULL;
-    apr_int64_t id = social_row_int64(row, 0);
-    social_poll_option *o;
 
-    if (poll == NULL || poll->id != id) {
+    if (poll == NULL || poll->id != social_row_int64(row, 0)) {
         poll = apr_array_push(polls);
-        poll->id = id;
-        poll->page = social_row_text(row, 1);
-        poll->name = social_row_text(row, 2);
-        poll->question = social_row_text(row, 3);
-        poll->multiple = social_row_int(row, 4);
-        poll->closes = social_row_time(row, 5);
+        social_store_columns(row, STORE_COLUMNS(poll_columns), poll);
         poll->results = social_poll_results_parse(social_row_raw(row, 6));
-        poll->closed = social_row_int(row, 7);
-        poll->ballots = social_row_int(row, 8);
-        poll->voted = social_row_int(row, 9) > 0;
-        poll->locked = social_row_int(row, 15);
         poll->options = apr_array_make(row->r->pool, 4, sizeof(social_poll_option));
     }
-    o = apr_array_push(poll->options);
-    o->idx = social_row_int(row, 10);
-    o->label = social_row_text(row, 11);
-    o->removed = social_row_int(row, 12);
-    o->votes = social_row_int(row, 13);
-    o->mine = social_row_int(row, 14) > 0;
+    social_store_columns(row, STORE_COLUMNS(poll_option_columns),
+                         apr_array_push(poll->options));
 }
 
 social_store_status social_store_polls_list(request_rec *r, const char *page,

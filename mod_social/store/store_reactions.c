@@ -131,10 +131,10 @@ social_store_status social_store_likers(request_rec *r, social_like_kind kind,
             return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
         }
     }
-    return social_store_array(r, dbd, "social_likers",
-                              STORE_ARGS({ "kind", like_kind_name(kind) },
-                                         { "target", social_store_int_arg(r, target) }),
-                              *people, social_store_person_from_row);
+    return social_store_list(r, dbd, "social_likers",
+                             STORE_ARGS({ "kind", like_kind_name(kind) },
+                                        { "target", social_store_int_arg(r, target) }),
+                             social_store_person_columns, 2, *people);
 }
 
 typedef struct {
@@ -198,22 +198,17 @@ social_store_status social_store_share_add(request_rec *r, social_share *share,
     return social_store_idempotent_write(r, dbd, idem, "share", &share->id, share_write, &t);
 }
 
-static void share_from_row(const social_store_row *row, void *element)
-{
-    social_share *sh = element;
-    sh->id = social_row_int64(row, 0);
-    sh->page = social_row_text(row, 1);
-    sh->user = social_row_text(row, 2);
-    sh->user_name = social_row_text(row, 3);
-    sh->note = social_row_text(row, 4);
-    sh->public = social_row_int(row, 5);
-    sh->created = social_row_time(row, 6);
-}
+static const social_store_column share_columns[] = {
+    STORE_COLUMN(0, INT64, social_share, id), STORE_COLUMN(1, TEXT, social_share, page),
+    STORE_COLUMN(2, TEXT, social_share, user), STORE_COLUMN(3, TEXT, social_share, user_name),
+    STORE_COLUMN(4, TEXT, social_share, note), STORE_COLUMN(5, INT, social_share, public),
+    STORE_COLUMN(6, TIME, social_share, created),
+};
 
 social_store_status social_store_shares_inbox(request_rec *r, const char *user,
                                               apr_array_header_t **shares)
 {
     *shares = apr_array_make(r->pool, 8, sizeof(social_share));
-    return social_store_array(r, social_store_reader(r), "social_shares_inbox",
-                              STORE_ARGS({ "user", user }), *shares, share_from_row);
+    return social_store_list(r, social_store_reader(r), "social_shares_inbox",
+                             STORE_ARGS({ "user", user }), STORE_COLUMNS(share_columns), *shares);
 }

@@ -81,32 +81,26 @@ static const social_statement stats_statements[] = {
 };
 SOCIAL_STATEMENT_TABLE(social_store_stats_statements, stats_statements);
 
-static void stat_day_from_row(const social_store_row *row, void *element)
-{
-    social_stat_day *d = element;
-    d->kind = social_row_int(row, 0);
-    d->day = social_row_int64(row, 1);
-    d->count = social_row_int(row, 2);
-}
+static const social_store_column stat_day_columns[] = {
+    STORE_COLUMN(0, INT, social_stat_day, kind), STORE_COLUMN(1, INT64, social_stat_day, day),
+    STORE_COLUMN(2, INT, social_stat_day, count),
+};
 
 social_store_status social_store_stats_daily(request_rec *r, apr_int64_t from,
                                              apr_int64_t to, apr_array_header_t **days)
 {
     *days = apr_array_make(r->pool, 64, sizeof(social_stat_day));
-    return social_store_array(r, social_store_reader(r), "social_stats_daily",
-                              STORE_ARGS({ "from", social_store_int_arg(r, from) },
-                                         { "to", social_store_int_arg(r, to) }),
-                              *days, stat_day_from_row);
+    return social_store_list(r, social_store_reader(r), "social_stats_daily",
+                             STORE_ARGS({ "from", social_store_int_arg(r, from) },
+                                        { "to", social_store_int_arg(r, to) }),
+                             STORE_COLUMNS(stat_day_columns), *days);
 }
 
-static void stat_rank_from_row(const social_store_row *row, void *element)
-{
-    social_stat_rank *k = element;
-    k->name = social_row_text(row, 0);
-    k->label = social_row_text(row, 1);
-    k->comments = social_row_int(row, 2);
-    k->actions = social_row_int(row, 3);
-}
+static const social_store_column stat_rank_columns[] = {
+    STORE_COLUMN(0, TEXT, social_stat_rank, name), STORE_COLUMN(1, TEXT, social_stat_rank, label),
+    STORE_COLUMN(2, INT, social_stat_rank, comments),
+    STORE_COLUMN(3, INT, social_stat_rank, actions),
+};
 
 social_store_status social_store_stats_rank(request_rec *r, social_rank_kind kind,
                                             apr_int64_t from, apr_int64_t to,
@@ -117,10 +111,10 @@ social_store_status social_store_stats_rank(request_rec *r, social_rank_kind kin
     };
 
     *ranks = apr_array_make(r->pool, 10, sizeof(social_stat_rank));
-    return social_store_array(r, social_store_reader(r), labels[kind],
-                              STORE_ARGS({ "from", social_store_int_arg(r, from) },
-                                         { "to", social_store_int_arg(r, to) }),
-                              *ranks, stat_rank_from_row);
+    return social_store_list(r, social_store_reader(r), labels[kind],
+                             STORE_ARGS({ "from", social_store_int_arg(r, from) },
+                                        { "to", social_store_int_arg(r, to) }),
+                             STORE_COLUMNS(stat_rank_columns), *ranks);
 }
 
 /* ---- exports ---- */
