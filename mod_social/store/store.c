@@ -641,13 +641,30 @@ static void columns_into_array(const social_store_row *row, void *data)
     social_store_columns(row, c->columns, c->ncolumns, apr_array_push(c->target));
 }
 
+/* Runs a SELECT and reads rows by columns: every row into a new element
+ * of an array (EVERY_ROW), or the first into one element (FIRST_ROW). */
+static social_store_status select_columns(request_rec *r, ap_dbd_t *dbd, const char *label,
+                                          const social_store_arg *args, int nargs,
+                                          const social_store_column *columns, int ncolumns,
+                                          row_delivery delivery, void *target)
+{
+    columns_read c = { columns, ncolumns, target };
+    int rows;
+    social_store_status st = select_rows(r, dbd, label, args, nargs, delivery,
+                                         delivery == EVERY_ROW ? columns_into_array
+                                                               : columns_into_element,
+                                         &c, &rows);
+
+    return st == SOCIAL_STORE_OK && delivery == FIRST_ROW && rows == 0
+           ? SOCIAL_STORE_NOT_FOUND : st;
+}
+
 social_store_status social_store_list(request_rec *r, ap_dbd_t *dbd, const char *label,
                                       const social_store_arg *args, int nargs,
                                       const social_store_column *columns, int ncolumns,
                                       apr_array_header_t *array)
 {
-    columns_read c = { columns, ncolumns, array };
-    return social_store_rows(r, dbd, label, args, nargs, columns_into_array, &c);
+    return select_columns(r, dbd, label, args, nargs, columns, ncolumns, EVERY_ROW, array);
 }
 
 social_store_status social_store_record(request_rec *r, ap_dbd_t *dbd, const char *label,
@@ -655,8 +672,7 @@ social_store_status social_store_record(request_rec *r, ap_dbd_t *dbd, const cha
                                         const social_store_column *columns, int ncolumns,
                                         void *element)
 {
-    columns_read c = { columns, ncolumns, element };
-    return social_store_one(r, dbd, label, args, nargs, columns_into_element, &c);
+    return select_columns(r, dbd, label, args, nargs, columns, ncolumns, FIRST_ROW, element);
 }
 
 static void int_from_row(const social_store_row *row, void *value)
@@ -791,8 +807,7 @@ typedef struct {
 } idempotency_row;
 
 static const social_store_column idempotency_columns[] = {
-    STORE_COLUMN(0, TEXT, idempotency_row, hash),
-    STORE_COLUMN(1, INT64, idempotency_row, first),
+    STORE_COLUMN(0, TEXT, idempotency_row, hash), STORE_COLUMN(1, INT64, idempotency_row, first),
     STORE_COLUMN(2, INT, idempotency_row, expired),
 };
 

@@ -251,17 +251,14 @@ social_store_status social_store_activity(request_rec *r, apr_time_t before,
                              STORE_COLUMNS(activity_columns), *items);
 }
 
+/* NOTIFICATION_SELECT's columns. */
+#define NOTIFICATION_COLUMN(n, kind, field) STORE_COLUMN(n, kind, social_notification, field)
 static const social_store_column notification_columns[] = {
-    STORE_COLUMN(0, INT64, social_notification, id),
-    STORE_COLUMN(1, TEXT, social_notification, kind),
-    STORE_COLUMN(2, INT64, social_notification, target),
-    STORE_COLUMN(3, TEXT, social_notification, page),
-    STORE_COLUMN(4, TEXT, social_notification, actor),
-    STORE_COLUMN(5, TEXT, social_notification, actor_name),
-    STORE_COLUMN(6, TIME, social_notification, created),
-    STORE_COLUMN(7, INT, social_notification, read),
-    STORE_COLUMN(8, TEXT, social_notification, text),
-    STORE_COLUMN(9, INT, social_notification, likes),
+    NOTIFICATION_COLUMN(0, INT64, id), NOTIFICATION_COLUMN(1, TEXT, kind),
+    NOTIFICATION_COLUMN(2, INT64, target), NOTIFICATION_COLUMN(3, TEXT, page),
+    NOTIFICATION_COLUMN(4, TEXT, actor), NOTIFICATION_COLUMN(5, TEXT, actor_name),
+    NOTIFICATION_COLUMN(6, TIME, created), NOTIFICATION_COLUMN(7, INT, read),
+    NOTIFICATION_COLUMN(8, TEXT, text), NOTIFICATION_COLUMN(9, INT, likes),
 };
 
 /* A like notification whose likes were all taken back is not listed. */

@@ -120,9 +120,12 @@ void social_store_comment_from_row(const social_store_row *row, social_comment *
     }
 }
 
+/* What a read of comment rows fills. */
 typedef struct {
-    apr_array_header_t *comments;
-    social_page_stats *stats;
+    apr_array_header_t *comments;  /* a page's: its comments */
+    social_page_stats *stats;      /* a page's: its counters */
+    social_comment *comment;       /* one comment by id */
+    int *replies;                  /* its replies */
 } comments_read;
 
 /* The page's row (id 0) fills the counters; the others are comments. */
@@ -152,12 +155,11 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
                                                apr_array_header_t **comments,
                                                social_page_stats *stats)
 {
-    comments_read t;
+    comments_read t = { NULL, stats, NULL, NULL };
 
     *comments = apr_array_make(r->pool, 16, sizeof(social_comment));
     memset(stats, 0, sizeof(*stats));
     t.comments = *comments;
-    t.stats = stats;
     return social_store_rows(
         r, social_store_reader(r), "social_comments_list",
         STORE_ARGS({ "viewer", viewer ? viewer : "" }, { "page", page },
@@ -168,25 +170,20 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
         comments_list_row, &t);
 }
 
-typedef struct {
-    social_comment *c;
-    int *replies;
-} comment_read;
-
 static void comment_get_row(const social_store_row *row, void *target)
 {
-    comment_read *t = target;
+    comments_read *t = target;
 
-    social_store_comment_from_row(row, t->c);
+    social_store_comment_from_row(row, t->comment);
     *t->replies = social_row_int(row, SOCIAL_COMMENT_EXTRA);
-    t->c->likes = social_row_int(row, SOCIAL_COMMENT_EXTRA + 1);
-    t->c->liked = social_row_int(row, SOCIAL_COMMENT_EXTRA + 2) > 0;
+    t->comment->likes = social_row_int(row, SOCIAL_COMMENT_EXTRA + 1);
+    t->comment->liked = social_row_int(row, SOCIAL_COMMENT_EXTRA + 2) > 0;
 }
 
 social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
                                              social_comment *c, int *replies)
 {
-    comment_read t = { c, replies };
+    comments_read t = { NULL, NULL, c, replies };
 
     return social_store_one(r, social_store_reader(r), "social_comment_get",
                             STORE_ARGS({ "viewer", r->user ? r->user : "" },

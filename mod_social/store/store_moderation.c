@@ -275,15 +275,13 @@ social_store_status social_store_bans_list(request_rec *r, apr_array_header_t **
                              STORE_COLUMNS(ban_columns), *bans);
 }
 
+/* An audit entry's columns, in social_audit_list's order. */
+#define AUDIT_COLUMN(n, kind, field) STORE_COLUMN(n, kind, social_audit_entry, field)
 static const social_store_column audit_columns[] = {
-    STORE_COLUMN(0, INT64, social_audit_entry, id),
-    STORE_COLUMN(1, TEXT, social_audit_entry, actor),
-    STORE_COLUMN(2, TEXT, social_audit_entry, action),
-    STORE_COLUMN(3, TEXT, social_audit_entry, target_kind),
-    STORE_COLUMN(4, INT64, social_audit_entry, target_id),
-    STORE_COLUMN(5, TEXT, social_audit_entry, target),
-    STORE_COLUMN(6, TEXT, social_audit_entry, reason),
-    STORE_COLUMN(7, TIME, social_audit_entry, created),
+    AUDIT_COLUMN(0, INT64, id), AUDIT_COLUMN(1, TEXT, actor), AUDIT_COLUMN(2, TEXT, action),
+    AUDIT_COLUMN(3, TEXT, target_kind), AUDIT_COLUMN(4, INT64, target_id),
+    AUDIT_COLUMN(5, TEXT, target), AUDIT_COLUMN(6, TEXT, reason),
+    AUDIT_COLUMN(7, TIME, created),
 };
 
 social_store_status social_store_audit_list(request_rec *r, apr_int64_t before, int limit,

@@ -55,53 +55,52 @@ social_store_status social_store_page_id(request_rec *r, ap_dbd_t *dbd, const ch
     return st == SOCIAL_STORE_OK ? social_store_last_id(r, dbd, id) : st;
 }
 
+/* The viewer's part of a page view. */
 typedef struct {
-    int *involved;
-    int *unread;
-} viewer_state;
+    int involved;              /* liked or wrote something on the page */
+    int unread;
+} viewer_row;
 
-static void viewer_state_from_row(const social_store_row *row, void *target)
-{
-    viewer_state *v = target;
-    *v->involved = social_row_int(row, 0) != 0;
-    *v->unread = social_row_int(row, 1);
-}
+static const social_store_column viewer_columns[] = {
+    STORE_COLUMN(0, FLAG, viewer_row, involved), STORE_COLUMN(1, INT, viewer_row, unread),
+};
 
 social_store_status social_store_viewer_state(request_rec *r, const char *page,
                                               const char *viewer, int *involved,
                                               int *unread)
 {
-    viewer_state v = { involved, unread };
+    viewer_row v = { 0, 0 };
+    social_store_status st = social_store_record(r, social_store_reader(r),
+                                                 "social_viewer_state",
+                                                 STORE_ARGS({ "page", page },
+                                                            { "user", viewer }),
+                                                 STORE_COLUMNS(viewer_columns), &v);
 
-    *involved = 0;
-    *unread = 0;
-    return social_store_rows(r, social_store_reader(r), "social_viewer_state",
-                             STORE_ARGS({ "page", page }, { "user", viewer }),
-                             viewer_state_from_row, &v);
+    *involved = v.involved;
+    *unread = v.unread;
+    return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
 }
 
-typedef struct {
-    int *comments;
-    social_page_stats *stats;
-} page_counts;
-
-static void page_counts_from_row(const social_store_row *row, void *target)
-{
-    page_counts *c = target;
-    *c->comments = social_row_int(row, 0);
-    c->stats->likes = social_row_int(row, 1);
-    c->stats->shares = social_row_int(row, 2);
-}
+/* A page's counters: comments, likes, shares. */
+static const social_store_column counts_columns[] = {
+    STORE_COLUMN(0, INT, social_page_stats, comments),
+    STORE_COLUMN(1, INT, social_page_stats, likes), STORE_COLUMN(2, INT, social_page_stats, shares),
+};
 
 social_store_status social_store_page_counts(request_rec *r, const char *page,
                                              int *comments, social_page_stats *stats)
 {
-    page_counts c = { comments, stats };
+    social_page_stats read;
+    social_store_status st;
 
-    *comments = 0;
+    memset(&read, 0, sizeof(read));
     memset(stats, 0, sizeof(*stats));
-    return social_store_rows(r, social_store_reader(r), "social_page_counts",
-                             STORE_ARGS({ "page", page }), page_counts_from_row, &c);
+    st = social_store_record(r, social_store_reader(r), "social_page_counts",
+                             STORE_ARGS({ "page", page }), STORE_COLUMNS(counts_columns), &read);
+    *comments = read.comments;   /* the page's own, not in stats */
+    stats->likes = read.likes;
+    stats->shares = read.shares;
+    return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
 }
 
 social_store_status social_store_page_locked(request_rec *r, const char *page, int *locked)
@@ -122,9 +121,10 @@ social_store_status social_store_locked_pages(request_rec *r, apr_array_header_t
                                 STORE_NO_ARGS, *pages);
 }
 
+/* A moderator locks or unlocks a page's discussion. */
 typedef struct {
     const char *page;
-    int locked;
+    int locked;                /* 1: lock, 0: unlock */
     const social_audit_entry *audit;
 } lock_txn;
 

@@ -60,10 +60,10 @@ typedef struct {
     apr_int64_t id;
 } poll_txn;
 
+/* social_poll_options' columns: what marker.c matches the marker with. */
+#define STORED_COLUMN(n, kind, field) STORE_COLUMN(n, kind, social_poll_stored_option, field)
 static const social_store_column stored_option_columns[] = {
-    STORE_COLUMN(0, INT, social_poll_stored_option, idx),
-    STORE_COLUMN(1, TEXT, social_poll_stored_option, label),
-    STORE_COLUMN(2, INT, social_poll_stored_option, removed),
+    STORED_COLUMN(0, INT, idx), STORED_COLUMN(1, TEXT, label), STORED_COLUMN(2, INT, removed),
 };
 
 /* Applies one change of the poll's options. */
@@ -131,17 +131,15 @@ static social_store_status poll_write(request_rec *r, ap_dbd_t *dbd, void *data)
     return st;
 }
 
+/* A poll as stored, to compare with its marker. */
 typedef struct {
-    apr_int64_t *id;
+    apr_int64_t id;
     const char *definition;
-} poll_found;
+} poll_stored;
 
-static void poll_found_from_row(const social_store_row *row, void *target)
-{
-    poll_found *f = target;
-    *f->id = social_row_int64(row, 0);
-    f->definition = social_row_text(row, 1);
-}
+static const social_store_column stored_columns[] = {
+    STORE_COLUMN(0, INT64, poll_stored, id), STORE_COLUMN(1, TEXT, poll_stored, definition),
+};
 
 social_store_status social_store_poll_sync(request_rec *r, const char *page,
                                            const struct social_poll_def *def,
@@ -149,14 +147,17 @@ social_store_status social_store_poll_sync(request_rec *r, const char *page,
 {
     ap_dbd_t *dbd;
     poll_txn t = { page, def, 0 };
-    poll_found stored = { id, NULL };
+    poll_stored stored = { 0, NULL };
     social_store_status st;
 
     *changed = 0;
-    st = social_store_rows(r, social_store_reader(r), "social_poll_find",
-                           STORE_ARGS({ "page", page }, { "name", def->name }),
-                           poll_found_from_row, &stored);
-    if (st != SOCIAL_STORE_OK) {
+    st = social_store_record(r, social_store_reader(r), "social_poll_find",
+                             STORE_ARGS({ "page", page }, { "name", def->name }),
+                             STORE_COLUMNS(stored_columns), &stored);
+    if (st == SOCIAL_STORE_OK) {
+        *id = stored.id;
+    }
+    else if (st != SOCIAL_STORE_NOT_FOUND) {
         return st;
     }
     if (stored.definition != NULL && strcmp(stored.definition, def->definition) == 0) {
@@ -184,12 +185,10 @@ static const social_store_column poll_columns[] = {
     STORE_COLUMN(7, INT, social_poll, closed), STORE_COLUMN(8, INT, social_poll, ballots),
     STORE_COLUMN(9, FLAG, social_poll, voted), STORE_COLUMN(15, INT, social_poll, locked),
 };
+#define OPTION_COLUMN(n, kind, field) STORE_COLUMN(n, kind, social_poll_option, field)
 static const social_store_column poll_option_columns[] = {
-    STORE_COLUMN(10, INT, social_poll_option, idx),
-    STORE_COLUMN(11, TEXT, social_poll_option, label),
-    STORE_COLUMN(12, INT, social_poll_option, removed),
-    STORE_COLUMN(13, INT, social_poll_option, votes),
-    STORE_COLUMN(14, FLAG, social_poll_option, mine),
+    OPTION_COLUMN(10, INT, idx), OPTION_COLUMN(11, TEXT, label), OPTION_COLUMN(12, INT, removed),
+    OPTION_COLUMN(13, INT, votes), OPTION_COLUMN(14, FLAG, mine),
 };
 
 /* Reads POLL_SELECT rows (one per option) into polls (array of social_poll). */

@@ -35,9 +35,10 @@ static const char *like_kind_name(social_like_kind kind)
     return kind == SOCIAL_LIKE_PAGE ? "page" : "comment";
 }
 
+/* A new like of a comment, which notifies its author. */
 typedef struct {
     apr_int64_t comment;
-    const char *user;
+    const char *user;          /* who likes it */
 } like_txn;
 
 static social_store_status like_write(request_rec *r, ap_dbd_t *dbd, void *data)
@@ -56,17 +57,15 @@ static social_store_status like_write(request_rec *r, ap_dbd_t *dbd, void *data)
     return st;
 }
 
+/* A target's likes after a change. */
 typedef struct {
-    int *count;
-    int *liked;
-} like_count;
+    int count;
+    int liked;                 /* by the user who changed it */
+} like_row;
 
-static void like_count_from_row(const social_store_row *row, void *target)
-{
-    like_count *c = target;
-    *c->count = social_row_int(row, 0);
-    *c->liked = social_row_int(row, 1) > 0;
-}
+static const social_store_column like_columns[] = {
+    STORE_COLUMN(0, INT, like_row, count), STORE_COLUMN(1, FLAG, like_row, liked),
+};
 
 social_store_status social_store_like(request_rec *r, social_like_kind kind,
                                       const char *page, apr_int64_t comment,
@@ -75,7 +74,7 @@ social_store_status social_store_like(request_rec *r, social_like_kind kind,
 {
     ap_dbd_t *dbd = social_store_writer(r);
     apr_int64_t target = comment;
-    like_count result = { count, liked };
+    like_row now = { 0, 0 };
     social_store_status st = SOCIAL_STORE_OK;
 
     *count = 0;
@@ -107,10 +106,13 @@ social_store_status social_store_like(request_rec *r, social_like_kind kind,
     if (st != SOCIAL_STORE_OK) {
         return st;
     }
-    return social_store_rows(r, dbd, "social_like_count",
+    st = social_store_record(r, dbd, "social_like_count",
                              STORE_ARGS({ "user", user }, { "kind", like_kind_name(kind) },
                                         { "target", social_store_int_arg(r, target) }),
-                             like_count_from_row, &result);
+                             STORE_COLUMNS(like_columns), &now);
+    *count = now.count;
+    *liked = now.liked;
+    return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
 }
 
 social_store_status social_store_likers(request_rec *r, social_like_kind kind,
