@@ -563,32 +563,32 @@ social_store_status social_store_one(request_rec *r, ap_dbd_t *dbd, const char *
     return st == SOCIAL_STORE_OK && rows == 0 ? SOCIAL_STORE_NOT_FOUND : st;
 }
 
-const char *social_row_raw(const social_store_row *row, int n)
+const char *social_store_row_raw(const social_store_row *row, int n)
 {
     const char *v = apr_dbd_get_entry(row->dbd->driver, row->row, n);
     return v ? v : "";
 }
 
-const char *social_row_text(const social_store_row *row, int n)
+const char *social_store_row_text(const social_store_row *row, int n)
 {
-    return apr_pstrdup(row->r->pool, social_row_raw(row, n));
+    return apr_pstrdup(row->r->pool, social_store_row_raw(row, n));
 }
 
-int social_row_int(const social_store_row *row, int n)
+int social_store_row_int(const social_store_row *row, int n)
 {
-    return atoi(social_row_raw(row, n));
+    return atoi(social_store_row_raw(row, n));
 }
 
-apr_int64_t social_row_int64(const social_store_row *row, int n)
+apr_int64_t social_store_row_int64(const social_store_row *row, int n)
 {
-    return apr_atoi64(social_row_raw(row, n));
+    return apr_atoi64(social_store_row_raw(row, n));
 }
 
 /* "1764294000.123" (UNIX_TIMESTAMP of a TIMESTAMP(3)) -> apr_time_t. */
-apr_time_t social_row_time(const social_store_row *row, int n)
+apr_time_t social_store_row_time(const social_store_row *row, int n)
 {
     char *end;
-    apr_int64_t sec = apr_strtoi64(social_row_raw(row, n), &end, 10);
+    apr_int64_t sec = apr_strtoi64(social_store_row_raw(row, n), &end, 10);
     apr_int64_t usec = 0, scale = 100000;
 
     if (*end == '.') {
@@ -609,15 +609,15 @@ void social_store_columns(const social_store_row *row, const social_store_column
         int n = columns[k].column;
 
         switch (columns[k].kind) {
-        case SOCIAL_COLUMN_TEXT: *(const char **)field = social_row_text(row, n); break;
-        case SOCIAL_COLUMN_INT: *(int *)field = social_row_int(row, n); break;
-        case SOCIAL_COLUMN_FLAG: *(int *)field = social_row_int(row, n) > 0; break;
-        case SOCIAL_COLUMN_INT64: *(apr_int64_t *)field = social_row_int64(row, n); break;
-        case SOCIAL_COLUMN_TIME: *(apr_time_t *)field = social_row_time(row, n); break;
+        case SOCIAL_COLUMN_TEXT: *(const char **)field = social_store_row_text(row, n); break;
+        case SOCIAL_COLUMN_INT: *(int *)field = social_store_row_int(row, n); break;
+        case SOCIAL_COLUMN_FLAG: *(int *)field = social_store_row_int(row, n) > 0; break;
+        case SOCIAL_COLUMN_INT64: *(apr_int64_t *)field = social_store_row_int64(row, n); break;
+        case SOCIAL_COLUMN_TIME: *(apr_time_t *)field = social_store_row_time(row, n); break;
         case SOCIAL_COLUMN_SECONDS:
-            *(apr_time_t *)field = apr_time_from_sec(social_row_int64(row, n));
+            *(apr_time_t *)field = apr_time_from_sec(social_store_row_int64(row, n));
             break;
-        case SOCIAL_COLUMN_CHAR: *(char *)field = social_row_raw(row, n)[0]; break;
+        case SOCIAL_COLUMN_CHAR: *(char *)field = social_store_row_raw(row, n)[0]; break;
         }
     }
 }
@@ -677,7 +677,7 @@ social_store_status social_store_record(request_rec *r, ap_dbd_t *dbd, const cha
 
 static void int_from_row(const social_store_row *row, void *value)
 {
-    *(apr_int64_t *)value = social_row_int64(row, 0);
+    *(apr_int64_t *)value = social_store_row_int64(row, 0);
 }
 
 social_store_status social_store_int(request_rec *r, ap_dbd_t *dbd, const char *label,
@@ -689,7 +689,7 @@ social_store_status social_store_int(request_rec *r, ap_dbd_t *dbd, const char *
 
 static void string_from_row(const social_store_row *row, void *element)
 {
-    *(const char **)element = social_row_text(row, 0);
+    *(const char **)element = social_store_row_text(row, 0);
 }
 
 social_store_status social_store_strings(request_rec *r, ap_dbd_t *dbd, const char *label,

@@ -1,5 +1,6 @@
 /* store.h: mod_social's data in MySQL/MariaDB, reached through mod_dbd.
- * Only store.c knows SQL; callers get plain C values back. */
+ * Only store/ knows SQL (store.c and store_<domain>.c); callers get plain
+ * C values back. */
 #ifndef SOCIAL_STORE_H
 #define SOCIAL_STORE_H
 

@@ -362,7 +362,7 @@ social_store_status social_store_person_seen(request_rec *r, const char *user,
 
 static void name_from_row(const social_store_row *row, void *target)
 {
-    *(const char **)target = social_row_text(row, 0);
+    *(const char **)target = social_store_row_text(row, 0);
 }
 
 social_store_status social_store_person_get(request_rec *r, const char *user,

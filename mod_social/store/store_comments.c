@@ -111,11 +111,11 @@ static const social_store_column anchor_columns[] = {
 void social_store_comment_from_row(const social_store_row *row, social_comment *c)
 {
     social_store_columns(row, STORE_COLUMNS(comment_columns), c);
-    c->status = status_parse(social_row_raw(row, 6));
+    c->status = status_parse(social_store_row_raw(row, 6));
     c->likes = 0;
     c->liked = 0;
     memset(&c->anchor, 0, sizeof(c->anchor));
-    if (*social_row_raw(row, 9) != '\0') {
+    if (*social_store_row_raw(row, 9) != '\0') {
         social_store_columns(row, STORE_COLUMNS(anchor_columns), &c->anchor);
     }
 }
@@ -133,19 +133,19 @@ static void comments_list_row(const social_store_row *row, void *target)
 {
     comments_read *t = target;
 
-    if (social_row_int64(row, 0) == 0) {
-        t->stats->likes = social_row_int(row, SOCIAL_COMMENT_EXTRA);
-        t->stats->liked = social_row_int(row, SOCIAL_COMMENT_EXTRA + 1) > 0;
-        t->stats->shares = social_row_int(row, SOCIAL_COMMENT_EXTRA + 2);
-        t->stats->comments = social_row_int(row, SOCIAL_COMMENT_EXTRA + 3);
-        t->stats->earlier = social_row_int(row, SOCIAL_COMMENT_EXTRA + 4);
-        t->stats->locked = social_row_int(row, 7);
+    if (social_store_row_int64(row, 0) == 0) {
+        t->stats->likes = social_store_row_int(row, SOCIAL_COMMENT_EXTRA);
+        t->stats->liked = social_store_row_int(row, SOCIAL_COMMENT_EXTRA + 1) > 0;
+        t->stats->shares = social_store_row_int(row, SOCIAL_COMMENT_EXTRA + 2);
+        t->stats->comments = social_store_row_int(row, SOCIAL_COMMENT_EXTRA + 3);
+        t->stats->earlier = social_store_row_int(row, SOCIAL_COMMENT_EXTRA + 4);
+        t->stats->locked = social_store_row_int(row, 7);
     }
     else {
         social_comment *c = apr_array_push(t->comments);
         social_store_comment_from_row(row, c);
-        c->likes = social_row_int(row, SOCIAL_COMMENT_EXTRA);
-        c->liked = social_row_int(row, SOCIAL_COMMENT_EXTRA + 1) > 0;
+        c->likes = social_store_row_int(row, SOCIAL_COMMENT_EXTRA);
+        c->liked = social_store_row_int(row, SOCIAL_COMMENT_EXTRA + 1) > 0;
     }
 }
 
@@ -175,9 +175,9 @@ static void comment_get_row(const social_store_row *row, void *target)
     comments_read *t = target;
 
     social_store_comment_from_row(row, t->comment);
-    *t->replies = social_row_int(row, SOCIAL_COMMENT_EXTRA);
-    t->comment->likes = social_row_int(row, SOCIAL_COMMENT_EXTRA + 1);
-    t->comment->liked = social_row_int(row, SOCIAL_COMMENT_EXTRA + 2) > 0;
+    *t->replies = social_store_row_int(row, SOCIAL_COMMENT_EXTRA);
+    t->comment->likes = social_store_row_int(row, SOCIAL_COMMENT_EXTRA + 1);
+    t->comment->liked = social_store_row_int(row, SOCIAL_COMMENT_EXTRA + 2) > 0;
 }
 
 social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,

@@ -73,11 +73,11 @@ typedef struct {
 /* Column n: as read (valid until the next row; "" for NULL), copied into
  * the request pool, as numbers, as a time (UNIX_TIMESTAMP with
  * fractions). */
-const char *social_row_raw(const social_store_row *row, int n);
-const char *social_row_text(const social_store_row *row, int n);
-int social_row_int(const social_store_row *row, int n);
-apr_int64_t social_row_int64(const social_store_row *row, int n);
-apr_time_t social_row_time(const social_store_row *row, int n);
+const char *social_store_row_raw(const social_store_row *row, int n);
+const char *social_store_row_text(const social_store_row *row, int n);
+int social_store_row_int(const social_store_row *row, int n);
+apr_int64_t social_store_row_int64(const social_store_row *row, int n);
+apr_time_t social_store_row_time(const social_store_row *row, int n);
 
 /* Columns read straight into the fields of a struct: which column, as
  * what, into which field. */

@@ -85,7 +85,7 @@ typedef struct {
 
 static void path_from_row(const social_store_row *row, void *target)
 {
-    *(const char **)target = social_row_text(row, 0);
+    *(const char **)target = social_store_row_text(row, 0);
 }
 
 static social_store_status moderate_write(request_rec *r, ap_dbd_t *dbd, void *data)
@@ -144,7 +144,7 @@ static void queue_row(const social_store_row *row, void *target)
     if (q->comments->nelts < q->limit) {
         social_comment *c = apr_array_push(q->comments);
         social_store_comment_from_row(row, c);
-        c->likes = social_row_int(row, SOCIAL_COMMENT_EXTRA);
+        c->likes = social_store_row_int(row, SOCIAL_COMMENT_EXTRA);
     }
 }
 
@@ -178,8 +178,8 @@ typedef struct {
 
 static void poll_target_from_row(const social_store_row *row, void *target)
 {
-    *(const char **)target = apr_pstrcat(row->r->pool, social_row_raw(row, 0), "#poll-",
-                                         social_row_raw(row, 1), NULL);
+    *(const char **)target = apr_pstrcat(row->r->pool, social_store_row_raw(row, 0), "#poll-",
+                                         social_store_row_raw(row, 1), NULL);
 }
 
 static social_store_status poll_close_write(request_rec *r, ap_dbd_t *dbd, void *data)

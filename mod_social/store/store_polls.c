@@ -198,10 +198,10 @@ static void poll_from_row(const social_store_row *row, void *target)
     social_poll *poll = polls->nelts > 0 ? &APR_ARRAY_IDX(polls, polls->nelts - 1, social_poll)
                                          : NULL;
 
-    if (poll == NULL || poll->id != social_row_int64(row, 0)) {
+    if (poll == NULL || poll->id != social_store_row_int64(row, 0)) {
         poll = apr_array_push(polls);
         social_store_columns(row, STORE_COLUMNS(poll_columns), poll);
-        poll->results = social_poll_results_parse(social_row_raw(row, 6));
+        poll->results = social_poll_results_parse(social_store_row_raw(row, 6));
         poll->options = apr_array_make(row->r->pool, 4, sizeof(social_poll_option));
     }
     social_store_columns(row, STORE_COLUMNS(poll_option_columns),

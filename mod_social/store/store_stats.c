@@ -167,11 +167,11 @@ static void export_row(const social_store_row *row, void *target)
     cells = apr_palloc(row->r->pool, shape->ncols * sizeof(*cells));
     for (k = 0; k < shape->ncols; k++) {
         if (shape->types[k] == 't') {
-            apr_time_t t = social_row_time(row, k);
+            apr_time_t t = social_store_row_time(row, k);
             cells[k] = t > 0 ? social_text_time_iso(row->r->pool, t) : "";
         }
         else {
-            cells[k] = social_row_text(row, k);
+            cells[k] = social_store_row_text(row, k);
         }
     }
     APR_ARRAY_PUSH(table->rows, const char **) = cells;
