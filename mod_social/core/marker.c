@@ -16,6 +16,60 @@ const char *social_poll_results_name(social_poll_results results)
     }
 }
 
+social_poll_results social_poll_results_parse(const char *name)
+{
+    if (strcmp(name, "after-vote") == 0) {
+        return SOCIAL_POLL_RESULTS_AFTER_VOTE;
+    }
+    if (strcmp(name, "after-close") == 0) {
+        return SOCIAL_POLL_RESULTS_AFTER_CLOSE;
+    }
+    return SOCIAL_POLL_RESULTS_ALWAYS;
+}
+
+static void option_change(apr_array_header_t *changes, social_poll_option_change_kind kind,
+                          int idx, const char *label)
+{
+    social_poll_option_change *c = apr_array_push(changes);
+    c->kind = kind;
+    c->idx = idx;
+    c->label = label;
+}
+
+apr_array_header_t *social_poll_options_match(apr_pool_t *p,
+                                              const apr_array_header_t *stored,
+                                              const social_poll_def *def)
+{
+    apr_array_header_t *changes = apr_array_make(p, 4, sizeof(social_poll_option_change));
+    const social_poll_stored_option *old = (const social_poll_stored_option *)stored->elts;
+    int *kept = apr_pcalloc(p, sizeof(int) * (stored->nelts + 1));
+    int next_idx = 0, k, j;
+
+    for (j = 0; j < stored->nelts; j++) {
+        if (old[j].idx >= next_idx) {
+            next_idx = old[j].idx + 1;
+        }
+    }
+    for (k = 0; k < def->noptions; k++) {
+        for (j = 0; j < stored->nelts && strcmp(old[j].label, def->options[k]) != 0; j++) {
+        }
+        if (j == stored->nelts) {
+            option_change(changes, SOCIAL_POLL_OPTION_ADD, next_idx++, def->options[k]);
+            continue;
+        }
+        kept[j] = 1;
+        if (old[j].removed) {
+            option_change(changes, SOCIAL_POLL_OPTION_RESTORE, old[j].idx, old[j].label);
+        }
+    }
+    for (j = 0; j < stored->nelts; j++) {
+        if (!kept[j] && !old[j].removed) {
+            option_change(changes, SOCIAL_POLL_OPTION_REMOVE, old[j].idx, old[j].label);
+        }
+    }
+    return changes;
+}
+
 /* Appends code point cp as UTF-8. */
 static char *utf8_put(char *w, unsigned long cp)
 {

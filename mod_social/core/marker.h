@@ -10,6 +10,7 @@
 #define SOCIAL_MARKER_H
 
 #include <apr_pools.h>
+#include <apr_tables.h>
 #include <apr_time.h>
 
 #include "scan.h"
@@ -46,5 +47,38 @@ const char *social_poll_def_parse(apr_pool_t *p, const social_marker *m,
                                   social_poll_def *def);
 
 const char *social_poll_results_name(social_poll_results results);
+
+/* The results setting named by social_poll_results_name (anything else:
+ * ALWAYS). */
+social_poll_results social_poll_results_parse(const char *name);
+
+/* An option of a poll as it was stored: its index (stable for the life
+ * of the poll), its label, and whether it is out of sight. */
+typedef struct {
+    int idx;
+    const char *label;
+    int removed;
+} social_poll_stored_option;
+
+typedef enum {
+    SOCIAL_POLL_OPTION_ADD = 0,    /* a new label: idx is the next free index */
+    SOCIAL_POLL_OPTION_RESTORE,    /* back in the marker: shown again */
+    SOCIAL_POLL_OPTION_REMOVE      /* gone from the marker: votes kept, not shown */
+} social_poll_option_change_kind;
+
+typedef struct {
+    social_poll_option_change_kind kind;
+    int idx;
+    const char *label;
+} social_poll_option_change;
+
+/* What makes the stored options (array of social_poll_stored_option)
+ * those of def: options are matched by label; a new label gets the next
+ * index after every stored one; a stored option no longer in def is
+ * removed (never deleted). The changes (array of social_poll_option_change)
+ * come in def's order, then the removals in stored order. */
+apr_array_header_t *social_poll_options_match(apr_pool_t *p,
+                                              const apr_array_header_t *stored,
+                                              const social_poll_def *def);
 
 #endif /* SOCIAL_MARKER_H */

@@ -1,5 +1,6 @@
 /* store.h: mod_social's data in MySQL/MariaDB, reached through mod_dbd.
- * Only store.c knows SQL; callers get plain C values back. */
+ * Only store/ knows SQL (store.c and store_<domain>.c); callers get plain
+ * C values back. */
 #ifndef SOCIAL_STORE_H
 #define SOCIAL_STORE_H
 
@@ -74,15 +75,17 @@ typedef struct {
 
 typedef enum { SOCIAL_LIKE_PAGE = 0, SOCIAL_LIKE_COMMENT } social_like_kind;
 
+/* Someone the module has seen: user name and display name. */
 typedef struct {
     const char *user;
     const char *name;
 } social_person;
 
+/* A page one person shared with others (and perhaps with the stream). */
 typedef struct {
     apr_int64_t id;
-    const char *page;
-    const char *user;
+    const char *page;          /* page key */
+    const char *user;          /* who shared it */
     const char *user_name;
     const char *note;          /* may be "" */
     int public;                /* shown in the activity stream */
@@ -97,10 +100,11 @@ typedef struct {
     int mine;                  /* chosen by the viewer */
 } social_poll_option;
 
+/* A poll a page declares, with its results and the viewer's ballot. */
 typedef struct {
     apr_int64_t id;
-    const char *page;
-    const char *name;
+    const char *page;          /* the page key of the page declaring it */
+    const char *name;          /* unique on its page */
     const char *question;
     int multiple;
     apr_time_t closes;         /* 0: no closing date */

@@ -669,6 +669,115 @@ START_TEST(test_definition_does_not_point_into_the_marker_text)
 }
 END_TEST
 
+/* ---- matching a changed marker's options with the stored ones ---- */
+
+/* The stored options "idx:label[-]" ('-': removed), as the store reads them. */
+static apr_array_header_t *stored_options(const char *const *specs, int n)
+{
+    apr_array_header_t *a = apr_array_make(pool, 4, sizeof(social_poll_stored_option));
+    int k;
+
+    for (k = 0; k < n; k++) {
+        social_poll_stored_option *o = apr_array_push(a);
+        const char *colon = strchr(specs[k], ':');
+        size_t len = strlen(colon + 1);
+
+        o->idx = atoi(specs[k]);
+        o->removed = colon[len] == '-';
+        o->label = apr_pstrndup(pool, colon + 1, o->removed ? len - 1 : len);
+    }
+    return a;
+}
+
+/* The changes as "+idx:label", "^idx:label" (restored), "-idx:label", joined by ' '. */
+static const char *changes_text(const apr_array_header_t *changes)
+{
+    const char *out = "";
+    int k;
+
+    for (k = 0; k < changes->nelts; k++) {
+        const social_poll_option_change *c = &APR_ARRAY_IDX(changes, k,
+                                                            social_poll_option_change);
+        char sign = c->kind == SOCIAL_POLL_OPTION_ADD ? '+'
+                  : c->kind == SOCIAL_POLL_OPTION_RESTORE ? '^' : '-';
+        out = apr_psprintf(pool, "%s%s%c%d:%s", out, k ? " " : "", sign, c->idx, c->label);
+    }
+    return out;
+}
+
+static const char *match(const char *marker, const char *const *specs, int n)
+{
+    social_poll_def def;
+
+    assert_valid(marker, &def);
+    return changes_text(social_poll_options_match(pool, stored_options(specs, n), &def));
+}
+
+START_TEST(test_a_new_poll_adds_every_option_in_order)
+{
+    ck_assert_str_eq(match("social:poll " BASE, NULL, 0), "+0:Pizza +1:Sushi +2:Salad");
+}
+END_TEST
+
+START_TEST(test_an_unchanged_marker_changes_nothing)
+{
+    static const char *const stored[] = { "0:Pizza", "1:Sushi", "2:Salad" };
+    ck_assert_str_eq(match("social:poll " BASE, stored, 3), "");
+}
+END_TEST
+
+START_TEST(test_options_are_matched_by_label_not_position)
+{
+    static const char *const stored[] = { "0:Salad", "1:Pizza", "2:Sushi" };
+    ck_assert_str_eq(match("social:poll " BASE, stored, 3), "");
+}
+END_TEST
+
+START_TEST(test_a_new_label_gets_the_index_after_every_stored_one)
+{
+    /* Salad's index 7 is taken even though it is removed. */
+    static const char *const stored[] = { "0:Pizza", "1:Sushi", "7:Soup-" };
+    ck_assert_str_eq(match("social:poll name=\"lunch\" question=\"Lunch?\" "
+                           "options=\"Pizza|Sushi|Salad|Tacos\"", stored, 3),
+                     "+8:Salad +9:Tacos");
+}
+END_TEST
+
+START_TEST(test_a_label_gone_from_the_marker_is_removed_once)
+{
+    static const char *const stored[] = { "0:Pizza", "1:Sushi", "2:Salad", "3:Soup-" };
+    ck_assert_str_eq(match("social:poll name=\"lunch\" question=\"Lunch?\" "
+                           "options=\"Pizza|Salad\"", stored, 4),
+                     "-1:Sushi");
+}
+END_TEST
+
+START_TEST(test_a_removed_label_back_in_the_marker_is_restored_with_its_index)
+{
+    static const char *const stored[] = { "0:Pizza", "1:Sushi-", "2:Salad" };
+    ck_assert_str_eq(match("social:poll " BASE, stored, 3), "^1:Sushi");
+}
+END_TEST
+
+START_TEST(test_changes_come_in_marker_order_then_removals)
+{
+    static const char *const stored[] = { "0:Pizza", "1:Soup", "2:Sushi-" };
+    ck_assert_str_eq(match("social:poll name=\"lunch\" question=\"Lunch?\" "
+                           "options=\"Tacos|Sushi|Pizza\"", stored, 3),
+                     "+3:Tacos ^2:Sushi -1:Soup");
+}
+END_TEST
+
+START_TEST(test_results_names_read_back)
+{
+    ck_assert_int_eq(social_poll_results_parse("always"), SOCIAL_POLL_RESULTS_ALWAYS);
+    ck_assert_int_eq(social_poll_results_parse("after-vote"), SOCIAL_POLL_RESULTS_AFTER_VOTE);
+    ck_assert_int_eq(social_poll_results_parse("after-close"), SOCIAL_POLL_RESULTS_AFTER_CLOSE);
+    ck_assert_int_eq(social_poll_results_parse(""), SOCIAL_POLL_RESULTS_ALWAYS);
+    ck_assert_int_eq(social_poll_results_parse("never"), SOCIAL_POLL_RESULTS_ALWAYS);
+}
+END_TEST
+
 static Suite *poll_suite(void)
 {
     Suite *s = suite_create("poll");
@@ -734,6 +843,18 @@ static Suite *poll_suite(void)
     tcase_add_test(tc, test_definition_changes_with_every_part);
     tcase_add_test(tc, test_definition_never_confuses_a_line_break_with_a_field_break);
     tcase_add_test(tc, test_definition_does_not_point_into_the_marker_text);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("option matching");
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
+    tcase_add_test(tc, test_a_new_poll_adds_every_option_in_order);
+    tcase_add_test(tc, test_an_unchanged_marker_changes_nothing);
+    tcase_add_test(tc, test_options_are_matched_by_label_not_position);
+    tcase_add_test(tc, test_a_new_label_gets_the_index_after_every_stored_one);
+    tcase_add_test(tc, test_a_label_gone_from_the_marker_is_removed_once);
+    tcase_add_test(tc, test_a_removed_label_back_in_the_marker_is_restored_with_its_index);
+    tcase_add_test(tc, test_changes_come_in_marker_order_then_removals);
+    tcase_add_test(tc, test_results_names_read_back);
     suite_add_tcase(s, tc);
 
     return s;

@@ -1,0 +1,211 @@
+/* store_pages.c: page rows, their counters and locks, and what a page
+ * view asks of the viewer. */
+#include "store_internal.h"
+
+#include <string.h>
+
+/* Ten page parameters, :p<d>0 to :p<d>9. */
+#define COUNTS_MANY_10(d) \
+    ":p" #d "0, :p" #d "1, :p" #d "2, :p" #d "3, :p" #d "4, " \
+    ":p" #d "5, :p" #d "6, :p" #d "7, :p" #d "8, :p" #d "9"
+
+static const social_statement pages_statements[] = {
+    { "social_page_add",
+      "INSERT INTO social_pages (site, path) VALUES (:site, :page) "
+      "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)" },
+    { "social_page_id",
+      "SELECT id FROM social_pages WHERE site = :site AND path = :page" },
+    { "social_page_counts",
+      "SELECT (SELECT COUNT(*) FROM social_comments c WHERE c.page_id = p.id "
+      "AND c.status = 'visible'), "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), "
+      "(SELECT COUNT(*) FROM social_shares s WHERE s.page_id = p.id) "
+      "FROM social_pages p WHERE p.site = :site AND p.path = :page" },
+    /* What a page view needs to know of the viewer: have they liked or
+     * written anything on the page (then the discussion is rendered for
+     * them, otherwise the cached one serves), and their unread count. */
+    { "social_viewer_state",
+      "SELECT EXISTS (SELECT 1 FROM social_pages p JOIN social_likes l "
+      "ON l.target_kind = 'page' AND l.target_id = p.id "
+      "WHERE p.site = :site AND p.path = :page AND l.user = :user) "
+      "OR EXISTS (SELECT 1 FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
+      "WHERE p.site = :site AND p.path = :page AND c.author = :user) "
+      "OR EXISTS (SELECT 1 FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
+      "JOIN social_likes l ON l.target_kind = 'comment' AND l.target_id = c.id "
+      "WHERE p.site = :site AND p.path = :page AND l.user = :user), "
+      "(" SOCIAL_UNREAD_COUNT ")" },
+    /* Inside a comment's transaction, after the page row is locked by
+     * social_page_add: a lock committed meanwhile is seen. */
+    { "social_page_lock_check",
+      "SELECT locked FROM social_pages WHERE id = :page_id FOR UPDATE" },
+    { "social_page_lock",
+      "UPDATE social_pages SET locked = :locked WHERE id = :page_id" },
+    { "social_page_locked",
+      "SELECT locked FROM social_pages WHERE site = :site AND path = :page" },
+    /* The visible comments of up to SOCIAL_STORE_COUNTS_MANY_MAX pages at
+     * once (count markers); unused places repeat the first page. */
+    { "social_counts_many",
+      "SELECT p.path, (SELECT COUNT(*) FROM social_comments c WHERE c.page_id = p.id "
+      "AND c.status = 'visible') FROM social_pages p WHERE p.site = :site AND p.path IN ("
+      COUNTS_MANY_10(0) ", " COUNTS_MANY_10(1) ", " COUNTS_MANY_10(2) ", "
+      COUNTS_MANY_10(3) ", " COUNTS_MANY_10(4) ")" },
+    { "social_locked_pages",
+      "SELECT path FROM social_pages WHERE site = :site AND locked = 1 "
+      "ORDER BY path LIMIT 200" },
+};
+SOCIAL_STATEMENT_TABLE(social_store_pages_statements, pages_statements);
+
+social_store_status social_store_page_id(request_rec *r, ap_dbd_t *dbd, const char *page,
+                                         int make, apr_int64_t *id)
+{
+    social_store_status st;
+
+    if (!make) {
+        return social_store_int(r, dbd, "social_page_id", STORE_ARGS({ "page", page }), id);
+    }
+    st = social_store_run(r, dbd, "social_page_add", STORE_ARGS({ "page", page }), NULL);
+    return st == SOCIAL_STORE_OK ? social_store_last_id(r, dbd, id) : st;
+}
+
+/* The viewer's part of a page view. */
+typedef struct {
+    int involved;              /* liked or wrote something on the page */
+    int unread;
+} viewer_row;
+
+static const social_store_column viewer_columns[] = {
+    STORE_COLUMN(0, FLAG, viewer_row, involved), STORE_COLUMN(1, INT, viewer_row, unread),
+};
+
+social_store_status social_store_viewer_state(request_rec *r, const char *page,
+                                              const char *viewer, int *involved,
+                                              int *unread)
+{
+    viewer_row v = { 0, 0 };
+    social_store_status st = social_store_record(r, social_store_reader(r),
+                                                 "social_viewer_state",
+                                                 STORE_ARGS({ "page", page },
+                                                            { "user", viewer }),
+                                                 STORE_COLUMNS(viewer_columns), &v);
+
+    *involved = v.involved;
+    *unread = v.unread;
+    return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
+}
+
+/* A page's counters: comments, likes, shares. */
+static const social_store_column counts_columns[] = {
+    STORE_COLUMN(0, INT, social_page_stats, comments),
+    STORE_COLUMN(1, INT, social_page_stats, likes), STORE_COLUMN(2, INT, social_page_stats, shares),
+};
+
+social_store_status social_store_page_counts(request_rec *r, const char *page,
+                                             int *comments, social_page_stats *stats)
+{
+    social_page_stats read;
+    social_store_status st;
+
+    memset(&read, 0, sizeof(read));
+    memset(stats, 0, sizeof(*stats));
+    st = social_store_record(r, social_store_reader(r), "social_page_counts",
+                             STORE_ARGS({ "page", page }), STORE_COLUMNS(counts_columns), &read);
+    *comments = read.comments;   /* the page's own, not in stats */
+    stats->likes = read.likes;
+    stats->shares = read.shares;
+    return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
+}
+
+social_store_status social_store_page_locked(request_rec *r, const char *page, int *locked)
+{
+    apr_int64_t value = 0;
+    social_store_status st = social_store_int(r, social_store_reader(r),
+                                              "social_page_locked",
+                                              STORE_ARGS({ "page", page }), &value);
+
+    *locked = st == SOCIAL_STORE_OK && value != 0;
+    return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;   /* no row: not locked */
+}
+
+social_store_status social_store_locked_pages(request_rec *r, apr_array_header_t **pages)
+{
+    *pages = apr_array_make(r->pool, 8, sizeof(const char *));
+    return social_store_strings(r, social_store_reader(r), "social_locked_pages",
+                                STORE_NO_ARGS, *pages);
+}
+
+/* A moderator locks or unlocks a page's discussion. */
+typedef struct {
+    const char *page;
+    int locked;                /* 1: lock, 0: unlock */
+    const social_audit_entry *audit;
+} lock_txn;
+
+static social_store_status lock_write(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    lock_txn *t = data;
+    apr_int64_t page_id = 0;
+    social_store_status st = social_store_page_id(r, dbd, t->page, 1, &page_id);
+
+    if (st == SOCIAL_STORE_OK) {
+        st = social_store_run(r, dbd, "social_page_lock",
+                              STORE_ARGS({ "locked", t->locked ? "1" : "0" },
+                                         { "page_id", social_store_int_arg(r, page_id) }),
+                              NULL);
+    }
+    return st == SOCIAL_STORE_OK ? social_store_audit_write(r, dbd, t->audit, 0, t->page) : st;
+}
+
+social_store_status social_store_page_lock(request_rec *r, const char *page, int locked,
+                                           const social_audit_entry *audit)
+{
+    lock_txn t = { page, locked, audit };
+    ap_dbd_t *dbd = social_store_writer(r);
+
+    return dbd ? social_store_transaction(r, dbd, lock_write, &t) : SOCIAL_STORE_DOWN;
+}
+
+/* Counts of many pages: each row read lands on every place that asked for
+ * its path. */
+typedef struct {
+    int n;
+    const char *const *pages;
+    int *comments;
+} counts_many_target;
+
+static void counts_many_row(const social_store_row *row, void *data)
+{
+    counts_many_target *t = data;
+    const char *path = social_store_row_raw(row, 0);
+    int count = social_store_row_int(row, 1);
+    int k;
+
+    for (k = 0; k < t->n; k++) {
+        if (strcmp(t->pages[k], path) == 0) {
+            t->comments[k] = count;
+        }
+    }
+}
+
+social_store_status social_store_counts_many(request_rec *r, int n, const char *const *pages,
+                                             int *comments)
+{
+    social_store_arg args[SOCIAL_STORE_COUNTS_MANY_MAX];
+    counts_many_target t = { n, pages, comments };
+    int k;
+
+    for (k = 0; k < n; k++) {
+        comments[k] = 0;
+    }
+    if (n <= 0) {
+        return SOCIAL_STORE_OK;
+    }
+    if (n > SOCIAL_STORE_COUNTS_MANY_MAX) {
+        return SOCIAL_STORE_FAILED;
+    }
+    for (k = 0; k < SOCIAL_STORE_COUNTS_MANY_MAX; k++) {
+        args[k].name = apr_psprintf(r->pool, "p%d", k);
+        args[k].value = pages[k < n ? k : 0];
+    }
+    return social_store_rows(r, social_store_reader(r), "social_counts_many", args,
+                             SOCIAL_STORE_COUNTS_MANY_MAX, counts_many_row, &t);
+}
