@@ -2,6 +2,8 @@
  * view asks of the viewer. */
 #include "store_internal.h"
 
+#include <apr_strings.h>
+
 #include <string.h>
 
 /* Ten page parameters, :p<d>0 to :p<d>9. */
