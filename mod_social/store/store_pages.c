@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-/* Ten page parameters, :p<d>0 to :p<d>9. */
+/* Ten page parameters, :p<d>0 to :p<d>9 (:p00 to :p49 in all). */
 #define COUNTS_MANY_10(d) \
     ":p" #d "0, :p" #d "1, :p" #d "2, :p" #d "3, :p" #d "4, " \
     ":p" #d "5, :p" #d "6, :p" #d "7, :p" #d "8, :p" #d "9"
@@ -205,7 +205,7 @@ social_store_status social_store_counts_many(request_rec *r, int n, const char *
         return SOCIAL_STORE_FAILED;
     }
     for (k = 0; k < SOCIAL_STORE_COUNTS_MANY_MAX; k++) {
-        args[k].name = apr_psprintf(r->pool, "p%d", k);
+        args[k].name = apr_psprintf(r->pool, "p%02d", k);
         args[k].value = pages[k < n ? k : 0];
     }
     return social_store_rows(r, social_store_reader(r), "social_counts_many", args,
