@@ -600,6 +600,8 @@ def report(args, builds, page_bytes, sizes, plain, results, ratios, extra):
     out.append("")
     out.append("Targets:")
     for key, label, target in (("deferred", "Deferred", 0.95), ("inline20", "Inline with 20 comments", 0.6)):
+        if key not in ratios[names[0]]:
+            continue   # not measured (--cases)
         for n in names:
             r = ratios[n][key]
             out.append("- %s >= %.2fx plain%s: %.2fx (rounds %s): %s" % (
@@ -671,7 +673,16 @@ def main():
     ap.add_argument("--duration", type=int, default=4)
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--compare", metavar="DIR_OR_SO")
+    ap.add_argument("--cases", metavar="KEY,...",
+                    help="only these cases: " + ",".join(c[0] for c in CASES))
     args = ap.parse_args()
+    if args.cases:
+        wanted = args.cases.split(",")
+        unknown = [k for k in wanted if k not in [c[0] for c in CASES]]
+        if unknown:
+            ap.error("unknown case %s (known: %s)" % (",".join(unknown),
+                                                     ",".join(c[0] for c in CASES)))
+        CASES[:] = [c for c in CASES if c[0] in wanted]
     args.warmup = 2
     if args.quick:
         args.rounds, args.duration, args.warmup = 3, 1, 1
