@@ -122,6 +122,28 @@ void social_fragcache_put(request_rec *r, const char *key, const char *data,
     }
 }
 
+int social_fragcache_remembered(request_rec *r, const char *key, apr_interval_time_t ttl)
+{
+    unsigned char buf[2];
+    unsigned int n = sizeof(buf);
+
+    if (cache.instance == NULL) {
+        return -1;
+    }
+    if (social_socache_retrieve(&cache, r, key, buf, &n) == APR_SUCCESS) {
+        return 1;
+    }
+    social_socache_store(&cache, r, key, apr_time_now() + ttl, "1", 1);
+    return 0;
+}
+
+void social_fragcache_forget(request_rec *r, const char *key)
+{
+    if (cache.instance != NULL) {
+        social_socache_remove(&cache, r, key);
+    }
+}
+
 const char *social_fragcache_vhost(request_rec *r)
 {
     return apr_psprintf(r->pool, "%s:%u", social_store_site(r), (unsigned)r->server->port);

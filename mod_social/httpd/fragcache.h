@@ -54,4 +54,11 @@ const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t max
 void social_fragcache_put(request_rec *r, const char *key, const char *data,
                           apr_size_t len);
 
+/* Has key been remembered within its lifetime? If not, remembers it for
+ * ttl and answers 0. -1 if there is no cache (the caller cannot know). */
+int social_fragcache_remembered(request_rec *r, const char *key, apr_interval_time_t ttl);
+
+/* Forgets key (what was remembered under it did not happen after all). */
+void social_fragcache_forget(request_rec *r, const char *key);
+
 #endif /* SOCIAL_FRAGCACHE_H */

@@ -619,6 +619,25 @@ static social_store_status viewer_state(request_rec *r, const char *page,
     return st;
 }
 
+/* How long a person's page view counts as their visit of the day. */
+#define PERSON_SEEN_TTL apr_time_from_sec(86400)
+
+/* Makes a logged-in viewer known (for shares and @mentions) from their
+ * first page view of the day: one cache look-up per view, one write per
+ * person per day. Without a cache nothing is written here: people are
+ * then known from their first action or from `social-db people`. */
+static void person_seen(request_rec *r, const social_identity *who)
+{
+    const char *key = apr_psprintf(r->pool, "u\n%" APR_TIME_T_FMT "\n%s",
+                                   apr_time_sec(apr_time_now()) / 86400, who->user);
+
+    if (social_fragcache_remembered(r, key, PERSON_SEEN_TTL) == 0
+        && social_store_person_seen(r, who->user, who->name, who->email)
+           != SOCIAL_STORE_OK) {
+        social_fragcache_forget(r, key);   /* the next view tries again */
+    }
+}
+
 char *social_thread_html(request_rec *r, const social_dir_conf *dc,
                          const social_identity *who, const char *page,
                          int max_roots, const char *status,
@@ -642,6 +661,9 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
         thread_init(r, dc, who, page, &t);
         t.unavailable = 1;
         return thread_render(r, &t, status, -1, len, error);
+    }
+    if (who->user != NULL && readable) {
+        person_seen(r, who);
     }
     /* 2. The cache, for an uninvolved reader's default view. */
     if (version != NULL && status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS
