@@ -21,7 +21,7 @@
 <input type="text" id="social-share-to" name="to" autocomplete="off" />
 <label for="social-share-note">Note (optional)</label>
 <textarea id="social-share-note" name="note" rows="2" maxlength="1000"></textarea>
-<label class="social-check"><input type="checkbox" name="public" value="1" checked="checked" /> Also post to the activity stream</label>
+<label class="social-check"><input type="checkbox" name="public" value="1" /> Also post to the activity stream (everyone sees it there)</label>
 <button type="submit">Share</button></form><?cs /if ?>
 </details>
 </div><?cs /if ?>

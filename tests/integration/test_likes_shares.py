@@ -773,6 +773,22 @@ def test_share_form_post(alice, bob, carol, seen, page):
     assert text_of(root.find(cls="social-share-count")).startswith("3 shares")
 
 
+def test_share_form_to_colleagues_is_private_unless_asked(alice, bob, seen, page):
+    """A note meant for colleagues goes to them only: the form, sent as it
+    is rendered, does not post to the activity stream; ticking the box does."""
+    form = page_actions(alice, page).find("form", cls="social-share-form")
+    box = [n for n in form.find_all("input") if n.get("name") == "public"][0]
+    assert "checked" not in box.attrs
+    fields = dict(fields_of(form), to="bob", note="just for bob")
+    assert form_post(alice, "/_social/shares", fields).status == 303
+    got = [s for s in inbox(bob) if s["page"] == page]
+    assert [(s["note"], s["public"]) for s in got] == [("just for bob", False)]
+    fields = dict(fields_of(form), to="bob", note="for everyone", public="1")
+    assert form_post(alice, "/_social/shares", fields).status == 303
+    got = [s for s in inbox(bob) if s["page"] == page and s["note"] == "for everyone"]
+    assert [s["public"] for s in got] == [True]
+
+
 def test_share_form_errors(alice, bob, seen, page):
     fields = fields_of(page_actions(alice, page).find("form", cls="social-share-form"))
     bad = dict(fields, to="bob, nobody-%s" % uuid.uuid4().hex[:8])

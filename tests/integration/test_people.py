@@ -7,12 +7,14 @@ User names are made fresh for this run: the people table is shared by
 every test module on the database.
 """
 
+import subprocess
 import time
 import uuid
 from urllib.parse import quote
 
 import pytest
 
+import harness
 from social_test import config
 from social_test.asserts import assert_json_error
 from social_test.client import PAGE_TEMPLATE, Client, fresh_page
@@ -20,7 +22,8 @@ from social_test.client import PAGE_TEMPLATE, Client, fresh_page
 RUN = uuid.uuid4().hex[:8]
 VIEWER, WIDGET, DAILY, NEVER = ("%s-%s" % (who, RUN)
                                 for who in ("viewer", "widget", "daily", "never"))
-HTPASSWD_USERS = ["alice", VIEWER, WIDGET, DAILY, NEVER]
+IMPORTED, RENAMED, HOSTILE = ("%s-%s" % (who, RUN) for who in ("imported", "renamed", "hostile"))
+HTPASSWD_USERS = ["alice", VIEWER, WIDGET, DAILY, NEVER, RENAMED]
 
 HTTPD_CONF = (config.login(display_name=True) + config.optional_login()
               + config.block("/deferred", "SocialRender Deferred")
@@ -100,3 +103,63 @@ def test_anonymous_visitors_are_not_recorded(server, mariadb):
     resp = Client(server, None).get(page)
     assert resp.status == 200
     assert mariadb.sql("SELECT COUNT(*) FROM social_people")[0][0] == before
+
+
+# ------------------------------------------------- the directory, in advance
+
+
+
+def load_people(mariadb, tmp_path, text):
+    path = tmp_path / "people.csv"
+    path.write_text(text, encoding="utf-8")
+    return subprocess.run([str(harness.SOCIAL_DB_TOOL), "people", str(path),
+                           "--socket=%s" % mariadb.socket, "--user=root",
+                           "--database=%s" % harness.DB_NAME],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+
+
+def test_the_directory_loaded_in_advance_makes_everyone_known(server, mariadb, alice,
+                                                              tmp_path):
+    hostile_name = "Robert'); DROP TABLE social_people; --"
+    res = load_people(mariadb, tmp_path,
+                      "user,name,email\n"
+                      "%s,Ida Imported,ida@example.org\n"
+                      '%s,"%s",\n'
+                      "%s,Rita Renamed,\n" % (IMPORTED, HOSTILE, hostile_name.replace('"', '""'),
+                                              RENAMED))
+    assert res.returncode == 0, res.stdout
+    assert b"3 people loaded" in res.stdout, res.stdout
+    rows = mariadb.sql("SELECT user, display_name, COALESCE(email, '-') FROM social_people "
+                       "WHERE user IN ('%s', '%s', '%s') ORDER BY user"
+                       % (HOSTILE, IMPORTED, RENAMED))
+    assert rows == [[HOSTILE, hostile_name, "-"], [IMPORTED, "Ida Imported", "ida@example.org"],
+                    [RENAMED, "Rita Renamed", "-"]]
+    # nobody of them has visited: they can be shared with and found
+    resp = share(alice, fresh_page(server), IMPORTED)
+    assert resp.status == 201, (resp, resp.body[:300])
+    found = alice.api("GET", "people?q=" + quote("Ida Imp")).json()["people"]
+    assert {"user": IMPORTED, "name": "Ida Imported"} in found, found
+    # a login that gives no display name keeps the directory's
+    Client(server, RENAMED).page(fresh_page(server))
+    assert mariadb.sql("SELECT display_name FROM social_people WHERE user = '%s'"
+                       % RENAMED) == [["Rita Renamed"]]
+    # loading again updates, it does not duplicate
+    res = load_people(mariadb, tmp_path, "%s,Ida Renamed,\n" % IMPORTED)
+    assert res.returncode == 0, res.stdout
+    assert mariadb.sql("SELECT display_name, email FROM social_people WHERE user = '%s'"
+                       % IMPORTED) == [["Ida Renamed", "ida@example.org"]]
+
+
+@pytest.mark.parametrize("text, why", [
+    ("ok-{run},Ok\n,No User,\n", "line 2: no user name"),
+    ("ok-{run},Ok\nonly-one-column\n", "line 2: want user,name,email"),
+    ("ok-{run},Ok\nbell-{run},Bell\x07,\n", "line 2: control characters"),
+    ("ok-{run},Ok\n" + "long-{run}," + "n" * 256 + ",\n", "line 2: name over 255"),
+])
+def test_a_wrong_directory_line_imports_nothing(mariadb, tmp_path, text, why):
+    text = text.format(run=RUN)
+    res = load_people(mariadb, tmp_path, text)
+    assert res.returncode == 1, res.stdout
+    assert why.encode() in res.stdout, res.stdout
+    assert b"nothing imported" in res.stdout
+    assert known(mariadb, "ok-%s" % RUN) == 0
