@@ -125,7 +125,8 @@ static const struct {
     const char *kind;
     marker_handler handle;
 } handlers[] = {
-    { "thread", thread_marker },
+    { "discussion", thread_marker },   /* the documented name */
+    { "thread", thread_marker },       /* its first name, still honoured */
     { "poll", poll_marker },
     { "count", count_marker },
 };

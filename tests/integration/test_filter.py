@@ -166,6 +166,19 @@ THREAD_MARKER = b"""<!DOCTYPE html>
 </html>
 """
 
+# A legacy site's footer inside <body>: the author puts the discussion
+# above it.
+DISCUSSION_MARKER = b"""<!DOCTYPE html>
+<html>
+<head><title>Remote work</title></head>
+<body>
+<main><h1>Remote work policy</h1><p>Up to three days a week.</p></main>
+<!--social:discussion-->
+<footer><p>&copy; 2026 Example Corp &middot; Imprint</p></footer>
+</body>
+</html>
+"""
+
 MALFORMED_MARKERS = {
     "unterminated-quote": b'<!--social:poll name="x-->',
     "empty-kind": b"<!--social:-->",
@@ -328,6 +341,7 @@ HTTPD_FILES = {
     "markers.html": MARKERS,
     "marker-quoting.html": MARKER_QUOTING,
     "thread.html": THREAD_MARKER,
+    "discussion.html": DISCUSSION_MARKER,
     "meta-off.html": META_OFF,
     "meta-off-xhtml.html": META_OFF_XHTML_STYLE,
     "page.xhtml": XHTML,
@@ -846,6 +860,15 @@ def test_thread_marker_moves_block(httpd):
     assert len(find_blocks(resp.body)) == 1
     before_end = resp.body[:resp.body.rindex(b"</body>")]
     assert before_end.rstrip().endswith(b"</aside>")
+
+
+def test_discussion_marker_puts_the_block_above_the_footer(httpd):
+    resp = httpd.get("/discussion.html")
+    marker = b"<!--social:discussion-->"
+    assert_modified(resp, DISCUSSION_MARKER,
+                    main_at=DISCUSSION_MARKER.index(marker) + len(marker))
+    assert len(find_blocks(resp.body)) == 1
+    assert resp.body.index(b'<div id="social"') < resp.body.index(b"<footer>")
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED_MARKERS))
