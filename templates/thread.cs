@@ -30,7 +30,7 @@
 <?cs elif:!Social.can_read ?>
 <p class="social-login">Log in to see the discussion.</p>
 <?cs else ?>
-<?cs if:subcount(Comments) == 0 ?><p class="social-empty">No comments yet.<?cs if:Social.can_comment ?> Be the first to say something.<?cs /if ?></p><?cs /if ?>
+<?cs if:subcount(Comments) == 0 ?><p class="social-empty">No comments yet.<?cs if:Social.can_comment && (!Social.locked || Social.moderator) ?> Be the first to say something.<?cs /if ?></p><?cs /if ?>
 <?cs if:Social.earlier > 0 ?><p class="social-earlier"><a class="social-earlier-link" href="<?cs var:Social.endpoint ?>/fragment?page=<?cs var:Social.page_q ?>&amp;all=1<?cs if:Social.earlier_before ?>&amp;before=<?cs var:Social.earlier_before ?><?cs /if ?>">Show <?cs var:Social.earlier ?> earlier <?cs if:Social.earlier == 1 ?>comment<?cs else ?>comments<?cs /if ?></a></p><?cs /if ?>
 <ol class="social-comments">
 <?cs each:c = Comments ?><li id="comment-<?cs var:c.id ?>" class="social-comment social-depth-<?cs var:c.depth ?><?cs if:c.tombstone ?> social-tombstone<?cs /if ?><?cs if:c.status == "hidden" ?> social-hidden<?cs /if ?><?cs if:c.mine ?> social-mine<?cs /if ?><?cs if:c.anchor.exact ?> social-passage-comment<?cs /if ?>" data-social-id="<?cs var:c.id ?>"<?cs if:c.anchor.exact ?> data-social-exact="<?cs var:c.anchor.exact ?>" data-social-prefix="<?cs var:c.anchor.prefix ?>" data-social-suffix="<?cs var:c.anchor.suffix ?>" data-social-position="<?cs var:c.anchor.position ?>"<?cs /if ?>>

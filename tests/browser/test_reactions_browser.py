@@ -212,6 +212,22 @@ def test_js_like_then_unlike_without_reload(js, server, alice):
     assert js.current_url.split("#")[0] == server.url(path)
 
 
+def test_like_and_liked_look_different(js, server, alice):
+    """"Like" is not drawn pressed before anyone liked: its background
+    differs from "Liked"'s, which is filled."""
+    path = new_page(server)
+    load(js, server, path)
+    wait_widget(js)
+    style = "return getComputedStyle(document.querySelector(arguments[0])).backgroundColor"
+    unpressed = js.execute_script(style, LIKE_BUTTON)
+    click_like(js)
+    wait_for(js, lambda d: attr(d, LIKE_BUTTON, "aria-pressed") == "true",
+             "the like button did not change")
+    pressed = js.execute_script(style, LIKE_BUTTON)
+    assert unpressed == "rgb(255, 255, 255)", unpressed
+    assert pressed != unpressed, pressed
+
+
 def test_js_share_with_a_colleague_without_reload(js, server, alice, bob):
     path = new_page(server)
     load(js, server, path)

@@ -164,3 +164,15 @@ def test_locked_discussion_says_so_before_anyone_types(server, alice, bob, carol
     assert "This discussion is locked" not in div.text()
     assert all(b.get("disabled") is None for b in div.find_all("button", cls="social-like-button"))
     assert like(alice, page).status == 200
+
+
+def test_an_empty_locked_discussion_does_not_invite_comments(server, bob, carol):
+    page = fresh_page(server)
+    div = social_div(bob.page(page).body)
+    assert "Be the first to say something." in div.text()
+    admin_ok(carol, "/lock", {"page": page, "action": "lock"})
+    text = social_div(bob.page(page).body).text()
+    assert "No comments yet." in text and "This discussion is locked" in text
+    assert "Be the first" not in text
+    # a moderator may still comment: the invitation stays for her
+    assert "Be the first to say something." in social_div(carol.page(page).body).text()
