@@ -457,6 +457,31 @@
     return !!(el.closest && el.closest("#social, .social-marker, .social-passage-ui, .social-announce"));
   }
 
+  /* Where a page's own text is not: its navigation, banners, footers and
+   * forms (by element or ARIA role). */
+  var NOT_CONTENT = "nav, header, footer, aside, form, menu, [role=navigation], [role=banner], " +
+    "[role=contentinfo], [role=search], [role=menu], [role=menubar], [role=complementary]";
+  var NOT_TEXT = "script, noscript, form, input, select, textarea, button, iframe, object, embed";
+
+  /* Is el a block of the page's main text? Not navigation, a banner, a
+   * footer or a form; holding no script or form control; not mostly links
+   * (a legacy site's menu is a table cell of links); and inside the main
+   * text where the page marks it (main, role=main, article). */
+  function contentBlock(el, text) {
+    if (el.closest(NOT_CONTENT) || el.querySelector(NOT_TEXT)) {
+      return false;
+    }
+    var linked = 0;
+    Array.prototype.forEach.call(el.querySelectorAll("a[href]"), function (a) {
+      linked += window.SocialAnchor.normalize(a.textContent || "").length;
+    });
+    if (linked * 2 > text.length) {
+      return false;
+    }
+    var main = document.querySelector("main, [role=main], article");
+    return !main || !!el.closest("main, [role=main], article");
+  }
+
   function skipElement(el) {
     return el.id === "social" || (el.classList && (el.classList.contains("social-marker")
         || el.classList.contains("social-passage-ui")
@@ -609,7 +634,7 @@
         return;
       }
       var text = window.SocialAnchor.normalize(el.textContent || "");
-      if (text.length < 20) {
+      if (text.length < 20 || !contentBlock(el, text)) {
         return;
       }
       var b = button("social-paragraph-button",

@@ -315,6 +315,50 @@ def test_paragraph_margin_button_from_the_keyboard(js, server, alice):
              "the paragraph is not highlighted")
 
 
+PARAGRAPH_LABELS = ("return Array.from(document.querySelectorAll('.social-paragraph-button'))"
+                    ".map(b => b.getAttribute('aria-label'));")
+
+
+def test_paragraph_buttons_only_on_the_main_text_of_a_legacy_page(js, server):
+    """The help desk page is a table layout: a banner cell writing the date
+    with document.write, a menu cell of links, then the text. Only the
+    text's paragraphs, items and cells get a margin button."""
+    path = copy_page(server, "it/helpdesk.html")
+    reload(js, server, path)
+    labels = wait_for(js, lambda d: d.execute_script(PARAGRAPH_LABELS) or None,
+                      "no paragraph buttons on the help desk page")
+    assert any("The IT Helpdesk looks after" in l for l in labels), labels
+    assert not [l for l in labels if "document.write" in l or "nwrToday" in l], labels
+    assert not [l for l in labels if "Intranet Home" in l or "Remote Work Policy" in l], labels
+
+
+SEMANTIC_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Semantic</title></head>
+<body>
+<header><p>Northwind Ridge intranet: the banner text of every page</p></header>
+<nav><ul><li>Home and news and everything else in the menu</li></ul></nav>
+<main>
+<h2>The heading of the main text, long enough</h2>
+<p>The first paragraph of the main text, which readers discuss.</p>
+<form action="/search"><p>Search the intranet for anything at all <input name="q"></p></form>
+</main>
+<aside><p>A sidebar with related links and other complementary things</p></aside>
+<p>A paragraph outside the main element of a page that marks its main text</p>
+<footer><p>&copy; 2026 Northwind Ridge, imprint and privacy notes</p></footer>
+</body></html>
+"""
+
+
+def test_paragraph_buttons_skip_navigation_banners_footers_and_forms(js, server):
+    path = "/intranet/semantic-%s.html" % uuid.uuid4().hex[:10]
+    server.write_file(path, SEMANTIC_PAGE.encode())
+    reload(js, server, path)
+    labels = wait_for(js, lambda d: d.execute_script(PARAGRAPH_LABELS) or None,
+                      "no paragraph buttons on the semantic page")
+    starts = sorted(l.split("\u201c", 1)[1][:20] for l in labels)
+    assert starts == ["The first paragraph ", "The heading of the m"], labels
+
+
 def test_without_javascript_passage_comments_show_their_quote(nojs, server, alice):
     path = copy_page(server, "hr/remote-work-policy.html")
     item = alice.create(path, "A question on the probation rule")
