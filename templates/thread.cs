@@ -9,14 +9,15 @@
 <h2 id="social-heading" class="social-title">Comments<?cs if:Social.count > 0 ?> <span class="social-count">(<?cs var:Social.count ?>)</span><?cs /if ?></h2>
 <p class="social-live" role="status" aria-live="polite"><?cs var:Social.status ?></p>
 <?cs if:Social.locked && !Social.unavailable && Social.can_read ?><p class="social-locked-note" role="note"><strong>This discussion is locked.</strong> A moderator closed it: no new comments, replies, edits, likes or votes<?cs if:Social.moderator ?> (moderators may still act)<?cs /if ?>.</p>
-<?cs /if ?><?cs if:!Social.unavailable && Social.can_read ?><div class="social-page-actions">
-<?cs if:Social.user ?><form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/like"><?cs if:Social.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><button type="submit" class="social-like-button"<?cs if:Social.locked && !Social.moderator ?> disabled="disabled"<?cs /if ?> aria-pressed="<?cs if:Social.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:Social.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?>
+<?cs /if ?><?cs if:Social.banned ?><p class="social-banned-note" role="note"><strong>You cannot write here<?cs if:Social.banned_until ?> until <?cs var:Social.banned_until ?><?cs /if ?>.</strong> A moderator has stopped you from commenting, liking, sharing and voting<?cs if:!Social.banned_until ?> until further notice<?cs /if ?>; you can still read everything.</p><?cs /if ?>
+<?cs if:!Social.unavailable && Social.can_read ?><div class="social-page-actions">
+<?cs if:Social.user ?><form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/like"><?cs if:Social.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><button type="submit" class="social-like-button"<?cs if:(Social.locked && !Social.moderator) || Social.banned ?> disabled="disabled"<?cs /if ?> aria-pressed="<?cs if:Social.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:Social.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?>
 <span class="social-like-count"><?cs var:Social.likes ?> <?cs if:Social.likes == 1 ?>like<?cs else ?>likes<?cs /if ?><?cs if:Social.liked ?> (including you)<?cs /if ?></span>
 <?cs if:Social.user ?><a class="social-for-you" href="<?cs var:Social.endpoint ?>/notifications">For you<?cs if:Social.unread_word ?><?cs var:Social.unread_word ?><?cs elif:Social.unread > 0 ?> <span class="social-unread" data-social-unread="<?cs var:Social.unread ?>">(<?cs var:Social.unread ?> unread)</span><?cs /if ?></a> <a class="social-activity-link" href="<?cs var:Social.endpoint ?>/activity">Activity</a><?cs /if ?>
 <span class="social-share-count"><?cs var:Social.shares ?> <?cs if:Social.shares == 1 ?>share<?cs else ?>shares<?cs /if ?></span>
 <details class="social-share"><summary>Share</summary>
 <p class="social-share-links"><a href="<?cs var:Social.mailto ?>">Send by e-mail</a> <button type="button" class="social-link social-copy" data-social-copy="<?cs var:Social.url ?>" hidden="hidden">Copy link</button> <input type="text" readonly="readonly" class="social-url" aria-label="Link to this page" value="<?cs var:Social.url ?>" /></p>
-<?cs if:Social.user ?><form class="social-form social-share-form" method="post" action="<?cs var:Social.endpoint ?>/shares"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" />
+<?cs if:Social.user && !Social.banned ?><form class="social-form social-share-form" method="post" action="<?cs var:Social.endpoint ?>/shares"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" />
 <label for="social-share-to">Share with colleagues (user names, separated by commas)</label>
 <input type="text" id="social-share-to" name="to" autocomplete="off" />
 <label for="social-share-note">Note (optional)</label>
@@ -45,16 +46,16 @@
 <?cs if:c.anchor.exact ?><blockquote class="social-quote"><span class="social-quote-label">On the passage</span> <q><?cs var:c.anchor.exact ?></q></blockquote>
 <?cs /if ?><div class="social-body"><?cs uvar:c.html ?></div>
 <div class="social-actions"><?cs if:Social.user && c.status == "visible" ?>
-<form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><button type="submit" class="social-link social-like-button"<?cs if:Social.locked && !Social.moderator ?> disabled="disabled"<?cs /if ?> aria-pressed="<?cs if:c.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:c.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?><?cs if:c.likes > 0 ?> <span class="social-like-count"><?cs var:c.likes ?> <?cs if:c.likes == 1 ?>like<?cs else ?>likes<?cs /if ?></span><?cs /if ?><?cs if:c.can_reply ?>
+<form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><button type="submit" class="social-link social-like-button"<?cs if:(Social.locked && !Social.moderator) || Social.banned ?> disabled="disabled"<?cs /if ?> aria-pressed="<?cs if:c.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:c.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?><?cs if:c.likes > 0 ?> <span class="social-like-count"><?cs var:c.likes ?> <?cs if:c.likes == 1 ?>like<?cs else ?>likes<?cs /if ?></span><?cs /if ?><?cs if:c.can_reply ?>
 <details class="social-reply"><summary>Reply</summary>
 <form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><input type="hidden" name="parent" value="<?cs var:c.id ?>" />
 <label for="social-reply-<?cs var:c.id ?>">Reply to <?cs var:c.name ?></label>
-<textarea id="social-reply-<?cs var:c.id ?>" name="body" rows="3" maxlength="<?cs var:Social.max_length ?>" required="required"></textarea>
+<textarea id="social-reply-<?cs var:c.id ?>" name="body" rows="3" data-social-max="<?cs var:Social.max_length ?>" required="required"></textarea>
 <button type="submit">Post reply</button></form></details><?cs /if ?><?cs if:c.can_edit ?>
 <details class="social-edit"><summary>Edit</summary>
 <form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs call:form_fields("edit") ?>
 <label for="social-edit-<?cs var:c.id ?>">Edit your comment</label>
-<textarea id="social-edit-<?cs var:c.id ?>" name="body" rows="3" maxlength="<?cs var:Social.max_length ?>" required="required"><?cs var:c.body ?></textarea>
+<textarea id="social-edit-<?cs var:c.id ?>" name="body" rows="3" data-social-max="<?cs var:Social.max_length ?>" required="required"><?cs var:c.body ?></textarea>
 <button type="submit">Save</button></form></details><?cs /if ?><?cs if:c.can_delete ?>
 <form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>" data-social-confirm="Delete this comment?"><?cs call:form_fields("delete") ?><button type="submit" class="social-link">Delete</button></form><?cs /if ?><?cs if:c.can_moderate ?>
 <form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.status == "hidden" ?><?cs call:form_fields("unhide") ?><button type="submit" class="social-link">Unhide</button><?cs else ?><?cs call:form_fields("hide") ?><button type="submit" class="social-link">Hide</button><?cs /if ?></form><?cs /if ?>
@@ -68,7 +69,7 @@
 <?cs elif:Social.can_comment ?>
 <form class="social-form social-new" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" />
 <label for="social-new-body">Add a comment<?cs if:Social.user ?> as <?cs var:Social.name ?><?cs /if ?></label>
-<textarea id="social-new-body" name="body" rows="4" maxlength="<?cs var:Social.max_length ?>" required="required" placeholder="Plain text; links become clickable."></textarea>
+<textarea id="social-new-body" name="body" rows="4" data-social-max="<?cs var:Social.max_length ?>" required="required" placeholder="Plain text; links become clickable."></textarea>
 <button type="submit">Post comment</button></form>
 <?cs else ?><p class="social-login">Log in to comment.</p><?cs /if ?>
 <?cs /if ?>

@@ -887,6 +887,9 @@ static int route_bans(console *c)
     if (st != SOCIAL_STORE_OK) {
         return console_store_error(c, st);
     }
+    /* The person's page views show the ban (or no longer do) at once:
+     * what the cache keeps of viewers is left behind. */
+    social_fragcache_notified(c->r);
     return done(c, f.action, 1);
 }
 

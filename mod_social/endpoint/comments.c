@@ -743,6 +743,7 @@ int social_comments_form(request_rec *r, const char *rest)
     memset(&o, 0, sizeof(o));
     token = apr_table_get(form, "token");
     action = apr_table_get(form, "action");
+    social_request_form_keep(r, apr_table_get(form, "body"));
     if (id == 0) {
         const char *parent = apr_table_get(form, "parent");
         apr_int64_t parent_id = 0;

@@ -120,7 +120,7 @@ int social_identity_can_read(const social_identity *id)
 
 int social_identity_can_write(const social_identity *id)
 {
-    return id->user != NULL || id->anonymous == SOCIAL_ANON_WRITE;
+    return !id->banned && (id->user != NULL || id->anonymous == SOCIAL_ANON_WRITE);
 }
 
 /* HMAC-SHA256 of message under the server's secret, as hex (libcrypto). */

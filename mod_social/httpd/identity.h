@@ -15,6 +15,9 @@ typedef struct {
     const char *email;     /* SocialEmailVar, or NULL */
     int moderator;         /* SocialModerator is true */
     int anonymous;         /* the page's SocialAnonymous policy */
+    int banned;            /* a moderator stopped them writing (known once a
+                              page view read the viewer's state) */
+    apr_time_t banned_until;   /* when that ends; 0: no end set */
 } social_identity;
 
 /* Registers the fixup that makes REMOTE_USER UTF-8 on the endpoint. */

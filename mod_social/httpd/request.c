@@ -695,7 +695,17 @@ typedef struct {
     const char *title;
     const char *message;
     const char *back;       /* the page to return to, if known */
+    const char *kept;       /* what the person wrote, or NULL */
 } message_data;
+
+#define KEPT_TEXT_NOTE "social-kept-text"
+
+void social_request_form_keep(request_rec *r, const char *text)
+{
+    if (text != NULL && *text != '\0') {
+        apr_table_setn(r->notes, KEPT_TEXT_NOTE, text);
+    }
+}
 
 static void message_fill(social_render_data *data, void *ctx)
 {
@@ -705,6 +715,7 @@ static void message_fill(social_render_data *data, void *ctx)
     social_render_set(data, "Message.title", d->title);
     social_render_set(data, "Message.text", d->message);
     social_render_set(data, "Message.back", d->back);
+    social_render_set(data, "Message.kept", d->kept);
     social_render_set(data, "Social.version", SOCIAL_VERSION);
     social_render_set(data, "Social.endpoint", social_config_srv(d->r->server)->endpoint);
 }
@@ -746,7 +757,8 @@ apr_table_t *social_request_form_read(request_rec *r, int *result)
 /* A plain HTML page explaining a refused form post. */
 int social_request_form_error(request_rec *r, int status, const char *message, const char *back)
 {
-    message_data d = { r, status, NULL, message, back };
+    message_data d = { r, status, NULL, message, back,
+                       apr_table_get(r->notes, KEPT_TEXT_NOTE) };
     const char *error = NULL;
     apr_size_t len = 0;
     char *html;

@@ -184,6 +184,10 @@ apr_table_t *social_request_form_read(request_rec *r, int *result);
 int social_request_form_error(request_rec *r, int status, const char *message,
                               const char *back);
 
+/* The text a person wrote in the form being handled: if the post is
+ * refused, the page shows it again, so nothing typed is lost. */
+void social_request_form_keep(request_rec *r, const char *text);
+
 /* user's unread notifications on pages the requester (user) may read:
  * the "for you" badge everywhere. */
 social_store_status social_request_unread(request_rec *r, const char *user, int *count);

@@ -8,7 +8,7 @@
 #include <httpd.h>
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 8
+#define SOCIAL_SCHEMA_VERSION 9
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
@@ -170,11 +170,13 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
                                                social_page_stats *stats);
 
 /* What a page view needs of viewer (a user): *involved if they liked the
- * page or one of its comments or wrote a comment on it, and *unread, the
- * count of their unread notifications. One round trip. */
+ * page or one of its comments or wrote a comment on it, *unread, the
+ * count of their unread notifications, and *banned: 0 if they may write,
+ * -1 if banned with no end, else the end of the ban in seconds since the
+ * epoch. One round trip. */
 social_store_status social_store_viewer_state(request_rec *r, const char *page,
                                               const char *viewer, int *involved,
-                                              int *unread);
+                                              int *unread, apr_int64_t *banned);
 
 /* One comment by id, with the number of its replies not deleted. */
 social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,

@@ -128,10 +128,10 @@ static const social_statement activity_statements[] = {
       "INSERT INTO social_people (user, display_name, email) "
       "VALUES (:user, :name, NULLIF(:email, '')) "
       /* A login that gives no name (the user name stands in) or no
-       * address keeps what the directory import (`social-db people`)
-       * or an earlier login gave. */
-      "ON DUPLICATE KEY UPDATE display_name = IF(VALUES(display_name) = VALUES(user), "
-      "display_name, VALUES(display_name)), email = COALESCE(VALUES(email), email), "
+       * address keeps what the directory (`social-db people`) gave. */
+      "ON DUPLICATE KEY UPDATE display_name = IF(from_directory AND "
+      "VALUES(display_name) = VALUES(user), display_name, VALUES(display_name)), "
+      "email = IF(from_directory AND VALUES(email) IS NULL, email, VALUES(email)), "
       "last_seen = CURRENT_TIMESTAMP(3)" },
     { "social_person_get",
       "SELECT display_name FROM social_people WHERE user = :user" },

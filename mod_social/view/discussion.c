@@ -285,6 +285,10 @@ static void thread_fill(social_render_data *data, void *ctx)
     social_render_set_int(s, "unavailable", t->unavailable);
     social_render_set_int(s, "can_read", social_identity_can_read(v));
     social_render_set_int(s, "can_comment", social_identity_can_write(v));
+    social_render_set_int(s, "banned", v->banned);
+    if (v->banned_until > 0) {
+        social_render_set(s, "banned_until", social_text_time_utc(p, v->banned_until));
+    }
     social_render_set_int(s, "moderator", v->moderator);
     social_render_set_int(s, "locked", t->stats.locked);
     social_render_set_int(s, "max_length", social_config_max_comment_length(t->dc));
@@ -583,17 +587,19 @@ static char *cache_render_put(request_rec *r, const char *key, const social_thre
     return personalise(r, who, unread, entry, entry_len, len);
 }
 
-/* A viewer's state is "INVOLVED UNREAD": two small numbers. */
-#define VIEWER_STATE_MAX 32
+/* A viewer's state is "INVOLVED UNREAD BANNED": three small numbers. */
+#define VIEWER_STATE_MAX 48
 
-/* What the page view needs of a logged-in viewer (involved, unread). With
+/* What the page view needs of a logged-in viewer (involved, unread,
+ * banned: see social_store_viewer_state). With
  * the page's cache version, it is kept in the cache under that version and
  * the notification epoch: any write that could change it starts a new
  * version or epoch. */
 static social_store_status viewer_state(request_rec *r, const char *page,
                                         const char *version,
                                         const social_identity *who,
-                                        int *involved, int *unread)
+                                        int *involved, int *unread,
+                                        apr_int64_t *banned)
 {
     const char *epoch, *key = NULL, *kept;
     apr_size_t kept_len = 0;
@@ -603,17 +609,19 @@ static social_store_status viewer_state(request_rec *r, const char *page,
         key = apr_pstrcat(r->pool, "s\n", social_fragcache_vhost(r), "\n", page, "\n",
                           version, "\n", epoch, "\n", who->user, NULL);
         kept = social_fragcache_get(r, key, VIEWER_STATE_MAX, &kept_len);
-        if (kept != NULL && sscanf(kept, "%d %d", involved, unread) == 2) {
+        if (kept != NULL
+            && sscanf(kept, "%d %d %" APR_INT64_T_FMT, involved, unread, banned) == 3) {
             return SOCIAL_STORE_OK;
         }
     }
-    st = social_store_viewer_state(r, page, who->user, involved, unread);
+    st = social_store_viewer_state(r, page, who->user, involved, unread, banned);
     if (st == SOCIAL_STORE_OK && *unread > 0) {
         /* Only notifications of pages the viewer may read count. */
         st = social_request_unread(r, who->user, unread);
     }
     if (st == SOCIAL_STORE_OK && key != NULL) {
-        const char *value = apr_psprintf(r->pool, "%d %d", *involved, *unread);
+        const char *value = apr_psprintf(r->pool, "%d %d %" APR_INT64_T_FMT, *involved,
+                                         *unread, *banned);
         social_fragcache_put(r, key, value, strlen(value));
     }
     return st;
@@ -647,6 +655,8 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     char *html;
     const char *key = NULL;
     int involved = 0, unread = who->user ? -1 : 0;
+    apr_int64_t banned = 0;
+    social_identity me;
     int readable = social_identity_can_read(who);
     /* Read before the database, so a write landing meanwhile leaves what
      * this view stores under it unreachable. Moderators are never cached. */
@@ -655,7 +665,8 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
 
     /* 1. The viewer's state (involved, unread), from the cache or the store. */
     if (who->user != NULL && readable
-        && viewer_state(r, page, version, who, &involved, &unread) != SOCIAL_STORE_OK) {
+        && viewer_state(r, page, version, who, &involved, &unread, &banned)
+           != SOCIAL_STORE_OK) {
         /* The store is away or stuck: say so at once, without waiting on
          * it a second time for the discussion. */
         thread_init(r, dc, who, page, &t);
@@ -664,6 +675,15 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     }
     if (who->user != NULL && readable) {
         person_seen(r, who);
+    }
+    /* A banned viewer (a cached state may hold a ban that has ended since)
+     * gets the discussion rendered for them: the note, no forms. */
+    if (banned != 0 && (banned < 0 || banned > apr_time_sec(apr_time_now()))) {
+        me = *who;
+        me.banned = 1;
+        me.banned_until = banned > 0 ? apr_time_from_sec(banned) : 0;
+        who = &me;
+        involved = 1;
     }
     /* 2. The cache, for an uninvolved reader's default view. */
     if (version != NULL && status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS

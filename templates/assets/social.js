@@ -392,6 +392,53 @@
     mentionMark();
   }
 
+  /* A live count under each comment box: what is left, or how much is
+   * over the limit (then the form cannot be sent). Nothing is ever cut:
+   * the boxes have no maxlength, the server refuses what is too long. */
+  function lengthOf(text) {
+    /* the server counts characters (code points), a line break as one */
+    return Array.from(text.replace(/\r\n/g, "\n")).length;
+  }
+
+  function countUpdate(box) {
+    var max = parseInt(box.getAttribute("data-social-max"), 10);
+    if (!max) {
+      return;
+    }
+    var count = box.socialCount;
+    if (!count) {
+      count = document.createElement("p");
+      count.className = "social-length";
+      count.id = (box.id || "social-box") + "-length";
+      count.setAttribute("aria-live", "polite");
+      box.parentNode.insertBefore(count, box.nextSibling);
+      box.setAttribute("aria-describedby", count.id);
+      box.socialCount = count;
+    }
+    var n = lengthOf(box.value), over = n - max;
+    var left = max - n;
+    count.textContent = over > 0
+      ? over.toLocaleString() + (over === 1 ? " character" : " characters") + " too many (at most " + max.toLocaleString() + ")"
+      : left.toLocaleString() + (left === 1 ? " character" : " characters") + " left";
+    count.classList.toggle("social-length-over", over > 0);
+    box.setAttribute("aria-invalid", over > 0 ? "true" : "false");
+    var send = box.form ? box.form.querySelector("button[type=submit]") : null;
+    if (send) {
+      send.disabled = over > 0;
+    }
+  }
+
+  function countInput(event) {
+    var box = event.target;
+    if (box.tagName === "TEXTAREA" && box.hasAttribute("data-social-max") && root.contains(box)) {
+      countUpdate(box);
+    }
+  }
+
+  function countAll(scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll("textarea[data-social-max]"), countUpdate);
+  }
+
   function mentionInput(event) {
     var box = event.target;
     if (box.tagName !== "TEXTAREA" || !root.contains(box) || box.name !== "body") {
@@ -953,12 +1000,14 @@
     document.addEventListener("submit", submit);
     document.addEventListener("click", click);
     document.addEventListener("input", mentionInput);
+    document.addEventListener("input", countInput);
     document.addEventListener("keydown", mentionKey);
-    document.addEventListener("social:updated", function () { enableCopy(root); });
+    document.addEventListener("social:updated", function () { enableCopy(root); countAll(root); });
     if (root.getAttribute("data-social-render") === "deferred" && !root.firstElementChild) {
       loadDiscussion();
     } else {
       enableCopy(root);
+      countAll(root);
       refreshPassages();
     }
     loadAnchoring();

@@ -227,6 +227,43 @@ def test_js_post_comment_without_reload(js, server, alice, page):
     assert textarea.get_attribute("value") == ""
 
 
+LONG_TEXT = ("Remote work needs a quiet room and a good connection. " * 100)[:5200]
+
+
+def paste(browser, css, text):
+    """Inserts text into the focused box as a paste does (CDP insertText,
+    which a maxlength would cut)."""
+    box = browser.find_element(By.CSS_SELECTOR, css)
+    box.click()
+    browser.execute_cdp_cmd("Input.insertText", {"text": text})
+    return box
+
+
+def test_js_long_text_is_counted_never_cut(js, server, alice, page):
+    load(js, server, page)
+    wait_widget(js)
+    css = "#social form.social-new textarea[name=body]"
+    count_css = "#social form.social-new .social-length"
+    assert wait_for(js, lambda d: d.find_elements(By.CSS_SELECTOR, count_css),
+                    "no count under the comment box")[0].text == "5,000 characters left"
+    box = paste(js, css, LONG_TEXT)
+    assert len(box.get_attribute("value")) == 5200, "the pasted text was cut"
+    count = js.find_element(By.CSS_SELECTOR, count_css)
+    assert count.text == "200 characters too many (at most 5,000)"
+    assert box.get_attribute("aria-invalid") == "true"
+    assert box.get_attribute("aria-describedby") == count.get_attribute("id")
+    send = js.find_element(By.CSS_SELECTOR, "#social form.social-new button[type=submit]")
+    assert not send.is_enabled()
+    # shortened to the limit: it can be sent, and all of it is stored
+    js.execute_script("arguments[0].select();", box)
+    js.execute_cdp_cmd("Input.insertText", {"text": LONG_TEXT[:5000]})
+    assert count.text == "0 characters left"
+    assert send.is_enabled()
+    send.click()
+    wait_for(js, lambda d: len(own_ids(alice, page)) == 1, "the comment was not stored")
+    assert [len(c["body"]) for c in alice.listing(page)["comments"]] == [5000]
+
+
 def test_js_reply_without_reload(js, server, alice, bob, page):
     top = bob.create(page, "bob starts the thread")
     load(js, server, page)
@@ -416,6 +453,22 @@ def test_nojs_post_and_reply_with_plain_forms(nojs, server, alice, bob, page):
     reply = nojs.find_element(By.CSS_SELECTOR, comment_css(top["id"]) +
                               " ol.social-replies li#comment-%d" % rid)
     assert reply.find_element(By.CSS_SELECTOR, ".social-body").text == "alice answers"
+
+
+def test_nojs_refused_comment_keeps_the_text(nojs, server, alice, page):
+    """Too long without JavaScript: refused with a clear page that shows
+    the whole text again (nothing typed is lost) and leads back."""
+    load(nojs, server, page)
+    paste(nojs, "#social form.social-new textarea[name=body]", LONG_TEXT)
+    nojs.find_element(By.CSS_SELECTOR, "#social form.social-new button[type=submit]").click()
+    WebDriverWait(nojs, WAIT).until(lambda d: d.find_elements(By.ID, "social-kept"),
+                                    "no page showing the text again")
+    assert "too long (5200 characters; at most 5000)" in nojs.find_element(
+        By.CSS_SELECTOR, ".social-message-text").text
+    assert nojs.find_element(By.ID, "social-kept").get_attribute("value") == LONG_TEXT
+    back = nojs.find_element(By.LINK_TEXT, "Back to the page")
+    assert back.get_attribute("href") == server.url(page) + "#social"
+    assert own_ids(alice, page) == []
 
 
 def test_nojs_edit_and_delete_with_plain_forms(nojs, server, alice, page):

@@ -458,6 +458,39 @@ def test_ban_without_end_and_ban_expiry(server, mariadb, carol, dave):
     assert "cool down" not in parse_html(console(carol).body).find("section", id="bans").text()
 
 
+def test_a_banned_person_is_told_before_typing(server, alice, carol, dave):
+    """The ban shows on every page view at once (even one served from the
+    discussion cache before), with its end; no form invites writing; lifted,
+    everything is back."""
+    page = fresh_page(server)
+    alice.create(page, "something to read")
+    before = social_div(dave.page(page).body)
+    assert before.find("form", cls="social-new") is not None
+    assert before.find(cls="social-banned-note") is None
+    admin_ok(carol, "/bans", {"user": "dave", "action": "ban", "reason": "Spam links",
+                              "expires": "2099-01-01T12:30"})
+    try:
+        div = social_div(dave.page(page).body)
+        note = div.find(cls="social-banned-note")
+        assert note is not None and "until 2099-01-01 12:30 UTC" in note.text(), div.text()
+        assert div.find("form", cls="social-new") is None
+        assert div.find("details", cls="social-reply") is None
+        assert div.find("form", cls="social-share-form") is None
+        likes = div.find_all("button", cls="social-like-button")
+        assert likes and all(b.get("disabled") is not None for b in likes)
+        # others are not affected
+        assert social_div(alice.page(page).body).find(cls="social-banned-note") is None
+        # no end set: "until further notice"
+        admin_ok(carol, "/bans", {"user": "dave", "action": "ban", "reason": "again"})
+        note = social_div(dave.page(page).body).find(cls="social-banned-note")
+        assert note is not None and "until further notice" in note.text()
+    finally:
+        admin_ok(carol, "/bans", {"user": "dave", "action": "unban", "reason": "appealed"})
+    div = social_div(dave.page(page).body)
+    assert div.find(cls="social-banned-note") is None
+    assert div.find("form", cls="social-new") is not None
+
+
 @pytest.mark.parametrize("fields", [
     {"user": "dave", "action": "ban"},                                  # no reason
     {"user": "", "action": "ban", "reason": "r"},
@@ -724,6 +757,7 @@ def test_console_escapes_everything_people_wrote(server, alice, carol):
     admin_ok(carol, "/bans", {"user": "<b>mallory</b>", "action": "unban"})
 
 
-def test_health_reports_schema_8(server, anon):
+def test_health_reports_schema_9(server, anon):
+    """Moderation came with schema 8; 9 marks people from the directory."""
     resp = anon.api("GET", "health")
-    assert resp.json()["schema"] == 8 and resp.json()["status"] == "ok"
+    assert resp.json()["schema"] == 9 and resp.json()["status"] == "ok"

@@ -1,0 +1,5 @@
+-- 009: people loaded from the company directory (`social-db people`).
+-- A name the directory gave stays until the directory changes it or a
+-- login gives a display name of its own (a login that gives none, where
+-- the user name stands in, keeps it).
+ALTER TABLE social_people ADD COLUMN from_directory TINYINT(1) NOT NULL DEFAULT 0;
