@@ -62,8 +62,9 @@
 
 <section id="locks" aria-labelledby="locks-heading">
 <h2 id="locks-heading">Locked discussions</h2>
-<?cs if:subcount(Locked) == 0 ?><p class="admin-empty">No discussion is locked.</p><?cs else ?><ul class="admin-locked"><?cs each:l = Locked ?><li><a href="<?cs var:l ?>"><?cs var:l ?></a>
-<form class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/lock"><?cs call:token() ?><input type="hidden" name="page" value="<?cs var:l ?>" /><input type="hidden" name="action" value="unlock" /><input type="text" name="reason" maxlength="1000" placeholder="reason" aria-label="Reason" /><button type="submit">Unlock</button></form></li>
+<?cs if:subcount(Locked) == 0 ?><p class="admin-empty">No discussion is locked.</p><?cs else ?><ul class="admin-locked"><?cs each:l = Locked ?><li><a href="<?cs var:l.page ?>"><?cs var:l.page ?></a>
+<span class="admin-lock-why"><?cs if:l.by ?>locked by <?cs var:l.by ?><?cs if:l.when ?> on <?cs var:l.when ?><?cs /if ?><?cs /if ?><?cs if:l.reason ?>: <q><?cs var:l.reason ?></q><?cs else ?> (no reason given)<?cs /if ?></span>
+<form class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/lock"><?cs call:token() ?><input type="hidden" name="page" value="<?cs var:l.page ?>" /><input type="hidden" name="action" value="unlock" /><input type="text" name="reason" maxlength="1000" placeholder="reason" aria-label="Reason" /><button type="submit">Unlock</button></form></li>
 <?cs /each ?></ul><?cs /if ?>
 <form class="admin-form" method="post" action="<?cs var:Social.endpoint ?>/admin/lock"><?cs call:token() ?>
 <label>Page <input type="text" name="page" required="required" placeholder="/news/a.html" /></label>

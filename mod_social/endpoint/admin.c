@@ -300,7 +300,13 @@ static int others_put(console *c, apr_int64_t audit_before)
         return console_store_error(c, st);
     }
     for (k = 0; k < locked->nelts; k++) {
-        put(c, apr_psprintf(r->pool, "Locked.%d", k), APR_ARRAY_IDX(locked, k, const char *));
+        const social_lock *l = &APR_ARRAY_IDX(locked, k, social_lock);
+        put_at(c, "Locked", k, "page", l->page);
+        put_at(c, "Locked", k, "reason", l->reason);
+        put_at(c, "Locked", k, "by", l->by);
+        if (l->when > 0) {
+            put_at(c, "Locked", k, "when", social_text_time_utc(r->pool, l->when));
+        }
     }
     for (k = 0; k < polls->nelts; k++) {
         const social_poll *p = &APR_ARRAY_IDX(polls, k, social_poll);

@@ -307,7 +307,15 @@ social_store_status social_store_queue(request_rec *r, const social_queue_filter
 social_store_status social_store_page_lock(request_rec *r, const char *page, int locked,
                                            const social_audit_entry *audit);
 
-/* Locked pages of this site (at most 200), as page keys. */
+/* A locked page, and its newest lock in the audit log. */
+typedef struct {
+    const char *page;
+    const char *reason;        /* "" if none was given */
+    const char *by;            /* the moderator, "" if unknown */
+    apr_time_t when;           /* 0 if unknown */
+} social_lock;
+
+/* Locked pages of this site (at most 200), as social_lock. */
 social_store_status social_store_locked_pages(request_rec *r, apr_array_header_t **pages);
 
 /* Closes or reopens a poll of this site with its audit entry. */

@@ -54,8 +54,12 @@ static const social_statement pages_statements[] = {
       COUNTS_MANY_10(0) ", " COUNTS_MANY_10(1) ", " COUNTS_MANY_10(2) ", "
       COUNTS_MANY_10(3) ", " COUNTS_MANY_10(4) ")" },
     { "social_locked_pages",
-      "SELECT path FROM social_pages WHERE site = :site AND locked = 1 "
-      "ORDER BY path LIMIT 200" },
+      "SELECT p.path, COALESCE(a.reason, ''), COALESCE(a.actor, ''), "
+      "COALESCE(UNIX_TIMESTAMP(a.created_at), 0) FROM social_pages p "
+      "LEFT JOIN social_audit a ON a.id = (SELECT MAX(l.id) FROM social_audit l "
+      "WHERE l.site = p.site AND l.target_kind = 'page' AND l.action = 'lock' "
+      "AND l.target = p.path) "
+      "WHERE p.site = :site AND p.locked = 1 ORDER BY p.path LIMIT 200" },
 };
 SOCIAL_STATEMENT_TABLE(social_store_pages_statements, pages_statements);
 
@@ -133,11 +137,16 @@ social_store_status social_store_page_locked(request_rec *r, const char *page, i
     return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;   /* no row: not locked */
 }
 
+static const social_store_column lock_columns[] = {
+    STORE_COLUMN(0, TEXT, social_lock, page), STORE_COLUMN(1, TEXT, social_lock, reason),
+    STORE_COLUMN(2, TEXT, social_lock, by), STORE_COLUMN(3, TIME, social_lock, when),
+};
+
 social_store_status social_store_locked_pages(request_rec *r, apr_array_header_t **pages)
 {
-    *pages = apr_array_make(r->pool, 8, sizeof(const char *));
-    return social_store_strings(r, social_store_reader(r), "social_locked_pages",
-                                STORE_NO_ARGS, *pages);
+    *pages = apr_array_make(r->pool, 8, sizeof(social_lock));
+    return social_store_list(r, social_store_reader(r), "social_locked_pages", STORE_NO_ARGS,
+                             STORE_COLUMNS(lock_columns), *pages);
 }
 
 /* A moderator locks or unlocks a page's discussion. */

@@ -3,3 +3,7 @@
 -- login gives a display name of its own (a login that gives none, where
 -- the user name stands in, keeps it).
 ALTER TABLE social_people ADD COLUMN from_directory TINYINT(1) NOT NULL DEFAULT 0;
+
+-- The console shows why each locked discussion was locked: the newest
+-- lock entry of the page's audit.
+ALTER TABLE social_audit ADD KEY social_audit_target (site, target_kind, action, target(191), id);

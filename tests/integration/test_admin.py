@@ -334,6 +334,21 @@ def test_page_moderation_writes_audit_entries(server, alice, carol):
 
 # ---------------------------------------------------------------- locks
 
+def test_the_lock_list_says_who_locked_and_why(server, carol):
+    reasoned, bare = fresh_page(server), fresh_page(server)
+    admin_ok(carol, "/lock", {"page": reasoned, "action": "lock", "reason": "first reason"})
+    admin_ok(carol, "/lock", {"page": reasoned, "action": "unlock", "reason": "calm"})
+    admin_ok(carol, "/lock", {"page": reasoned, "action": "lock", "reason": "Heated <thread>"})
+    admin_ok(carol, "/lock", {"page": bare, "action": "lock"})
+    items = {li.find("a").text(): li.text()
+             for li in parse_html(console(carol).body).find("ul", cls="admin-locked")
+             .find_all("li")}
+    why = items[reasoned]
+    assert "locked by carol on 20" in why and "UTC" in why, why
+    assert "Heated <thread>" in why and "first reason" not in why, why
+    assert "(no reason given)" in items[bare], items[bare]
+
+
 def test_locked_discussion_takes_no_comments_or_replies(server, alice, bob, carol):
     page = fresh_page(server)
     parent = alice.create(page, "before the lock")["id"]
