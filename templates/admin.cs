@@ -44,7 +44,7 @@
 <?cs each:q = Queue ?><tr id="queue-<?cs var:q.id ?>" class="admin-status-<?cs var:q.status ?>">
 <td><input type="checkbox" name="id" value="<?cs var:q.id ?>" id="select-<?cs var:q.id ?>" aria-label="Select comment <?cs var:q.id ?>" /></td>
 <td><span class="admin-id">#<?cs var:q.id ?></span><?cs if:q.parent ?> <span class="admin-reply">reply to #<?cs var:q.parent ?></span><?cs /if ?>
-<div class="admin-body"><?cs var:q.body ?></div><?cs if:q.likes > 0 ?><span class="admin-likes"><?cs var:q.likes ?> likes</span><?cs /if ?></td>
+<?cs if:q.removed ?><details class="admin-removed"><summary>Deleted by a moderator: show the text</summary><div class="admin-body"><?cs var:q.removed ?></div></details><?cs elif:q.status == "deleted" ?><div class="admin-body admin-gone">Deleted by its author: the text is gone.</div><?cs else ?><div class="admin-body"><?cs var:q.body ?></div><?cs /if ?><?cs if:q.likes > 0 ?><span class="admin-likes"><?cs var:q.likes ?> likes</span><?cs /if ?></td>
 <td><a href="<?cs var:q.page ?>#comment-<?cs var:q.id ?>"><?cs var:q.page ?></a></td>
 <td><span class="admin-author" title="<?cs var:q.author ?>"><?cs var:q.name ?></span><br /><span class="admin-user"><?cs var:q.author ?></span></td>
 <td><span class="admin-status"><?cs var:q.status ?></span></td>

@@ -274,6 +274,9 @@ static int queue_put(console *c, social_queue_filter *f)
         put_at(c, "Queue", k, "status", social_comment_status_name(cm->status));
         put_at(c, "Queue", k, "created", time_text(r->pool, cm->created));
         put_at(c, "Queue", k, "body", cm->body);
+        if (cm->removed != NULL) {
+            put_at(c, "Queue", k, "removed", cm->removed);
+        }
         put_at(c, "Queue", k, "likes", apr_itoa(r->pool, cm->likes));
         put_at(c, "Queue", k, "parent", cm->parent
                ? apr_psprintf(r->pool, "%" APR_INT64_T_FMT, cm->parent) : "");

@@ -55,6 +55,8 @@ typedef struct {
     const char *author;        /* REMOTE_USER of the author */
     const char *author_name;   /* display name when written */
     const char *body;          /* plain text; "" once deleted */
+    const char *removed;       /* the console only: the text a moderator
+                                  deleted, or NULL */
     social_comment_status status;
     apr_time_t created;
     apr_time_t edited;         /* 0: never edited */

@@ -67,6 +67,10 @@ static const social_statement comments_statements[] = {
       "UPDATE social_comments SET status = :status WHERE id = :id AND status <> 'deleted'" },
     { "social_comment_delete",
       "UPDATE social_comments SET status = 'deleted', body = '' WHERE id = :id" },
+    /* A moderator's delete: the text stays readable in the console. */
+    { "social_comment_remove",
+      "UPDATE social_comments SET status = 'deleted', "
+      "removed_body = IF(body = '', removed_body, body), body = '' WHERE id = :id" },
 };
 SOCIAL_STATEMENT_TABLE(social_store_comments_statements, comments_statements);
 

@@ -8,7 +8,8 @@
  * a leading filter (see the statements) and these optional ones. */
 #define QUEUE_SELECT \
     "SELECT " SOCIAL_COMMENT_COLUMNS ", " \
-    "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id) " \
+    "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id), " \
+    "c.removed_body " \
     "FROM social_comments c JOIN social_pages p ON p.id = c.page_id WHERE "
 #define QUEUE_FILTER \
     "p.site = :site AND (:page = '' OR p.path = :page) AND (:author = '' OR c.author = :author) " \
@@ -107,7 +108,7 @@ static social_store_status moderate_write(request_rec *r, ap_dbd_t *dbd, void *d
         }
         apr_hash_set(t->pages, path, APR_HASH_KEY_STRING, path);
         st = social_store_run(r, dbd,
-                              t->status == SOCIAL_COMMENT_DELETED ? "social_comment_delete"
+                              t->status == SOCIAL_COMMENT_DELETED ? "social_comment_remove"
                                                                   : "social_comment_status",
                               args, 2, NULL);
         if (st == SOCIAL_STORE_OK) {
@@ -145,6 +146,10 @@ static void queue_row(const social_store_row *row, void *target)
         social_comment *c = apr_array_push(q->comments);
         social_store_comment_from_row(row, c);
         c->likes = social_store_row_int(row, SOCIAL_COMMENT_EXTRA);
+        if (c->status == SOCIAL_COMMENT_DELETED
+            && *social_store_row_raw(row, SOCIAL_COMMENT_EXTRA + 1) != '\0') {
+            c->removed = social_store_row_text(row, SOCIAL_COMMENT_EXTRA + 1);
+        }
     }
 }
 

@@ -1,8 +1,15 @@
--- 009: people loaded from the company directory (`social-db people`).
+-- 009: people loaded from the company directory, deleted text kept for
+-- moderators, and the reasons of locks in the console.
+--
+-- People loaded from the company directory (`social-db people`).
 -- A name the directory gave stays until the directory changes it or a
 -- login gives a display name of its own (a login that gives none, where
 -- the user name stands in, keeps it).
 ALTER TABLE social_people ADD COLUMN from_directory TINYINT(1) NOT NULL DEFAULT 0;
+
+-- What a moderator deleted (or rejected) stays readable to moderators in
+-- the console (for appeals); what authors delete themselves is gone.
+ALTER TABLE social_comments ADD COLUMN removed_body TEXT NULL;
 
 -- The console shows why each locked discussion was locked: the newest
 -- lock entry of the page's audit.

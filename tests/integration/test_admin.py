@@ -222,6 +222,26 @@ def test_queue_is_paged_and_bounded(server, alice, carol):
 
 # ---------------------------------------------------------------- bulk actions and audit
 
+def test_moderators_read_what_they_deleted_authors_deletions_are_gone(server, mariadb,
+                                                                      alice, carol):
+    page = fresh_page(server)
+    removed = alice.create(page, "Call me at <b>555</b>, everyone")["id"]
+    own = alice.create(page, "a typo I regret")["id"]
+    admin_ok(carol, "/comments", [("id", str(removed)), ("action", "delete"),
+                                  ("reason", "phone number")])
+    assert alice.delete(own).status in (200, 204)
+    # the page shows neither text
+    assert "555" not in social_div(alice.page(page).body).text()
+    root = parse_html(console(carol, "?status=deleted&page=" + quote(page)).body)
+    row = root.find("tr", id="queue-%d" % removed)
+    details = row.find("details", cls="admin-removed")
+    assert details is not None and "Call me at <b>555</b>, everyone" in details.text()
+    gone = root.find("tr", id="queue-%d" % own)
+    assert "the text is gone" in gone.text() and "typo" not in gone.text()
+    assert mariadb.sql("SELECT COALESCE(removed_body, '-'), body FROM social_comments "
+                       "WHERE id = %d" % own) == [["-", ""]]
+
+
 def test_bulk_hide_unhide_delete_are_applied_and_audited(server, alice, bob, carol):
     page = fresh_page(server)
     ids = make_comments(alice, page, 3)
