@@ -754,6 +754,22 @@ apr_table_t *social_request_form_read(request_rec *r, int *result)
     return form;
 }
 
+/* The title of a refused form's page: what did not happen. */
+static const char *form_error_title(request_rec *r, int status)
+{
+    const char *base = social_config_srv(r->server)->endpoint;
+    const char *what = strncmp(r->uri, base, strlen(base)) == 0 ? r->uri + strlen(base) : "";
+
+    if (status == HTTP_SERVICE_UNAVAILABLE) return "Try again shortly";
+    if (status == HTTP_UNAUTHORIZED) return "Please log in";
+    if (status == HTTP_INTERNAL_SERVER_ERROR) return "Not saved: an error on the server";
+    if (strcmp(what, "/shares") == 0) return "The page was not shared";
+    if (strcmp(what, "/like") == 0) return "Your like was not saved";
+    if (strncmp(what, "/polls", 6) == 0) return "Your vote was not saved";
+    if (strncmp(what, "/notifications", 14) == 0) return "Not done";
+    return "Your comment was not saved";
+}
+
 /* A plain HTML page explaining a refused form post. */
 int social_request_form_error(request_rec *r, int status, const char *message, const char *back)
 {
@@ -766,10 +782,7 @@ int social_request_form_error(request_rec *r, int status, const char *message, c
     if (social_request_wants_fragment(r)) {
         return social_request_json_error(r, status, "form_refused", message);
     }
-    d.title = status == HTTP_SERVICE_UNAVAILABLE ? "Try again shortly"
-            : status == HTTP_UNAUTHORIZED ? "Please log in"
-            : status == HTTP_INTERNAL_SERVER_ERROR ? "Not saved: an error on the server"
-            : "Your comment was not saved";
+    d.title = form_error_title(r, status);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL0504: form post to %s refused with %d: %s", r->uri, status, message);
     html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,

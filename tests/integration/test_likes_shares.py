@@ -789,6 +789,18 @@ def test_share_form_to_colleagues_is_private_unless_asked(alice, bob, seen, page
     assert [s["public"] for s in got] == [True]
 
 
+def test_refused_forms_say_what_was_not_done(alice, seen, page):
+    """A refused share is not "Your comment was not saved"."""
+    fields = fields_of(page_actions(alice, page).find("form", cls="social-share-form"))
+    resp = form_post(alice, "/_social/shares", dict(fields, to="nobody-%s" % RUN))
+    assert_html_error(resp, 422)
+    title = parse_html(resp.body).find("title").text()
+    assert title == "The page was not shared", title
+    resp = form_post(alice, "/_social/like", dict(fields, action="dance"))
+    assert_html_error(resp, 422)
+    assert parse_html(resp.body).find("title").text() == "Your like was not saved"
+
+
 def test_share_form_errors(alice, bob, seen, page):
     fields = fields_of(page_actions(alice, page).find("form", cls="social-share-form"))
     bad = dict(fields, to="bob, nobody-%s" % uuid.uuid4().hex[:8])
