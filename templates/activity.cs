@@ -25,7 +25,7 @@
 <?cs each:i = Activity.items ?><li class="social-item social-item-<?cs var:i.kind ?>" data-social-kind="<?cs var:i.kind ?>">
 <p class="social-meta"><?cs if:i.code != "v" ?><a class="social-author" href="<?cs var:Social.endpoint ?>/activity?user=<?cs var:i.user_q ?>"><?cs var:i.name ?></a> <?cs /if ?><?cs if:i.code == "c" ?><?cs if:i.reply ?>replied on<?cs else ?>commented on<?cs /if ?><?cs elif:i.code == "s" ?>shared<?cs elif:i.code == "p" ?>liked<?cs elif:i.code == "l" ?>liked <?cs var:i.subject ?>&#8217;s comment on<?cs else ?>New poll on<?cs /if ?>
 <a class="social-item-page" href="<?cs var:i.href ?>"><?cs var:i.page ?></a>
-<time class="social-time" datetime="<?cs var:i.created_iso ?>" title="<?cs var:i.created_iso ?>"><?cs var:i.created_rel ?></time></p>
+<time class="social-time" datetime="<?cs var:i.created_iso ?>" title="<?cs var:i.created_abs ?>"><?cs var:i.created_rel ?></time></p>
 <?cs if:i.code == "c" ?><div class="social-body"><?cs uvar:i.html ?></div>
 <?cs elif:i.code == "s" && i.text ?><blockquote class="social-note"><?cs var:i.text ?></blockquote>
 <?cs elif:i.code == "v" ?><p class="social-poll-summary"><?cs var:i.text ?><?cs if:i.ballots != "" ?> &#8212; <span class="social-ballots"><?cs var:i.ballots ?> <?cs if:i.ballots == 1 ?>vote<?cs else ?>votes<?cs /if ?></span><?cs /if ?></p>

@@ -476,3 +476,21 @@ def test_mail_opt_out_and_back_in(server, mail_dir, dee, ann):
                                            for m in mails_to(mail_dir, DEE)), 15)
     assert_json_error(dee.api("PUT", "notifications/settings", {"email": "no"}), 422)
     assert form(dee, "/settings", {"token": token_of(for_you(dee)), "email": "x"}).status == 422
+
+
+def test_times_read_as_people_say_them(server, ann, ben):
+    """Lists say "just now" or "5 min ago", with the exact time (UTC) on
+    hover and the machine-readable one in datetime: never a raw timestamp."""
+    page = new_page(server)
+    ann.create(page, "@%s a question for you" % BEN)
+    root = parse_html(for_you(ben).encode())
+    times = root.find_all("time", cls="social-time")
+    assert times
+    for t in times:
+        assert not re.match(r"\d{4}-\d\d-\d\dT", t.text().strip()), t.text()
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", t.get("title") or ""), t.attrs
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", t.get("datetime")), t.attrs
+    resp = ben.get("/_social/activity")
+    assert resp.status == 200
+    for t in parse_html(resp.body).find_all("time", cls="social-time"):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", t.get("title") or ""), t.attrs
