@@ -35,6 +35,7 @@
 <label>Page <input type="text" name="page" value="<?cs var:Filter.page ?>" placeholder="/news/a.html" /></label>
 <label>Person <input type="text" name="person" value="<?cs var:Filter.person ?>" placeholder="user name" /></label>
 <label>Status <select name="status"><option value="">any</option><option value="pending"<?cs if:Filter.status == "pending" ?> selected="selected"<?cs /if ?>>pending</option><option value="visible"<?cs if:Filter.status == "visible" ?> selected="selected"<?cs /if ?>>visible</option><option value="hidden"<?cs if:Filter.status == "hidden" ?> selected="selected"<?cs /if ?>>hidden</option><option value="deleted"<?cs if:Filter.status == "deleted" ?> selected="selected"<?cs /if ?>>deleted</option></select></label>
+<label><input type="checkbox" name="reported" value="1"<?cs if:Filter.reported ?> checked="checked"<?cs /if ?> /> Only comments readers reported</label>
 <button type="submit">Filter</button></form>
 <?cs if:subcount(Queue) == 0 ?><p class="admin-empty">No comments match.</p><?cs else ?>
 <form id="bulk" class="admin-bulk" method="post" action="<?cs var:Social.endpoint ?>/admin/comments"><?cs call:token() ?>
@@ -44,7 +45,7 @@
 <?cs each:q = Queue ?><tr id="queue-<?cs var:q.id ?>" class="admin-status-<?cs var:q.status ?>">
 <td><input type="checkbox" name="id" value="<?cs var:q.id ?>" id="select-<?cs var:q.id ?>" aria-label="Select comment <?cs var:q.id ?>" /></td>
 <td><span class="admin-id">#<?cs var:q.id ?></span><?cs if:q.parent ?> <span class="admin-reply">reply to #<?cs var:q.parent ?></span><?cs /if ?>
-<?cs if:q.removed ?><details class="admin-removed"><summary>Deleted by a moderator: show the text</summary><div class="admin-body"><?cs var:q.removed ?></div></details><?cs elif:q.status == "deleted" ?><div class="admin-body admin-gone">Deleted by its author: the text is gone.</div><?cs else ?><div class="admin-body"><?cs var:q.body ?></div><?cs /if ?><?cs if:q.likes > 0 ?><span class="admin-likes"><?cs var:q.likes ?> likes</span><?cs /if ?></td>
+<?cs if:q.removed ?><details class="admin-removed"><summary>Deleted by a moderator: show the text</summary><div class="admin-body"><?cs var:q.removed ?></div></details><?cs elif:q.status == "deleted" ?><div class="admin-body admin-gone">Deleted by its author: the text is gone.</div><?cs else ?><div class="admin-body"><?cs var:q.body ?></div><?cs /if ?><?cs if:q.likes > 0 ?><span class="admin-likes"><?cs var:q.likes ?> likes</span><?cs /if ?><?cs if:q.reports ?><details class="admin-reports"><summary><?cs var:q.reports ?> <?cs if:q.reports == 1 ?>report<?cs else ?>reports<?cs /if ?> from readers</summary><pre class="admin-report-reasons"><?cs var:q.report_reasons ?></pre></details><?cs /if ?></td>
 <td><a href="<?cs var:q.page ?>#comment-<?cs var:q.id ?>"><?cs var:q.page ?></a></td>
 <td><span class="admin-author" title="<?cs var:q.author ?>"><?cs var:q.name ?></span><br /><span class="admin-user"><?cs var:q.author ?></span></td>
 <td><span class="admin-status"><?cs var:q.status ?></span></td>
@@ -57,7 +58,7 @@
 <button type="submit" id="bulk-submit">Apply</button></fieldset>
 </form>
 <?cs /if ?>
-<?cs if:Admin.queue_next ?><p class="admin-more"><a rel="next" href="<?cs var:Social.endpoint ?>/admin?before=<?cs var:Admin.queue_next ?>&amp;page=<?cs var:Filter.page_q ?>&amp;person=<?cs var:Filter.person_q ?>&amp;status=<?cs var:Filter.status_q ?>">Older comments</a></p><?cs /if ?>
+<?cs if:Admin.queue_next ?><p class="admin-more"><a rel="next" href="<?cs var:Social.endpoint ?>/admin?before=<?cs var:Admin.queue_next ?>&amp;page=<?cs var:Filter.page_q ?>&amp;person=<?cs var:Filter.person_q ?>&amp;status=<?cs var:Filter.status_q ?>&amp;reported=<?cs var:Filter.reported ?>">Older comments</a></p><?cs /if ?>
 </section>
 
 <section id="locks" aria-labelledby="locks-heading">

@@ -278,6 +278,10 @@ static int queue_put(console *c, social_queue_filter *f)
             put_at(c, "Queue", k, "removed", cm->removed);
         }
         put_at(c, "Queue", k, "likes", apr_itoa(r->pool, cm->likes));
+        if (cm->reports > 0) {
+            put_at(c, "Queue", k, "reports", apr_itoa(r->pool, cm->reports));
+            put_at(c, "Queue", k, "report_reasons", cm->report_reasons);
+        }
         put_at(c, "Queue", k, "parent", cm->parent
                ? apr_psprintf(r->pool, "%" APR_INT64_T_FMT, cm->parent) : "");
     }
@@ -364,6 +368,8 @@ static int route_console(console *c)
     f.page = social_request_query_value(r, "page");
     f.author = social_request_query_value(r, "person");
     f.status = social_request_query_value(r, "status");
+    f.reported = social_request_query_value(r, "reported") != NULL
+                 && *social_request_query_value(r, "reported") != '\0';
     f.limit = ADMIN_QUEUE_PAGE + 1;
     if (f.status && *f.status && strcmp(f.status, "visible") != 0
         && strcmp(f.status, "hidden") != 0 && strcmp(f.status, "deleted") != 0
@@ -394,6 +400,7 @@ static int route_console(console *c)
     put(c, "Filter.page_q", f.page ? social_text_percent_encode(r->pool, f.page) : "");
     put(c, "Filter.person_q", f.author ? social_text_percent_encode(r->pool, f.author) : "");
     put(c, "Filter.status_q", f.status ? social_text_percent_encode(r->pool, f.status) : "");
+    put(c, "Filter.reported", f.reported ? "1" : "");
     if ((status = queue_put(c, &f)) != DECLINED || (status = others_put(c, ab)) != DECLINED) {
         return status;
     }

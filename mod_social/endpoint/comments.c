@@ -23,7 +23,12 @@
 
 APLOG_USE_MODULE(social);
 
-typedef enum { ACT_EDIT, ACT_DELETE, ACT_HIDE, ACT_UNHIDE, ACT_LIKE, ACT_UNLIKE } action_kind;
+typedef enum {
+    ACT_EDIT, ACT_DELETE, ACT_HIDE, ACT_UNHIDE, ACT_LIKE, ACT_UNLIKE, ACT_REPORT
+} action_kind;
+
+/* Longest reason a reader gives for reporting a comment. */
+#define SOCIAL_REPORT_REASON_MAX 1000
 
 typedef struct {
     social_result res;       /* status, error code (NULL on success), message for
@@ -351,6 +356,41 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
         }
         done = kind == ACT_LIKE ? "Liked" : "Like removed";
         break;
+    case ACT_REPORT: {
+        size_t chars = 0;
+        const char *why;
+
+        if (o->page.who.user == NULL) {
+            return social_result_set(&o->res, HTTP_UNAUTHORIZED, "login_required",
+                                     "log in to report comments");
+        }
+        if (o->comment.status != SOCIAL_COMMENT_VISIBLE) {
+            return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", "no such comment");
+        }
+        if (strcmp(o->page.who.user, o->comment.author) == 0) {
+            return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "own_comment",
+                                     "you cannot report your own comment; delete or edit it");
+        }
+        why = body == NULL || *body == '\0' ? "say why a moderator should look at it"
+            : social_text_comment_check(body, strlen(body), SOCIAL_REPORT_REASON_MAX, &chars);
+        if (why != NULL) {
+            social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_reason",
+                              apr_pstrcat(r->pool, "the reason: ", why, NULL));
+            o->res.field = "reason";
+            return o->res.status;
+        }
+        st = social_store_comment_report(r, id, o->page.who.user, body);
+        if (st != SOCIAL_STORE_OK) {
+            return store_fail(r, o, st);
+        }
+        /* Nothing the discussion shows changed: no new cache version. */
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "SOCIAL0506: comment %" APR_INT64_T_FMT " on %s reported to the "
+                      "moderators", id, o->page.key);
+        o->res.status = HTTP_OK;
+        o->res.message = "Reported to the moderators. Thank you.";
+        return o->res.status;
+    }
     default:
         if (!it.can_moderate) {
             return social_result_set(&o->res, HTTP_FORBIDDEN, "forbidden", "only moderators may hide comments");
@@ -598,6 +638,34 @@ static int api_like(request_rec *r, apr_int64_t id)
         json_pack("{s:i,s:b}", "count", o.comment.likes, "liked", o.comment.liked)));
 }
 
+/* POST comments/ID/report {reason} -> {"reported": true}: the reader
+ * asks the moderators to look at the comment. */
+static int api_report(request_rec *r, apr_int64_t id)
+{
+    outcome o;
+    json_t *req, *reason;
+    int status;
+
+    if (r->method_number != M_POST) {
+        return social_request_method_not_allowed(r, "POST");
+    }
+    if ((req = social_request_json_body(r, &status)) == NULL) {
+        return status;
+    }
+    reason = json_object_get(req, "reason");
+    if (reason != NULL && !json_is_string(reason)) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_reason",
+                                         "reason must be a string");
+    }
+    memset(&o, 0, sizeof(o));
+    if (comment_act(r, &o, id, ACT_REPORT, reason ? json_string_value(reason) : NULL)
+        != HTTP_OK) {
+        return api_outcome_error(r, &o);
+    }
+    return social_request_json_send(r, HTTP_OK, social_request_json_pool(r,
+        json_pack("{s:b}", "reported", 1)));
+}
+
 /* GET comments/ID/likes -> who liked it. */
 static int api_likers(request_rec *r, apr_int64_t id)
 {
@@ -655,6 +723,9 @@ int social_comments_api(request_rec *r, const char *rest)
         }
         if (strcmp(slash, "/likes") == 0) {
             return api_likers(r, id);
+        }
+        if (strcmp(slash, "/report") == 0) {
+            return api_report(r, id);
         }
         return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such endpoint");
     }
@@ -792,6 +863,7 @@ int social_comments_form(request_rec *r, const char *rest)
         else if (strcmp(action, "delete") == 0) kind = ACT_DELETE;
         else if (strcmp(action, "hide") == 0) kind = ACT_HIDE;
         else if (strcmp(action, "unhide") == 0) kind = ACT_UNHIDE;
+        else if (strcmp(action, "report") == 0) kind = ACT_REPORT;
         else {
             return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, "unknown action", NULL);
         }
@@ -803,7 +875,9 @@ int social_comments_form(request_rec *r, const char *rest)
             return social_request_form_error(r, HTTP_FORBIDDEN,
                               "the form has expired; reload the page and try again", o.page.key);
         }
-        if (comment_act(r, &o, id, kind, apr_table_get(form, "body")) != HTTP_OK) {
+        if (comment_act(r, &o, id, kind, apr_table_get(form, kind == ACT_REPORT ? "reason"
+                                                                                 : "body"))
+            != HTTP_OK) {
             return social_result_send(r, &o.res, 1, o.page.key);
         }
         return form_done(r, &o, kind == ACT_DELETE ? 0 : id);

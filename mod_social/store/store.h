@@ -57,6 +57,9 @@ typedef struct {
     const char *body;          /* plain text; "" once deleted */
     const char *removed;       /* the console only: the text a moderator
                                   deleted, or NULL */
+    int reports;               /* the console only: readers' reports */
+    const char *report_reasons;    /* the console only: their reasons, newest
+                                      first, one a line */
     social_comment_status status;
     apr_time_t created;
     apr_time_t edited;         /* 0: never edited */
@@ -286,6 +289,7 @@ typedef struct {
     const char *page;
     const char *author;
     const char *status;        /* visible, hidden, deleted, pending */
+    int reported;              /* only comments readers reported */
     apr_int64_t before;        /* only ids below this (paging), 0: newest */
     int limit;
 } social_queue_filter;
@@ -300,6 +304,11 @@ social_store_status social_store_comments_moderate(request_rec *r,
                                                    social_comment_status status,
                                                    const social_audit_entry *audit,
                                                    apr_hash_t **pages);
+
+/* user reports comment (which they may read) to the moderators; reporting
+ * again replaces the reason. */
+social_store_status social_store_comment_report(request_rec *r, apr_int64_t comment,
+                                               const char *user, const char *reason);
 
 /* Newest comments of this site matching f (at most f->limit), newest first. */
 social_store_status social_store_queue(request_rec *r, const social_queue_filter *f,

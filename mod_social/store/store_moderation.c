@@ -9,11 +9,14 @@
 #define QUEUE_SELECT \
     "SELECT " SOCIAL_COMMENT_COLUMNS ", " \
     "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id), " \
-    "c.removed_body " \
+    "c.removed_body, (SELECT COUNT(*) FROM social_flags f WHERE f.comment_id = c.id), " \
+    "(SELECT GROUP_CONCAT(f.reason ORDER BY f.created_at DESC SEPARATOR '\\n') " \
+    "FROM social_flags f WHERE f.comment_id = c.id) " \
     "FROM social_comments c JOIN social_pages p ON p.id = c.page_id WHERE "
 #define QUEUE_FILTER \
     "p.site = :site AND (:page = '' OR p.path = :page) AND (:author = '' OR c.author = :author) " \
     "AND (:status = '' OR c.status = :status) AND (:before = '0' OR c.id < :before) " \
+    "AND (:reported = '0' OR EXISTS (SELECT 1 FROM social_flags f WHERE f.comment_id = c.id)) " \
     "ORDER BY c.id DESC LIMIT 51"
 
 /* A ban's columns, as ban_from_row reads them. */
@@ -38,6 +41,9 @@ static const social_statement moderation_statements[] = {
     { "social_queue_author", QUEUE_SELECT "c.author = :author AND " QUEUE_FILTER },
     { "social_queue_status", QUEUE_SELECT "c.status = :status AND " QUEUE_FILTER },
     { "social_queue_all", QUEUE_SELECT QUEUE_FILTER },
+    { "social_comment_report",
+      "INSERT INTO social_flags (comment_id, user, reason) VALUES (:id, :user, :reason) "
+      "ON DUPLICATE KEY UPDATE reason = VALUES(reason), created_at = CURRENT_TIMESTAMP(3)" },
     { "social_poll_target",
       "SELECT p.path, po.name FROM social_polls po JOIN social_pages p ON p.id = po.page_id "
       "WHERE po.id = :poll AND p.site = :site FOR UPDATE" },
@@ -133,6 +139,15 @@ social_store_status social_store_comments_moderate(request_rec *r,
     return dbd ? social_store_transaction(r, dbd, moderate_write, &t) : SOCIAL_STORE_DOWN;
 }
 
+social_store_status social_store_comment_report(request_rec *r, apr_int64_t comment,
+                                               const char *user, const char *reason)
+{
+    return social_store_run(r, social_store_writer(r), "social_comment_report",
+                            STORE_ARGS({ "id", social_store_int_arg(r, comment) },
+                                       { "user", user }, { "reason", reason }),
+                            NULL);
+}
+
 typedef struct {
     apr_array_header_t *comments;
     int limit;
@@ -146,6 +161,9 @@ static void queue_row(const social_store_row *row, void *target)
         social_comment *c = apr_array_push(q->comments);
         social_store_comment_from_row(row, c);
         c->likes = social_store_row_int(row, SOCIAL_COMMENT_EXTRA);
+        c->reports = social_store_row_int(row, SOCIAL_COMMENT_EXTRA + 2);
+        c->report_reasons = c->reports > 0
+            ? social_store_row_text(row, SOCIAL_COMMENT_EXTRA + 3) : NULL;
         if (c->status == SOCIAL_COMMENT_DELETED
             && *social_store_row_raw(row, SOCIAL_COMMENT_EXTRA + 1) != '\0') {
             c->removed = social_store_row_text(row, SOCIAL_COMMENT_EXTRA + 1);
@@ -170,6 +188,7 @@ social_store_status social_store_queue(request_rec *r, const social_queue_filter
                              : *status ? "social_queue_status" : "social_queue_all",
                              STORE_ARGS({ "page", page }, { "author", author },
                                         { "status", status },
+                                        { "reported", f->reported ? "1" : "0" },
                                         { "before", social_store_int_arg(r, f->before > 0
                                                                          ? f->before : 0) }),
                              queue_row, &q);

@@ -25,7 +25,7 @@ import pytest
 
 from social_test import config
 from social_test.asserts import assert_html_error, assert_json_error
-from social_test.client import PAGE_TEMPLATE
+from social_test.client import PAGE_TEMPLATE, Client
 from social_test.html import Discussion, parse_html, social_div
 from test_likes_shares import like, share
 from test_polls import created_poll, index_of, patch as poll_patch, poll_page, vote
@@ -240,6 +240,74 @@ def test_moderators_read_what_they_deleted_authors_deletions_are_gone(server, ma
     assert "the text is gone" in gone.text() and "typo" not in gone.text()
     assert mariadb.sql("SELECT COALESCE(removed_body, '-'), body FROM social_comments "
                        "WHERE id = %d" % own) == [["-", ""]]
+
+
+# ---------------------------------------------------------------- reports from readers
+
+def report(client, cid, reason):
+    return client.api("POST", "comments/%d/report" % cid,
+                      {} if reason is None else {"reason": reason})
+
+
+def test_readers_report_comments_and_moderators_see_the_reports(server, alice, bob, dave,
+                                                                 carol):
+    page = fresh_page(server)
+    rude, fine = make_comments(alice, page, 2, prefix="report me")
+    resp = report(bob, rude, "Insults a colleague")
+    assert resp.status == 200 and resp.json() == {"reported": True}, resp.body
+    assert report(dave, rude, "first thought").status == 200
+    assert report(dave, rude, "Rude <b>tone</b>").status == 200    # again: replaces
+    root = parse_html(console(carol, "?reported=1&page=" + quote(page)).body)
+    rows = root.find("table", cls="admin-queue").find_all("tr", cls="admin-status-visible")
+    assert [r.get("id") for r in rows] == ["queue-%d" % rude]
+    reports = rows[0].find("details", cls="admin-reports")
+    assert reports is not None and "2 reports from readers" in reports.text()
+    assert "Insults a colleague" in reports.text() and "Rude <b>tone</b>" in reports.text()
+    assert "first thought" not in reports.text()
+    assert "bob" not in reports.text() and "dave" not in reports.text()
+    # the discussion shows nothing of it, to the author or anyone
+    for client in (alice, bob):
+        text = social_div(client.page(page).body).text()
+        assert "Insults" not in text and "reports" not in text
+    # unfiltered, the queue has both
+    root = parse_html(console(carol, "?page=" + quote(page)).body)
+    assert {"queue-%d" % rude, "queue-%d" % fine} <= {
+        r.get("id") for r in root.find("table", cls="admin-queue").find_all("tr")}
+
+
+def test_what_cannot_be_reported(server, alice, bob, carol):
+    page = fresh_page(server)
+    mine, hidden = make_comments(alice, page, 2, prefix="report rules")
+    assert_json_error(report(alice, mine, "my own"), 422, "own_comment")
+    doc = assert_json_error(report(bob, mine, ""), 422, "invalid_reason")
+    assert doc["error"]["field"] == "reason"
+    assert_json_error(report(bob, mine, None), 422, "invalid_reason")
+    assert_json_error(report(bob, mine, "x" * 1001), 422, "invalid_reason")
+    assert_json_error(report(bob, mine, "bell\x07"), 422, "invalid_reason")
+    admin_ok(carol, "/comments", [("id", str(hidden)), ("action", "hide")])
+    assert_json_error(report(bob, hidden, "gone"), 404, "not_found")
+    assert_json_error(report(bob, 999999999, "nothing"), 404, "not_found")
+    # a visitor who may not read the page learns nothing of the comment
+    anon = Client(server, None)
+    resp = anon.api("POST", "comments/%d/report" % mine, {"reason": "anonymous"})
+    assert_json_error(resp, 404, "not_found")
+
+
+def test_report_with_the_plain_form(server, alice, bob, carol):
+    page = fresh_page(server)
+    theirs = alice.create(page, "report by form")["id"]
+    own = bob.create(page, "bob's own words")["id"]
+    disc = Discussion(social_div(bob.page(page).body))
+    assert disc.action_form(own, "report") is None        # not one's own
+    form = disc.action_form(theirs, "report")
+    assert form is not None
+    fields = dict(disc.form_fields(form), reason="Spam link")
+    resp = bob.request("POST", "/_social/comments/%d" % theirs,
+                       body=urlencode(fields).encode(), headers=FORM)
+    assert resp.status == 303, (resp, resp.body[:300])
+    assert resp.header("Location") == "%s#comment-%d" % (page, theirs)
+    root = parse_html(console(carol, "?reported=1&page=" + quote(page)).body)
+    assert "Spam link" in root.find("tr", id="queue-%d" % theirs).text()
 
 
 def test_bulk_hide_unhide_delete_are_applied_and_audited(server, alice, bob, carol):
