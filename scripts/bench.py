@@ -68,6 +68,8 @@ CASES = [
     ("get50", "GET comments (50)", "get", API + "/comments?page=/api50/page.html"),
     ("post", "POST comments", "post", API + "/comments"),
     ("like", "PUT like", "like", API + "/like?page=/like/page.html"),
+    # the widget's check for new comments while nothing changed (304)
+    ("updates", "update check (304)", "etag", API + "/updates?page=/inline20/page.html"),
 ]
 PLAIN = ("plain", "plain", "get", "/plain/page.html")
 FOLDERS = ("plain", "deferred", "inline0", "inline20", "api50", "post", "like")
@@ -261,6 +263,7 @@ class Build:
     def __init__(self, name, module, templates, db, users_file, page_bytes):
         self.name = name
         self.module = module
+        self.etag = None           # the update check's current version
         login = "\n".join("    " + d for d in (
             "AuthType Basic", 'AuthName "bench"', "AuthBasicProvider file",
             'AuthUserFile "%s"' % users_file))
@@ -299,7 +302,9 @@ class Runner:
     def wrk_args(self, kind, build):
         if kind == "get":
             return []
-        if kind == "post":
+        if kind == "etag":
+            extra = ["etag", build.origin, build.etag]
+        elif kind == "post":
             extra = ["post", build.origin, "/post/page.html", TEXTS_FILE]
         elif kind == "like":
             extra = ["like", build.origin] + [basic(u)[len("Basic "):] for u in USERS]
@@ -451,6 +456,18 @@ def check_setup(client, page_bytes):
     status, _, _ = client.request("GET", "/like/page.html")
     if status != 401:
         raise RuntimeError("/like/ is not behind Basic auth (answered %d)" % status)
+    if "updates" in [c[0] for c in CASES]:
+        status, headers, body = client.request("GET", API + "/updates?page=/inline20/page.html")
+        if status != 200:
+            raise RuntimeError("GET updates answered %d (%s has no update check? leave the "
+                               "case out: --cases without updates): %s"
+                               % (status, client.name, body[:300]))
+        client.etag = '"%s"' % json.loads(body)["version"]
+        status, _, _ = client.request("GET", API + "/updates?page=/inline20/page.html",
+                                      headers={"If-None-Match": client.etag})
+        if status != 304:
+            raise RuntimeError("GET updates with its version answered %d, not 304" % status)
+        sizes["updates"] = 0
     return sizes
 
 

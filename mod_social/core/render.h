@@ -21,6 +21,8 @@ typedef struct {
     const char *version;    /* asset version in URLs */
     const char *page_key;   /* canonical page key (ASCII) */
     const char *inner;      /* rendered discussion (ASCII markup), or NULL */
+    int live;               /* seconds between the widget's checks for new
+                               comments; 0: none */
 } social_render_page;
 
 /* The main block: stylesheet, container carrying the page key and the

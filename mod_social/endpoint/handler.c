@@ -30,6 +30,7 @@
 #include "request.h"
 #include "store.h"
 #include "discussion.h"
+#include "fragcache.h"
 
 APLOG_USE_MODULE(social);
 
@@ -141,6 +142,35 @@ static int route_asset(request_rec *r, const char *rest)
     APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(r->connection->bucket_alloc));
     rv = ap_pass_brigade(r->output_filters, bb);
     return rv == APR_SUCCESS ? OK : AP_FILTER_ERROR;
+}
+
+/* GET updates?page=P: has the page's discussion changed? The widget asks
+ * every SocialLiveUpdates seconds with the version it has (If-None-Match)
+ * and mostly hears 304: one socache look-up, no database. 204 when there
+ * is no discussion cache to ask (the widget then stops asking). */
+static int route_updates(request_rec *r)
+{
+    social_page pg;
+    const char *message, *version, *etag, *match;
+    int status = social_request_page(r, social_request_query_value(r, "page"), &pg, &message);
+
+    if (status != 0) {
+        social_result x;
+        social_result_page(&x, status, message);
+        return social_result_send(r, &x, 0, NULL);
+    }
+    apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
+    if (!social_fragcache_enabled() || (version = social_fragcache_version(r, pg.key)) == NULL) {
+        return social_request_json_send(r, HTTP_NO_CONTENT, json_object());
+    }
+    etag = apr_pstrcat(r->pool, "\"", version, "\"", NULL);
+    apr_table_setn(r->headers_out, "ETag", etag);
+    match = apr_table_get(r->headers_in, "If-None-Match");
+    if (match != NULL && strcmp(match, etag) == 0) {
+        return HTTP_NOT_MODIFIED;
+    }
+    return social_request_json_send(r, HTTP_OK, social_request_json_pool(r,
+        json_pack("{s:s}", "version", version)));
 }
 
 /* GET counts?page=A&page=B: discussion counts for index pages. Pages
@@ -263,6 +293,7 @@ static const route routes[] = {
     { "/api/v1/shares", MATCH_EXACT, ANY, 0, NULL, social_reactions_shares_api, NULL },
     { "/api/v1/polls", MATCH_TREE, ANY, 0, NULL, NULL, social_polls_api },
     { "/api/v1/counts", MATCH_EXACT, GET, 0, NULL, route_counts, NULL },
+    { "/api/v1/updates", MATCH_EXACT, GET, 0, NULL, route_updates, NULL },
     { "/api/v1/me", MATCH_EXACT, GET, 0, NULL, route_me, NULL },
     { "/api/v1/activity", MATCH_EXACT, GET, 0, NULL, social_activity_api, NULL },
     { "/api/v1/people", MATCH_EXACT, GET, 0, NULL, social_notify_people_api, NULL },

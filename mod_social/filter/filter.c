@@ -593,8 +593,10 @@ static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
     ctx->tmp = apr_brigade_create(r->pool, f->c->bucket_alloc);
     ctx->candidate = SOCIAL_SCAN_NO_OFFSET;
     ctx->inline_mode = social_config_render(social_config_dir(r)) == SOCIAL_RENDER_INLINE;
+    memset(&page, 0, sizeof(page));
     page.endpoint = social_config_srv(r->server)->endpoint;
     page.version = SOCIAL_VERSION;
+    page.live = social_config_live_interval(social_config_dir(r));
     page.page_key = key;
     ctx->page_key = key;
     page.inner = ctx->inline_mode ? inline_discussion(r, key) : NULL;

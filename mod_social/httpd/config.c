@@ -70,6 +70,7 @@ void *social_config_create_dir(apr_pool_t *p, char *dir)
     conf->anonymous = SOCIAL_UNSET;
     conf->edit_window = SOCIAL_UNSET;
     conf->max_comment_length = SOCIAL_UNSET;
+    conf->live_interval = SOCIAL_UNSET;
     conf->moderation = SOCIAL_UNSET;
     return conf;
 }
@@ -88,6 +89,7 @@ void *social_config_merge_dir(apr_pool_t *p, void *base_, void *add_)
     MERGE_INT(anonymous);
     MERGE_INT(edit_window);
     MERGE_INT(max_comment_length);
+    MERGE_INT(live_interval);
     MERGE_INT(moderation);
     MERGE_PTR(display_name_var);
     MERGE_PTR(email_var);
@@ -327,6 +329,11 @@ int social_config_anonymous(const social_dir_conf *dc)
 int social_config_edit_window(const social_dir_conf *dc)
 {
     return dc->edit_window != SOCIAL_UNSET ? dc->edit_window : 15 * 60;
+}
+
+int social_config_live_interval(const social_dir_conf *dc)
+{
+    return dc->live_interval != SOCIAL_UNSET ? dc->live_interval : 30;
 }
 
 int social_config_max_comment_length(const social_dir_conf *dc)
@@ -569,6 +576,25 @@ static const char *set_max_comment_length(cmd_parms *cmd, void *dconf, const cha
         return "SocialMaxCommentLength takes a number of characters from 1 to 60000";
     }
     conf->max_comment_length = (int)v;
+    return NULL;
+}
+
+static const char *set_live_updates(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    social_dir_conf *conf = dconf;
+    char *end;
+    long v;
+
+    if (strcasecmp(arg, "off") == 0) {
+        conf->live_interval = 0;
+        return NULL;
+    }
+    v = strtol(arg, &end, 10);
+    if (end == arg || (*end != '\0' && strcmp(end, "s") != 0) || v < 1 || v > 3600) {
+        return "SocialLiveUpdates takes off or the seconds between checks, 1 to 3600 "
+               "(e.g. 30s)";
+    }
+    conf->live_interval = (int)v;
     return NULL;
 }
 
@@ -896,6 +922,10 @@ const command_rec social_config_cmds[] = {
                   "Environment variable holding the user's e-mail address"),
     AP_INIT_TAKE1("SocialEditWindow", set_edit_window, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                   "How long authors may edit their comments (default 15m)"),
+    AP_INIT_TAKE1("SocialLiveUpdates", set_live_updates, NULL,
+                  OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
+                  "Seconds between the widget's checks for new comments, or off "
+                  "(default 30s)"),
     AP_INIT_TAKE1("SocialMaxCommentLength", set_max_comment_length, NULL,
                   OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                   "Longest comment in characters (default 5000)"),

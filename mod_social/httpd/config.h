@@ -65,6 +65,7 @@ typedef struct {
     const char *email_var;      /* SocialEmailVar */
     int edit_window;            /* SocialEditWindow, seconds */
     int max_comment_length;     /* SocialMaxCommentLength, characters */
+    int live_interval;          /* SocialLiveUpdates: seconds between checks, 0 off */
     int moderation;             /* SocialModeration Pre|Post */
 } social_dir_conf;
 
@@ -88,6 +89,10 @@ int social_config_render(const social_dir_conf *dc);
 int social_config_anonymous(const social_dir_conf *dc);
 int social_config_edit_window(const social_dir_conf *dc);
 int social_config_max_comment_length(const social_dir_conf *dc);
+
+/* Seconds between the widget's checks for new comments (0: it does not
+ * check). */
+int social_config_live_interval(const social_dir_conf *dc);
 int social_config_moderation(const social_dir_conf *dc);
 
 /* CSP frame-ancestors sources of the endpoint's answers ("'self'" unless

@@ -301,6 +301,101 @@
     });
   }
 
+  /* New comments without a reload: every data-social-live seconds (while
+   * the page is visible) the widget asks whether the discussion changed,
+   * with the version it knows (If-None-Match; mostly a 304). When it did
+   * and there are comments the reader has not seen, a button says how
+   * many; pressing it shows them, keeping whatever the reader is typing. */
+  var live = { version: null, timer: null, html: null, button: null };
+
+  function liveSeen() {
+    var ids = {};
+    Array.prototype.forEach.call(root.querySelectorAll("li.social-comment[id]"), function (li) {
+      ids[li.id] = true;
+    });
+    return ids;
+  }
+
+  function liveShow() {
+    var typed = {};
+    Array.prototype.forEach.call(root.querySelectorAll("textarea[id]"), function (box) {
+      if (box.value) { typed[box.id] = box.value; }
+    });
+    var html = live.html;
+    live.html = null;
+    live.button = null;
+    swap(html, null);
+    Object.keys(typed).forEach(function (id) {
+      var box = document.getElementById(id);
+      if (box && root.contains(box)) {
+        box.value = typed[id];
+        countUpdate(box);
+      }
+    });
+  }
+
+  function liveOffer(html) {
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    var seen = liveSeen(), fresh = 0;
+    Array.prototype.forEach.call(holder.querySelectorAll("li.social-comment[id]"), function (li) {
+      if (!seen[li.id] && !li.classList.contains("social-tombstone")) { fresh++; }
+    });
+    if (!fresh) {
+      return;
+    }
+    live.html = html;
+    if (!live.button) {
+      live.button = document.createElement("button");
+      live.button.type = "button";
+      live.button.className = "social-new-comments";
+      live.button.addEventListener("click", liveShow);
+      root.insertBefore(live.button, root.firstChild);
+    }
+    var words = fresh === 1 ? "1 new comment" : fresh + " new comments";
+    live.button.textContent = words + ": show";
+    announce(words);
+  }
+
+  function liveCheck() {
+    live.timer = null;
+    if (document.hidden) {
+      liveNext();
+      return;
+    }
+    var headers = live.version ? { "If-None-Match": "\"" + live.version + "\"" } : {};
+    fetch(endpoint + "/api/v1/updates?page=" + encodeURIComponent(page), {
+      credentials: "same-origin", headers: headers, cache: "no-store"
+    }).then(function (response) {
+      if (response.status === 304) {
+        liveNext();
+        return null;
+      }
+      if (response.status !== 200) {
+        return null;   /* no cache to ask, or not allowed: stop asking */
+      }
+      return response.json().then(function (data) {
+        var changed = live.version !== null && data.version !== live.version;
+        live.version = data.version;
+        liveNext();
+        if (!changed) {
+          return null;
+        }
+        return fetch(endpoint + "/fragment?page=" + encodeURIComponent(page), {
+          credentials: "same-origin", headers: { "X-Social-Fragment": "1" }
+        }).then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (html) { if (html) { liveOffer(html); } });
+      });
+    }).catch(function () { liveNext(); });
+  }
+
+  function liveNext() {
+    var seconds = parseInt(root.getAttribute("data-social-live"), 10);
+    if (seconds > 0 && !live.timer) {
+      live.timer = window.setTimeout(liveCheck, seconds * 1000);
+    }
+  }
+
   /* Count markers left empty by the server (Deferred) get their numbers
    * in one request. */
   function loadCounts() {
@@ -1013,6 +1108,9 @@
     loadAnchoring();
     loadCounts();
     loadPolls();
+    if (window.fetch && parseInt(root.getAttribute("data-social-live"), 10) > 0) {
+      liveCheck();
+    }
   }
 
   ready(init);

@@ -35,7 +35,8 @@ from social_test.client import Client, basic_auth, fresh_page
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
-HTTPD_CONF = config.login() + config.block("/deferred", "SocialRender Deferred")
+HTTPD_CONF = (config.login() + config.block("/deferred", "SocialRender Deferred")
+              + config.block("/live", "SocialLiveUpdates 1"))
 
 TITLE = "Travel policy"
 
@@ -262,6 +263,45 @@ def test_js_long_text_is_counted_never_cut(js, server, alice, page):
     send.click()
     wait_for(js, lambda d: len(own_ids(alice, page)) == 1, "the comment was not stored")
     assert [len(c["body"]) for c in alice.listing(page)["comments"]] == [5000]
+
+
+def test_js_new_comments_appear_without_a_reload(js, server, alice, bob):
+    """While alice reads (and types), bob comments: a button says so; pressing
+    it shows his comment and keeps what alice was typing."""
+    page = fresh_page(server, area="live", content=PAGE)
+    load(js, server, page)
+    wait_widget(js)
+    marker = mark_window(js)
+    box = js.find_element(By.CSS_SELECTOR, "#social form.social-new textarea[name=body]")
+    box.send_keys("half a thought")
+    time.sleep(1.5)                       # the widget knows the current version
+    text = "bob was here %s" % uuid.uuid4().hex[:6]
+    bob.create(page, text)
+    button = wait_for(js, lambda d: [b for b in d.find_elements(
+        By.CSS_SELECTOR, "#social button.social-new-comments") if b.is_displayed()],
+        "no 'new comments' button")[0]
+    assert button.text == "1 new comment: show"
+    assert text not in js.find_element(By.ID, "social").text   # not before it is asked for
+    button.click()
+    wait_for(js, lambda d: text in d.find_element(By.ID, "social").text,
+             "bob's comment did not appear")
+    box = js.find_element(By.CSS_SELECTOR, "#social form.social-new textarea[name=body]")
+    assert box.get_attribute("value") == "half a thought"
+    assert_no_reload(js, marker)
+
+
+def test_js_report_a_comment_without_reload(js, server, alice, bob, page):
+    cid = bob.create(page, "a comment to report")["id"]
+    load(js, server, page)
+    wait_widget(js)
+    marker = mark_window(js)
+    details = open_details(js, cid, "social-report")
+    details.find_element(By.CSS_SELECTOR, "input[name=reason]").send_keys("Not kind")
+    details.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(js, lambda d: "Reported to the moderators" in (
+        d.find_element(By.CSS_SELECTOR, "#social .social-live").text or ""),
+        "the report was not confirmed")
+    assert_no_reload(js, marker)
 
 
 def test_js_reply_without_reload(js, server, alice, bob, page):

@@ -250,3 +250,64 @@ def test_cached_readers_unread_count_follows_notifications(server, people):
     assert unread_in(view(dave, quiet)) == 1
     assert dave.api("POST", "notifications/read-all", {}).status == 200
     assert unread_in(view(dave, quiet)) == 0
+
+
+# ---------------------------------------------------------------- live updates
+
+def updates(client, path, version=None):
+    headers = {"If-None-Match": '"%s"' % version} if version else None
+    return client.api("GET", "updates?page=" + path, headers=headers)
+
+
+def test_update_check_answers_304_until_the_discussion_changes(server, people):
+    alice, bob = people["alice"], people["bob"]
+    page = fresh_page(server)
+    first = updates(bob, page)
+    assert first.status == 200, (first, first.body)
+    version = first.json()["version"]
+    assert first.header("ETag") == '"%s"' % version
+    assert "no-store" in first.header("Cache-Control")    # never kept by a shared cache
+    for k in range(3):
+        assert updates(bob, page, version).status == 304
+    alice.create(page, "something new")
+    changed = updates(bob, page, version)
+    assert changed.status == 200 and changed.json()["version"] != version
+    assert updates(bob, page, changed.json()["version"]).status == 304
+
+
+def test_update_check_asks_the_page_access_question(server, people):
+    """What may not be read answers like the fragment: nothing to learn."""
+    anon = Client(server, None)
+    page = fresh_page(server)
+    assert updates(anon, page).status in (401, 404)
+    assert updates(people["bob"], "/no-such-page.html").status == 404
+    public = fresh_page(server, "/pub")
+    assert updates(anon, public).status == 200
+
+
+def test_block_tells_the_widget_how_often_to_ask(server, people, httpd_factory, htpasswd):
+    body = people["bob"].page(fresh_page(server)).body
+    assert harness.block_attr(harness.main_blocks(body)[0][2], "data-social-live") == "30"
+    srv = httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Live off")},
+                        conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd)
+                        + "<Location />\n    SocialLiveUpdates off\n</Location>\n")
+    body = Client(srv, "bob").page(fresh_page(srv)).body
+    assert harness.block_attr(harness.main_blocks(body)[0][2], "data-social-live") is None
+
+
+def test_without_a_cache_the_widget_is_told_not_to_ask(httpd_factory, htpasswd):
+    srv = httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Off")},
+                        conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd) + "SocialCache off\n")
+    resp = updates(Client(srv, "bob"), fresh_page(srv))
+    assert resp.status == 204, resp
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "10x", "3601", "-5"])
+def test_bad_live_updates_refused(mariadb, value):
+    srv = harness.Httpd(db=mariadb, conf="SocialLiveUpdates %s\n" % value, name="live-bad")
+    try:
+        code, output = srv.config_test()
+    finally:
+        srv.cleanup()
+    assert code != 0, output
+    assert "SocialLiveUpdates" in output, output

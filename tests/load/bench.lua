@@ -8,6 +8,8 @@
 --              texts taken in turn from TEXTS_FILE (one a line, already
 --              JSON-escaped); expects 201
 --   MODE like  ARG... = Basic credentials, in turn; PUT; expects 200
+--   MODE etag  ARG = an entity tag sent as If-None-Match; expects 304 (the
+--              widget's check for new comments while nothing changed)
 --
 -- Each thread counts the answers by status; done() prints
 --   BENCH ok=N other=N statuses=STATUS:N,...
@@ -36,7 +38,11 @@ function init(args)
     if mode ~= "get" then
         wrk.headers["Origin"] = args[2]
     end
-    if mode == "post" then
+    if mode == "etag" then
+        ok_status = 304
+        wrk.headers["If-None-Match"] = args[3]
+        auths = nil
+    elseif mode == "post" then
         ok_status = 201
         wrk.method = "POST"
         wrk.headers["Content-Type"] = "application/json"
@@ -57,7 +63,9 @@ function request()
             .. ' (bench ' .. id .. '-' .. counter .. ')"}'
         return wrk.format(nil, nil, nil, body)
     end
-    wrk.headers["Authorization"] = auths[((counter + id * 3) % #auths) + 1]
+    if auths ~= nil then
+        wrk.headers["Authorization"] = auths[((counter + id * 3) % #auths) + 1]
+    end
     return wrk.format()
 end
 

@@ -118,6 +118,18 @@ START_TEST(test_inline_block_carries_the_discussion)
 }
 END_TEST
 
+START_TEST(test_block_says_how_often_to_check_for_new_comments)
+{
+    social_render_page page = { "/_social", "0.1.0", "/a.html", NULL, 30 };
+    social_render_page quiet = { "/_social", "0.1.0", "/a.html", NULL, 0 };
+    apr_size_t len;
+
+    ck_assert_ptr_nonnull(strstr(social_render_block(pool, &page, &len),
+                                 " data-social-live=\"30\" data-social-render=\"deferred\""));
+    ck_assert_ptr_null(strstr(social_render_block(pool, &quiet, &len), "data-social-live"));
+}
+END_TEST
+
 START_TEST(test_count_marker_with_bad_page_has_no_placeholder)
 {
     ck_assert_ptr_null(marker_of("social:count page=\"../etc\""));
@@ -276,6 +288,7 @@ static Suite *render_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_block_is_delimited_and_carries_the_page_key);
     tcase_add_test(tc, test_block_escapes_a_hostile_page_key);
+    tcase_add_test(tc, test_block_says_how_often_to_check_for_new_comments);
     tcase_add_test(tc, test_poll_marker_placeholder_names_the_poll);
     tcase_add_test(tc, test_count_marker_placeholder_uses_the_canonical_key);
     tcase_add_test(tc, test_count_marker_with_bad_page_has_no_placeholder);
