@@ -487,6 +487,75 @@
     mentionMark();
   }
 
+  /* Before posting: a warning under the box for each @name nobody of
+   * that name has used the discussions (they would not be notified).
+   * Mentions are read as the server reads them (mention.h): after a
+   * character that cannot be part of an address, without a trailing '.'
+   * or '-'. */
+  var mentionKnown = {};
+  var mentionCheckTimer = null;
+
+  function mentionNames(text) {
+    var re = /(^|[^A-Za-z0-9._@\/:-])@([A-Za-z0-9._-]{1,64})/g, m, names = [], seen = {};
+    while ((m = re.exec(text)) !== null) {
+      var name = m[2].replace(/[.-]+$/, "");
+      if (name && !seen[name]) {
+        seen[name] = true;
+        names.push(name);
+      }
+    }
+    return names;
+  }
+
+  function mentionWarn(box) {
+    var names = mentionNames(box.value);
+    var caret = box.value.slice(0, box.selectionStart);
+    /* the name being typed right now is not judged yet */
+    var typing = /@([A-Za-z0-9._-]{1,64})$/.exec(caret);
+    var asks = names.filter(function (n) {
+      return !(typing && typing[1] === n) && !(n in mentionKnown);
+    }).map(function (n) {
+      return fetch(endpoint + "/api/v1/people?q=" + encodeURIComponent(n), {
+        credentials: "same-origin", headers: { "Accept": "application/json" }
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+        if (data) {
+          mentionKnown[n] = (data.people || []).some(function (p) { return p.user === n; });
+        }
+      }).catch(function () { /* the warning is a nicety */ });
+    });
+    Promise.all(asks).then(function () {
+      var unknown = names.filter(function (n) {
+        return mentionKnown[n] === false && !(typing && typing[1] === n);
+      });
+      var note = box.socialMentionNote;
+      if (!unknown.length) {
+        if (note) { note.hidden = true; note.textContent = ""; }
+        return;
+      }
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "social-mention-warning";
+        note.setAttribute("role", "status");
+        box.parentNode.insertBefore(note, box.nextSibling);
+        box.socialMentionNote = note;
+      }
+      note.hidden = false;
+      note.textContent = (unknown.length === 1
+        ? "Nobody called @" + unknown[0] + " has used the intranet's discussions yet: they will not be notified."
+        : "Nobody called " + unknown.map(function (n) { return "@" + n; }).join(", ") +
+          " has used the intranet's discussions yet: they will not be notified.");
+    });
+  }
+
+  function mentionWarnInput(event) {
+    var box = event.target;
+    if (box.tagName !== "TEXTAREA" || !root.contains(box) || box.name !== "body") {
+      return;
+    }
+    window.clearTimeout(mentionCheckTimer);
+    mentionCheckTimer = window.setTimeout(function () { mentionWarn(box); }, 400);
+  }
+
   /* A live count under each comment box: what is left, or how much is
    * over the limit (then the form cannot be sent). Nothing is ever cut:
    * the boxes have no maxlength, the server refuses what is too long. */
@@ -1096,6 +1165,7 @@
     document.addEventListener("click", click);
     document.addEventListener("input", mentionInput);
     document.addEventListener("input", countInput);
+    document.addEventListener("input", mentionWarnInput);
     document.addEventListener("keydown", mentionKey);
     document.addEventListener("social:updated", function () { enableCopy(root); countAll(root); });
     if (root.getAttribute("data-social-render") === "deferred" && !root.firstElementChild) {

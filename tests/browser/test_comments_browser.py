@@ -290,6 +290,25 @@ def test_js_new_comments_appear_without_a_reload(js, server, alice, bob):
     assert_no_reload(js, marker)
 
 
+def test_js_warns_of_a_mention_nobody_will_get(js, server, alice, bob, page):
+    bob.create(page, "bob has written here, so he is known")
+    stranger = "nobody%s" % uuid.uuid4().hex[:6]
+    load(js, server, page)
+    wait_widget(js)
+    box = js.find_element(By.CSS_SELECTOR, "#social form.social-new textarea[name=body]")
+    box.send_keys("Thanks @bob and @%s. " % stranger)
+    note = wait_for(js, lambda d: [n for n in d.find_elements(
+        By.CSS_SELECTOR, "#social form.social-new .social-mention-warning") if n.is_displayed()],
+        "no warning about the unknown name")[0]
+    assert note.text == ("Nobody called @%s has used the intranet's discussions yet: "
+                         "they will not be notified." % stranger)
+    assert note.get_attribute("role") == "status"
+    # the name removed, the warning goes
+    js.execute_script("arguments[0].value = 'Thanks @bob. ';"
+                      "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));", box)
+    wait_for(js, lambda d: not note.is_displayed(), "the warning stayed")
+
+
 def test_js_report_a_comment_without_reload(js, server, alice, bob, page):
     cid = bob.create(page, "a comment to report")["id"]
     load(js, server, page)
