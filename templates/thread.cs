@@ -58,11 +58,7 @@
 <textarea id="social-edit-<?cs var:c.id ?>" name="body" rows="3" data-social-max="<?cs var:Social.max_length ?>" required="required"><?cs var:c.body ?></textarea>
 <button type="submit">Save</button></form></details><?cs /if ?><?cs if:c.can_delete ?>
 <form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>" data-social-confirm="Delete this comment?"><?cs call:form_fields("delete") ?><button type="submit" class="social-link">Delete</button></form><?cs /if ?><?cs if:Social.user && c.status == "visible" && !c.mine && !Social.banned ?>
-<details class="social-report"><summary>Report</summary>
-<form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs call:form_fields("report") ?>
-<label for="social-report-<?cs var:c.id ?>">Why should a moderator look at this? (The author is not told who reported it.)</label>
-<input type="text" id="social-report-<?cs var:c.id ?>" name="reason" maxlength="1000" required="required" />
-<button type="submit">Report to moderators</button></form></details><?cs /if ?><?cs if:c.can_moderate ?>
+<a class="social-link social-report-link" href="<?cs var:Social.endpoint ?>/report?comment=<?cs var:c.id ?>" data-social-comment="<?cs var:c.id ?>">Report</a><?cs /if ?><?cs if:c.can_moderate ?>
 <form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.status == "hidden" ?><?cs call:form_fields("unhide") ?><button type="submit" class="social-link">Unhide</button><?cs else ?><?cs call:form_fields("hide") ?><button type="submit" class="social-link">Hide</button><?cs /if ?></form><?cs /if ?>
 </div></article><?cs /if ?>
 <?cs if:c.more > 0 ?><p class="social-more"><a class="social-more-link" href="<?cs var:Social.endpoint ?>/fragment?page=<?cs var:Social.page_q ?>&amp;thread=<?cs var:c.id ?>&amp;before=<?cs var:c.more_before ?>#comment-<?cs var:c.id ?>">Show <?cs var:c.more ?> earlier <?cs if:c.more == 1 ?>reply<?cs else ?>replies<?cs /if ?></a></p>
@@ -74,7 +70,7 @@
 <?cs elif:Social.can_comment ?>
 <form class="social-form social-new" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" />
 <label for="social-new-body">Add a comment<?cs if:Social.user ?> as <?cs var:Social.name ?><?cs /if ?></label>
-<textarea id="social-new-body" name="body" rows="4" data-social-max="<?cs var:Social.max_length ?>" required="required" placeholder="Plain text; links become clickable."></textarea>
+<textarea id="social-new-body" name="body" rows="4" data-social-max="<?cs var:Social.max_length ?>" required="required" placeholder="Plain text; **bold**, *italic*, `code`, - lists and links work."></textarea>
 <button type="submit">Post comment</button></form>
 <?cs else ?><p class="social-login">Log in to comment.</p><?cs /if ?>
 <?cs /if ?>

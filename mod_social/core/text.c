@@ -458,14 +458,178 @@ static void out_line(text_out *o, const char *s, size_t len)
     out_escaped(o, s + run, len - run, 0);
 }
 
+/* ---- the Markdown subset: inline ---- */
+
+/* The URL starting at s[0] if a link may start there (after a non-word
+ * character), else 0. */
+static size_t url_here(const char *s, size_t len, int boundary)
+{
+    size_t scheme;
+
+    if (len == 0 || !boundary
+        || (s[0] != 'h' && s[0] != 'H' && s[0] != 'm' && s[0] != 'M')) {
+        return 0;
+    }
+    scheme = url_scheme_at(s, len);
+    return scheme ? url_length(s, len, scheme) : 0;
+}
+
+/* Where the closing delimiter of an emphasis that opens at s[0] (mark
+ * of n characters: "*", "_" or "**") is, or 0: the text inside starts
+ * and ends with a non-space, "_" only between non-word characters. */
+static size_t emphasis_end(const char *s, size_t len, const char *mark, size_t n)
+{
+    size_t j;
+
+    if (len < 2 * n + 1 || s[n] == ' ' || s[n] == '\t' || s[n] == mark[0]) {
+        return 0;
+    }
+    for (j = n + 1; j + n <= len; j++) {
+        if (memcmp(s + j, mark, n) == 0 && s[j - 1] != ' ' && s[j - 1] != '\t'
+            && (j + n == len || s[j + n] != mark[0])
+            && (mark[0] != '_' || j + n == len || !apr_isalnum(s[j + n]))) {
+            return j;
+        }
+    }
+    return 0;
+}
+
+/* A link written [text](url) at s[0] == '[': its length, with the text
+ * and url spans; 0 if there is none (or the url is not http, https or
+ * mailto: then it stays text). */
+static size_t link_at(const char *s, size_t len, size_t *text_len, size_t *url_start,
+                      size_t *url_len)
+{
+    size_t k = 1, u;
+
+    while (k < len && s[k] != ']' && s[k] != '[') {
+        k++;
+    }
+    if (k >= len || s[k] != ']' || k == 1 || k + 1 >= len || s[k + 1] != '(') {
+        return 0;
+    }
+    u = k + 2;
+    *url_len = url_here(s + u, len - u, 1);
+    if (*url_len == 0 || u + *url_len >= len || s[u + *url_len] != ')') {
+        return 0;
+    }
+    *text_len = k - 1;
+    *url_start = u;
+    return u + *url_len + 1;
+}
+
+/* One line's text: `code`, **strong**, *emphasis* or _emphasis_,
+ * [text](url), and bare URLs (out_line). Nothing nests but links in
+ * emphasis; whatever does not pair up is shown as written. */
+static void out_inline(text_out *o, const char *s, size_t len)
+{
+    size_t i = 0, run = 0;
+
+    while (i < len) {
+        size_t end = 0, text_len, url_start, url_len, n;
+        int boundary = i == 0 || !apr_isalnum(s[i - 1]);
+
+        if ((n = url_here(s + i, len - i, boundary)) > 0) {
+            i += n;                      /* a bare URL stays one piece */
+            continue;
+        }
+        if (s[i] == '`') {
+            const char *close = memchr(s + i + 1, '`', len - i - 1);
+            if (close != NULL && close > s + i + 1) {
+                out_line(o, s + run, i - run);
+                out_str(o, "<code>");
+                out_escaped(o, s + i + 1, (size_t)(close - s) - i - 1, 0);
+                out_str(o, "</code>");
+                i = run = (size_t)(close - s) + 1;
+                continue;
+            }
+        }
+        else if (s[i] == '[' && (n = link_at(s + i, len - i, &text_len, &url_start,
+                                              &url_len)) > 0) {
+            out_line(o, s + run, i - run);
+            out_str(o, "<a href=\"");
+            out_escaped(o, s + i + url_start, url_len, 0);
+            out_str(o, "\" rel=\"nofollow noopener\">");
+            out_escaped(o, s + i + 1, text_len, 0);
+            out_str(o, "</a>");
+            i = run = i + n;
+            continue;
+        }
+        else if (s[i] == '*' && i + 1 < len && s[i + 1] == '*'
+                 && (end = emphasis_end(s + i, len - i, "**", 2)) > 0) {
+            out_line(o, s + run, i - run);
+            out_str(o, "<strong>");
+            out_line(o, s + i + 2, end - 2);
+            out_str(o, "</strong>");
+            i = run = i + end + 2;
+            continue;
+        }
+        else if ((s[i] == '*' || (s[i] == '_' && boundary))
+                 && (end = emphasis_end(s + i, len - i, s[i] == '*' ? "*" : "_", 1)) > 0) {
+            out_line(o, s + run, i - run);
+            out_str(o, "<em>");
+            out_line(o, s + i + 1, end - 1);
+            out_str(o, "</em>");
+            i = run = i + end + 1;
+            continue;
+        }
+        i++;
+    }
+    out_line(o, s + run, len - run);
+}
+
+/* ---- the Markdown subset: blocks ---- */
+
+typedef enum { BLOCK_NONE, BLOCK_PARA, BLOCK_UL, BLOCK_OL, BLOCK_QUOTE } block_kind;
+
+static void block_close(text_out *o, block_kind *open)
+{
+    static const char *const closing[] = { "", "</p>", "</li></ul>", "</li></ol>",
+                                           "</p></blockquote>" };
+    out_str(o, closing[*open]);
+    *open = BLOCK_NONE;
+}
+
+/* What a line starts: a list item ("- ", "* ", "1. ", "1) "), a quote
+ * ("> ", ">"), or a paragraph; *skip is the marker's length. */
+static block_kind line_kind(const char *s, size_t len, size_t *skip)
+{
+    size_t k = 0;
+
+    while (k < len && k < 3 && s[k] == ' ') {
+        k++;
+    }
+    if (k + 1 < len && (s[k] == '-' || s[k] == '*') && s[k + 1] == ' ') {
+        *skip = k + 2;
+        return BLOCK_UL;
+    }
+    if (k < len && s[k] == '>') {
+        *skip = k + 1 + (k + 1 < len && s[k + 1] == ' ');
+        return BLOCK_QUOTE;
+    }
+    if (k < len && apr_isdigit(s[k])) {
+        size_t d = k;
+        while (d < len && d - k < 9 && apr_isdigit(s[d])) {
+            d++;
+        }
+        if (d + 1 < len && (s[d] == '.' || s[d] == ')') && s[d + 1] == ' ') {
+            *skip = d + 2;
+            return BLOCK_OL;
+        }
+    }
+    *skip = 0;
+    return BLOCK_PARA;
+}
+
 char *social_text_format_comment(apr_pool_t *p, const char *s, size_t len)
 {
     text_out o = { p, NULL, 0, 0 };
     size_t i = 0;
-    int in_para = 0, pending_breaks = 0;
+    block_kind open = BLOCK_NONE;
 
     while (i < len) {
-        size_t start = i, end;
+        size_t start = i, end, k, skip = 0;
+        block_kind kind;
 
         while (i < len && s[i] != '\n' && s[i] != '\r') {
             i++;
@@ -477,34 +641,43 @@ char *social_text_format_comment(apr_pool_t *p, const char *s, size_t len)
         else if (i < len) {
             i++;
         }
-        /* A line of only white space separates paragraphs. */
-        {
-            size_t k = start;
-            while (k < end && (s[k] == ' ' || s[k] == '\t')) {
-                k++;
+        /* A line of only white space ends the block. */
+        for (k = start; k < end && (s[k] == ' ' || s[k] == '\t'); k++) {
+        }
+        if (k == end) {
+            block_close(&o, &open);
+            continue;
+        }
+        kind = line_kind(s + start, end - start, &skip);
+        if (kind == BLOCK_UL || kind == BLOCK_OL) {
+            if (open == kind) {
+                out_str(&o, "</li><li>");
             }
-            if (k == end) {
-                if (in_para) {
-                    out_str(&o, "</p>");
-                    in_para = 0;
-                }
-                pending_breaks = 0;
-                continue;
+            else {
+                block_close(&o, &open);
+                out_str(&o, kind == BLOCK_UL ? "<ul><li>" : "<ol><li>");
             }
         }
-        if (!in_para) {
-            out_str(&o, "<p>");
-            in_para = 1;
+        else if (kind == BLOCK_QUOTE) {
+            if (open == BLOCK_QUOTE) {
+                out_str(&o, "<br />");
+            }
+            else {
+                block_close(&o, &open);
+                out_str(&o, "<blockquote><p>");
+            }
         }
-        else if (pending_breaks) {
+        else if (open == BLOCK_PARA) {
             out_str(&o, "<br />");
         }
-        out_line(&o, s + start, end - start);
-        pending_breaks = 1;
+        else {
+            block_close(&o, &open);
+            out_str(&o, "<p>");
+        }
+        open = kind;
+        out_inline(&o, s + start + skip, end - start - skip);
     }
-    if (in_para) {
-        out_str(&o, "</p>");
-    }
+    block_close(&o, &open);
     return out_result(&o);
 }
 

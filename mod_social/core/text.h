@@ -78,10 +78,14 @@ char *social_text_ascii_refs(apr_pool_t *p, const char *s, size_t len);
 const char *social_text_comment_check(const char *s, size_t len, size_t max,
                                       size_t *chars);
 
-/* Plain comment text -> safe HTML, pure ASCII: paragraphs (<p>) split
- * at blank lines, single newlines as <br />, http://, https:// and
- * mailto: URLs as links with rel="nofollow noopener", everything else
- * shown literally (escaped). */
+/* Comment text -> safe HTML, pure ASCII, with a small Markdown subset:
+ * paragraphs (<p>) split at blank lines, single newlines as <br />;
+ * lines starting "- " or "* " (<ul>), "1. " or "1) " (<ol>), "> "
+ * (<blockquote>); `code`, **strong**, *emphasis* and _emphasis_ (not
+ * inside words), [text](url); http://, https:// and mailto: URLs (bare
+ * or in [text](url)) as links with rel="nofollow noopener". No other
+ * markup is ever produced: everything else is shown literally (escaped),
+ * and markers that do not pair up stay as written. */
 char *social_text_format_comment(apr_pool_t *p, const char *s, size_t len);
 
 /* s percent-encoded for a URL component: everything but the RFC 3986

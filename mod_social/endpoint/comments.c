@@ -733,6 +733,53 @@ int social_comments_api(request_rec *r, const char *rest)
 
 /* ---- HTML ---- */
 
+typedef struct {
+    request_rec *r;
+    const outcome *o;
+} report_page_data;
+
+static void report_page_fill(social_render_data *data, void *ctx)
+{
+    report_page_data *d = ctx;
+    social_render_data *s = social_render_child(data, "Social");
+    social_render_data *rp = social_render_child(data, "Report");
+
+    social_render_set(s, "endpoint", social_config_srv(d->r->server)->endpoint);
+    social_render_set(s, "version", SOCIAL_VERSION);
+    social_render_set(s, "token", social_identity_form_token(d->r, &d->o->page.who));
+    social_render_set_int(rp, "id", d->o->comment.id);
+    social_render_set(rp, "page", d->o->page.key);
+    social_render_set(rp, "name", d->o->comment.author_name);
+    social_render_set(rp, "body", d->o->comment.body);
+}
+
+/* GET {base}/report?comment=ID: the form to report a comment, for readers
+ * without JavaScript (the widget opens it in place). The same questions
+ * as the report itself: the comment must be one the reader may see. */
+int social_comments_report_page(request_rec *r)
+{
+    outcome o;
+    report_page_data d = { r, &o };
+    const char *q = social_request_query_value(r, "comment");
+    apr_int64_t id = q ? social_request_id(q, strlen(q)) : 0;
+    int replies = 0;
+
+    memset(&o, 0, sizeof(o));
+    if (id == 0 || comment_load(r, &o, id, &replies) != 0) {
+        return social_request_form_error(r, o.res.status ? o.res.status : HTTP_NOT_FOUND,
+                                         o.res.message ? o.res.message : "no such comment",
+                                         NULL);
+    }
+    if (o.page.who.user == NULL || !social_identity_can_write(&o.page.who)) {
+        return social_request_form_error(r, HTTP_UNAUTHORIZED, "log in to report comments",
+                                         o.page.key);
+    }
+    if (o.comment.status != SOCIAL_COMMENT_VISIBLE) {
+        return social_request_form_error(r, HTTP_NOT_FOUND, "no such comment", o.page.key);
+    }
+    return social_request_template_send(r, "report.cs", report_page_fill, &d);
+}
+
 int social_comments_fragment(request_rec *r)
 {
     outcome o;

@@ -13,4 +13,7 @@ int social_comments_form(request_rec *r, const char *rest);
 /* {base}/fragment?page=PATH: the rendered discussion. */
 int social_comments_fragment(request_rec *r);
 
+/* GET {base}/report?comment=ID: the page to report a comment from. */
+int social_comments_report_page(request_rec *r);
+
 #endif /* SOCIAL_COMMENTS_H */

@@ -304,6 +304,7 @@ static const route routes[] = {
     { "/polls/", MATCH_PREFIX, POST, 1, FORM_ONLY, NULL, social_polls_form },
     { "/poll", MATCH_EXACT, GET, 0, NULL, social_polls_fragment, NULL },
     { "/fragment", MATCH_EXACT, GET, 0, NULL, social_comments_fragment, NULL },
+    { "/report", MATCH_EXACT, GET, 1, NULL, social_comments_report_page, NULL },
     { "/comments", MATCH_TREE, POST, 1, FORM_ONLY, NULL, social_comments_form },
     { "/activity", MATCH_EXACT, GET, 1, "the activity stream is only read (GET)",
       social_activity_page, NULL },

@@ -252,7 +252,48 @@
     });
   }
 
+  /* "Report" opens its form in place (the link leads to a page of its
+   * own without JavaScript); the form is sent like every other. */
+  function openReport(link) {
+    var id = link.getAttribute("data-social-comment");
+    var existing = document.getElementById("social-report-" + id);
+    if (existing) {
+      existing.focus();
+      return;
+    }
+    var token = root.querySelector("input[name=token]");
+    var form = document.createElement("form");
+    form.className = "social-form social-report-form";
+    form.method = "post";
+    form.setAttribute("action", endpoint + "/comments/" + id);
+    form.appendChild(hidden("token", token ? token.value : ""));
+    form.appendChild(hidden("action", "report"));
+    var label = document.createElement("label");
+    label.setAttribute("for", "social-report-" + id);
+    label.textContent = "Why should a moderator look at this? The author is not told who reported it.";
+    var input = document.createElement("input");
+    input.type = "text";
+    input.id = "social-report-" + id;
+    input.name = "reason";
+    input.maxLength = 1000;
+    input.required = true;
+    var send = document.createElement("button");
+    send.type = "submit";
+    send.textContent = "Report to moderators";
+    form.appendChild(label);
+    form.appendChild(input);
+    form.appendChild(send);
+    link.parentNode.insertBefore(form, link.nextSibling);
+    input.focus();
+  }
+
   function click(event) {
+    var report = event.target.closest ? event.target.closest("a.social-report-link") : null;
+    if (report && window.fetch) {
+      event.preventDefault();
+      openReport(report);
+      return;
+    }
     var earlier = event.target.closest ? event.target.closest("a.social-earlier-link") : null;
     if (earlier && window.fetch) {
       event.preventDefault();

@@ -314,9 +314,13 @@ def test_js_report_a_comment_without_reload(js, server, alice, bob, page):
     load(js, server, page)
     wait_widget(js)
     marker = mark_window(js)
-    details = open_details(js, cid, "social-report")
-    details.find_element(By.CSS_SELECTOR, "input[name=reason]").send_keys("Not kind")
-    details.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    js.find_element(By.CSS_SELECTOR, comment_css(cid) + " a.social-report-link").click()
+    reason = wait_for(js, lambda d: d.find_elements(By.ID, "social-report-%d" % cid),
+                      "the report form did not open in place")[0]
+    assert js.switch_to.active_element == reason
+    reason.send_keys("Not kind")
+    reason.find_element(By.XPATH, "./ancestor::form").find_element(
+        By.CSS_SELECTOR, "button[type=submit]").click()
     wait_for(js, lambda d: "Reported to the moderators" in (
         d.find_element(By.CSS_SELECTOR, "#social .social-live").text or ""),
         "the report was not confirmed")

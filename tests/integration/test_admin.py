@@ -297,11 +297,24 @@ def test_report_with_the_plain_form(server, alice, bob, carol):
     page = fresh_page(server)
     theirs = alice.create(page, "report by form")["id"]
     own = bob.create(page, "bob's own words")["id"]
-    disc = Discussion(social_div(bob.page(page).body))
-    assert disc.action_form(own, "report") is None        # not one's own
-    form = disc.action_form(theirs, "report")
-    assert form is not None
-    fields = dict(disc.form_fields(form), reason="Spam link")
+    div = social_div(bob.page(page).body)
+    links = {a.get("data-social-comment"): a.get("href")
+             for a in div.find_all("a", cls="social-report-link")}
+    assert str(own) not in links                           # not one's own
+    assert links[str(theirs)] == "/_social/report?comment=%d" % theirs
+    # the link leads to a page of its own with the form (the page's rules
+    # apply: someone who may not read the page gets nothing)
+    resp = bob.get(links[str(theirs)])
+    assert resp.status == 200, (resp, resp.body[:300])
+    root = parse_html(resp.body)
+    assert "report by form" in root.find("blockquote").text()
+    form = root.find("form", cls="social-report-form")
+    assert form.get("action") == "/_social/comments/%d" % theirs
+    fields = {i.get("name"): i.get("value", "") for i in form.find_all("input")}
+    assert set(fields) == {"token", "action", "reason"} and fields["action"] == "report"
+    assert Client(server, None).get(links[str(theirs)]).status in (401, 404)
+    assert bob.get("/_social/report?comment=999999999").status == 404
+    fields["reason"] = "Spam link"
     resp = bob.request("POST", "/_social/comments/%d" % theirs,
                        body=urlencode(fields).encode(), headers=FORM)
     assert resp.status == 303, (resp, resp.body[:300])

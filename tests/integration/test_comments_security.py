@@ -58,6 +58,10 @@ XSS_PAYLOADS = [
     "<!-- mod_social --><b>fake block</b>",
     "<?cs var:Social.token ?>",
     "<?cs include:\"/etc/passwd\" ?><?cs var:Comments.0.body ?>",
+    # the Markdown subset: what looks like a link or emphasis never carries markup
+    "[x](javascript:alert(1))",
+    "[<img src=x onerror=alert(1)>](https://ok.example/\"onmouseover=\"alert(1))",
+    "** <img src=x onerror=alert(1)>**",
     "<style>*{background:url(\"javascript:alert(1)\")}</style>",
     "<base href=\"https://evil.example/\">",
     "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\">",
@@ -81,15 +85,17 @@ XSS_PAYLOADS = [
 
 # What the discussion may hold at all, and inside one comment (where the
 # comment's own text and author are).
+# The Markdown subset a comment may produce (core/text.h) in its body.
+BODY_TAGS = {"p", "br", "a", "strong", "em", "code", "ul", "ol", "li", "blockquote"}
 ALLOWED_TAGS = {"section", "h2", "span", "p", "ol", "li", "article", "header", "a", "time",
                 "div", "details", "summary", "form", "input", "label", "textarea", "button",
-                "br", "fieldset", "legend"}
+                "br", "fieldset", "legend"} | BODY_TAGS
 COMMENT_INPUTS = {"token", "page", "parent", "action"}
-BODY_TAGS = {"p", "br", "a"}
 # Links out, to comments, and to the module's own pages ("for you", the
-# activity stream, a person's activity from an @mention).
+# activity stream, a person's activity from an @mention, reporting a comment).
 SAFE_HREF = re.compile(r"(?i)(https?://|mailto:|#comment-\d+\Z|#social\Z"
-                       r"|/_social/notifications\Z|/_social/activity(\?user=[A-Za-z0-9._-]+)?\Z)")
+                       r"|/_social/notifications\Z|/_social/activity(\?user=[A-Za-z0-9._-]+)?\Z"
+                       r"|/_social/report\?comment=\d+\Z)")
 
 SQLI_STRINGS = [
     "' OR 1=1 --",
@@ -236,6 +242,7 @@ def check_everywhere(server, viewers, path, cid, text, file_path=None):
     '<li class="social-comment"><div class="social-body"><a href="javascript:x()">a</a></div>',
     '<li class="social-comment"><span class="social-author" onmouseover="x()">a</span></li>',
     '<li class="social-comment"><div class="social-body"><b>bold</b></div></li>',
+    '<li class="social-comment"><input type="text" name="q" /></li>',
     '<form action="https://evil.example/" method="post"></form>',
 ])
 def test_inertness_check_catches_injected_markup(markup):
@@ -258,6 +265,20 @@ def test_xss_payload_by_form_is_inert(server, bob, carol, page, payload):
     assert resp.status == 303, (resp, resp.body[:300])
     cid = int(resp.header("Location").rsplit("#comment-", 1)[1])
     check_everywhere(server, (bob, carol), page, cid, payload)
+
+
+def test_markdown_formats_but_never_injects(server, alice, bob, page):
+    text = ("**<img src=x onerror=alert(1)>** and `<script>alert(1)</script>`\n"
+            "- [docs](https://ok.example/a) _<svg onload=alert(1)>_")
+    item = alice.create(page, text)
+    assert item["body"] == text
+    disc = assert_page_inert(server, page, bob.page(page).body)
+    body = disc.items[item["id"]].find(cls="social-body")
+    assert body.find("strong").text() == "<img src=x onerror=alert(1)>"
+    assert body.find("code").text() == "<script>alert(1)</script>"
+    assert body.find("em").text() == "<svg onload=alert(1)>"
+    link = body.find("ul").find("a")
+    assert link.get("href") == "https://ok.example/a" and link.text() == "docs"
 
 
 def test_xss_payloads_together_in_one_thread(server, alice, bob, carol, page):

@@ -1097,6 +1097,58 @@ START_TEST(test_format_link_stops_at_quote_and_angle)
 }
 END_TEST
 
+START_TEST(test_format_markdown_inline)
+{
+    ck_assert_str_eq(format("a *b* _c_ **d** `e`"),
+                     "<p>a <em>b</em> <em>c</em> <strong>d</strong> <code>e</code></p>");
+    ck_assert_str_eq(format("`<b>x</b> *y*`"), "<p><code>&lt;b&gt;x&lt;/b&gt; *y*</code></p>");
+    ck_assert_str_eq(format("**bold with https://a.example/x_y**"),
+                     "<p><strong>bold with <a href=\"https://a.example/x_y\" "
+                     "rel=\"nofollow noopener\">https://a.example/x_y</a></strong></p>");
+    ck_assert_str_eq(format("see [the policy](https://intranet.example/p?a=1&b=2)!"),
+                     "<p>see <a href=\"https://intranet.example/p?a=1&amp;b=2\" "
+                     "rel=\"nofollow noopener\">the policy</a>!</p>");
+}
+END_TEST
+
+START_TEST(test_format_markdown_leaves_what_does_not_pair_up)
+{
+    ck_assert_str_eq(format("2 * 3 * 4 and snake_case_name and *open"),
+                     "<p>2 * 3 * 4 and snake_case_name and *open</p>");
+    ck_assert_str_eq(format("** x** `` [a](b) [x](javascript:alert(1))"),
+                     "<p>** x** `` [a](b) [x](javascript:alert(1))</p>");
+    ck_assert_str_eq(format("http://x.example/wiki/A_b_c_(d)"),
+                     "<p><a href=\"http://x.example/wiki/A_b_c_(d)\" rel=\"nofollow noopener\">"
+                     "http://x.example/wiki/A_b_c_(d)</a></p>");
+}
+END_TEST
+
+START_TEST(test_format_markdown_blocks)
+{
+    ck_assert_str_eq(format("Steps:\n- one\n* two\n\n1. first\n2) second\nafter"),
+                     "<p>Steps:</p><ul><li>one</li><li>two</li></ul>"
+                     "<ol><li>first</li><li>second</li></ol><p>after</p>");
+    ck_assert_str_eq(format("> quoted *line*\n> more\nreply"),
+                     "<blockquote><p>quoted <em>line</em><br />more</p></blockquote>"
+                     "<p>reply</p>");
+    ck_assert_str_eq(format("-not a list\n>"), "<p>-not a list</p><blockquote><p></p></blockquote>");
+    /* found by fuzz_text: a link cut off right after "](" */
+    ck_assert_str_eq(format("[R]("), "<p>[R](</p>");
+}
+END_TEST
+
+START_TEST(test_format_markdown_never_makes_markup_from_text)
+{
+    const char *out = format("**<img src=x onerror=alert(1)>** [<b>](https://a.example/\"x) "
+                             "_<script>_ > <i>");
+    ck_assert_ptr_null(strstr(out, "<img"));
+    ck_assert_ptr_null(strstr(out, "<script"));
+    ck_assert_ptr_null(strstr(out, "<b>"));
+    ck_assert_ptr_null(strstr(out, "<i>"));
+    ck_assert_ptr_null(strstr(out, "\"x"));
+}
+END_TEST
+
 START_TEST(test_format_output_is_ascii)
 {
     const char *out = format("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xff");
@@ -1345,6 +1397,10 @@ static Suite *text_suite(void)
     tcase_add_test(tc, test_format_never_links_other_schemes_or_mid_word);
     tcase_add_test(tc, test_format_link_stops_at_quote_and_angle);
     tcase_add_test(tc, test_format_output_is_ascii);
+    tcase_add_test(tc, test_format_markdown_inline);
+    tcase_add_test(tc, test_format_markdown_leaves_what_does_not_pair_up);
+    tcase_add_test(tc, test_format_markdown_blocks);
+    tcase_add_test(tc, test_format_markdown_never_makes_markup_from_text);
     tcase_add_test(tc, test_comment_check_accepts_text_and_counts_characters);
     tcase_add_test(tc, test_comment_check_refuses_empty_and_blank);
     tcase_add_test(tc, test_comment_check_limit_is_in_characters);
