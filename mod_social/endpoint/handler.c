@@ -31,6 +31,9 @@
 #include "store.h"
 #include "discussion.h"
 #include "fragcache.h"
+#include "identity.h"
+#include "mention.h"
+#include "text.h"
 
 APLOG_USE_MODULE(social);
 
@@ -173,6 +176,43 @@ static int route_updates(request_rec *r)
         json_pack("{s:s}", "version", version)));
 }
 
+/* POST preview {"text"}: the text as a comment shows it ({"html"}), by
+ * the same formatter, so what the preview shows is what is posted. Reads
+ * and stores nothing. */
+static int route_preview(request_rec *r)
+{
+    int status;
+    json_t *req, *text;
+    const char *s;
+    size_t chars = 0;
+    const char *why;
+
+    if (!social_identity_same_origin(r)) {
+        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
+                                         "the request came from another site");
+    }
+    if ((req = social_request_json_body(r, &status)) == NULL) {
+        return status;
+    }
+    text = json_object_get(req, "text");
+    if (!json_is_string(text)) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_body",
+                                         "text must be a string");
+    }
+    s = json_string_value(text);
+    /* Blank text previews as nothing; control characters, broken UTF-8
+     * or more than any comment may hold are refused, as a post would be. */
+    why = strspn(s, " \t\r\n") == strlen(s) ? NULL
+        : social_text_comment_check(s, strlen(s), 60000, &chars);
+    if (why != NULL) {
+        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_body", why);
+    }
+    return social_request_json_send(r, HTTP_OK, social_request_json_pool(r, json_pack(
+        "{s:s}", "html", social_mention_link_html(r->pool,
+            social_text_format_comment(r->pool, s, strlen(s)),
+            apr_pstrcat(r->pool, social_config_srv(r->server)->endpoint, "/activity", NULL)))));
+}
+
 /* GET counts?page=A&page=B: discussion counts for index pages. Pages
  * the viewer may not read, or without discussion, are left out. */
 static int route_counts(request_rec *r)
@@ -294,6 +334,7 @@ static const route routes[] = {
     { "/api/v1/polls", MATCH_TREE, ANY, 0, NULL, NULL, social_polls_api },
     { "/api/v1/counts", MATCH_EXACT, GET, 0, NULL, route_counts, NULL },
     { "/api/v1/updates", MATCH_EXACT, GET, 0, NULL, route_updates, NULL },
+    { "/api/v1/preview", MATCH_EXACT, POST, 0, NULL, route_preview, NULL },
     { "/api/v1/me", MATCH_EXACT, GET, 0, NULL, route_me, NULL },
     { "/api/v1/activity", MATCH_EXACT, GET, 0, NULL, social_activity_api, NULL },
     { "/api/v1/people", MATCH_EXACT, GET, 0, NULL, social_notify_people_api, NULL },

@@ -642,6 +642,55 @@
 
   function countAll(scope) {
     Array.prototype.forEach.call(scope.querySelectorAll("textarea[data-social-max]"), countUpdate);
+    previewButtons(scope);
+  }
+
+  /* A Preview button beside each comment box's submit: the server formats
+   * the text as the comment will show it (the same C formatter). */
+  function previewButtons(scope) {
+    if (!window.fetch) {
+      return;
+    }
+    Array.prototype.forEach.call(scope.querySelectorAll("textarea[data-social-max]"), function (box) {
+      var form = box.form, send = form ? form.querySelector("button[type=submit]") : null;
+      if (!send || form.querySelector("button.social-preview-button")) {
+        return;
+      }
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "social-link social-preview-button";
+      b.textContent = "Preview";
+      b.addEventListener("click", function () { preview(box, b); });
+      send.parentNode.insertBefore(b, send.nextSibling);
+    });
+  }
+
+  function preview(box, button) {
+    var shown = box.socialPreview;
+    if (!shown) {
+      shown = document.createElement("div");
+      shown.className = "social-preview social-body";
+      shown.setAttribute("aria-live", "polite");
+      shown.setAttribute("aria-label", "Preview");
+      button.parentNode.insertBefore(shown, button.nextSibling);
+      box.socialPreview = shown;
+    }
+    fetch(endpoint + "/api/v1/preview", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ text: box.value })
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (response.ok) {
+          /* safe HTML: made by the server's formatter, as a comment's html */
+          shown.innerHTML = data.html || "<p class=\"social-empty\">Nothing to preview yet.</p>";
+        } else {
+          shown.textContent = (data.error && data.error.message) || "No preview right now.";
+        }
+      });
+    }).catch(function () {
+      shown.textContent = "No preview right now.";
+    });
   }
 
   function mentionInput(event) {

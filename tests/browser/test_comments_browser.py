@@ -309,6 +309,22 @@ def test_js_warns_of_a_mention_nobody_will_get(js, server, alice, bob, page):
     wait_for(js, lambda d: not note.is_displayed(), "the warning stayed")
 
 
+def test_js_preview_shows_the_formatting(js, server, alice, page):
+    load(js, server, page)
+    wait_widget(js)
+    form = js.find_element(By.CSS_SELECTOR, "#social form.social-new")
+    form.find_element(By.CSS_SELECTOR, "textarea[name=body]").send_keys(
+        "**bold** and `code` <i>not markup</i>")
+    form.find_element(By.CSS_SELECTOR, "button.social-preview-button").click()
+    shown = wait_for(js, lambda d: [p for p in d.find_elements(
+        By.CSS_SELECTOR, "#social form.social-new .social-preview") if p.text],
+        "no preview")[0]
+    assert shown.find_element(By.TAG_NAME, "strong").text == "bold"
+    assert shown.find_element(By.TAG_NAME, "code").text == "code"
+    assert "<i>not markup</i>" in shown.text
+    assert own_ids(alice, page) == []      # a preview posts nothing
+
+
 def test_js_report_a_comment_without_reload(js, server, alice, bob, page):
     cid = bob.create(page, "a comment to report")["id"]
     load(js, server, page)

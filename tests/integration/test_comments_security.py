@@ -695,3 +695,19 @@ def test_nested_json_in_patch_is_400(server, alice, page):
     assert_json_error(alice.patch(item["id"], None, raw=raw), 400)
     assert time.monotonic() - started < 2
     assert_alive(server)
+
+
+# ---------------------------------------------------------------- preview
+
+def test_preview_formats_as_the_comment_will_show_and_stores_nothing(mariadb, alice):
+    before = mariadb.sql("SELECT COUNT(*) FROM social_comments")
+    resp = alice.api("POST", "preview", {"text": "**hi** <b>x</b> [d](https://ok.example/)"})
+    assert resp.status == 200, (resp, resp.body[:300])
+    assert resp.json()["html"] == ('<p><strong>hi</strong> &lt;b&gt;x&lt;/b&gt; <a href="'
+                                   'https://ok.example/" rel="nofollow noopener">d</a></p>')
+    assert alice.api("POST", "preview", {"text": "  \n"}).json()["html"] == ""
+    assert_json_error(alice.api("POST", "preview", {"text": 5}), 422, "invalid_body")
+    assert_json_error(alice.api("POST", "preview", {"text": "bell\x07"}), 422, "invalid_body")
+    resp = alice.api("POST", "preview", {"text": "x"}, headers={"Origin": "http://evil.example"})
+    assert_json_error(resp, 403)
+    assert mariadb.sql("SELECT COUNT(*) FROM social_comments") == before
