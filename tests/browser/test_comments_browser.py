@@ -20,7 +20,7 @@ import uuid
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import (NoAlertPresentException,
+from selenium.common.exceptions import (NoAlertPresentException, NoSuchElementException,
                                         StaleElementReferenceException, TimeoutException)
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -325,6 +325,14 @@ def test_js_preview_shows_the_formatting(js, server, alice, page):
     assert own_ids(alice, page) == []      # a preview posts nothing
 
 
+def live_text(browser):
+    """The discussion's live region's text ("" while it is being replaced)."""
+    try:
+        return browser.find_element(By.CSS_SELECTOR, "#social .social-live").text or ""
+    except (StaleElementReferenceException, NoSuchElementException):
+        return ""
+
+
 def test_js_report_a_comment_without_reload(js, server, alice, bob, page):
     cid = bob.create(page, "a comment to report")["id"]
     load(js, server, page)
@@ -337,9 +345,8 @@ def test_js_report_a_comment_without_reload(js, server, alice, bob, page):
     reason.send_keys("Not kind")
     reason.find_element(By.XPATH, "./ancestor::form").find_element(
         By.CSS_SELECTOR, "button[type=submit]").click()
-    wait_for(js, lambda d: "Reported to the moderators" in (
-        d.find_element(By.CSS_SELECTOR, "#social .social-live").text or ""),
-        "the report was not confirmed")
+    wait_for(js, lambda d: "Reported to the moderators" in live_text(d),
+             "the report was not confirmed")
     assert_no_reload(js, marker)
 
 
