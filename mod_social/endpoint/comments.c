@@ -16,6 +16,7 @@
 #include "fragcache.h"
 #include "identity.h"
 #include "jsonmap.h"
+#include "mention.h"
 #include "render.h"
 #include "request.h"
 #include "text.h"
@@ -733,6 +734,89 @@ int social_comments_api(request_rec *r, const char *rest)
 
 /* ---- HTML ---- */
 
+/* The @names in body nobody of that name has used the discussions, as
+ * "@a, @b", or NULL (none, the author asked to post anyway, or the store
+ * cannot say: then the post goes on and meets the store itself). */
+static const char *mentions_unknown(request_rec *r, const outcome *o, const char *body,
+                                    const char *checked)
+{
+    apr_array_header_t *names, *unknown;
+    int k;
+
+    if (body == NULL || (checked != NULL && strcmp(checked, "1") == 0)) {
+        return NULL;
+    }
+    names = social_mention_names(r->pool, body);
+    unknown = apr_array_make(r->pool, 2, sizeof(const char *));
+    for (k = 0; k < names->nelts; k++) {
+        const char *user = APR_ARRAY_IDX(names, k, const char *), *name = NULL;
+        if (o->page.who.user != NULL && strcmp(user, o->page.who.user) == 0) {
+            continue;
+        }
+        switch (social_store_person_get(r, user, &name)) {
+        case SOCIAL_STORE_OK:
+            break;
+        case SOCIAL_STORE_NOT_FOUND:
+            APR_ARRAY_PUSH(unknown, const char *) = apr_pstrcat(r->pool, "@", user, NULL);
+            break;
+        default:
+            return NULL;
+        }
+    }
+    return unknown->nelts ? apr_array_pstrcat(r->pool, unknown, ',') : NULL;
+}
+
+typedef struct {
+    request_rec *r;
+    const outcome *o;
+    apr_table_t *form;
+    const char *unknown;
+} mentions_page_data;
+
+static int mentions_field(void *ctx, const char *key, const char *value)
+{
+    social_render_data *fields = ctx;
+    static const char *const kept[] = { "token", "page", "parent", "anchor_exact",
+                                        "anchor_prefix", "anchor_suffix", "anchor_position" };
+    size_t k;
+
+    for (k = 0; k < sizeof(kept) / sizeof(kept[0]); k++) {
+        if (strcmp(key, kept[k]) == 0) {
+            social_render_set(social_render_child(fields, "%s", key), "value", value);
+        }
+    }
+    return 1;
+}
+
+static void mentions_page_fill(social_render_data *data, void *ctx)
+{
+    mentions_page_data *d = ctx;
+    social_render_data *s = social_render_child(data, "Social");
+    social_render_data *m = social_render_child(data, "Mentions");
+
+    social_render_set(s, "endpoint", social_config_srv(d->r->server)->endpoint);
+    social_render_set(s, "version", SOCIAL_VERSION);
+    social_render_set(m, "unknown", d->unknown);
+    social_render_set(m, "page", d->o->page.key);
+    social_render_set(m, "body", apr_table_get(d->form, "body"));
+    apr_table_do(mentions_field, social_render_child(m, "fields"), d->form, NULL);
+}
+
+/* Without JavaScript, the question the widget asks as one types: the
+ * comment names someone nobody of that name has used the discussions
+ * (they would not be notified). The text comes back to be corrected, or
+ * posted as it is. */
+static int mentions_confirm(request_rec *r, const outcome *o, apr_table_t *form,
+                            const char *unknown)
+{
+    mentions_page_data d = { r, o, form, unknown };
+
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "SOCIAL0507: comment form on %s names %s, unknown: asked to confirm",
+                  o->page.key, unknown);
+    return social_request_template_send(r, "mentions.cs", mentions_page_fill, &d);
+}
+
 typedef struct {
     request_rec *r;
     const outcome *o;
@@ -885,6 +969,11 @@ int social_comments_form(request_rec *r, const char *rest)
         if (!social_identity_form_token_valid(r, &o.page.who, token)) {
             return social_request_form_error(r, HTTP_FORBIDDEN,
                               "the form has expired; reload the page and try again", o.page.key);
+        }
+        if (!social_request_wants_fragment(r)
+            && (why = mentions_unknown(r, &o, apr_table_get(form, "body"),
+                                       apr_table_get(form, "mentions_checked"))) != NULL) {
+            return mentions_confirm(r, &o, form, why);
         }
         if (comment_create(r, &o, path, apr_table_get(form, "body"), parent_id, &anchor, NULL)
             != HTTP_CREATED) {

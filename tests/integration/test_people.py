@@ -18,6 +18,7 @@ import harness
 from social_test import config
 from social_test.asserts import assert_json_error
 from social_test.client import PAGE_TEMPLATE, Client, fresh_page
+from social_test.html import parse_html
 
 RUN = uuid.uuid4().hex[:8]
 VIEWER, WIDGET, DAILY, NEVER = ("%s-%s" % (who, RUN)
@@ -163,3 +164,42 @@ def test_a_wrong_directory_line_imports_nothing(mariadb, tmp_path, text, why):
     assert why.encode() in res.stdout, res.stdout
     assert b"nothing imported" in res.stdout
     assert known(mariadb, "ok-%s" % RUN) == 0
+
+
+# ------------------------------------ an unknown @name, without JavaScript
+
+def test_the_plain_form_asks_before_posting_a_mention_nobody_will_get(server, alice):
+    page = fresh_page(server)
+    token = alice.discussion(page).token()
+    body = "Thanks @%s and @alice, see @%s." % (NEVER, VIEWER)
+    Client(server, VIEWER).page(fresh_page(server))         # VIEWER is known
+    resp = alice.form("", {"page": page, "body": body, "token": token})
+    assert resp.status == 200, (resp, resp.body[:300])
+    root = parse_html(resp.body)
+    assert root.find("title").text() == "Check the names you mentioned"
+    status = root.find("p", cls="social-message-text").text()
+    assert "@" + NEVER in status and "@alice" not in status and VIEWER not in status, status
+    assert alice.listing(page)["comments"] == []                # nothing stored yet
+    form = root.find("form", cls="social-mentions-form")
+    fields = {i.get("name"): i.get("value", "") for i in form.find_all("input")}
+    assert fields == {"token": token, "page": page, "mentions_checked": "1"}
+    assert form.find("textarea").text() == body
+    assert root.find("a", href=page + "#social") is not None
+    # posted as it is: stored, back to the comment
+    fields["body"] = body
+    resp = alice.form("", fields)
+    assert resp.status == 303, (resp, resp.body[:300])
+    assert [c["body"] for c in alice.listing(page)["comments"]] == [body]
+
+
+def test_known_names_and_the_widget_are_not_asked(server, alice):
+    page = fresh_page(server)
+    Client(server, VIEWER).page(fresh_page(server))
+    token = alice.discussion(page).token()
+    resp = alice.form("", {"page": page, "body": "hi @%s" % VIEWER, "token": token})
+    assert resp.status == 303, (resp, resp.body[:300])
+    # the widget warns as one types; its post is not held up
+    resp = alice.form("", {"page": page, "body": "hi @%s" % NEVER, "token": token},
+                      headers={"X-Social-Fragment": "1"})
+    assert resp.status == 200 and resp.content_type.startswith("text/html")
+    assert len(alice.listing(page)["comments"]) == 2
