@@ -51,10 +51,13 @@
    * focus where the reader's attention belongs. */
   function swap(html, focusId) {
     root.innerHTML = html;
+    /* what a pending "N new comments" offered is shown now or older */
+    live.html = null;
+    live.button = null;
     refreshPassages();
-    var live = root.querySelector(".social-live");
-    if (live && live.textContent) {
-      announce(live.textContent);
+    var said = root.querySelector(".social-live");
+    if (said && said.textContent) {
+      announce(said.textContent);
     }
     var target = focusId && document.getElementById(focusId);
     if (!target) {

@@ -14,6 +14,7 @@ import time
 import uuid
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -129,7 +130,12 @@ def post_in_panel(browser, text):
 
 
 def visible(browser, css):
-    found = [e for e in browser.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+    """The first displayed element matching css, or None (also while the
+    widget replaces it)."""
+    try:
+        found = [e for e in browser.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+    except StaleElementReferenceException:
+        return None
     return found[0] if found else None
 
 
@@ -140,7 +146,11 @@ def marks_text(browser):
 
 
 def marker_counts(browser):
-    return [b.text for b in browser.find_elements(By.CSS_SELECTOR, ".social-passage-marker")]
+    """The numbers on the margin markers, read in one step (the widget
+    rebuilds the markers after every change)."""
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll('.social-passage-marker'))"
+        ".map(b => b.getClientRects().length ? b.innerText.trim() : '');")
 
 
 LAYOUT_JS = r"""

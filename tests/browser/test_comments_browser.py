@@ -165,8 +165,12 @@ def body_of(browser, cid):
 
 
 def wait_for(browser, predicate, message):
+    """Wait until predicate holds. The widget replaces parts of the page
+    while a predicate looks at them: an element it found a moment ago
+    gone stale only means "look again"."""
     try:
-        return WebDriverWait(browser, WAIT).until(lambda d: predicate(d), message)
+        return WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,)) \
+            .until(lambda d: predicate(d), message)
     except TimeoutException:
         live = browser.find_elements(By.CSS_SELECTOR, ".social-announce, #social .social-live")
         errors = browser.find_elements(By.CSS_SELECTOR, "#social .social-error")
@@ -288,6 +292,32 @@ def test_js_new_comments_appear_without_a_reload(js, server, alice, bob):
     box = js.find_element(By.CSS_SELECTOR, "#social form.social-new textarea[name=body]")
     assert box.get_attribute("value") == "half a thought"
     assert_no_reload(js, marker)
+
+
+def test_js_new_comments_are_offered_again_after_posting(js, server, alice, bob):
+    """bob comments (offered), alice posts her own comment (which shows
+    his too), then bob comments again: the offer comes back for it."""
+    page = fresh_page(server, area="live", content=PAGE)
+    load(js, server, page)
+    wait_widget(js)
+    time.sleep(1.5)
+    bob.create(page, "first from bob")
+
+    def offer(d):
+        shown = [b for b in d.find_elements(By.CSS_SELECTOR, "#social button.social-new-comments")
+                 if b.is_displayed()]
+        return shown[0].text if shown else None
+    wait_for(js, offer, "no offer for bob's first comment")
+    box = js.find_element(By.CSS_SELECTOR, "#social form.social-new textarea[name=body]")
+    box.send_keys("alice answers")
+    js.find_element(By.CSS_SELECTOR, "#social form.social-new button[type=submit]").click()
+    wait_for(js, lambda d: "alice answers" in d.find_element(By.ID, "social").text,
+             "alice's comment did not appear")
+    assert "first from bob" in js.find_element(By.ID, "social").text
+    assert offer(js) is None
+    bob.create(page, "second from bob")
+    wait_for(js, lambda d: offer(d) == "1 new comment: show",
+             "no offer for bob's second comment")
 
 
 def test_js_warns_of_a_mention_nobody_will_get(js, server, alice, bob, page):
