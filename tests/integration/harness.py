@@ -882,6 +882,8 @@ class Httpd:
 
     def cleanup(self):
         self.stop()
+        if os.environ.get("SOCIAL_TEST_KEEP") == "1":   # logs kept to read after a failure
+            return
         shutil.rmtree(self.root, ignore_errors=True)
         shutil.rmtree(self.docroot, ignore_errors=True)
 
