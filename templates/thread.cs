@@ -32,7 +32,9 @@
 <p class="social-login">Log in to see the discussion.</p>
 <?cs else ?>
 <?cs if:subcount(Comments) == 0 ?><p class="social-empty">No comments yet.<?cs if:Social.can_comment && (!Social.locked || Social.moderator) ?> Be the first to say something.<?cs /if ?></p><?cs /if ?>
-<?cs if:Social.earlier > 0 ?><p class="social-earlier"><a class="social-earlier-link" href="<?cs var:Social.endpoint ?>/fragment?page=<?cs var:Social.page_q ?>&amp;all=1<?cs if:Social.earlier_before ?>&amp;before=<?cs var:Social.earlier_before ?><?cs /if ?>">Show <?cs var:Social.earlier ?> earlier <?cs if:Social.earlier == 1 ?>comment<?cs else ?>comments<?cs /if ?></a></p><?cs /if ?>
+<?cs if:Social.token && (Social.count > 1 || Social.order != "oldest") ?><form class="social-form social-inline social-sort" method="post" action="<?cs var:Social.endpoint ?>/sort"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" />
+<label for="social-sort">Sort comments</label> <select id="social-sort" name="sort"><option value="oldest"<?cs if:Social.order == "oldest" ?> selected="selected"<?cs /if ?>>Oldest first</option><option value="newest"<?cs if:Social.order == "newest" ?> selected="selected"<?cs /if ?>>Newest first</option><option value="liked"<?cs if:Social.order == "liked" ?> selected="selected"<?cs /if ?>>Most liked</option></select> <button type="submit" class="social-link">Sort</button></form>
+<?cs /if ?><?cs def:earlier_link() ?><?cs if:Social.earlier > 0 ?><p class="social-earlier"><a class="social-earlier-link" href="<?cs var:Social.endpoint ?>/fragment?page=<?cs var:Social.page_q ?>&amp;all=1<?cs if:Social.earlier_before ?>&amp;before=<?cs var:Social.earlier_before ?>&amp;sort=<?cs var:Social.order ?><?cs /if ?>">Show <?cs var:Social.earlier ?> <?cs if:Social.order == "liked" ?>more<?cs elif:Social.order == "newest" ?>older<?cs else ?>earlier<?cs /if ?> <?cs if:Social.earlier == 1 ?>comment<?cs else ?>comments<?cs /if ?></a></p><?cs /if ?><?cs /def ?><?cs if:Social.order == "oldest" ?><?cs call:earlier_link() ?><?cs /if ?>
 <ol class="social-comments">
 <?cs each:c = Comments ?><li id="comment-<?cs var:c.id ?>" class="social-comment social-depth-<?cs var:c.depth ?><?cs if:c.tombstone ?> social-tombstone<?cs /if ?><?cs if:c.status == "hidden" ?> social-hidden<?cs /if ?><?cs if:c.mine ?> social-mine<?cs /if ?><?cs if:c.anchor.exact ?> social-passage-comment<?cs /if ?>" data-social-id="<?cs var:c.id ?>"<?cs if:c.anchor.exact ?> data-social-exact="<?cs var:c.anchor.exact ?>" data-social-prefix="<?cs var:c.anchor.prefix ?>" data-social-suffix="<?cs var:c.anchor.suffix ?>" data-social-position="<?cs var:c.anchor.position ?>"<?cs /if ?>>
 <?cs if:c.tombstone ?><p class="social-removed"><?cs if:c.status == "deleted" ?>This comment was deleted.<?cs else ?>This comment was hidden by a moderator.<?cs /if ?></p>
@@ -66,7 +68,7 @@
 <?cs else ?></li>
 <?cs if:c.closes > 0 ?><?cs loop:k = 1, c.closes, 1 ?></ol></li>
 <?cs /loop ?><?cs /if ?><?cs /if ?><?cs /each ?></ol>
-<?cs if:Social.locked ?><p class="social-locked" role="note">Discussion locked: a moderator has closed this discussion to new comments and replies.</p>
+<?cs if:Social.order != "oldest" ?><?cs call:earlier_link() ?><?cs /if ?><?cs if:Social.locked ?><p class="social-locked" role="note">Discussion locked: a moderator has closed this discussion to new comments and replies.</p>
 <?cs elif:Social.can_comment ?>
 <form class="social-form social-new" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" />
 <label for="social-new-body">Add a comment<?cs if:Social.user ?> as <?cs var:Social.name ?><?cs /if ?></label>

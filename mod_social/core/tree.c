@@ -1,6 +1,7 @@
 /* tree.c: threads, visibility and permissions of a page's comments. */
 #include "tree.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_hash.h>
@@ -172,4 +173,86 @@ void social_tree_arrange(apr_pool_t *p, const social_tree_comment *comments, int
         }
         place(rules, out, nodes, root, 1, -1, 0);
     }
+}
+
+int social_tree_order_parse(const char *s)
+{
+    if (s == NULL) {
+        return -1;
+    }
+    if (strcmp(s, "oldest") == 0) {
+        return SOCIAL_TREE_OLDEST;
+    }
+    if (strcmp(s, "newest") == 0) {
+        return SOCIAL_TREE_NEWEST;
+    }
+    if (strcmp(s, "liked") == 0) {
+        return SOCIAL_TREE_MOST_LIKED;
+    }
+    return -1;
+}
+
+const char *social_tree_order_name(social_tree_order order)
+{
+    switch (order) {
+    case SOCIAL_TREE_NEWEST: return "newest";
+    case SOCIAL_TREE_MOST_LIKED: return "liked";
+    default: return "oldest";
+    }
+}
+
+/* One thread of an arranged tree: where its places start and how many. */
+typedef struct {
+    int first;
+    int count;
+    apr_int64_t id;            /* its top-level comment's */
+    int likes;
+} tree_run;
+
+/* qsort's comparison: more likes first, then the newer (the likes of
+ * every run are 0 when the order is by age alone). */
+static int run_compare(const void *a, const void *b)
+{
+    const tree_run *x = a, *y = b;
+
+    if (x->likes != y->likes) {
+        return x->likes > y->likes ? -1 : 1;
+    }
+    return x->id == y->id ? 0 : x->id > y->id ? -1 : 1;
+}
+
+void social_tree_sort(apr_pool_t *p, const social_tree_comment *comments,
+                      social_tree_order order, social_tree *tree)
+{
+    apr_array_header_t *places = tree->places, *sorted;
+    tree_run *runs;
+    int k, n = 0;
+
+    if (order == SOCIAL_TREE_OLDEST || places->nelts < 2) {
+        return;   /* arranged in id order already */
+    }
+    runs = apr_pcalloc(p, sizeof(*runs) * (apr_size_t)places->nelts);
+    for (k = 0; k < places->nelts; k++) {
+        const social_tree_place *pl = &APR_ARRAY_IDX(places, k, social_tree_place);
+
+        if (pl->depth == 1 || n == 0) {
+            runs[n].first = k;
+            runs[n].id = comments[pl->index].id;
+            runs[n].likes = order == SOCIAL_TREE_MOST_LIKED ? comments[pl->index].likes : 0;
+            n++;
+        }
+        runs[n - 1].count++;
+    }
+    /* ids are unique: no two runs compare equal, so the order is total. */
+    qsort(runs, (size_t)n, sizeof(*runs), run_compare);
+    sorted = apr_array_make(p, places->nelts, sizeof(social_tree_place));
+    for (k = 0; k < n; k++) {
+        int j;
+
+        for (j = runs[k].first; j < runs[k].first + runs[k].count; j++) {
+            *(social_tree_place *)apr_array_push(sorted) =
+                APR_ARRAY_IDX(places, j, social_tree_place);
+        }
+    }
+    tree->places = sorted;
 }

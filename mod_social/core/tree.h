@@ -32,7 +32,23 @@ typedef struct {
     const char *author;        /* the author's user name ("" if unknown) */
     social_tree_status status;
     apr_time_t created;
+    int likes;                 /* only for SOCIAL_TREE_MOST_LIKED */
 } social_tree_comment;
+
+/* The order of a discussion's threads (replies stay in the order they
+ * were written, under their thread). */
+typedef enum {
+    SOCIAL_TREE_OLDEST = 0,    /* the oldest thread first (the default) */
+    SOCIAL_TREE_NEWEST,        /* the newest thread first */
+    SOCIAL_TREE_MOST_LIKED     /* the thread whose top-level comment has the
+                                  most likes first; newest first among equals */
+} social_tree_order;
+
+/* The order named by s ("oldest", "newest", "liked"); -1 for anything else. */
+int social_tree_order_parse(const char *s);
+
+/* The name of order, as social_tree_order_parse reads it. */
+const char *social_tree_order_name(social_tree_order order);
 
 /* What the rules need of the viewer. */
 typedef struct {
@@ -106,5 +122,11 @@ typedef struct {
  * "in reply to" the left-out author. */
 void social_tree_arrange(apr_pool_t *p, const social_tree_comment *comments, int n,
                          const social_tree_rules *rules, social_tree *out);
+
+/* Puts the threads of an arranged tree (arranged from comments) in
+ * order, each thread kept whole: a top-level place and every place after
+ * it up to the next top-level one. */
+void social_tree_sort(apr_pool_t *p, const social_tree_comment *comments,
+                      social_tree_order order, social_tree *tree);
 
 #endif /* SOCIAL_TREE_H */

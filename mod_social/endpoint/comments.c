@@ -502,8 +502,10 @@ static int api_list(request_rec *r)
     const char *limit_q = social_request_query_value(r, "limit");
     const char *before_q = social_request_query_value(r, "before");
     const char *thread_q = social_request_query_value(r, "thread");
+    const char *sort_q = social_request_query_value(r, "sort");
     apr_int64_t limit = SOCIAL_API_THREADS_DEFAULT, before = 0;
     apr_int64_t thread = thread_q ? social_request_id(thread_q, strlen(thread_q)) : 0;
+    int order = sort_q ? social_tree_order_parse(sort_q) : SOCIAL_TREE_OLDEST;
 
     memset(&o, 0, sizeof(o));
     if (page_resolve(r, &o, social_request_query_value(r, "page")) != 0) {
@@ -519,6 +521,15 @@ static int api_list(request_rec *r)
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_before",
                                          "before must be a comment id");
     }
+    if (order < 0) {
+        return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_sort",
+                                         "sort must be oldest, newest or liked");
+    }
+    if (order == SOCIAL_TREE_MOST_LIKED && before_q != NULL) {
+        return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_before",
+                                         "the most liked threads have no before: ask "
+                                         "for a larger limit");
+    }
     if (thread_q != NULL) {
         if (thread == 0) {
             return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_thread",
@@ -526,7 +537,8 @@ static int api_list(request_rec *r)
         }
         return api_list_thread(r, &o, thread, before);
     }
-    social_thread_load(r, o.page.dc, &o.page.who, o.page.key, (int)limit, before, &t);
+    social_thread_load(r, o.page.dc, &o.page.who, o.page.key, (int)limit, before,
+                       (social_tree_order)order, &t);
     if (t.unavailable) {
         return social_request_store_error(r, SOCIAL_STORE_DOWN);
     }
@@ -539,8 +551,10 @@ static int api_list(request_rec *r)
                                                  "count", t.count, "comments", list,
                                                  "earlier", t.earlier,
                                                  "locked", t.stats.locked));
+    json_object_set_new(body, "sort", json_string(social_tree_order_name(t.order)));
     /* Where the next (older) page of threads starts. */
     json_object_set_new(body, "next_before", t.earlier > 0 && t.oldest > 0
+                        && t.order != SOCIAL_TREE_MOST_LIKED
                         ? json_integer(t.oldest) : json_null());
     return social_request_json_send(r, HTTP_OK, body);
 }

@@ -342,6 +342,7 @@ static const route routes[] = {
     { "/api/v1/", MATCH_PREFIX, ANY, 0, NULL, NULL, route_no_api },
     { "/like", MATCH_EXACT, POST, 1, FORM_ONLY, social_reactions_like_form, NULL },
     { "/shares", MATCH_EXACT, POST, 1, FORM_ONLY, social_reactions_share_form, NULL },
+    { "/sort", MATCH_EXACT, POST, 1, FORM_ONLY, social_reactions_sort_form, NULL },
     { "/polls/", MATCH_PREFIX, POST, 1, FORM_ONLY, NULL, social_polls_form },
     { "/poll", MATCH_EXACT, GET, 0, NULL, social_polls_fragment, NULL },
     { "/fragment", MATCH_EXACT, GET, 0, NULL, social_comments_fragment, NULL },

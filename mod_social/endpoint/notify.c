@@ -30,6 +30,7 @@
 #include "request.h"
 #include "store.h"
 #include "text.h"
+#include "tree.h"
 
 APLOG_USE_MODULE(social);
 
@@ -168,22 +169,34 @@ static int api_list(request_rec *r)
     return social_request_json_send(r, HTTP_OK, body);
 }
 
+/* A person's choices: e-mail digests on or off, and the order they read
+ * discussions in. PUT sends either or both. */
 static int api_settings(request_rec *r)
 {
-    int off = 0, status;
+    int off = 0, status, order = 0;
     social_store_status st;
-    json_t *body, *email;
+    json_t *body, *email, *sort;
 
     if (r->method_number == M_PUT) {
         if (api_write_check(r, &body, &status) != 0) {
             return status;
         }
         email = json_object_get(body, "email");
-        if (!json_is_boolean(email)) {
+        sort = json_object_get(body, "sort");
+        if ((email == NULL && sort == NULL) || (email != NULL && !json_is_boolean(email))
+            || (sort != NULL && social_tree_order_parse(json_string_value(sort)) < 0)) {
             return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_settings",
-                                             "send {\"email\": true|false}");
+                                             "send {\"email\": true|false} and/or "
+                                             "{\"sort\": \"oldest\"|\"newest\"|\"liked\"}");
         }
-        st = social_store_notify_set_email_off(r, r->user, json_is_false(email));
+        st = email != NULL
+            ? social_store_notify_set_email_off(r, r->user, json_is_false(email))
+            : SOCIAL_STORE_OK;
+        if (st == SOCIAL_STORE_OK && sort != NULL
+            && (st = social_store_thread_order_set(r, r->user, json_string_value(sort)))
+               == SOCIAL_STORE_OK) {
+            social_fragcache_notified(r);   /* cached viewer states hold the order */
+        }
         if (st != SOCIAL_STORE_OK) {
             return social_request_store_error(r, st);
         }
@@ -192,12 +205,16 @@ static int api_settings(request_rec *r)
         return social_request_method_not_allowed(r, "GET, HEAD, PUT");
     }
     st = social_store_notify_email_off(r, r->user, &off);
+    if (st == SOCIAL_STORE_OK) {
+        st = social_store_thread_order(r, r->user, &order);
+    }
     if (st != SOCIAL_STORE_OK) {
         return social_request_store_error(r, st);
     }
     return social_request_json_send(r, HTTP_OK, social_request_json_pool(r,
-        json_pack("{s:b,s:b}", "email", !off,
-                  "mail_configured", social_config_srv(r->server)->mail_command != NULL)));
+        json_pack("{s:b,s:b,s:s}", "email", !off,
+                  "mail_configured", social_config_srv(r->server)->mail_command != NULL,
+                  "sort", social_tree_order_name((social_tree_order)order))));
 }
 
 /* notifications/ID[/read] */

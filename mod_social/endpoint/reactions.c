@@ -336,6 +336,38 @@ int social_reactions_like_form(request_rec *r)
     return form_back(r, &pg, liked ? "You like this page" : "Like removed");
 }
 
+/* POST {base}/sort: page, sort=oldest|newest|liked, token. The order is
+ * the reader's for every discussion; the answer is this page's. */
+int social_reactions_sort_form(request_rec *r)
+{
+    apr_table_t *form;
+    social_page pg;
+    social_result x;
+    social_store_status st;
+    int result = OK;
+    const char *sort;
+
+    if ((form = social_request_form_read(r, &result)) == NULL || form_page(r, form, &pg, &result) != 0) {
+        return result;
+    }
+    if (pg.who.user == NULL) {
+        return social_request_form_error(r, HTTP_UNAUTHORIZED,
+                                         "log in to choose the order of discussions", pg.key);
+    }
+    sort = apr_table_get(form, "sort");
+    if (social_tree_order_parse(sort) < 0) {
+        return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
+                                         "the order must be oldest, newest or liked", pg.key);
+    }
+    if ((st = social_store_thread_order_set(r, pg.who.user, sort)) != SOCIAL_STORE_OK) {
+        social_result_store(r, &x, st);
+        return social_result_send(r, &x, 1, pg.key);
+    }
+    social_fragcache_notified(r);   /* the viewer's cached state holds the order */
+    return form_back(r, &pg, strcmp(sort, "liked") == 0 ? "Most liked first"
+                             : strcmp(sort, "newest") == 0 ? "Newest first" : "Oldest first");
+}
+
 /* POST {base}/shares: page, note, to, public, token. */
 int social_reactions_share_form(request_rec *r)
 {

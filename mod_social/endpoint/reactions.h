@@ -11,8 +11,10 @@ int social_reactions_likers_api(request_rec *r);
 /* {base}/api/v1/shares: POST a share, GET the ones shared with me. */
 int social_reactions_shares_api(request_rec *r);
 
-/* The HTML forms: {base}/like and {base}/shares. */
+/* The HTML forms: {base}/like, {base}/shares and {base}/sort (the
+ * reader's order of threads). */
 int social_reactions_like_form(request_rec *r);
 int social_reactions_share_form(request_rec *r);
+int social_reactions_sort_form(request_rec *r);
 
 #endif /* SOCIAL_REACTIONS_H */

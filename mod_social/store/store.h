@@ -8,7 +8,7 @@
 #include <httpd.h>
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 9
+#define SOCIAL_SCHEMA_VERSION 10
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
@@ -170,18 +170,20 @@ social_store_status social_store_schema_version(request_rec *r, int *version);
  * threads returned, however many the page has. */
 social_store_status social_store_comments_list(request_rec *r, const char *page,
                                                const char *viewer, int max_roots,
-                                               apr_int64_t before,
+                                               apr_int64_t before, int most_liked,
                                                apr_array_header_t **comments,
                                                social_page_stats *stats);
 
 /* What a page view needs of viewer (a user): *involved if they liked the
  * page or one of its comments or wrote a comment on it, *unread, the
- * count of their unread notifications, and *banned: 0 if they may write,
+ * count of their unread notifications, *banned: 0 if they may write,
  * -1 if banned with no end, else the end of the ban in seconds since the
- * epoch. One round trip. */
+ * epoch, and *order, the order they read threads in (social_tree_order:
+ * 0 oldest first, 1 newest first, 2 most liked). One round trip. */
 social_store_status social_store_viewer_state(request_rec *r, const char *page,
                                               const char *viewer, int *involved,
-                                              int *unread, apr_int64_t *banned);
+                                              int *unread, apr_int64_t *banned,
+                                              int *order);
 
 /* One comment by id, with the number of its replies not deleted. */
 social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
@@ -490,6 +492,13 @@ social_store_status social_store_notify_email_off(request_rec *r, const char *us
                                                   int *off);
 social_store_status social_store_notify_set_email_off(request_rec *r, const char *user,
                                                       int off);
+
+/* The order user reads threads in: as a social_tree_order (0 oldest
+ * first, the default; 1 newest first; 2 most liked), and set by name
+ * ("oldest", "newest" or "liked"). */
+social_store_status social_store_thread_order(request_rec *r, const char *user, int *order);
+social_store_status social_store_thread_order_set(request_rec *r, const char *user,
+                                                  const char *order);
 
 typedef struct {
     const char *user;

@@ -143,6 +143,11 @@ static const social_statement activity_statements[] = {
     { "social_notify_settings_email",
       "INSERT INTO social_notify_settings (user, email_off) VALUES (:user, :off) "
       "ON DUPLICATE KEY UPDATE email_off = VALUES(email_off)" },
+    { "social_thread_order_get",
+      "SELECT thread_order + 0 - 1 FROM social_notify_settings WHERE user = :user" },
+    { "social_thread_order_set",
+      "INSERT INTO social_notify_settings (user, thread_order) VALUES (:user, :order) "
+      "ON DUPLICATE KEY UPDATE thread_order = VALUES(thread_order)" },
     /* Mail: one sender at a time across every process and host. */
     { "social_mail_lock", "SELECT GET_LOCK('mod_social_mail', 0)" },
     { "social_mail_unlock", "SELECT RELEASE_LOCK('mod_social_mail')" },
@@ -404,6 +409,21 @@ social_store_status social_store_notify_set_email_off(request_rec *r, const char
 {
     return social_store_run(r, social_store_writer(r), "social_notify_settings_email",
                             STORE_ARGS({ "user", user }, { "off", off ? "1" : "0" }), NULL);
+}
+
+social_store_status social_store_thread_order(request_rec *r, const char *user, int *order)
+{
+    social_store_status st = user_int(r, social_store_reader(r), "social_thread_order_get",
+                                      user, order);
+
+    return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
+}
+
+social_store_status social_store_thread_order_set(request_rec *r, const char *user,
+                                                  const char *order)
+{
+    return social_store_run(r, social_store_writer(r), "social_thread_order_set",
+                            STORE_ARGS({ "user", user }, { "order", order }), NULL);
 }
 
 /* ---- mail digests ---- */

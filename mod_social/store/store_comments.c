@@ -17,6 +17,16 @@
     "AND t.parent_id IS NULL AND t.id < :older ORDER BY t.id DESC LIMIT 1 OFFSET :offset), 0) " \
     "AS cutoff) w"
 
+/* The window of threads a "most liked" view reads: the ids of the
+ * :limit top-level comments of the page with the most likes (the newest
+ * first among equals). A derived table, so that LIMIT is allowed. */
+#define LIKED_WINDOW \
+    "(SELECT t.id FROM social_comments t " \
+    "JOIN social_pages tp ON tp.id = t.page_id WHERE tp.site = :site AND tp.path = :page " \
+    "AND t.parent_id IS NULL ORDER BY (SELECT COUNT(*) FROM social_likes tl " \
+    "WHERE tl.target_kind = 'comment' AND tl.target_id = t.id) DESC, t.id DESC " \
+    "LIMIT :limit)"
+
 static const social_statement comments_statements[] = {
     /* The page's own row first (id 0), then the comments of the threads
      * in THREAD_WINDOW: one round trip for a page view, and the rows read
@@ -39,6 +49,27 @@ static const social_statement comments_statements[] = {
       "FROM social_pages p JOIN " THREAD_WINDOW " JOIN social_comments c ON c.page_id = p.id "
       "WHERE p.site = :site AND p.path = :page AND c.root_id < :older "
       "AND c.root_id >= w.cutoff "
+      "ORDER BY 1" },
+    /* The same rows for the most liked threads (LIKED_WINDOW); the
+     * threads left out are those with a visible comment outside it. */
+    { "social_comments_list_liked",
+      "SELECT 0, 0, p.path, '', '', '', 'visible', p.locked, 0, '', '', '', 0, "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id "
+      "AND l.user = :viewer), "
+      "(SELECT COUNT(*) FROM social_shares s WHERE s.page_id = p.id), "
+      "(SELECT COUNT(*) FROM social_comments c WHERE c.page_id = p.id AND c.status = 'visible'), "
+      "(SELECT COUNT(DISTINCT c.root_id) FROM social_comments c WHERE c.page_id = p.id "
+      "AND c.status = 'visible' AND c.root_id NOT IN (SELECT w.id FROM " LIKED_WINDOW " w)) "
+      "FROM social_pages p WHERE p.site = :site AND p.path = :page "
+      "UNION ALL "
+      "SELECT " SOCIAL_COMMENT_COLUMNS ", "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id), "
+      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id "
+      "AND l.user = :viewer), 0, 0, 0 "
+      "FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
+      "JOIN " LIKED_WINDOW " w ON w.id = c.root_id "
+      "WHERE p.site = :site AND p.path = :page "
       "ORDER BY 1" },
     { "social_comment_get",
       "SELECT " SOCIAL_COMMENT_COLUMNS ", (SELECT COUNT(*) FROM social_comments r "
@@ -155,7 +186,7 @@ static void comments_list_row(const social_store_row *row, void *target)
 
 social_store_status social_store_comments_list(request_rec *r, const char *page,
                                                const char *viewer, int max_roots,
-                                               apr_int64_t before,
+                                               apr_int64_t before, int most_liked,
                                                apr_array_header_t **comments,
                                                social_page_stats *stats)
 {
@@ -164,6 +195,14 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
     *comments = apr_array_make(r->pool, 16, sizeof(social_comment));
     memset(stats, 0, sizeof(*stats));
     t.comments = *comments;
+    if (most_liked) {
+        return social_store_rows(
+            r, social_store_reader(r), "social_comments_list_liked",
+            STORE_ARGS({ "viewer", viewer ? viewer : "" }, { "page", page },
+                       { "limit", social_store_int_arg(r, max_roots > 0 ? max_roots
+                                                                        : APR_INT32_MAX) }),
+            comments_list_row, &t);
+    }
     return social_store_rows(
         r, social_store_reader(r), "social_comments_list",
         STORE_ARGS({ "viewer", viewer ? viewer : "" }, { "page", page },

@@ -44,6 +44,7 @@ static void tree_comment(const social_comment *c, social_tree_comment *tc)
     tc->author = c->author;
     tc->status = tree_status(c->status);
     tc->created = c->created;
+    tc->likes = c->likes;
 }
 
 static void tree_viewer(const social_identity *viewer, social_tree_viewer *tv)
@@ -118,6 +119,7 @@ static void thread_arrange(request_rec *r, social_thread *t, apr_array_header_t 
     rules.now = apr_time_now();
     rules.edit_window = apr_time_from_sec(social_config_edit_window(t->dc));
     social_tree_arrange(r->pool, tcs, comments->nelts, &rules, &tree);
+    social_tree_sort(r->pool, tcs, t->order, &tree);
 
     t->earlier += tree.earlier;
     t->oldest = tree.oldest;
@@ -147,16 +149,21 @@ static void thread_arrange(request_rec *r, social_thread *t, apr_array_header_t 
 
 void social_thread_load(request_rec *r, const social_dir_conf *dc,
                         const social_identity *viewer, const char *page,
-                        int max_roots, apr_int64_t before, social_thread *t)
+                        int max_roots, apr_int64_t before, social_tree_order order,
+                        social_thread *t)
 {
     apr_array_header_t *comments;
 
     thread_init(r, dc, viewer, page, t);
     t->all = max_roots <= 0;
+    t->order = order;
     if (!social_identity_can_read(viewer)) {
         return;
     }
-    if (social_store_comments_list(r, page, viewer->user, max_roots, before,
+    /* The most liked threads are their own window (and have no "older"). */
+    if (social_store_comments_list(r, page, viewer->user, max_roots,
+                                   order == SOCIAL_TREE_MOST_LIKED ? 0 : before,
+                                   order == SOCIAL_TREE_MOST_LIKED,
                                    &comments, &t->stats) != SOCIAL_STORE_OK) {
         t->unavailable = 1;
         return;
@@ -181,7 +188,7 @@ void social_thread_load_replies(request_rec *r, const social_dir_conf *dc,
     }
     /* The newest thread whose top-level comment is older than root + 1:
      * root's own, if root is a top-level comment of this page. */
-    if (social_store_comments_list(r, page, viewer->user, 1, root + 1,
+    if (social_store_comments_list(r, page, viewer->user, 1, root + 1, 0,
                                    &comments, &t->stats) != SOCIAL_STORE_OK) {
         t->unavailable = 1;
         return;
@@ -276,7 +283,8 @@ static void thread_fill(social_render_data *data, void *ctx)
     social_render_set(s, "status", d->status);
     social_render_set_int(s, "count", t->count);
     social_render_set_int(s, "earlier", t->earlier);
-    if (t->all && t->earlier > 0 && t->oldest > 0) {
+    social_render_set(s, "order", social_tree_order_name(t->order));
+    if (t->all && t->earlier > 0 && t->oldest > 0 && t->order != SOCIAL_TREE_MOST_LIKED) {
         /* The "earlier" view itself was bounded: its link goes on from
          * the oldest thread it shows. */
         social_render_set_int(s, "earlier_before", t->oldest);
@@ -587,7 +595,7 @@ static char *cache_render_put(request_rec *r, const char *key, const social_thre
     return personalise(r, who, unread, entry, entry_len, len);
 }
 
-/* A viewer's state is "INVOLVED UNREAD BANNED": three small numbers. */
+/* A viewer's state is "INVOLVED UNREAD BANNED ORDER": four small numbers. */
 #define VIEWER_STATE_MAX 48
 
 /* What the page view needs of a logged-in viewer (involved, unread,
@@ -599,7 +607,7 @@ static social_store_status viewer_state(request_rec *r, const char *page,
                                         const char *version,
                                         const social_identity *who,
                                         int *involved, int *unread,
-                                        apr_int64_t *banned)
+                                        apr_int64_t *banned, int *order)
 {
     const char *epoch, *key = NULL, *kept;
     apr_size_t kept_len = 0;
@@ -610,18 +618,19 @@ static social_store_status viewer_state(request_rec *r, const char *page,
                           version, "\n", epoch, "\n", who->user, NULL);
         kept = social_fragcache_get(r, key, VIEWER_STATE_MAX, &kept_len);
         if (kept != NULL
-            && sscanf(kept, "%d %d %" APR_INT64_T_FMT, involved, unread, banned) == 3) {
+            && sscanf(kept, "%d %d %" APR_INT64_T_FMT " %d", involved, unread, banned,
+                      order) == 4) {
             return SOCIAL_STORE_OK;
         }
     }
-    st = social_store_viewer_state(r, page, who->user, involved, unread, banned);
+    st = social_store_viewer_state(r, page, who->user, involved, unread, banned, order);
     if (st == SOCIAL_STORE_OK && *unread > 0) {
         /* Only notifications of pages the viewer may read count. */
         st = social_request_unread(r, who->user, unread);
     }
     if (st == SOCIAL_STORE_OK && key != NULL) {
-        const char *value = apr_psprintf(r->pool, "%d %d %" APR_INT64_T_FMT, *involved,
-                                         *unread, *banned);
+        const char *value = apr_psprintf(r->pool, "%d %d %" APR_INT64_T_FMT " %d", *involved,
+                                         *unread, *banned, *order);
         social_fragcache_put(r, key, value, strlen(value));
     }
     return st;
@@ -654,7 +663,7 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     social_thread t;
     char *html;
     const char *key = NULL;
-    int involved = 0, unread = who->user ? -1 : 0;
+    int involved = 0, unread = who->user ? -1 : 0, order = SOCIAL_TREE_OLDEST;
     apr_int64_t banned = 0;
     social_identity me;
     int readable = social_identity_can_read(who);
@@ -665,7 +674,7 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
 
     /* 1. The viewer's state (involved, unread), from the cache or the store. */
     if (who->user != NULL && readable
-        && viewer_state(r, page, version, who, &involved, &unread, &banned)
+        && viewer_state(r, page, version, who, &involved, &unread, &banned, &order)
            != SOCIAL_STORE_OK) {
         /* The store is away or stuck: say so at once, without waiting on
          * it a second time for the discussion. */
@@ -685,16 +694,20 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
         who = &me;
         involved = 1;
     }
-    /* 2. The cache, for an uninvolved reader's default view. */
+    if (order < SOCIAL_TREE_OLDEST || order > SOCIAL_TREE_MOST_LIKED) {
+        order = SOCIAL_TREE_OLDEST;
+    }
+    /* 2. The cache, for an uninvolved reader's default view (the
+     * default order). */
     if (version != NULL && status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS
-        && !involved && unread >= 0) {
+        && !involved && unread >= 0 && order == SOCIAL_TREE_OLDEST) {
         key = cache_key(r, dc, who, page, version);
         if ((html = cache_get(r, key, who, unread, len)) != NULL) {
             return html;
         }
     }
     /* 3. The store: the page's comments, arranged (core/tree.c). */
-    social_thread_load(r, dc, who, page, max_roots, 0, &t);
+    social_thread_load(r, dc, who, page, max_roots, 0, (social_tree_order)order, &t);
     /* 4. Rendered: for the cache with stand-ins, or for this viewer. */
     if (key != NULL && !t.unavailable
         && (html = cache_render_put(r, key, &t, who, unread, len, error)) != NULL) {
@@ -706,6 +719,7 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
 char *social_thread_html_window(request_rec *r, const social_dir_conf *dc,
                                 const social_identity *who, const char *page,
                                 apr_int64_t root, apr_int64_t before,
+                                social_tree_order order,
                                 apr_size_t *len, const char **error)
 {
     social_thread t;
@@ -715,7 +729,7 @@ char *social_thread_html_window(request_rec *r, const social_dir_conf *dc,
         social_thread_load_replies(r, dc, who, page, root, before, &t);
     }
     else {
-        social_thread_load(r, dc, who, page, 0, before, &t);
+        social_thread_load(r, dc, who, page, 0, before, order, &t);
     }
     return thread_render(r, &t, NULL, thread_unread(r, &t), len, error);
 }
@@ -734,7 +748,11 @@ int social_discussion_fragment_send(request_rec *r, const social_page *pg, const
     if (thread > 0 || (before > 0 && social_request_query_value(r, "all"))) {
         /* One long thread's earlier replies, or the threads older than
          * those an "earlier comments" view showed. */
+        int order = social_tree_order_parse(social_request_query_value(r, "sort"));
+
         html = social_thread_html_window(r, pg->dc, &pg->who, pg->key, thread, before,
+                                         order < 0 ? SOCIAL_TREE_OLDEST
+                                                   : (social_tree_order)order,
                                          &len, &error);
     }
     else {

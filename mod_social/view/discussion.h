@@ -62,16 +62,20 @@ typedef struct {
     apr_int64_t thread;               /* one thread's replies only: its top-level id */
     int found;                        /* that thread is on the page */
     int all;                          /* every thread asked for (the "earlier" view) */
+    social_tree_order order;          /* the order of its threads */
 } social_thread;
 
 /* Loads and arranges the page's comments for viewer (one round trip).
  * With roots > 0, only the newest that many top-level comments (and
  * their replies) are arranged, and with before > 0 only top-level
  * comments older than that id; t->earlier counts the older ones left
- * out, t->oldest is the id of the oldest top-level comment arranged. */
+ * out, t->oldest is the id of the oldest top-level comment arranged.
+ * Threads come in order; SOCIAL_TREE_MOST_LIKED reads the roots threads
+ * with the most liked top-level comments instead (before is ignored). */
 void social_thread_load(request_rec *r, const social_dir_conf *dc,
                         const social_identity *viewer, const char *page,
-                        int roots, apr_int64_t before, social_thread *t);
+                        int roots, apr_int64_t before, social_tree_order order,
+                        social_thread *t);
 
 /* One thread of the page: top-level comment root with its newest
  * SOCIAL_THREAD_REPLIES_PAGE replies older than before (every reply if
@@ -86,6 +90,7 @@ void social_thread_load_replies(request_rec *r, const social_dir_conf *dc,
 char *social_thread_html_window(request_rec *r, const social_dir_conf *dc,
                                 const social_identity *who, const char *page,
                                 apr_int64_t root, apr_int64_t before,
+                                social_tree_order order,
                                 apr_size_t *len, const char **error);
 
 /* What viewer may do with comment c (whatever its place in a thread). */

@@ -25,6 +25,7 @@ from selenium.common.exceptions import (NoAlertPresentException, NoSuchElementEx
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 import harness
@@ -320,6 +321,38 @@ def test_js_new_comments_are_offered_again_after_posting(js, server, alice, bob)
              "no offer for bob's second comment")
 
 
+def rendered_ids(browser):
+    return [int(li.get_attribute("id")[len("comment-"):]) for li in browser.find_elements(
+        By.CSS_SELECTOR, "#social ol.social-comments li.social-comment")]
+
+
+def test_js_sorting_newest_then_most_liked_without_a_reload(js, server, alice, bob, page):
+    old = alice.create(page, "older thread")["id"]
+    new = bob.create(page, "newer thread")["id"]
+    assert bob.api("PUT", "comments/%d/like" % old).status == 200
+    load(js, server, page)
+    wait_widget(js)
+    marker = mark_window(js)
+    assert rendered_ids(js) == [old, new]
+    try:
+        Select(js.find_element(By.ID, "social-sort")).select_by_visible_text("Newest first")
+        js.find_element(By.CSS_SELECTOR, "#social form.social-sort button[type=submit]").click()
+        wait_for(js, lambda d: rendered_ids(d) == [new, old], "not sorted newest first")
+        assert Select(js.find_element(By.ID, "social-sort")) \
+            .first_selected_option.text == "Newest first"
+        Select(js.find_element(By.ID, "social-sort")).select_by_visible_text("Most liked")
+        js.find_element(By.CSS_SELECTOR, "#social form.social-sort button[type=submit]").click()
+        wait_for(js, lambda d: rendered_ids(d) == [old, new], "not sorted by likes")
+        assert_no_reload(js, marker)
+        # remembered: a reload keeps it
+        load(js, server, page)
+        wait_widget(js)
+        assert Select(js.find_element(By.ID, "social-sort")) \
+            .first_selected_option.text == "Most liked"
+    finally:
+        alice.api("PUT", "notifications/settings", {"sort": "oldest"})
+
+
 def test_js_warns_of_a_mention_nobody_will_get(js, server, alice, bob, page):
     bob.create(page, "bob has written here, so he is known")
     stranger = "nobody%s" % uuid.uuid4().hex[:6]
@@ -569,6 +602,23 @@ def test_nojs_post_and_reply_with_plain_forms(nojs, server, alice, bob, page):
     reply = nojs.find_element(By.CSS_SELECTOR, comment_css(top["id"]) +
                               " ol.social-replies li#comment-%d" % rid)
     assert reply.find_element(By.CSS_SELECTOR, ".social-body").text == "alice answers"
+
+
+def test_nojs_sorting_with_the_plain_form(nojs, server, alice, bob, page):
+    old = bob.create(page, "older thread")["id"]
+    new = bob.create(page, "newer thread")["id"]
+    load(nojs, server, page)
+    assert rendered_ids(nojs) == [old, new]
+    try:
+        Select(nojs.find_element(By.ID, "social-sort")).select_by_visible_text("Newest first")
+        nojs.find_element(By.CSS_SELECTOR, "#social form.social-sort button[type=submit]").click()
+        WebDriverWait(nojs, WAIT).until(lambda d: d.current_url.endswith("#social"),
+                                        "no redirect back to the page")
+        assert nojs.current_url.split("#")[0] == server.url(page)
+        assert rendered_ids(nojs) == [new, old]
+        assert alice.api("GET", "notifications/settings").json()["sort"] == "newest"
+    finally:
+        alice.api("PUT", "notifications/settings", {"sort": "oldest"})
 
 
 def test_nojs_refused_comment_keeps_the_text(nojs, server, alice, page):

@@ -2,6 +2,7 @@
  * what a viewer may do with it, and how a page's comments are arranged
  * into threads (order, depth, tombstones, left-out replies, the cap). */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,7 @@ static social_tree_comment comment(apr_int64_t id, apr_int64_t parent, const cha
     c.author = author;
     c.status = status;
     c.created = NOW - apr_time_from_sec(60);
+    c.likes = 0;
     return c;
 }
 
@@ -382,6 +384,80 @@ START_TEST(test_cap_keeps_the_newest_threads_and_counts_the_older)
 }
 END_TEST
 
+/* The ids of the places of t, in order, as "1 2 3". */
+static const char *place_ids(const social_tree_comment *cs, social_tree t)
+{
+    static char buf[200];
+    int k;
+
+    buf[0] = '\0';
+    for (k = 0; k < t.places->nelts; k++) {
+        snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%d", k ? " " : "",
+                 (int)ID(cs, t, k));
+    }
+    return buf;
+}
+
+START_TEST(test_sorting_moves_whole_threads)
+{
+    social_tree_comment cs[] = {
+        comment(1, 0, "a", SOCIAL_TREE_VISIBLE),
+        comment(2, 1, "b", SOCIAL_TREE_VISIBLE),
+        comment(3, 0, "c", SOCIAL_TREE_VISIBLE),
+        comment(4, 0, "d", SOCIAL_TREE_VISIBLE),
+        comment(5, 3, "e", SOCIAL_TREE_VISIBLE),
+        comment(6, 5, "f", SOCIAL_TREE_VISIBLE),
+        comment(7, 1, "g", SOCIAL_TREE_VISIBLE),
+    };
+    social_tree t;
+
+    cs[3].likes = 5;          /* 4: the most liked */
+    cs[0].likes = 2;          /* 1 and 3 tie: the newer (3) first */
+    cs[2].likes = 2;
+    cs[4].likes = 9;          /* a reply's likes do not move its thread */
+    t = arrange(cs, 7, &anon, 20, 0, 0);
+    ck_assert_str_eq(place_ids(cs, t), "1 2 7 3 5 6 4");
+    social_tree_sort(pool, cs, SOCIAL_TREE_OLDEST, &t);
+    ck_assert_str_eq(place_ids(cs, t), "1 2 7 3 5 6 4");
+    social_tree_sort(pool, cs, SOCIAL_TREE_NEWEST, &t);
+    ck_assert_str_eq(place_ids(cs, t), "4 3 5 6 1 2 7");
+    ck_assert_int_eq(PLACE(t, 0)->depth, 1);
+    ck_assert_int_eq(PLACE(t, 3)->depth, 3);
+    social_tree_sort(pool, cs, SOCIAL_TREE_MOST_LIKED, &t);
+    ck_assert_str_eq(place_ids(cs, t), "4 3 5 6 1 2 7");
+    cs[0].likes = 7;
+    social_tree_sort(pool, cs, SOCIAL_TREE_MOST_LIKED, &t);
+    ck_assert_str_eq(place_ids(cs, t), "1 2 7 4 3 5 6");
+}
+END_TEST
+
+START_TEST(test_sorting_nothing_or_one_thread)
+{
+    social_tree_comment cs[] = { comment(1, 0, "a", SOCIAL_TREE_VISIBLE) };
+    social_tree t = arrange(cs, 0, &anon, 20, 0, 0);
+
+    social_tree_sort(pool, cs, SOCIAL_TREE_NEWEST, &t);
+    ck_assert_int_eq(t.places->nelts, 0);
+    t = arrange(cs, 1, &anon, 20, 0, 0);
+    social_tree_sort(pool, cs, SOCIAL_TREE_MOST_LIKED, &t);
+    ck_assert_str_eq(place_ids(cs, t), "1");
+}
+END_TEST
+
+START_TEST(test_order_names_read_back)
+{
+    ck_assert_int_eq(social_tree_order_parse("oldest"), SOCIAL_TREE_OLDEST);
+    ck_assert_int_eq(social_tree_order_parse("newest"), SOCIAL_TREE_NEWEST);
+    ck_assert_int_eq(social_tree_order_parse("liked"), SOCIAL_TREE_MOST_LIKED);
+    ck_assert_int_eq(social_tree_order_parse("Newest"), -1);
+    ck_assert_int_eq(social_tree_order_parse(""), -1);
+    ck_assert_int_eq(social_tree_order_parse(NULL), -1);
+    ck_assert_str_eq(social_tree_order_name(SOCIAL_TREE_MOST_LIKED), "liked");
+    ck_assert_str_eq(social_tree_order_name(SOCIAL_TREE_NEWEST), "newest");
+    ck_assert_str_eq(social_tree_order_name(SOCIAL_TREE_OLDEST), "oldest");
+}
+END_TEST
+
 START_TEST(test_arranged_permissions_follow_the_lock)
 {
     social_tree_comment cs[] = { comment(1, 0, "alice", SOCIAL_TREE_VISIBLE) };
@@ -443,6 +519,9 @@ static Suite *tree_suite(void)
     tcase_add_test(tc, test_long_thread_keeps_its_newest_replies_and_counts_the_rest);
     tcase_add_test(tc, test_left_out_reply_gives_its_place_to_its_replies);
     tcase_add_test(tc, test_cap_keeps_the_newest_threads_and_counts_the_older);
+    tcase_add_test(tc, test_sorting_moves_whole_threads);
+    tcase_add_test(tc, test_sorting_nothing_or_one_thread);
+    tcase_add_test(tc, test_order_names_read_back);
     tcase_add_test(tc, test_arranged_permissions_follow_the_lock);
     tcase_add_test(tc, test_no_comments_arranges_nothing);
     suite_add_tcase(s, tc);
