@@ -834,6 +834,46 @@ static int mentions_confirm(request_rec *r, const outcome *o, apr_table_t *form,
 typedef struct {
     request_rec *r;
     const outcome *o;
+    int replies;
+} confirm_page_data;
+
+static void confirm_page_fill(social_render_data *data, void *ctx)
+{
+    confirm_page_data *d = ctx;
+    social_render_data *s = social_render_child(data, "Social");
+    social_render_data *c = social_render_child(data, "Confirm");
+
+    social_render_set(s, "endpoint", social_config_srv(d->r->server)->endpoint);
+    social_render_set(s, "version", SOCIAL_VERSION);
+    social_render_set(s, "token", social_identity_form_token(d->r, &d->o->page.who));
+    social_render_set_int(c, "id", d->o->comment.id);
+    social_render_set(c, "page", d->o->page.key);
+    social_render_set(c, "name", d->o->comment.author_name);
+    social_render_set(c, "body", d->o->comment.body);
+    social_render_set_int(c, "replies", d->replies);
+}
+
+/* Without JavaScript, the question the widget asks in a dialog before a
+ * delete: a page of its own whose form deletes (confirmed=1). Only for
+ * someone who may delete the comment; the others get the refusal at once. */
+static int delete_confirm(request_rec *r, outcome *o, int replies)
+{
+    confirm_page_data d = { r, o, replies };
+    social_thread_item it;
+
+    memset(&it, 0, sizeof(it));
+    it.c = o->comment;
+    social_thread_permissions(r, o->page.dc, &o->page.who, &it);
+    if (!it.can_delete) {
+        return social_request_form_error(r, HTTP_FORBIDDEN,
+                                         "you may only delete your own comments", o->page.key);
+    }
+    return social_request_template_send(r, "confirm.cs", confirm_page_fill, &d);
+}
+
+typedef struct {
+    request_rec *r;
+    const outcome *o;
 } report_page_data;
 
 static void report_page_fill(social_render_data *data, void *ctx)
@@ -927,10 +967,10 @@ static int form_done(request_rec *r, const outcome *o, apr_int64_t anchor)
     if (social_request_wants_fragment(r)) {
         return social_discussion_fragment_send(r, &o->page, o->res.message);
     }
-    apr_table_setn(r->headers_out, "Location",
-                   anchor ? apr_psprintf(r->pool, "%s#comment-%" APR_INT64_T_FMT,
-                                         o->page.key, anchor)
-                          : apr_pstrcat(r->pool, o->page.key, "#social", NULL));
+    apr_table_setn(r->headers_out, "Location", social_request_back_location(
+                       r, o->page.key, o->res.message,
+                       anchor ? apr_psprintf(r->pool, "comment-%" APR_INT64_T_FMT, anchor)
+                              : "social"));
     return HTTP_SEE_OTHER;
 }
 
@@ -1024,6 +1064,11 @@ int social_comments_form(request_rec *r, const char *rest)
         if (!social_identity_form_token_valid(r, &o.page.who, token)) {
             return social_request_form_error(r, HTTP_FORBIDDEN,
                               "the form has expired; reload the page and try again", o.page.key);
+        }
+        if (kind == ACT_DELETE && !social_request_wants_fragment(r)
+            && strcmp(apr_table_get(form, "confirmed") ? apr_table_get(form, "confirmed") : "",
+                      "1") != 0) {
+            return delete_confirm(r, &o, replies);
         }
         if (comment_act(r, &o, id, kind, apr_table_get(form, kind == ACT_REPORT ? "reason"
                                                                                  : "body"))

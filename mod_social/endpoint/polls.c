@@ -339,6 +339,8 @@ int social_polls_form(request_rec *r, const char *rest)
         return poll_fragment_send(r, &v, done);
     }
     apr_table_setn(r->headers_out, "Location",
-                   apr_pstrcat(r->pool, v.page.key, "#poll-", v.poll.name, NULL));
+                   social_request_back_location(r, v.page.key, done,
+                                                apr_pstrcat(r->pool, "poll-", v.poll.name,
+                                                            NULL)));
     return HTTP_SEE_OTHER;
 }

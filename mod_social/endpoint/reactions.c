@@ -309,7 +309,8 @@ static int form_back(request_rec *r, const social_page *pg, const char *status)
     if (social_request_wants_fragment(r)) {
         return social_discussion_fragment_send(r, pg, status);
     }
-    apr_table_setn(r->headers_out, "Location", apr_pstrcat(r->pool, pg->key, "#social", NULL));
+    apr_table_setn(r->headers_out, "Location",
+                   social_request_back_location(r, pg->key, status, "social"));
     return HTTP_SEE_OTHER;
 }
 

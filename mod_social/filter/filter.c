@@ -563,8 +563,9 @@ static const char *inline_discussion(request_rec *r, const char *key)
     const char *html;
 
     social_identity_get(r, dc, &who);
-    html = social_thread_html(r, dc, &who, key, SOCIAL_THREAD_RENDER_ROOTS, NULL,
-                              &len, &error);
+    /* After a plain form, the page says what was done (a fixed text). */
+    html = social_thread_html(r, dc, &who, key, SOCIAL_THREAD_RENDER_ROOTS,
+                              social_request_notice(r), &len, &error);
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL0206: rendering the discussion of %s failed (%s); "

@@ -657,6 +657,56 @@ int social_request_unlocked(request_rec *r, const social_page *pg)
     return 0;
 }
 
+/* The success messages a plain form's redirect can name, by key. */
+static const struct {
+    const char *key;
+    const char *text;
+} notices[] = {
+    { "posted", "Comment posted" },
+    { "replied", "Reply posted" },
+    { "pending", "Comment received; it appears to others once a moderator approves it" },
+    { "updated", "Comment updated" },
+    { "deleted", "Comment deleted" },
+    { "hidden", "Comment hidden" },
+    { "shown", "Comment shown again" },
+    { "liked", "Liked" },
+    { "unliked", "Like removed" },
+    { "page-liked", "You like this page" },
+    { "reported", "Reported to the moderators. Thank you." },
+    { "shared", "Shared" },
+    { "shared-with", "Shared with your colleagues" },
+    { "oldest", "Oldest first" },
+    { "newest", "Newest first" },
+    { "liked-first", "Most liked first" },
+    { "voted", "Your vote is counted" },
+};
+
+const char *social_request_back_location(request_rec *r, const char *page,
+                                         const char *status, const char *fragment)
+{
+    size_t k;
+
+    for (k = 0; status != NULL && k < sizeof(notices) / sizeof(notices[0]); k++) {
+        if (strcmp(notices[k].text, status) == 0) {
+            return apr_pstrcat(r->pool, page, "?social=", notices[k].key, "#", fragment, NULL);
+        }
+    }
+    return apr_pstrcat(r->pool, page, "#", fragment, NULL);
+}
+
+const char *social_request_notice(request_rec *r)
+{
+    const char *key = social_request_query_value(r, "social");
+    size_t k;
+
+    for (k = 0; key != NULL && k < sizeof(notices) / sizeof(notices[0]); k++) {
+        if (strcmp(notices[k].key, key) == 0) {
+            return notices[k].text;
+        }
+    }
+    return NULL;
+}
+
 int social_request_wants_fragment(request_rec *r)
 {
     const char *v = apr_table_get(r->headers_in, "X-Social-Fragment");

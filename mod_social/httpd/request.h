@@ -162,6 +162,17 @@ apr_int64_t social_request_id(const char *s, size_t len);
 /* Nonzero if the client asked for an HTML fragment (the widget's fetch). */
 int social_request_wants_fragment(request_rec *r);
 
+/* Where a plain (no-JS) form goes back to after it succeeded: page (a
+ * page key, so never an open redirect) with ?social=KEY naming status, if
+ * status is one of the module's own success messages, so the page says
+ * what was done; then #fragment. */
+const char *social_request_back_location(request_rec *r, const char *page,
+                                         const char *status, const char *fragment);
+
+/* The success message a page view shows for its ?social=KEY, or NULL:
+ * only ever one of the module's own fixed texts, whatever was sent. */
+const char *social_request_notice(request_rec *r);
+
 /* {"count": N, "people": [{"user", "name"}]} for a list of social_person. */
 json_t *social_request_people_json(request_rec *r, apr_array_header_t *people);
 

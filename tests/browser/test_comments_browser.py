@@ -579,9 +579,13 @@ def test_nojs_post_and_reply_with_plain_forms(nojs, server, alice, bob, page):
     WebDriverWait(nojs, WAIT).until(lambda d: "#comment-" in d.current_url,
                                     "no redirect back to the comment")
     url = nojs.current_url
-    assert url.split("#")[0] == server.url(page)
+    assert url.split("#")[0] == server.url(page) + "?social=posted"
     cid = int(url.rsplit("#comment-", 1)[1])
     assert own_ids(alice, page) == [cid]
+    # a notice says it worked, where a screen reader is told (role=status)
+    notice = nojs.find_element(By.CSS_SELECTOR, "#social p.social-live")
+    assert notice.text == "Comment posted" and notice.is_displayed()
+    assert notice.get_attribute("role") == "status"
     li = nojs.find_element(By.ID, "comment-%d" % cid)
     assert li.is_displayed()
     assert li.find_element(By.CSS_SELECTOR, ".social-body").text == text
@@ -614,7 +618,7 @@ def test_nojs_sorting_with_the_plain_form(nojs, server, alice, bob, page):
         nojs.find_element(By.CSS_SELECTOR, "#social form.social-sort button[type=submit]").click()
         WebDriverWait(nojs, WAIT).until(lambda d: d.current_url.endswith("#social"),
                                         "no redirect back to the page")
-        assert nojs.current_url.split("#")[0] == server.url(page)
+        assert nojs.current_url == server.url(page) + "?social=newest#social"
         assert rendered_ids(nojs) == [new, old]
         assert alice.api("GET", "notifications/settings").json()["sort"] == "newest"
     finally:
@@ -652,8 +656,24 @@ def test_nojs_edit_and_delete_with_plain_forms(nojs, server, alice, page):
                                " form.social-form input[name=action][value=delete]")
     button.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR,
                                                       "button[type=submit]").click()
+    # without JavaScript the question is a page: keeping it changes nothing
+    WebDriverWait(nojs, WAIT).until(lambda d: d.title == "Delete this comment?",
+                                    "no confirmation before deleting")
+    assert "edited without script" in nojs.find_element(By.CSS_SELECTOR,
+                                                        ".social-confirm-body").text
+    nojs.find_element(By.CSS_SELECTOR, "a.social-confirm-keep").click()
+    WebDriverWait(nojs, WAIT).until(lambda d: d.title == TITLE, "not back on the page")
+    assert own_ids(alice, page) == [item["id"]]
+    button = nojs.find_element(By.CSS_SELECTOR, comment_css(item["id"]) +
+                               " form.social-form input[name=action][value=delete]")
+    button.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR,
+                                                      "button[type=submit]").click()
+    WebDriverWait(nojs, WAIT).until(lambda d: d.title == "Delete this comment?",
+                                    "no confirmation before deleting")
+    nojs.find_element(By.CSS_SELECTOR, "form.social-confirm-form button[type=submit]").click()
     WebDriverWait(nojs, WAIT).until(
-        lambda d: not d.find_elements(By.CSS_SELECTOR, comment_css(item["id"])),
+        lambda d: d.title == TITLE
+        and not d.find_elements(By.CSS_SELECTOR, comment_css(item["id"])),
         "the deleted comment is still shown")
     assert own_ids(alice, page) == []
     assert nojs.current_url.split("#")[0] == server.url(page)

@@ -327,7 +327,8 @@ def test_nojs_like_then_unlike_with_plain_forms(nojs, server, alice):
     load(nojs, server, path)
     assert nojs.title == TITLE
     click_like(nojs)
-    wait_url(nojs, path + "#social", "no redirect back to the page")
+    wait_url(nojs, path + "?social=page-liked#social", "no redirect back to the page")
+    assert text(nojs, "#social .social-live") == "You like this page"
     assert like_count(alice, path) == 1
     assert attr(nojs, LIKE_BUTTON, "aria-pressed") == "true"
     assert (text(nojs, LIKE_COUNT) or "").startswith("1 like")
@@ -344,7 +345,7 @@ def test_nojs_share_with_a_colleague(nojs, server, alice, bob):
     load(nojs, server, path)
     assert nojs.find_elements(By.CSS_SELECTOR, "#social.social-ready") == []
     fill_share(nojs, "bob", "plain form share", public=True)
-    wait_url(nojs, path + "#social", "no redirect back to the page")
+    wait_url(nojs, path + "?social=shared-with#social", "no redirect back to the page")
     [got] = [s for s in inbox(bob) if s["page"] == path]
     assert got["from"]["user"] == "alice" and got["note"] == "plain form share"
     assert got["public"] is True
@@ -367,7 +368,7 @@ def test_nojs_vote_and_change_the_vote(nojs, server, alice):
     poll = the_poll(alice, path)
     sushi, salad = index_of(poll, "Sushi"), index_of(poll, "Salad")
     choose(nojs, "lunch", sushi)
-    wait_url(nojs, path + "#poll-lunch", "no redirect back to the poll")
+    wait_url(nojs, path + "?social=voted#poll-lunch", "no redirect back to the poll")
     assert the_poll(alice, path)["my_choices"] == [sushi]
     assert (figure(nojs, "lunch", "Sushi") or "").startswith("1 vote")
     choose(nojs, "lunch", salad)

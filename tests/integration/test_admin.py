@@ -318,7 +318,7 @@ def test_report_with_the_plain_form(server, alice, bob, carol):
     resp = bob.request("POST", "/_social/comments/%d" % theirs,
                        body=urlencode(fields).encode(), headers=FORM)
     assert resp.status == 303, (resp, resp.body[:300])
-    assert resp.header("Location") == "%s#comment-%d" % (page, theirs)
+    assert resp.header("Location") == "%s?social=reported#comment-%d" % (page, theirs)
     root = parse_html(console(carol, "?reported=1&page=" + quote(page)).body)
     assert "Spam link" in root.find("tr", id="queue-%d" % theirs).text()
 

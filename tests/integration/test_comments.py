@@ -137,7 +137,7 @@ def test_get_one_comment_and_unknown_id(alice, bob, page):
 def test_list_of_page_without_comments(alice, page):
     doc = alice.listing(page)
     assert doc == {"page": page, "count": 0, "comments": [], "earlier": 0,
-                   "next_before": None, "locked": False}
+                   "next_before": None, "locked": False, "sort": "oldest"}
 
 
 def test_head_of_list_has_no_body(alice, page):
@@ -1089,16 +1089,23 @@ def test_form_post_redirects_to_the_comment(server, alice, bob, page):
     resp = alice.form("", {"page": page, "body": "by form", "token": token})
     assert resp.status == 303, resp.body[:400]
     location = resp.header("Location")
-    m = re.fullmatch(re.escape(page) + r"#comment-(\d+)", location or "")
+    m = re.fullmatch(re.escape(page) + r"\?social=posted#comment-(\d+)", location or "")
     assert m, location
     cid = int(m.group(1))
     assert by_id(bob.listing(page))[cid]["body"] == "by form"
+    # the page it goes back to says so (a fixed text: nothing sent is shown)
+    said = alice.discussion(location.split("#")[0]).root.find("p", cls="social-live")
+    assert said.text() == "Comment posted"
+    for key in ("<script>alert(1)</script>", "posted2", ""):
+        said = alice.discussion(page + "?social=" + quote(key)).root.find("p", cls="social-live")
+        assert said.text() == "", key
     # the reply form
     resp = bob.form("", {"page": page, "body": "reply by form", "parent": str(cid),
                          "token": bob.token(page)})
     assert resp.status == 303
-    m = re.fullmatch(re.escape(page) + r"#comment-(\d+)", resp.header("Location") or "")
-    assert m
+    m = re.fullmatch(re.escape(page) + r"\?social=replied#comment-(\d+)",
+                     resp.header("Location") or "")
+    assert m, resp.header("Location")
     rid = int(m.group(1))
     item = by_id(alice.listing(page))[rid]
     assert item["parent"] == cid and item["body"] == "reply by form"
@@ -1124,13 +1131,28 @@ def test_form_edit_delete_hide_unhide(alice, bob, carol, page):
                       disc.form_fields(disc.action_form(item["id"], "unhide")))
     assert resp.status == 303
     assert by_id(bob.listing(page))[item["id"]]["status"] == "visible"
-    # alice deletes it
+    # alice deletes it: without JavaScript the form first asks (a page of
+    # its own, nothing deleted yet), then its own form deletes
     disc = alice.discussion(page)
     resp = alice.form("/%d" % item["id"],
                       disc.form_fields(disc.action_form(item["id"], "delete")))
+    assert resp.status == 200, (resp, resp.body[:300])
+    asked = parse_html(resp.body)
+    assert asked.find("title").text() == "Delete this comment?"
+    assert "edited by form" in asked.find("p", cls="social-confirm-body").text()
+    assert asked.find("a", cls="social-confirm-keep").get("href") == \
+        "%s#comment-%d" % (page, item["id"])
+    assert item["id"] in by_id(bob.listing(page))          # not yet
+    confirm = asked.find("form", cls="social-confirm-form")
+    assert confirm.get("action") == "/_social/comments/%d" % item["id"]
+    # bob may not delete it: refused at once, no question
+    resp = bob.form("/%d" % item["id"], {"action": "delete", "token": bob.token(page)})
+    assert resp.status == 403
+    resp = alice.form("/%d" % item["id"], {i.get("name"): i.get("value")
+                                           for i in confirm.find_all("input")})
     assert resp.status == 303
     location = resp.header("Location")
-    assert location.startswith(page + "#"), location
+    assert location == page + "?social=deleted#social", location
     assert item["id"] not in by_id(bob.listing(page))
     assert b"edited by form" not in bob.page(page).body
 
@@ -1215,7 +1237,7 @@ def test_form_redirect_never_leaves_the_site(alice, page, field, value):
                            field: value})
     assert resp.status == 303
     location = resp.header("Location")
-    assert location.startswith(page + "#comment-"), location
+    assert location.startswith(page + "?social=posted#comment-"), location
 
 
 @pytest.mark.parametrize("value", ["//evil.example/x", "http://evil.example/",

@@ -439,7 +439,7 @@ def test_like_form_post_redirects_back_and_toggles(alice, bob, page):
     fields = fields_of(page_like_form(page_actions(alice, page)))
     resp = form_post(alice, "/_social/like", fields)
     assert resp.status == 303, (resp, resp.body[:300])
-    assert resp.header("Location") == page + "#social"
+    assert resp.header("Location") == page + "?social=page-liked#social"
     assert likers(bob, page)["count"] == 1
     # the same form again changes nothing
     assert form_post(alice, "/_social/like", fields).status == 303
@@ -448,7 +448,7 @@ def test_like_form_post_redirects_back_and_toggles(alice, bob, page):
     assert fields["action"] == "unlike"
     resp = form_post(alice, "/_social/like", fields)
     assert resp.status == 303
-    assert resp.header("Location") == page + "#social"
+    assert resp.header("Location") == page + "?social=unliked#social"
     assert likers(bob, page)["count"] == 0
 
 
@@ -495,7 +495,7 @@ def test_comment_like_form_redirects_to_the_comment(alice, bob, page):
     fields = disc.form_fields(disc.action_form(item["id"], "like"))
     resp = form_post(bob, "/_social/comments/%d" % item["id"], fields)
     assert resp.status == 303, (resp, resp.body[:300])
-    assert resp.header("Location") == "%s#comment-%d" % (page, item["id"])
+    assert resp.header("Location") == "%s?social=liked#comment-%d" % (page, item["id"])
     assert by_id(alice.listing(page))[item["id"]]["likes"] == 1
     disc = Discussion(social_div(bob.page(page).body))
     fields = disc.form_fields(disc.action_form(item["id"], "unlike"))
@@ -755,7 +755,7 @@ def test_share_form_post(alice, bob, carol, seen, page):
     fields.update({"to": "bob, carol", "note": "by form"})
     resp = form_post(alice, "/_social/shares", fields)
     assert resp.status == 303, (resp, resp.body[:300])
-    assert resp.header("Location") == page + "#social"
+    assert resp.header("Location") == page + "?social=shared-with#social"
     got = [s for s in inbox(bob) if s["page"] == page]
     assert len(got) == 1
     assert got[0]["note"] == "by form" and got[0]["public"] is False

@@ -117,9 +117,12 @@ def test_own_deletes_and_shares_still_work_when_locked(server, alice, bob, locke
     assert bob.delete(reply).status == 204
     resp = share(alice, {"page": page, "note": "worth a read"})
     assert resp.status == 201, (resp, resp.body[:300])
-    # the form's delete of one's own comment
+    # the form's delete of one's own comment (asked, then confirmed)
     resp = post_form(alice, "/comments/%d" % locked["top"],
                      {"action": "delete", "token": locked["tokens"]["alice"]})
+    assert resp.status == 200 and b"Delete this comment?" in resp.body, resp.body[:300]
+    resp = post_form(alice, "/comments/%d" % locked["top"],
+                     {"action": "delete", "token": locked["tokens"]["alice"], "confirmed": "1"})
     assert resp.status == 303, (resp, resp.body[:300])
     assert [c["status"] for c in alice.listing(page)["comments"]] in ([], ["deleted"])
 

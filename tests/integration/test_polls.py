@@ -357,7 +357,7 @@ def test_placeholder_names_the_poll_by_its_name(server, alice, spelling):
     assert div.get("data-social-name") == "lunch"
     fields = dict(hidden_fields(vote_form(div)), choice=str(index_of(poll, "Pizza")))
     resp = form_post(alice, "/_social/polls/%d" % poll["id"], fields)
-    assert resp.header("Location") == path + "#poll-lunch"
+    assert resp.header("Location") == path + "?social=voted#poll-lunch"
     deferred = poll_page(server, marker, area="deferred")
     div = poll_div(served(alice, deferred).body, "lunch")
     resp = alice.get("/_social/poll?page=%s&name=%s" % (q(deferred),
@@ -705,7 +705,7 @@ def test_vote_by_form_and_change_it(server, alice, bob):
     fields["choice"] = str(index_of(poll, "Sushi"))
     resp = form_post(alice, form.get("action"), fields)
     assert resp.status == 303, (resp, resp.body[:300])
-    assert resp.header("Location") == path + "#poll-lunch"
+    assert resp.header("Location") == path + "?social=voted#poll-lunch"
     got = the_poll(alice, path)
     assert got["my_choices"] == [index_of(poll, "Sushi")] and got["ballots"] == 1
     # the page shows the choice checked
@@ -729,7 +729,7 @@ def test_multiple_choice_vote_by_form(server, alice):
     fields += [("choice", str(index_of(poll, "C"))), ("choice", str(index_of(poll, "Go")))]
     resp = form_post(alice, "/_social/polls/%d" % poll["id"], fields)
     assert resp.status == 303, (resp, resp.body[:300])
-    assert resp.header("Location") == path + "#poll-langs"
+    assert resp.header("Location") == path + "?social=voted#poll-langs"
     got = the_poll(alice, path)
     assert sorted(got["my_choices"]) == sorted([index_of(poll, "C"), index_of(poll, "Go")])
     assert votes(got) == {"C": 1, "Python": 0, "Rust": 0, "Go": 1}

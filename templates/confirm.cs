@@ -1,0 +1,22 @@
+<?cs # Without JavaScript: the question the widget asks with a dialog
+     before deleting a comment. Posting the form deletes it; the link goes
+     back to it untouched. Every var: is HTML-escaped. ?><!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<title>Delete this comment?</title>
+<link rel="stylesheet" href="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/social.css" />
+</head>
+<body class="social-page">
+<main class="social social-message" role="main">
+<h1 class="social-title">Delete this comment?</h1>
+<p class="social-message-text">Deleting cannot be undone<?cs if:Confirm.replies > 0 ?>; its replies stay, under a note that it was deleted<?cs /if ?>.</p>
+<blockquote class="social-quote social-confirm-quote"><p><strong><?cs var:Confirm.name ?></strong></p><p class="social-confirm-body"><?cs var:Confirm.body ?></p></blockquote>
+<form class="social-form social-confirm-form" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:Confirm.id ?>"><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><input type="hidden" name="action" value="delete" /><input type="hidden" name="confirmed" value="1" />
+<button type="submit">Delete the comment</button>
+<a class="social-confirm-keep" href="<?cs var:Confirm.page ?>#comment-<?cs var:Confirm.id ?>">Keep it and go back</a>
+</form>
+</main>
+</body>
+</html>
