@@ -36,10 +36,19 @@ APLOG_USE_MODULE(social);
 
 /* ---- describing a notification ---- */
 
+/* Nonzero for a notification of something followed (page or thread). */
+static int note_followed(const social_notification *n)
+{
+    return strcmp(n->kind, "follow") == 0 || strcmp(n->kind, "thread") == 0;
+}
+
 static const char *note_href(apr_pool_t *p, const social_notification *n)
 {
     if (strcmp(n->kind, "share") == 0) {
         return apr_pstrcat(p, n->page, "#social", NULL);
+    }
+    if (note_followed(n)) {   /* the first comment not seen yet */
+        return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, n->page, n->since);
     }
     return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, n->page, n->target);
 }
@@ -54,6 +63,18 @@ static const char *note_title(apr_pool_t *p, const social_notification *n)
     }
     if (strcmp(n->kind, "share") == 0) {
         return apr_pstrcat(p, n->actor_name, " shared ", n->page, " with you", NULL);
+    }
+    if (strcmp(n->kind, "follow") == 0) {
+        return n->likes > 1
+            ? apr_psprintf(p, "%d new comments on %s, which you follow", n->likes, n->page)
+            : apr_pstrcat(p, n->actor_name, " commented on ", n->page, ", which you follow",
+                          NULL);
+    }
+    if (strcmp(n->kind, "thread") == 0) {
+        return n->likes > 1
+            ? apr_psprintf(p, "%d new replies in a thread you follow on %s", n->likes, n->page)
+            : apr_pstrcat(p, n->actor_name, " replied in a thread you follow on ", n->page,
+                          NULL);
     }
     if (n->likes > 1) {
         return apr_psprintf(p, "%d people liked your comment on %s", n->likes, n->page);
@@ -72,6 +93,14 @@ static json_t *note_json(request_rec *r, const social_notification *n)
 
     if (j != NULL && strcmp(n->kind, "like") == 0) {
         json_object_set_new(j, "likes", json_integer(n->likes));
+    }
+    if (j != NULL && note_followed(n)) {
+        /* the new comments, the first of them, and the thread followed */
+        json_object_set_new(j, "comments", json_integer(n->likes));
+        json_object_set_new(j, "comment", json_integer(n->since));
+        json_object_set_new(j, "thread", strcmp(n->kind, "thread") == 0
+                            ? json_integer(n->target) : json_null());
+        return j;
     }
     if (j != NULL) {
         json_object_set_new(j, strcmp(n->kind, "share") == 0 ? "share" : "comment",
@@ -355,6 +384,10 @@ static void page_fill(social_render_data *data, void *ctx)
         social_render_set(item, "kind", n->kind);
         social_render_set(item, "title", note_title(p, n));
         social_render_set(item, "href", note_href(p, n));
+        social_render_set(item, "page", n->page);
+        if (strcmp(n->kind, "thread") == 0) {
+            social_render_set_int(item, "thread", n->target);
+        }
         social_render_set(item, "text", strcmp(n->kind, "like") == 0 ? "" : n->text);
         social_render_set_bool(item, "read", n->read);
         social_render_set(item, "created_iso", social_text_time_iso(p, n->created));
@@ -391,13 +424,17 @@ static int page_send(request_rec *r, const social_identity *who, const char *sta
 int social_notify_page(request_rec *r)
 {
     social_identity who;
+    const char *done;
 
     social_identity_get(r, social_config_dir(r), &who);
     if (who.user == NULL) {
         return social_request_form_error(r, HTTP_UNAUTHORIZED,
                                          "log in to see your notifications", NULL);
     }
-    return page_send(r, &who, NULL);
+    /* after an unfollow from here: a fixed text, whatever was sent */
+    done = social_request_query_value(r, "done");
+    return page_send(r, &who, done != NULL && strcmp(done, "unfollow") == 0
+                              ? "Unfollowed: no more notifications of it" : NULL);
 }
 
 static int form_done(request_rec *r)

@@ -95,6 +95,94 @@ int social_reactions_likers_api(request_rec *r)
     return social_request_json_send(r, HTTP_OK, social_request_people_json(r, people));
 }
 
+/* ---- following ---- */
+
+/* Follows (or stops following) pg or its thread root for its viewer:
+ * 0, or nonzero with *x saying why not. */
+static int follow_change(request_rec *r, const social_page *pg, apr_int64_t root,
+                         int follow, social_result *x)
+{
+    social_store_status st;
+
+    if (pg->who.user == NULL) {
+        return social_result_set(x, HTTP_UNAUTHORIZED, "login_required",
+                                 "log in to follow pages and threads");
+    }
+    st = social_store_follow(r, pg->who.user, pg->key, root, follow);
+    if (st == SOCIAL_STORE_NOT_FOUND) {
+        return social_result_set(x, HTTP_NOT_FOUND, "not_found",
+                                 "no such thread on this page");
+    }
+    if (st != SOCIAL_STORE_OK) {
+        social_result_store(r, x, st);
+        return x->status;
+    }
+    social_fragcache_notified(r);   /* cached viewer states say who follows */
+    return 0;
+}
+
+/* What the viewer follows on pg: the page itself, and which threads. */
+static int follow_state_send(request_rec *r, const social_page *pg)
+{
+    apr_array_header_t *roots;
+    json_t *threads = json_array();
+    int k, page = 0;
+    social_store_status st = social_store_follows(r, pg->who.user, pg->key, &roots);
+
+    if (st != SOCIAL_STORE_OK) {
+        json_decref(threads);
+        return social_request_store_error(r, st);
+    }
+    for (k = 0; k < roots->nelts; k++) {
+        apr_int64_t root = APR_ARRAY_IDX(roots, k, apr_int64_t);
+        if (root == 0) {
+            page = 1;
+        }
+        else {
+            json_array_append_new(threads, json_integer(root));
+        }
+    }
+    return social_request_json_send(r, HTTP_OK, social_request_json_pool(r,
+        json_pack("{s:s,s:b,s:o}", "page", pg->key, "following", page, "threads", threads)));
+}
+
+/* GET|PUT|DELETE {base}/api/v1/follow?page=KEY[&thread=ID] */
+int social_reactions_follow_api(request_rec *r)
+{
+    social_page pg;
+    social_result x;
+    const char *message = NULL, *thread_q = social_request_query_value(r, "thread");
+    apr_int64_t root = thread_q ? social_request_id(thread_q, strlen(thread_q)) : 0;
+    int status;
+
+    if (r->method_number != M_GET && r->method_number != M_PUT
+        && r->method_number != M_DELETE) {
+        return social_request_method_not_allowed(r, "GET, HEAD, PUT, DELETE");
+    }
+    if (r->method_number != M_GET && !social_identity_same_origin(r)) {
+        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
+                                         "the request came from another site");
+    }
+    if (thread_q != NULL && root == 0) {
+        return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_thread",
+                                         "thread must be a comment id");
+    }
+    status = social_request_page(r, social_request_query_value(r, "page"), &pg, &message);
+    if (status != 0) {
+        social_result_page(&x, status, message);
+        return social_result_send(r, &x, 0, NULL);
+    }
+    if (pg.who.user == NULL) {
+        return social_request_json_error(r, HTTP_UNAUTHORIZED, "login_required",
+                                         "log in to follow pages and threads");
+    }
+    if (r->method_number != M_GET
+        && follow_change(r, &pg, root, r->method_number == M_PUT, &x) != 0) {
+        return social_result_send(r, &x, 0, NULL);
+    }
+    return follow_state_send(r, &pg);
+}
+
 /* ---- shares ---- */
 
 /* Splits "bob, carol dave" into user names. */
@@ -367,6 +455,49 @@ int social_reactions_sort_form(request_rec *r)
     social_fragcache_notified(r);   /* the viewer's cached state holds the order */
     return form_back(r, &pg, strcmp(sort, "liked") == 0 ? "Most liked first"
                              : strcmp(sort, "newest") == 0 ? "Newest first" : "Oldest first");
+}
+
+/* POST {base}/follow: page, thread (optional), action=follow|unfollow,
+ * token; back=notifications goes back to "for you" (its unfollow
+ * buttons), otherwise to the page. */
+int social_reactions_follow_form(request_rec *r)
+{
+    apr_table_t *form;
+    social_page pg;
+    social_result x;
+    int result = OK, follow;
+    const char *action, *thread_q, *back, *done;
+    apr_int64_t root = 0;
+
+    if ((form = social_request_form_read(r, &result)) == NULL || form_page(r, form, &pg, &result) != 0) {
+        return result;
+    }
+    action = apr_table_get(form, "action");
+    thread_q = apr_table_get(form, "thread");
+    back = apr_table_get(form, "back");
+    if (action == NULL || (strcmp(action, "follow") != 0 && strcmp(action, "unfollow") != 0)) {
+        return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
+                                         "the form names no follow or unfollow", pg.key);
+    }
+    if (thread_q != NULL && *thread_q != '\0'
+        && (root = social_request_id(thread_q, strlen(thread_q))) == 0) {
+        return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
+                                         "the thread is not a comment id", pg.key);
+    }
+    follow = strcmp(action, "follow") == 0;
+    if (follow_change(r, &pg, root, follow, &x) != 0) {
+        return social_result_send(r, &x, 1, pg.key);
+    }
+    done = follow ? (root ? "Following the thread" : "Following the page")
+                  : (root ? "Thread unfollowed" : "Page unfollowed");
+    if (back != NULL && strcmp(back, "notifications") == 0 && !social_request_wants_fragment(r)) {
+        apr_table_setn(r->headers_out, "Location",
+                       apr_pstrcat(r->pool, social_config_srv(r->server)->endpoint,
+                                   "/notifications?done=", follow ? "follow" : "unfollow",
+                                   NULL));
+        return HTTP_SEE_OTHER;
+    }
+    return form_back(r, &pg, done);
 }
 
 /* POST {base}/shares: page, note, to, public, token. */

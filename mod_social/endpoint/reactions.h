@@ -17,4 +17,8 @@ int social_reactions_like_form(request_rec *r);
 int social_reactions_share_form(request_rec *r);
 int social_reactions_sort_form(request_rec *r);
 
+/* Following a page or a thread: {base}/api/v1/follow and {base}/follow. */
+int social_reactions_follow_api(request_rec *r);
+int social_reactions_follow_form(request_rec *r);
+
 #endif /* SOCIAL_REACTIONS_H */

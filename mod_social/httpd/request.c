@@ -679,6 +679,10 @@ static const struct {
     { "newest", "Newest first" },
     { "liked-first", "Most liked first" },
     { "voted", "Your vote is counted" },
+    { "following", "Following the page" },
+    { "following-thread", "Following the thread" },
+    { "unfollowed", "Page unfollowed" },
+    { "unfollowed-thread", "Thread unfollowed" },
 };
 
 const char *social_request_back_location(request_rec *r, const char *page,

@@ -8,7 +8,7 @@
 #include <httpd.h>
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 10
+#define SOCIAL_SCHEMA_VERSION 11
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
@@ -178,12 +178,13 @@ social_store_status social_store_comments_list(request_rec *r, const char *page,
  * page or one of its comments or wrote a comment on it, *unread, the
  * count of their unread notifications, *banned: 0 if they may write,
  * -1 if banned with no end, else the end of the ban in seconds since the
- * epoch, and *order, the order they read threads in (social_tree_order:
- * 0 oldest first, 1 newest first, 2 most liked). One round trip. */
+ * epoch, *order, the order they read threads in (social_tree_order:
+ * 0 oldest first, 1 newest first, 2 most liked), and *follows if they
+ * follow the page or one of its threads. One round trip. */
 social_store_status social_store_viewer_state(request_rec *r, const char *page,
                                               const char *viewer, int *involved,
                                               int *unread, apr_int64_t *banned,
-                                              int *order);
+                                              int *order, int *follows);
 
 /* One comment by id, with the number of its replies not deleted. */
 social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
@@ -441,13 +442,16 @@ social_store_status social_store_activity(request_rec *r, apr_time_t before,
 
 typedef struct {
     apr_int64_t id;
-    const char *kind;          /* "reply", "mention", "share", "like" */
-    apr_int64_t target;        /* the comment (reply, mention, like) or share */
+    const char *kind;          /* "reply", "mention", "share", "like", "follow", "thread" */
+    apr_int64_t target;        /* the comment (reply, mention, like), share, followed
+                                  page's id or thread's top-level comment */
     const char *page;
     const char *actor;         /* who (for likes: the latest liker) */
     const char *actor_name;
     const char *text;          /* the comment's text or the share's note */
-    int likes;                 /* like: people who like the comment (not its author) */
+    int likes;                 /* like: people who like the comment (not its author);
+                                  follow, thread: the new comments */
+    apr_int64_t since;         /* follow, thread: the first new comment */
     int read;
     apr_time_t created;        /* for likes: the latest like */
 } social_notification;
@@ -492,6 +496,16 @@ social_store_status social_store_notify_email_off(request_rec *r, const char *us
                                                   int *off);
 social_store_status social_store_notify_set_email_off(request_rec *r, const char *user,
                                                       int off);
+
+/* user follows page (root 0) or one of its threads (root: its top-level
+ * comment), or stops (follow 0; nothing to stop is fine). NOT_FOUND if
+ * root is no top-level comment of page. */
+social_store_status social_store_follow(request_rec *r, const char *user, const char *page,
+                                        apr_int64_t root, int follow);
+
+/* What user follows on page: 0 for the page itself, else threads' ids. */
+social_store_status social_store_follows(request_rec *r, const char *user, const char *page,
+                                         apr_array_header_t **roots);
 
 /* The order user reads threads in: as a social_tree_order (0 oldest
  * first, the default; 1 newest first; 2 most liked), and set by name

@@ -45,16 +45,25 @@
 /* Newest first; ties by kind, then id (the stream's cursor order). */
 #define ACTIVITY_ORDER " ORDER BY 7 DESC, 1 DESC, 2 DESC LIMIT 100"
 
+/* The comments a follow notification tells of: visible ones by others on
+ * the page (or in the thread) from its since_id on. */
+#define FOLLOWED_NEW \
+    "WHERE fc.page_id = n.page_id AND fc.id >= n.since_id AND fc.status = 'visible' " \
+    "AND fc.author <> n.user AND (n.kind = 'follow' OR fc.root_id = n.target_id)"
+
 /* The notification listing: mode is 'all', 'unread' or 'unmailed'. */
 #define NOTIFICATION_SELECT \
     "SELECT n.id, n.kind, n.target_id, p.path, n.actor, n.actor_name, " \
     "UNIX_TIMESTAMP(n.created_at), n.read_at IS NOT NULL, " \
-    "CASE WHEN n.kind = 'share' THEN COALESCE(s.note, '') ELSE COALESCE(c.body, '') END, " \
+    "CASE WHEN n.kind = 'share' THEN COALESCE(s.note, '') " \
+    "WHEN n.kind IN ('follow', 'thread') THEN COALESCE((SELECT fc.body FROM social_comments fc " \
+    FOLLOWED_NEW " ORDER BY fc.id DESC LIMIT 1), '') ELSE COALESCE(c.body, '') END, " \
     "CASE WHEN n.kind = 'like' THEN (SELECT COUNT(*) FROM social_likes l " \
     "WHERE l.target_kind = 'comment' AND l.target_id = n.target_id AND l.user <> n.user) " \
-    "ELSE 0 END " \
+    "WHEN n.kind IN ('follow', 'thread') THEN (SELECT COUNT(*) FROM social_comments fc " \
+    FOLLOWED_NEW ") ELSE 0 END, COALESCE(n.since_id, 0) " \
     "FROM social_notifications n JOIN social_pages p ON p.id = n.page_id " \
-    "LEFT JOIN social_comments c ON n.kind <> 'share' AND c.id = n.target_id " \
+    SOCIAL_NOTE_COMMENT_JOIN \
     "LEFT JOIN social_shares s ON n.kind = 'share' AND s.id = n.target_id "
 
 /* The notification's columns: who is told, of what, by whom. */
@@ -98,24 +107,58 @@ static const social_statement activity_statements[] = {
       "AND c.status = 'visible' "
       "ON DUPLICATE KEY UPDATE actor = VALUES(actor), actor_name = VALUES(actor_name), "
       "created_at = CURRENT_TIMESTAMP(3), read_at = NULL, mailed_at = NULL" },
+    /* A new comment makes each follower's one row for the page (and for
+     * its thread) unread again, from this comment on; while it is unread
+     * it only names the latest commenter. */
+    { "social_notify_followers",
+      "INSERT INTO social_notifications (user, kind, target_id, page_id, actor, actor_name, "
+      "since_id) "
+      "SELECT f.user, IF(f.root_id = 0, 'follow', 'thread'), IF(f.root_id = 0, f.page_id, f.root_id), "
+      "f.page_id, :actor, :actor_name, :comment FROM social_follows f "
+      "WHERE f.page_id = :page_id AND f.user <> :actor AND f.root_id IN (0, "
+      "(SELECT nc.root_id FROM social_comments nc WHERE nc.id = :comment)) "
+      /* (social_follows has a created_at too: every column is named in full) */
+      "ON DUPLICATE KEY UPDATE social_notifications.since_id = "
+      "IF(social_notifications.read_at IS NULL AND social_notifications.since_id IS NOT NULL, "
+      "social_notifications.since_id, :comment), "
+      "social_notifications.created_at = IF(social_notifications.read_at IS NULL, "
+      "social_notifications.created_at, CURRENT_TIMESTAMP(3)), "
+      "social_notifications.mailed_at = IF(social_notifications.read_at IS NULL, "
+      "social_notifications.mailed_at, NULL), "
+      "social_notifications.actor = VALUES(actor), "
+      "social_notifications.actor_name = VALUES(actor_name), "
+      "social_notifications.read_at = NULL" },
+    { "social_follow",
+      "INSERT INTO social_follows (user, page_id, root_id) "
+      "SELECT :user, :page_id, :root FROM DUAL WHERE :root = 0 OR EXISTS (SELECT 1 "
+      "FROM social_comments c WHERE c.id = :root AND c.page_id = :page_id "
+      "AND c.parent_id IS NULL) "
+      "ON DUPLICATE KEY UPDATE user = user" },
+    { "social_unfollow",
+      "DELETE f FROM social_follows f JOIN social_pages p ON p.id = f.page_id "
+      "WHERE f.user = :user AND p.site = :site AND p.path = :page AND f.root_id = :root" },
+    { "social_follows_of",
+      "SELECT f.root_id FROM social_follows f JOIN social_pages p ON p.id = f.page_id "
+      "WHERE f.user = :user AND p.site = :site AND p.path = :page ORDER BY f.root_id "
+      "LIMIT 1000" },
     { "social_notifications_list",
       NOTIFICATION_SELECT
-      "WHERE n.user = :user AND p.site = :site AND (n.kind = 'share' OR c.status = 'visible') "
+      "WHERE n.user = :user AND p.site = :site AND " SOCIAL_NOTE_SHOWN " "
       "AND (:mode = 'all' OR (:mode = 'unread' AND n.read_at IS NULL) "
       "OR (:mode = 'unmailed' AND n.read_at IS NULL AND n.mailed_at IS NULL)) "
       "ORDER BY n.created_at DESC, n.id DESC LIMIT 100" },
     /* A notification of a hidden or pending comment is nobody's to see. */
     { "social_notification_get",
       NOTIFICATION_SELECT "WHERE n.id = :id AND n.user = :user AND p.site = :site "
-      "AND (n.kind = 'share' OR c.status = 'visible')" },
+      "AND " SOCIAL_NOTE_SHOWN },
     /* Unread notifications per page (the pages most recently notified
      * first), so the count can leave out pages the person may not read. */
     { "social_notifications_unread_pages",
       "SELECT p.path, COUNT(*) FROM social_notifications n "
       "JOIN social_pages p ON p.id = n.page_id "
-      "LEFT JOIN social_comments c ON n.kind <> 'share' AND c.id = n.target_id "
+      SOCIAL_NOTE_COMMENT_JOIN
       "WHERE n.user = :user AND p.site = :site AND n.read_at IS NULL "
-      "AND (n.kind = 'share' OR c.status = 'visible') "
+      "AND " SOCIAL_NOTE_SHOWN " "
       "GROUP BY p.id, p.path ORDER BY MAX(n.created_at) DESC LIMIT 100" },
     { "social_notifications_unread", SOCIAL_UNREAD_COUNT },
     { "social_notification_read",
@@ -195,7 +238,68 @@ social_store_status social_store_notify_comment(request_rec *r, ap_dbd_t *dbd,
         args[nargs - 1].value = APR_ARRAY_IDX(mentions, k, const char *);
         st = social_store_run(r, dbd, "social_notify_mention", args, nargs, NULL);
     }
+    if (st == SOCIAL_STORE_OK) {
+        st = social_store_run(r, dbd, "social_notify_followers", args, nargs - 1, NULL);
+    }
     return st;
+}
+
+typedef struct {
+    const char *user;
+    const char *page;
+    apr_int64_t root;
+} follow_txn;
+
+static social_store_status follow_write(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    follow_txn *t = data;
+    apr_int64_t page_id = 0;
+    int affected = 0;
+    social_store_status st = social_store_page_id(r, dbd, t->page, 1, &page_id);
+
+    if (st == SOCIAL_STORE_OK) {
+        st = social_store_run(r, dbd, "social_follow",
+                              STORE_ARGS({ "user", t->user },
+                                         { "page_id", social_store_int_arg(r, page_id) },
+                                         { "root", social_store_int_arg(r, t->root) }),
+                              &affected);
+    }
+    if (st == SOCIAL_STORE_OK && affected == 0 && t->root != 0) {
+        /* no such thread on the page: nothing is kept (not even the page row) */
+        return SOCIAL_STORE_NOT_FOUND;
+    }
+    return st;
+}
+
+social_store_status social_store_follow(request_rec *r, const char *user, const char *page,
+                                        apr_int64_t root, int follow)
+{
+    ap_dbd_t *dbd = social_store_writer(r);
+    follow_txn t = { user, page, root };
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    if (!follow) {
+        return social_store_run(r, dbd, "social_unfollow",
+                                STORE_ARGS({ "user", user }, { "page", page },
+                                           { "root", social_store_int_arg(r, root) }), NULL);
+    }
+    return social_store_transaction(r, dbd, follow_write, &t);
+}
+
+static void follow_row(const social_store_row *row, void *target)
+{
+    *(apr_int64_t *)apr_array_push(target) = social_store_row_int64(row, 0);
+}
+
+social_store_status social_store_follows(request_rec *r, const char *user, const char *page,
+                                         apr_array_header_t **roots)
+{
+    *roots = apr_array_make(r->pool, 4, sizeof(apr_int64_t));
+    return social_store_rows(r, social_store_reader(r), "social_follows_of",
+                             STORE_ARGS({ "user", user }, { "page", page }),
+                             follow_row, *roots);
 }
 
 social_store_status social_store_notify_share(request_rec *r, ap_dbd_t *dbd,
@@ -268,16 +372,19 @@ static const social_store_column notification_columns[] = {
     NOTIFICATION_COLUMN(4, TEXT, actor), NOTIFICATION_COLUMN(5, TEXT, actor_name),
     NOTIFICATION_COLUMN(6, TIME, created), NOTIFICATION_COLUMN(7, INT, read),
     NOTIFICATION_COLUMN(8, TEXT, text), NOTIFICATION_COLUMN(9, INT, likes),
+    NOTIFICATION_COLUMN(10, INT64, since),
 };
 
-/* A like notification whose likes were all taken back is not listed. */
+/* A like notification whose likes were all taken back is not listed, nor
+ * a follow notification whose new comments are all gone. */
 static void notification_listed(const social_store_row *row, void *target)
 {
     apr_array_header_t *list = target;
     social_notification *n = apr_array_push(list);
 
     social_store_columns(row, STORE_COLUMNS(notification_columns), n);
-    if (strcmp(n->kind, "like") == 0 && n->likes == 0) {
+    if ((strcmp(n->kind, "like") == 0 || strcmp(n->kind, "follow") == 0
+         || strcmp(n->kind, "thread") == 0) && n->likes == 0) {
         list->nelts--;
     }
 }

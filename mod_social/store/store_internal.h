@@ -224,11 +224,17 @@ social_store_status social_store_notify_like(request_rec *r, ap_dbd_t *dbd,
 extern const social_store_column social_store_person_columns[2];
 
 /* A person's unread notifications (of comments still visible); :user. */
+/* A notification's comment (c): the reply, mention or liked comment, the
+ * followed thread's top-level comment; none for shares and followed
+ * pages. Only notifications whose comment is visible are anybody's. */
+#define SOCIAL_NOTE_COMMENT_JOIN \
+    "LEFT JOIN social_comments c ON n.kind NOT IN ('share', 'follow') AND c.id = n.target_id "
+#define SOCIAL_NOTE_SHOWN "(n.kind IN ('share', 'follow') OR c.status = 'visible')"
+
 #define SOCIAL_UNREAD_COUNT \
     "SELECT COUNT(*) FROM social_notifications n " \
-    "LEFT JOIN social_comments c ON n.kind <> 'share' AND c.id = n.target_id " \
-    "WHERE n.user = :user AND n.read_at IS NULL " \
-    "AND (n.kind = 'share' OR c.status = 'visible')"
+    SOCIAL_NOTE_COMMENT_JOIN \
+    "WHERE n.user = :user AND n.read_at IS NULL AND " SOCIAL_NOTE_SHOWN
 
 /* store_moderation.c: one audit entry, inside the caller's transaction. */
 social_store_status social_store_audit_write(request_rec *r, ap_dbd_t *dbd,

@@ -39,7 +39,9 @@ static const social_statement pages_statements[] = {
       "(SELECT COALESCE(b.expires_at, -1) FROM social_bans b "
       "WHERE b.user = :user AND (b.expires_at IS NULL OR b.expires_at > UNIX_TIMESTAMP())), "
       /* an ENUM + 0 is its place, from 1 */
-      "(SELECT o.thread_order + 0 - 1 FROM social_notify_settings o WHERE o.user = :user)" },
+      "(SELECT o.thread_order + 0 - 1 FROM social_notify_settings o WHERE o.user = :user), "
+      "EXISTS (SELECT 1 FROM social_pages p JOIN social_follows f ON f.page_id = p.id "
+      "WHERE p.site = :site AND p.path = :page AND f.user = :user)" },
     /* Inside a comment's transaction, after the page row is locked by
      * social_page_add: a lock committed meanwhile is seen. */
     { "social_page_lock_check",
@@ -83,19 +85,21 @@ typedef struct {
     int unread;
     apr_int64_t banned;        /* NULL (0): not banned; -1: no end; the end */
     int order;                 /* NULL (0): oldest first */
+    int follows;               /* follows the page or one of its threads */
 } viewer_row;
 
 static const social_store_column viewer_columns[] = {
     STORE_COLUMN(0, FLAG, viewer_row, involved), STORE_COLUMN(1, INT, viewer_row, unread),
     STORE_COLUMN(2, INT64, viewer_row, banned), STORE_COLUMN(3, INT, viewer_row, order),
+    STORE_COLUMN(4, FLAG, viewer_row, follows),
 };
 
 social_store_status social_store_viewer_state(request_rec *r, const char *page,
                                               const char *viewer, int *involved,
                                               int *unread, apr_int64_t *banned,
-                                              int *order)
+                                              int *order, int *follows)
 {
-    viewer_row v = { 0, 0, 0, 0 };
+    viewer_row v = { 0, 0, 0, 0, 0 };
     social_store_status st = social_store_record(r, social_store_reader(r),
                                                  "social_viewer_state",
                                                  STORE_ARGS({ "page", page },
@@ -106,6 +110,7 @@ social_store_status social_store_viewer_state(request_rec *r, const char *page,
     *unread = v.unread;
     *banned = v.banned;
     *order = v.order;
+    *follows = v.follows;
     return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
 }
 

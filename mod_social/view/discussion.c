@@ -266,6 +266,19 @@ typedef struct {
     int unread;             /* the viewer's unread count; -1: not read yet */
 } thread_fill_data;
 
+/* Nonzero if the viewer follows root (0: the page) in t. */
+static int thread_follows(const social_thread *t, apr_int64_t root)
+{
+    int k;
+
+    for (k = 0; t->follows != NULL && k < t->follows->nelts; k++) {
+        if (APR_ARRAY_IDX(t->follows, k, apr_int64_t) == root) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void thread_fill(social_render_data *data, void *ctx)
 {
     thread_fill_data *d = ctx;
@@ -284,6 +297,7 @@ static void thread_fill(social_render_data *data, void *ctx)
     social_render_set_int(s, "count", t->count);
     social_render_set_int(s, "earlier", t->earlier);
     social_render_set(s, "order", social_tree_order_name(t->order));
+    social_render_set_int(s, "following", thread_follows(t, 0));
     if (t->all && t->earlier > 0 && t->oldest > 0 && t->order != SOCIAL_TREE_MOST_LIKED) {
         /* The "earlier" view itself was bounded: its link goes on from
          * the oldest thread it shows. */
@@ -368,6 +382,10 @@ static void thread_fill(social_render_data *data, void *ctx)
             social_render_set_int(c_data, "can_reply", it->can_reply);
             social_render_set_int(c_data, "likes", c->likes);
             social_render_set_int(c_data, "liked", c->liked);
+            if (it->depth == 1 && c->parent == 0) {
+                social_render_set_int(c_data, "top", 1);
+                social_render_set_int(c_data, "followed", thread_follows(t, c->id));
+            }
         }
     }
 }
@@ -595,7 +613,7 @@ static char *cache_render_put(request_rec *r, const char *key, const social_thre
     return personalise(r, who, unread, entry, entry_len, len);
 }
 
-/* A viewer's state is "INVOLVED UNREAD BANNED ORDER": four small numbers. */
+/* A viewer's state is "INVOLVED UNREAD BANNED ORDER FOLLOWS": five small numbers. */
 #define VIEWER_STATE_MAX 48
 
 /* What the page view needs of a logged-in viewer (involved, unread,
@@ -607,7 +625,7 @@ static social_store_status viewer_state(request_rec *r, const char *page,
                                         const char *version,
                                         const social_identity *who,
                                         int *involved, int *unread,
-                                        apr_int64_t *banned, int *order)
+                                        apr_int64_t *banned, int *order, int *follows)
 {
     const char *epoch, *key = NULL, *kept;
     apr_size_t kept_len = 0;
@@ -618,19 +636,20 @@ static social_store_status viewer_state(request_rec *r, const char *page,
                           version, "\n", epoch, "\n", who->user, NULL);
         kept = social_fragcache_get(r, key, VIEWER_STATE_MAX, &kept_len);
         if (kept != NULL
-            && sscanf(kept, "%d %d %" APR_INT64_T_FMT " %d", involved, unread, banned,
-                      order) == 4) {
+            && sscanf(kept, "%d %d %" APR_INT64_T_FMT " %d %d", involved, unread, banned,
+                      order, follows) == 5) {
             return SOCIAL_STORE_OK;
         }
     }
-    st = social_store_viewer_state(r, page, who->user, involved, unread, banned, order);
+    st = social_store_viewer_state(r, page, who->user, involved, unread, banned, order,
+                                   follows);
     if (st == SOCIAL_STORE_OK && *unread > 0) {
         /* Only notifications of pages the viewer may read count. */
         st = social_request_unread(r, who->user, unread);
     }
     if (st == SOCIAL_STORE_OK && key != NULL) {
-        const char *value = apr_psprintf(r->pool, "%d %d %" APR_INT64_T_FMT " %d", *involved,
-                                         *unread, *banned, *order);
+        const char *value = apr_psprintf(r->pool, "%d %d %" APR_INT64_T_FMT " %d %d",
+                                         *involved, *unread, *banned, *order, *follows);
         social_fragcache_put(r, key, value, strlen(value));
     }
     return st;
@@ -663,8 +682,9 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     social_thread t;
     char *html;
     const char *key = NULL;
-    int involved = 0, unread = who->user ? -1 : 0, order = SOCIAL_TREE_OLDEST;
+    int involved = 0, unread = who->user ? -1 : 0, order = SOCIAL_TREE_OLDEST, follows = 0;
     apr_int64_t banned = 0;
+    apr_array_header_t *followed = NULL;
     social_identity me;
     int readable = social_identity_can_read(who);
     /* Read before the database, so a write landing meanwhile leaves what
@@ -674,7 +694,8 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
 
     /* 1. The viewer's state (involved, unread), from the cache or the store. */
     if (who->user != NULL && readable
-        && viewer_state(r, page, version, who, &involved, &unread, &banned, &order)
+        && viewer_state(r, page, version, who, &involved, &unread, &banned, &order,
+                        &follows)
            != SOCIAL_STORE_OK) {
         /* The store is away or stuck: say so at once, without waiting on
          * it a second time for the discussion. */
@@ -697,10 +718,15 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     if (order < SOCIAL_TREE_OLDEST || order > SOCIAL_TREE_MOST_LIKED) {
         order = SOCIAL_TREE_OLDEST;
     }
+    /* A follower sees what they follow: rendered for them (one more round
+     * trip, only for followers of this page). */
+    if (follows && social_store_follows(r, page, who->user, &followed) != SOCIAL_STORE_OK) {
+        followed = NULL;
+    }
     /* 2. The cache, for an uninvolved reader's default view (the
      * default order). */
     if (version != NULL && status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS
-        && !involved && unread >= 0 && order == SOCIAL_TREE_OLDEST) {
+        && !involved && unread >= 0 && order == SOCIAL_TREE_OLDEST && !follows) {
         key = cache_key(r, dc, who, page, version);
         if ((html = cache_get(r, key, who, unread, len)) != NULL) {
             return html;
@@ -708,6 +734,7 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     }
     /* 3. The store: the page's comments, arranged (core/tree.c). */
     social_thread_load(r, dc, who, page, max_roots, 0, (social_tree_order)order, &t);
+    t.follows = followed;
     /* 4. Rendered: for the cache with stand-ins, or for this viewer. */
     if (key != NULL && !t.unavailable
         && (html = cache_render_put(r, key, &t, who, unread, len, error)) != NULL) {

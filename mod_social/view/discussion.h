@@ -63,6 +63,8 @@ typedef struct {
     int found;                        /* that thread is on the page */
     int all;                          /* every thread asked for (the "earlier" view) */
     social_tree_order order;          /* the order of its threads */
+    apr_array_header_t *follows;      /* what the viewer follows here (apr_int64_t:
+                                         0 the page, else a thread); NULL: nothing */
 } social_thread;
 
 /* Loads and arranges the page's comments for viewer (one round trip).

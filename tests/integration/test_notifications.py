@@ -462,7 +462,7 @@ def test_mail_opt_out_and_back_in(server, mail_dir, dee, ann):
     html = for_you(dee)
     assert "You get no notification e-mail." in html and 'value="on"' in html
     assert dee.api("GET", "notifications/settings").json() == {
-        "email": False, "mail_configured": True}
+        "email": False, "mail_configured": True, "sort": "oldest"}
     page = new_page(server)
     top = dee.create(page, "please do not mail me")
     ann.create(page, "a reply dee will not get by mail", parent=top["id"])
