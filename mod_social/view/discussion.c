@@ -720,7 +720,7 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     }
     /* A follower sees what they follow: rendered for them (one more round
      * trip, only for followers of this page). */
-    if (follows && social_store_follows(r, page, who->user, &followed) != SOCIAL_STORE_OK) {
+    if (follows && social_store_follows(r, who->user, page, &followed) != SOCIAL_STORE_OK) {
         followed = NULL;
     }
     /* 2. The cache, for an uninvolved reader's default view (the

@@ -353,6 +353,43 @@ def test_js_sorting_newest_then_most_liked_without_a_reload(js, server, alice, b
         alice.api("PUT", "notifications/settings", {"sort": "oldest"})
 
 
+def test_js_follow_a_page_and_a_thread_then_hear_of_new_comments(js, server, alice, bob,
+                                                                   page):
+    top = bob.create(page, "bob starts a thread")["id"]
+    load(js, server, page)
+    wait_widget(js)
+    marker = mark_window(js)
+    follow = js.find_element(By.CSS_SELECTOR, "#social form.social-follow button")
+    assert follow.text == "Follow" and follow.get_attribute("aria-pressed") == "false"
+    follow.click()
+    wait_for(js, lambda d: d.find_element(By.CSS_SELECTOR, "#social form.social-follow button")
+             .text == "Following", "the button did not turn to Following")
+    assert js.find_element(By.CSS_SELECTOR, "#social form.social-follow button") \
+        .get_attribute("aria-pressed") == "true"
+    js.find_element(By.CSS_SELECTOR, comment_css(top) + " form.social-follow-thread button") \
+        .click()
+    wait_for(js, lambda d: d.find_element(
+        By.CSS_SELECTOR, comment_css(top) + " form.social-follow-thread button").text
+        == "Following thread", "the thread was not followed")
+    assert_no_reload(js, marker)
+    try:
+        news = bob.create(page, "news for followers")["id"]
+        load(js, server, "/_social/notifications")
+        item = js.find_element(By.CSS_SELECTOR, "li.social-note-follow")
+        assert "bob" in item.text.lower() and "which you follow" in item.text
+        link = item.find_element(By.CSS_SELECTOR, ".social-meta a")
+        assert link.get_attribute("href").endswith("%s#comment-%d" % (page, news))
+        # unfollow right there
+        item.find_element(By.CSS_SELECTOR, "form.social-unfollow button").click()
+        wait_for(js, lambda d: "Unfollowed" in d.find_element(By.CSS_SELECTOR,
+                                                               ".social-live").text,
+                 "no word that it was unfollowed")
+        assert alice.api("GET", "follow?page=" + page).json()["following"] is False
+    finally:
+        alice.api("DELETE", "follow?page=" + page)
+        alice.api("DELETE", "follow?page=%s&thread=%d" % (page, top))
+
+
 def test_js_warns_of_a_mention_nobody_will_get(js, server, alice, bob, page):
     bob.create(page, "bob has written here, so he is known")
     stranger = "nobody%s" % uuid.uuid4().hex[:6]
