@@ -713,7 +713,8 @@ def test_nojs_edit_and_delete_with_plain_forms(nojs, server, alice, page):
         and not d.find_elements(By.CSS_SELECTOR, comment_css(item["id"])),
         "the deleted comment is still shown")
     assert own_ids(alice, page) == []
-    assert nojs.current_url.split("#")[0] == server.url(page)
+    assert nojs.current_url.split("#")[0] == server.url(page) + "?social=deleted"
+    assert nojs.find_element(By.CSS_SELECTOR, "#social p.social-live").text == "Comment deleted"
 
 
 def test_nojs_scripts_really_off_and_payload_inert(nojs, server, bob, page):

@@ -89,8 +89,9 @@ XSS_PAYLOADS = [
 BODY_TAGS = {"p", "br", "a", "strong", "em", "code", "ul", "ol", "li", "blockquote"}
 ALLOWED_TAGS = {"section", "h2", "span", "p", "ol", "li", "article", "header", "a", "time",
                 "div", "details", "summary", "form", "input", "label", "textarea", "button",
-                "br", "fieldset", "legend"} | BODY_TAGS
-COMMENT_INPUTS = {"token", "page", "parent", "action"}
+                "br", "fieldset", "legend", "select", "option"} | BODY_TAGS
+# (thread: a top-level comment's "Follow thread" form)
+COMMENT_INPUTS = {"token", "page", "parent", "action", "thread"}
 # Links out, to comments, and to the module's own pages ("for you", the
 # activity stream, a person's activity from an @mention, reporting a comment).
 SAFE_HREF = re.compile(r"(?i)(https?://|mailto:|#comment-\d+\Z|#social\Z"
@@ -182,7 +183,13 @@ def assert_discussion_inert(div, what):
             assert node.get("type") == "hidden", (what, node)
             assert node.get("name") in COMMENT_INPUTS, (what, node)
         for node in li.find_all("form"):
-            assert node.get("action", "").startswith("/_social/comments"), (what, node)
+            assert node.get("action", "").startswith("/_social/comments") \
+                or node.get("action") == "/_social/follow", (what, node)
+    # the one drop-down: the reader's order of threads, its fixed choices
+    for node in div.find_all("select"):
+        assert node.get("name") == "sort", (what, node)
+        assert [o.get("value") for o in node.find_all("option")] == \
+            ["oldest", "newest", "liked"], (what, node)
     for body in div.find_all(cls="social-body"):
         for node in body.iter():
             if node is not body:
