@@ -539,6 +539,19 @@ static apr_status_t bucket_scan(ap_filter_t *f, social_filter_ctx *ctx,
     return held_settle(f, ctx);
 }
 
+/* At the end of a page on which SocialPlaceBefore found nothing: says
+ * so at debug level (a template changed, or the selector is wrong). */
+static void place_missed_log(ap_filter_t *f, const social_filter_ctx *ctx)
+{
+    if (!ctx->placed && !ctx->passthrough
+        && ctx->candidate_kind != SOCIAL_SCAN_PLACE
+        && social_config_place_before(social_config_dir(f->r)) != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, f->r,
+                      "SOCIAL0208: no element on %s matches SocialPlaceBefore: "
+                      "the block goes before the last </body>", f->r->uri);
+    }
+}
+
 static apr_status_t out_pass(ap_filter_t *f, social_filter_ctx *ctx)
 {
     apr_status_t rv;
@@ -666,6 +679,7 @@ static apr_status_t social_output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         apr_bucket *e = APR_BRIGADE_FIRST(bb);
 
         if (APR_BUCKET_IS_EOS(e)) {
+            place_missed_log(f, ctx);
             rv = block_place(ctx);
             APR_BUCKET_REMOVE(e);
             APR_BRIGADE_INSERT_TAIL(ctx->out, e);
