@@ -10,6 +10,10 @@
  * memchr(); only tag names and the bytes around a '<' in raw text are
  * walked one by one.
  *
+ * With a placement selector (place.h), the start tags and comments it
+ * may match are kept, up to SOCIAL_PLACE_TAG_MAX bytes, and held back
+ * (social_scan_hold_from) until their end says whether they match.
+ *
  * Not followed: foreign content (<svg>, <math>), where <title>, <style>
  * and <script> are ordinary elements, and <select>, where the tree
  * builder ignores most start tags; an author's marker there is still
@@ -164,6 +168,7 @@ void social_scan_init(social_scan *s)
 {
     memset(s, 0, sizeof(*s));
     s->state = ST_TEXT;
+    s->place_done = 1;   /* no selector */
 }
 
 void social_scan_xml(social_scan *s, int on)
@@ -176,6 +181,44 @@ uint64_t social_scan_offset(const social_scan *s)
     return s->offset;
 }
 
+void social_scan_place(social_scan *s, const social_place *place)
+{
+    s->place = place;
+    s->place_done = place == NULL;
+    s->place_candidate = 0;
+}
+
+/* Nonzero while a comment may still be the placement point. */
+static int place_wants_comment(const social_scan *s)
+{
+    return !s->place_done && s->place->kind == SOCIAL_PLACE_COMMENT;
+}
+
+/* Keeps n more bytes of the candidate tag or comment; a candidate too
+ * long to examine is no candidate. */
+static void place_append(social_scan *s, const char *p, size_t n)
+{
+    if (s->place_len + n > SOCIAL_PLACE_TAG_MAX) {
+        s->place_candidate = 0;
+        return;
+    }
+    memcpy(s->place_text + s->place_len, p, n);
+    s->place_len += n;
+}
+
+/* One byte of a start tag's name: lower case, kept while the name may
+ * still be the selector's. */
+static void place_name_byte(social_scan *s, unsigned char c)
+{
+    char l = (char)lower(c);
+
+    place_append(s, &l, 1);
+    if (s->place_candidate
+        && !social_place_name_may_match(s->place, s->place_text, s->place_len)) {
+        s->place_candidate = 0;
+    }
+}
+
 uint64_t social_scan_hold_from(const social_scan *s)
 {
     switch (s->state) {
@@ -183,6 +226,14 @@ uint64_t social_scan_hold_from(const social_scan *s)
     case ST_END_SLASH:
     case ST_END_ATTRS:
         return s->tag_start;
+    case ST_BANG:
+    case ST_BANG_DASH:
+        return s->place != NULL && place_wants_comment(s) ? s->tag_start
+                                                          : SOCIAL_SCAN_NO_OFFSET;
+    case ST_START_NAME:
+    case ST_TAG:
+    case ST_COMMENT:
+        return s->place_candidate ? s->tag_start : SOCIAL_SCAN_NO_OFFSET;
     case ST_END_NAME:
         return end_name_is_candidate(s) ? s->tag_start : SOCIAL_SCAN_NO_OFFSET;
     default:
@@ -494,6 +545,21 @@ static size_t end_tag_event(social_scan *s, social_scan_event *ev, size_t i)
     return i;
 }
 
+/* At the end of a comment that may be the placement point: does its
+ * text (kept with the "--" or "--!" that ends it) match? */
+static int place_comment_end(social_scan *s)
+{
+    size_t strip = s->comment_bang ? 3 : 2;
+    size_t n = s->comment_open || s->place_len < strip ? 0 : s->place_len - strip;
+    int matched = social_place_comment_matches(s->place, s->place_text, n);
+
+    s->place_candidate = 0;
+    if (matched) {
+        s->place_done = 1;
+    }
+    return matched;
+}
+
 size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                         social_scan_event *ev)
 {
@@ -513,6 +579,7 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
             i = (size_t)(lt - buf);
             s->tag_start = s->offset + i;
             s->state = ST_LT;
+            s->place_candidate = 0;
             i++;
             break;
         }
@@ -527,6 +594,11 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                 s->state = ST_START_NAME;
                 s->name_len = 0;
                 s->name[s->name_len++] = (char)lower(c);
+                if (!s->place_done && s->place->kind == SOCIAL_PLACE_TAG) {
+                    s->place_candidate = 1;
+                    s->place_len = 0;
+                    place_name_byte(s, c);
+                }
             }
             else if (c == '?') {
                 s->state = ST_BOGUS;
@@ -556,6 +628,8 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                 s->comment_bang = 0;
                 s->text_len = 0;
                 s->text_overflow = 0;
+                s->place_candidate = !s->place_done && place_wants_comment(s);
+                s->place_len = 0;
                 i++;
             }
             else {
@@ -568,6 +642,9 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
 
             if (s->substate == COMMENT_PREFIX) {
                 if (c == (unsigned char)marker_prefix[s->name_len]) {
+                    if (s->place_candidate) {
+                        place_append(s, buf + i, 1);
+                    }
                     s->name_len++;
                     s->dashes = 0;
                     s->comment_open = 0;
@@ -588,6 +665,9 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                 /* Keep three bytes more than the limit: the "--!" of "--!>". */
                 text_append(s, buf + i, piece, SOCIAL_MARKER_MAX + 3);
             }
+            if (s->place_candidate) {
+                place_append(s, buf + i, piece);
+            }
             comment_tail(s, buf + i, piece);
             if (gt == NULL) {
                 i = len;
@@ -597,6 +677,9 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
             if (s->dashes < 2 && !s->comment_bang && !s->comment_open) {
                 if (s->substate == COMMENT_MARKER) {
                     text_append(s, ">", 1, SOCIAL_MARKER_MAX + 3);
+                }
+                if (s->place_candidate) {
+                    place_append(s, ">", 1);
                 }
                 s->dashes = 0;
                 s->comment_bang = 0;
@@ -617,6 +700,11 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                     ev->text = s->text;
                     ev->text_len = s->text_len;
                 }
+                s->offset += i;
+                return i;
+            }
+            if (s->place_candidate && place_comment_end(s)) {
+                event_set(s, ev, SOCIAL_SCAN_PLACE, s->offset + i);
                 s->offset += i;
                 return i;
             }
@@ -685,6 +773,10 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
             break;
         case ST_START_NAME:
             if (ends_name(c)) {
+                if (s->place_candidate && s->place->name_len != 0
+                    && s->place_len != s->place->name_len) {
+                    s->place_candidate = 0;
+                }
                 s->raw = raw_kind(s);
                 s->end_kind = name_is(s, "meta") ? TAG_META : TAG_PLAIN;
                 s->text_len = 0;
@@ -699,6 +791,9 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
             else {
                 s->name[0] = '\0';
             }
+            if (s->place_candidate) {
+                place_name_byte(s, c);
+            }
             i++;
             break;
         case ST_TAG:
@@ -708,6 +803,9 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                 size_t j = q ? (size_t)(q - buf) + 1 : len;
                 if (s->end_kind == TAG_META) {
                     text_append(s, buf + i, j - i, SOCIAL_META_MAX);
+                }
+                if (s->place_candidate) {
+                    place_append(s, buf + i, j - i);
                 }
                 if (q != NULL) {
                     s->substate = TAG_BEFORE_NAME;
@@ -720,11 +818,24 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
             }
             i++;
             if (tag_byte(s, c)) {
+                int placed = s->place_candidate
+                    && social_place_tag_matches(s->place, s->place_text, s->place_len);
+
+                s->place_candidate = 0;
                 if (start_tag_end(s)) {
                     event_set(s, ev, SOCIAL_SCAN_OPT_OUT, s->offset + i);
                     s->offset += i;
                     return i;
                 }
+                if (placed) {
+                    s->place_done = 1;
+                    event_set(s, ev, SOCIAL_SCAN_PLACE, s->offset + i);
+                    s->offset += i;
+                    return i;
+                }
+            }
+            else if (s->place_candidate) {
+                place_append(s, buf + i - 1, 1);
             }
             break;
         case ST_RAW:

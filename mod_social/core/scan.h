@@ -14,20 +14,25 @@
  *     the last one as the insertion point;
  *   - every page-author marker <!--social:KIND attr="value" ...--> (or
  *     "--!>", as the tokenizer ends comments) outside those elements;
- *   - the page opt-out <meta name="mod_social" content="off">.
+ *   - the page opt-out <meta name="mod_social" content="off">;
+ *   - with a placement selector (social_scan_place()), the first start
+ *     tag or comment it matches, outside the same elements.
  *
  * tests/integration/test_scan_differential.py holds this against
  * html5lib's tokenizer.
  *
- * It keeps no bytes of the page except the text of a marker or a <meta>
- * tag in progress (both bounded); what the filter must hold back is
- * only what social_scan_hold_from() names.
+ * It keeps no bytes of the page except the text of a marker, a <meta>
+ * tag or a tag the placement selector may match in progress (all
+ * bounded); what the filter must hold back is only what
+ * social_scan_hold_from() names.
  */
 #ifndef SOCIAL_SCAN_H
 #define SOCIAL_SCAN_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "place.h"
 
 /* Longest marker text kept (from "social:" up to "-->"); a longer
  * social comment is reported as SOCIAL_SCAN_MARKER_BAD. */
@@ -49,7 +54,9 @@ typedef enum {
     SOCIAL_SCAN_HTML_END,   /* a </html> end tag at [start, end) */
     SOCIAL_SCAN_MARKER,     /* <!--social:...--> at [start, end); text set */
     SOCIAL_SCAN_MARKER_BAD, /* a social comment too long to keep */
-    SOCIAL_SCAN_OPT_OUT     /* <meta name="mod_social" content="off"> */
+    SOCIAL_SCAN_OPT_OUT,    /* <meta name="mod_social" content="off"> */
+    SOCIAL_SCAN_PLACE       /* the first start tag or comment the placement
+                             * selector matches, at [start, end) */
 } social_scan_event_type;
 
 typedef struct {
@@ -82,6 +89,11 @@ typedef struct {
     size_t text_len;        /* bytes kept in text[] */
     int text_overflow;
     char text[SOCIAL_MARKER_MAX + 4]; /* + the "--!" of "--!>" + NUL */
+    const social_place *place;  /* the placement selector, or NULL */
+    int place_done;         /* its match was reported, or it has none */
+    int place_candidate;    /* the tag or comment in progress may match */
+    size_t place_len;       /* bytes kept in place_text[] */
+    char place_text[SOCIAL_PLACE_TAG_MAX + 1];
 } social_scan;
 
 void social_scan_init(social_scan *s);
@@ -90,6 +102,11 @@ void social_scan_init(social_scan *s);
  * <script/>, <style/>, <title/>, ... then has no raw text, and
  * <plaintext> is an ordinary element. */
 void social_scan_xml(social_scan *s, int on);
+
+/* Reports the first start tag or comment that place matches (it must
+ * outlive the scanner; NULL: none) as SOCIAL_SCAN_PLACE, and holds back
+ * a tag or comment that may still match. Call before the first feed. */
+void social_scan_place(social_scan *s, const social_place *place);
 
 /* Scan buf[0..len) from the current stream position until the first
  * event or the end of the buffer. Returns the number of bytes consumed;
@@ -101,7 +118,8 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                         social_scan_event *ev);
 
 /* Stream offset of the first byte that may still become part of a
- * </body> or </html> end tag (a '<' seen, the rest not yet), or
+ * </body> or </html> end tag (a '<' seen, the rest not yet), or of a
+ * start tag or comment the placement selector may still match, or
  * SOCIAL_SCAN_NO_OFFSET. Bytes before it can be passed on at once. */
 uint64_t social_scan_hold_from(const social_scan *s);
 

@@ -4,8 +4,11 @@
  * except those that may still be the insertion point: from a candidate
  * </body> (or </html>) to the next one, and the few bytes of an end tag
  * still being read. Marker placeholders follow their markers; the main
- * block goes before the last </body>, else the last </html>, else at the
- * end, or where a <!--social:thread--> marker stands.
+ * block goes where a <!--social:discussion--> marker stands, else before
+ * the first element SocialPlaceBefore names, else before the last
+ * </body>, else the last </html>, else at the end. A candidate is held
+ * from its first byte on, as a </body> is, so a marker further down the
+ * page still wins.
  */
 #include <string.h>
 
@@ -57,7 +60,7 @@ typedef struct {
     apr_size_t held_extra;      /* placeholder bytes inside held */
     apr_size_t out_bytes;       /* data bytes in out */
     uint64_t candidate;         /* insertion point, or SOCIAL_SCAN_NO_OFFSET */
-    int candidate_is_body;
+    int candidate_kind;         /* what stands there: SOCIAL_SCAN_BODY_END, _HTML_END, _PLACE */
     int placed;                 /* the main block is out */
     int passthrough;            /* scan no more: opted out or not ASCII */
     int seen_data;
@@ -263,7 +266,8 @@ static apr_status_t held_settle(ap_filter_t *f, social_filter_ctx *ctx)
     if (ctx->candidate != SOCIAL_SCAN_NO_OFFSET) {
         if (social_scan_offset(&ctx->scan) - ctx->candidate > SOCIAL_HOLD_MAX) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, f->r,
-                          "SOCIAL0202: more than %d bytes after </body>: "
+                          "SOCIAL0202: more than %d bytes after </body> (or the "
+                          "SocialPlaceBefore element): "
                           "placing the block there", SOCIAL_HOLD_MAX);
             return block_place(ctx);
         }
@@ -484,16 +488,25 @@ static apr_status_t bucket_scan(ap_filter_t *f, social_filter_ctx *ctx,
         }
         switch (ev.type) {
         case SOCIAL_SCAN_BODY_END:
-            if (!ctx->placed) {
+            if (!ctx->placed && ctx->candidate_kind != SOCIAL_SCAN_PLACE) {
                 ctx->candidate = ev.start;
-                ctx->candidate_is_body = 1;
+                ctx->candidate_kind = SOCIAL_SCAN_BODY_END;
             }
             break;
         case SOCIAL_SCAN_HTML_END:
             if (!ctx->placed
-                && (ctx->candidate == SOCIAL_SCAN_NO_OFFSET || !ctx->candidate_is_body)) {
+                && (ctx->candidate == SOCIAL_SCAN_NO_OFFSET
+                    || ctx->candidate_kind == SOCIAL_SCAN_HTML_END)) {
                 ctx->candidate = ev.start;
-                ctx->candidate_is_body = 0;
+                ctx->candidate_kind = SOCIAL_SCAN_HTML_END;
+            }
+            break;
+        case SOCIAL_SCAN_PLACE:
+            /* SocialPlaceBefore: the first match outranks any end tag
+             * (the scanner reports only the first). */
+            if (!ctx->placed) {
+                ctx->candidate = ev.start;
+                ctx->candidate_kind = SOCIAL_SCAN_PLACE;
             }
             break;
         case SOCIAL_SCAN_MARKER:
@@ -524,6 +537,19 @@ static apr_status_t bucket_scan(ap_filter_t *f, social_filter_ctx *ctx,
         }
     }
     return held_settle(f, ctx);
+}
+
+/* At the end of a page on which SocialPlaceBefore found nothing: says
+ * so at debug level (a template changed, or the selector is wrong). */
+static void place_missed_log(ap_filter_t *f, const social_filter_ctx *ctx)
+{
+    if (!ctx->placed && !ctx->passthrough
+        && ctx->candidate_kind != SOCIAL_SCAN_PLACE
+        && social_config_place_before(social_config_dir(f->r)) != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, f->r,
+                      "SOCIAL0208: no element on %s matches SocialPlaceBefore: "
+                      "the block goes before the last </body>", f->r->uri);
+    }
 }
 
 static apr_status_t out_pass(ap_filter_t *f, social_filter_ctx *ctx)
@@ -593,6 +619,7 @@ static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
     ctx->held = apr_brigade_create(r->pool, f->c->bucket_alloc);
     ctx->tmp = apr_brigade_create(r->pool, f->c->bucket_alloc);
     ctx->candidate = SOCIAL_SCAN_NO_OFFSET;
+    social_scan_place(&ctx->scan, social_config_place_before(social_config_dir(r)));
     ctx->inline_mode = social_config_render(social_config_dir(r)) == SOCIAL_RENDER_INLINE;
     memset(&page, 0, sizeof(page));
     page.endpoint = social_config_srv(r->server)->endpoint;
@@ -653,6 +680,7 @@ static apr_status_t social_output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         apr_bucket *e = APR_BRIGADE_FIRST(bb);
 
         if (APR_BUCKET_IS_EOS(e)) {
+            place_missed_log(f, ctx);
             rv = block_place(ctx);
             APR_BUCKET_REMOVE(e);
             APR_BRIGADE_INSERT_TAIL(ctx->out, e);

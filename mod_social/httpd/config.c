@@ -95,6 +95,8 @@ void *social_config_merge_dir(apr_pool_t *p, void *base_, void *add_)
     MERGE_PTR(email_var);
     conf->moderator_set = add->moderator_set || base->moderator_set;
     conf->moderator = add->moderator_set ? add->moderator : base->moderator;
+    conf->place_before_set = add->place_before_set || base->place_before_set;
+    conf->place_before = add->place_before_set ? add->place_before : base->place_before;
 #undef MERGE_INT
 #undef MERGE_PTR
     return conf;
@@ -598,6 +600,32 @@ static const char *set_live_updates(cmd_parms *cmd, void *dconf, const char *arg
     return NULL;
 }
 
+/* SocialPlaceBefore div#footer | .site-footer | "<!--footer-->" | none */
+static const char *set_place_before(cmd_parms *cmd, void *dir_, const char *arg)
+{
+    social_dir_conf *conf = dir_;
+    social_place *place;
+    const char *error;
+
+    conf->place_before_set = 1;
+    if (strcasecmp(arg, "none") == 0) {
+        conf->place_before = NULL;
+        return NULL;
+    }
+    place = apr_pcalloc(cmd->pool, sizeof(*place));
+    error = social_place_parse(arg, place);
+    if (error != NULL) {
+        return apr_psprintf(cmd->pool, "SocialPlaceBefore \"%s\": %s", arg, error);
+    }
+    conf->place_before = place;
+    return NULL;
+}
+
+const social_place *social_config_place_before(const social_dir_conf *dc)
+{
+    return dc->place_before;
+}
+
 static const char *set_secret(cmd_parms *cmd, void *dummy, const char *arg)
 {
     social_srv_conf *conf = ap_get_module_config(cmd->server->module_config,
@@ -929,6 +957,11 @@ const command_rec social_config_cmds[] = {
     AP_INIT_TAKE1("SocialMaxCommentLength", set_max_comment_length, NULL,
                   OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                   "Longest comment in characters (default 5000)"),
+    AP_INIT_TAKE1("SocialPlaceBefore", set_place_before, NULL,
+                  OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
+                  "Put the discussion before the first element of the page that "
+                  "matches: footer, div#footer, #footer, .site-footer, "
+                  "\"<!--footer-->\", or none (before the last </body>)"),
     AP_INIT_TAKE1("SocialModeration", set_choice, (void *)&moderation_choice, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                   "Pre (new comments wait for a moderator's approval) or Post (default)"),
     { NULL }

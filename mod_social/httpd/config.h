@@ -11,6 +11,8 @@
 
 #include <ap_expr.h>
 
+#include "place.h"
+
 /* SocialRender */
 enum { SOCIAL_RENDER_INLINE = 1, SOCIAL_RENDER_DEFERRED = 2 };
 /* SocialAnonymous */
@@ -67,6 +69,8 @@ typedef struct {
     int max_comment_length;     /* SocialMaxCommentLength, characters */
     int live_interval;          /* SocialLiveUpdates: seconds between checks, 0 off */
     int moderation;             /* SocialModeration Pre|Post */
+    const social_place *place_before;  /* SocialPlaceBefore, or NULL: the last </body> */
+    int place_before_set;       /* "SocialPlaceBefore none" clears a parent's */
 } social_dir_conf;
 
 extern module AP_MODULE_DECLARE_DATA social_module;
@@ -94,6 +98,10 @@ int social_config_max_comment_length(const social_dir_conf *dc);
  * check). */
 int social_config_live_interval(const social_dir_conf *dc);
 int social_config_moderation(const social_dir_conf *dc);
+
+/* Where SocialPlaceBefore puts the block: the selector, or NULL (the
+ * last </body>, as without the directive). */
+const social_place *social_config_place_before(const social_dir_conf *dc);
 
 /* CSP frame-ancestors sources of the endpoint's answers ("'self'" unless
  * SocialFrameAncestors says otherwise), and the X-Frame-Options header

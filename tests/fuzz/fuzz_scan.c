@@ -1,6 +1,7 @@
 /* fuzz_scan.c: libFuzzer target for the streaming HTML scanner (scan.c).
  *
- * Input layout: byte 0 holds flags (bit 0: XML document), bytes 1..4
+ * Input layout: byte 0 holds flags (bit 0: XML document; bit 1: place
+ * before div#footer, bit 2: before <!--footer--> (SocialPlaceBefore)), bytes 1..4
  * choose the sizes of the pieces the rest is fed in (used in turn, over
  * and over), and the rest is the document. The document is scanned
  * whole and in those pieces; the two event lists must be equal, and
@@ -10,7 +11,8 @@
  * Build (from the top of the tree):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *         -fno-sanitize-recover=all -I mod_social \
- *         tests/fuzz/fuzz_scan.c mod_social/core/scan.c -o fuzz_scan
+ *         tests/fuzz/fuzz_scan.c mod_social/core/scan.c mod_social/core/place.c \
+ *         -o fuzz_scan
  *   ./fuzz_scan tests/fuzz/corpus/scan
  */
 #include <stddef.h>
@@ -198,6 +200,11 @@ static void check_event(const uint8_t *doc, size_t len,
         CHECK(same_ascii_nocase(doc + ev->start + 1, "meta", 4));
         CHECK(doc[ev->end - 1] == '>');
         break;
+    case SOCIAL_SCAN_PLACE:
+        CHECK(doc[ev->start] == '<');
+        CHECK(doc[ev->end - 1] == '>');
+        CHECK(ev->end - ev->start <= SOCIAL_PLACE_TAG_MAX + 2 + 7);
+        break;
     default:
         CHECK(0);
     }
@@ -233,10 +240,11 @@ static size_t piece_length(const uint8_t *sizes, size_t piece)
 }
 
 static social_scan scanner;
+static social_place place;
 
 /* Feeds doc in pieces (or whole when sizes is NULL). The whole run fills
  * want; the split run compares against it as it goes. */
-static void run(const uint8_t *doc, size_t len, int xml,
+static void run(const uint8_t *doc, size_t len, int xml, const social_place *where,
                 const uint8_t *sizes, fuzz_event_list *want)
 {
     size_t pos = 0, pieces = 0, seen = 0;
@@ -246,6 +254,7 @@ static void run(const uint8_t *doc, size_t len, int xml,
     if (xml) {
         social_scan_xml(&scanner, 1);
     }
+    social_scan_place(&scanner, where);
     CHECK(social_scan_offset(&scanner) == 0);
     CHECK(social_scan_hold_from(&scanner) == SOCIAL_SCAN_NO_OFFSET);
 
@@ -322,7 +331,9 @@ static void run(const uint8_t *doc, size_t len, int xml,
                        || (want->events[candidate].type
                                != SOCIAL_SCAN_BODY_END
                            && want->events[candidate].type
-                               != SOCIAL_SCAN_HTML_END))) {
+                               != SOCIAL_SCAN_HTML_END
+                           && want->events[candidate].type
+                               != SOCIAL_SCAN_PLACE))) {
                 candidate++;
             }
             if (candidate < want->count
@@ -343,6 +354,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t *doc;
     size_t len;
     int xml;
+    const social_place *where;
 
     if (size < HEADER_LEN) {
         return 0;
@@ -351,9 +363,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     doc = data + HEADER_LEN;
     len = size - HEADER_LEN;
 
+    where = NULL;
+    if (data[0] & 6) {
+        CHECK(social_place_parse((data[0] & 4) ? "<!--footer-->" : "div#footer",
+                                 &place) == NULL);
+        where = &place;
+    }
+
     want.count = 0;
-    run(doc, len, xml, NULL, &want);
-    run(doc, len, xml, data + 1, &want);
+    run(doc, len, xml, where, NULL, &want);
+    run(doc, len, xml, where, data + 1, &want);
+    if (where != NULL) {
+        size_t k, places = 0;
+        for (k = 0; k < want.count; k++) {
+            places += want.events[k].type == SOCIAL_SCAN_PLACE;
+        }
+        CHECK(places <= 1);
+    }
 
     /* the marker parser on arbitrary text too */
     check_marker((const char *)doc, len < SOCIAL_MARKER_MAX

@@ -154,6 +154,23 @@ def test_alice_sees_a_page_with_its_discussion(demo):
     assert demo.get("/", user="bob").status == 200
 
 
+@pytest.mark.parametrize("path, footer", [
+    (PAGE, b'<footer class="site">'),
+    ("/news/", b'<footer class="site">'),
+    ("/hr/remote-work-policy.html", b'<div class="footer">'),
+    ("/", b"<!-- ===== footer ===== -->"),
+])
+def test_the_discussion_stands_above_the_footer(demo, path, footer):
+    """The demo's templates keep their footer inside <body>; SocialPlaceBefore
+    (one selector per template) puts the discussion above it."""
+    resp = demo.get(path)
+    assert_discussion(resp)
+    body = resp.body
+    assert body.count(footer) == 1, body[-800:]
+    assert body.index(b'<div id="social"') < body.index(footer), body[-1200:]
+    assert harness.strip_blocks(body).count(footer) == 1
+
+
 def test_carol_moderates(demo):
     resp = demo.get("/_social/admin", user="carol")
     assert resp.status == 200, (resp.status, resp.body[:300])

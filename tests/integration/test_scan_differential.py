@@ -20,6 +20,10 @@ markers, end tags, letter cases and attribute quoting) and the real pages
 of Debian's apache2-doc manual, whose scripts are written
 `<script><!--//--><![CDATA[//><!-- ... //--><!]]></script>`.
 
+With a SocialPlaceBefore selector (scan_dump --place), the first start tag
+or comment html5lib's tokenizer emits that the selector matches is the
+PLACE event, at the same offsets.
+
 Outside the compared set, by design: foreign content (<svg>, <math>) and
 <select>, where the tree builder changes how start tags tokenize, and end
 tags with more than SOCIAL_END_TAG_SPACE_MAX bytes after the name, which
@@ -45,6 +49,7 @@ GENERATED_PAGES = 400
 PIECES = [None, "1", "2,3,5,7,11", "64,1,4096", "13,17,19,23"]
 
 COMMENT = tokenTypes["Comment"]
+START_TAG = tokenTypes["StartTag"]
 END_TAG = tokenTypes["EndTag"]
 PARSE_ERROR = tokenTypes["ParseError"]
 
@@ -72,9 +77,14 @@ class _RecordingTokenizer(_tokenizer.HTMLTokenizer):
 
     events = None
     positions = None
+    place = None      # a function of a token: does the selector match it?
 
     def _here(self):
         return self.positions.offset(self.stream.position())
+
+    def tagOpenState(self):
+        self._open_start = self._here() - 1   # after "<"
+        return super().tagOpenState()
 
     def closeTagOpenState(self):
         self._tag_start = self._here() - 2   # after "</"
@@ -97,7 +107,13 @@ class _RecordingTokenizer(_tokenizer.HTMLTokenizer):
                 if token["data"].startswith("social:") and not eof_comment:
                     self.events.append(("MARKER", self._decl_start, self._here(),
                                         token["data"].encode("latin-1")))
+                elif self.place is not None and not eof_comment and self.place(token):
+                    self.events.append(("PLACE", self._decl_start, self._here(), None))
+                    _RecordingTokenizer.place = None   # the first match only
                 eof_comment = False
+            elif kind == START_TAG and self.place is not None and self.place(token):
+                self.events.append(("PLACE", self._open_start, self._here(), None))
+                _RecordingTokenizer.place = None
             yield token
 
 
@@ -114,10 +130,36 @@ class _RecordingParser(html5parser.HTMLParser):
         self.mainLoop()
 
 
-def oracle_events(page: bytes):
-    """html5lib's end tags and markers of page, as scan_dump prints them."""
+HTML_SPACE = " \t\n\f\r"
+
+
+def place_matcher(selector):
+    """The SocialPlaceBefore grammar (place.h) as a test of html5lib tokens."""
+    if selector.startswith("<!--"):
+        want = selector[4:-3].strip(HTML_SPACE).lower()
+        return lambda t: (t["type"] == COMMENT
+                          and t["data"].strip(HTML_SPACE).lower() == want)
+    m = re.fullmatch(r"([A-Za-z][A-Za-z0-9-]*)?(?:([#.])([A-Za-z0-9_-]+))?", selector)
+    assert m and (m.group(1) or m.group(2)), selector
+    name, sign, value = (m.group(1) or "").lower(), m.group(2), m.group(3)
+
+    def matches(t):
+        if t["type"] != START_TAG or (name and t["name"] != name):
+            return False
+        if sign == "#":
+            return t["data"].get("id") == value
+        if sign == ".":
+            return value in re.split("[%s]+" % HTML_SPACE, t["data"].get("class", ""))
+        return True
+    return matches
+
+
+def oracle_events(page: bytes, place=None):
+    """html5lib's end tags and markers of page (and the first match of the
+    selector place), as scan_dump prints them."""
     text = page.decode("latin-1")
     events = []
+    _RecordingTokenizer.place = staticmethod(place_matcher(place)) if place else None
     _RecordingTokenizer.events = events
     _RecordingTokenizer.positions = _Positions(text)
     _RecordingParser(namespaceHTMLElements=False).parse(text, scripting=True)
@@ -126,11 +168,13 @@ def oracle_events(page: bytes):
 
 # ---------------------------------------------------------------- scanner
 
-def scanner_events(paths, pieces):
+def scanner_events(paths, pieces, place=None):
     assert SCAN_DUMP.exists(), f"{SCAN_DUMP} is missing: run `make check` first"
     args = [str(SCAN_DUMP)]
     if pieces:
         args += ["--pieces", pieces]
+    if place:
+        args += ["--place", place]
     out = subprocess.run(args + [str(p) for p in paths], check=True,
                          stdout=subprocess.PIPE).stdout.decode("latin-1")
     result = {}
@@ -149,24 +193,24 @@ def scanner_events(paths, pieces):
     return result
 
 
-def compare(paths, pages):
+def compare(paths, pages, place=None):
     """Every page's scanner events, in every piece pattern, equal its
     oracle events; returns a list of readable differences."""
     problems = []
-    want = {str(p): oracle_events(page) for p, page in zip(paths, pages)}
+    want = {str(p): oracle_events(page, place) for p, page in zip(paths, pages)}
     for pieces in PIECES:
-        got = scanner_events(paths, pieces)
+        got = scanner_events(paths, pieces, place)
         for p, page in zip(paths, pages):
             w, g = want[str(p)], got.get(str(p), [])
             if w != g:
-                problems.append(_explain(p, page, pieces, w, g))
+                problems.append(_explain(p, page, pieces, w, g, place))
                 if len(problems) >= 5:
                     return problems
     return problems
 
 
-def _explain(path, page, pieces, want, got):
-    lines = [f"{path} (pieces {pieces or 'whole'}):"]
+def _explain(path, page, pieces, want, got, place=None):
+    lines = [f"{path} (pieces {pieces or 'whole'}, place {place}):"]
     for i in range(max(len(want), len(got))):
         w = want[i] if i < len(want) else None
         g = got[i] if i < len(got) else None
@@ -333,6 +377,45 @@ def test_scanner_matches_html5lib_on_apache_manual(tmp_path):
     want_ends = sum(1 for page in pages for e in oracle_events(page) if e[0] == "BODY_END")
     assert want_ends >= MANUAL_PAGES // 2
     problems = compare(files, pages)
+    assert not problems, "\n".join(problems)
+
+
+# Start tags and comments a selector may match, some of them decoys; they
+# land anywhere in a generated page, inside raw text and comments too.
+PLACE_PIECES = [
+    '<div id="footer">', "<DIV ID=footer>", "<div class='a footer b'>", "<div id=footer2>",
+    "<span id=footer>", "<div title='<div id=footer>'>", '<div id="footer" id=x>',
+    '<div id=x id="footer">', "<div/id=footer>", "<div id=footer/>", "<div id=footer />",
+    '<div class="footer"\nid=footer>', "<div =id=footer>", "<div a= id=footer>",
+    "<footer>", "<Footer class=site>", "<footers>", "<div\tclass=\"x\tfooter\">",
+    "<!-- footer -->", "<!--footer--!>", "<!--FOOTER-->", "<!--x footer-->", "<!--\r\nfooter\r\n-->",
+    "<!--footer", "<div id='footer",
+]
+PLACE_SELECTORS = ["div#footer", "#footer", ".footer", "footer", "<!--footer-->"]
+
+
+def placed_page(rng):
+    page = generated_page(rng)
+    for _ in range(rng.randint(1, 4)):
+        at = rng.randint(0, len(page))
+        page = page[:at] + rng.choice(PLACE_PIECES).encode("latin-1") + page[at:]
+    # and a few before the generated part, where raw text cannot hide them
+    head = "".join(rng.choice(PLACE_PIECES) for _ in range(rng.randint(0, 3)))
+    return head.encode("latin-1") + page
+
+
+@pytest.mark.parametrize("place", PLACE_SELECTORS)
+def test_placement_matches_html5lib_on_generated_pages(tmp_path, place):
+    rng = random.Random(20261204)
+    pages = [placed_page(rng) for _ in range(GENERATED_PAGES // 2)]
+    paths = []
+    for i, page in enumerate(pages):
+        path = tmp_path / f"page{i:04d}.html"
+        path.write_bytes(page)
+        paths.append(path)
+    wanted = sum(1 for page in pages if any(e[0] == "PLACE" for e in oracle_events(page, place)))
+    assert wanted >= len(pages) // 10, f"only {wanted} pages have a match for {place}"
+    problems = compare(paths, pages, place)
     assert not problems, "\n".join(problems)
 
 

@@ -162,6 +162,7 @@ static const char *event_name(social_scan_event_type type)
     case SOCIAL_SCAN_MARKER:     return "MARKER";
     case SOCIAL_SCAN_MARKER_BAD: return "MARKER_BAD";
     case SOCIAL_SCAN_OPT_OUT:    return "OPT_OUT";
+    case SOCIAL_SCAN_PLACE:      return "PLACE";
     }
     return "?";
 }

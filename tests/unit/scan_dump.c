@@ -3,7 +3,7 @@
  * (tests/integration/test_scan_differential.py) and for measuring the
  * scanner's cost.
  *
- *   scan_dump [--pieces N,N,...] [--repeat N] FILE...
+ *   scan_dump [--pieces N,N,...] [--repeat N] [--place SELECTOR] FILE...
  *
  * Each file is fed in pieces of the given sizes, used in turn over and
  * over (default: the whole file at once), and its events are printed as
@@ -14,6 +14,7 @@
  *   MARKER start end hex-of-text
  *   MARKER_BAD start end
  *   OPT_OUT start end
+ *   PLACE start end      (the first match of --place, place.h's grammar)
  *
  * with stream byte offsets [start, end). --repeat N scans every file N
  * times and prints only the first pass (for callgrind or a timer).
@@ -34,6 +35,7 @@ static const char *event_name(social_scan_event_type type)
     case SOCIAL_SCAN_MARKER:     return "MARKER";
     case SOCIAL_SCAN_MARKER_BAD: return "MARKER_BAD";
     case SOCIAL_SCAN_OPT_OUT:    return "OPT_OUT";
+    case SOCIAL_SCAN_PLACE:      return "PLACE";
     default:                     return "NONE";
     }
 }
@@ -72,6 +74,9 @@ static char *file_read(const char *path, size_t *len)
 }
 
 /* Scans data[0..len) in the pieces given; prints the events if print. */
+static social_place place;
+static int place_set;
+
 static unsigned long scan_file(const char *data, size_t len,
                                const size_t *pieces, int npieces, int print)
 {
@@ -81,6 +86,7 @@ static unsigned long scan_file(const char *data, size_t len,
     int k = 0;
 
     social_scan_init(&s);
+    social_scan_place(&s, place_set ? &place : NULL);
     while (pos < len) {
         size_t stop = len;
         if (npieces > 0) {
@@ -138,12 +144,20 @@ int main(int argc, char **argv)
                 p = (*end == ',') ? end + 1 : end;
             }
         }
+        else if (strcmp(argv[i], "--place") == 0 && i + 1 < argc) {
+            const char *error = social_place_parse(argv[++i], &place);
+            if (error != NULL) {
+                fprintf(stderr, "scan_dump: --place: %s\n", error);
+                return 2;
+            }
+            place_set = 1;
+        }
         else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc) {
             repeat = strtol(argv[++i], NULL, 10);
         }
         else {
             fprintf(stderr, "usage: scan_dump [--pieces N,N,...] "
-                    "[--repeat N] FILE...\n");
+                    "[--repeat N] [--place SELECTOR] FILE...\n");
             return 2;
         }
     }
