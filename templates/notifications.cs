@@ -18,7 +18,7 @@
 <?cs if:subcount(Notify.items) == 0 ?><p class="social-empty">No notifications yet. Replies to your comments, mentions of @<?cs var:Social.user ?>, pages shared with you and likes of your comments appear here.</p><?cs /if ?>
 <ol class="social-stream">
 <?cs each:n = Notify.items ?><li id="notification-<?cs var:n.id ?>" class="social-item social-note-<?cs var:n.kind ?><?cs if:n.read == "0" ?> social-unread-item<?cs /if ?>" data-social-id="<?cs var:n.id ?>">
-<p class="social-meta"><a href="<?cs var:n.href ?>"><?cs var:n.title ?></a> <time class="social-time" datetime="<?cs var:n.created_iso ?>" title="<?cs var:n.created_abs ?>"><?cs var:n.created_rel ?></time><?cs if:n.read == "0" ?> <span class="social-badge">new</span><?cs /if ?></p>
+<p class="social-meta"><a href="<?cs var:n.href ?>"<?cs if:n.page_title ?> title="<?cs var:n.page ?>"<?cs /if ?>><?cs var:n.title ?></a> <time class="social-time" datetime="<?cs var:n.created_iso ?>" title="<?cs var:n.created_abs ?>"><?cs var:n.created_rel ?></time><?cs if:n.read == "0" ?> <span class="social-badge">new</span><?cs /if ?></p>
 <?cs if:n.text ?><blockquote class="social-note"><?cs var:n.text ?></blockquote><?cs /if ?>
 <?cs if:n.read == "0" ?><form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/notifications/<?cs var:n.id ?>/read"><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><button type="submit" class="social-link social-mark-read">Mark as read</button></form><?cs /if ?>
 </li>
