@@ -46,7 +46,7 @@
 <td><input type="checkbox" name="id" value="<?cs var:q.id ?>" id="select-<?cs var:q.id ?>" aria-label="Select comment <?cs var:q.id ?>" /></td>
 <td><span class="admin-id">#<?cs var:q.id ?></span><?cs if:q.parent ?> <span class="admin-reply">reply to #<?cs var:q.parent ?></span><?cs /if ?>
 <?cs if:q.removed ?><details class="admin-removed"><summary>Deleted by a moderator: show the text</summary><div class="admin-body"><?cs var:q.removed ?></div></details><?cs elif:q.status == "deleted" ?><div class="admin-body admin-gone">Deleted by its author: the text is gone.</div><?cs else ?><div class="admin-body"><?cs var:q.body ?></div><?cs /if ?><?cs if:q.likes > 0 ?><span class="admin-likes"><?cs var:q.likes ?> likes</span><?cs /if ?><?cs if:q.reports ?><details class="admin-reports"><summary><?cs var:q.reports ?> <?cs if:q.reports == 1 ?>report<?cs else ?>reports<?cs /if ?> from readers</summary><pre class="admin-report-reasons"><?cs var:q.report_reasons ?></pre></details><?cs /if ?></td>
-<td><a href="<?cs var:q.page ?>#comment-<?cs var:q.id ?>"><?cs var:q.page ?></a></td>
+<td><a href="<?cs var:q.page ?>#comment-<?cs var:q.id ?>"<?cs if:q.page_title ?> title="<?cs var:q.page ?>"><?cs var:q.page_title ?></a> <span class="admin-path"><?cs var:q.page ?></span><?cs else ?>><?cs var:q.page ?></a><?cs /if ?></td>
 <td><span class="admin-author" title="<?cs var:q.author ?>"><?cs var:q.name ?></span><br /><span class="admin-user"><?cs var:q.author ?></span></td>
 <td><span class="admin-status"><?cs var:q.status ?></span></td>
 <td><?cs var:q.created ?></td>
@@ -63,7 +63,7 @@
 
 <section id="locks" aria-labelledby="locks-heading">
 <h2 id="locks-heading">Locked discussions</h2>
-<?cs if:subcount(Locked) == 0 ?><p class="admin-empty">No discussion is locked.</p><?cs else ?><ul class="admin-locked"><?cs each:l = Locked ?><li><a href="<?cs var:l.page ?>"><?cs var:l.page ?></a>
+<?cs if:subcount(Locked) == 0 ?><p class="admin-empty">No discussion is locked.</p><?cs else ?><ul class="admin-locked"><?cs each:l = Locked ?><li><a href="<?cs var:l.page ?>"<?cs if:l.page_title ?> title="<?cs var:l.page ?>"><?cs var:l.page_title ?></a> <span class="admin-path"><?cs var:l.page ?></span><?cs else ?>><?cs var:l.page ?></a><?cs /if ?>
 <span class="admin-lock-why"><?cs if:l.by ?>locked by <?cs var:l.by ?><?cs if:l.when ?> on <?cs var:l.when ?><?cs /if ?><?cs /if ?><?cs if:l.reason ?>: <q><?cs var:l.reason ?></q><?cs else ?> (no reason given)<?cs /if ?></span>
 <form class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/lock"><?cs call:token() ?><input type="hidden" name="page" value="<?cs var:l.page ?>" /><input type="hidden" name="action" value="unlock" /><input type="text" name="reason" maxlength="1000" placeholder="reason" aria-label="Reason" /><button type="submit">Unlock</button></form></li>
 <?cs /each ?></ul><?cs /if ?>
@@ -78,7 +78,7 @@
 <h2 id="polls-heading">Polls</h2>
 <?cs if:subcount(Polls) == 0 ?><p class="admin-empty">No polls yet.</p><?cs else ?>
 <table class="admin-polls"><thead><tr><th scope="col">Poll</th><th scope="col">Page</th><th scope="col">Ballots</th><th scope="col">State</th><th scope="col">Change</th></tr></thead><tbody>
-<?cs each:p = Polls ?><tr id="poll-row-<?cs var:p.id ?>"><td><?cs var:p.question ?> <span class="admin-user">(<?cs var:p.name ?>)</span></td><td><a href="<?cs var:p.page ?>"><?cs var:p.page ?></a></td><td><?cs var:p.ballots ?></td><td><?cs if:p.closed == "1" ?>closed<?cs else ?>open<?cs /if ?></td>
+<?cs each:p = Polls ?><tr id="poll-row-<?cs var:p.id ?>"><td><?cs var:p.question ?> <span class="admin-user">(<?cs var:p.name ?>)</span></td><td><a href="<?cs var:p.page ?>"<?cs if:p.page_title ?> title="<?cs var:p.page ?>"><?cs var:p.page_title ?></a> <span class="admin-path"><?cs var:p.page ?></span><?cs else ?>><?cs var:p.page ?></a><?cs /if ?></td><td><?cs var:p.ballots ?></td><td><?cs if:p.closed == "1" ?>closed<?cs else ?>open<?cs /if ?></td>
 <td><form class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/polls"><?cs call:token() ?><input type="hidden" name="poll" value="<?cs var:p.id ?>" /><input type="hidden" name="action" value="<?cs if:p.closed == "1" ?>reopen<?cs else ?>close<?cs /if ?>" /><input type="text" name="reason" maxlength="1000" placeholder="reason" aria-label="Reason" /><button type="submit"><?cs if:p.closed == "1" ?>Reopen<?cs else ?>Close<?cs /if ?></button></form></td></tr>
 <?cs /each ?></tbody></table><?cs /if ?>
 </section>

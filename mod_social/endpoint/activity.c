@@ -272,24 +272,32 @@ static const char *item_href(apr_pool_t *p, const social_activity *a)
     return apr_pstrcat(p, a->page, "#social", NULL);
 }
 
+/* How an item names its page: the page's title if known, else its path. */
+static const char *item_page_name(const social_activity *a)
+{
+    return a->page_title != NULL && a->page_title[0] != '\0' ? a->page_title : a->page;
+}
+
 /* One line saying what happened, as plain text. */
 static const char *item_title(apr_pool_t *p, const social_activity *a)
 {
+    const char *page = item_page_name(a);
+
     switch (a->kind) {
     case 'c':
         return apr_pstrcat(p, a->name, a->number ? " replied on " : " commented on ",
-                           a->page, NULL);
+                           page, NULL);
     case 's':
-        return apr_pstrcat(p, a->name, " shared ", a->page, NULL);
+        return apr_pstrcat(p, a->name, " shared ", page, NULL);
     case 'p':
-        return apr_pstrcat(p, a->name, " liked ", a->page, NULL);
+        return apr_pstrcat(p, a->name, " liked ", page, NULL);
     case 'l':
-        return apr_pstrcat(p, a->name, " liked ", a->subject, "'s comment on ", a->page, NULL);
+        return apr_pstrcat(p, a->name, " liked ", a->subject, "'s comment on ", page, NULL);
     default:
         if (a->number < 0) {
-            return apr_psprintf(p, "New poll on %s: %s", a->page, a->text);
+            return apr_psprintf(p, "New poll on %s: %s", page, a->text);
         }
-        return apr_psprintf(p, "New poll on %s: %s (%" APR_INT64_T_FMT " vote%s)", a->page,
+        return apr_psprintf(p, "New poll on %s: %s (%" APR_INT64_T_FMT " vote%s)", page,
                             a->text, a->number, a->number == 1 ? "" : "s");
     }
 }
@@ -331,6 +339,8 @@ static json_t *item_json(request_rec *r, const social_activity *a)
     if (item == NULL) {
         return NULL;
     }
+    json_object_set_new(item, "page_title", a->page_title != NULL && a->page_title[0] != '\0'
+                        ? json_string(a->page_title) : json_null());
     if (a->kind != 'v') {
         json_object_set_new(item, "user", json_string(a->user));
         json_object_set_new(item, "name", json_string(a->name));
@@ -535,6 +545,7 @@ static void page_fill(social_render_data *data, void *ctx)
         social_render_set(item, "user_q", social_text_percent_encode(p, a->user));
         social_render_set(item, "name", a->name);
         social_render_set(item, "page", a->page);
+        social_render_set(item, "page_title", a->page_title);
         social_render_set(item, "href", item_href(p, a));
         social_render_set(item, "subject", a->subject);
         social_render_set(item, "reply", a->number && a->kind == 'c' ? "1" : "");

@@ -24,6 +24,7 @@
 #include "config.h"
 #include "fragcache.h"
 #include "identity.h"
+#include "pagetitle.h"
 #include "render.h"
 #include "report.h"
 #include "request.h"
@@ -269,6 +270,7 @@ static int queue_put(console *c, social_queue_filter *f)
         const social_comment *cm = &APR_ARRAY_IDX(items, k, social_comment);
         put_at(c, "Queue", k, "id", apr_psprintf(r->pool, "%" APR_INT64_T_FMT, cm->id));
         put_at(c, "Queue", k, "page", cm->page);
+        put_at(c, "Queue", k, "page_title", cm->page_title);
         put_at(c, "Queue", k, "author", cm->author);
         put_at(c, "Queue", k, "name", cm->author_name);
         put_at(c, "Queue", k, "status", social_comment_status_name(cm->status));
@@ -309,6 +311,7 @@ static int others_put(console *c, apr_int64_t audit_before)
     for (k = 0; k < locked->nelts; k++) {
         const social_lock *l = &APR_ARRAY_IDX(locked, k, social_lock);
         put_at(c, "Locked", k, "page", l->page);
+        put_at(c, "Locked", k, "page_title", l->title);
         put_at(c, "Locked", k, "reason", l->reason);
         put_at(c, "Locked", k, "by", l->by);
         if (l->when > 0) {
@@ -319,6 +322,7 @@ static int others_put(console *c, apr_int64_t audit_before)
         const social_poll *p = &APR_ARRAY_IDX(polls, k, social_poll);
         put_at(c, "Polls", k, "id", apr_psprintf(r->pool, "%" APR_INT64_T_FMT, p->id));
         put_at(c, "Polls", k, "page", p->page);
+        put_at(c, "Polls", k, "page_title", p->page_title);
         put_at(c, "Polls", k, "name", p->name);
         put_at(c, "Polls", k, "question", p->question);
         put_at(c, "Polls", k, "closed", p->closed ? "1" : "0");
@@ -836,6 +840,7 @@ static int route_lock(console *c)
         return console_store_error(c, st);
     }
     social_fragcache_touch(c->r, pg.key);
+    social_pagetitle_note(c->r, pg.key);
     return done(c, f.action, 1);
 }
 

@@ -17,6 +17,7 @@
 #include "identity.h"
 #include "jsonmap.h"
 #include "mention.h"
+#include "pagetitle.h"
 #include "render.h"
 #include "request.h"
 #include "text.h"
@@ -269,6 +270,7 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
         return store_fail(r, o, st);
     }
     social_fragcache_touch(r, o->page.key);
+    social_pagetitle_note(r, o->page.key);
     if (o->page.who.user != NULL) {
         social_store_person_seen(r, o->page.who.user, o->page.who.name, o->page.who.email);
     }

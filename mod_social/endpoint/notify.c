@@ -53,33 +53,41 @@ static const char *note_href(apr_pool_t *p, const social_notification *n)
     return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, n->page, n->target);
 }
 
+/* How a notification names its page: its title if known, else its path. */
+static const char *note_page_name(const social_notification *n)
+{
+    return n->page_title != NULL && n->page_title[0] != '\0' ? n->page_title : n->page;
+}
+
 static const char *note_title(apr_pool_t *p, const social_notification *n)
 {
+    const char *page = note_page_name(n);
+
     if (strcmp(n->kind, "reply") == 0) {
-        return apr_pstrcat(p, n->actor_name, " replied to your comment on ", n->page, NULL);
+        return apr_pstrcat(p, n->actor_name, " replied to your comment on ", page, NULL);
     }
     if (strcmp(n->kind, "mention") == 0) {
-        return apr_pstrcat(p, n->actor_name, " mentioned you on ", n->page, NULL);
+        return apr_pstrcat(p, n->actor_name, " mentioned you on ", page, NULL);
     }
     if (strcmp(n->kind, "share") == 0) {
-        return apr_pstrcat(p, n->actor_name, " shared ", n->page, " with you", NULL);
+        return apr_pstrcat(p, n->actor_name, " shared ", page, " with you", NULL);
     }
     if (strcmp(n->kind, "follow") == 0) {
         return n->likes > 1
-            ? apr_psprintf(p, "%d new comments on %s, which you follow", n->likes, n->page)
-            : apr_pstrcat(p, n->actor_name, " commented on ", n->page, ", which you follow",
+            ? apr_psprintf(p, "%d new comments on %s, which you follow", n->likes, page)
+            : apr_pstrcat(p, n->actor_name, " commented on ", page, ", which you follow",
                           NULL);
     }
     if (strcmp(n->kind, "thread") == 0) {
         return n->likes > 1
-            ? apr_psprintf(p, "%d new replies in a thread you follow on %s", n->likes, n->page)
-            : apr_pstrcat(p, n->actor_name, " replied in a thread you follow on ", n->page,
+            ? apr_psprintf(p, "%d new replies in a thread you follow on %s", n->likes, page)
+            : apr_pstrcat(p, n->actor_name, " replied in a thread you follow on ", page,
                           NULL);
     }
     if (n->likes > 1) {
-        return apr_psprintf(p, "%d people liked your comment on %s", n->likes, n->page);
+        return apr_psprintf(p, "%d people liked your comment on %s", n->likes, page);
     }
-    return apr_pstrcat(p, n->actor_name, " liked your comment on ", n->page, NULL);
+    return apr_pstrcat(p, n->actor_name, " liked your comment on ", page, NULL);
 }
 
 static json_t *note_json(request_rec *r, const social_notification *n)
@@ -91,6 +99,10 @@ static json_t *note_json(request_rec *r, const social_notification *n)
         "text", strcmp(n->kind, "like") == 0 ? "" : n->text, "read", n->read,
         "created", social_text_time_iso(r->pool, n->created));
 
+    if (j != NULL) {
+        json_object_set_new(j, "page_title", n->page_title != NULL && n->page_title[0] != '\0'
+                            ? json_string(n->page_title) : json_null());
+    }
     if (j != NULL && strcmp(n->kind, "like") == 0) {
         json_object_set_new(j, "likes", json_integer(n->likes));
     }
@@ -383,6 +395,8 @@ static void page_fill(social_render_data *data, void *ctx)
         social_render_set_int(item, "id", n->id);
         social_render_set(item, "kind", n->kind);
         social_render_set(item, "title", note_title(p, n));
+        social_render_set(item, "page", n->page);
+        social_render_set(item, "page_title", n->page_title);
         social_render_set(item, "href", note_href(p, n));
         social_render_set(item, "page", n->page);
         if (strcmp(n->kind, "thread") == 0) {

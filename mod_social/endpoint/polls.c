@@ -16,6 +16,7 @@
 
 #include "identity.h"
 #include "jsonmap.h"
+#include "pagetitle.h"
 #include "render.h"
 #include "request.h"
 #include "text.h"
@@ -84,6 +85,7 @@ static int poll_vote(request_rec *r, social_poll_view *v, const int *choices, in
     if (st != SOCIAL_STORE_OK) {
         return social_result_store(r, res, st);
     }
+    social_pagetitle_note(r, v->page.key);
     social_store_person_seen(r, v->page.who.user, v->page.who.name, v->page.who.email);
     return 0;
 }

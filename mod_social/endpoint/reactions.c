@@ -15,6 +15,7 @@
 #include "fragcache.h"
 #include "identity.h"
 #include "jsonmap.h"
+#include "pagetitle.h"
 #include "request.h"
 #include "text.h"
 
@@ -51,6 +52,9 @@ static int page_like(request_rec *r, social_page *pg, const char *path, int on,
         return social_result_store(r, x, st);
     }
     social_fragcache_touch(r, pg->key);
+    if (on) {
+        social_pagetitle_note(r, pg->key);
+    }
     social_store_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
     return 0;
 }
@@ -279,6 +283,7 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
         return social_result_store(r, x, st);
     }
     social_fragcache_touch(r, pg->key);
+    social_pagetitle_note(r, pg->key);
     social_store_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL0701: %s shared %s with %d colleague(s)%s", sh->user, sh->page,

@@ -52,6 +52,7 @@ typedef struct {
     apr_int64_t id;
     apr_int64_t parent;        /* 0: a top-level comment */
     const char *page;          /* page key */
+    const char *page_title;    /* the console only: the page's title, "" if unknown */
     const char *author;        /* REMOTE_USER of the author */
     const char *author_name;   /* display name when written */
     const char *body;          /* plain text; "" once deleted */
@@ -109,6 +110,7 @@ typedef struct {
 typedef struct {
     apr_int64_t id;
     const char *page;          /* the page key of the page declaring it */
+    const char *page_title;    /* the console's list only: the page's title, "" if unknown */
     const char *name;          /* unique on its page */
     const char *question;
     int multiple;
@@ -324,6 +326,7 @@ social_store_status social_store_page_lock(request_rec *r, const char *page, int
 /* A locked page, and its newest lock in the audit log. */
 typedef struct {
     const char *page;
+    const char *title;         /* the page's title, "" if unknown */
     const char *reason;        /* "" if none was given */
     const char *by;            /* the moderator, "" if unknown */
     apr_time_t when;           /* 0 if unknown */
@@ -368,7 +371,8 @@ typedef struct {
  * count of all actions (comments, likes, shares, ballots). */
 typedef struct {
     const char *name;
-    const char *label;         /* a person's display name; else name */
+    const char *label;         /* a person's display name, a page's title
+                                  (if known); else name */
     int comments;
     int actions;
 } social_stat_rank;
@@ -423,6 +427,7 @@ typedef struct {
                                   'l' comment like, 'v' new poll */
     apr_int64_t id;            /* the comment, share, page, liked comment or poll */
     const char *page;          /* page key */
+    const char *page_title;    /* the page's title, "" if unknown */
     const char *user;          /* who did it ("" for a poll: pages declare them) */
     const char *name;          /* their display name */
     const char *text;          /* comment body, share note, poll question, or "" */
@@ -446,6 +451,7 @@ typedef struct {
     apr_int64_t target;        /* the comment (reply, mention, like), share, followed
                                   page's id or thread's top-level comment */
     const char *page;
+    const char *page_title;    /* the page's title, "" if unknown */
     const char *actor;         /* who (for likes: the latest liker) */
     const char *actor_name;
     const char *text;          /* the comment's text or the share's note */
@@ -533,6 +539,11 @@ social_store_status social_store_mail_due(request_rec *r, int interval,
  * time, in one transaction. */
 social_store_status social_store_mail_done(request_rec *r, const char *user,
                                            apr_time_t upto);
+
+/* Sets the title of the page's row (NULL or "": none), if the row exists
+ * and its title differs. */
+social_store_status social_store_page_title_set(request_rec *r, const char *page,
+                                                const char *title);
 
 /* *locked if a moderator locked the page's discussion (0 for a page the
  * store has no row for). */

@@ -19,23 +19,24 @@
 /* Comments, public shares, page likes and comment likes. */
 #define ACTIVITY_SQL(WHO) \
     "(SELECT 'c', c.id, p.path, c.author, c.author_name, c.body, " \
-    "UNIX_TIMESTAMP(c.created_at) AS t, COALESCE(c.parent_id, 0), '' " \
+    "UNIX_TIMESTAMP(c.created_at) AS t, COALESCE(c.parent_id, 0), '', " \
+    "COALESCE(p.title, '') " \
     "FROM social_comments c JOIN social_pages p ON p.id = c.page_id" \
     ACTIVITY_WHERE(WHO("c.author"), "c.created_at", " AND c.status = 'visible'") ") " \
     "UNION ALL " \
     "(SELECT 's', s.id, p.path, s.user, s.user_name, COALESCE(s.note, ''), " \
-    "UNIX_TIMESTAMP(s.created_at), 0, '' " \
+    "UNIX_TIMESTAMP(s.created_at), 0, '', COALESCE(p.title, '') " \
     "FROM social_shares s JOIN social_pages p ON p.id = s.page_id" \
     ACTIVITY_WHERE(WHO("s.user"), "s.created_at", " AND s.public = 1") ") " \
     "UNION ALL " \
     "(SELECT 'p', p.id, p.path, l.user, COALESCE(pe.display_name, l.user), '', " \
-    "UNIX_TIMESTAMP(l.created_at), 0, '' " \
+    "UNIX_TIMESTAMP(l.created_at), 0, '', COALESCE(p.title, '') " \
     "FROM social_likes l JOIN social_pages p ON l.target_kind = 'page' AND p.id = l.target_id " \
     "LEFT JOIN social_people pe ON pe.user = l.user" \
     ACTIVITY_WHERE(WHO("l.user"), "l.created_at", "") ") " \
     "UNION ALL " \
     "(SELECT 'l', c.id, p.path, l.user, COALESCE(pe.display_name, l.user), '', " \
-    "UNIX_TIMESTAMP(l.created_at), 0, c.author_name " \
+    "UNIX_TIMESTAMP(l.created_at), 0, c.author_name, COALESCE(p.title, '') " \
     "FROM social_likes l JOIN social_comments c ON l.target_kind = 'comment' " \
     "AND c.id = l.target_id AND c.status = 'visible' " \
     "JOIN social_pages p ON p.id = c.page_id " \
@@ -61,7 +62,7 @@
     "CASE WHEN n.kind = 'like' THEN (SELECT COUNT(*) FROM social_likes l " \
     "WHERE l.target_kind = 'comment' AND l.target_id = n.target_id AND l.user <> n.user) " \
     "WHEN n.kind IN ('follow', 'thread') THEN (SELECT COUNT(*) FROM social_comments fc " \
-    FOLLOWED_NEW ") ELSE 0 END, COALESCE(n.since_id, 0) " \
+    FOLLOWED_NEW ") ELSE 0 END, COALESCE(n.since_id, 0), COALESCE(p.title, '') " \
     "FROM social_notifications n JOIN social_pages p ON p.id = n.page_id " \
     SOCIAL_NOTE_COMMENT_JOIN \
     "LEFT JOIN social_shares s ON n.kind = 'share' AND s.id = n.target_id "
@@ -75,7 +76,8 @@ static const social_statement activity_statements[] = {
       ACTIVITY_SQL(ACTIVITY_ANYONE)
       "UNION ALL "
       "(SELECT 'v', po.id, p.path, '', '', po.question, UNIX_TIMESTAMP(po.created_at), "
-      "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id), '' "
+      "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id), '', "
+      "COALESCE(p.title, '') "
       "FROM social_polls po JOIN social_pages p ON p.id = po.page_id"
       ACTIVITY_WHERE("", "po.created_at", "") ")"
       ACTIVITY_ORDER },
@@ -347,6 +349,7 @@ static const social_store_column activity_columns[] = {
     STORE_COLUMN(6, TIME, social_activity, created),
     STORE_COLUMN(7, INT64, social_activity, number),
     STORE_COLUMN(8, TEXT, social_activity, subject),
+    STORE_COLUMN(9, TEXT, social_activity, page_title),
 };
 
 social_store_status social_store_activity(request_rec *r, apr_time_t before,
@@ -372,7 +375,7 @@ static const social_store_column notification_columns[] = {
     NOTIFICATION_COLUMN(4, TEXT, actor), NOTIFICATION_COLUMN(5, TEXT, actor_name),
     NOTIFICATION_COLUMN(6, TIME, created), NOTIFICATION_COLUMN(7, INT, read),
     NOTIFICATION_COLUMN(8, TEXT, text), NOTIFICATION_COLUMN(9, INT, likes),
-    NOTIFICATION_COLUMN(10, INT64, since),
+    NOTIFICATION_COLUMN(10, INT64, since), NOTIFICATION_COLUMN(11, TEXT, page_title),
 };
 
 /* A like notification whose likes were all taken back is not listed, nor

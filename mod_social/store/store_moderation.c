@@ -11,7 +11,7 @@
     "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id), " \
     "c.removed_body, (SELECT COUNT(*) FROM social_flags f WHERE f.comment_id = c.id), " \
     "(SELECT GROUP_CONCAT(f.reason ORDER BY f.created_at DESC SEPARATOR '\\n') " \
-    "FROM social_flags f WHERE f.comment_id = c.id) " \
+    "FROM social_flags f WHERE f.comment_id = c.id), COALESCE(p.title, '') " \
     "FROM social_comments c JOIN social_pages p ON p.id = c.page_id WHERE "
 #define QUEUE_FILTER \
     "p.site = :site AND (:page = '' OR p.path = :page) AND (:author = '' OR c.author = :author) " \
@@ -51,7 +51,8 @@ static const social_statement moderation_statements[] = {
       "UPDATE social_polls SET closed = :closed WHERE id = :poll" },
     { "social_polls_recent",
       "SELECT po.id, p.path, po.name, po.question, po.closed, "
-      "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id) "
+      "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id), "
+      "COALESCE(p.title, '') "
       "FROM social_polls po JOIN social_pages p ON p.id = po.page_id "
       "WHERE p.site = :site ORDER BY po.id DESC LIMIT 100" },
     { "social_ban_get",
@@ -161,6 +162,7 @@ static void queue_row(const social_store_row *row, void *target)
         social_comment *c = apr_array_push(q->comments);
         social_store_comment_from_row(row, c);
         c->likes = social_store_row_int(row, SOCIAL_COMMENT_EXTRA);
+        c->page_title = social_store_row_text(row, SOCIAL_COMMENT_EXTRA + 4);
         c->reports = social_store_row_int(row, SOCIAL_COMMENT_EXTRA + 2);
         c->report_reasons = c->reports > 0
             ? social_store_row_text(row, SOCIAL_COMMENT_EXTRA + 3) : NULL;
@@ -236,6 +238,7 @@ static const social_store_column poll_summary_columns[] = {
     STORE_COLUMN(0, INT64, social_poll, id), STORE_COLUMN(1, TEXT, social_poll, page),
     STORE_COLUMN(2, TEXT, social_poll, name), STORE_COLUMN(3, TEXT, social_poll, question),
     STORE_COLUMN(4, INT, social_poll, closed), STORE_COLUMN(5, INT, social_poll, ballots),
+    STORE_COLUMN(6, TEXT, social_poll, page_title),
 };
 
 social_store_status social_store_polls_recent(request_rec *r, apr_array_header_t **polls)

@@ -17,6 +17,11 @@ static const social_statement pages_statements[] = {
       "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)" },
     { "social_page_id",
       "SELECT id FROM social_pages WHERE site = :site AND path = :page" },
+    /* The page's title as httpd serves it (NULL: none); written only when
+     * it differs, so the usual case changes no row. */
+    { "social_page_title_set",
+      "UPDATE social_pages SET title = NULLIF(:title, '') "
+      "WHERE site = :site AND path = :page AND NOT (title <=> NULLIF(:title, ''))" },
     { "social_page_counts",
       "SELECT (SELECT COUNT(*) FROM social_comments c WHERE c.page_id = p.id "
       "AND c.status = 'visible'), "
@@ -59,7 +64,7 @@ static const social_statement pages_statements[] = {
       COUNTS_MANY_10(3) ", " COUNTS_MANY_10(4) ")" },
     { "social_locked_pages",
       "SELECT p.path, COALESCE(a.reason, ''), COALESCE(a.actor, ''), "
-      "COALESCE(UNIX_TIMESTAMP(a.created_at), 0) FROM social_pages p "
+      "COALESCE(UNIX_TIMESTAMP(a.created_at), 0), COALESCE(p.title, '') FROM social_pages p "
       "LEFT JOIN social_audit a ON a.id = (SELECT MAX(l.id) FROM social_audit l "
       "WHERE l.site = p.site AND l.target_kind = 'page' AND l.action = 'lock' "
       "AND l.target = p.path) "
@@ -77,6 +82,19 @@ social_store_status social_store_page_id(request_rec *r, ap_dbd_t *dbd, const ch
     }
     st = social_store_run(r, dbd, "social_page_add", STORE_ARGS({ "page", page }), NULL);
     return st == SOCIAL_STORE_OK ? social_store_last_id(r, dbd, id) : st;
+}
+
+social_store_status social_store_page_title_set(request_rec *r, const char *page,
+                                                const char *title)
+{
+    ap_dbd_t *dbd = social_store_writer(r);
+
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    return social_store_run(r, dbd, "social_page_title_set",
+                            STORE_ARGS({ "page", page }, { "title", title ? title : "" }),
+                            NULL);
 }
 
 /* The viewer's part of a page view. */
@@ -150,6 +168,7 @@ social_store_status social_store_page_locked(request_rec *r, const char *page, i
 static const social_store_column lock_columns[] = {
     STORE_COLUMN(0, TEXT, social_lock, page), STORE_COLUMN(1, TEXT, social_lock, reason),
     STORE_COLUMN(2, TEXT, social_lock, by), STORE_COLUMN(3, TIME, social_lock, when),
+    STORE_COLUMN(4, TEXT, social_lock, title),
 };
 
 social_store_status social_store_locked_pages(request_rec *r, apr_array_header_t **pages)

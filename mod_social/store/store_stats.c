@@ -35,7 +35,9 @@ static const social_statement stats_statements[] = {
       "SELECT e.kind, FLOOR(UNIX_TIMESTAMP(e.at) / 86400), COUNT(*) FROM " STATS_EVENTS
       " GROUP BY 1, 2 ORDER BY 2, 1" },
     { "social_stats_pages",
-      "SELECT e.path, e.path, SUM(e.kind = 0), COUNT(*) FROM " STATS_EVENTS
+      "SELECT e.path, COALESCE((SELECT t.title FROM social_pages t "
+      "WHERE t.site = :site AND t.path = e.path), e.path), SUM(e.kind = 0), COUNT(*) FROM "
+      STATS_EVENTS
       " GROUP BY e.path HAVING SUM(e.kind = 0) > 0 ORDER BY 3 DESC, 4 DESC, 1 LIMIT 10" },
     { "social_stats_people",
       "SELECT e.who, COALESCE(MAX(pe.display_name), e.who), SUM(e.kind = 0), COUNT(*) FROM "
@@ -48,27 +50,28 @@ static const social_statement stats_statements[] = {
     /* ---- exports: a period of each kind, at most 100,000 rows (+1 to tell) ---- */
     { "social_export_comments",
       "SELECT c.id, p.path, COALESCE(c.parent_id, 0), c.author, c.author_name, c.status, "
-      "UNIX_TIMESTAMP(c.created_at), COALESCE(UNIX_TIMESTAMP(c.edited_at), 0), c.body "
-      "FROM social_comments c JOIN social_pages p ON p.id = c.page_id "
+      "UNIX_TIMESTAMP(c.created_at), COALESCE(UNIX_TIMESTAMP(c.edited_at), 0), c.body, "
+      "COALESCE(p.title, '') FROM social_comments c JOIN social_pages p ON p.id = c.page_id "
       "WHERE p.site = :site AND c.created_at >= FROM_UNIXTIME(:from) "
       "AND c.created_at < FROM_UNIXTIME(:to) ORDER BY c.id LIMIT 100001" },
     { "social_export_likes",
-      "SELECT l.target_kind, l.target_id, p.path, l.user, UNIX_TIMESTAMP(l.created_at) "
+      "SELECT l.target_kind, l.target_id, p.path, l.user, UNIX_TIMESTAMP(l.created_at), "
+      "COALESCE(p.title, '') "
       "FROM social_likes l " LIKE_PAGE_JOIN
       " WHERE p.site = :site AND l.created_at >= FROM_UNIXTIME(:from) "
       "AND l.created_at < FROM_UNIXTIME(:to) ORDER BY l.created_at, l.user LIMIT 100001" },
     { "social_export_shares",
       "SELECT s.id, p.path, s.user, s.user_name, COALESCE(s.note, ''), s.public, "
       "(SELECT COUNT(*) FROM social_share_recipients r WHERE r.share_id = s.id), "
-      "UNIX_TIMESTAMP(s.created_at) FROM social_shares s JOIN social_pages p ON p.id = s.page_id "
+      "UNIX_TIMESTAMP(s.created_at), COALESCE(p.title, '') FROM social_shares s JOIN social_pages p ON p.id = s.page_id "
       "WHERE p.site = :site AND s.created_at >= FROM_UNIXTIME(:from) "
       "AND s.created_at < FROM_UNIXTIME(:to) ORDER BY s.id LIMIT 100001" },
     { "social_export_polls",
       "SELECT po.id, p.path, po.name, po.question, po.closed, "
       "(SELECT COUNT(*) FROM social_poll_ballots b WHERE b.poll_id = po.id), "
       "o.idx, o.label, o.removed, "
-      "(SELECT COUNT(*) FROM social_poll_choices ch WHERE ch.poll_id = po.id AND ch.idx = o.idx) "
-      "FROM social_polls po JOIN social_pages p ON p.id = po.page_id "
+      "(SELECT COUNT(*) FROM social_poll_choices ch WHERE ch.poll_id = po.id AND ch.idx = o.idx), "
+      "COALESCE(p.title, '') FROM social_polls po JOIN social_pages p ON p.id = po.page_id "
       "JOIN social_poll_options o ON o.poll_id = po.id "
       "WHERE p.site = :site AND po.created_at < FROM_UNIXTIME(:to) "
       "AND (po.created_at >= FROM_UNIXTIME(:from) OR EXISTS (SELECT 1 FROM social_poll_ballots b "
@@ -127,22 +130,24 @@ typedef struct {
 } export_shape;
 
 static const char *const export_comment_cols[] = {
-    "id", "page", "parent", "author", "author_name", "status", "created", "edited", "body" };
+    "id", "page", "parent", "author", "author_name", "status", "created", "edited", "body",
+    "page_title" };
 static const char *const export_like_cols[] = {
-    "target_kind", "target_id", "page", "user", "created" };
+    "target_kind", "target_id", "page", "user", "created", "page_title" };
 static const char *const export_share_cols[] = {
-    "id", "page", "user", "user_name", "note", "public", "recipients", "created" };
+    "id", "page", "user", "user_name", "note", "public", "recipients", "created",
+    "page_title" };
 static const char *const export_poll_cols[] = {
     "poll_id", "page", "name", "question", "closed", "ballots", "option_index",
-    "option", "option_removed", "votes" };
+    "option", "option_removed", "votes", "page_title" };
 static const char *const export_audit_cols[] = {
     "id", "created", "actor", "action", "target_kind", "target_id", "target", "reason" };
 
 static const export_shape export_shapes[] = {
-    { "social_export_comments", 9, export_comment_cols, "nsnsssttS" },
-    { "social_export_likes", 5, export_like_cols, "snsst" },
-    { "social_export_shares", 8, export_share_cols, "nsssSnnt" },
-    { "social_export_polls", 10, export_poll_cols, "nsssnnnsnn" },
+    { "social_export_comments", 10, export_comment_cols, "nsnsssttSS" },
+    { "social_export_likes", 6, export_like_cols, "snsstS" },
+    { "social_export_shares", 9, export_share_cols, "nsssSnntS" },
+    { "social_export_polls", 11, export_poll_cols, "nsssnnnsnnS" },
     { "social_export_audit", 8, export_audit_cols, "ntsssnsS" },
 };
 

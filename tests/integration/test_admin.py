@@ -441,7 +441,7 @@ def test_the_lock_list_says_who_locked_and_why(server, carol):
     admin_ok(carol, "/lock", {"page": reasoned, "action": "unlock", "reason": "calm"})
     admin_ok(carol, "/lock", {"page": reasoned, "action": "lock", "reason": "Heated <thread>"})
     admin_ok(carol, "/lock", {"page": bare, "action": "lock"})
-    items = {li.find("a").text(): li.text()
+    items = {li.find("a").get("href"): li.text()
              for li in parse_html(console(carol).body).find("ul", cls="admin-locked")
              .find_all("li")}
     why = items[reasoned]
@@ -474,7 +474,7 @@ def test_locked_discussion_takes_no_comments_or_replies(server, alice, bob, caro
     assert [c["body"] for c in bob.listing(page)["comments"]] == ["before the lock"]
     # The console lists it; unlocking opens it again.
     root = parse_html(console(carol).body)
-    assert page in [a.text() for a in root.find("ul", cls="admin-locked").find_all("a")]
+    assert page in [a.get("href") for a in root.find("ul", cls="admin-locked").find_all("a")]
     admin_ok(carol, "/lock", {"page": page, "action": "unlock"})
     assert audited(carol, "unlock", page)
     assert bob.create(page, "after")["id"] > parent
@@ -832,7 +832,7 @@ def test_csv_is_rfc4180_and_never_starts_a_cell_with_a_formula(server, alice, ca
     # Quoted fields double their quotes; records end with CRLF.
     assert '"\'=HYPERLINK(""http://evil.example"",""click"")"' in text
     assert text.split("\r\n")[0] == ('"id","page","parent","author","author_name",'
-                                     '"status","created","edited","body"')
+                                     '"status","created","edited","body","page_title"')
 
 
 @pytest.mark.parametrize("query", ["what=users&format=csv", "what=comments&format=xml",

@@ -489,6 +489,8 @@ SocialMailInterval 2
         mails = [n for n in os.listdir(mail_dir) if n.endswith(".eml")]
         text = open(os.path.join(mail_dir, mails[0]), encoding="utf-8").read()
         assert "alice@example.org" in text
-        assert "bob replied to your comment on %s" % page in text
+        # the page is named by its title, the link gives its path
+        assert "bob replied to your comment on Page %s" % page[-15:-5] in text
+        assert "%s#comment-" % page in text
     finally:
         shutil.rmtree(mail_dir, ignore_errors=True)

@@ -69,14 +69,15 @@ def test_one_notification_per_page_counting_new_comments(server, ann, ben, cy):
     first = ann.create(page, "first news")["id"]
     [n] = followed(ben, page)
     assert n["comments"] == 1 and n["comment"] == first and n["read"] is False
-    assert n["title"].startswith("%s commented on %s" % (ANN, page))
+    named = n["page_title"] or page          # the page's own title once known
+    assert n["title"] == "%s commented on %s, which you follow" % (ANN, named)
     assert n["url"] == "%s#comment-%d" % (page, first)
     assert n["text"] == "first news"
     cy.create(page, "second news")
     ben.create(page, "ben's own words count for nothing")
     [n] = followed(ben, page)                     # still one
     assert n["comments"] == 2 and n["actor"]["user"] == CY
-    assert n["title"].startswith("2 new comments on %s" % page)
+    assert n["title"] == "2 new comments on %s, which you follow" % named
     assert n["url"] == "%s#comment-%d" % (page, first)   # the first not seen
     assert n["text"] == "second news"                    # the latest
     # the commenters themselves are not told of their own comments
@@ -115,7 +116,8 @@ def test_following_a_thread(server, ann, ben, cy):
     ann.create(page, "and more", parent=top)
     [n] = followed(ben, page, "thread")
     assert n["comments"] == 2 and n["thread"] == top and n["comment"] == r1
-    assert n["title"].startswith("2 new replies in a thread you follow on %s" % page)
+    assert n["title"] == "2 new replies in a thread you follow on %s" % (
+        n["page_title"] or page)
     # a new comment gone again is not counted; all gone, not listed
     assert cy.delete(r1).status == 204
     assert followed(ben, page, "thread")[0]["comments"] == 1

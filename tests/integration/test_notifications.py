@@ -133,6 +133,11 @@ def new_page(server):
     return path
 
 
+def title_of(page):
+    """The title new_page gave the page: lists name the page by it."""
+    return "Page " + page.rsplit("/p-", 1)[1][:-len(".html")]
+
+
 def notes(client, unread=False):
     resp = client.api("GET", "notifications" + ("?unread=1" if unread else ""))
     assert resp.status == 200, (resp, resp.body[:300])
@@ -181,7 +186,7 @@ def test_reply_notifies_the_parent_author_only(server, ann, ben):
     assert n["text"] == "the front desk has it"
     assert n["comment"] == reply["id"]
     assert n["url"] == "%s#comment-%d" % (page, reply["id"])
-    assert n["title"] == "%s replied to your comment on %s" % (BEN, page)
+    assert n["title"] == "%s replied to your comment on %s" % (BEN, title_of(page))
     assert on_page(ben, page) == []
 
 
@@ -192,7 +197,7 @@ def test_mentions_notify_known_people_once(server, ann, ben, cy):
     for who in (ben, cy):
         got = on_page(who, page)
         assert [(n["kind"], n["comment"]) for n in got] == [("mention", c["id"])]
-        assert got[0]["title"] == "%s mentioned you on %s" % (ANN, page)
+        assert got[0]["title"] == "%s mentioned you on %s" % (ANN, title_of(page))
     assert on_page(ann, page) == []   # mentioning yourself notifies nobody
     # an address is not a mention
     page2 = new_page(server)
@@ -208,7 +213,7 @@ def test_a_share_notifies_each_recipient(server, ann, ben, cy):
         got = on_page(who, page)
         assert len(got) == 1
         assert got[0]["kind"] == "share" and got[0]["text"] == "for Monday"
-        assert got[0]["title"] == "%s shared %s with you" % (ANN, page)
+        assert got[0]["title"] == "%s shared %s with you" % (ANN, title_of(page))
         assert got[0]["url"] == page + "#social"
     assert on_page(ann, page) == []
 
@@ -223,7 +228,7 @@ def test_likes_are_one_notification_per_comment_with_a_count(server, ann, ben, c
     assert len(got) == 1
     n = got[0]
     assert n["kind"] == "like" and n["likes"] == 3
-    assert n["title"] == "3 people liked your comment on %s" % page
+    assert n["title"] == "3 people liked your comment on %s" % title_of(page)
     assert n["actor"]["user"] == DEE   # the latest
     assert "3 people liked your comment" in unescape(for_you(ann))
     # taking a like back lowers the count; liking again does not notify twice
@@ -240,7 +245,7 @@ def test_likes_are_one_notification_per_comment_with_a_count(server, ann, ben, c
     c2 = ann.create(page, "and coffee")
     assert ben.api("PUT", "comments/%d/like" % c2["id"]).status == 200
     one = [x for x in on_page(ann, page) if x["comment"] == c2["id"]][0]
-    assert one["title"] == "%s liked your comment on %s" % (BEN, page)
+    assert one["title"] == "%s liked your comment on %s" % (BEN, title_of(page))
 
 
 def test_hidden_or_deleted_comments_drop_their_notifications(server, ann, ben):
@@ -408,7 +413,7 @@ def test_mail_digest_is_batched_per_person(server, mail_dir, cy, ben, dee):
     assert msg["To"].addresses[0].display_name == CY_NAME
     assert msg["To"].addresses[0].addr_spec == MAIL[CY]
     body = msg.get_content()
-    assert "%s replied to your comment on %s" % (BEN, page) in body
+    assert "%s replied to your comment on %s" % (BEN, title_of(page)) in body
     assert "http://127.0.0.1:%d%s#comment-" % (server.port, page) in body
     assert "secret words" not in body   # what was said stays on the page
     assert "/_social/notifications" in body
@@ -450,7 +455,7 @@ def test_read_notifications_are_not_mailed(server, mail_dir, ann, ben):
     count = len(mails_to(mail_dir, BEN))
     drive_until(server, lambda: False, MAIL_INTERVAL + 2)
     assert all("quick reply" not in m.get_content() and
-               ("%s replied to your comment on %s" % (ANN, page)) not in m.get_content()
+               ("%s replied to your comment on %s" % (ANN, title_of(page))) not in m.get_content()
                for m in mails_to(mail_dir, BEN)[count:])
 
 
