@@ -9,6 +9,7 @@
 #include "identity.h"
 #include "notify.h"
 #include "pagetitle.h"
+#include "siteframe.h"
 #include "ratelimit.h"
 #include "request.h"
 #include "store.h"
@@ -25,6 +26,7 @@ static void social_register_hooks(apr_pool_t *p)
     social_store_register_hooks(p);
     social_notify_register_hooks(p);
     social_pagetitle_register_hooks(p);
+    social_siteframe_register_hooks(p);
 }
 
 AP_DECLARE_MODULE(social) = {

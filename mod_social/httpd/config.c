@@ -49,6 +49,7 @@ void *social_config_merge_srv(apr_pool_t *p, void *base_, void *add_)
     conf->cache_ttl = add->cache_ttl ? add->cache_ttl : base->cache_ttl;
     conf->secret_len = add->secret ? add->secret_len : base->secret_len;
     conf->mail_command = add->mail_command ? add->mail_command : base->mail_command;
+    conf->site_frame = add->site_frame ? add->site_frame : base->site_frame;
     conf->mail_interval = add->mail_interval ? add->mail_interval : base->mail_interval;
     conf->db_timeout = add->db_timeout ? add->db_timeout : base->db_timeout;
     conf->db_connect_timeout = add->db_connect_timeout ? add->db_connect_timeout
@@ -680,6 +681,23 @@ static const char *set_mail_command(cmd_parms *cmd, void *dummy, const char *arg
     return NULL;
 }
 
+static const char *set_site_frame(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config, &social_module);
+    (void)dummy;
+    if (strcasecmp(arg, "none") == 0) {
+        conf->site_frame = NULL;
+        return NULL;
+    }
+    if (arg[0] != '/' || arg[1] == '/' || strchr(arg, '?') != NULL || strchr(arg, '#') != NULL
+        || strstr(arg, "/../") != NULL) {
+        return "SocialSiteFrame takes the URL path of a page of this site, "
+               "e.g. /intranet/frame.html (or none)";
+    }
+    conf->site_frame = arg;
+    return NULL;
+}
+
 static const char *set_mail_interval(cmd_parms *cmd, void *dummy, const char *arg)
 {
     social_srv_conf *conf = ap_get_module_config(cmd->server->module_config, &social_module);
@@ -915,6 +933,10 @@ const command_rec social_config_cmds[] = {
     AP_INIT_TAKE1("SocialMailCommand", set_mail_command, NULL, RSRC_CONF,
                   "command that sends a notification digest (a message on its "
                   "standard input, e.g. \"/usr/sbin/sendmail -t\"); unset: no mail"),
+    AP_INIT_TAKE1("SocialSiteFrame", set_site_frame, NULL, RSRC_CONF,
+                  "URL path of a page of the site (header, navigation, footer) that "
+                  "the module's own pages are set in, at <!--social:discussion--> or "
+                  "before </body>; none: the module's plain pages"),
     AP_INIT_TAKE1("SocialMailInterval", set_mail_interval, NULL, RSRC_CONF,
                   "at most one digest per person per this many seconds (default 600)"),
     AP_INIT_FLAG("Social", set_enabled, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,

@@ -40,6 +40,8 @@ typedef struct {
     apr_interval_time_t db_timeout;          /* SocialDBTimeout (main server; 0: not set) */
     apr_interval_time_t db_connect_timeout;  /* SocialDBConnectTimeout (0: not set) */
     const char *frame_ancestors;   /* SocialFrameAncestors sources, or NULL: 'self' */
+    const char *site_frame;     /* SocialSiteFrame: URL path of the site's page the
+                                   module's own pages are set in, or NULL */
     const char *frame_options;     /* X-Frame-Options that matches them, or NULL: none */
     const char *identity_charset;  /* SocialIdentityCharset, or NULL: ISO-8859-1 */
     const char *base_url;       /* SocialBaseURL "scheme://host[:port]", or NULL */

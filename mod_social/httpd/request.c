@@ -1,5 +1,6 @@
 /* request.c: reading requests and writing responses for the endpoint. */
 #include "request.h"
+#include "siteframe.h"
 
 #include <string.h>
 
@@ -733,6 +734,24 @@ json_t *social_request_people_json(request_rec *r, apr_array_header_t *people)
 /* ---- HTML answers ---- */
 
 
+int social_request_page_send(request_rec *r, const char *html, apr_size_t len)
+{
+    const char *content_type = NULL;
+    apr_size_t framed_len = 0;
+    char *framed = social_siteframe_wrap(r, html, len, &framed_len, &content_type);
+
+    if (framed == NULL) {
+        return social_request_html_send(r, html, len);
+    }
+    /* the frame's own charset: the module's part is pure ASCII */
+    ap_set_content_type(r, content_type);
+    apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
+    if (!r->header_only) {
+        ap_rwrite(framed, (int)framed_len, r);
+    }
+    return OK;
+}
+
 int social_request_html_send(request_rec *r, const char *html, apr_size_t len)
 {
     ap_set_content_type(r, "text/html; charset=utf-8");
@@ -788,7 +807,7 @@ int social_request_template_send(request_rec *r, const char *name,
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     html = social_text_ascii_refs(r->pool, html, len);
-    return social_request_html_send(r, html, strlen(html));
+    return social_request_page_send(r, html, strlen(html));
 }
 
 apr_table_t *social_request_form_read(request_rec *r, int *result)
@@ -851,9 +870,22 @@ int social_request_form_error(request_rec *r, int status, const char *message, c
     if (status == HTTP_SERVICE_UNAVAILABLE) {
         social_request_retry_after(r);
     }
-    ap_set_content_type(r, "text/html; charset=utf-8");
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    ap_rputs(html, r);
+    {
+        /* in the site's frame (SocialSiteFrame), with a link back */
+        const char *content_type = NULL;
+        apr_size_t framed_len = 0;
+        char *framed = social_siteframe_wrap(r, html, strlen(html), &framed_len,
+                                             &content_type);
+
+        ap_set_content_type(r, framed ? content_type : "text/html; charset=utf-8");
+        apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+        if (framed != NULL) {
+            ap_rwrite(framed, (int)framed_len, r);
+        }
+        else {
+            ap_rputs(html, r);
+        }
+    }
     return OK;
 }
 

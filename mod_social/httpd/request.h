@@ -159,6 +159,10 @@ int social_request_unlocked(request_rec *r, const social_page *pg);
 /* A strictly decimal positive id, or 0. */
 apr_int64_t social_request_id(const char *s, size_t len);
 
+/* Sends one of the module's own whole pages: set in the site's frame
+ * (SocialSiteFrame) when there is one, else as it is. */
+int social_request_page_send(request_rec *r, const char *html, apr_size_t len);
+
 /* Nonzero if the client asked for an HTML fragment (the widget's fetch). */
 int social_request_wants_fragment(request_rec *r);
 

@@ -440,6 +440,24 @@
     }
   }
 
+  /* The exact time of a comment on hover, in the reader's own time zone
+   * (the server writes UTC; without a script that stays). */
+  function localTimes(scope) {
+    if (!window.Intl || !Intl.DateTimeFormat) {
+      return;
+    }
+    var format = new Intl.DateTimeFormat(undefined, {
+      year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+      timeZoneName: "short"
+    });
+    Array.prototype.forEach.call(scope.querySelectorAll("time[datetime]"), function (t) {
+      var when = new Date(t.getAttribute("datetime"));
+      if (!isNaN(when.getTime())) {
+        t.setAttribute("title", format.format(when));
+      }
+    });
+  }
+
   /* Count markers left empty by the server (Deferred) get their numbers
    * in one request. */
   function loadCounts() {
@@ -1260,12 +1278,17 @@
     document.addEventListener("input", countInput);
     document.addEventListener("input", mentionWarnInput);
     document.addEventListener("keydown", mentionKey);
-    document.addEventListener("social:updated", function () { enableCopy(root); countAll(root); });
+    document.addEventListener("social:updated", function () {
+      enableCopy(root);
+      countAll(root);
+      localTimes(root);
+    });
     if (root.getAttribute("data-social-render") === "deferred" && !root.firstElementChild) {
       loadDiscussion();
     } else {
       enableCopy(root);
       countAll(root);
+      localTimes(root);
       refreshPassages();
     }
     loadAnchoring();

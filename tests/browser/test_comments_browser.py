@@ -390,6 +390,27 @@ def test_js_follow_a_page_and_a_thread_then_hear_of_new_comments(js, server, ali
         alice.api("DELETE", "follow?page=%s&thread=%d" % (page, top))
 
 
+def test_js_exact_times_in_the_readers_time_zone(js, server, alice, bob, page):
+    """The server writes UTC; the widget shows the exact time on hover in
+    the reader's own zone (here Tokyo, UTC+9, as a browser there would)."""
+    import datetime
+    cid = bob.create(page, "what time is it?")["id"]
+    js.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
+    try:
+        load(js, server, page)
+        wait_widget(js)
+        t = js.find_element(By.CSS_SELECTOR, comment_css(cid) + " time[datetime]")
+        created = datetime.datetime.fromisoformat(t.get_attribute("datetime")
+                                                  .replace("Z", "+00:00"))
+        tokyo = created + datetime.timedelta(hours=9)
+        title = t.get_attribute("title")
+        assert "GMT+9" in title and "UTC" not in title, title
+        assert tokyo.strftime("%I:%M").lstrip("0") in title or \
+            tokyo.strftime("%H:%M") in title, (title, tokyo)
+    finally:
+        js.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": ""})
+
+
 def test_js_warns_of_a_mention_nobody_will_get(js, server, alice, bob, page):
     bob.create(page, "bob has written here, so he is known")
     stranger = "nobody%s" % uuid.uuid4().hex[:6]
