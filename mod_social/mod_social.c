@@ -8,8 +8,7 @@
 #include "fragcache.h"
 #include "identity.h"
 #include "notify.h"
-#include "pagetitle.h"
-#include "siteframe.h"
+#include "served.h"
 #include "ratelimit.h"
 #include "request.h"
 #include "store.h"
@@ -25,8 +24,7 @@ static void social_register_hooks(apr_pool_t *p)
     social_fragcache_register_hooks(p);
     social_store_register_hooks(p);
     social_notify_register_hooks(p);
-    social_pagetitle_register_hooks(p);
-    social_siteframe_register_hooks(p);
+    social_served_register_hooks(p);
 }
 
 AP_DECLARE_MODULE(social) = {

@@ -804,14 +804,23 @@ static int mentions_field(void *ctx, const char *key, const char *value)
     return 1;
 }
 
+/* The "Social" node every page of the module's own has (its endpoint and
+ * assets' version). */
+static social_render_data *page_social(social_render_data *data, request_rec *r)
+{
+    social_render_data *s = social_render_child(data, "Social");
+
+    social_render_set(s, "endpoint", social_config_srv(r->server)->endpoint);
+    social_render_set(s, "version", SOCIAL_VERSION);
+    return s;
+}
+
 static void mentions_page_fill(social_render_data *data, void *ctx)
 {
     mentions_page_data *d = ctx;
-    social_render_data *s = social_render_child(data, "Social");
     social_render_data *m = social_render_child(data, "Mentions");
 
-    social_render_set(s, "endpoint", social_config_srv(d->r->server)->endpoint);
-    social_render_set(s, "version", SOCIAL_VERSION);
+    page_social(data, d->r);
     social_render_set(m, "unknown", d->unknown);
     social_render_set(m, "page", d->o->page.key);
     social_render_set(m, "body", apr_table_get(d->form, "body"));
@@ -833,20 +842,20 @@ static int mentions_confirm(request_rec *r, const outcome *o, apr_table_t *form,
     return social_request_template_send(r, "mentions.cs", mentions_page_fill, &d);
 }
 
+/* The pages about one comment for readers without JavaScript (a
+ * report, a delete's question): "Comment" in the template's data. */
 typedef struct {
     request_rec *r;
     const outcome *o;
     int replies;
-} confirm_page_data;
+} comment_page_data;
 
-static void confirm_page_fill(social_render_data *data, void *ctx)
+static void comment_page_fill(social_render_data *data, void *ctx)
 {
-    confirm_page_data *d = ctx;
-    social_render_data *s = social_render_child(data, "Social");
-    social_render_data *c = social_render_child(data, "Confirm");
+    comment_page_data *d = ctx;
+    social_render_data *s = page_social(data, d->r);
+    social_render_data *c = social_render_child(data, "Comment");
 
-    social_render_set(s, "endpoint", social_config_srv(d->r->server)->endpoint);
-    social_render_set(s, "version", SOCIAL_VERSION);
     social_render_set(s, "token", social_identity_form_token(d->r, &d->o->page.who));
     social_render_set_int(c, "id", d->o->comment.id);
     social_render_set(c, "page", d->o->page.key);
@@ -860,7 +869,7 @@ static void confirm_page_fill(social_render_data *data, void *ctx)
  * someone who may delete the comment; the others get the refusal at once. */
 static int delete_confirm(request_rec *r, outcome *o, int replies)
 {
-    confirm_page_data d = { r, o, replies };
+    comment_page_data d = { r, o, replies };
     social_thread_item it;
 
     memset(&it, 0, sizeof(it));
@@ -870,27 +879,7 @@ static int delete_confirm(request_rec *r, outcome *o, int replies)
         return social_request_form_error(r, HTTP_FORBIDDEN,
                                          "you may only delete your own comments", o->page.key);
     }
-    return social_request_template_send(r, "confirm.cs", confirm_page_fill, &d);
-}
-
-typedef struct {
-    request_rec *r;
-    const outcome *o;
-} report_page_data;
-
-static void report_page_fill(social_render_data *data, void *ctx)
-{
-    report_page_data *d = ctx;
-    social_render_data *s = social_render_child(data, "Social");
-    social_render_data *rp = social_render_child(data, "Report");
-
-    social_render_set(s, "endpoint", social_config_srv(d->r->server)->endpoint);
-    social_render_set(s, "version", SOCIAL_VERSION);
-    social_render_set(s, "token", social_identity_form_token(d->r, &d->o->page.who));
-    social_render_set_int(rp, "id", d->o->comment.id);
-    social_render_set(rp, "page", d->o->page.key);
-    social_render_set(rp, "name", d->o->comment.author_name);
-    social_render_set(rp, "body", d->o->comment.body);
+    return social_request_template_send(r, "confirm.cs", comment_page_fill, &d);
 }
 
 /* GET {base}/report?comment=ID: the form to report a comment, for readers
@@ -899,7 +888,7 @@ static void report_page_fill(social_render_data *data, void *ctx)
 int social_comments_report_page(request_rec *r)
 {
     outcome o;
-    report_page_data d = { r, &o };
+    comment_page_data d = { r, &o, 0 };
     const char *q = social_request_query_value(r, "comment");
     apr_int64_t id = q ? social_request_id(q, strlen(q)) : 0;
     int replies = 0;
@@ -917,7 +906,7 @@ int social_comments_report_page(request_rec *r)
     if (o.comment.status != SOCIAL_COMMENT_VISIBLE) {
         return social_request_form_error(r, HTTP_NOT_FOUND, "no such comment", o.page.key);
     }
-    return social_request_template_send(r, "report.cs", report_page_fill, &d);
+    return social_request_template_send(r, "report.cs", comment_page_fill, &d);
 }
 
 int social_comments_fragment(request_rec *r)

@@ -18,64 +18,18 @@
 #include <util_filter.h>
 
 #include "pagetitle.h"
+#include "served.h"
 #include "store.h"
 #include "text.h"
 #include "title.h"
 
 APLOG_USE_MODULE(social);
 
-#define TITLE_FILTER "SOCIAL_TITLE"
-
-static ap_filter_rec_t *title_filter_handle;
-
-typedef struct {
-    social_title_scan *scan;
-    int done;
-} capture_ctx;
-
-/* The subrequest's output: read until the scanner has the title, then
- * everything is dropped; nothing goes further down the chain. */
-static apr_status_t capture_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+/* The page's bytes: fed to the title scanner until it has the title. */
+static int title_take(void *ctx, const char *data, apr_size_t len)
 {
-    capture_ctx *ctx = f->ctx;
-    apr_bucket *b;
-
-    for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb) && !ctx->done;
-         b = APR_BUCKET_NEXT(b)) {
-        const char *data;
-        apr_size_t len;
-
-        if (APR_BUCKET_IS_METADATA(b)) {
-            continue;
-        }
-        if (apr_bucket_read(b, &data, &len, APR_BLOCK_READ) != APR_SUCCESS) {
-            ctx->done = 1;
-            break;
-        }
-        ctx->done = social_title_scan_feed(ctx->scan, data, len);
-    }
-    apr_brigade_cleanup(bb);
-    return APR_SUCCESS;
+    return data == NULL || social_title_scan_feed(ctx, data, len);
 }
-
-void social_pagetitle_register_hooks(apr_pool_t *p)
-{
-    (void)p;
-    /* After the resource filters (mod_include's INCLUDES: the page as
-     * served), before the subrequest's end (SUBREQ_CORE). */
-    title_filter_handle = ap_register_output_filter(TITLE_FILTER, capture_filter, NULL,
-                                                    AP_FTYPE_CONTENT_SET - 1);
-}
-
-/* Headers the subrequest must not see: nothing from the client's idea of
- * the host (Host, forwarded headers) may reach a page that echoes it
- * (SSI), and nothing may make it partial or conditional. */
-static const char *const dropped_headers[] = {
-    "Host", "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto",
-    "X-Forwarded-Server", "X-Forwarded-Port", "X-Real-IP", "Range", "If-Range",
-    "If-Modified-Since", "If-Unmodified-Since", "If-None-Match", "If-Match",
-    "Accept-Encoding",
-};
 
 /* raw in charset (not one social_title_clean reads itself) as UTF-8;
  * NULL if it cannot be converted. */
@@ -107,45 +61,27 @@ static int charset_known(const char *charset)
 
 int social_pagetitle_read(request_rec *r, const char *path, const char **title)
 {
-    request_rec *sub;
-    capture_ctx ctx;
-    const char *raw, *charset;
+    social_title_scan *scan = social_title_scan_make(r->pool);
+    const char *raw, *charset, *content_type = NULL;
     apr_size_t len = 0;
     size_t raw_len = 0;
-    int status, k;
+    int status = 0, served;
 
     *title = NULL;
-    sub = ap_sub_req_lookup_uri(path, r, NULL);
-    /* Only what httpd serves as a file (through any resource filters):
-     * a page made by a program is not run again for its title. */
-    if (sub->status != HTTP_OK
-        || (sub->handler != NULL && strcmp(sub->handler, "default-handler") != 0)
-        || sub->finfo.filetype != APR_REG) {
+    served = social_served_read(r, path, title_take, scan, &content_type, &status);
+    if (served == -1) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       "SOCIAL1400: no title read for %s: not served as a file (status %d)",
-                      path, sub->status);
-        ap_destroy_sub_req(sub);
+                      path, status);
         return -1;
     }
-    sub->headers_in = apr_table_copy(sub->pool, sub->headers_in);
-    for (k = 0; k < (int)(sizeof(dropped_headers) / sizeof(dropped_headers[0])); k++) {
-        apr_table_unset(sub->headers_in, dropped_headers[k]);
-    }
-    sub->hostname = r->server->server_hostname;
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.scan = social_title_scan_make(r->pool);
-    ap_add_output_filter_handle(title_filter_handle, &ctx, sub, sub->connection);
-    status = ap_run_sub_req(sub);
-    if (status != OK || sub->status != HTTP_OK) {
+    if (served != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                      "SOCIAL1401: no title read for %s: serving it gave %d",
-                      path, status != OK ? status : sub->status);
-        ap_destroy_sub_req(sub);
+                      "SOCIAL1401: no title read for %s: serving it gave %d", path, status);
         return -1;
     }
-    charset = sub->content_type ? social_text_charset(r->pool, sub->content_type) : NULL;
-    ap_destroy_sub_req(sub);
-    raw = social_title_scan_raw(ctx.scan, &raw_len);
+    charset = content_type ? social_text_charset(r->pool, content_type) : NULL;
+    raw = social_title_scan_raw(scan, &raw_len);
     if (raw == NULL) {
         return 0;
     }

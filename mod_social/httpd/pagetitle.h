@@ -11,7 +11,6 @@
 
 #include <httpd.h>
 
-void social_pagetitle_register_hooks(apr_pool_t *p);
 
 /* The title of the page at path (a page key), as UTF-8 ready to show, or
  * NULL if it has none. Returns 0 if the page was served, else nonzero

@@ -10,8 +10,6 @@
 /* The frame is read whole up to this size; a larger one is not used. */
 #define SOCIAL_SITEFRAME_MAX (512 * 1024)
 
-void social_siteframe_register_hooks(apr_pool_t *p);
-
 /* The module page html[0..len) set in the server's SocialSiteFrame, with
  * the frame's Content-Type in *content_type; NULL (the page goes out as
  * it is, a log line says why) without a frame or when it cannot be read. */

@@ -27,25 +27,35 @@
     "WHERE tl.target_kind = 'comment' AND tl.target_id = t.id) DESC, t.id DESC " \
     "LIMIT :limit)"
 
+/* A page view's first row (id 0): the page's own counters, then how
+ * many threads (roots with a visible comment) the window leaves out:
+ * PAGE_ROW is followed by that condition. */
+#define PAGE_ROW \
+    "SELECT 0, 0, p.path, '', '', '', 'visible', p.locked, 0, '', '', '', 0, " \
+    "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), " \
+    "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id " \
+    "AND l.user = :viewer), " \
+    "(SELECT COUNT(*) FROM social_shares s WHERE s.page_id = p.id), " \
+    "(SELECT COUNT(*) FROM social_comments c WHERE c.page_id = p.id AND c.status = 'visible'), " \
+    "(SELECT COUNT(DISTINCT c.root_id) FROM social_comments c WHERE c.page_id = p.id "
+
+/* The comment rows of a page view (c), with their likes and the viewer's. */
+#define COMMENT_ROWS \
+    "SELECT " SOCIAL_COMMENT_COLUMNS ", " \
+    "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id), " \
+    "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id " \
+    "AND l.user = :viewer), 0, 0, 0 "
+
 static const social_statement comments_statements[] = {
     /* The page's own row first (id 0), then the comments of the threads
      * in THREAD_WINDOW: one round trip for a page view, and the rows read
      * stay bounded by what is shown however long the discussion grows. */
     { "social_comments_list",
-      "SELECT 0, 0, p.path, '', '', '', 'visible', p.locked, 0, '', '', '', 0, "
-      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), "
-      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id "
-      "AND l.user = :viewer), "
-      "(SELECT COUNT(*) FROM social_shares s WHERE s.page_id = p.id), "
-      "(SELECT COUNT(*) FROM social_comments c WHERE c.page_id = p.id AND c.status = 'visible'), "
-      "(SELECT COUNT(DISTINCT c.root_id) FROM social_comments c WHERE c.page_id = p.id "
+      PAGE_ROW
       "AND c.root_id < w.cutoff AND c.status = 'visible') "
       "FROM social_pages p JOIN " THREAD_WINDOW " WHERE p.site = :site AND p.path = :page "
       "UNION ALL "
-      "SELECT " SOCIAL_COMMENT_COLUMNS ", "
-      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id), "
-      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id "
-      "AND l.user = :viewer), 0, 0, 0 "
+      COMMENT_ROWS
       "FROM social_pages p JOIN " THREAD_WINDOW " JOIN social_comments c ON c.page_id = p.id "
       "WHERE p.site = :site AND p.path = :page AND c.root_id < :older "
       "AND c.root_id >= w.cutoff "
@@ -53,20 +63,11 @@ static const social_statement comments_statements[] = {
     /* The same rows for the most liked threads (LIKED_WINDOW); the
      * threads left out are those with a visible comment outside it. */
     { "social_comments_list_liked",
-      "SELECT 0, 0, p.path, '', '', '', 'visible', p.locked, 0, '', '', '', 0, "
-      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), "
-      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id "
-      "AND l.user = :viewer), "
-      "(SELECT COUNT(*) FROM social_shares s WHERE s.page_id = p.id), "
-      "(SELECT COUNT(*) FROM social_comments c WHERE c.page_id = p.id AND c.status = 'visible'), "
-      "(SELECT COUNT(DISTINCT c.root_id) FROM social_comments c WHERE c.page_id = p.id "
+      PAGE_ROW
       "AND c.status = 'visible' AND c.root_id NOT IN (SELECT w.id FROM " LIKED_WINDOW " w)) "
       "FROM social_pages p WHERE p.site = :site AND p.path = :page "
       "UNION ALL "
-      "SELECT " SOCIAL_COMMENT_COLUMNS ", "
-      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id), "
-      "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'comment' AND l.target_id = c.id "
-      "AND l.user = :viewer), 0, 0, 0 "
+      COMMENT_ROWS
       "FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
       "JOIN " LIKED_WINDOW " w ON w.id = c.root_id "
       "WHERE p.site = :site AND p.path = :page "
