@@ -795,6 +795,17 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                 place_name_byte(s, c);
             }
             i++;
+            /* The rest of the name without a round of the outer loop each
+             * (when no placement is matching it). */
+            while (!s->place_candidate && i < len && !ends_name((unsigned char)buf[i])) {
+                if (s->name_len < sizeof(s->name)) {
+                    s->name[s->name_len++] = (char)lower((unsigned char)buf[i]);
+                }
+                else {
+                    s->name[0] = '\0';
+                }
+                i++;
+            }
             break;
         case ST_TAG:
             if (s->substate == TAG_QUOTED) {
@@ -812,6 +823,43 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                 }
                 i = j;
                 break;
+            }
+            if (s->end_kind != TAG_META && !s->place_candidate) {
+                /* Most tags: nothing to keep of them, only their end to
+                 * find. The bytes up to the '>' that ends the tag go by
+                 * here, quoted values with memchr, without a round of
+                 * the outer loop each (the same steps as tag_byte). */
+                unsigned char sub = s->substate;
+                size_t j = i;
+
+                while (j < len) {
+                    unsigned char next;
+
+                    if (sub == TAG_QUOTED) {
+                        const char *q = memchr(buf + j, s->quote, len - j);
+                        if (q == NULL) {
+                            j = len;
+                            break;
+                        }
+                        j = (size_t)(q - buf) + 1;
+                        sub = TAG_BEFORE_NAME;
+                        continue;
+                    }
+                    next = tag_next[sub][tag_byte_class[(unsigned char)buf[j]]];
+                    if (next == TAG_END) {
+                        break;   /* the '>' itself: below */
+                    }
+                    if (next == TAG_QUOTED) {
+                        s->quote = buf[j];
+                    }
+                    sub = (unsigned char)next;
+                    j++;
+                }
+                if (j > i) {
+                    s->substate = sub;
+                    i = j;
+                    break;   /* the outer loop sees the '>' (or the next piece) */
+                }
             }
             if (s->end_kind == TAG_META) {
                 text_append(s, buf + i, 1, SOCIAL_META_MAX);

@@ -788,10 +788,11 @@ static const char *set_cache_ttl(cmd_parms *cmd, void *dummy, const char *arg)
     char *end;
     long n = strtol(arg, &end, 10), unit = 1;
 
-    if (*end == 'm') { unit = 60; end++; }
+    if (*end == 'h') { unit = 3600; end++; }
+    else if (*end == 'm') { unit = 60; end++; }
     else if (*end == 's') { end++; }
-    if (end == arg || *end != '\0' || n < 1 || n * unit > 3600) {
-        return "SocialCacheTTL takes 1 s to 1 h, e.g. 30s or 5m";
+    if (end == arg || *end != '\0' || n < 1 || n > 3600 || n * unit > 3600) {
+        return "SocialCacheTTL takes 1 s to 1 h, e.g. 30s, 5m or 1h";
     }
     conf->cache_ttl = (int)(n * unit);
     return NULL;

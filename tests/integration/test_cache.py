@@ -187,7 +187,18 @@ def test_unknown_provider_stops_startup(mariadb):
         srv.cleanup()
 
 
-@pytest.mark.parametrize("value", ["0", "abc", "10x", "2h", "-5", "5s extra"])
+@pytest.mark.parametrize("value", ["1", "30s", "5m", "60m", "1h", "3600"])
+def test_cache_ttl_up_to_an_hour_accepted(mariadb, value):
+    srv = harness.Httpd(db=mariadb, conf="SocialCacheTTL %s\n" % value, name="cache-ttl")
+    try:
+        code, output = srv.config_test()
+    finally:
+        srv.cleanup()
+    assert code == 0, output
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "10x", "2h", "61m", "3601s", "-5", "5s extra",
+                                   "9999999999999h"])
 def test_bad_cache_ttl_refused(mariadb, value):
     srv = harness.Httpd(db=mariadb, conf="SocialCacheTTL %s\n" % value, name="cache-ttl")
     try:

@@ -382,3 +382,32 @@ def test_form_token_differing_in_one_byte_is_refused(server):
         assert_html_error(resp, 403)
     assert alice.listing(page)["comments"] == []
     assert alice.form("", {"page": page, "body": "good", "token": good}).status == 303
+
+
+def test_five_virtual_hosts_start_with_a_clean_error_log(mariadb, htpasswd):
+    """Five name-based virtual hosts sharing the main server's database:
+    every start and every first statement on each leaves nothing in the
+    error log (mod_dbd's "conflicting SQL statements with label", AH02653,
+    came once per statement and host while statements were registered for
+    every server; they are prepared on each connection as first used)."""
+    vhosts = "".join(
+        "<VirtualHost 127.0.0.1:@PORT@>\n    ServerName v%d.example\n"
+        "    DocumentRoot \"@DOCROOT@\"\n</VirtualHost>\n" % k for k in range(5))
+    srv = harness.Httpd(db=mariadb, name="vhosts",
+                        conf=config.login().replace("@HTPASSWD@", htpasswd) + vhosts,
+                        files={"index.html": PAGE_TEMPLATE.format(title="Home"),
+                               "p.html": PAGE_TEMPLATE.format(title="P")})
+    with harness.serving(srv):
+        auth = {"Authorization": basic_auth("alice"), "Origin": "http://127.0.0.1:%d" % srv.port,
+                "Content-Type": "application/json"}
+        for k in range(5):
+            host = dict(auth, Host="v%d.example:%d" % (k, srv.port),
+                        Origin="http://v%d.example:%d" % (k, srv.port))
+            resp = srv.request("POST", "/_social/api/v1/comments", host,
+                               body=b'{"page": "/p.html", "body": "hello"}')
+            assert resp.status == 201, (k, resp, resp.body[:300])
+            assert srv.request("GET", "/p.html", host).status == 200
+        srv.graceful()
+        assert srv.request("GET", "/p.html", dict(auth, Host="v3.example")).status == 200
+        lines = srv.error_log_lines()
+        assert not [l for l in lines if "AH02653" in l or "conflicting SQL" in l], lines[:5]
