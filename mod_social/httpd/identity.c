@@ -139,8 +139,10 @@ static const char *hmac_hex(request_rec *r, const char *message)
     }
     hex = apr_palloc(r->pool, mac_len * 2 + 1);
     for (k = 0; k < mac_len; k++) {
-        apr_snprintf(hex + 2 * k, 3, "%02x", mac[k]);
+        hex[2 * k] = "0123456789abcdef"[mac[k] >> 4];
+        hex[2 * k + 1] = "0123456789abcdef"[mac[k] & 15];
     }
+    hex[2 * mac_len] = '\0';
     return hex;
 }
 
@@ -155,10 +157,37 @@ static const char *token_for(request_rec *r, const social_identity *id,
     return mac ? apr_psprintf(r->pool, "%" APR_INT64_T_FMT ".%s", stamp, mac) : NULL;
 }
 
+/* A token is stamped with the minute it was made (it is good for
+ * SOCIAL_TOKEN_LIFETIME from then), and a connection keeps the last one
+ * it made: a person's keep-alive views make one HMAC a minute, not one a
+ * view. The kept token names its person and minute, so a connection that
+ * carries someone else's requests makes theirs. */
+#define TOKEN_NOTE_USER "social-token-user"
+#define TOKEN_NOTE_STAMP "social-token-stamp"
+#define TOKEN_NOTE "social-token"
+
 const char *social_identity_form_token(request_rec *r, const social_identity *id)
 {
-    const char *token = token_for(r, id, (apr_int64_t)apr_time_sec(apr_time_now()));
-    return token ? token : "";
+    apr_table_t *kept = r->connection->notes;
+    apr_int64_t now = (apr_int64_t)apr_time_sec(apr_time_now());
+    const char *user = id->user ? id->user : "";
+    const char *stamp = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, now - now % 60);
+    const char *kept_user = apr_table_get(kept, TOKEN_NOTE_USER);
+    const char *kept_stamp = apr_table_get(kept, TOKEN_NOTE_STAMP);
+    const char *token;
+
+    if (kept_user != NULL && kept_stamp != NULL && strcmp(kept_user, user) == 0
+        && strcmp(kept_stamp, stamp) == 0 && (token = apr_table_get(kept, TOKEN_NOTE)) != NULL) {
+        return token;
+    }
+    token = token_for(r, id, now - now % 60);
+    if (token == NULL) {
+        return "";
+    }
+    apr_table_set(kept, TOKEN_NOTE_USER, user);
+    apr_table_set(kept, TOKEN_NOTE_STAMP, stamp);
+    apr_table_set(kept, TOKEN_NOTE, token);
+    return token;
 }
 
 int social_identity_form_token_valid(request_rec *r, const social_identity *id,

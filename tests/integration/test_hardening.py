@@ -370,6 +370,35 @@ def test_form_token_is_hmac_sha256_of_the_user(server):
     assert mac == expected
 
 
+def test_tokens_on_one_keep_alive_connection_stay_each_persons(server):
+    """A connection keeps the last token it made (one HMAC a minute per
+    person): requests of alice, bob, then alice again on one keep-alive
+    connection each get a token of their own person."""
+    import http.client
+    from social_test.html import Discussion, social_div
+    page = fresh_page(server)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    tokens = []
+    try:
+        for user in ("alice", "bob", "alice", "alice"):
+            conn.request("GET", page, headers={"Authorization": basic_auth(user)})
+            resp = conn.getresponse()
+            body = resp.read()
+            assert resp.status == 200 and not resp.will_close
+            tokens.append((user, Discussion(social_div(body)).token()))
+    finally:
+        conn.close()
+    for user, token in tokens:
+        stamp, mac = token.split(".")
+        assert int(stamp) % 60 == 0, token
+        assert mac == hmac.new(SECRET.encode(), ("form\n%s\n%s" % (stamp, user)).encode(),
+                               hashlib.sha256).hexdigest(), (user, token)
+    # bob's token is no good for alice
+    bob_token = tokens[1][1]
+    resp = Client(server, "alice").form("", {"page": page, "body": "x", "token": bob_token})
+    assert_html_error(resp, 403)
+
+
 def test_form_token_differing_in_one_byte_is_refused(server):
     alice = Client(server, "alice")
     page = fresh_page(server)
