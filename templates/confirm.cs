@@ -12,7 +12,7 @@
 <main class="social social-message" role="main">
 <h1 class="social-title">Delete this comment?</h1>
 <p class="social-message-text">Deleting cannot be undone<?cs if:Comment.replies > 0 ?>; its replies stay, under a note that it was deleted<?cs /if ?>.</p>
-<blockquote class="social-quote social-confirm-quote"><p><strong><?cs var:Comment.name ?></strong></p><p class="social-confirm-body"><?cs var:Comment.body ?></p></blockquote>
+<blockquote class="social-quote social-confirm-quote"><p><strong><bdi><?cs var:Comment.name ?></bdi></strong></p><p class="social-confirm-body" dir="auto"><?cs var:Comment.body ?></p></blockquote>
 <form class="social-form social-confirm-form" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:Comment.id ?>"><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><input type="hidden" name="action" value="delete" /><input type="hidden" name="confirmed" value="1" />
 <button type="submit">Delete the comment</button>
 <a class="social-confirm-keep" href="<?cs var:Comment.page ?>#comment-<?cs var:Comment.id ?>">Keep it and go back</a>

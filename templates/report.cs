@@ -10,7 +10,7 @@
 <body class="social-page">
 <main class="social social-message" role="main">
 <h1 class="social-title">Report a comment to the moderators</h1>
-<blockquote class="social-quote"><p><?cs var:Comment.name ?> wrote:</p><p><?cs var:Comment.body ?></p></blockquote>
+<blockquote class="social-quote"><p><bdi><?cs var:Comment.name ?></bdi> wrote:</p><p dir="auto"><?cs var:Comment.body ?></p></blockquote>
 <form class="social-form social-report-form" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:Comment.id ?>">
 <input type="hidden" name="token" value="<?cs var:Social.token ?>" /><input type="hidden" name="action" value="report" />
 <label for="social-report-reason">Why should a moderator look at this? The author is not told who reported it.</label>

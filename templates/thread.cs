@@ -40,25 +40,25 @@
 <?cs each:c = Comments ?><li id="comment-<?cs var:c.id ?>" class="social-comment social-depth-<?cs var:c.depth ?><?cs if:c.tombstone ?> social-tombstone<?cs /if ?><?cs if:c.status == "hidden" ?> social-hidden<?cs /if ?><?cs if:c.mine ?> social-mine<?cs /if ?><?cs if:c.anchor.exact ?> social-passage-comment<?cs /if ?>" data-social-id="<?cs var:c.id ?>"<?cs if:c.anchor.exact ?> data-social-exact="<?cs var:c.anchor.exact ?>" data-social-prefix="<?cs var:c.anchor.prefix ?>" data-social-suffix="<?cs var:c.anchor.suffix ?>" data-social-position="<?cs var:c.anchor.position ?>"<?cs /if ?>>
 <?cs if:c.tombstone ?><p class="social-removed"><?cs if:c.status == "deleted" ?>This comment was deleted.<?cs else ?>This comment was hidden by a moderator.<?cs /if ?></p>
 <?cs else ?><article class="social-card">
-<header class="social-meta"><span class="social-author" title="<?cs var:c.user ?>"><?cs var:c.name ?></span>
+<header class="social-meta"><bdi class="social-author" title="<?cs var:c.user ?>"><?cs var:c.name ?></bdi>
 <a class="social-time" href="#comment-<?cs var:c.id ?>"><time datetime="<?cs var:c.created_iso ?>" title="<?cs var:c.created_abs ?>"><?cs var:c.created_rel ?></time></a><?cs if:c.edited_abs ?>
 <span class="social-edited" title="edited <?cs var:c.edited_abs ?>">(edited)</span><?cs /if ?><?cs if:c.status == "hidden" ?>
 <span class="social-badge">hidden from others</span><?cs /if ?><?cs if:c.status == "pending" ?>
 <span class="social-badge social-pending">pending approval: only you can see it</span><?cs /if ?><?cs if:c.in_reply_to ?>
-<span class="social-reply-to">in reply to <?cs var:c.in_reply_to ?></span><?cs /if ?></header>
-<?cs if:c.anchor.exact ?><blockquote class="social-quote"><span class="social-quote-label">On the passage</span> <q><?cs var:c.anchor.exact ?></q></blockquote>
-<?cs /if ?><div class="social-body"><?cs uvar:c.html ?></div>
+<span class="social-reply-to">in reply to <bdi><?cs var:c.in_reply_to ?></bdi></span><?cs /if ?></header>
+<?cs if:c.anchor.exact ?><blockquote class="social-quote"><span class="social-quote-label">On the passage</span> <q dir="auto"><?cs var:c.anchor.exact ?></q></blockquote>
+<?cs /if ?><div class="social-body" dir="auto"><?cs uvar:c.html ?></div>
 <div class="social-actions"><?cs if:Social.user && c.status == "visible" ?>
 <form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><button type="submit" class="social-link social-like-button"<?cs if:(Social.locked && !Social.moderator) || Social.banned ?> disabled="disabled"<?cs /if ?> aria-pressed="<?cs if:c.liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:c.liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form><?cs /if ?><?cs if:c.likes > 0 ?> <span class="social-like-count"><?cs var:c.likes ?> <?cs if:c.likes == 1 ?>like<?cs else ?>likes<?cs /if ?></span><?cs /if ?><?cs if:c.can_reply ?>
 <details class="social-reply"><summary>Reply</summary>
 <form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><input type="hidden" name="parent" value="<?cs var:c.id ?>" />
 <label for="social-reply-<?cs var:c.id ?>">Reply to <?cs var:c.name ?></label>
-<textarea id="social-reply-<?cs var:c.id ?>" name="body" rows="3" data-social-max="<?cs var:Social.max_length ?>" required="required"></textarea>
+<textarea id="social-reply-<?cs var:c.id ?>" dir="auto" name="body" rows="3" data-social-max="<?cs var:Social.max_length ?>" required="required"></textarea>
 <button type="submit">Post reply</button></form></details><?cs /if ?><?cs if:c.can_edit ?>
 <details class="social-edit"><summary>Edit</summary>
 <form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs call:form_fields("edit") ?>
 <label for="social-edit-<?cs var:c.id ?>">Edit your comment</label>
-<textarea id="social-edit-<?cs var:c.id ?>" name="body" rows="3" data-social-max="<?cs var:Social.max_length ?>" required="required"><?cs var:c.body ?></textarea>
+<textarea id="social-edit-<?cs var:c.id ?>" dir="auto" name="body" rows="3" data-social-max="<?cs var:Social.max_length ?>" required="required"><?cs var:c.body ?></textarea>
 <button type="submit">Save</button></form></details><?cs /if ?><?cs if:c.can_delete ?>
 <form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>" data-social-confirm="Delete this comment?"><?cs call:form_fields("delete") ?><button type="submit" class="social-link">Delete</button></form><?cs /if ?><?cs if:c.top && Social.token && c.status == "visible" ?>
 <form class="social-form social-inline social-follow-thread" method="post" action="<?cs var:Social.endpoint ?>/follow"><?cs if:c.followed ?><?cs call:form_fields("unfollow") ?><?cs else ?><?cs call:form_fields("follow") ?><?cs /if ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><input type="hidden" name="thread" value="<?cs var:c.id ?>" /><button type="submit" class="social-link" aria-pressed="<?cs if:c.followed ?>true<?cs else ?>false<?cs /if ?>"><?cs if:c.followed ?>Following thread<?cs else ?>Follow thread<?cs /if ?></button></form><?cs /if ?><?cs if:Social.user && c.status == "visible" && !c.mine && !Social.banned ?>
@@ -74,7 +74,7 @@
 <?cs elif:Social.can_comment ?>
 <form class="social-form social-new" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" />
 <label for="social-new-body">Add a comment<?cs if:Social.user ?> as <?cs var:Social.name ?><?cs /if ?></label>
-<textarea id="social-new-body" name="body" rows="4" data-social-max="<?cs var:Social.max_length ?>" required="required" placeholder="Plain text; **bold**, *italic*, `code`, - lists and links work."></textarea>
+<textarea id="social-new-body" dir="auto" name="body" rows="4" data-social-max="<?cs var:Social.max_length ?>" required="required" placeholder="Plain text; **bold**, *italic*, `code`, - lists and links work."></textarea>
 <button type="submit">Post comment</button></form>
 <?cs else ?><p class="social-login">Log in to comment.</p><?cs /if ?>
 <?cs /if ?>

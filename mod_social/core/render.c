@@ -27,7 +27,11 @@ const char *social_render_block(apr_pool_t *p, const social_render_page *page,
         SOCIAL_BLOCK_OPEN,
         "<link rel=\"stylesheet\" href=\"", endpoint, "/assets/", version,
         "/social.css\" />",
-        "<div id=\"social\" class=\"social\" data-social-page=\"",
+        /* The block's own words are English (until catalogues): said so,
+         * so a German page's screen reader reads them with an English
+         * voice, left to right even in a right-to-left page; what people
+         * wrote inside it carries dir="auto" of its own. */
+        "<div id=\"social\" class=\"social\" lang=\"en\" dir=\"ltr\" data-social-page=\"",
         escape(p, page->page_key, strlen(page->page_key)),
         "\" data-social-endpoint=\"", endpoint,
         page->live > 0 ? apr_psprintf(p, "\" data-social-live=\"%d", page->live) : "",

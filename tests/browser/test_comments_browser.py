@@ -411,6 +411,40 @@ def test_js_exact_times_in_the_readers_time_zone(js, server, alice, bob, page):
         js.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": ""})
 
 
+ARABIC_PAGE = """<!DOCTYPE html>
+<html lang="ar" dir="rtl">
+<head><meta charset="utf-8"><title>\u0627\u0644\u0633\u0641\u0631</title></head>
+<body><h1>\u0633\u064a\u0627\u0633\u0629 \u0627\u0644\u0633\u0641\u0631</h1>
+<p>\u064a\u062c\u0628 \u062d\u062c\u0632 \u0627\u0644\u0631\u062d\u0644\u0627\u062a \u0645\u0628\u0643\u0631\u0627.</p>
+</body></html>
+"""
+
+
+def test_js_each_text_reads_in_its_own_direction(js, server, alice, bob):
+    """On a right-to-left Arabic page the block's own (English) words are
+    said to be English and read left to right; an Arabic comment reads
+    right to left and an English one left to right, whatever the page."""
+    page = fresh_page(server, content=ARABIC_PAGE)
+    ar = bob.create(page, "\u0634\u0643\u0631\u0627 \u0639\u0644\u0649 \u0627\u0644\u0645\u0639\u0644\u0648\u0645\u0627\u062a")["id"]
+    en = alice.create(page, "Thanks, booked for March.")["id"]
+    load(js, server, page)
+    wait_widget(js)
+    block = js.find_element(By.ID, "social")
+    assert block.get_attribute("lang") == "en"
+    assert block.value_of_css_property("direction") == "ltr"
+
+    def body(cid):
+        return js.find_element(By.CSS_SELECTOR, comment_css(cid) + " .social-body")
+    assert body(ar).value_of_css_property("direction") == "rtl"
+    assert body(en).value_of_css_property("direction") == "ltr"
+    # the Arabic text sits at the right edge of its box, the English at the left
+    ar_box, ar_text = body(ar).rect, js.execute_script(
+        "var r = document.createRange(); r.selectNodeContents(arguments[0]);"
+        "var b = r.getBoundingClientRect(); return [b.left, b.right];", body(ar))
+    assert abs(ar_text[1] - (ar_box["x"] + ar_box["width"])) < 2, (ar_text, ar_box)
+    assert js.find_element(By.CSS_SELECTOR, "#social-new-body").get_attribute("dir") == "auto"
+
+
 def test_js_warns_of_a_mention_nobody_will_get(js, server, alice, bob, page):
     bob.create(page, "bob has written here, so he is known")
     stranger = "nobody%s" % uuid.uuid4().hex[:6]

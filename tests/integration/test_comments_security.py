@@ -89,7 +89,7 @@ XSS_PAYLOADS = [
 BODY_TAGS = {"p", "br", "a", "strong", "em", "code", "ul", "ol", "li", "blockquote"}
 ALLOWED_TAGS = {"section", "h2", "span", "p", "ol", "li", "article", "header", "a", "time",
                 "div", "details", "summary", "form", "input", "label", "textarea", "button",
-                "br", "fieldset", "legend", "select", "option"} | BODY_TAGS
+                "br", "fieldset", "legend", "select", "option", "bdi"} | BODY_TAGS
 # (thread: a top-level comment's "Follow thread" form)
 COMMENT_INPUTS = {"token", "page", "parent", "action", "thread"}
 # Links out, to comments, and to the module's own pages ("for you", the
