@@ -10,6 +10,7 @@
 #include <apr_strings.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ap_mpm.h>
 #include <http_config.h>
 #include <http_log.h>
 
@@ -354,11 +355,18 @@ static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
      * (503) rather than waited on again. */
     int retry = rv == MYSQL_DEADLOCK;
     int down = !retry && connection_failed(dbd);
+    /* While the process stops, mod_dbd closes its connections under
+     * background work that is still running (a digest): expected then,
+     * and not an error of the database. */
+    int mpm_state = AP_MPMQ_RUNNING;
+    int stopping = ap_mpm_query(AP_MPMQ_MPM_STATE, &mpm_state) == APR_SUCCESS
+                   && mpm_state == AP_MPMQ_STOPPING;
 
-    ap_log_rerror(APLOG_MARK, retry ? APLOG_INFO : APLOG_ERR, 0, r,
+    ap_log_rerror(APLOG_MARK, retry || stopping ? APLOG_INFO : APLOG_ERR, 0, r,
                   "SOCIAL0105: statement %s failed (%d): %s%s", label, rv,
                   apr_dbd_error(dbd->driver, dbd->handle, rv),
-                  retry ? " (the transaction is run again)" : "");
+                  retry ? " (the transaction is run again)"
+                  : stopping ? " (the process is stopping)" : "");
     if (down) {
         store_down(r, apr_pstrcat(r->pool, "statement ", label, " got no answer in time",
                                   NULL), 0);

@@ -52,12 +52,16 @@ def test_a_colleague_who_only_viewed_a_page_is_found_mentioned_and_shared_with(
     wait_widget(browser)
     box = browser.find_element(By.CSS_SELECTOR, "#social form.social-new textarea[name=body]")
     box.send_keys("Welcome @" + FOURTH[:5])
-    option = wait_for(browser, lambda d: [o for o in d.find_elements(
-        By.CSS_SELECTOR, "#social ul.social-mentions li[role=option]")
-        if o.get_attribute("data-social-user") == FOURTH], "not offered by completion")[0]
-    # the list takes the choice on mousedown (the box keeps the focus)
-    browser.execute_script(
-        "arguments[0].dispatchEvent(new MouseEvent('mousedown', {bubbles: true}));", option)
+    # offered by completion; the list takes the choice on mousedown (the
+    # box keeps the focus). Found and pressed in one step: the widget
+    # redraws the list as it completes.
+    pick = ("var o = Array.from(document.querySelectorAll("
+            "'#social ul.social-mentions li[role=option]')).filter("
+            "function (li) { return li.getAttribute('data-social-user') === arguments[0]; })[0];"
+            "if (!o) { return false; }"
+            "o.dispatchEvent(new MouseEvent('mousedown', {bubbles: true})); return true;")
+    wait_for(browser, lambda d: d.execute_script(pick.replace("arguments[0]", "'%s'" % FOURTH)),
+             "not offered by completion")
     wait_for(browser, lambda d: ("@%s " % FOURTH) in box.get_attribute("value"),
              "completion did not insert the name")
     box.send_keys("have a look.")
@@ -66,6 +70,10 @@ def test_a_colleague_who_only_viewed_a_page_is_found_mentioned_and_shared_with(
         By.CSS_SELECTOR, "#social .social-mention-warning") if n.is_displayed()]
     browser.find_element(By.CSS_SELECTOR, "#social form.social-new button[type=submit]").click()
     wait_for(browser, lambda d: len(alice.listing(page)["comments"]) == 1, "not posted")
+    # the widget has put the discussion back (with the comment) before we go on
+    wait_for(browser, lambda d: "have a look." in d.execute_script(
+        "return document.querySelector('#social ol.social-comments').textContent"),
+        "the posted comment is not shown")
 
     # and shares the page with them from the page's share form
     browser.find_element(By.CSS_SELECTOR, "#social details.social-share summary").click()
