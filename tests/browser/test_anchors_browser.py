@@ -34,13 +34,19 @@ PARAGRAPH_START = "Employees who have completed their probation period"
 __all__ = ["nojs"]
 
 
-@pytest.fixture(scope="module")
-def server(mariadb, htpasswd):
+def demo_files(prefix):
+    """The bundled demo intranet as test-server files under prefix."""
     files = {}
     for folder, _, names in os.walk(DEMO):
         for name in names:
             full = os.path.join(folder, name)
-            files["/intranet/" + os.path.relpath(full, DEMO)] = open(full, "rb").read()
+            files[prefix + os.path.relpath(full, DEMO)] = open(full, "rb").read()
+    return files
+
+
+@pytest.fixture(scope="module")
+def server(mariadb, htpasswd):
+    files = demo_files("/intranet/")
     srv = harness.Httpd(db=mariadb, conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd),
                         files=files, name="browser-anchors")
     with harness.serving(srv):

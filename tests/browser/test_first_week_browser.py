@@ -6,7 +6,6 @@ comment is reported without JavaScript, and a mention of an unknown name
 is questioned before posting without JavaScript.
 """
 
-import os
 import uuid
 from urllib.parse import quote
 
@@ -17,11 +16,11 @@ from selenium.webdriver.support.ui import WebDriverWait
 import harness
 from social_test import config
 from social_test.client import Client
+from test_anchors_browser import demo_files
 from test_comments_browser import WAIT, authenticate, load, nojs, wait_for, wait_widget
 
 __all__ = ["nojs"]
 
-DEMO = harness.REPO / "demo" / "intranet"
 OFFSITE = "/news/2026-11-offsite.html"
 
 HTTPD_CONF = (config.login() + config.block("/", "SocialPlaceBefore footer.site",
@@ -31,13 +30,8 @@ HTTPD_CONF = (config.login() + config.block("/", "SocialPlaceBefore footer.site"
 
 @pytest.fixture(scope="module")
 def server(mariadb, htpasswd):
-    files = {}
-    for folder, _, names in os.walk(DEMO):
-        for name in names:
-            full = os.path.join(folder, name)
-            files["/" + os.path.relpath(full, DEMO)] = open(full, "rb").read()
     srv = harness.Httpd(db=mariadb, conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd),
-                        files=files, name="browser-first-week")
+                        files=demo_files("/"), name="browser-first-week")
     with harness.serving(srv):
         yield srv
 

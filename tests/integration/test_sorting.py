@@ -27,21 +27,6 @@ def server(httpd_factory, htpasswd):
                          conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd))
 
 
-@pytest.fixture(scope="module")
-def alice(server):
-    return Client(server, "alice")
-
-
-@pytest.fixture(scope="module")
-def bob(server):
-    return Client(server, "bob")
-
-
-@pytest.fixture(scope="module")
-def carol(server):
-    return Client(server, "carol")
-
-
 @pytest.fixture
 def threads(server, alice, bob, carol):
     """A page with three threads: first (1 like, a reply), second (2
