@@ -19,7 +19,11 @@
  * builder ignores most start tags; an author's marker there is still
  * reported.
  */
+#include <stddef.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "scan.h"
 
@@ -166,7 +170,14 @@ static int end_name_is_candidate(const social_scan *s)
 
 void social_scan_init(social_scan *s)
 {
-    memset(s, 0, sizeof(*s));
+    /* Every field but the two buffers, which are written before they
+     * are read (text_len, place_len): kilobytes not cleared per page. */
+    memset(s, 0, offsetof(social_scan, text));
+    s->text_len = 0;
+    s->text_overflow = 0;
+    s->place = NULL;
+    s->place_candidate = 0;
+    s->place_len = 0;
     s->state = ST_TEXT;
     s->place_done = 1;   /* no selector */
 }
@@ -560,6 +571,165 @@ static int place_comment_end(social_scan *s)
     return matched;
 }
 
+/* ---- the fast path: ordinary markup between text ---- */
+
+/* The first c in buf[i, len), or NULL: memchr without the call for the
+ * short runs between tags (16 bytes at a time where SSE2 is there, as on
+ * every x86-64), memchr itself past the first 64 bytes. */
+static inline const char *find_byte(const char *buf, size_t i, size_t len, char c)
+{
+    size_t stop = len - i > 64 ? i + 64 : len;
+#ifdef __SSE2__
+    const __m128i want = _mm_set1_epi8(c);
+
+    for (; i + 16 <= stop; i += 16) {
+        __m128i chunk = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, want));
+        if (mask != 0) {
+            return buf + i + (size_t)__builtin_ctz(mask);
+        }
+    }
+#endif
+    for (; i < stop; i++) {
+        if (buf[i] == c) {
+            return buf + i;
+        }
+    }
+    return i < len ? memchr(buf + i, c, len - i) : NULL;
+}
+
+/* First letters of the start tag names that matter (start_name_matters). */
+static const unsigned char name_may_matter[256] = {
+    ['s'] = 1, ['t'] = 1, ['x'] = 1, ['i'] = 1, ['n'] = 1, ['p'] = 1, ['m'] = 1,
+    ['S'] = 1, ['T'] = 1, ['X'] = 1, ['I'] = 1, ['N'] = 1, ['P'] = 1, ['M'] = 1
+};
+
+/* Nonzero when the start tag name p[0..n) (any letter case) is one the
+ * scanner must look at: a raw text element or <meta>. */
+static int start_name_matters(const char *p, size_t n)
+{
+    int k;
+
+    if (n < 3 || n > 9 || !name_may_matter[(unsigned char)p[0]]) {
+        return 0;
+    }
+    if (n == 4 && (p[0] | 0x20) == 'm') {
+        return (p[1] | 0x20) == 'e' && (p[2] | 0x20) == 't' && (p[3] | 0x20) == 'a';
+    }
+    for (k = RAW_SCRIPT; k <= RAW_PLAINTEXT; k++) {
+        size_t m;
+
+        if (raw_name_lens[k] != n || raw_names[k][0] != (char)lower((unsigned char)p[0])) {
+            continue;
+        }
+        for (m = 1; m < n && raw_names[k][m] == (char)lower((unsigned char)p[m]); m++) {
+        }
+        if (m == n) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Nonzero when the end tag name p[0..n) is </body> or </html>. */
+static int end_name_matters(const char *p, size_t n)
+{
+    char w[4];
+    size_t m;
+
+    if (n != 4) {
+        return 0;
+    }
+    for (m = 0; m < 4; m++) {
+        w[m] = (char)lower((unsigned char)p[m]);
+    }
+    return memcmp(w, "body", 4) == 0 || memcmp(w, "html", 4) == 0;
+}
+
+/* From buf[i] in the attributes of a tag (its name's end), the index just
+ * past the '>' that closes it, or 0 when the buffer ends first: the
+ * attribute states of tag_next, quoted values skipped with memchr. */
+static size_t tag_skip(const char *buf, size_t i, size_t len)
+{
+    unsigned char sub = TAG_BEFORE_NAME;
+
+    while (i < len) {
+        unsigned char next = tag_next[sub][tag_byte_class[(unsigned char)buf[i]]];
+
+        if (next == TAG_QUOTED) {
+            const char *q = find_byte(buf, i + 1, len, buf[i]);
+            if (q == NULL) {
+                return 0;
+            }
+            i = (size_t)(q - buf) + 1;
+            sub = TAG_BEFORE_NAME;
+            continue;
+        }
+        if (next == TAG_END) {
+            return i + 1;
+        }
+        sub = next;
+        i++;
+    }
+    return 0;
+}
+
+/* Text and the start and end tags that change nothing for the filter,
+ * from buf[i] on, without a round of the state machine per construct:
+ * returns where the state machine takes over, at the '<' of anything
+ * else (a comment, a raw text element, <meta>, </body>, </html>, a tag
+ * the buffer cuts) with the state ST_LT set, or len in ST_TEXT. Only
+ * while no placement may match a start tag: the machine keeps those. */
+static size_t text_fast(social_scan *s, const char *buf, size_t i, size_t len)
+{
+    while (i < len) {
+        const char *lt = find_byte(buf, i, len, '<');
+        size_t j, n, end;
+        int is_end;
+
+        if (lt == NULL) {
+            return len;
+        }
+        i = (size_t)(lt - buf);
+        s->tag_start = s->offset + i;
+        j = i + 1;
+        if (j == len) {
+            break;
+        }
+        is_end = buf[j] == '/';
+        if (is_end) {
+            j++;
+            if (j == len) {
+                break;
+            }
+        }
+        if (!is_alpha((unsigned char)buf[j])) {
+            if (is_end || buf[j] == '!' || buf[j] == '?') {
+                break;
+            }
+            i = j;   /* "<" then text, or another '<' */
+            continue;
+        }
+        for (n = j + 1; n < len && !ends_name((unsigned char)buf[n]); n++) {
+        }
+        if (n == len || (is_end ? end_name_matters(buf + j, n - j)
+                                : start_name_matters(buf + j, n - j))) {
+            break;
+        }
+        end = tag_skip(buf, n, len);
+        if (end == 0) {
+            break;
+        }
+        i = end;
+    }
+    if (i >= len) {
+        return len;
+    }
+    s->state = ST_LT;
+    s->place_candidate = 0;
+    return i + 1;
+}
+
 size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
                         social_scan_event *ev)
 {
@@ -571,7 +741,13 @@ size_t social_scan_feed(social_scan *s, const char *buf, size_t len,
 
         switch (s->state) {
         case ST_TEXT: {
-            const char *lt = memchr(buf + i, '<', len - i);
+            const char *lt;
+
+            if (s->place_done || s->place->kind != SOCIAL_PLACE_TAG) {
+                i = text_fast(s, buf, i, len);
+                break;
+            }
+            lt = memchr(buf + i, '<', len - i);
             if (lt == NULL) {
                 i = len;
                 break;

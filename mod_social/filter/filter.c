@@ -10,6 +10,7 @@
  * from its first byte on, as a </body> is, so a marker further down the
  * page still wins.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include <apr_lib.h>
@@ -52,7 +53,6 @@ APLOG_USE_MODULE(social);
 #define SOCIAL_ETAG_SUFFIX "-social"
 
 typedef struct {
-    social_scan scan;
     apr_bucket_brigade *out;    /* ready to pass on */
     apr_bucket_brigade *held;   /* bytes from held_at on, not passed yet */
     apr_bucket_brigade *tmp;
@@ -71,6 +71,7 @@ typedef struct {
     const char *page_key;
     const char *block;
     apr_size_t block_len;
+    social_scan scan;           /* last: its buffers are not cleared */
 } social_filter_ctx;
 
 /* ---- ETag ---- */
@@ -612,7 +613,9 @@ static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
                       "SOCIAL0204: no page key for %s: page passed untouched", r->uri);
         return NULL;
     }
-    ctx = apr_pcalloc(r->pool, sizeof(*ctx));
+    /* Zeroed up to the scanner, whose kilobytes of buffers need not be. */
+    ctx = apr_palloc(r->pool, sizeof(*ctx));
+    memset(ctx, 0, offsetof(social_filter_ctx, scan));
     social_scan_init(&ctx->scan);
     social_scan_xml(&ctx->scan, xhtml);
     ctx->out = apr_brigade_create(r->pool, f->c->bucket_alloc);
