@@ -8,10 +8,12 @@
 
 #include <string.h>
 
+#include <apr_md5.h>
 #include <apr_strings.h>
 #include <http_config.h>
 #include <http_log.h>
 #include <http_protocol.h>
+#include <httpd.h>
 
 #include "fragcache.h"
 #include "identity.h"
@@ -453,6 +455,79 @@ static json_t *comment_json(request_rec *r, const outcome *o)
 }
 
 
+/* A listing kept in the discussion cache under the page's version, as
+ * the discussion's HTML is: one entry for every uninvolved viewer of a
+ * kind (anonymous, or logged in and able to write or not) and the same
+ * query, and an ETag naming it, so that a repeat ask costs a 304 and a
+ * first ask of another such viewer no statement. Involved viewers (their
+ * comments and likes, a ban) and moderators are read from the store. */
+typedef struct {
+    const char *key;    /* NULL: not cached */
+    const char *etag;
+} listing_cache;
+
+static void listing_cache_init(request_rec *r, const outcome *o, listing_cache *lc)
+{
+    const social_identity *who = &o->page.who;
+    const char *version;
+    unsigned char digest[APR_MD5_DIGESTSIZE];
+    char hex[2 * APR_MD5_DIGESTSIZE + 1];
+
+    lc->key = lc->etag = NULL;
+    if (who->moderator || !social_fragcache_enabled()
+        || (version = social_fragcache_version(r, o->page.key)) == NULL
+        || social_thread_viewer_shares(r, o->page.key, version, who) != 1) {
+        return;
+    }
+    lc->key = apr_psprintf(r->pool, "j\n%s\n%s\n%s\n%c%c%d\n%s", social_fragcache_vhost(r),
+                           o->page.key, version, who->user ? 'u' : 'a',
+                           social_identity_can_write(who) ? 'w' : 'r',
+                           social_config_max_comment_length(o->page.dc),
+                           r->args ? r->args : "");
+    apr_md5(digest, lc->key, strlen(lc->key));
+    ap_bin2hex(digest, 8, hex);
+    lc->etag = apr_pstrcat(r->pool, "\"", version, "-", hex, "\"", NULL);
+}
+
+/* The listing from the cache: 304 when the client has it, else the kept
+ * JSON; -1 when there is none. */
+static int listing_cache_send(request_rec *r, const listing_cache *lc)
+{
+    const char *match, *text;
+    apr_size_t len = 0;
+
+    if (lc->key == NULL) {
+        return -1;
+    }
+    apr_table_setn(r->headers_out, "ETag", lc->etag);
+    match = apr_table_get(r->headers_in, "If-None-Match");
+    if (match != NULL && strcmp(match, lc->etag) == 0) {
+        apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
+        return HTTP_NOT_MODIFIED;
+    }
+    text = social_fragcache_get(r, lc->key, SOCIAL_FRAGCACHE_ENTRY_MAX, &len);
+    if (text == NULL) {
+        return -1;
+    }
+    return social_request_json_text_send(r, HTTP_OK, text, len, "private, no-cache");
+}
+
+/* Sends the listing the store answered, and keeps it in the cache. */
+static int listing_send(request_rec *r, const listing_cache *lc, json_t *body)
+{
+    apr_size_t len = 0;
+    const char *text = social_request_json_text(r, body, &len);
+
+    if (text == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (lc->key == NULL) {
+        return social_request_json_text_send(r, HTTP_OK, text, len, "no-store");
+    }
+    social_fragcache_put(r, lc->key, text, len);
+    return social_request_json_text_send(r, HTTP_OK, text, len, "private, no-cache");
+}
+
 /* GET comments lists this many top-level threads unless limit= says
  * otherwise (at most the max); before= pages back to older ones. */
 #define SOCIAL_API_THREADS_DEFAULT 100
@@ -466,8 +541,13 @@ static int api_list_thread(request_rec *r, outcome *o, apr_int64_t thread,
     social_thread t;
     const social_thread_item *top;
     json_t *list, *body;
-    int k;
+    listing_cache lc;
+    int k, sent;
 
+    listing_cache_init(r, o, &lc);
+    if ((sent = listing_cache_send(r, &lc)) >= 0) {
+        return sent;
+    }
     social_thread_load_replies(r, o->page.dc, &o->page.who, o->page.key, thread, before, &t);
     if (t.unavailable) {
         return social_request_store_error(r, SOCIAL_STORE_DOWN);
@@ -491,7 +571,7 @@ static int api_list_thread(request_rec *r, outcome *o, apr_int64_t thread,
     /* Where the next (older) page of replies starts. */
     json_object_set_new(body, "next_before", top->replies_omitted > 0
                         ? json_integer(top->replies_before) : json_null());
-    return social_request_json_send(r, HTTP_OK, body);
+    return listing_send(r, &lc, body);
 }
 
 static int api_list(request_rec *r)
@@ -499,7 +579,8 @@ static int api_list(request_rec *r)
     outcome o;
     social_thread t;
     json_t *list, *body;
-    int k;
+    listing_cache lc;
+    int k, sent;
 
     const char *limit_q = social_request_query_value(r, "limit");
     const char *before_q = social_request_query_value(r, "before");
@@ -539,6 +620,10 @@ static int api_list(request_rec *r)
         }
         return api_list_thread(r, &o, thread, before);
     }
+    listing_cache_init(r, &o, &lc);
+    if ((sent = listing_cache_send(r, &lc)) >= 0) {
+        return sent;
+    }
     social_thread_load(r, o.page.dc, &o.page.who, o.page.key, (int)limit, before,
                        (social_tree_order)order, &t);
     if (t.unavailable) {
@@ -558,7 +643,7 @@ static int api_list(request_rec *r)
     json_object_set_new(body, "next_before", t.earlier > 0 && t.oldest > 0
                         && t.order != SOCIAL_TREE_MOST_LIKED
                         ? json_integer(t.oldest) : json_null());
-    return social_request_json_send(r, HTTP_OK, body);
+    return listing_send(r, &lc, body);
 }
 
 static int api_create(request_rec *r)

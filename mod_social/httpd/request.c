@@ -50,24 +50,44 @@ void social_request_protect(request_rec *r)
     }
 }
 
-int social_request_json_send(request_rec *r, int status, json_t *body)
+int social_request_json_text_send(request_rec *r, int status, const char *text,
+                                  apr_size_t len, const char *cache_control)
+{
+    r->status = status;
+    ap_set_content_type(r, "application/json");
+    apr_table_setn(r->headers_out, "Cache-Control", cache_control);
+    if (status != HTTP_NO_CONTENT && !r->header_only) {
+        ap_rwrite(text, (int)len, r);
+        ap_rputc('\n', r);
+    }
+    return OK;
+}
+
+char *social_request_json_text(request_rec *r, json_t *body, apr_size_t *len)
 {
     char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *copy;
 
     if (text == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL0301: out of memory writing a JSON response");
+        return NULL;
+    }
+    *len = strlen(text);
+    copy = apr_pstrmemdup(r->pool, text, *len);
+    free(text);
+    return copy;
+}
+
+int social_request_json_send(request_rec *r, int status, json_t *body)
+{
+    apr_size_t len = 0;
+    const char *text = social_request_json_text(r, body, &len);
+
+    if (text == NULL) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    r->status = status;
-    ap_set_content_type(r, "application/json");
-    apr_table_setn(r->headers_out, "Cache-Control", "no-store");
-    if (status != HTTP_NO_CONTENT && !r->header_only) {
-        ap_rwrite(text, (int)strlen(text), r);
-        ap_rputc('\n', r);
-    }
-    free(text);
-    return OK;
+    return social_request_json_text_send(r, status, text, len, "no-store");
 }
 
 int social_result_set(social_result *res, int status, const char *code,

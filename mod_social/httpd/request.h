@@ -67,6 +67,15 @@ void social_request_protect(request_rec *r);
 /* Sends body as the JSON response with status. Returns OK (for the handler). */
 int social_request_json_send(request_rec *r, int status, json_t *body);
 
+/* body as compact ASCII JSON text in r->pool (its length in *len), or
+ * NULL (logged) when there is no memory for it. */
+char *social_request_json_text(request_rec *r, json_t *body, apr_size_t *len);
+
+/* Sends JSON text already made (a line: a newline is added) with status
+ * and the Cache-Control given. */
+int social_request_json_text_send(request_rec *r, int status, const char *text,
+                                  apr_size_t len, const char *cache_control);
+
 /* Sends {"error": {"code", "message"}} with status; logs at info level
  * with id SOCIAL0300 so an admin can see why a client was refused. */
 int social_request_json_error(request_rec *r, int status, const char *code,

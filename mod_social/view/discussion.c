@@ -655,6 +655,22 @@ static social_store_status viewer_state(request_rec *r, const char *page,
     return st;
 }
 
+int social_thread_viewer_shares(request_rec *r, const char *page, const char *version,
+                                const social_identity *who)
+{
+    int involved = 0, unread = 0, order = 0, follows = 0;
+    apr_int64_t banned = 0;
+
+    if (who->user == NULL) {
+        return 1;
+    }
+    if (viewer_state(r, page, version, who, &involved, &unread, &banned, &order, &follows)
+        != SOCIAL_STORE_OK) {
+        return -1;
+    }
+    return !involved && banned == 0;
+}
+
 /* How long a person's page view counts as their visit of the day. */
 #define PERSON_SEEN_TTL apr_time_from_sec(86400)
 

@@ -103,6 +103,13 @@ void social_thread_permissions(request_rec *r, const social_dir_conf *dc,
 /* The API's JSON for one item. */
 json_t *social_thread_item_json(request_rec *r, const social_thread_item *it);
 
+/* Does who see the page's discussion at version as any other uninvolved
+ * viewer of their kind does (anonymous; or logged in, with no comment or
+ * like of theirs on the page and no ban)? 1 yes, 0 no, -1 the store
+ * cannot say. From the cached viewer state where there is one. */
+int social_thread_viewer_shares(request_rec *r, const char *page, const char *version,
+                                const social_identity *who);
+
 /* The discussion of page as who sees it, rendered from templates/thread.cs
  * (pure ASCII; NULL with *error set if the render fails), with max_roots
  * threads; status, if not NULL, is a message for screen readers (e.g.
