@@ -66,6 +66,8 @@ CASES = [
     ("inline20r", "inline20, reader", "readers", "/inline20/page.html"),
     ("inline20a", "inline20, author", "author", "/inline20/page.html"),
     ("get50", "GET comments (50)", "get", API + "/comments?page=/api50/page.html"),
+    # the same listing asked again with its ETag, as a client that keeps it does
+    ("get50e", "GET comments (50), repeat (304)", "etag", API + "/comments?page=/api50/page.html"),
     ("post", "POST comments", "post", API + "/comments"),
     ("like", "PUT like", "like", API + "/like?page=/like/page.html"),
     # the widget's check for new comments while nothing changed (304)
@@ -263,7 +265,7 @@ class Build:
     def __init__(self, name, module, templates, db, users_file, page_bytes):
         self.name = name
         self.module = module
-        self.etag = None           # the update check's current version
+        self.etags = {}            # case key -> the ETag its repeat asks send
         login = "\n".join("    " + d for d in (
             "AuthType Basic", 'AuthName "bench"', "AuthBasicProvider file",
             'AuthUserFile "%s"' % users_file))
@@ -299,11 +301,11 @@ class Runner:
         self.outdir = outdir
         self.n = 0
 
-    def wrk_args(self, kind, build):
+    def wrk_args(self, key, kind, build):
         if kind == "get":
             return []
         if kind == "etag":
-            extra = ["etag", build.origin, build.etag]
+            extra = ["etag", build.origin, build.etags[key]]
         elif kind == "post":
             extra = ["post", build.origin, "/post/page.html", TEXTS_FILE]
         elif kind == "like":
@@ -318,7 +320,7 @@ class Runner:
         cmd = ["wrk", "-t%d" % THREADS, "-c%d" % CONNECTIONS, "-d%ds" % seconds,
                "--timeout", "5s", "--latency"]
         url = "http://127.0.0.1:%d%s" % (build.port, path)
-        extra = self.wrk_args(kind, build)
+        extra = self.wrk_args(key, kind, build)
         if extra:
             cmd += extra[:2] + [url] + extra[3:]
         else:
@@ -462,12 +464,25 @@ def check_setup(client, page_bytes):
             raise RuntimeError("GET updates answered %d (%s has no update check? leave the "
                                "case out: --cases without updates): %s"
                                % (status, client.name, body[:300]))
-        client.etag = '"%s"' % json.loads(body)["version"]
+        client.etags["updates"] = '"%s"' % json.loads(body)["version"]
         status, _, _ = client.request("GET", API + "/updates?page=/inline20/page.html",
-                                      headers={"If-None-Match": client.etag})
+                                      headers={"If-None-Match": client.etags["updates"]})
         if status != 304:
             raise RuntimeError("GET updates with its version answered %d, not 304" % status)
         sizes["updates"] = 0
+    if "get50e" in [c[0] for c in CASES]:
+        path = API + "/comments?page=/api50/page.html"
+        status, headers, body = client.request("GET", path)
+        etag = dict((k.lower(), v) for k, v in headers).get("etag")
+        if status != 200 or not etag:
+            raise RuntimeError("GET comments answered %d without an ETag (%s keeps no "
+                               "listings? leave the case out: --cases without get50e)"
+                               % (status, client.name))
+        client.etags["get50e"] = etag
+        status, _, _ = client.request("GET", path, headers={"If-None-Match": etag})
+        if status != 304:
+            raise RuntimeError("GET comments with its ETag answered %d, not 304" % status)
+        sizes["get50e"] = 0
     return sizes
 
 
