@@ -274,7 +274,7 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
     social_fragcache_touch(r, o->page.key);
     social_pagetitle_note(r, o->page.key);
     if (o->page.who.user != NULL) {
-        social_store_person_seen(r, o->page.who.user, o->page.who.name, o->page.who.email);
+        social_fragcache_person_seen(r, o->page.who.user, o->page.who.name, o->page.who.email);
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL0501: comment %" APR_INT64_T_FMT " by %s on %s",
@@ -356,7 +356,7 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
         st = social_store_like(r, SOCIAL_LIKE_COMMENT, NULL, id, o->page.who.user,
                                kind == ACT_LIKE, &o->comment.likes, &o->comment.liked);
         if (st == SOCIAL_STORE_OK) {
-            social_store_person_seen(r, o->page.who.user, o->page.who.name,
+            social_fragcache_person_seen(r, o->page.who.user, o->page.who.name,
                                      o->page.who.email);
         }
         done = kind == ACT_LIKE ? "Liked" : "Like removed";

@@ -14,6 +14,7 @@
 #include <http_log.h>
 #include <http_protocol.h>
 
+#include "fragcache.h"
 #include "identity.h"
 #include "jsonmap.h"
 #include "pagetitle.h"
@@ -86,7 +87,7 @@ static int poll_vote(request_rec *r, social_poll_view *v, const int *choices, in
         return social_result_store(r, res, st);
     }
     social_pagetitle_note(r, v->page.key);
-    social_store_person_seen(r, v->page.who.user, v->page.who.name, v->page.who.email);
+    social_fragcache_person_seen(r, v->page.who.user, v->page.who.name, v->page.who.email);
     return 0;
 }
 

@@ -55,7 +55,7 @@ static int page_like(request_rec *r, social_page *pg, const char *path, int on,
     if (on) {
         social_pagetitle_note(r, pg->key);
     }
-    social_store_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
+    social_fragcache_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
     return 0;
 }
 
@@ -284,7 +284,7 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
     }
     social_fragcache_touch(r, pg->key);
     social_pagetitle_note(r, pg->key);
-    social_store_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
+    social_fragcache_person_seen(r, pg->who.user, pg->who.name, pg->who.email);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL0701: %s shared %s with %d colleague(s)%s", sh->user, sh->page,
                   recipients->nelts, public ? " and the activity stream" : "");

@@ -242,3 +242,25 @@ void social_fragcache_register_hooks(apr_pool_t *p)
     ap_hook_post_config(fragcache_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(fragcache_child_init, NULL, NULL, APR_HOOK_MIDDLE);
 }
+
+/* How long a person's visit counts as their visit of the day. */
+#define PERSON_SEEN_TTL apr_time_from_sec(86400)
+
+void social_fragcache_person_seen(request_rec *r, const char *user, const char *name,
+                                  const char *email)
+{
+    const char *key;
+
+    if (user == NULL) {
+        return;
+    }
+    key = apr_psprintf(r->pool, "u\n%" APR_TIME_T_FMT "\n%s\n%s\n%s",
+                       apr_time_sec(apr_time_now()) / 86400, user,
+                       name ? name : "", email ? email : "");
+    if (social_fragcache_remembered(r, key, PERSON_SEEN_TTL) == 1) {
+        return;
+    }
+    if (social_store_person_seen(r, user, name, email) != SOCIAL_STORE_OK) {
+        social_fragcache_forget(r, key);   /* the next visit tries again */
+    }
+}

@@ -61,4 +61,11 @@ int social_fragcache_remembered(request_rec *r, const char *key, apr_interval_ti
 /* Forgets key (what was remembered under it did not happen after all). */
 void social_fragcache_forget(request_rec *r, const char *key);
 
+/* Makes a logged-in person known (for shares and @mentions) with their
+ * name and e-mail: one write per person a day (or when their name or
+ * e-mail changes), one cache look-up otherwise. Without a cache every
+ * call writes. */
+void social_fragcache_person_seen(request_rec *r, const char *user, const char *name,
+                                  const char *email);
+
 #endif /* SOCIAL_FRAGCACHE_H */

@@ -5,7 +5,8 @@
  * page's row anyway; one more subrequest there costs a file read and an
  * UPDATE that usually matches nothing. A page view writes nothing for
  * this, so the cached hot path stays as it was, and a title that changed
- * on disk is seen at the next action on the page.
+ * on disk is seen at the next action on the page. With a cache, the file
+ * is read only when its time or size changed since its title was noted.
  */
 #include <string.h>
 
@@ -17,7 +18,9 @@
 #include <http_request.h>
 #include <util_filter.h>
 
+#include "fragcache.h"
 #include "pagetitle.h"
+#include "request.h"
 #include "served.h"
 #include "store.h"
 #include "text.h"
@@ -103,16 +106,36 @@ int social_pagetitle_read(request_rec *r, const char *path, const char **title)
     return 0;
 }
 
+/* How long a noted title stands for the same file (same time and size). */
+#define TITLE_NOTED_TTL apr_time_from_sec(86400)
+
 void social_pagetitle_note(request_rec *r, const char *key)
 {
-    const char *title = NULL;
+    const char *title = NULL, *noted = NULL;
     social_store_status st;
+    apr_time_t mtime;
+    apr_off_t size;
 
-    if (key == NULL || social_pagetitle_read(r, key, &title) != 0) {
+    if (key == NULL) {
+        return;
+    }
+    /* The file as it was when its title was last noted: nothing to read
+     * or write (the request has asked httpd about it already). */
+    if (social_request_page_stamp(r, key, &mtime, &size)) {
+        noted = apr_psprintf(r->pool, "t\n%s\n%s\n%" APR_TIME_T_FMT "\n%" APR_OFF_T_FMT,
+                             social_fragcache_vhost(r), key, mtime, size);
+        if (social_fragcache_remembered(r, noted, TITLE_NOTED_TTL) == 1) {
+            return;
+        }
+    }
+    if (social_pagetitle_read(r, key, &title) != 0) {
         return;
     }
     st = social_store_page_title_set(r, key, title);
     if (st != SOCIAL_STORE_OK) {
+        if (noted != NULL) {
+            social_fragcache_forget(r, noted);
+        }
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       "SOCIAL1403: the title of %s was not stored (the database failed); "
                       "lists show its path until the next action on it", key);

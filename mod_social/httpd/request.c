@@ -433,6 +433,8 @@ typedef struct {
     const char *key;
     const social_dir_conf *dc;
     const char *message;
+    apr_time_t mtime;   /* of the file served, if one is */
+    apr_off_t size;
 } access_answer;
 
 /* The answers given so far in this request (and its subrequests), by
@@ -588,6 +590,10 @@ int social_request_page_access(request_rec *r, const char *path, const char *as,
 
             a->dc = sdc;
             a->key = served_key(r, spelled, sub, as);
+            if (sub->finfo.filetype == APR_REG) {
+                a->mtime = sub->finfo.mtime;
+                a->size = sub->finfo.size;
+            }
             if (as == NULL) {
                 social_identity_get(r, sdc, &who);
                 if (!social_identity_can_read(&who)) {
@@ -602,6 +608,22 @@ int social_request_page_access(request_rec *r, const char *path, const char *as,
     *dc = a->dc;
     *message = a->message;
     return a->status;
+}
+
+int social_request_page_stamp(request_rec *r, const char *key, apr_time_t *mtime,
+                              apr_off_t *size)
+{
+    apr_hash_index_t *hi;
+
+    for (hi = apr_hash_first(r->pool, access_answers(r)); hi != NULL; hi = apr_hash_next(hi)) {
+        const access_answer *a = apr_hash_this_val(hi);
+        if (a->status == 0 && a->key != NULL && a->mtime != 0 && strcmp(a->key, key) == 0) {
+            *mtime = a->mtime;
+            *size = a->size;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 int social_request_page_readable(request_rec *r, const char *path, const char *as)

@@ -140,6 +140,11 @@ int social_request_page_access(request_rec *r, const char *path, const char *as,
                                const char **key, const social_dir_conf **dc,
                                const char **message);
 
+/* The modification time and size of the file served for the page key,
+ * if this request asked the access question of it already; 0 if not. */
+int social_request_page_stamp(request_rec *r, const char *key, apr_time_t *mtime,
+                              apr_off_t *size);
+
 /* Nonzero if social_request_page_access answers 0. */
 int social_request_page_readable(request_rec *r, const char *path, const char *as);
 

@@ -707,8 +707,19 @@ social_store_status social_store_strings(request_rec *r, ap_dbd_t *dbd, const ch
     return social_store_array(r, dbd, label, args, nargs, array, string_from_row);
 }
 
+/* The id the connection's last INSERT made (or named with
+ * LAST_INSERT_ID(expr)): the client library has it from the server's
+ * answer to that statement, so no round trip asks for it; a statement
+ * that set none (0) is asked the server's way. */
 social_store_status social_store_last_id(request_rec *r, ap_dbd_t *dbd, apr_int64_t *id)
 {
+    MYSQL *mysql = apr_dbd_native_handle(dbd->driver, dbd->handle);
+    my_ulonglong known = mysql != NULL ? mysql_insert_id(mysql) : 0;
+
+    if (known > 0 && known <= (my_ulonglong)APR_INT64_MAX) {
+        *id = (apr_int64_t)known;
+        return SOCIAL_STORE_OK;
+    }
     return social_store_int(r, dbd, "social_last_id", STORE_NO_ARGS, id);
 }
 

@@ -671,25 +671,6 @@ int social_thread_viewer_shares(request_rec *r, const char *page, const char *ve
     return !involved && banned == 0;
 }
 
-/* How long a person's page view counts as their visit of the day. */
-#define PERSON_SEEN_TTL apr_time_from_sec(86400)
-
-/* Makes a logged-in viewer known (for shares and @mentions) from their
- * first page view of the day: one cache look-up per view, one write per
- * person per day. Without a cache nothing is written here: people are
- * then known from their first action or from `social-db people`. */
-static void person_seen(request_rec *r, const social_identity *who)
-{
-    const char *key = apr_psprintf(r->pool, "u\n%" APR_TIME_T_FMT "\n%s",
-                                   apr_time_sec(apr_time_now()) / 86400, who->user);
-
-    if (social_fragcache_remembered(r, key, PERSON_SEEN_TTL) == 0
-        && social_store_person_seen(r, who->user, who->name, who->email)
-           != SOCIAL_STORE_OK) {
-        social_fragcache_forget(r, key);   /* the next view tries again */
-    }
-}
-
 char *social_thread_html(request_rec *r, const social_dir_conf *dc,
                          const social_identity *who, const char *page,
                          int max_roots, const char *status,
@@ -719,8 +700,10 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
         t.unavailable = 1;
         return thread_render(r, &t, status, -1, len, error);
     }
-    if (who->user != NULL && readable) {
-        person_seen(r, who);
+    /* Views make a person known only where a cache keeps this to one
+     * write a day; actions do it anyway. */
+    if (who->user != NULL && readable && social_fragcache_enabled()) {
+        social_fragcache_person_seen(r, who->user, who->name, who->email);
     }
     /* A banned viewer (a cached state may hold a ban that has ended since)
      * gets the discussion rendered for them: the note, no forms. */
