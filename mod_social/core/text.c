@@ -286,17 +286,49 @@ static char *out_result(text_out *o)
 
 /* Appends s[0..len) escaped as ASCII HTML text; markup says whether
  * & < > " ' are markup already (kept) or text (escaped). */
+/* Bytes out_escaped copies as they are: printable ASCII, tab and line
+ * ends; 1 in text and markup, 2 only in markup (& < > " '). */
+static const unsigned char ascii_as_is[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+    [' '] = 1, ['!'] = 1, ['"'] = 2, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 2,
+    ['\''] = 2, ['('] = 1, [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1,
+    ['.'] = 1, ['/'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 1, [';'] = 1,
+    ['<'] = 2, ['='] = 1, ['>'] = 2, ['?'] = 1, ['@'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+    ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+    ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['['] = 1, ['\\'] = 1, [']'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+    ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+    ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+    ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+    ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1
+};
+
 static void out_escaped(text_out *o, const char *s, size_t len, int markup)
 {
     const unsigned char *in = (const unsigned char *)s;
+    unsigned char as_is = markup ? 2 : 1;   /* the highest class copied */
     size_t i = 0;
 
     out_reserve(o, len);
     while (i < len) {
         unsigned long cp;
-        size_t n = utf8_decode(in + i, len - i, &cp);
+        size_t n, run = i;
         const char *entity = NULL;
 
+        /* A run that needs nothing goes in one copy. */
+        while (run < len && ascii_as_is[in[run]] != 0 && ascii_as_is[in[run]] <= as_is) {
+            run++;
+        }
+        if (run > i) {
+            out_append(o, s + i, run - i);
+            i = run;
+            continue;
+        }
+        n = utf8_decode(in + i, len - i, &cp);
         if (n == 0) {
             cp = 0xFFFD;
             n = 1;

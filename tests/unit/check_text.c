@@ -773,6 +773,27 @@ START_TEST(test_html_escape_keeps_tab_newline_and_carriage_return)
 }
 END_TEST
 
+/* Runs of ASCII are copied whole, the bytes between them each handled:
+ * mixed input gives what handling byte by byte gives. */
+START_TEST(test_html_escape_runs_and_single_characters_mixed)
+{
+    assert_escape("plain <b>&amp;\x7F \xC3\xA9t\xC3\xA9 'q' \"d\"", 29,
+                  "plain &lt;b&gt;&amp;amp;&#xFFFD; &#xE9;t&#xE9; &#39;q&#39; &quot;d&quot;");
+}
+END_TEST
+
+START_TEST(test_ascii_refs_keeps_markup_and_refers_to_the_rest)
+{
+    apr_pool_t *p;
+    const char *in = "<p class=\"x\">caf\xC3\xA9 &amp; 'ok'\x7F</p>";
+
+    apr_pool_create(&p, NULL);
+    ck_assert_str_eq(social_text_ascii_refs(p, in, strlen(in)),
+                     "<p class=\"x\">caf&#xE9; &amp; 'ok'&#xFFFD;</p>");
+    apr_pool_destroy(p);
+}
+END_TEST
+
 START_TEST(test_html_escape_empty_input_gives_empty_string)
 {
     assert_escape("", 0, "");
@@ -1367,6 +1388,8 @@ static Suite *text_suite(void)
     tcase_add_test(tc,
         test_html_escape_control_characters_become_replacement);
     tcase_add_test(tc, test_html_escape_keeps_tab_newline_and_carriage_return);
+    tcase_add_test(tc, test_html_escape_runs_and_single_characters_mixed);
+    tcase_add_test(tc, test_ascii_refs_keeps_markup_and_refers_to_the_rest);
     tcase_add_test(tc, test_html_escape_empty_input_gives_empty_string);
     tcase_add_test(tc, test_html_escape_respects_len);
     tcase_add_test(tc,
