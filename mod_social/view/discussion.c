@@ -452,8 +452,10 @@ static int thread_unread(request_rec *r, const social_thread *t)
  * their form token, their name and their unread count ("for you"). The
  * discussion is rendered once with a random stand-in for each (no comment
  * can contain them: they are drawn after the comments were read) and kept
- * as "TOKEN\nNAME\nUNREAD\nHTML"; each view puts the viewer's own words
- * in their place. */
+ * as "2\nTOKEN\nNAME\nUNREAD\nPLACES\nHTML", PLACES being where in HTML
+ * the stand-ins stand ("OFFSET.WHICH ...", found once, when it is kept);
+ * each view copies the HTML with the viewer's own words in those places,
+ * without searching it. */
 
 #define PERSONAL_WORDS 3
 
@@ -487,44 +489,19 @@ static const char *unread_html(apr_pool_t *p, int unread)
         : "";
 }
 
-/* The HTML of a cache entry with every stand-in replaced by the viewer's
- * own word (the name escaped as the template would have); NULL if the
- * entry is malformed. */
-static char *personalise(request_rec *r, const social_identity *who, int unread,
-                         const char *entry, apr_size_t entry_len, apr_size_t *len)
+/* The places of the stand-ins words[] in html, as the entry keeps them
+ * ("OFFSET.WHICH ..."): one walk, when the entry is made. */
+static const char *places_find(apr_pool_t *p, const char *html, const char *const *words)
 {
-    const char *words[PERSONAL_WORDS], *own[PERSONAL_WORDS], *found[PERSONAL_WORDS];
-    const char *at = entry, *nl;
-    apr_size_t word_len[PERSONAL_WORDS], own_len[PERSONAL_WORDS], total = 0;
-    apr_array_header_t *pieces = apr_array_make(r->pool, 16, sizeof(struct iovec));
-    const char *name = who->name ? who->name : "";
-    struct iovec *v;
-    char *out, *o;
+    const char *found[PERSONAL_WORDS], *at = html;
+    apr_size_t word_len = strlen(words[0]);
+    apr_array_header_t *out = apr_array_make(p, 32, sizeof(const char *));
     int k;
 
     for (k = 0; k < PERSONAL_WORDS; k++) {
-        nl = memchr(at, '\n', entry_len - (apr_size_t)(at - entry));
-        if (nl == NULL || nl == at) {
-            return NULL;
-        }
-        words[k] = apr_pstrmemdup(r->pool, at, (apr_size_t)(nl - at));
-        word_len[k] = (apr_size_t)(nl - at);
-        at = nl + 1;
+        found[k] = strstr(html, words[k]);
     }
-    own[0] = social_identity_can_write(who) ? social_identity_form_token(r, who) : "";
-    name = social_text_html_escape(r->pool, name, strlen(name));
-    own[1] = social_text_ascii_refs(r->pool, name, strlen(name));
-    own[2] = unread_html(r->pool, unread);
-    for (k = 0; k < PERSONAL_WORDS; k++) {
-        own_len[k] = strlen(own[k]);
-    }
-    /* One walk over the HTML: the text up to the next stand-in, then the
-     * viewer's word in its place. Each word's next place is looked for
-     * again only once it has been used, so the HTML is read once per word. */
-    for (k = 0; k < PERSONAL_WORDS; k++) {
-        found[k] = strstr(at, words[k]);
-    }
-    while (*at) {
+    for (;;) {
         const char *next = NULL;
         int which = 0;
 
@@ -534,28 +511,105 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
                 which = k;
             }
         }
-        v = apr_array_push(pieces);
-        v->iov_base = (void *)at;
         if (next == NULL) {
-            v->iov_len = strlen(at);
             break;
         }
-        v->iov_len = (apr_size_t)(next - at);
-        v = apr_array_push(pieces);
-        v->iov_base = (void *)own[which];
-        v->iov_len = own_len[which];
-        at = next + word_len[which];
+        APR_ARRAY_PUSH(out, const char *) = apr_psprintf(p, "%" APR_SIZE_T_FMT ".%d",
+                                                         (apr_size_t)(next - html), which);
+        at = next + word_len;
         found[which] = strstr(at, words[which]);
     }
-    for (k = 0; k < pieces->nelts; k++) {
-        total += APR_ARRAY_IDX(pieces, k, struct iovec).iov_len;
+    return apr_array_pstrcat(p, out, ' ');
+}
+
+/* The HTML of a cache entry with every stand-in replaced by the viewer's
+ * own word (the name escaped as the template would have); NULL if the
+ * entry is malformed. */
+static char *personalise(request_rec *r, const social_identity *who, int unread,
+                         const char *entry, apr_size_t entry_len, apr_size_t *len)
+{
+    const char *words[PERSONAL_WORDS], *own[PERSONAL_WORDS];
+    const char *at = entry, *end = entry + entry_len, *nl, *places, *html, *copied;
+    apr_size_t word_len[PERSONAL_WORDS], own_len[PERSONAL_WORDS], html_len, total;
+    const char *name = who->name ? who->name : "";
+    char *out, *o, *next;
+    int k;
+
+    if (entry_len < 2 || memcmp(entry, "2\n", 2) != 0) {
+        return NULL;
     }
+    at += 2;
+    for (k = 0; k < PERSONAL_WORDS; k++) {
+        nl = memchr(at, '\n', (apr_size_t)(end - at));
+        if (nl == NULL || nl == at) {
+            return NULL;
+        }
+        words[k] = at;
+        word_len[k] = (apr_size_t)(nl - at);
+        at = nl + 1;
+    }
+    if ((nl = memchr(at, '\n', (apr_size_t)(end - at))) == NULL) {
+        return NULL;
+    }
+    places = at;
+    html = nl + 1;
+    html_len = (apr_size_t)(end - html);
+    own[0] = social_identity_can_write(who) ? social_identity_form_token(r, who) : "";
+    name = social_text_html_escape(r->pool, name, strlen(name));
+    own[1] = social_text_ascii_refs(r->pool, name, strlen(name));
+    own[2] = unread_html(r->pool, unread);
+    for (k = 0; k < PERSONAL_WORDS; k++) {
+        own_len[k] = strlen(own[k]);
+    }
+    /* Each place read is checked (in order, inside the HTML, holding its
+     * word) and the length counted before anything is copied. */
+    copied = html;
+    at = places;
+    total = 0;
+    while (at < html - 1) {
+        apr_int64_t offset = apr_strtoi64(at, &next, 10);
+        const char *spot = html + offset;
+        int which;
+
+        if (next == at || *next != '.' || offset < 0 || (apr_size_t)offset > html_len
+            || spot < copied) {
+            return NULL;
+        }
+        which = next[1] - '0';
+        if (which < 0 || which >= PERSONAL_WORDS
+            || (apr_size_t)(end - spot) < word_len[which]
+            || memcmp(spot, words[which], word_len[which]) != 0) {
+            return NULL;
+        }
+        at = next + 2;
+        if (*at == ' ') {
+            at++;
+        }
+        total += (apr_size_t)(spot - copied) + own_len[which];
+        copied = spot + word_len[which];
+    }
+    total += (apr_size_t)(end - copied);
+    /* Now the copy, with the places known good. */
     out = o = apr_palloc(r->pool, total + 1);
-    for (k = 0; k < pieces->nelts; k++) {
-        v = &APR_ARRAY_IDX(pieces, k, struct iovec);
-        memcpy(o, v->iov_base, v->iov_len);
-        o += v->iov_len;
+    copied = html;
+    at = places;
+    while (at < html - 1) {
+        apr_int64_t offset = apr_strtoi64(at, &next, 10);
+        const char *spot = html + offset;
+        int which = next[1] - '0';
+
+        memcpy(o, copied, (apr_size_t)(spot - copied));
+        o += spot - copied;
+        memcpy(o, own[which], own_len[which]);
+        o += own_len[which];
+        copied = spot + word_len[which];
+        at = next + 2;
+        if (*at == ' ') {
+            at++;
+        }
     }
+    memcpy(o, copied, (apr_size_t)(end - copied));
+    o += end - copied;
     *o = '\0';
     *len = total;
     return out;
@@ -607,7 +661,8 @@ static char *cache_render_put(request_rec *r, const char *key, const social_thre
     if (html == NULL) {
         return NULL;
     }
-    entry = apr_pstrcat(r->pool, words[0], "\n", words[1], "\n", words[2], "\n", html, NULL);
+    entry = apr_pstrcat(r->pool, "2\n", words[0], "\n", words[1], "\n", words[2], "\n",
+                        places_find(r->pool, html, words), "\n", html, NULL);
     entry_len = strlen(entry);
     social_fragcache_put(r, key, entry, entry_len);
     return personalise(r, who, unread, entry, entry_len, len);
