@@ -18,12 +18,13 @@ static const char *escape(apr_pool_t *p, const char *s, apr_size_t len)
     return social_text_html_escape(p, s, len);
 }
 
-const char *social_render_block(apr_pool_t *p, const social_render_page *page,
-                                apr_size_t *len)
+void social_render_block_parts(apr_pool_t *p, const social_render_page *page,
+                               social_render_parts *parts)
 {
     const char *endpoint = escape(p, page->endpoint, strlen(page->endpoint));
     const char *version = escape(p, page->version, strlen(page->version));
-    char *block = apr_pstrcat(p,
+
+    parts->head = apr_pstrcat(p,
         SOCIAL_BLOCK_OPEN,
         "<link rel=\"stylesheet\" href=\"", endpoint, "/assets/", version,
         "/social.css\" />",
@@ -35,13 +36,31 @@ const char *social_render_block(apr_pool_t *p, const social_render_page *page,
         escape(p, page->page_key, strlen(page->page_key)),
         "\" data-social-endpoint=\"", endpoint,
         page->live > 0 ? apr_psprintf(p, "\" data-social-live=\"%d", page->live) : "",
-        "\" data-social-render=\"", page->inner ? "inline" : "deferred", "\">",
-        page->inner ? page->inner : "", "</div>",
+        "\" data-social-render=\"", page->inner ? "inline" : "deferred", "\">", NULL);
+    parts->head_len = strlen(parts->head);
+    parts->inner = page->inner ? page->inner : "";
+    parts->inner_len = page->inner == NULL ? 0
+                     : page->inner_len > 0 ? page->inner_len : strlen(page->inner);
+    parts->tail = apr_pstrcat(p, "</div>",
         "<script src=\"", endpoint, "/assets/", version,
         "/social.js\" defer=\"defer\"></script>",
         SOCIAL_BLOCK_CLOSE, NULL);
+    parts->tail_len = strlen(parts->tail);
+}
 
-    *len = strlen(block);
+const char *social_render_block(apr_pool_t *p, const social_render_page *page,
+                                apr_size_t *len)
+{
+    social_render_parts parts;
+    char *block;
+
+    social_render_block_parts(p, page, &parts);
+    *len = parts.head_len + parts.inner_len + parts.tail_len;
+    block = apr_palloc(p, *len + 1);
+    memcpy(block, parts.head, parts.head_len);
+    memcpy(block + parts.head_len, parts.inner, parts.inner_len);
+    memcpy(block + parts.head_len + parts.inner_len, parts.tail, parts.tail_len);
+    block[*len] = '\0';
     return block;
 }
 

@@ -23,6 +23,7 @@ typedef struct {
     const char *inner;      /* rendered discussion (ASCII markup), or NULL */
     int live;               /* seconds between the widget's checks for new
                                comments; 0: none */
+    apr_size_t inner_len;   /* the discussion's length; 0: up to its NUL */
 } social_render_page;
 
 /* The main block: stylesheet, container carrying the page key and the
@@ -30,6 +31,16 @@ typedef struct {
  * fetches it), deferred script. Well-formed XML as well as HTML. */
 const char *social_render_block(apr_pool_t *p, const social_render_page *page,
                                 apr_size_t *len);
+
+/* The same block in three pieces, the discussion not copied: what comes
+ * before it, the discussion itself, what comes after. */
+typedef struct {
+    const char *head, *inner, *tail;
+    apr_size_t head_len, inner_len, tail_len;
+} social_render_parts;
+
+void social_render_block_parts(apr_pool_t *p, const social_render_page *page,
+                               social_render_parts *parts);
 
 /* The page a count marker names, as a canonical key, or NULL. */
 const char *social_render_marker_page(apr_pool_t *p, const social_marker *m);

@@ -69,7 +69,7 @@ typedef struct {
     social_markers *markers;    /* what each marker becomes */
     apr_array_header_t *slots;  /* apr_bucket *: pending counts' places */
     const char *page_key;
-    const char *block;
+    social_render_parts block;  /* the block, in pieces */
     apr_size_t block_len;
     social_scan scan;           /* last: its buffers are not cleared */
 } social_filter_ctx;
@@ -229,6 +229,16 @@ static void append_text(apr_bucket_brigade *bb, const char *s, apr_size_t len)
     APR_BRIGADE_INSERT_TAIL(bb, e);
 }
 
+/* The block, as its pieces (the discussion is not copied into one). */
+static void append_block(apr_bucket_brigade *bb, const social_render_parts *block)
+{
+    append_text(bb, block->head, block->head_len);
+    if (block->inner_len > 0) {
+        append_text(bb, block->inner, block->inner_len);
+    }
+    append_text(bb, block->tail, block->tail_len);
+}
+
 /* Everything held goes out, the block first if it belongs at the held
  * candidate. */
 static apr_status_t block_place(social_filter_ctx *ctx)
@@ -243,12 +253,12 @@ static apr_status_t block_place(social_filter_ctx *ctx)
         if (rv != APR_SUCCESS) {
             return rv;
         }
-        append_text(ctx->out, ctx->block, ctx->block_len);
+        append_block(ctx->out, &ctx->block);
     }
     ctx->placed = 1;
     rv = held_release(ctx, SOCIAL_SCAN_NO_OFFSET);
     if (rv == APR_SUCCESS && ctx->candidate == SOCIAL_SCAN_NO_OFFSET) {
-        append_text(ctx->out, ctx->block, ctx->block_len);
+        append_block(ctx->out, &ctx->block);
     }
     ctx->out_bytes += ctx->block_len;
     ctx->candidate = SOCIAL_SCAN_NO_OFFSET;
@@ -425,7 +435,7 @@ static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
             ctx->candidate = SOCIAL_SCAN_NO_OFFSET;
             ctx->placed = 1;
             held_release(ctx, SOCIAL_SCAN_NO_OFFSET);
-            append_text(ctx->out, ctx->block, ctx->block_len);
+            append_block(ctx->out, &ctx->block);
             ctx->out_bytes += ctx->block_len;
         }
         break;
@@ -581,18 +591,17 @@ static apr_status_t held_setaside(request_rec *r, social_filter_ctx *ctx)
 
 /* The discussion rendered for this viewer, or NULL (then the widget
  * fetches it: the page is never held up by a failed render). */
-static const char *inline_discussion(request_rec *r, const char *key)
+static const char *inline_discussion(request_rec *r, const char *key, apr_size_t *len)
 {
     const social_dir_conf *dc = social_config_dir(r);
     social_identity who;
     const char *error = NULL;
-    apr_size_t len = 0;
     const char *html;
 
     social_identity_get(r, dc, &who);
     /* After a plain form, the page says what was done (a fixed text). */
     html = social_thread_html(r, dc, &who, key, SOCIAL_THREAD_RENDER_ROOTS,
-                              social_request_notice(r), &len, &error);
+                              social_request_notice(r), len, &error);
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL0206: rendering the discussion of %s failed (%s); "
@@ -630,9 +639,10 @@ static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
     page.live = social_config_live_interval(social_config_dir(r));
     page.page_key = key;
     ctx->page_key = key;
-    page.inner = ctx->inline_mode ? inline_discussion(r, key) : NULL;
+    page.inner = ctx->inline_mode ? inline_discussion(r, key, &page.inner_len) : NULL;
     ctx->markers = social_markers_make(r, key, ctx->inline_mode);
-    ctx->block = social_render_block(r->pool, &page, &ctx->block_len);
+    social_render_block_parts(r->pool, &page, &ctx->block);
+    ctx->block_len = ctx->block.head_len + ctx->block.inner_len + ctx->block.tail_len;
     return ctx;
 }
 
