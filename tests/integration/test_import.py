@@ -117,8 +117,8 @@ def test_disqus_threads_render_on_the_page_nested_with_their_dates(
     page = prefix + "2019/offsite.html"
     server.write_file(page, PAGE_TEMPLATE.format(title="Offsite"))
     server.write_file(prefix + "2019/canteen.html", PAGE_TEMPLATE.format(title="Canteen"))
-    code, report = run_import(mariadb, "disqus", path,
-                              "--map=https://old.example.com/blog/=%s" % prefix)
+    _, report = run_import(mariadb, "disqus", path,
+                           "--map=https://old.example.com/blog/=%s" % prefix)
 
     # what is in the database
     top = imported(mariadb, "disqus", ids["top"])
@@ -174,10 +174,10 @@ def test_disqus_threads_render_on_the_page_nested_with_their_dates(
                                                                          reply2["id"])}
     assert times == {top["id"]: "2019-03-04T10:00:00Z", reply["id"]: "2019-03-04T11:15:30Z",
                      reply2["id"]: "2019-03-05T09:45:00Z"}
-    body = Discussion_html(alice, page)
+    body = page_html(alice, page)
     assert b"Great <strong>offsite</strong>, thanks!" in body
     assert b'<a href="https://example.com/agenda" rel="nofollow noopener">agenda</a>' in body
-    canteen = Discussion_html(alice, prefix + "2019/canteen.html")
+    canteen = page_html(alice, prefix + "2019/canteen.html")
     assert b"&lt;b&gt;Mallory&lt;/b&gt;" in canteen and b"<b>Mallory" not in canteen
     assert b"<script>alert" not in canteen and b"onerror" not in canteen
     assert b"javascript:" not in canteen
@@ -187,7 +187,8 @@ def test_disqus_threads_render_on_the_page_nested_with_their_dates(
     assert parents.get(reply2["id"]) == reply["id"], listing
 
 
-def Discussion_html(client, page):
+def page_html(client, page):
+    """The page as the client gets it."""
     return client.page(page).body
 
 
