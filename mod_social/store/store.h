@@ -8,7 +8,7 @@
 #include <httpd.h>
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 11
+#define SOCIAL_SCHEMA_VERSION 12
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
