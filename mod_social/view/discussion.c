@@ -660,12 +660,19 @@ static social_store_status viewer_state(request_rec *r, const char *page,
 
 /* Makes a logged-in viewer known (for shares and @mentions) from their
  * first page view of the day: one cache look-up per view, one write per
- * person per day. Without a cache nothing is written here: people are
- * then known from their first action or from `social-db people`. */
+ * person per day. The key holds the name and address the login gives, so
+ * a person renamed in the directory is written again at their next view
+ * and shows under the new name at once. Without a cache nothing is
+ * written here: people are then known from their first action or from
+ * `social-db people`. */
 static void person_seen(request_rec *r, const social_identity *who)
 {
-    const char *key = apr_psprintf(r->pool, "u\n%" APR_TIME_T_FMT "\n%s",
-                                   apr_time_sec(apr_time_now()) / 86400, who->user);
+    const char *login = apr_pstrcat(r->pool, who->name ? who->name : "", "\n",
+                                    who->email ? who->email : "", NULL);
+    apr_ssize_t login_len = (apr_ssize_t)strlen(login);
+    const char *key = apr_psprintf(r->pool, "u\n%" APR_TIME_T_FMT "\n%08x\n%s",
+                                   apr_time_sec(apr_time_now()) / 86400,
+                                   apr_hashfunc_default(login, &login_len), who->user);
 
     if (social_fragcache_remembered(r, key, PERSON_SEEN_TTL) == 0
         && social_store_person_seen(r, who->user, who->name, who->email)
