@@ -19,6 +19,7 @@ every test module on the database.
 """
 
 import base64
+import shutil
 import subprocess
 import time
 import uuid
@@ -77,7 +78,10 @@ SocialCacheTTL 1s
 # mod_auth_basic says so at level error when a password is wrong or the
 # directory does not know the user.
 ERROR_LOG_ALLOW = [r"AH01617: user [^:]+: authentication failure",
-                   r"AH01618: user [^ ]+ not found"]
+                   r"AH01618: user [^ ]+ not found",
+                   # and mod_authz_core when the directory does not know a
+                   # user another login let in
+                   r"AH01631: user outsider-[0-9a-f]+: authorization failure"]
 
 
 class DirectoryClient(Client):
@@ -374,3 +378,56 @@ def test_oidc_claims_map_name_email_and_moderator_group(oidc_server):
     # carol has no claims: her user name stands in, and she moderates nothing
     me = Client(oidc_server, "carol").me()
     assert (me["name"], me["email"], me["moderator"]) == ("carol", None, False)
+
+
+# ------------------------------------------------------------ Kerberos
+
+# Kerberos (mod_auth_gssapi, GssapiLocalName On) gives REMOTE_USER without
+# a directory: mod_authnz_ldap then only authorizes, and sets its
+# attributes as AUTHORIZE_*. Here an htpasswd file stands in for the
+# Kerberos login (no KDC runs in the tests); the directory half is real.
+KERBEROS_CONF = """\
+<Location />
+    AuthType Basic
+    AuthName "Intranet"
+    AuthBasicProvider file
+    AuthUserFile "@HTPASSWD@"
+    AuthLDAPURL "ldap://127.0.0.1:@LDAPPORT@/ou=people,dc=example,dc=com?uid,displayName,mail,memberOf?one?(objectClass=inetOrgPerson)"
+    AuthLDAPBindDN "@BINDDN@"
+    AuthLDAPBindPassword "@BINDPW@"
+    Require ldap-attribute objectClass=inetOrgPerson
+
+    SocialDisplayNameVar AUTHORIZE_DISPLAYNAME
+    SocialEmailVar AUTHORIZE_MAIL
+    SocialModerator "reqenv('AUTHORIZE_MEMBEROF') =~ /(^|; )cn=moderators,ou=groups,dc=example,dc=com(;|$)/i"
+</Location>
+"""
+
+
+@pytest.fixture(scope="module")
+def kerberos_server(httpd_factory, directory):
+    folder, htpasswd = harness.make_htpasswd([ERIN, FRANK, "outsider-" + RUN])
+    conf = (KERBEROS_CONF.replace("@HTPASSWD@", htpasswd)
+            .replace("@LDAPPORT@", str(directory.port))
+            .replace("@BINDDN@", ROOT_DN).replace("@BINDPW@", ROOT_PASSWORD))
+    yield httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
+                        conf=conf, modules=LDAP_MODULES, name="directory-kerberos")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_login_without_the_directory_takes_names_and_groups_from_it(kerberos_server):
+    # the htpasswd passwords are the user names (the harness's way)
+    erin, frank = Client(kerberos_server, ERIN), Client(kerberos_server, FRANK)
+    me = erin.me()
+    assert (me["user"], me["name"], me["email"], me["moderator"]) \
+        == (ERIN, NAMES[ERIN], mail(ERIN), True)
+    me = frank.me()
+    assert (me["name"], me["email"], me["moderator"]) == (NAMES[FRANK], mail(FRANK), False)
+    page = fresh_page(kerberos_server)
+    theirs = frank.create(page, "from a Kerberos login")
+    assert [c["author"]["name"] for c in erin.listing(page)["comments"]] == [NAMES[FRANK]]
+    assert frank.delete(erin.create(page, "Erin's")["id"]).status == 403
+    assert erin.delete(theirs["id"]).status == 204
+    # someone the directory does not know is not let in
+    resp = Client(kerberos_server, "outsider-" + RUN).get(page)
+    assert resp.status == 401, resp
