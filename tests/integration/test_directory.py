@@ -406,7 +406,7 @@ KERBEROS_CONF = """\
 
 @pytest.fixture(scope="module")
 def kerberos_server(httpd_factory, directory):
-    folder, htpasswd = harness.make_htpasswd([ERIN, FRANK, "outsider-" + RUN])
+    folder, htpasswd = harness.make_htpasswd([ERIN, HENRY, "outsider-" + RUN])
     conf = (KERBEROS_CONF.replace("@HTPASSWD@", htpasswd)
             .replace("@LDAPPORT@", str(directory.port))
             .replace("@BINDDN@", ROOT_DN).replace("@BINDPW@", ROOT_PASSWORD))
@@ -417,16 +417,16 @@ def kerberos_server(httpd_factory, directory):
 
 def test_a_login_without_the_directory_takes_names_and_groups_from_it(kerberos_server):
     # the htpasswd passwords are the user names (the harness's way)
-    erin, frank = Client(kerberos_server, ERIN), Client(kerberos_server, FRANK)
+    erin, henry = Client(kerberos_server, ERIN), Client(kerberos_server, HENRY)
     me = erin.me()
     assert (me["user"], me["name"], me["email"], me["moderator"]) \
         == (ERIN, NAMES[ERIN], mail(ERIN), True)
-    me = frank.me()
-    assert (me["name"], me["email"], me["moderator"]) == (NAMES[FRANK], mail(FRANK), False)
+    me = henry.me()
+    assert (me["name"], me["email"], me["moderator"]) == (NAMES[HENRY], mail(HENRY), False)
     page = fresh_page(kerberos_server)
-    theirs = frank.create(page, "from a Kerberos login")
-    assert [c["author"]["name"] for c in erin.listing(page)["comments"]] == [NAMES[FRANK]]
-    assert frank.delete(erin.create(page, "Erin's")["id"]).status == 403
+    theirs = henry.create(page, "from a Kerberos login")
+    assert [c["author"]["name"] for c in erin.listing(page)["comments"]] == [NAMES[HENRY]]
+    assert henry.delete(erin.create(page, "Erin's")["id"]).status == 403
     assert erin.delete(theirs["id"]).status == 204
     # someone the directory does not know is not let in
     resp = Client(kerberos_server, "outsider-" + RUN).get(page)
