@@ -106,7 +106,8 @@ def directory():
     ldif = slapd.base_ldif()
     for user in (ERIN, FRANK, GRACE, HENRY):
         ldif += person_ldif(user, NAMES[user], mail(user), PASSWORDS[user])
-    ldif += group_ldif("moderators", [ERIN])
+    # a groupOfNames needs a member: the directory's own admin stays one
+    ldif += group_ldif("moderators", [ERIN], extra=[ROOT_DN])
     ldif += group_ldif("staff", [ERIN, FRANK, GRACE, HENRY])
     slapd.add(ldif)
     yield slapd
@@ -431,3 +432,92 @@ def test_a_login_without_the_directory_takes_names_and_groups_from_it(kerberos_s
     # someone the directory does not know is not let in
     resp = Client(kerberos_server, "outsider-" + RUN).get(page)
     assert resp.status == 401, resp
+
+
+# ------------------------------------------------------------ Require ldap-group
+
+# A directory without memberOf (OpenLDAP without the memberof overlay,
+# posixGroup ...): the group itself is asked, as `Require ldap-group` asks.
+GROUP_CONF = """\
+# mod_ldap keeps a compare's answer for LDAPOpCacheTTL seconds (600 by
+# default): who joins or leaves the group moderates or stops after that.
+LDAPOpCacheTTL 2
+LDAPCacheTTL 2
+
+<Location />
+    AuthType Basic
+    AuthName "Intranet"
+    AuthBasicProvider ldap
+    AuthLDAPURL "ldap://127.0.0.1:@LDAPPORT@/ou=people,dc=example,dc=com?uid,displayName,mail?one?(objectClass=inetOrgPerson)"
+    AuthLDAPBindDN "@BINDDN@"
+    AuthLDAPBindPassword "@BINDPW@"
+    Require valid-user
+
+    SocialDisplayNameVar AUTHENTICATE_DISPLAYNAME
+    SocialEmailVar AUTHENTICATE_MAIL
+    SocialModeratorRequire ldap-group cn=moderators,ou=groups,dc=example,dc=com
+</Location>
+"""
+
+
+def group_conf(directory, text=GROUP_CONF):
+    return (text.replace("@LDAPPORT@", str(directory.port))
+            .replace("@BINDDN@", ROOT_DN).replace("@BINDPW@", ROOT_PASSWORD))
+
+
+@pytest.fixture(scope="module")
+def group_server(httpd_factory, directory):
+    return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
+                         conf=group_conf(directory), modules=LDAP_MODULES,
+                         name="directory-group")
+
+
+def test_the_directory_group_itself_decides_who_moderates(group_server, directory):
+    erin, henry = person(group_server, ERIN), person(group_server, HENRY)
+    me = erin.me()
+    assert (me["name"], me["moderator"]) == (NAMES[ERIN], True)
+    assert henry.me()["moderator"] is False
+    page = fresh_page(group_server)
+    theirs = henry.create(page, "Henry's words")
+    assert henry.delete(erin.create(page, "Erin's words")["id"]).status == 403
+    assert henry.get("/_social/admin").status == 403
+    assert erin.delete(theirs["id"]).status == 204
+    assert erin.get("/_social/admin").status == 200
+    # Erin leaves the group: once mod_ldap's cache lets the answer go
+    # (LDAPOpCacheTTL), she moderates no more
+    directory.modify("dn: %s\nchangetype: modify\ndelete: member\nmember: uid=%s,%s\n"
+                     % (MODERATORS_DN, ERIN, PEOPLE))
+    try:
+        assert harness.wait_until(lambda: erin.me()["moderator"] is False, 10, 0.5)
+        assert erin.delete(henry.create(page, "again")["id"]).status == 403
+    finally:
+        directory.modify("dn: %s\nchangetype: modify\nadd: member\nmember: uid=%s,%s\n"
+                         % (MODERATORS_DN, ERIN, PEOPLE))
+
+
+@pytest.mark.parametrize("line, why", [
+    ("SocialModeratorRequire ldap-group", "ldap-group needs the group"),
+    ("SocialModeratorRequire no-such-provider cn=x", "no authorization provider named "
+                                                     "'no-such-provider'"),
+    ("SocialModeratorRequire all granted", "does not say who a person is"),
+    ("SocialModeratorRequire", "takes an authorization provider"),
+])
+def test_a_wrong_moderator_require_line_stops_httpd(mariadb, directory, line, why):
+    conf = group_conf(directory).replace(
+        "SocialModeratorRequire ldap-group cn=moderators,ou=groups,dc=example,dc=com", line)
+    srv = harness.Httpd(db=mariadb, conf=conf, modules=LDAP_MODULES, name="directory-bad")
+    try:
+        code, output = srv.config_test()
+    finally:
+        srv.cleanup()
+    assert code != 0, output
+    assert "SocialModeratorRequire" in output and why in output, output
+
+
+def test_moderator_require_none_clears_a_parents(httpd_factory, directory):
+    conf = group_conf(directory) + config.block("/_social/api/v1/me",
+                                                "SocialModeratorRequire none")
+    srv = httpd_factory(conf=conf, modules=LDAP_MODULES, name="directory-none")
+    erin = person(srv, ERIN)
+    assert erin.me()["moderator"] is False
+    assert erin.get("/_social/admin").status == 200

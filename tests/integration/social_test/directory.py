@@ -76,10 +76,12 @@ def person_ldif(uid, name, mail, password):
                 given=given, mail=mail, password=password)
 
 
-def group_ldif(cn, members):
-    """A groupOfNames under ou=groups with people (uids) as members."""
+def group_ldif(cn, members, extra=()):
+    """A groupOfNames under ou=groups with people (uids) as members, and
+    the DNs in extra."""
     lines = ["dn: cn=%s,%s" % (cn, GROUPS), "objectClass: groupOfNames", "cn: " + cn]
     lines += ["member: uid=%s,%s" % (uid, PEOPLE) for uid in members]
+    lines += ["member: " + dn for dn in extra]
     return "\n".join(lines) + "\n\n"
 
 
