@@ -6,13 +6,14 @@ moderators are a directory group (memberOf, AUTHENTICATE_MEMBEROF), the
 people look-up is filled from an ldapsearch export before anyone logs in,
 and a person renamed in the directory shows under the new name.
 
+The README's "The company directory" quotes LDAP_CONF, GROUP_CONF,
+KERBEROS_CONF and OIDC_CONF below (with example host names and bind DNs
+in place of the test's).
+
 The OpenID Connect case runs without a provider (none can run here): a
 second server sets the variables mod_auth_openidc would set
 (OIDC_CLAIM_name, OIDC_CLAIM_email, OIDC_CLAIM_groups) with SetEnvIf and
 maps them with the same directives the README gives.
-
-The README's "The company directory" section shows these configurations;
-LDAP_CONF and OIDC_CONF below are the blocks it quotes.
 
 User names are made fresh for this run: the people table is shared by
 every test module on the database.
@@ -92,12 +93,10 @@ class DirectoryClient(Client):
         self.password = password
 
     def headers(self, extra=None, write=False):
-        hdrs = super().headers(extra, write)
         raw = ("%s:%s" % (self.user, self.password)).encode("utf-8")
-        hdrs["Authorization"] = "Basic " + base64.b64encode(raw).decode()
-        if extra and "Authorization" in extra:
-            hdrs["Authorization"] = extra["Authorization"]
-        return hdrs
+        hdrs = {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+        hdrs.update(extra or {})
+        return super().headers(hdrs, write)
 
 
 @pytest.fixture(scope="module")
