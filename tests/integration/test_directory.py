@@ -20,6 +20,9 @@ every test module on the database.
 """
 
 import base64
+import hashlib
+import hmac
+import json
 import shutil
 import subprocess
 import time
@@ -520,3 +523,92 @@ def test_moderator_require_none_clears_a_parents(httpd_factory, directory):
     erin = person(srv, ERIN)
     assert erin.me()["moderator"] is False
     assert erin.get("/_social/admin").status == 200
+
+
+# ------------------------------------------------------------ mod_auth_openidc itself
+
+# mod_auth_openidc, loaded for real, in its resource-server mode: it checks
+# a bearer JWT (signed here with a shared key) without any provider and
+# sets the token's claims as the same OIDC_CLAIM_* variables the
+# openid-connect flow sets (that flow needs a provider and a browser).
+OIDC_KEY = "0123456789abcdef0123456789abcdef"
+OIDC_MODULE = [("auth_openidc_module", "mod_auth_openidc.so")]
+OIDC_JWT_CONF = """\
+OIDCOAuthVerifySharedKeys plain#k1#@KEY@
+OIDCOAuthRemoteUserClaim preferred_username
+OIDCCryptoPassphrase test-only-passphrase
+
+<Location />
+    AuthType oauth20
+    Require valid-user
+
+    SocialDisplayNameVar OIDC_CLAIM_name
+    SocialEmailVar OIDC_CLAIM_email
+    SocialModerator "reqenv('OIDC_CLAIM_groups') =~ /(^|,)community-managers(,|$)/"
+</Location>
+"""
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def bearer_token(claims, key=OIDC_KEY):
+    """An HS256 JWT of the claims (issued now, good for ten minutes)."""
+    now = int(time.time())
+    claims = dict(claims, iat=now, exp=now + 600)
+    head = b64url(json.dumps({"alg": "HS256", "typ": "JWT", "kid": "k1"}).encode())
+    body = b64url(json.dumps(claims).encode())
+    mac = hmac.new(key.encode(), ("%s.%s" % (head, body)).encode(), hashlib.sha256)
+    return "%s.%s.%s" % (head, body, b64url(mac.digest()))
+
+
+class BearerClient(Client):
+    """A visitor who brings an OpenID Connect access token."""
+
+    def __init__(self, server, user, token):
+        super().__init__(server, user)
+        self.token = token
+
+    def headers(self, extra=None, write=False):
+        hdrs = {"Authorization": "Bearer " + self.token}
+        hdrs.update(extra or {})
+        hdrs = super().headers(hdrs, write)
+        hdrs["Authorization"] = "Bearer " + self.token
+        return hdrs
+
+
+@pytest.fixture(scope="module")
+def openidc_server(httpd_factory):
+    return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
+                         conf=OIDC_JWT_CONF.replace("@KEY@", OIDC_KEY),
+                         modules=OIDC_MODULE, name="directory-openidc",
+                         error_log_allow=[r"auth_openidc:error.*(signature verification "
+                                          r"failed|signature could not be validated)"])
+
+
+def test_mod_auth_openidc_claims_map_name_email_and_moderator_group(openidc_server):
+    ida_user, jo_user = "ida-" + RUN, "jo-" + RUN
+    ida = BearerClient(openidc_server, ida_user, bearer_token({
+        "sub": "0001", "preferred_username": ida_user, "name": "Ida \u00d6berg",
+        "email": "ida@example.com", "groups": ["staff", "community-managers"]}))
+    jo = BearerClient(openidc_server, jo_user, bearer_token({
+        "sub": "0002", "preferred_username": jo_user, "name": "Jo Jones",
+        "email": "jo@example.com", "groups": ["staff", "community-managers-emeritus"]}))
+    me = ida.me()
+    assert (me["user"], me["name"], me["email"], me["moderator"]) \
+        == (ida_user, "Ida \u00d6berg", "ida@example.com", True)
+    me = jo.me()
+    assert (me["user"], me["name"], me["email"], me["moderator"]) \
+        == (jo_user, "Jo Jones", "jo@example.com", False)
+    page = fresh_page(openidc_server)
+    theirs = jo.create(page, "Jo's words")
+    assert [c["author"]["name"] for c in ida.listing(page)["comments"]] == ["Jo Jones"]
+    assert jo.delete(ida.create(page, "Ida's words")["id"]).status == 403
+    assert ida.delete(theirs["id"]).status == 204
+    # a token signed with another key lets nobody in
+    forged = BearerClient(openidc_server, ida_user, bearer_token(
+        {"sub": "0001", "preferred_username": ida_user, "name": "Mallory"}, key="x" * 32))
+    resp = forged.api("POST", "comments", {"page": page, "body": "forged"})
+    assert resp.status == 401, resp
+    assert [c["body"] for c in ida.listing(page)["comments"]] == ["Ida's words"]
