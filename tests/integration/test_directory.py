@@ -612,3 +612,39 @@ def test_mod_auth_openidc_claims_map_name_email_and_moderator_group(openidc_serv
     resp = forged.api("POST", "comments", {"page": page, "body": "forged"})
     assert resp.status == 401, resp
     assert [c["body"] for c in ida.listing(page)["comments"]] == ["Ida's words"]
+
+
+DOWN_CONF = """\
+<Location />
+    AuthType Basic
+    AuthName "Intranet"
+    AuthBasicProvider file
+    AuthUserFile "@HTPASSWD@"
+    AuthLDAPURL "ldap://127.0.0.1:@LDAPPORT@/ou=people,dc=example,dc=com?uid?one?(objectClass=inetOrgPerson)"
+    Require valid-user
+    SocialModeratorRequire ldap-group cn=moderators,ou=groups,dc=example,dc=com
+</Location>
+"""
+
+
+def test_an_unreachable_directory_makes_no_moderator_and_costs_no_page(httpd_factory):
+    # the login is an htpasswd file; the moderators group lives in a
+    # directory that does not answer (nothing listens on its port)
+    folder, htpasswd = harness.make_htpasswd(["kim-" + RUN])
+    try:
+        conf = (DOWN_CONF.replace("@HTPASSWD@", htpasswd)
+                .replace("@LDAPPORT@", str(harness.free_port())))
+        srv = httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
+                            conf=conf, modules=LDAP_MODULES, name="directory-down",
+                            error_log_allow=[r"SOCIAL1941"])
+        kim = Client(srv, "kim-" + RUN)
+        page = fresh_page(srv)
+        assert kim.page(page).status == 200
+        me = kim.me()
+        assert (me["user"], me["moderator"]) == ("kim-" + RUN, False)
+        assert kim.get("/_social/admin").status == 403
+        assert kim.create(page, "the intranet comes first")["id"] > 0
+        assert [c["body"] for c in kim.listing(page)["comments"]] \
+            == ["the intranet comes first"]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
