@@ -661,8 +661,8 @@ static social_store_status viewer_state(request_rec *r, const char *page,
 /* Makes a logged-in viewer known (for shares and @mentions) from their
  * first page view of the day: one cache look-up per view, one write per
  * person per day. The key holds the name and address the login gives, so
- * a person renamed in the directory is written again at their next view
- * and shows under the new name at once. Without a cache nothing is
+ * a person renamed in the directory is written again at their next view,
+ * not the next day. Without a cache nothing is
  * written here: people are then known from their first action or from
  * `social-db people`. */
 static void person_seen(request_rec *r, const social_identity *who)
