@@ -206,6 +206,27 @@ def db_status(socket):
     return {k: int(v) for k, v in (line.split("\t") for line in out.splitlines() if "\t" in line)}
 
 
+def db_memory(db):
+    """mariadbd's resident memory (MB), prepared statements and open
+    connections: what the pooled connections cost the server."""
+    rss = 0.0
+    try:
+        with open("/proc/%d/status" % db._server_pid()) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, TypeError):
+        pass
+    out = subprocess.run(
+        ["mariadb", "--socket=" + db.socket, "-uroot", "-N", "-B", "-e",
+         "SHOW GLOBAL STATUS WHERE Variable_name IN ('Prepared_stmt_count', 'Threads_connected', "
+         "'Max_used_connections')"],
+        capture_output=True, text=True, timeout=10).stdout
+    got = {k: int(v) for k, v in (line.split("\t") for line in out.splitlines() if "\t" in line)}
+    return rss, got.get("Prepared_stmt_count", -1), got.get("Threads_connected", -1), \
+        got.get("Max_used_connections", -1)
+
+
 def page_comments(socket, path):
     """How many comments the page holds (through the root socket)."""
     try:
@@ -679,6 +700,12 @@ def report(args, builds, page_bytes, sizes, plain, results, ratios, extra):
     out.append("POST comments all go to one page: it held %d comments when measuring began "
                "and %d at the end." % (extra["post_before"], extra["post_after"]))
     out.append("")
+    (rss0, _, _, _), (rss1, prepared, threads, most) = extra["db_before"], extra["db_after"]
+    out.append("MariaDB under this load (all builds on one server): resident memory %.0f MB "
+               "when measuring began, %.0f MB at the end (%+.0f MB); %d prepared statements "
+               "and %d connections open at the end, %d connections at most."
+               % (rss0, rss1, rss1 - rss0, prepared, threads, most))
+    out.append("")
     out.append("Machine:")
     out.append("")
     for k, v in machine():
@@ -768,9 +795,11 @@ def main():
         extra = {"load_before": os.getloadavg()}
         started = time.time()
         extra["post_before"] = page_comments(db.socket, "/post/page.html")
+        extra["db_before"] = db_memory(db)
         plain, results, ratios = measure(args, runner, builds)
         extra["elapsed"] = time.time() - started
         extra["post_after"] = page_comments(db.socket, "/post/page.html")
+        extra["db_after"] = db_memory(db)
         extra["load_after"] = os.getloadavg()
         out = report(args, builds, page_bytes, sizes, plain, results, ratios, extra)
         n, sample = mariadb_log_summary(db.log_file)

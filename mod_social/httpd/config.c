@@ -11,6 +11,8 @@
 #include <http_core.h>
 #include <http_log.h>
 #include <http_main.h>
+#include <ap_provider.h>
+#include <mod_auth.h>
 #include <stdlib.h>
 
 #include "config.h"
@@ -96,6 +98,20 @@ void *social_config_merge_dir(apr_pool_t *p, void *base_, void *add_)
     MERGE_PTR(email_var);
     conf->moderator_set = add->moderator_set || base->moderator_set;
     conf->moderator = add->moderator_set ? add->moderator : base->moderator;
+    if (add->moderator_require_set) {
+        conf->moderator_require_set = 1;
+        conf->moderator_require = add->moderator_require;
+        conf->moderator_require_name = add->moderator_require_name;
+        conf->moderator_require_line = add->moderator_require_line;
+        conf->moderator_require_parsed = add->moderator_require_parsed;
+    }
+    else {
+        conf->moderator_require_set = base->moderator_require_set;
+        conf->moderator_require = base->moderator_require;
+        conf->moderator_require_name = base->moderator_require_name;
+        conf->moderator_require_line = base->moderator_require_line;
+        conf->moderator_require_parsed = base->moderator_require_parsed;
+    }
     conf->place_before_set = add->place_before_set || base->place_before_set;
     conf->place_before = add->place_before_set ? add->place_before : base->place_before;
 #undef MERGE_INT
@@ -517,6 +533,60 @@ static const char *set_moderator(cmd_parms *cmd, void *dconf, const char *arg)
         return apr_pstrcat(cmd->pool, "SocialModerator: cannot parse ", arg,
                            ": ", error, NULL);
     }
+    return NULL;
+}
+
+/* "SocialModeratorRequire ldap-group cn=moderators,ou=groups,dc=example,dc=com":
+ * what a "Require" line of that provider would grant makes a moderator.
+ * The provider must be loaded before (LoadModule comes first, as for
+ * Require); its own parser checks the arguments now, so a bad line stops
+ * httpd at start-up with the provider's message. */
+static const char *set_moderator_require(cmd_parms *cmd, void *dconf, const char *args)
+{
+    social_dir_conf *conf = dconf;
+    const char *name = ap_getword_conf(cmd->pool, &args);
+    const authz_provider *provider;
+    const void *parsed = NULL;
+
+    conf->moderator_require_set = 1;
+    conf->moderator_require = NULL;
+    if (*name == '\0') {
+        return "SocialModeratorRequire takes an authorization provider and its "
+               "arguments, as after Require (e.g. ldap-group cn=moderators,...), or none";
+    }
+    if (strcasecmp(name, "none") == 0 && *args == '\0') {
+        return NULL;
+    }
+    if (strcasecmp(name, "all") == 0 || strcasecmp(name, "env") == 0
+        || strcasecmp(name, "expr") == 0 || strcasecmp(name, "method") == 0
+        || strcasecmp(name, "ip") == 0 || strcasecmp(name, "host") == 0
+        || strcasecmp(name, "local") == 0) {
+        return apr_pstrcat(cmd->pool, "SocialModeratorRequire ", name,
+                           ": that provider does not say who a person is; use a "
+                           "group or user provider (ldap-group, group, user ...) "
+                           "or SocialModerator", NULL);
+    }
+    if (*args == '\0') {
+        return apr_pstrcat(cmd->pool, "SocialModeratorRequire ", name, " needs the "
+                           "group (or users) it grants, e.g. SocialModeratorRequire "
+                           "ldap-group cn=moderators,ou=groups,dc=example,dc=com", NULL);
+    }
+    provider = ap_lookup_provider(AUTHZ_PROVIDER_GROUP, name, AUTHZ_PROVIDER_VERSION);
+    if (provider == NULL || provider->check_authorization == NULL) {
+        return apr_pstrcat(cmd->pool, "SocialModeratorRequire: no authorization provider ",
+                           "named '", name, "' is loaded (for ldap-group: LoadModule "
+                           "ldap_module and authnz_ldap_module before this line)", NULL);
+    }
+    if (provider->parse_require_line != NULL) {
+        const char *error = provider->parse_require_line(cmd, args, &parsed);
+        if (error != NULL) {
+            return apr_pstrcat(cmd->pool, "SocialModeratorRequire ", name, ": ", error, NULL);
+        }
+    }
+    conf->moderator_require = provider;
+    conf->moderator_require_name = name;
+    conf->moderator_require_line = args;
+    conf->moderator_require_parsed = parsed;
     return NULL;
 }
 
@@ -967,6 +1037,11 @@ const command_rec social_config_cmds[] = {
                   "What visitors without REMOTE_USER may do: Off, Read or Write"),
     AP_INIT_TAKE1("SocialModerator", set_moderator, NULL, OR_AUTHCFG | ACCESS_CONF | RSRC_CONF,
                   "ap_expr that is true for moderators, e.g. \"%{REMOTE_USER} in {'carol'}\""),
+    AP_INIT_RAW_ARGS("SocialModeratorRequire", set_moderator_require, NULL,
+                     OR_AUTHCFG | ACCESS_CONF | RSRC_CONF,
+                     "an authorization provider and its arguments, as after Require: "
+                     "who it grants moderates, e.g. ldap-group cn=moderators,ou=groups,"
+                     "dc=example,dc=com; none"),
     AP_INIT_TAKE1("SocialDisplayNameVar", set_var_name, (void *)0, OR_AUTHCFG | ACCESS_CONF | RSRC_CONF,
                   "Environment variable holding the user's display name"),
     AP_INIT_TAKE1("SocialEmailVar", set_var_name, (void *)1, OR_AUTHCFG | ACCESS_CONF | RSRC_CONF,

@@ -10,6 +10,7 @@
 #define SOCIAL_UNSET -1
 
 #include <ap_expr.h>
+#include <mod_auth.h>
 
 #include "place.h"
 
@@ -65,6 +66,14 @@ typedef struct {
     int anonymous;              /* SocialAnonymous Off|Read|Write */
     ap_expr_info_t *moderator;  /* SocialModerator expression, or NULL */
     int moderator_set;          /* "SocialModerator none" clears a parent's */
+    /* SocialModeratorRequire: an authorization provider (mod_authz_core's
+     * "authz" providers: ldap-group, group, dbd-group ...) and its Require
+     * line; moderators are who it grants. NULL provider: none. */
+    const authz_provider *moderator_require;
+    const char *moderator_require_name;    /* the provider's name, for logs */
+    const char *moderator_require_line;
+    const void *moderator_require_parsed;
+    int moderator_require_set;  /* "SocialModeratorRequire none" clears a parent's */
     const char *display_name_var;  /* SocialDisplayNameVar */
     const char *email_var;      /* SocialEmailVar */
     int edit_window;            /* SocialEditWindow, seconds */

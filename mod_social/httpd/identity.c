@@ -73,9 +73,61 @@ static int identity_fixups(request_rec *r)
     return DECLINED;
 }
 
+/* SocialModeratorRequire asks its authorization provider in the
+ * authorization phase, where the provider's own Require lines run: a
+ * provider may keep per-request state of that phase only (mod_authnz_ldap
+ * 2.4.71 keeps a pool of its connections that is gone by the handler), so
+ * asking it later is not safe. This hook runs before mod_authz_core's,
+ * decides nothing (DECLINED) and leaves the answer in a note. */
+#define MODERATOR_NOTE "social-moderator-require"
+
+static int identity_moderator_check(request_rec *r)
+{
+    const social_dir_conf *dc = social_config_dir(r);
+    authz_status status;
+
+    if (dc == NULL || dc->moderator_require == NULL || r->user == NULL || r->user[0] == '\0') {
+        return DECLINED;
+    }
+    status = dc->moderator_require->check_authorization(
+        r, dc->moderator_require_line, dc->moderator_require_parsed);
+    if (status == AUTHZ_GENERAL_ERROR) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL1941: SocialModeratorRequire %s %s could not decide for "
+                      "%s (see the provider's lines above, e.g. the directory "
+                      "unreachable): not a moderator for this request",
+                      dc->moderator_require_name, dc->moderator_require_line, r->user);
+    }
+    else {
+        ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                      "SOCIAL1942: SocialModeratorRequire %s: %s %s a moderator",
+                      dc->moderator_require_name, r->user,
+                      status == AUTHZ_GRANTED ? "is" : "is not");
+    }
+    apr_table_setn(r->notes, MODERATOR_NOTE, status == AUTHZ_GRANTED ? "1" : "0");
+    return DECLINED;
+}
+
+/* The note of the request whose authorization decided: r's, or (httpd
+ * skips the check when the configuration is the same) that of the request
+ * r was redirected from or is a subrequest of. */
+static int identity_moderator_granted(request_rec *r)
+{
+    while (r != NULL) {
+        const char *note = apr_table_get(r->notes, MODERATOR_NOTE);
+        if (note != NULL) {
+            return note[0] == '1';
+        }
+        r = r->prev != NULL ? r->prev : r->main;
+    }
+    return 0;
+}
+
 void social_identity_register_hooks(apr_pool_t *p)
 {
     ap_hook_fixups(identity_fixups, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_check_authz(identity_moderator_check, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
 }
 
 void social_identity_get(request_rec *r, const social_dir_conf *dc,
@@ -110,6 +162,9 @@ void social_identity_get(request_rec *r, const social_dir_conf *dc,
                           "for %s: %s", id->user, error);
         }
         id->moderator = rc > 0;
+    }
+    if (!id->moderator && dc->moderator_require != NULL) {
+        id->moderator = identity_moderator_granted(r);
     }
 }
 

@@ -54,7 +54,7 @@ typedef struct {
     const char *page;          /* page key */
     const char *page_title;    /* the console only: the page's title, "" if unknown */
     const char *author;        /* REMOTE_USER of the author */
-    const char *author_name;   /* display name when written */
+    const char *author_name;   /* display name: the current one when read */
     const char *body;          /* plain text; "" once deleted */
     const char *removed;       /* the console only: the text a moderator
                                   deleted, or NULL */

@@ -18,13 +18,15 @@
 
 /* Comments, public shares, page likes and comment likes. */
 #define ACTIVITY_SQL(WHO) \
-    "(SELECT 'c', c.id, p.path, c.author, c.author_name, c.body, " \
+    "(SELECT 'c', c.id, p.path, c.author, " \
+    SOCIAL_CURRENT_NAME("c.author", "c.author_name") ", c.body, " \
     "UNIX_TIMESTAMP(c.created_at) AS t, COALESCE(c.parent_id, 0), '', " \
     "COALESCE(p.title, '') " \
     "FROM social_comments c JOIN social_pages p ON p.id = c.page_id" \
     ACTIVITY_WHERE(WHO("c.author"), "c.created_at", " AND c.status = 'visible'") ") " \
     "UNION ALL " \
-    "(SELECT 's', s.id, p.path, s.user, s.user_name, COALESCE(s.note, ''), " \
+    "(SELECT 's', s.id, p.path, s.user, " \
+    SOCIAL_CURRENT_NAME("s.user", "s.user_name") ", COALESCE(s.note, ''), " \
     "UNIX_TIMESTAMP(s.created_at), 0, '', COALESCE(p.title, '') " \
     "FROM social_shares s JOIN social_pages p ON p.id = s.page_id" \
     ACTIVITY_WHERE(WHO("s.user"), "s.created_at", " AND s.public = 1") ") " \
@@ -36,7 +38,8 @@
     ACTIVITY_WHERE(WHO("l.user"), "l.created_at", "") ") " \
     "UNION ALL " \
     "(SELECT 'l', c.id, p.path, l.user, COALESCE(pe.display_name, l.user), '', " \
-    "UNIX_TIMESTAMP(l.created_at), 0, c.author_name, COALESCE(p.title, '') " \
+    "UNIX_TIMESTAMP(l.created_at), 0, " \
+    SOCIAL_CURRENT_NAME("c.author", "c.author_name") ", COALESCE(p.title, '') " \
     "FROM social_likes l JOIN social_comments c ON l.target_kind = 'comment' " \
     "AND c.id = l.target_id AND c.status = 'visible' " \
     "JOIN social_pages p ON p.id = c.page_id " \

@@ -195,10 +195,19 @@ social_store_status social_store_idempotent_write(request_rec *r, ap_dbd_t *dbd,
 social_store_status social_store_page_id(request_rec *r, ap_dbd_t *dbd, const char *page,
                                          int make, apr_int64_t *id);
 
+/* The name a person shows under now: the people table's (the directory,
+ * or their latest login, see social_person_seen) when it holds a name
+ * other than the user name, else the name written with the row. A
+ * rename in the directory so shows on everything they wrote. */
+#define SOCIAL_CURRENT_NAME(user, written) \
+    "COALESCE((SELECT NULLIF(pe_now.display_name, pe_now.user) FROM social_people pe_now " \
+    "WHERE pe_now.user = " user "), " written ")"
+
 /* store_comments.c: the columns of a comment row (c: the comment, p: its
  * page), read by social_store_comment_from_row; counters may follow. */
 #define SOCIAL_COMMENT_COLUMNS \
-    "c.id, COALESCE(c.parent_id, 0), p.path, c.author, c.author_name, c.body, " \
+    "c.id, COALESCE(c.parent_id, 0), p.path, c.author, " \
+    SOCIAL_CURRENT_NAME("c.author", "c.author_name") ", c.body, " \
     "c.status, UNIX_TIMESTAMP(c.created_at), COALESCE(UNIX_TIMESTAMP(c.edited_at), 0), " \
     "COALESCE(c.anchor_exact, ''), COALESCE(c.anchor_prefix, ''), " \
     "COALESCE(c.anchor_suffix, ''), COALESCE(c.anchor_position, 0)"

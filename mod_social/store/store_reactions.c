@@ -23,7 +23,8 @@ static const social_statement reactions_statements[] = {
       "INSERT INTO social_share_recipients (share_id, user) VALUES (:share, :user) "
       "ON DUPLICATE KEY UPDATE user = user" },
     { "social_shares_inbox",
-      "SELECT s.id, p.path, s.user, s.user_name, COALESCE(s.note, ''), s.public, "
+      "SELECT s.id, p.path, s.user, " SOCIAL_CURRENT_NAME("s.user", "s.user_name") ", "
+      "COALESCE(s.note, ''), s.public, "
       "UNIX_TIMESTAMP(s.created_at) FROM social_share_recipients r "
       "JOIN social_shares s ON s.id = r.share_id JOIN social_pages p ON p.id = s.page_id "
       "WHERE r.user = :user AND p.site = :site ORDER BY s.id DESC LIMIT 50" },
