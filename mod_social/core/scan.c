@@ -654,7 +654,29 @@ static size_t tag_skip(const char *buf, size_t i, size_t len)
     unsigned char sub = TAG_BEFORE_NAME;
 
     while (i < len) {
-        unsigned char next = tag_next[sub][tag_byte_class[(unsigned char)buf[i]]];
+        unsigned char next;
+
+        /* The common shape, name="value" after white space: the name's
+         * bytes in a tight loop, the value by its closing quote. */
+        if (sub == TAG_BEFORE_NAME && tag_byte_class[(unsigned char)buf[i]] == BYTE_OTHER) {
+            size_t j = i + 1;
+
+            while (j < len && tag_byte_class[(unsigned char)buf[j]] == BYTE_OTHER) {
+                j++;
+            }
+            if (j + 1 < len && buf[j] == '=' && (buf[j + 1] == '"' || buf[j + 1] == '\'')) {
+                const char *q = find_byte(buf, j + 2, len, buf[j + 1]);
+                if (q == NULL) {
+                    return 0;
+                }
+                i = (size_t)(q - buf) + 1;
+                continue;   /* TAG_BEFORE_NAME after a quoted value */
+            }
+            i = j;
+            sub = TAG_NAME;
+            continue;
+        }
+        next = tag_next[sub][tag_byte_class[(unsigned char)buf[i]]];
 
         if (next == TAG_QUOTED) {
             const char *q = find_byte(buf, i + 1, len, buf[i]);
