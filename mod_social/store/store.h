@@ -188,6 +188,20 @@ social_store_status social_store_viewer_state(request_rec *r, const char *page,
                                               int *unread, apr_int64_t *banned,
                                               int *order, int *follows);
 
+/* One mark of a reader's part in a page: kind 'p' (they like the page),
+ * 'l' (they like comment id), 'o' (they wrote comment id, visible) or 'x'
+ * (they wrote comment id, hidden or pending). */
+typedef struct {
+    char kind;
+    apr_int64_t id;
+} social_viewer_mark;
+
+/* viewer's part in page: at most limit marks (social_viewer_mark), in
+ * *marks. One round trip. */
+social_store_status social_store_viewer_part(request_rec *r, const char *page,
+                                             const char *viewer, int limit,
+                                             apr_array_header_t **marks);
+
 /* One comment by id, with the number of its replies not deleted. */
 social_store_status social_store_comment_get(request_rec *r, apr_int64_t id,
                                              social_comment *c, int *replies);

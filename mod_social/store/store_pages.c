@@ -47,6 +47,20 @@ static const social_statement pages_statements[] = {
       "(SELECT o.thread_order + 0 - 1 FROM social_notify_settings o WHERE o.user = :user), "
       "EXISTS (SELECT 1 FROM social_pages p JOIN social_follows f ON f.page_id = p.id "
       "WHERE p.site = :site AND p.path = :page AND f.user = :user)" },
+    /* A reader's part in a page: 'p' if they like it, 'l' for each
+     * comment they like, 'o' for each visible comment they wrote and 'x'
+     * for one of theirs not visible (hidden or pending). */
+    { "social_viewer_part",
+      "(SELECT 'p', 0 FROM social_pages p JOIN social_likes l "
+      "ON l.target_kind = 'page' AND l.target_id = p.id "
+      "WHERE p.site = :site AND p.path = :page AND l.user = :user) "
+      "UNION ALL (SELECT 'l', c.id FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
+      "JOIN social_likes l ON l.target_kind = 'comment' AND l.target_id = c.id "
+      "WHERE p.site = :site AND p.path = :page AND l.user = :user) "
+      "UNION ALL (SELECT IF(c.status = 'visible', 'o', 'x'), c.id FROM social_pages p "
+      "JOIN social_comments c ON c.page_id = p.id "
+      "WHERE p.site = :site AND p.path = :page AND c.author = :user "
+      "AND c.status <> 'deleted') LIMIT :limit" },
     /* Inside a comment's transaction, after the page row is locked by
      * social_page_add: a lock committed meanwhile is seen. */
     { "social_page_lock_check",
@@ -130,6 +144,26 @@ social_store_status social_store_viewer_state(request_rec *r, const char *page,
     *order = v.order;
     *follows = v.follows;
     return st == SOCIAL_STORE_NOT_FOUND ? SOCIAL_STORE_OK : st;
+}
+
+static void part_row(const social_store_row *row, void *target)
+{
+    social_viewer_mark *m = apr_array_push(target);
+    const char *kind = social_store_row_text(row, 0);
+
+    m->kind = kind != NULL ? kind[0] : 'x';
+    m->id = social_store_row_int64(row, 1);
+}
+
+social_store_status social_store_viewer_part(request_rec *r, const char *page,
+                                             const char *viewer, int limit,
+                                             apr_array_header_t **marks)
+{
+    *marks = apr_array_make(r->pool, 8, sizeof(social_viewer_mark));
+    return social_store_rows(r, social_store_reader(r), "social_viewer_part",
+                             STORE_ARGS({ "page", page }, { "user", viewer },
+                                        { "limit", social_store_int_arg(r, limit) }),
+                             part_row, *marks);
 }
 
 /* A page's counters: comments, likes, shares. */

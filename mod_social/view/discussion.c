@@ -264,6 +264,7 @@ typedef struct {
     const char *name;       /* the viewer's display name, or a stand-in */
     const char *unread_word;   /* a stand-in for the unread count, or NULL */
     int unread;             /* the viewer's unread count; -1: not read yet */
+    const char *variant_word;  /* the cache's: every personal variant, grouped */
 } thread_fill_data;
 
 /* Nonzero if the viewer follows root (0: the page) in t. */
@@ -333,6 +334,9 @@ static void thread_fill(social_render_data *data, void *ctx)
     if (social_identity_can_write(v)) {
         social_render_set(s, "token", d->token);
     }
+    if (d->variant_word != NULL) {
+        social_render_set(s, "variant", d->variant_word);
+    }
     for (k = 0; k < t->items->nelts; k++) {
         const social_thread_item *it = &APR_ARRAY_IDX(t->items, k, social_thread_item);
         const social_thread_item *next = k + 1 < t->items->nelts
@@ -353,6 +357,7 @@ static void thread_fill(social_render_data *data, void *ctx)
             social_render_set_int(c_data, "more_before", it->replies_before);
         }
         social_render_set(c_data, "created_iso", social_text_time_iso(p, c->created));
+        social_render_set_int(c_data, "created", apr_time_sec(c->created));
         social_render_set(c_data, "created_abs", social_text_time_utc(p, c->created));
         social_render_set(c_data, "created_rel", social_text_time_relative(
             p, c->created, now, SOCIAL_TIME_LONG));
@@ -397,9 +402,10 @@ static void thread_fill(social_render_data *data, void *ctx)
 static char *thread_render_words(request_rec *r, const social_thread *t,
                                  const char *status, const char *token,
                                  const char *name, const char *unread_word, int unread,
+                                 const char *variant_word,
                                  apr_size_t *len, const char **error)
 {
-    thread_fill_data d = { r, t, status, token, name, unread_word, unread };
+    thread_fill_data d = { r, t, status, token, name, unread_word, unread, variant_word };
     apr_size_t raw_len = 0;
     char *raw = social_render_template(r->pool,
                                        social_config_srv(r->server)->template_dir,
@@ -428,7 +434,7 @@ static char *thread_render(request_rec *r, const social_thread *t,
     if (v->user == NULL || t->unavailable) {
         unread = -1;
     }
-    return thread_render_words(r, t, status, token, v->name, NULL, unread, len, error);
+    return thread_render_words(r, t, status, token, v->name, NULL, unread, NULL, len, error);
 }
 
 /* "For you" shows a logged-in viewer's unread count: read from the store
@@ -446,18 +452,23 @@ static int thread_unread(request_rec *r, const social_thread *t)
 
 /* ---- The cached discussion ----
  *
- * A reader who has not liked or written anything on the page, and is no
- * moderator, sees the same discussion as every such reader with the same
- * rights (logged in or not, may comment or not), but for three words:
- * their form token, their name and their unread count ("for you"). The
- * discussion is rendered once with a random stand-in for each (no comment
- * can contain them: they are drawn after the comments were read) and kept
- * as "2\nTOKEN\nNAME\nUNREAD\nPLACES\nHTML", PLACES being where in HTML
- * the stand-ins stand ("OFFSET.WHICH ...", found once, when it is kept);
- * each view copies the HTML with the viewer's own words in those places,
- * without searching it. */
+ * A reader who is no moderator sees the same discussion as every reader
+ * with the same rights (logged in or not, may comment or not), but for
+ * their form token, their name, their unread count ("for you") and, if
+ * they have a part of their own in the page, what they liked and wrote.
+ * The discussion is rendered once with a random stand-in for each of the
+ * three words and a fourth that marks every variant of what differs for
+ * a reader with a part of their own (no comment can contain them: they
+ * are drawn after the comments were read); it is kept as
+ * "3\nTOKEN\nNAME\nUNREAD\nVARIANT\nPLACES\nHTML", PLACES being where in
+ * HTML the stand-ins stand ("OFFSET.WHICH ...", found once, when it is
+ * kept). Each view copies the HTML with the viewer's own words in those
+ * places and, of each group "VARIANT ID.KIND.CREATED. v0 VARIANT v1
+ * VARIANT [v2 VARIANT]", the variant that is theirs (thread.cs): no
+ * search, no render. */
 
-#define PERSONAL_WORDS 3
+#define PERSONAL_WORDS 4
+#define WORD_VARIANT 3
 
 #define STAND_IN_BYTES 12
 
@@ -487,6 +498,51 @@ static const char *unread_html(apr_pool_t *p, int unread)
         ? apr_psprintf(p, " <span class=\"social-unread\" data-social-unread=\"%d\">"
                        "(%d unread)</span>", unread, unread)
         : "";
+}
+
+/* What a reader with a part of their own in the page has there: their
+ * like of the page, the comments they liked and the visible comments they
+ * wrote (a reader with none has none of it: NULL). */
+typedef struct {
+    int page_liked;
+    apr_hash_t *liked;      /* apr_int64_t id -> non-NULL */
+    apr_hash_t *own;
+    apr_int64_t edit_window;    /* seconds an author may edit */
+} viewer_part;
+
+static int part_has(apr_hash_t *ids, apr_int64_t id)
+{
+    return ids != NULL && apr_hash_get(ids, &id, sizeof(id)) != NULL;
+}
+
+/* Which variant of a group the reader gets, in the order thread.cs
+ * writes them; -1 for a kind not known here. */
+static int variant_of(const viewer_part *part, apr_int64_t id, char kind,
+                      apr_int64_t created, apr_int64_t now)
+{
+    switch (kind) {
+    case 'p':
+        return part != NULL && part->page_liked;
+    case 'l':
+        return part != NULL && part_has(part->liked, id);
+    case 'm':
+    case 'r':
+        return part != NULL && part_has(part->own, id);
+    case 'o':
+        if (part == NULL || !part_has(part->own, id)) {
+            return 0;
+        }
+        /* as core/tree.c decides, to the second */
+        return part->edit_window > 0 && now - created <= part->edit_window ? 1 : 2;
+    default:
+        return -1;
+    }
+}
+
+/* How many variants a group of kind holds. */
+static int variants_in(char kind)
+{
+    return kind == 'o' ? 3 : 2;
 }
 
 /* The places of the stand-ins words[] in html, as the entry keeps them
@@ -522,94 +578,174 @@ static const char *places_find(apr_pool_t *p, const char *html, const char *cons
     return apr_array_pstrcat(p, out, ' ');
 }
 
+typedef struct {
+    apr_size_t offset;
+    int which;
+} word_place;
+
+/* The places line [at, end) read, each checked: in order, inside the
+ * HTML, holding its word. NULL if any is not. */
+static apr_array_header_t *places_read(apr_pool_t *p, const char *at, const char *end,
+                                       const char *html, apr_size_t html_len,
+                                       const char *const *words, apr_size_t word_len)
+{
+    apr_array_header_t *places = apr_array_make(p, 64, sizeof(word_place));
+    apr_size_t after = 0;
+
+    while (at < end) {
+        char *next;
+        apr_int64_t offset = apr_strtoi64(at, &next, 10);
+        int which;
+        word_place *wp;
+
+        if (next == at || next + 1 >= end || *next != '.'
+            || next[1] < '0' || next[1] >= '0' + PERSONAL_WORDS) {
+            return NULL;
+        }
+        which = next[1] - '0';
+        if (offset < 0 || (apr_size_t)offset < after
+            || (apr_size_t)offset + word_len > html_len
+            || memcmp(html + offset, words[which], word_len) != 0) {
+            return NULL;
+        }
+        wp = apr_array_push(places);
+        wp->offset = (apr_size_t)offset;
+        wp->which = which;
+        after = wp->offset + word_len;
+        at = next + 2;
+        if (at < end && *at == ' ') {
+            at++;
+        }
+    }
+    return places;
+}
+
+/* The view is made of pieces: bytes of the entry, or a word of the viewer's. */
+static void piece_add(apr_array_header_t *pieces, const char *base, apr_size_t len)
+{
+    struct iovec *v;
+
+    if (len > 0) {
+        v = apr_array_push(pieces);
+        v->iov_base = (void *)base;
+        v->iov_len = len;
+    }
+}
+
 /* The HTML of a cache entry with every stand-in replaced by the viewer's
- * own word (the name escaped as the template would have); NULL if the
- * entry is malformed. */
+ * own word (the name escaped as the template would have) and of every
+ * group the variant that is the viewer's (part NULL: a reader with no part
+ * of their own); NULL if the entry is malformed. */
 static char *personalise(request_rec *r, const social_identity *who, int unread,
-                         const char *entry, apr_size_t entry_len, apr_size_t *len)
+                         const viewer_part *part, const char *entry, apr_size_t entry_len,
+                         apr_size_t *len)
 {
     const char *words[PERSONAL_WORDS], *own[PERSONAL_WORDS];
-    const char *at = entry, *end = entry + entry_len, *nl, *places, *html, *copied;
-    apr_size_t word_len[PERSONAL_WORDS], own_len[PERSONAL_WORDS], html_len, total;
+    const char *at = entry, *end = entry + entry_len, *nl, *html;
+    apr_size_t word_len = 0, own_len[PERSONAL_WORDS], html_len, copied = 0, total = 0;
     const char *name = who->name ? who->name : "";
-    char *out, *o, *next;
-    int k;
+    apr_array_header_t *places, *pieces;
+    const word_place *pl;
+    apr_int64_t now = apr_time_sec(apr_time_now());
+    char *out, *o;
+    int k, j;
 
-    if (entry_len < 2 || memcmp(entry, "2\n", 2) != 0) {
+    if (entry_len < 2 || memcmp(entry, "3\n", 2) != 0) {
         return NULL;
     }
     at += 2;
     for (k = 0; k < PERSONAL_WORDS; k++) {
         nl = memchr(at, '\n', (apr_size_t)(end - at));
-        if (nl == NULL || nl == at) {
+        if (nl == NULL || nl == at || (k > 0 && (apr_size_t)(nl - at) != word_len)) {
             return NULL;
         }
-        words[k] = at;
-        word_len[k] = (apr_size_t)(nl - at);
+        word_len = (apr_size_t)(nl - at);
+        words[k] = apr_pstrmemdup(r->pool, at, word_len);
         at = nl + 1;
     }
     if ((nl = memchr(at, '\n', (apr_size_t)(end - at))) == NULL) {
         return NULL;
     }
-    places = at;
     html = nl + 1;
     html_len = (apr_size_t)(end - html);
+    if ((places = places_read(r->pool, at, nl, html, html_len, words, word_len)) == NULL) {
+        return NULL;
+    }
     own[0] = social_identity_can_write(who) ? social_identity_form_token(r, who) : "";
     name = social_text_html_escape(r->pool, name, strlen(name));
     own[1] = social_text_ascii_refs(r->pool, name, strlen(name));
     own[2] = unread_html(r->pool, unread);
+    own[WORD_VARIANT] = "";
     for (k = 0; k < PERSONAL_WORDS; k++) {
         own_len[k] = strlen(own[k]);
     }
-    /* Each place read is checked (in order, inside the HTML, holding its
-     * word) and the length counted before anything is copied. */
-    copied = html;
-    at = places;
-    total = 0;
-    while (at < html - 1) {
-        apr_int64_t offset = apr_strtoi64(at, &next, 10);
-        const char *spot = html + offset;
-        int which;
+    pieces = apr_array_make(r->pool, places->nelts * 2 + 2, sizeof(struct iovec));
+    for (k = 0; k < places->nelts; k++) {
+        const word_place *sep[3];
+        apr_int64_t id, created;
+        apr_size_t keep_from, keep_to;
+        const char *h;
+        char *next;
+        char kind;
+        int n, m, choice, last = k;
 
-        if (next == at || *next != '.' || offset < 0 || (apr_size_t)offset > html_len
-            || spot < copied) {
+        pl = &APR_ARRAY_IDX(places, k, word_place);
+        if (pl->which != WORD_VARIANT) {
+            piece_add(pieces, html + copied, pl->offset - copied);
+            piece_add(pieces, own[pl->which], own_len[pl->which]);
+            copied = pl->offset + word_len;
+            continue;
+        }
+        /* A group: "ID.KIND.CREATED." then its variants, each ended by
+         * the variant word; of its places, those in the variant kept
+         * are the viewer's words too. */
+        h = html + pl->offset + word_len;
+        id = apr_strtoi64(h, &next, 10);
+        if (next == h || *next != '.' || next + 3 > end || next[2] != '.') {
             return NULL;
         }
-        which = next[1] - '0';
-        if (which < 0 || which >= PERSONAL_WORDS
-            || (apr_size_t)(end - spot) < word_len[which]
-            || memcmp(spot, words[which], word_len[which]) != 0) {
+        kind = next[1];
+        created = apr_strtoi64(next + 3, &next, 10);
+        if (*next != '.' || (choice = variant_of(part, id, kind, created, now)) < 0) {
             return NULL;
         }
-        at = next + 2;
-        if (*at == ' ') {
-            at++;
+        n = variants_in(kind);
+        for (m = 0, j = k + 1; m < n && j < places->nelts; j++) {
+            if (APR_ARRAY_IDX(places, j, word_place).which == WORD_VARIANT) {
+                sep[m++] = &APR_ARRAY_IDX(places, j, word_place);
+                last = j;
+            }
         }
-        total += (apr_size_t)(spot - copied) + own_len[which];
-        copied = spot + word_len[which];
+        if (m < n || (apr_size_t)(next + 1 - html) > sep[0]->offset) {
+            return NULL;
+        }
+        keep_from = choice == 0 ? (apr_size_t)(next + 1 - html)
+                                : sep[choice - 1]->offset + word_len;
+        keep_to = sep[choice]->offset;
+        piece_add(pieces, html + copied, pl->offset - copied);
+        copied = keep_from;
+        for (j = k + 1; j < last; j++) {
+            const word_place *q = &APR_ARRAY_IDX(places, j, word_place);
+            if (q->which != WORD_VARIANT && q->offset >= keep_from && q->offset < keep_to) {
+                piece_add(pieces, html + copied, q->offset - copied);
+                piece_add(pieces, own[q->which], own_len[q->which]);
+                copied = q->offset + word_len;
+            }
+        }
+        piece_add(pieces, html + copied, keep_to - copied);
+        copied = sep[n - 1]->offset + word_len;
+        k = last;
     }
-    total += (apr_size_t)(end - copied);
-    /* Now the copy, with the places known good. */
+    piece_add(pieces, html + copied, html_len - copied);
+    for (k = 0; k < pieces->nelts; k++) {
+        total += APR_ARRAY_IDX(pieces, k, struct iovec).iov_len;
+    }
     out = o = apr_palloc(r->pool, total + 1);
-    copied = html;
-    at = places;
-    while (at < html - 1) {
-        apr_int64_t offset = apr_strtoi64(at, &next, 10);
-        const char *spot = html + offset;
-        int which = next[1] - '0';
-
-        memcpy(o, copied, (apr_size_t)(spot - copied));
-        o += spot - copied;
-        memcpy(o, own[which], own_len[which]);
-        o += own_len[which];
-        copied = spot + word_len[which];
-        at = next + 2;
-        if (*at == ' ') {
-            at++;
-        }
+    for (k = 0; k < pieces->nelts; k++) {
+        const struct iovec *v = &APR_ARRAY_IDX(pieces, k, struct iovec);
+        memcpy(o, v->iov_base, v->iov_len);
+        o += v->iov_len;
     }
-    memcpy(o, copied, (apr_size_t)(end - copied));
-    o += end - copied;
     *o = '\0';
     *len = total;
     return out;
@@ -627,24 +763,25 @@ static const char *cache_key(request_rec *r, const social_dir_conf *dc,
                         social_config_max_comment_length(dc));
 }
 
-/* The discussion for who (an uninvolved reader; unread their unread
- * count, 0 if anonymous) from the cache entry under key, or NULL when
- * there is none (or it is malformed). */
+/* The discussion for who (their part in the page, or NULL; unread their
+ * unread count, 0 if anonymous) from the cache entry under key, or NULL
+ * when there is none (or it is malformed). */
 static char *cache_get(request_rec *r, const char *key, const social_identity *who,
-                       int unread, apr_size_t *len)
+                       const viewer_part *part, int unread, apr_size_t *len)
 {
     apr_size_t entry_len = 0;
     const char *entry = social_fragcache_get(r, key, SOCIAL_FRAGCACHE_ENTRY_MAX, &entry_len);
 
-    return entry != NULL ? personalise(r, who, unread, entry, entry_len, len) : NULL;
+    return entry != NULL ? personalise(r, who, unread, part, entry, entry_len, len) : NULL;
 }
 
-/* The loaded discussion t rendered with a stand-in for each of the
- * viewer's words and kept in the cache under key, then personalised for
- * who; NULL if it cannot be (then the caller renders it for who alone). */
+/* The loaded discussion t (as a reader with no part of their own reads
+ * it) rendered with stand-ins and every variant, kept in the cache under
+ * key, then personalised for who; NULL if it cannot be (then the caller
+ * renders it for who alone). */
 static char *cache_render_put(request_rec *r, const char *key, const social_thread *t,
-                              const social_identity *who, int unread,
-                              apr_size_t *len, const char **error)
+                              const social_identity *who, const viewer_part *part,
+                              int unread, apr_size_t *len, const char **error)
 {
     const char *entry, *words[PERSONAL_WORDS];
     apr_size_t entry_len, html_len = 0;
@@ -657,15 +794,17 @@ static char *cache_render_put(request_rec *r, const char *key, const social_thre
         }
     }
     html = thread_render_words(r, t, NULL, words[0], words[1],
-                               who->user ? words[2] : NULL, -1, &html_len, error);
+                               who->user ? words[2] : NULL, -1,
+                               who->user ? words[WORD_VARIANT] : NULL, &html_len, error);
     if (html == NULL) {
         return NULL;
     }
-    entry = apr_pstrcat(r->pool, "2\n", words[0], "\n", words[1], "\n", words[2], "\n",
-                        places_find(r->pool, html, words), "\n", html, NULL);
+    entry = apr_pstrcat(r->pool, "3\n", words[0], "\n", words[1], "\n", words[2], "\n",
+                        words[WORD_VARIANT], "\n", places_find(r->pool, html, words), "\n",
+                        html, NULL);
     entry_len = strlen(entry);
     social_fragcache_put(r, key, entry, entry_len);
-    return personalise(r, who, unread, entry, entry_len, len);
+    return personalise(r, who, unread, part, entry, entry_len, len);
 }
 
 /* A viewer's state is "INVOLVED UNREAD BANNED ORDER FOLLOWS": five small numbers. */
@@ -710,6 +849,74 @@ static social_store_status viewer_state(request_rec *r, const char *page,
     return st;
 }
 
+/* A reader's part in a page is kept for at most this many marks; a
+ * reader with more is rendered for. */
+#define VIEWER_PART_MAX 200
+
+/* The part in page of a reader who has one (their likes and comments),
+ * from the cache under the page's version or from the store, in *part.
+ * 0 when the cached discussion cannot show it (a comment of theirs others
+ * do not see, more than VIEWER_PART_MAX marks, the store failing): then
+ * the discussion is rendered for them. */
+static int viewer_part_get(request_rec *r, const social_dir_conf *dc, const char *page,
+                           const char *version, const social_identity *who,
+                           viewer_part **part)
+{
+    const char *key = apr_pstrcat(r->pool, "o\n", social_fragcache_vhost(r), "\n", page,
+                                  "\n", version, "\n", who->user, NULL);
+    const char *kept, *at;
+    apr_size_t kept_len = 0;
+    apr_array_header_t *marks = NULL, *words;
+    viewer_part *vp = apr_pcalloc(r->pool, sizeof(*vp));
+    int k;
+
+    vp->liked = apr_hash_make(r->pool);
+    vp->own = apr_hash_make(r->pool);
+    vp->edit_window = social_config_edit_window(dc);
+    kept = social_fragcache_get(r, key, VIEWER_PART_MAX * 24 + 8, &kept_len);
+    if (kept == NULL) {
+        if (social_store_viewer_part(r, page, who->user, VIEWER_PART_MAX + 1, &marks)
+            != SOCIAL_STORE_OK || marks->nelts > VIEWER_PART_MAX) {
+            return 0;
+        }
+        words = apr_array_make(r->pool, marks->nelts + 1, sizeof(const char *));
+        for (k = 0; k < marks->nelts; k++) {
+            const social_viewer_mark *m = &APR_ARRAY_IDX(marks, k, social_viewer_mark);
+            if (m->kind != 'p' && m->kind != 'l' && m->kind != 'o') {
+                return 0;   /* hidden or pending: only rendering shows it */
+            }
+            APR_ARRAY_PUSH(words, const char *) =
+                apr_psprintf(r->pool, "%c%" APR_INT64_T_FMT, m->kind, m->id);
+        }
+        kept = apr_array_pstrcat(r->pool, words, ' ');
+        social_fragcache_put(r, key, kept, strlen(kept));
+    }
+    for (at = kept; *at != '\0';) {
+        char kind = *at;
+        char *next;
+        apr_int64_t id = apr_strtoi64(at + 1, &next, 10);
+        apr_int64_t *copy;
+
+        if (next == at + 1 || (*next != ' ' && *next != '\0')) {
+            return 0;
+        }
+        copy = apr_palloc(r->pool, sizeof(*copy));
+        *copy = id;
+        if (kind == 'p') {
+            vp->page_liked = 1;
+        }
+        else if (kind == 'l' || kind == 'o') {
+            apr_hash_set(kind == 'l' ? vp->liked : vp->own, copy, sizeof(*copy), copy);
+        }
+        else {
+            return 0;
+        }
+        at = *next == ' ' ? next + 1 : next;
+    }
+    *part = vp;
+    return 1;
+}
+
 int social_thread_viewer_shares(request_rec *r, const char *page, const char *version,
                                 const social_identity *who)
 {
@@ -737,8 +944,9 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     int involved = 0, unread = who->user ? -1 : 0, order = SOCIAL_TREE_OLDEST, follows = 0;
     apr_int64_t banned = 0;
     apr_array_header_t *followed = NULL;
-    social_identity me;
-    int readable = social_identity_can_read(who);
+    social_identity me, neutral;
+    viewer_part *part = NULL;
+    int readable = social_identity_can_read(who), rendered = 0;
     /* Read before the database, so a write landing meanwhile leaves what
      * this view stores under it unreachable. Moderators are never cached. */
     const char *version = readable && !who->moderator && social_fragcache_enabled()
@@ -768,6 +976,7 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
         me.banned_until = banned > 0 ? apr_time_from_sec(banned) : 0;
         who = &me;
         involved = 1;
+        rendered = 1;
     }
     if (order < SOCIAL_TREE_OLDEST || order > SOCIAL_TREE_MOST_LIKED) {
         order = SOCIAL_TREE_OLDEST;
@@ -777,21 +986,36 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     if (follows && social_store_follows(r, who->user, page, &followed) != SOCIAL_STORE_OK) {
         followed = NULL;
     }
-    /* 2. The cache, for an uninvolved reader's default view (the
-     * default order). */
+    /* 2. The cache, for the default view (the default order) of a reader
+     * with no part of their own in the page, or with a part the cached
+     * discussion holds the variants of (their likes, their comments). */
     if (version != NULL && status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS
-        && !involved && unread >= 0 && order == SOCIAL_TREE_OLDEST && !follows) {
+        && !rendered && unread >= 0 && order == SOCIAL_TREE_OLDEST && !follows
+        && (!involved || viewer_part_get(r, dc, page, version, who, &part))) {
         key = cache_key(r, dc, who, page, version);
-        if ((html = cache_get(r, key, who, unread, len)) != NULL) {
+        if ((html = cache_get(r, key, who, part, unread, len)) != NULL) {
             return html;
         }
     }
-    /* 3. The store: the page's comments, arranged (core/tree.c). */
+    /* 3. The store: the page's comments, arranged (core/tree.c); for the
+     * cache, as a reader with no part of their own reads them. */
+    if (key != NULL && part != NULL) {
+        const char *nobody = stand_in(r->pool);
+        neutral = *who;
+        neutral.user = nobody != NULL ? nobody : "";
+        social_thread_load(r, dc, &neutral, page, max_roots, 0, (social_tree_order)order, &t);
+        if (nobody == NULL || t.unavailable) {
+            key = NULL;
+        }
+        else if ((html = cache_render_put(r, key, &t, who, part, unread, len, error)) != NULL) {
+            return html;
+        }
+    }
     social_thread_load(r, dc, who, page, max_roots, 0, (social_tree_order)order, &t);
     t.follows = followed;
     /* 4. Rendered: for the cache with stand-ins, or for this viewer. */
-    if (key != NULL && !t.unavailable
-        && (html = cache_render_put(r, key, &t, who, unread, len, error)) != NULL) {
+    if (key != NULL && part == NULL && !t.unavailable
+        && (html = cache_render_put(r, key, &t, who, NULL, unread, len, error)) != NULL) {
         return html;
     }
     return thread_render(r, &t, status, unread, len, error);
