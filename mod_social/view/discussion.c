@@ -583,6 +583,22 @@ typedef struct {
     int which;
 } word_place;
 
+/* The decimal number at s (digits only, at most 18 of them) in *v; the
+ * byte after it, or s itself if there is none. What strtol does, without
+ * its locale and sign: these numbers were written by this file. */
+static const char *decimal(const char *s, const char *end, apr_int64_t *v)
+{
+    const char *at = s;
+    apr_int64_t n = 0;
+
+    while (at < end && at - s < 18 && *at >= '0' && *at <= '9') {
+        n = n * 10 + (*at - '0');
+        at++;
+    }
+    *v = n;
+    return at;
+}
+
 /* The places line [at, end) read, each checked: in order, inside the
  * HTML, holding its word. NULL if any is not. */
 static apr_array_header_t *places_read(apr_pool_t *p, const char *at, const char *end,
@@ -593,8 +609,8 @@ static apr_array_header_t *places_read(apr_pool_t *p, const char *at, const char
     apr_size_t after = 0;
 
     while (at < end) {
-        char *next;
-        apr_int64_t offset = apr_strtoi64(at, &next, 10);
+        apr_int64_t offset;
+        const char *next = decimal(at, end, &offset);
         int which;
         word_place *wp;
 
@@ -684,8 +700,7 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
         const word_place *sep[3];
         apr_int64_t id, created;
         apr_size_t keep_from, keep_to;
-        const char *h;
-        char *next;
+        const char *h, *next;
         char kind;
         int n, m, choice, last = k;
 
@@ -700,13 +715,14 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
          * the variant word; of its places, those in the variant kept
          * are the viewer's words too. */
         h = html + pl->offset + word_len;
-        id = apr_strtoi64(h, &next, 10);
-        if (next == h || *next != '.' || next + 3 > end || next[2] != '.') {
+        next = decimal(h, end, &id);
+        if (next == h || next + 3 > end || *next != '.' || next[2] != '.') {
             return NULL;
         }
         kind = next[1];
-        created = apr_strtoi64(next + 3, &next, 10);
-        if (*next != '.' || (choice = variant_of(part, id, kind, created, now)) < 0) {
+        next = decimal(next + 3, end, &created);
+        if (next >= end || *next != '.'
+            || (choice = variant_of(part, id, kind, created, now)) < 0) {
             return NULL;
         }
         n = variants_in(kind);
