@@ -5,10 +5,11 @@
      Social.unread_word is a stand-in the cache replaces with the same
      "(N unread)" span (thread.c, unread_html). With Social.variant (a
      stand-in word V), what differs for a reader with a part of their own
-     is written in every way it can be, as a group
-     "V ID.KIND.CREATED. variant0 V variant1 V [variant2 V]": the cache
-     keeps one discussion and each view keeps one variant of each group
-     (discussion.c, personalise). ?>
+     is written both ways, as a group "V ID.KIND.0. variant0 V variant1 V":
+     the cache keeps one discussion and each view keeps one variant of
+     each group (discussion.c, personalise). An author who may still edit
+     a comment gets the discussion rendered for them (the edit form holds
+     the text). ?>
 <?cs def:form_fields(action) ?><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><?cs if:action ?><input type="hidden" name="action" value="<?cs var:action ?>" /><?cs /if ?><?cs /def ?>
 <?cs def:group_open(id, kind, created) ?><?cs var:Social.variant ?><?cs var:id ?>.<?cs var:kind ?>.<?cs var:created ?>.<?cs /def ?>
 <?cs def:page_like(liked) ?><form class="social-form social-inline social-like" method="post" action="<?cs var:Social.endpoint ?>/like"><?cs if:liked ?><?cs call:form_fields("unlike") ?><?cs else ?><?cs call:form_fields("like") ?><?cs /if ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><button type="submit" class="social-like-button"<?cs if:(Social.locked && !Social.moderator) || Social.banned ?> disabled="disabled"<?cs /if ?> aria-pressed="<?cs if:liked ?>true<?cs else ?>false<?cs /if ?>"><?cs if:liked ?>Liked<?cs else ?>Like<?cs /if ?></button></form>
@@ -74,7 +75,7 @@
 <form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><input type="hidden" name="parent" value="<?cs var:c.id ?>" />
 <label for="social-reply-<?cs var:c.id ?>">Reply to <?cs var:c.name ?></label>
 <textarea id="social-reply-<?cs var:c.id ?>" dir="auto" name="body" rows="3" data-social-max="<?cs var:Social.max_length ?>" required="required"></textarea>
-<button type="submit">Post reply</button></form></details><?cs /if ?><?cs if:Social.variant && Social.user && c.status == "visible" ?><?cs call:group_open(c.id, "o", c.created) ?><?cs var:Social.variant ?><?cs if:!Social.locked ?><?cs call:comment_edit(c) ?><?cs /if ?><?cs call:comment_delete(c) ?><?cs var:Social.variant ?><?cs call:comment_delete(c) ?><?cs var:Social.variant ?><?cs else ?><?cs if:c.can_edit ?><?cs call:comment_edit(c) ?><?cs /if ?><?cs if:c.can_delete ?><?cs call:comment_delete(c) ?><?cs /if ?><?cs /if ?><?cs if:c.top && Social.token && c.status == "visible" ?>
+<button type="submit">Post reply</button></form></details><?cs /if ?><?cs if:Social.variant && Social.user && c.status == "visible" ?><?cs call:group_open(c.id, "o", 0) ?><?cs var:Social.variant ?><?cs call:comment_delete(c) ?><?cs var:Social.variant ?><?cs else ?><?cs if:c.can_edit ?><?cs call:comment_edit(c) ?><?cs /if ?><?cs if:c.can_delete ?><?cs call:comment_delete(c) ?><?cs /if ?><?cs /if ?><?cs if:c.top && Social.token && c.status == "visible" ?>
 <form class="social-form social-inline social-follow-thread" method="post" action="<?cs var:Social.endpoint ?>/follow"><?cs if:c.followed ?><?cs call:form_fields("unfollow") ?><?cs else ?><?cs call:form_fields("follow") ?><?cs /if ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><input type="hidden" name="thread" value="<?cs var:c.id ?>" /><button type="submit" class="social-link" aria-pressed="<?cs if:c.followed ?>true<?cs else ?>false<?cs /if ?>"><?cs if:c.followed ?>Following thread<?cs else ?>Follow thread<?cs /if ?></button></form><?cs /if ?><?cs if:Social.variant && Social.user && c.status == "visible" && !Social.banned ?><?cs call:group_open(c.id, "r", 0) ?><?cs call:comment_report(c) ?><?cs var:Social.variant ?><?cs var:Social.variant ?><?cs elif:Social.user && c.status == "visible" && !c.mine && !Social.banned ?><?cs call:comment_report(c) ?><?cs /if ?><?cs if:c.can_moderate ?>
 <form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:c.id ?>"><?cs if:c.status == "hidden" ?><?cs call:form_fields("unhide") ?><button type="submit" class="social-link">Unhide</button><?cs else ?><?cs call:form_fields("hide") ?><button type="submit" class="social-link">Hide</button><?cs /if ?></form><?cs /if ?>
 </div></article><?cs /if ?>

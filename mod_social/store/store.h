@@ -194,6 +194,7 @@ social_store_status social_store_viewer_state(request_rec *r, const char *page,
 typedef struct {
     char kind;
     apr_int64_t id;
+    apr_int64_t created;    /* 'o': when it was written, seconds since the epoch */
 } social_viewer_mark;
 
 /* viewer's part in page: at most limit marks (social_viewer_mark), in

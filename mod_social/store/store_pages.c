@@ -48,16 +48,17 @@ static const social_statement pages_statements[] = {
       "EXISTS (SELECT 1 FROM social_pages p JOIN social_follows f ON f.page_id = p.id "
       "WHERE p.site = :site AND p.path = :page AND f.user = :user)" },
     /* A reader's part in a page: 'p' if they like it, 'l' for each
-     * comment they like, 'o' for each visible comment they wrote and 'x'
-     * for one of theirs not visible (hidden or pending). */
+     * comment they like, 'o' for each visible comment they wrote (with
+     * when) and 'x' for one of theirs not visible (hidden or pending). */
     { "social_viewer_part",
-      "(SELECT 'p', 0 FROM social_pages p JOIN social_likes l "
+      "(SELECT 'p', 0, 0 FROM social_pages p JOIN social_likes l "
       "ON l.target_kind = 'page' AND l.target_id = p.id "
       "WHERE p.site = :site AND p.path = :page AND l.user = :user) "
-      "UNION ALL (SELECT 'l', c.id FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
+      "UNION ALL (SELECT 'l', c.id, 0 FROM social_pages p JOIN social_comments c ON c.page_id = p.id "
       "JOIN social_likes l ON l.target_kind = 'comment' AND l.target_id = c.id "
       "WHERE p.site = :site AND p.path = :page AND l.user = :user) "
-      "UNION ALL (SELECT IF(c.status = 'visible', 'o', 'x'), c.id FROM social_pages p "
+      "UNION ALL (SELECT IF(c.status = 'visible', 'o', 'x'), c.id, UNIX_TIMESTAMP(c.created_at) "
+      "FROM social_pages p "
       "JOIN social_comments c ON c.page_id = p.id "
       "WHERE p.site = :site AND p.path = :page AND c.author = :user "
       "AND c.status <> 'deleted') LIMIT :limit" },
@@ -153,6 +154,7 @@ static void part_row(const social_store_row *row, void *target)
 
     m->kind = kind != NULL ? kind[0] : 'x';
     m->id = social_store_row_int64(row, 1);
+    m->created = social_store_row_int64(row, 2);
 }
 
 social_store_status social_store_viewer_part(request_rec *r, const char *page,

@@ -357,7 +357,6 @@ static void thread_fill(social_render_data *data, void *ctx)
             social_render_set_int(c_data, "more_before", it->replies_before);
         }
         social_render_set(c_data, "created_iso", social_text_time_iso(p, c->created));
-        social_render_set_int(c_data, "created", apr_time_sec(c->created));
         social_render_set(c_data, "created_abs", social_text_time_utc(p, c->created));
         social_render_set(c_data, "created_rel", social_text_time_relative(
             p, c->created, now, SOCIAL_TIME_LONG));
@@ -463,9 +462,10 @@ static int thread_unread(request_rec *r, const social_thread *t)
  * "3\nTOKEN\nNAME\nUNREAD\nVARIANT\nPLACES\nHTML", PLACES being where in
  * HTML the stand-ins stand ("OFFSET.WHICH ...", found once, when it is
  * kept). Each view copies the HTML with the viewer's own words in those
- * places and, of each group "VARIANT ID.KIND.CREATED. v0 VARIANT v1
- * VARIANT [v2 VARIANT]", the variant that is theirs (thread.cs): no
- * search, no render. */
+ * places and, of each group "VARIANT ID.KIND.0. v0 VARIANT v1 VARIANT",
+ * the variant that is theirs (thread.cs): no search, no render. A long
+ * discussion is kept without variants (VARIANT is "-"); readers with a
+ * part of their own are then rendered for. */
 
 #define PERSONAL_WORDS 4
 #define WORD_VARIANT 3
@@ -507,7 +507,6 @@ typedef struct {
     int page_liked;
     apr_hash_t *liked;      /* apr_int64_t id -> non-NULL */
     apr_hash_t *own;
-    apr_int64_t edit_window;    /* seconds an author may edit */
 } viewer_part;
 
 static int part_has(apr_hash_t *ids, apr_int64_t id)
@@ -517,8 +516,7 @@ static int part_has(apr_hash_t *ids, apr_int64_t id)
 
 /* Which variant of a group the reader gets, in the order thread.cs
  * writes them; -1 for a kind not known here. */
-static int variant_of(const viewer_part *part, apr_int64_t id, char kind,
-                      apr_int64_t created, apr_int64_t now)
+static int variant_of(const viewer_part *part, apr_int64_t id, char kind)
 {
     switch (kind) {
     case 'p':
@@ -527,13 +525,8 @@ static int variant_of(const viewer_part *part, apr_int64_t id, char kind,
         return part != NULL && part_has(part->liked, id);
     case 'm':
     case 'r':
-        return part != NULL && part_has(part->own, id);
     case 'o':
-        if (part == NULL || !part_has(part->own, id)) {
-            return 0;
-        }
-        /* as core/tree.c decides, to the second */
-        return part->edit_window > 0 && now - created <= part->edit_window ? 1 : 2;
+        return part != NULL && part_has(part->own, id);
     default:
         return -1;
     }
@@ -542,7 +535,8 @@ static int variant_of(const viewer_part *part, apr_int64_t id, char kind,
 /* How many variants a group of kind holds. */
 static int variants_in(char kind)
 {
-    return kind == 'o' ? 3 : 2;
+    (void)kind;
+    return 2;
 }
 
 /* The places of the stand-ins words[] in html, as the entry keeps them
@@ -662,7 +656,6 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
     const char *name = who->name ? who->name : "";
     apr_array_header_t *places, *pieces;
     const word_place *pl;
-    apr_int64_t now = apr_time_sec(apr_time_now());
     char *out, *o;
     int k, j;
 
@@ -672,11 +665,23 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
     at += 2;
     for (k = 0; k < PERSONAL_WORDS; k++) {
         nl = memchr(at, '\n', (apr_size_t)(end - at));
-        if (nl == NULL || nl == at || (k > 0 && (apr_size_t)(nl - at) != word_len)) {
+        if (nl == NULL || nl == at) {
             return NULL;
         }
-        word_len = (apr_size_t)(nl - at);
-        words[k] = apr_pstrmemdup(r->pool, at, word_len);
+        if (k == WORD_VARIANT && nl == at + 1 && *at == '-') {
+            /* kept without variants: only for readers with no part */
+            if (part != NULL) {
+                return NULL;
+            }
+            words[k] = apr_pstrdup(r->pool, words[0]);   /* never among the places */
+        }
+        else if (k > 0 && (apr_size_t)(nl - at) != word_len) {
+            return NULL;
+        }
+        else {
+            word_len = (apr_size_t)(nl - at);
+            words[k] = apr_pstrmemdup(r->pool, at, word_len);
+        }
         at = nl + 1;
     }
     if ((nl = memchr(at, '\n', (apr_size_t)(end - at))) == NULL) {
@@ -697,7 +702,7 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
     }
     pieces = apr_array_make(r->pool, places->nelts * 2 + 2, sizeof(struct iovec));
     for (k = 0; k < places->nelts; k++) {
-        const word_place *sep[3];
+        const word_place *sep[2];
         apr_int64_t id, created;
         apr_size_t keep_from, keep_to;
         const char *h, *next;
@@ -722,7 +727,7 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
         kind = next[1];
         next = decimal(next + 3, end, &created);
         if (next >= end || *next != '.'
-            || (choice = variant_of(part, id, kind, created, now)) < 0) {
+            || (choice = variant_of(part, id, kind)) < 0) {
             return NULL;
         }
         n = variants_in(kind);
@@ -779,6 +784,23 @@ static const char *cache_key(request_rec *r, const social_dir_conf *dc,
                         social_config_max_comment_length(dc));
 }
 
+/* Does the entry hold the variants of readers with a part of their own?
+ * (Its fifth line is the variant word, or "-".) */
+static int entry_has_variants(const char *entry, apr_size_t entry_len)
+{
+    const char *at = entry, *end = entry + entry_len;
+    int k;
+
+    for (k = 0; k < 1 + WORD_VARIANT; k++) {
+        const char *nl = memchr(at, '\n', (apr_size_t)(end - at));
+        if (nl == NULL) {
+            return 0;
+        }
+        at = nl + 1;
+    }
+    return at < end && *at != '-';
+}
+
 /* The discussion for who (their part in the page, or NULL; unread their
  * unread count, 0 if anonymous) from the cache entry under key, or NULL
  * when there is none (or it is malformed). */
@@ -791,10 +813,15 @@ static char *cache_get(request_rec *r, const char *key, const social_identity *w
     return entry != NULL ? personalise(r, who, unread, part, entry, entry_len, len) : NULL;
 }
 
-/* The loaded discussion t (as a reader with no part of their own reads
- * it) rendered with stand-ins and every variant, kept in the cache under
- * key, then personalised for who; NULL if it cannot be (then the caller
- * renders it for who alone). */
+/* A discussion showing more comments than this is kept without the
+ * variants of readers with a part of their own (they are then rendered
+ * for): every variant makes the entry, and every view's copy, longer. */
+#define VARIANT_COMMENTS_MAX 60
+
+/* The loaded discussion t (read as a reader with no part of their own)
+ * rendered with stand-ins and, for logged-in readers, every variant; kept
+ * in the cache under key, then personalised for who (with their part, or
+ * NULL); NULL if it cannot be (then the caller renders it for who alone). */
 static char *cache_render_put(request_rec *r, const char *key, const social_thread *t,
                               const social_identity *who, const viewer_part *part,
                               int unread, apr_size_t *len, const char **error)
@@ -802,7 +829,7 @@ static char *cache_render_put(request_rec *r, const char *key, const social_thre
     const char *entry, *words[PERSONAL_WORDS];
     apr_size_t entry_len, html_len = 0;
     char *html;
-    int k;
+    int k, variants = who->user != NULL && t->items->nelts <= VARIANT_COMMENTS_MAX;
 
     for (k = 0; k < PERSONAL_WORDS; k++) {
         if ((words[k] = stand_in(r->pool)) == NULL) {
@@ -811,13 +838,13 @@ static char *cache_render_put(request_rec *r, const char *key, const social_thre
     }
     html = thread_render_words(r, t, NULL, words[0], words[1],
                                who->user ? words[2] : NULL, -1,
-                               who->user ? words[WORD_VARIANT] : NULL, &html_len, error);
+                               variants ? words[WORD_VARIANT] : NULL, &html_len, error);
     if (html == NULL) {
         return NULL;
     }
     entry = apr_pstrcat(r->pool, "3\n", words[0], "\n", words[1], "\n", words[2], "\n",
-                        words[WORD_VARIANT], "\n", places_find(r->pool, html, words), "\n",
-                        html, NULL);
+                        variants ? words[WORD_VARIANT] : "-", "\n",
+                        places_find(r->pool, html, words), "\n", html, NULL);
     entry_len = strlen(entry);
     social_fragcache_put(r, key, entry, entry_len);
     return personalise(r, who, unread, part, entry, entry_len, len);
@@ -871,25 +898,27 @@ static social_store_status viewer_state(request_rec *r, const char *page,
 
 /* The part in page of a reader who has one (their likes and comments),
  * from the cache under the page's version or from the store, in *part.
- * 0 when the cached discussion cannot show it (a comment of theirs others
- * do not see, more than VIEWER_PART_MAX marks, the store failing): then
- * the discussion is rendered for them. */
+ * 0 when the cached discussion cannot show it: a comment of theirs others
+ * do not see, or one they may still edit (the edit form holds its text),
+ * more than VIEWER_PART_MAX marks, the store failing. Then the
+ * discussion is rendered for them. */
 static int viewer_part_get(request_rec *r, const social_dir_conf *dc, const char *page,
                            const char *version, const social_identity *who,
                            viewer_part **part)
 {
     const char *key = apr_pstrcat(r->pool, "o\n", social_fragcache_vhost(r), "\n", page,
                                   "\n", version, "\n", who->user, NULL);
-    const char *kept, *at;
+    const char *kept, *at, *end;
     apr_size_t kept_len = 0;
     apr_array_header_t *marks = NULL, *words;
     viewer_part *vp = apr_pcalloc(r->pool, sizeof(*vp));
+    apr_int64_t window = social_config_edit_window(dc);
+    apr_int64_t now = apr_time_sec(apr_time_now());
     int k;
 
     vp->liked = apr_hash_make(r->pool);
     vp->own = apr_hash_make(r->pool);
-    vp->edit_window = social_config_edit_window(dc);
-    kept = social_fragcache_get(r, key, VIEWER_PART_MAX * 24 + 8, &kept_len);
+    kept = social_fragcache_get(r, key, VIEWER_PART_MAX * 32 + 8, &kept_len);
     if (kept == NULL) {
         if (social_store_viewer_part(r, page, who->user, VIEWER_PART_MAX + 1, &marks)
             != SOCIAL_STORE_OK || marks->nelts > VIEWER_PART_MAX) {
@@ -902,18 +931,25 @@ static int viewer_part_get(request_rec *r, const social_dir_conf *dc, const char
                 return 0;   /* hidden or pending: only rendering shows it */
             }
             APR_ARRAY_PUSH(words, const char *) =
-                apr_psprintf(r->pool, "%c%" APR_INT64_T_FMT, m->kind, m->id);
+                apr_psprintf(r->pool, "%c%" APR_INT64_T_FMT ".%" APR_INT64_T_FMT,
+                             m->kind, m->id, m->created);
         }
         kept = apr_array_pstrcat(r->pool, words, ' ');
-        social_fragcache_put(r, key, kept, strlen(kept));
+        kept_len = strlen(kept);
+        social_fragcache_put(r, key, kept, kept_len);
     }
-    for (at = kept; *at != '\0';) {
+    for (at = kept, end = kept + kept_len; at < end;) {
         char kind = *at;
-        char *next;
-        apr_int64_t id = apr_strtoi64(at + 1, &next, 10);
+        const char *next;
+        apr_int64_t id, created;
         apr_int64_t *copy;
 
-        if (next == at + 1 || (*next != ' ' && *next != '\0')) {
+        next = decimal(at + 1, end, &id);
+        if (next == at + 1 || next >= end || *next != '.') {
+            return 0;
+        }
+        next = decimal(next + 1, end, &created);
+        if (next < end && *next != ' ') {
             return 0;
         }
         copy = apr_palloc(r->pool, sizeof(*copy));
@@ -921,14 +957,79 @@ static int viewer_part_get(request_rec *r, const social_dir_conf *dc, const char
         if (kind == 'p') {
             vp->page_liked = 1;
         }
-        else if (kind == 'l' || kind == 'o') {
-            apr_hash_set(kind == 'l' ? vp->liked : vp->own, copy, sizeof(*copy), copy);
+        else if (kind == 'l') {
+            apr_hash_set(vp->liked, copy, sizeof(*copy), copy);
+        }
+        else if (kind == 'o') {
+            /* as core/tree.c decides, to the second */
+            if (window > 0 && now - created <= window) {
+                return 0;
+            }
+            apr_hash_set(vp->own, copy, sizeof(*copy), copy);
         }
         else {
             return 0;
         }
-        at = *next == ' ' ? next + 1 : next;
+        at = next < end ? next + 1 : next;
     }
+    *part = vp;
+    return 1;
+}
+
+/* The reader's part in the discussion t read for them, and t as a
+ * reader with no part of their own reads it (in *neutral); 0 if the
+ * cached discussion cannot show their part (see viewer_part_get). */
+static int viewer_part_of(request_rec *r, const social_thread *t, const char *page,
+                          const char *version, social_thread *neutral, viewer_part **part)
+{
+    viewer_part *vp = apr_pcalloc(r->pool, sizeof(*vp));
+    apr_array_header_t *words = apr_array_make(r->pool, 8, sizeof(const char *));
+    apr_int64_t window = social_config_edit_window(t->dc);
+    apr_int64_t now = apr_time_sec(apr_time_now());
+    const char *kept;
+    int k;
+
+    *neutral = *t;
+    neutral->items = apr_array_copy(r->pool, t->items);
+    neutral->stats.liked = 0;
+    vp->page_liked = t->stats.liked;
+    vp->liked = apr_hash_make(r->pool);
+    vp->own = apr_hash_make(r->pool);
+    if (vp->page_liked) {
+        APR_ARRAY_PUSH(words, const char *) = "p0.0";
+    }
+    for (k = 0; k < neutral->items->nelts; k++) {
+        social_thread_item *it = &APR_ARRAY_IDX(neutral->items, k, social_thread_item);
+        apr_int64_t *id = apr_palloc(r->pool, sizeof(*id));
+        apr_int64_t created = apr_time_sec(it->c.created);
+
+        *id = it->c.id;
+        if (it->c.liked) {
+            apr_hash_set(vp->liked, id, sizeof(*id), id);
+            APR_ARRAY_PUSH(words, const char *) =
+                apr_psprintf(r->pool, "l%" APR_INT64_T_FMT ".0", *id);
+        }
+        if (it->mine && !it->tombstone) {
+            if (it->c.status != SOCIAL_COMMENT_VISIBLE
+                || (window > 0 && now - created <= window)) {
+                return 0;   /* others do not see it, or they may edit it */
+            }
+            apr_hash_set(vp->own, id, sizeof(*id), id);
+            APR_ARRAY_PUSH(words, const char *) =
+                apr_psprintf(r->pool, "o%" APR_INT64_T_FMT ".%" APR_INT64_T_FMT, *id, created);
+        }
+        it->c.liked = 0;
+        it->mine = 0;
+        it->can_edit = 0;
+        it->can_delete = 0;
+    }
+    if (words->nelts > VIEWER_PART_MAX) {
+        return 0;
+    }
+    kept = apr_array_pstrcat(r->pool, words, ' ');
+    social_fragcache_put(r, apr_pstrcat(r->pool, "o\n", social_fragcache_vhost(r), "\n", page,
+                                        "\n", version, "\n", t->viewer->user, NULL),
+                         kept, strlen(kept));
     *part = vp;
     return 1;
 }
@@ -960,9 +1061,10 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     int involved = 0, unread = who->user ? -1 : 0, order = SOCIAL_TREE_OLDEST, follows = 0;
     apr_int64_t banned = 0;
     apr_array_header_t *followed = NULL;
-    social_identity me, neutral;
+    social_identity me;
+    social_thread neutral;
     viewer_part *part = NULL;
-    int readable = social_identity_can_read(who), rendered = 0;
+    int readable = social_identity_can_read(who), rendered = 0, cacheable;
     /* Read before the database, so a write landing meanwhile leaves what
      * this view stores under it unreachable. Moderators are never cached. */
     const char *version = readable && !who->moderator && social_fragcache_enabled()
@@ -1004,34 +1106,50 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
     }
     /* 2. The cache, for the default view (the default order) of a reader
      * with no part of their own in the page, or with a part the cached
-     * discussion holds the variants of (their likes, their comments). */
-    if (version != NULL && status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS
-        && !rendered && unread >= 0 && order == SOCIAL_TREE_OLDEST && !follows
-        && (!involved || viewer_part_get(r, dc, page, version, who, &part))) {
+     * discussion holds the variants of (their likes, their comments);
+     * the discussion is kept only as the first sees it. */
+    cacheable = version != NULL && status == NULL && max_roots == SOCIAL_THREAD_RENDER_ROOTS
+        && !rendered && unread >= 0 && order == SOCIAL_TREE_OLDEST && !follows;
+    if (cacheable) {
         key = cache_key(r, dc, who, page, version);
-        if ((html = cache_get(r, key, who, part, unread, len)) != NULL) {
-            return html;
+        html = NULL;
+        if (!involved) {
+            html = cache_get(r, key, who, NULL, unread, len);
         }
-    }
-    /* 3. The store: the page's comments, arranged (core/tree.c); for the
-     * cache, as a reader with no part of their own reads them. */
-    if (key != NULL && part != NULL) {
-        const char *nobody = stand_in(r->pool);
-        neutral = *who;
-        neutral.user = nobody != NULL ? nobody : "";
-        social_thread_load(r, dc, &neutral, page, max_roots, 0, (social_tree_order)order, &t);
-        if (nobody == NULL || t.unavailable) {
+        else {
+            /* Their part is read only when the kept discussion has the
+             * variants to show it. */
+            apr_size_t entry_len = 0;
+            const char *entry = social_fragcache_get(r, key, SOCIAL_FRAGCACHE_ENTRY_MAX,
+                                                     &entry_len);
+            if (entry != NULL && entry_has_variants(entry, entry_len)
+                && viewer_part_get(r, dc, page, version, who, &part)
+                && (html = personalise(r, who, unread, part, entry, entry_len, len)) == NULL) {
+                ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                              "SOCIAL1600: the cached discussion of %s could not be made "
+                              "for %s (a malformed entry): rendered for them", page, who->user);
+            }
             key = NULL;
         }
-        else if ((html = cache_render_put(r, key, &t, who, part, unread, len, error)) != NULL) {
+        if (html != NULL) {
             return html;
         }
     }
+    /* 3. The store: the page's comments, arranged (core/tree.c). */
     social_thread_load(r, dc, who, page, max_roots, 0, (social_tree_order)order, &t);
     t.follows = followed;
-    /* 4. Rendered: for the cache with stand-ins, or for this viewer. */
-    if (key != NULL && part == NULL && !t.unavailable
+    /* 4. Rendered: for the cache with stand-ins, or for this viewer. A
+     * reader with a part of their own keeps the discussion as others see
+     * it (their part taken out) when it can show their part. */
+    if (key != NULL && !t.unavailable
         && (html = cache_render_put(r, key, &t, who, NULL, unread, len, error)) != NULL) {
+        return html;
+    }
+    if (cacheable && involved && !t.unavailable
+        && t.items->nelts <= VARIANT_COMMENTS_MAX
+        && viewer_part_of(r, &t, page, version, &neutral, &part)
+        && (html = cache_render_put(r, cache_key(r, dc, who, page, version), &neutral, who,
+                                    part, unread, len, error)) != NULL) {
         return html;
     }
     return thread_render(r, &t, status, unread, len, error);
