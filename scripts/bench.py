@@ -495,15 +495,19 @@ def check_setup(client, page_bytes):
         path = API + "/comments?page=/api50/page.html"
         status, headers, body = client.request("GET", path)
         etag = dict((k.lower(), v) for k, v in headers).get("etag")
-        if status != 200 or not etag:
-            raise RuntimeError("GET comments answered %d without an ETag (%s keeps no "
-                               "listings? leave the case out: --cases without get50e)"
-                               % (status, client.name))
-        client.etags["get50e"] = etag
-        status, _, _ = client.request("GET", path, headers={"If-None-Match": etag})
-        if status != 304:
-            raise RuntimeError("GET comments with its ETag answered %d, not 304" % status)
-        sizes["get50e"] = 0
+        if status != 200:
+            raise RuntimeError("GET comments answered %d" % status)
+        if etag is None:
+            # a build that keeps no listings (an earlier one, with --compare):
+            # every repeat ask gets the whole listing, which is not a 304
+            client.etags["get50e"] = '"none"'
+            sizes["get50e"] = len(body)
+        else:
+            client.etags["get50e"] = etag
+            status, _, _ = client.request("GET", path, headers={"If-None-Match": etag})
+            if status != 304:
+                raise RuntimeError("GET comments with its ETag answered %d, not 304" % status)
+            sizes["get50e"] = 0
     return sizes
 
 
