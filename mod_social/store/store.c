@@ -350,6 +350,15 @@ static int error_is_unavailable(int rv)
 static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
                                             const char *label, int rv)
 {
+    MYSQL *mysql = apr_dbd_native_handle(dbd->driver, dbd->handle);
+
+    /* apr_dbd_mysql passes on only the bare failure (1) of
+     * mysql_autocommit and mysql_commit; the server's own number says
+     * what it was (a deadlock is retried, not answered 503). */
+    if (rv > 0 && rv < 1000 && mysql != NULL && mysql_errno(mysql) >= 1000
+        && mysql_errno(mysql) < 2000) {
+        rv = (int)mysql_errno(mysql);
+    }
     /* A deadlock is over at once and the transaction may simply run
      * again; a lock held past the wait means a stuck database, answered
      * (503) rather than waited on again. */
@@ -770,7 +779,23 @@ static social_store_status transaction_once(request_rec *r, ap_dbd_t *dbd,
         return statement_failed(r, dbd, "transaction start", rv);
     }
     st = fn(r, dbd, data);
-    if (st != SOCIAL_STORE_OK) {
+    if (st == SOCIAL_STORE_OK) {
+        /* COMMIT as a statement of its own, so that its error number is
+         * the server's: on Galera a write set that fails certification
+         * against another node's is a deadlock (1213) reported on COMMIT,
+         * and the whole transaction runs again, as for an InnoDB
+         * deadlock. (apr_dbd_transaction_end would only say "failed",
+         * and its autocommit afterwards clears the number.) */
+        int nrows = 0;
+        rv = apr_dbd_query(dbd->driver, dbd->handle, &nrows, "COMMIT");
+        if (rv != 0) {
+            st = statement_failed(r, dbd, "commit", rv);
+            apr_dbd_transaction_mode_set(dbd->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
+            apr_dbd_transaction_end(dbd->driver, r->pool, txn);
+            return st;
+        }
+    }
+    else {
         apr_dbd_transaction_mode_set(dbd->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
     }
     rv = apr_dbd_transaction_end(dbd->driver, r->pool, txn);
