@@ -111,7 +111,10 @@ static const social_statement activity_statements[] = {
       "created_at = CURRENT_TIMESTAMP(3), read_at = NULL, mailed_at = NULL" },
     /* A new comment makes each follower's one row for the page (and for
      * its thread) unread again, from this comment on; while it is unread
-     * it only names the latest commenter. */
+     * it only names the latest commenter, and counts from the lowest id
+     * that arrived (ids are not in commit order: a comment may take its
+     * id, then commit after one that took a higher id, on one server or
+     * on another Galera node). */
     { "social_notify_followers",
       "INSERT INTO social_notifications (user, kind, target_id, page_id, actor, actor_name, "
       "since_id) "
@@ -122,7 +125,7 @@ static const social_statement activity_statements[] = {
       /* (social_follows has a created_at too: every column is named in full) */
       "ON DUPLICATE KEY UPDATE social_notifications.since_id = "
       "IF(social_notifications.read_at IS NULL AND social_notifications.since_id IS NOT NULL, "
-      "social_notifications.since_id, :comment), "
+      "LEAST(social_notifications.since_id, :comment), :comment), "
       "social_notifications.created_at = IF(social_notifications.read_at IS NULL, "
       "social_notifications.created_at, CURRENT_TIMESTAMP(3)), "
       "social_notifications.mailed_at = IF(social_notifications.read_at IS NULL, "

@@ -876,4 +876,4 @@ def test_console_escapes_everything_people_wrote(server, alice, carol):
 def test_health_reports_schema_9(server, anon):
     """Moderation came with schema 8; 9 marks people from the directory."""
     resp = anon.api("GET", "health")
-    assert resp.json()["schema"] == 11 and resp.json()["status"] == "ok"
+    assert resp.json()["schema"] == 12 and resp.json()["status"] == "ok"
