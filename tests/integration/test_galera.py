@@ -14,13 +14,16 @@ run here again (its tests are imported, with this module's `nodes` and
   (the module's SOCIAL0105 "run again" lines are counted);
 - ids interleave across nodes (auto_increment_increment 3, one offset per
   node): the newest threads, "show earlier" paging, the activity stream
-  and "for you" show every item once, newest first;
+  and "for you" show every item once, newest first; a follower's one
+  notification counts every comment posted at once through both nodes
+  (and on one server);
 - mail digests run once across every httpd node (a lease row, not
   GET_LOCK, which Galera refuses), here and on a single server;
 - a Galera node killed (SIGKILL) while three httpd nodes take writes: the
   httpd node on it degrades (pages served, API 503) and comes back when
-  the node rejoins; the one behind HAProxy keeps writing; no acknowledged
-  write is lost and none doubled;
+  the node rejoins (by IST); the one behind HAProxy keeps writing and,
+  with a SocialDBTimeout past the cluster's eviction, refuses nothing; no
+  acknowledged write is lost and none doubled;
 - every table has a primary key, and the migrations ran on the cluster.
 """
 
