@@ -8,13 +8,18 @@
  *
  * Mail: on the background thread (background.c, mod_watchdog), never in
  * a reader's request. Every process checks at most every few seconds
- * whether digests are due and sends them under a database-wide lock
- * (GET_LOCK), so with many processes and hosts one sender runs at a time
- * and nobody gets a digest twice.
+ * whether digests are due and sends them under a lease (a row of
+ * social_leases claimed in a transaction, with an expiry), so with many
+ * processes and hosts one sender runs at a time and nobody gets a digest
+ * twice; the lease works on one server and on a Galera cluster alike
+ * (GET_LOCK does not: Galera refuses it).
  */
 #include <string.h>
 
+#include <unistd.h>
+
 #include <apr_base64.h>
+#include <apr_network_io.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 #include <apr_thread_proc.h>
@@ -637,14 +642,38 @@ static int mail_send(request_rec *r, const char *command, const char *message)
     return 0;
 }
 
+/* The mail lease: held while one process sends digests; a sender that
+ * dies lets go when it expires (a run sends at most 20 digests). */
+#define MAIL_LEASE "mail"
+#define MAIL_LEASE_SECONDS 300
+
+/* Who claims the lease: this host, process and run. */
+static const char *mail_lease_holder(request_rec *r)
+{
+    unsigned char token[6];
+    char host[APRMAXHOSTLEN + 1];
+
+    if (apr_gethostname(host, sizeof(host), r->pool) != APR_SUCCESS) {
+        host[0] = '\0';
+    }
+    if (apr_generate_random_bytes(token, sizeof(token)) != APR_SUCCESS) {
+        memset(token, 0, sizeof(token));
+    }
+    return apr_psprintf(r->pool, "%.180s/%" APR_PID_T_FMT "/%02x%02x%02x%02x%02x%02x",
+                        host, getpid(), token[0], token[1], token[2], token[3],
+                        token[4], token[5]);
+}
+
 static void mail_digests(request_rec *r)
 {
     const social_srv_conf *sc = social_config_srv(r->server);
     int interval = sc->mail_interval ? sc->mail_interval : SOCIAL_MAIL_INTERVAL_DEFAULT;
     apr_array_header_t *due, *list;
     int held = 0, k, sent = 0;
+    const char *holder = mail_lease_holder(r);
 
-    if (social_store_mail_lock(r, 1, &held) != SOCIAL_STORE_OK || !held) {
+    if (social_store_lease_claim(r, MAIL_LEASE, holder, MAIL_LEASE_SECONDS, &held)
+        != SOCIAL_STORE_OK || !held) {
         return;   /* another process is sending, or the database is away */
     }
     if (social_store_mail_due(r, interval, &due) != SOCIAL_STORE_OK) {
@@ -679,7 +708,7 @@ static void mail_digests(request_rec *r)
             sent++;
         }
     }
-    social_store_mail_lock(r, 0, &held);
+    social_store_lease_release(r, MAIL_LEASE, holder);
     if (sent > 0) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       "SOCIAL1023: mailed %d notification digest(s)", sent);

@@ -187,6 +187,12 @@ void social_store_prepare_statements(apr_pool_t *p, server_rec *s)
     }
 }
 
+/* Deadlocks between racing writers are normal for InnoDB (and, on
+ * Galera, conflicts with another node's write set found at commit): the
+ * loser is rolled back and runs again, this many times in all, each
+ * after a little longer random wait. */
+#define TRANSACTION_ATTEMPTS 8
+
 /* MySQL's error numbers the store treats apart. */
 #define MYSQL_DEADLOCK 1213
 #define MYSQL_STATEMENT_TIMEOUT 1969   /* MariaDB's max_statement_time */
@@ -350,6 +356,15 @@ static int error_is_unavailable(int rv)
 static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
                                             const char *label, int rv)
 {
+    MYSQL *mysql = apr_dbd_native_handle(dbd->driver, dbd->handle);
+
+    /* apr_dbd_mysql passes on only the bare failure (1) of
+     * mysql_autocommit and mysql_commit; the server's own number says
+     * what it was (a deadlock is retried, not answered 503). */
+    if (rv > 0 && rv < 1000 && mysql != NULL && mysql_errno(mysql) >= 1000
+        && mysql_errno(mysql) < 2000) {
+        rv = (int)mysql_errno(mysql);
+    }
     /* A deadlock is over at once and the transaction may simply run
      * again; a lock held past the wait means a stuck database, answered
      * (503) rather than waited on again. */
@@ -377,12 +392,17 @@ static social_store_status statement_failed(request_rec *r, ap_dbd_t *dbd,
 }
 
 
-/* The statement on this connection, prepared there on first use. */
+/* The statement on this connection, prepared there on first use; NULL
+ * with *why the reason if it cannot be prepared. On Galera the prepare
+ * may be what hears that another node's write set aborted the
+ * transaction (a deadlock, 1213): *why is then RETRY. */
 static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd, const char *label,
-                                     const compiled_statement **cs)
+                                     const compiled_statement **cs, social_store_status *why)
 {
     apr_dbd_prepared_t *st = apr_hash_get(dbd->prepared, label, APR_HASH_KEY_STRING);
     int rv;
+
+    *why = SOCIAL_STORE_FAILED;
 
     *cs = statements ? apr_hash_get(statements, label, APR_HASH_KEY_STRING) : NULL;
     if (*cs == NULL) {
@@ -395,7 +415,7 @@ static apr_dbd_prepared_t *statement(request_rec *r, ap_dbd_t *dbd, const char *
     }
     rv = apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle, (*cs)->sql, label, &st);
     if (rv != 0) {
-        statement_failed(r, dbd, label, rv);
+        *why = statement_failed(r, dbd, label, rv);
         return NULL;
     }
     apr_hash_set(dbd->prepared, label, APR_HASH_KEY_STRING, st);
@@ -441,13 +461,14 @@ static social_store_status statement_bound(request_rec *r, ap_dbd_t *dbd,
                                            const char ***values)
 {
     const compiled_statement *cs = NULL;
+    social_store_status why;
 
     if (dbd == NULL) {
         return SOCIAL_STORE_DOWN;   /* no connection to be had */
     }
-    *st = statement(r, dbd, label, &cs);
+    *st = statement(r, dbd, label, &cs, &why);
     if (*st == NULL) {
-        return SOCIAL_STORE_FAILED;
+        return why;
     }
     *nvalues = cs->nparams;
     *values = bind_arguments(r, label, cs, args, nargs);
@@ -479,14 +500,38 @@ static social_store_status query(request_rec *r, ap_dbd_t *dbd, const char *labe
     return SOCIAL_STORE_OK;
 }
 
+/* Set in r->notes while a transaction of social_store_transaction runs:
+ * a deadlock there is retried by running the whole transaction again. */
+#define IN_TRANSACTION_NOTE "social-in-transaction"
+
+static void retry_wait(int attempt);
+
 social_store_status social_store_run(request_rec *r, ap_dbd_t *dbd, const char *label,
                                      const social_store_arg *args, int nargs,
                                      int *affected)
 {
-    int rv;
-    social_store_status st = query(r, dbd, label, args, nargs, affected, &rv);
+    int rv, attempt;
+    social_store_status st = SOCIAL_STORE_FAILED;
 
-    return rv != 0 ? statement_failed(r, dbd, label, rv) : st;
+    /* A statement on its own is a transaction of its own (autocommit):
+     * on Galera another node's write set may abort it (a deadlock, 1213)
+     * even when nothing here races; it runs again, with the same limits
+     * and logs as a transaction. Inside a transaction the whole
+     * transaction runs again instead. */
+    for (attempt = 0; attempt < TRANSACTION_ATTEMPTS; attempt++) {
+        st = query(r, dbd, label, args, nargs, affected, &rv);
+        if (rv != 0) {
+            st = statement_failed(r, dbd, label, rv);
+        }
+        if (st != SOCIAL_STORE_RETRY || apr_table_get(r->notes, IN_TRANSACTION_NOTE)) {
+            return st;
+        }
+        retry_wait(attempt);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  "SOCIAL0107: a write deadlocked %d times with concurrent writes and "
+                  "was given up (answered 503: the client may retry)", TRANSACTION_ATTEMPTS);
+    return SOCIAL_STORE_DOWN;
 }
 
 /* The next row of a result, or 0 at its end. Rows arrive as they are
@@ -742,10 +787,15 @@ const char *social_store_site(request_rec *r)
 static social_store_status transaction_once(request_rec *r, ap_dbd_t *dbd,
                                             social_store_txn_fn fn, void *data);
 
-/* Deadlocks between racing writers are normal for InnoDB: the loser is
- * rolled back and runs again, this many times in all, each after a
- * little longer random wait. */
-#define TRANSACTION_ATTEMPTS 8
+/* Racing writers that deadlocked wait apart before the next try. */
+static void retry_wait(int attempt)
+{
+    unsigned char jitter = 0;
+
+    apr_generate_random_bytes(&jitter, 1);
+    apr_sleep(apr_time_from_msec(2 + (jitter % 20) * (attempt + 1)));
+}
+
 
 social_store_status social_store_transaction(request_rec *r, ap_dbd_t *dbd,
                                              social_store_txn_fn fn, void *data)
@@ -754,15 +804,13 @@ social_store_status social_store_transaction(request_rec *r, ap_dbd_t *dbd,
     int attempt;
 
     for (attempt = 0; attempt < TRANSACTION_ATTEMPTS; attempt++) {
-        unsigned char jitter = 0;
-
+        apr_table_setn(r->notes, IN_TRANSACTION_NOTE, "1");
         st = transaction_once(r, dbd, fn, data);
+        apr_table_unset(r->notes, IN_TRANSACTION_NOTE);
         if (st != SOCIAL_STORE_RETRY) {
             return st;
         }
-        /* Racing writers that deadlocked wait apart before the next try. */
-        apr_generate_random_bytes(&jitter, 1);
-        apr_sleep(apr_time_from_msec(2 + (jitter % 20) * (attempt + 1)));
+        retry_wait(attempt);
     }
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                   "SOCIAL0107: a write deadlocked %d times with concurrent writes and "
@@ -781,7 +829,23 @@ static social_store_status transaction_once(request_rec *r, ap_dbd_t *dbd,
         return statement_failed(r, dbd, "transaction start", rv);
     }
     st = fn(r, dbd, data);
-    if (st != SOCIAL_STORE_OK) {
+    if (st == SOCIAL_STORE_OK) {
+        /* COMMIT as a statement of its own, so that its error number is
+         * the server's: on Galera a write set that fails certification
+         * against another node's is a deadlock (1213) reported on COMMIT,
+         * and the whole transaction runs again, as for an InnoDB
+         * deadlock. (apr_dbd_transaction_end would only say "failed",
+         * and its autocommit afterwards clears the number.) */
+        int nrows = 0;
+        rv = apr_dbd_query(dbd->driver, dbd->handle, &nrows, "COMMIT");
+        if (rv != 0) {
+            st = statement_failed(r, dbd, "commit", rv);
+            apr_dbd_transaction_mode_set(dbd->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
+            apr_dbd_transaction_end(dbd->driver, r->pool, txn);
+            return st;
+        }
+    }
+    else {
         apr_dbd_transaction_mode_set(dbd->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
     }
     rv = apr_dbd_transaction_end(dbd->driver, r->pool, txn);

@@ -8,7 +8,7 @@
 #include <httpd.h>
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 12
+#define SOCIAL_SCHEMA_VERSION 13
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
@@ -541,9 +541,16 @@ typedef struct {
     const char *email;
 } social_recipient;
 
-/* Takes (lock) or releases the database-wide mail lock on the request's
- * connection; *held tells whether this request now holds it. */
-social_store_status social_store_mail_lock(request_rec *r, int lock, int *held);
+/* Claims the lease `name` (a row of social_leases) for holder, a string
+ * unique to the caller, for `seconds`: *held is 1 when it is the holder's
+ * now (it was free, expired, or the holder's already). Works alike on one
+ * server and on a Galera cluster (which refuses GET_LOCK). */
+social_store_status social_store_lease_claim(request_rec *r, const char *name,
+                                             const char *holder, int seconds, int *held);
+
+/* Lets go of the lease if holder holds it. */
+social_store_status social_store_lease_release(request_rec *r, const char *name,
+                                               const char *holder);
 
 /* People with unread notifications not mailed yet, an address, mail on,
  * and no digest in the last interval seconds (at most 20). */

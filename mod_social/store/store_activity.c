@@ -114,7 +114,10 @@ static const social_statement activity_statements[] = {
       "created_at = CURRENT_TIMESTAMP(3), read_at = NULL, mailed_at = NULL" },
     /* A new comment makes each follower's one row for the page (and for
      * its thread) unread again, from this comment on; while it is unread
-     * it only names the latest commenter. */
+     * it only names the latest commenter, and counts from the lowest id
+     * that arrived (ids are not in commit order: a comment may take its
+     * id, then commit after one that took a higher id, on one server or
+     * on another Galera node). */
     { "social_notify_followers",
       "INSERT INTO social_notifications (user, kind, target_id, page_id, actor, actor_name, "
       "since_id) "
@@ -125,7 +128,7 @@ static const social_statement activity_statements[] = {
       /* (social_follows has a created_at too: every column is named in full) */
       "ON DUPLICATE KEY UPDATE social_notifications.since_id = "
       "IF(social_notifications.read_at IS NULL AND social_notifications.since_id IS NOT NULL, "
-      "social_notifications.since_id, :comment), "
+      "LEAST(social_notifications.since_id, :comment), :comment), "
       "social_notifications.created_at = IF(social_notifications.read_at IS NULL, "
       "social_notifications.created_at, CURRENT_TIMESTAMP(3)), "
       "social_notifications.mailed_at = IF(social_notifications.read_at IS NULL, "
@@ -196,9 +199,15 @@ static const social_statement activity_statements[] = {
     { "social_thread_order_set",
       "INSERT INTO social_notify_settings (user, thread_order) VALUES (:user, :order) "
       "ON DUPLICATE KEY UPDATE thread_order = VALUES(thread_order)" },
-    /* Mail: one sender at a time across every process and host. */
-    { "social_mail_lock", "SELECT GET_LOCK('mod_social_mail', 0)" },
-    { "social_mail_unlock", "SELECT RELEASE_LOCK('mod_social_mail')" },
+    /* Leases: work done once across every process and host (no
+     * GET_LOCK: Galera refuses it). Claimed when expired or already ours. */
+    { "social_lease_claim",
+      "UPDATE social_leases SET holder = :holder, "
+      "expires_at = NOW(3) + INTERVAL :seconds SECOND "
+      "WHERE name = :name AND (expires_at < NOW(3) OR holder = :holder)" },
+    { "social_lease_release",
+      "UPDATE social_leases SET holder = '', expires_at = '1970-01-01 00:00:01' "
+      "WHERE name = :name AND holder = :holder" },
     { "social_mail_due",
       "SELECT n.user, pe.display_name, pe.email FROM social_notifications n "
       "JOIN social_people pe ON pe.user = n.user "
@@ -541,15 +550,43 @@ social_store_status social_store_thread_order_set(request_rec *r, const char *us
 
 /* ---- mail digests ---- */
 
-social_store_status social_store_mail_lock(request_rec *r, int lock, int *held)
-{
-    apr_int64_t v = 0;
-    social_store_status st = social_store_int(r, social_store_writer(r),
-                                              lock ? "social_mail_lock" : "social_mail_unlock",
-                                              STORE_NO_ARGS, &v);
+typedef struct {
+    const char *name, *holder, *seconds;
+    int affected;
+} lease_claim;
 
-    *held = v == 1;
+static social_store_status lease_claim_txn(request_rec *r, ap_dbd_t *dbd, void *data)
+{
+    lease_claim *c = data;
+
+    return social_store_run(r, dbd, "social_lease_claim",
+                            STORE_ARGS({ "holder", c->holder }, { "seconds", c->seconds },
+                                       { "name", c->name }), &c->affected);
+}
+
+social_store_status social_store_lease_claim(request_rec *r, const char *name,
+                                             const char *holder, int seconds, int *held)
+{
+    lease_claim c = { name, holder, social_store_int_arg(r, seconds), 0 };
+    ap_dbd_t *dbd = social_store_writer(r);
+    social_store_status st;
+
+    *held = 0;
+    if (dbd == NULL) {
+        return SOCIAL_STORE_DOWN;
+    }
+    /* In a transaction of its own: two claims at once on two Galera nodes
+     * conflict at commit; the loser runs again and finds the row taken. */
+    st = social_store_transaction(r, dbd, lease_claim_txn, &c);
+    *held = st == SOCIAL_STORE_OK && c.affected == 1;
     return st;
+}
+
+social_store_status social_store_lease_release(request_rec *r, const char *name,
+                                               const char *holder)
+{
+    return social_store_run(r, social_store_writer(r), "social_lease_release",
+                            STORE_ARGS({ "name", name }, { "holder", holder }), NULL);
 }
 
 static const social_store_column recipient_columns[] = {

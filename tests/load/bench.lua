@@ -4,9 +4,10 @@
 --
 --   MODE get   ARG... = Basic credentials (base64 of "user:password") the
 --              requests take turns with; expects 200
---   MODE post  ARG = PAGE TEXTS_FILE: POSTs a JSON comment on PAGE, the
---              texts taken in turn from TEXTS_FILE (one a line, already
---              JSON-escaped); expects 201
+--   MODE post  ARG = PAGE TEXTS_FILE [CREDENTIALS]: POSTs a JSON comment on
+--              PAGE, the texts taken in turn from TEXTS_FILE (one a line,
+--              already JSON-escaped), as CREDENTIALS (base64 Basic) if
+--              given; expects 201
 --   MODE like  ARG... = Basic credentials, in turn; PUT; expects 200
 --   MODE etag  ARG = an entity tag sent as If-None-Match; expects 304 (the
 --              widget's check for new comments while nothing changed)
@@ -48,6 +49,8 @@ function init(args)
         wrk.headers["Content-Type"] = "application/json"
         page = args[3]
         texts = lines_of(args[4])
+        -- optional: the writer's Basic credentials (a site with login)
+        if args[5] then wrk.headers["Authorization"] = "Basic " .. args[5] end
     else
         ok_status = 200
         if mode == "like" then wrk.method = "PUT" end
