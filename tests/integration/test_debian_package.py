@@ -23,11 +23,15 @@ page under the document root has the discussion and a comment posted
 through the API shows on it.
 """
 
+import base64
+import gzip
+import json
 import os
 import re
 import shutil
 import subprocess
 import time
+import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -39,6 +43,9 @@ from social_test.client import Client
 PACKAGE = "libapache2-mod-social"
 REPO = harness.REPO
 SOCIAL_DB = "/usr/bin/social-db"
+SOCIAL_LDIF_PEOPLE = "/usr/bin/social-ldif-people"
+SOCIAL_COMMENTS = "/usr/share/mod_social/social-comments"
+TOOLS = (SOCIAL_DB, SOCIAL_LDIF_PEOPLE)
 INSTALLED_MODULE = Path("/usr/lib/apache2/modules/mod_social.so")
 POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
 EXAMPLE_CONF = "conf-available/%s.conf" % PACKAGE
@@ -355,14 +362,18 @@ def test_lintian_is_clean(built):
 
 def test_package_holds_what_an_install_needs(built):
     listing = run(["dpkg-deb", "-c", str(built.deb)])[1]
-    paths = {line.split()[-1].lstrip(".") for line in listing.splitlines()}
+    modes = {line.split()[-1].lstrip("."): line.split()[0] for line in listing.splitlines()}
+    paths = set(modes)
     want = {
         "/usr/lib/apache2/modules/mod_social.so",
         "/etc/apache2/mods-available/social.load",
         "/etc/apache2/mods-available/social.conf",
         "/etc/apache2/" + EXAMPLE_CONF,
         "/usr/bin/social-db",
+        "/usr/bin/social-ldif-people",
+        "/usr/share/mod_social/social-comments",
         "/usr/share/man/man1/social-db.1.gz",
+        "/usr/share/man/man1/social-ldif-people.1.gz",
         "/usr/share/mod_social/sql/schema.sql",
         "/usr/share/doc/%s/README.Debian" % PACKAGE,
         "/usr/share/doc/%s/NEWS.Debian.gz" % PACKAGE,
@@ -379,10 +390,85 @@ def test_package_holds_what_an_install_needs(built):
     # nothing of the build or the test folders
     stray = [p for p in paths if re.search(r"\.(la|o|a|py)$|/\.check/|/tests/", p)]
     assert not stray, stray
-    control = run(["dpkg-deb", "-f", str(built.deb), "Depends"])[1]
+    # the commands, and the importer social-db runs, are executable
+    for tool in TOOLS + (SOCIAL_COMMENTS,):
+        assert modes.get(tool) == "-rwxr-xr-x", (tool, modes.get(tool))
+    assert "/usr/bin/social-comments" not in paths, \
+        "social-comments is social-db's helper, under /usr/share/mod_social"
+    depends = [d.strip() for d in
+               run(["dpkg-deb", "-f", str(built.deb), "Depends"])[1].split(",")]
     for dep in ("apache2-api-20120211", "apache2-bin", "libaprutil1-dbd-mysql",
                 "libjansson4", "libmariadb3", "libssl3"):
-        assert dep in control, (dep, control)
+        assert any(d.startswith(dep) for d in depends), (dep, depends)
+    # social-db people|import|export and social-ldif-people are Python 3
+    # scripts; ldapsearch only feeds social-ldif-people in the admin's
+    # pipeline: suggested, not required
+    assert "python3" in depends, depends
+    assert not any("ldap" in d for d in depends), depends
+    suggests = [d.strip() for d in
+                run(["dpkg-deb", "-f", str(built.deb), "Suggests"])[1].split(",")]
+    assert "ldap-utils" in suggests, suggests
+
+
+def options_of(text):
+    """The long options a usage or --help text names."""
+    return set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", text)) - {"--help"}
+
+
+def test_manual_pages_render_cleanly_and_cover_every_command(built, tmp_path):
+    """social-db(1) and social-ldif-people(1), as the package ships them:
+    groff with every warning on and man-db (as lintian runs it) say
+    nothing, and each page names every subcommand and option the
+    packaged tools have."""
+    root = tmp_path / "root"
+    run(["dpkg-deb", "-x", str(built.deb), str(root)])
+    pages = {}
+    for tool in TOOLS:
+        name = Path(tool).name
+        page = root / "usr" / "share" / "man" / "man1" / (name + ".1.gz")
+        source = gzip.decompress(page.read_bytes())
+        res = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z"], input=source,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        assert res.returncode == 0 and res.stderr == b"", (name, res.stderr.decode())
+        res = subprocess.run(["man", "--warnings", "-E", "UTF-8", "-l", str(page)],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, timeout=60,
+                             env=dict(os.environ, MANWIDTH="80", LC_ALL="C.UTF-8"))
+        assert res.returncode == 0 and res.stderr == b"", (name, res.stderr.decode())
+        shown = res.stdout.decode()
+        assert "NAME" in shown and "SYNOPSIS" in shown and name in shown, shown[:400]
+        # what the roff source says, with its escaped hyphens as typed
+        pages[name] = source.decode().replace("\\-", "-").replace("\\c\n", "")
+
+    # social-db: the subcommands and options of its own usage text
+    script = (root / SOCIAL_DB.lstrip("/")).read_text()
+    usage = script[:script.index("\nset -euo")]
+    commands = sorted(set(re.findall(r"^#\s+social-db (\w+)", usage, re.M)))
+    assert {"upgrade", "status", "people", "import", "export"} <= set(commands), commands
+    text = pages["social-db"]
+    for cmd in commands:
+        assert re.search(r"^\.B social-db %s$" % cmd, text, re.M), "SYNOPSIS lacks " + cmd
+        assert re.search(r"^\.TP\n\.BI? \"?%s\b" % cmd, text, re.M), "COMMANDS lacks " + cmd
+    # ... and the options social-comments takes for import and export
+    helper = str(root / SOCIAL_COMMENTS.lstrip("/"))
+    options = options_of(usage)
+    for cmd in ("import", "export"):
+        code, out = run(["/usr/bin/python3", helper, cmd, "--help"])
+        assert "--database" in out, out
+        options |= options_of(out)
+    assert {"--dry-run", "--site", "--map", "--max-length", "--page"} <= options, options
+    for option in sorted(options):
+        assert option in text, "social-db(1) does not name " + option
+
+    # social-ldif-people: every option of its --help, under OPTIONS
+    code, out = run(["/usr/bin/python3", str(root / SOCIAL_LDIF_PEOPLE.lstrip("/")), "--help"])
+    options = options_of(out)
+    assert {"--user", "--name", "--email"} <= options, out
+    text = pages["social-ldif-people"]
+    options_section = text[text.index(".SH OPTIONS"):text.index(".SH", text.index(".SH OPTIONS") + 3)]
+    for option in sorted(options):
+        assert re.search(r"^\.BI? %s\b" % option, options_section, re.M), \
+            "social-ldif-people(1) OPTIONS lacks " + option
 
 
 def test_maintainer_scripts_never_touch_the_database(built, tmp_path):
@@ -487,6 +573,99 @@ def test_install_social_db_a2enmod_reload_gives_a_discussion(built, installed, d
         shutil.rmtree(users_dir, ignore_errors=True)
         apache.stop()
     assert apache.errors() == [], "\n".join(apache.errors())
+
+
+def export_document(site, page, refs):
+    """A mod_social export of one page, as `social-db export` writes it."""
+    first, reply = refs
+    doc = {"format": "mod_social-comments", "version": 1, "pages": [{
+        "site": site, "page": page, "title": "Caf\u00e9 notes", "comments": [
+            {"ref": first, "parent": None, "author": "import:isso:Zo\u00eb",
+             "author_name": "Zo\u00eb \u00c5ngstr\u00f6m",
+             "created": "2019-03-04T10:00:00.000Z", "edited": "2019-03-05T08:30:00.000Z",
+             "status": "visible", "body": "Brought **along** from Isso \U0001F600",
+             "likes": [{"user": "alice", "created": "2026-11-30T08:00:00.000Z"}],
+             "source_likes": 3},
+            {"ref": reply, "parent": first, "author": "alice", "author_name": "Alice",
+             "created": "2019-03-04T11:00:00.000Z", "edited": None,
+             "status": "visible", "body": "A reply", "likes": [], "source_likes": 0},
+        ]}]}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def test_packaged_social_db_imports_and_exports_through_the_packaged_helper(
+        installed, db, tmp_path):
+    """`social-db import` and `export` of /usr/bin run
+    /usr/share/mod_social/social-comments: a small export goes in, comes
+    out again byte for byte, and a second import adds nothing."""
+    assert Path(SOCIAL_COMMENTS).is_file()
+    assert not Path("/usr/bin/social-comments").exists()
+    run([SOCIAL_DB, "upgrade"] + socket_args(db) + ["--database=social"])
+    tag = uuid.uuid4().hex[:8]
+    site, page = "intranet.example", "/pkg-%s/notes.html" % tag
+    data = export_document(site, page, ("isso:pkg-%s-1" % tag, "isso:pkg-%s-2" % tag))
+    path = tmp_path / "comments.json"
+    path.write_bytes(data)
+
+    code, report = run([SOCIAL_DB, "import", "mod_social", str(path)] + socket_args(db)
+                       + ["--database=social"])
+    assert "2 comments imported on 1 pages" in report, report
+    rows = db.sql("SELECT c.author, c.body, COALESCE(c.parent_id, 0) FROM social_comments c "
+                  "JOIN social_pages p ON p.id = c.page_id "
+                  "WHERE p.site = '%s' AND p.path = '%s' ORDER BY c.created_at" % (site, page))
+    assert [r[:2] for r in rows] == [["import:isso:Zo\u00eb", "Brought **along** from Isso \U0001F600"],
+                                     ["alice", "A reply"]], rows
+    assert rows[0][2] == "0" and rows[1][2] != "0", rows
+
+    res = subprocess.run([SOCIAL_DB, "export", "--site=%s" % site, "--page=/pkg-%s/" % tag]
+                         + socket_args(db) + ["--database=social"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, timeout=120)
+    assert res.returncode == 0, res.stderr.decode()
+    assert "exported 2 comments on 1 pages" in res.stderr.decode(), res.stderr.decode()
+    assert res.stdout == data, res.stdout.decode()
+
+    code, report = run([SOCIAL_DB, "import", "mod_social", str(path)] + socket_args(db)
+                       + ["--database=social"])
+    assert "0 comments imported on 0 pages" in report and "2 already there" in report, report
+    # a file that is not an export: refused, with the reason, nothing written
+    bad = tmp_path / "bad.json"
+    bad.write_text("<disqus/>")
+    code, report = run([SOCIAL_DB, "import", "mod_social", str(bad)] + socket_args(db)
+                       + ["--database=social"], check=False)
+    assert code == 1 and "not JSON" in report and "nothing imported" in report, report
+
+
+def test_packaged_social_ldif_people_feeds_social_db_people(installed, db, tmp_path):
+    """/usr/bin/social-ldif-people as social-ldif-people(1) shows it:
+    ldapsearch's LDIF (a base64 name, a folded line, an entry without uid)
+    to the CSV that the packaged `social-db people` loads."""
+    code, out = run([SOCIAL_LDIF_PEOPLE, "--help"])
+    assert "--user" in out and "--email" in out, out
+    run([SOCIAL_DB, "upgrade"] + socket_args(db) + ["--database=social"])
+    user = "pkg-%s" % uuid.uuid4().hex[:8]
+    name = "Zo\u00eb \u00c5ngstr\u00f6m"
+    ldif = ("# a search\nversion: 1\n\n"
+            "dn: uid=%s,ou=people,dc=example,dc=com\nuid: %s\n"
+            "displayName:: %s\ncn: Zoe\nmail: zoe.angstrom@exam\n ple.com\n\n"
+            "dn: cn=printer,ou=people,dc=example,dc=com\ncn: printer\n"
+            % (user, user, base64.b64encode(name.encode()).decode()))
+    res = subprocess.run([SOCIAL_LDIF_PEOPLE], input=ldif.encode(), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, timeout=60)
+    assert res.returncode == 0, res.stderr.decode()
+    assert res.stdout.decode() == "user,name,email\n%s,%s,zoe.angstrom@example.com\n" \
+        % (user, name), res.stdout
+    assert "1 people, 1 entries without uid skipped" in res.stderr.decode(), res.stderr
+    staff = tmp_path / "staff.csv"
+    staff.write_bytes(res.stdout)
+    code, out = run([SOCIAL_DB, "people", str(staff)] + socket_args(db) + ["--database=social"])
+    assert "1 people loaded" in out, out
+    assert db.sql("SELECT display_name, email, from_directory FROM social_people "
+                  "WHERE user = '%s'" % user) == [[name, "zoe.angstrom@example.com", "1"]]
+    # what is not LDIF: exit status 1 and the reason
+    res = subprocess.run([SOCIAL_LDIF_PEOPLE], input=b"user,name\nbob,Bob\n",
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    assert res.returncode == 1 and res.stderr.startswith(b"social-ldif-people: "), res.stderr
 
 
 def test_upgrade_runs_no_migration_and_dry_run_says_what_will(built, installed, db):
