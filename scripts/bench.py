@@ -315,6 +315,16 @@ class Build:
         return resp.status, resp.headers, resp.body
 
 
+def refresh_etag(build, key, path):
+    """The entity tag a client holds now: asked again before each run, as
+    the cache may have given the page a new version since (an evicted
+    version starts a new one)."""
+    status, headers, body = build.request("GET", path)
+    etag = dict((k.lower(), v) for k, v in headers).get("etag")
+    if status == 200 and etag:
+        build.etags[key] = etag
+
+
 class Runner:
     def __init__(self, args, db, outdir):
         self.args = args
@@ -338,6 +348,8 @@ class Runner:
 
     def run(self, case, build, seconds):
         key, label, kind, path = case
+        if kind == "etag":
+            refresh_etag(build, key, path)
         cmd = ["wrk", "-t%d" % THREADS, "-c%d" % CONNECTIONS, "-d%ds" % seconds,
                "--timeout", "5s", "--latency"]
         url = "http://127.0.0.1:%d%s" % (build.port, path)
