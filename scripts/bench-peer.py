@@ -267,6 +267,7 @@ class Waline:
         self.port = harness.free_port()
         self.oauth_port = harness.free_port()
         self.proc = None
+        self.pid_file = None
         self.log_path = os.path.join(rundir, "waline.log")
 
     @property
@@ -314,9 +315,10 @@ class Waline:
                                      stdin=subprocess.DEVNULL, stdout=out,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         out.close()
-        pidfile = os.environ.get("SOCIAL_TEST_RUNDIR")
-        if pidfile:
-            with open(os.path.join(pidfile, "waline-%d.pid" % self.port), "w") as f:
+        rundir = os.environ.get("SOCIAL_TEST_RUNDIR")
+        if rundir:
+            self.pid_file = os.path.join(rundir, "waline-%d.pid" % self.port)
+            with open(self.pid_file, "w") as f:
                 f.write("%d\n" % self.proc.pid)
         if not harness.wait_until(lambda: self.proc.poll() is not None
                                   or harness.port_open(self.port), 60, 0.2):
@@ -327,6 +329,11 @@ class Waline:
                                % (self.proc.returncode, harness.tail(self.log_path)))
 
     def stop(self):
+        if self.pid_file:
+            try:
+                os.unlink(self.pid_file)
+            except OSError:
+                pass
         if self.proc is None or self.proc.poll() is not None:
             return
         # the master stops its worker on SIGTERM
