@@ -323,6 +323,11 @@ def test_the_export_takes_active_directory_attributes_and_refuses_what_is_not_ld
         res = ldif_to_csv(bad)
         assert res.returncode == 1 and res.stdout.count(b"\n") <= 1, (bad, res)
         assert res.stderr.startswith(b"social-ldif-people: "), res.stderr
+    # a file that is not there: a line that says so, no traceback
+    res = ldif_to_csv(b"", "/nonexistent/people.ldif")
+    assert res.returncode == 1 and res.stdout == b"", res
+    assert res.stderr == (b"social-ldif-people: cannot read /nonexistent/people.ldif: "
+                          b"No such file or directory\n"), res.stderr
 
 
 # ------------------------------------------------------------ OpenID Connect
