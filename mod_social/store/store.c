@@ -506,6 +506,15 @@ static social_store_status query(request_rec *r, ap_dbd_t *dbd, const char *labe
 
 static void retry_wait(int attempt);
 
+/* A write that kept meeting concurrent writes: given up, and said so. */
+static social_store_status given_up(request_rec *r)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                  "SOCIAL0107: a write deadlocked %d times with concurrent writes and "
+                  "was given up (answered 503: the client may retry)", TRANSACTION_ATTEMPTS);
+    return SOCIAL_STORE_DOWN;
+}
+
 social_store_status social_store_run(request_rec *r, ap_dbd_t *dbd, const char *label,
                                      const social_store_arg *args, int nargs,
                                      int *affected)
@@ -528,10 +537,7 @@ social_store_status social_store_run(request_rec *r, ap_dbd_t *dbd, const char *
         }
         retry_wait(attempt);
     }
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                  "SOCIAL0107: a write deadlocked %d times with concurrent writes and "
-                  "was given up (answered 503: the client may retry)", TRANSACTION_ATTEMPTS);
-    return SOCIAL_STORE_DOWN;
+    return given_up(r);
 }
 
 /* The next row of a result, or 0 at its end. Rows arrive as they are
@@ -812,10 +818,7 @@ social_store_status social_store_transaction(request_rec *r, ap_dbd_t *dbd,
         }
         retry_wait(attempt);
     }
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                  "SOCIAL0107: a write deadlocked %d times with concurrent writes and "
-                  "was given up (answered 503: the client may retry)", TRANSACTION_ATTEMPTS);
-    return SOCIAL_STORE_DOWN;
+    return given_up(r);
 }
 
 static social_store_status transaction_once(request_rec *r, ap_dbd_t *dbd,
