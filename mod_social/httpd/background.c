@@ -106,21 +106,31 @@ static const char *background_missed(apr_pool_t *pool, server_rec *s)
     return missed;
 }
 
+/* One tick's work runs in a pool of its own, destroyed when it is done:
+ * mod_watchdog hands every tick its thread's pool, which lives until the
+ * process ends, so what a background request acquires there (its
+ * database connection, through ap_dbd_acquire) would be given back only
+ * then, and mod_dbd's pool, destroyed before it, would still count it
+ * (apr_reslist's assertion at child exit) while every tick took another. */
 static apr_status_t background_tick(int state, void *data, apr_pool_t *pool)
 {
     server_rec *s = data;
+    apr_pool_t *tick;
     int k;
 
-    if (state != AP_WATCHDOG_STATE_RUNNING) {
+    if (state != AP_WATCHDOG_STATE_RUNNING
+        || apr_pool_create(&tick, pool) != APR_SUCCESS) {
         return APR_SUCCESS;
     }
-    social_store_probe(s, pool);
+    apr_pool_tag(tick, "social-background");
+    social_store_probe(s, tick);
     for (k = 0; k < ntasks; k++) {
         server_rec *ts = tasks[k]->server(s);
         if (ts != NULL && tasks[k]->due(ts)) {
-            tasks[k]->run(background_request(pool, ts));
+            tasks[k]->run(background_request(tick, ts));
         }
     }
+    apr_pool_destroy(tick);
     return APR_SUCCESS;
 }
 
