@@ -459,10 +459,10 @@ static int thread_unread(request_rec *r, const social_thread *t)
  * three words and a fourth that marks every variant of what differs for
  * a reader with a part of their own (no comment can contain them: they
  * are drawn after the comments were read); it is kept as
- * "3\nTOKEN\nNAME\nUNREAD\nVARIANT\nPLACES\nHTML", PLACES being where in
+ * "4\nTOKEN\nNAME\nUNREAD\nVARIANT\nPLACES\nHTML", PLACES being where in
  * HTML the stand-ins stand ("OFFSET.WHICH ...", found once, when it is
  * kept). Each view copies the HTML with the viewer's own words in those
- * places and, of each group "VARIANT ID.KIND.0. v0 VARIANT v1 VARIANT",
+ * places and, of each group "VARIANT ID.KIND. v0 VARIANT v1 VARIANT",
  * the variant that is theirs (thread.cs): no search, no render. A long
  * discussion is kept without variants (VARIANT is "-"); readers with a
  * part of their own are then rendered for. */
@@ -532,12 +532,8 @@ static int variant_of(const viewer_part *part, apr_int64_t id, char kind)
     }
 }
 
-/* How many variants a group of kind holds. */
-static int variants_in(char kind)
-{
-    (void)kind;
-    return 2;
-}
+/* Every group holds two variants: for a reader without, and with, the part. */
+#define GROUP_VARIANTS 2
 
 /* The places of the stand-ins words[] in html, as the entry keeps them
  * ("OFFSET.WHICH ..."): one walk, when the entry is made. */
@@ -659,7 +655,7 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
     char *out, *o;
     int k, j;
 
-    if (entry_len < 2 || memcmp(entry, "3\n", 2) != 0) {
+    if (entry_len < 2 || memcmp(entry, "4\n", 2) != 0) {
         return NULL;
     }
     at += 2;
@@ -702,11 +698,10 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
     }
     pieces = apr_array_make(r->pool, places->nelts * 2 + 2, sizeof(struct iovec));
     for (k = 0; k < places->nelts; k++) {
-        const word_place *sep[2];
-        apr_int64_t id, created;
+        const word_place *sep[GROUP_VARIANTS];
+        apr_int64_t id;
         apr_size_t keep_from, keep_to;
         const char *h, *next;
-        char kind;
         int n, m, choice, last = k;
 
         pl = &APR_ARRAY_IDX(places, k, word_place);
@@ -716,21 +711,17 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
             copied = pl->offset + word_len;
             continue;
         }
-        /* A group: "ID.KIND.CREATED." then its variants, each ended by
-         * the variant word; of its places, those in the variant kept
-         * are the viewer's words too. */
+        /* A group: "ID.KIND." then its variants, each ended by the
+         * variant word; of its places, those in the variant kept are
+         * the viewer's words too. */
         h = html + pl->offset + word_len;
         next = decimal(h, end, &id);
-        if (next == h || next + 3 > end || *next != '.' || next[2] != '.') {
+        if (next == h || next + 3 > end || *next != '.' || next[2] != '.'
+            || (choice = variant_of(part, id, next[1])) < 0) {
             return NULL;
         }
-        kind = next[1];
-        next = decimal(next + 3, end, &created);
-        if (next >= end || *next != '.'
-            || (choice = variant_of(part, id, kind)) < 0) {
-            return NULL;
-        }
-        n = variants_in(kind);
+        next += 2;
+        n = GROUP_VARIANTS;
         for (m = 0, j = k + 1; m < n && j < places->nelts; j++) {
             if (APR_ARRAY_IDX(places, j, word_place).which == WORD_VARIANT) {
                 sep[m++] = &APR_ARRAY_IDX(places, j, word_place);
@@ -842,7 +833,7 @@ static char *cache_render_put(request_rec *r, const char *key, const social_thre
     if (html == NULL) {
         return NULL;
     }
-    entry = apr_pstrcat(r->pool, "3\n", words[0], "\n", words[1], "\n", words[2], "\n",
+    entry = apr_pstrcat(r->pool, "4\n", words[0], "\n", words[1], "\n", words[2], "\n",
                         variants ? words[WORD_VARIANT] : "-", "\n",
                         places_find(r->pool, html, words), "\n", html, NULL);
     entry_len = strlen(entry);

@@ -34,6 +34,18 @@ def mariadb():
 
 
 @pytest.fixture(scope="module")
+def own_mariadb():
+    """A MariaDB of the module's own, for tests that stop it (freeze) and
+    must not stop the others' shared one."""
+    database = harness.MariaDB(use_env=False)
+    try:
+        database.setup()
+        yield database
+    finally:
+        database.close()
+
+
+@pytest.fixture(scope="module")
 def htpasswd(request):
     """An htpasswd file for the module's HTPASSWD_USERS (default alice,
     bob, carol and dave), every password being the user name."""

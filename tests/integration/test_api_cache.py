@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 import pytest
 
-import harness
 from social_test import config
 from social_test.client import PAGE_TEMPLATE, Client
 
@@ -25,14 +24,9 @@ ERROR_LOG_ALLOW = (r"\[dbd:", r"SOCIAL01\d\d:")
 
 
 @pytest.fixture(scope="module")
-def db():
+def db(own_mariadb):
     """A MariaDB of these tests' own: freezing it must not stop others."""
-    database = harness.MariaDB(use_env=False)
-    try:
-        database.setup()
-        yield database
-    finally:
-        database.close()
+    return own_mariadb
 
 
 @pytest.fixture(scope="module")

@@ -254,14 +254,9 @@ class SlowProxy:
 # ---------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="module")
-def db():
+def db(own_mariadb):
     """A MariaDB of these tests' own: freezing it must not stop others."""
-    database = harness.MariaDB(use_env=False)
-    try:
-        database.setup()
-        yield database
-    finally:
-        database.close()
+    return own_mariadb
 
 
 @pytest.fixture(scope="module")

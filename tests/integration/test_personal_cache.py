@@ -35,14 +35,9 @@ ADDRESS = re.compile(rb"127\.0\.0\.1(:|%3A)\d+")
 
 
 @pytest.fixture(scope="module")
-def db():
+def db(own_mariadb):
     """A MariaDB of these tests' own: one test stops it."""
-    database = harness.MariaDB(use_env=False)
-    try:
-        database.setup()
-        yield database
-    finally:
-        database.close()
+    return own_mariadb
 
 
 @pytest.fixture(scope="module")
