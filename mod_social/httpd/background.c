@@ -1,6 +1,7 @@
 /* background.c: the watchdog callback (see background.h). */
 #include <apr_network_io.h>
 #include <apr_optional.h>
+#include <apr_thread_mutex.h>
 #include <httpd.h>
 #include <http_config.h>
 #include <http_connection.h>
@@ -106,20 +107,50 @@ static const char *background_missed(apr_pool_t *pool, server_rec *s)
     return missed;
 }
 
+/* A tick and the end of the child process must not meet. mod_watchdog
+ * runs its thread from the process pool and joins it only when the
+ * process itself ends, after the child pool (and mod_dbd's connection
+ * pool in it) is gone: a tick still holding a connection then would make
+ * apr_reslist assert (a child killed by SIGABRT at shutdown). So every
+ * tick runs under tick_lock, and the child pool's pre-cleanup takes the
+ * lock (waiting for a tick under way, which the store's deadlines bound)
+ * and says stop before anything of the child is destroyed. */
+static apr_thread_mutex_t *tick_lock;
+static int stopping;
+
+static apr_status_t background_stop(void *data)
+{
+    (void)data;
+    apr_thread_mutex_lock(tick_lock);
+    stopping = 1;
+    apr_thread_mutex_unlock(tick_lock);
+    return APR_SUCCESS;
+}
+
+void social_background_child_init(apr_pool_t *pchild)
+{
+    if (tick_lock != NULL) {
+        apr_pool_pre_cleanup_register(pchild, NULL, background_stop);
+    }
+}
+
 /* One tick's work runs in a pool of its own, destroyed when it is done:
  * mod_watchdog hands every tick its thread's pool, which lives until the
  * process ends, so what a background request acquires there (its
  * database connection, through ap_dbd_acquire) would be given back only
- * then, and mod_dbd's pool, destroyed before it, would still count it
- * (apr_reslist's assertion at child exit) while every tick took another. */
+ * then, while every tick took another. */
 static apr_status_t background_tick(int state, void *data, apr_pool_t *pool)
 {
     server_rec *s = data;
     apr_pool_t *tick;
     int k;
 
-    if (state != AP_WATCHDOG_STATE_RUNNING
-        || apr_pool_create(&tick, pool) != APR_SUCCESS) {
+    if (state != AP_WATCHDOG_STATE_RUNNING) {
+        return APR_SUCCESS;
+    }
+    apr_thread_mutex_lock(tick_lock);
+    if (stopping || apr_pool_create(&tick, pool) != APR_SUCCESS) {
+        apr_thread_mutex_unlock(tick_lock);
         return APR_SUCCESS;
     }
     apr_pool_tag(tick, "social-background");
@@ -131,6 +162,7 @@ static apr_status_t background_tick(int state, void *data, apr_pool_t *pool)
         }
     }
     apr_pool_destroy(tick);
+    apr_thread_mutex_unlock(tick_lock);
     return APR_SUCCESS;
 }
 
@@ -150,9 +182,12 @@ int social_background_start(apr_pool_t *pconf, server_rec *s)
         return 0;
     }
     /* One instance per child process, not a singleton: every process has
-     * its own breaker to probe for. Digests take a database lock, so two
+     * its own breaker to probe for. Digests take a lease row, so two
      * processes never send the same one. */
-    rv = get_instance(&watchdog, SOCIAL_WATCHDOG_NAME, 0, 0, pconf);
+    rv = apr_thread_mutex_create(&tick_lock, APR_THREAD_MUTEX_DEFAULT, pconf);
+    if (rv == APR_SUCCESS) {
+        rv = get_instance(&watchdog, SOCIAL_WATCHDOG_NAME, 0, 0, pconf);
+    }
     if (rv == APR_SUCCESS) {
         rv = register_callback(watchdog, SOCIAL_BACKGROUND_TICK, s, background_tick);
     }
@@ -161,6 +196,7 @@ int social_background_start(apr_pool_t *pconf, server_rec *s)
                      "SOCIAL0113: cannot start mod_social's background thread: "
                      "requests find out themselves when the database is back%s",
                      background_missed(pconf, s));
+        tick_lock = NULL;
         return 0;
     }
     return 1;

@@ -29,4 +29,8 @@ void social_background_add(const social_background_task *task);
  * are sent). */
 int social_background_start(apr_pool_t *pconf, server_rec *s);
 
+/* Child init: the child's pool waits for a tick under way, and stops
+ * further ticks, before anything of the child is destroyed. */
+void social_background_child_init(apr_pool_t *pchild);
+
 #endif /* SOCIAL_BACKGROUND_H */

@@ -320,6 +320,7 @@ static void social_config_child_init(apr_pool_t *p, server_rec *s)
 {
     (void)s;
     social_render_init(p);
+    social_background_child_init(p);
 }
 
 void social_config_register_hooks(apr_pool_t *p)
