@@ -461,6 +461,17 @@ class MariaDB:
         pid = self._server_pid()
         os.kill(pid, signal.SIGSTOP)
         self.frozen_pid = pid
+        # the signal reaches every thread a little later: wait until the
+        # kernel says the whole process stopped
+        def stopped():
+            try:
+                tasks = os.listdir("/proc/%d/task" % pid)
+                return all(open("/proc/%d/task/%s/stat" % (pid, t)).read()
+                           .rsplit(")", 1)[1].split()[0] == "T" for t in tasks)
+            except OSError:
+                return False
+        if not wait_until(stopped, 10, 0.01):
+            raise RuntimeError("MariaDB (pid %d) did not stop on SIGSTOP" % pid)
 
     def thaw(self):
         pid = getattr(self, "frozen_pid", None)

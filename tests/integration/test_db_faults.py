@@ -24,6 +24,7 @@ so a test waits seconds, not the defaults' 3 s and 2 s per step.
 """
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -489,3 +490,55 @@ SocialMailInterval 2
         assert "%s#comment-" % page in text
     finally:
         shutil.rmtree(mail_dir, ignore_errors=True)
+
+
+# the probe waits long enough for the stop to find it under way
+PROBE_STOP_CONF = """
+SocialDBConnectTimeout 6
+SocialDBTimeout 6s
+"""
+
+
+def test_stopped_while_the_background_probe_waits_on_a_frozen_database(
+        httpd_factory, htpasswd, db):
+    """httpd stopped while the background thread's probe holds a database
+    connection that waits on a frozen MariaDB: the child waits for the
+    probe's deadline and ends cleanly. (mod_watchdog joins its thread only
+    when the process ends, after mod_dbd's connection pool is gone; a probe
+    still holding a connection then made apr_reslist assert: a child killed
+    by SIGABRT, which stop_and_check reports.)"""
+    server = httpd_factory(files=FILES, conf=conf(htpasswd, PROBE_STOP_CONF), db=db,
+                           name="probe-stop")
+    alice, bob = Client(server, "alice"), Client(server, "bob")
+    page = fresh_page(server)
+    assert alice.create(page, "before the stop")["id"] > 0
+    # warm connections in mod_dbd's pool: the probes take them and wait on
+    # their ping to the frozen server, holding them
+    with ThreadPoolExecutor(8) as pool:
+        assert all(r.status == 200 for r in pool.map(lambda _: bob.get(page), range(16)))
+    db.freeze()
+    try:
+        # a write waits for its deadline and opens the breaker
+        resp = alice.api("POST", "comments", {"page": page, "body": "during the freeze"})
+        assert_json_error(resp, 503, "unavailable")
+        # the first failed probe says when the next is due
+        probe_failed = re.compile(r"SOCIAL0117: .* next try in (\d+) ms")
+
+        def next_try():
+            for line in reversed(server.error_log_lines()):
+                m = probe_failed.search(line)
+                if m:
+                    return int(m.group(1))
+            return None
+        assert harness.wait_until(lambda: next_try() is not None, 30, 0.1), \
+            "the background thread never probed the frozen database"
+        seen = len([l for l in server.error_log_lines() if "SOCIAL0117" in l])
+        # the next probe is under way, waiting on its connection
+        time.sleep(next_try() / 1000.0 + 0.3)
+        bad = server.stop_and_check()
+        probes = len([l for l in server.error_log_lines() if "SOCIAL0117" in l])
+    finally:
+        db.thaw()
+    assert bad == [], "\n".join(bad)
+    # the probe under way at the stop ended before the child did
+    assert probes == seen + 1, (seen, probes)
