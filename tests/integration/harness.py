@@ -102,16 +102,20 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return False
 
 
-def pid_alive(pid: int) -> bool:
-    """True while the process exists and is not a zombie."""
+def proc_state(stat_path) -> bytes:
+    """The state letter of a /proc/.../stat file (b"" if it is gone)."""
     try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
+        with open(stat_path, "rb") as f:
             stat = f.read()
     except OSError:
-        return False
+        return b""
     # state is the field after the parenthesised command name
-    state = stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3]
-    return state not in (b"Z", b"X")
+    return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3]
+
+
+def pid_alive(pid: int) -> bool:
+    """True while the process exists and is not a zombie."""
+    return proc_state(f"/proc/{pid}/stat") not in (b"", b"Z", b"X")
 
 
 def child_pids(pid: int):
@@ -466,8 +470,8 @@ class MariaDB:
         def stopped():
             try:
                 tasks = os.listdir("/proc/%d/task" % pid)
-                return all(open("/proc/%d/task/%s/stat" % (pid, t)).read()
-                           .rsplit(")", 1)[1].split()[0] == "T" for t in tasks)
+                return all(proc_state("/proc/%d/task/%s/stat" % (pid, t)) == b"T"
+                           for t in tasks)
             except OSError:
                 return False
         if not wait_until(stopped, 10, 0.01):
