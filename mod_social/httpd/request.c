@@ -706,6 +706,11 @@ static const struct {
     const char *text;
 } notices[] = {
     { "posted", "Comment posted" },
+    { "idea", "Your idea is on the board" },
+    { "unvoted", "Your vote is taken back" },
+    { "status", "Status changed" },
+    { "merged", "Ideas merged" },
+    { "idea-deleted", "Idea deleted" },
     { "replied", "Reply posted" },
     { "pending", "Comment received; it appears to others once a moderator approves it" },
     { "updated", "Comment updated" },
@@ -732,7 +737,13 @@ const char *social_request_back_location(request_rec *r, const char *page,
                                          const char *status, const char *fragment)
 {
     size_t k;
+    const char *idea = strstr(page, "#idea-");
 
+    /* An idea's discussion lives on the idea's own page. */
+    if (idea != NULL) {
+        page = apr_pstrcat(r->pool, social_config_srv(r->server)->endpoint, "/ideas/",
+                           idea + strlen("#idea-"), NULL);
+    }
     for (k = 0; status != NULL && k < sizeof(notices) / sizeof(notices[0]); k++) {
         if (strcmp(notices[k].text, status) == 0) {
             return apr_pstrcat(r->pool, page, "?social=", notices[k].key, "#", fragment, NULL);
