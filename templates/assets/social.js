@@ -84,10 +84,10 @@
     });
   }
 
-  /* Where the server's answer to a form goes: a poll's own box, or the
-   * whole discussion. */
+  /* Where the server's answer to a form goes: a poll's or an ideas
+   * board's own box, or the whole discussion. */
   function regionOf(form) {
-    var poll = form.closest ? form.closest(".social-marker-poll") : null;
+    var poll = form.closest ? form.closest(".social-marker-poll, .social-marker-ideas") : null;
     return poll || (root && root.contains(form) ? root : null);
   }
 
@@ -185,7 +185,7 @@
         if (live && live.textContent) {
           announce(live.textContent);
         }
-        var heading = region.querySelector(".social-poll-question");
+        var heading = region.querySelector(".social-poll-question, .social-ideas-title");
         if (heading) {
           heading.setAttribute("tabindex", "-1");
           heading.focus();
