@@ -650,6 +650,51 @@ static int form_done(request_rec *r, const social_page *pg, const char *board,
     return HTTP_SEE_OTHER;
 }
 
+/* GET {base}/ideas?page=PATH&board=NAME[&sort=][&status=]: the board as
+ * the viewer sees it (the widget fetches it where the page was rendered
+ * Deferred). */
+static int board_fragment(request_rec *r)
+{
+    social_ideas_view v;
+    const char *message = NULL, *name = social_request_query_value(r, "board");
+    const char *sort = social_request_query_value(r, "sort");
+    const char *status = social_request_query_value(r, "status");
+    apr_size_t len = 0;
+    social_store_status st;
+    char *html;
+    int code;
+
+    memset(&v, 0, sizeof(v));
+    code = social_request_page(r, social_request_query_value(r, "page"), &v.page, &message);
+    if (code != 0) {
+        return social_request_json_error(r, code, "not_found", message);
+    }
+    st = name ? social_store_ideas_board_get(r, v.page.key, name, &v.board)
+              : SOCIAL_STORE_NOT_FOUND;
+    if (st == SOCIAL_STORE_NOT_FOUND) {
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
+                                         "no such ideas board on this page");
+    }
+    if (status != NULL && (*status == '\0'
+                           || social_ideas_status_index(v.board.statuses, status) < 0)) {
+        status = NULL;
+    }
+    if (st != SOCIAL_STORE_OK
+        || (st = social_store_ideas_list(r, v.board.id, v.page.who.user, status, 0, &v.ideas))
+           != SOCIAL_STORE_OK) {
+        return social_request_store_error(r, st);
+    }
+    if (social_ideas_sort(v.ideas, sort, v.board.statuses) != 0) {
+        sort = "votes";
+        social_ideas_sort(v.ideas, sort, v.board.statuses);
+    }
+    v.sort = sort;
+    v.status = status;
+    social_ideas_view_fill(&v);
+    html = social_ideas_view_render(r, &v, NULL, &len);
+    return html ? social_request_html_send(r, html, len) : HTTP_INTERNAL_SERVER_ERROR;
+}
+
 /* POST {base}/ideas: page, board, title, text, token. */
 static int form_submit(request_rec *r)
 {
@@ -707,8 +752,11 @@ int social_ideas_form(request_rec *r, const char *rest)
     int status;
 
     if (*rest == '\0' || strcmp(rest, "/") == 0) {
+        if (r->method_number == M_GET) {
+            return board_fragment(r);
+        }
         if (r->method_number != M_POST) {
-            apr_table_setn(r->headers_out, "Allow", "POST");
+            apr_table_setn(r->headers_out, "Allow", "GET, HEAD, POST");
             return HTTP_METHOD_NOT_ALLOWED;
         }
         return form_submit(r);

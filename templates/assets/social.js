@@ -216,6 +216,34 @@
     });
   }
 
+  /* Ideas boards left empty by the server (Deferred), with the page's own
+   * ideas_sort and ideas_status. */
+  function loadIdeas() {
+    var boxes = document.querySelectorAll(".social-marker-ideas[data-social-name]");
+    var params = window.URLSearchParams ? new URLSearchParams(window.location.search) : null;
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.firstElementChild) {
+        return;
+      }
+      var url = endpoint + "/ideas?page=" + encodeURIComponent(page) + "&board=" +
+          encodeURIComponent(box.getAttribute("data-social-name"));
+      if (params && params.get("ideas_sort")) {
+        url += "&sort=" + encodeURIComponent(params.get("ideas_sort"));
+      }
+      if (params && params.get("ideas_status")) {
+        url += "&status=" + encodeURIComponent(params.get("ideas_status"));
+      }
+      fetch(url, {
+        credentials: "same-origin",
+        headers: { "X-Social-Fragment": "1" }
+      }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        if (html) { box.innerHTML = html; }
+      }).catch(function () { /* the page reads fine without it */ });
+    });
+  }
+
   /* Copy-link buttons stay hidden without JavaScript. */
   function enableCopy(scope) {
     Array.prototype.forEach.call(scope.querySelectorAll("[data-social-copy]"), function (b) {
@@ -1294,6 +1322,7 @@
     loadAnchoring();
     loadCounts();
     loadPolls();
+    loadIdeas();
     if (window.fetch && parseInt(root.getAttribute("data-social-live"), 10) > 0) {
       liveCheck();
     }

@@ -28,6 +28,7 @@ HTTPD_CONF = r"""
 LogLevel warn social:notice
 """ + (config.login() + config.optional_login()
        + config.block("/secret", "Require user alice carol")
+       + config.block("/deferred", "SocialRender Deferred")
        + config.anonymous("/pub-read", "Read") + config.anonymous("/pub-write", "Write"))
 
 PAGE = """<!DOCTYPE html>
@@ -573,3 +574,18 @@ def test_anonymous_readers_see_the_board_but_cannot_act(server, alice, anon):
     section = board_section(served(anon, path).body)
     assert b"Log in to suggest ideas and vote." in section
     assert b'name="token"' not in section
+
+
+def test_deferred_page_leaves_the_board_to_the_widget(server, alice, bob):
+    path = new_board(server, alice, area="deferred")
+    body = served(alice, path).body
+    assert re.search(rb'<div class="social-marker social-marker-ideas"[^>]*id="ideas-costs"'
+                     rb'[^>]*></div>', body), body[-1500:]
+    idea = submit_ok(alice, path, title="Deferred idea")
+    vote(bob, idea["id"])
+    resp = bob.get("/_social/ideas?page=%s&board=costs&sort=newest" % q(path))
+    assert resp.status == 200 and resp.content_type.startswith("text/html")
+    assert b"Deferred idea" in resp.body and b'value="unvote"' in resp.body
+    assert b'<option value="newest" selected="selected">' in resp.body
+    assert_json_error(bob.get("/_social/ideas?page=%s&board=none" % q(path)), 404)
+    assert_json_error(bob.get("/_social/ideas?page=/missing.html&board=costs"), 404)
