@@ -492,7 +492,8 @@ typedef enum {
     SOCIAL_EXPORT_LIKES,
     SOCIAL_EXPORT_SHARES,
     SOCIAL_EXPORT_POLLS,
-    SOCIAL_EXPORT_AUDIT
+    SOCIAL_EXPORT_AUDIT,
+    SOCIAL_EXPORT_IDEAS        /* ideas made or answered in the period, with totals */
 } social_export_kind;
 
 /* A table for export: column names, which are numbers, and rows (arrays

@@ -589,3 +589,28 @@ def test_deferred_page_leaves_the_board_to_the_widget(server, alice, bob):
     assert b'<option value="newest" selected="selected">' in resp.body
     assert_json_error(bob.get("/_social/ideas?page=%s&board=none" % q(path)), 404)
     assert_json_error(bob.get("/_social/ideas?page=/missing.html&board=costs"), 404)
+
+
+def test_console_exports_ideas_with_votes_and_statuses(server, alice, bob, carol):
+    import csv
+    import io
+    import json
+    path = new_board(server, alice)
+    idea = submit_ok(alice, path, title='=HYPERLINK("x") idea')
+    vote(bob, idea["id"])
+    set_status(carol, idea["id"], "planned", "Yes")
+    day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    query = "/_social/admin/export?what=ideas&format=%s&from=%s&to=%s"
+    resp = carol.get(query % ("json", day, day))
+    assert resp.status == 200, resp.body[:300]
+    doc = json.loads(resp.body)
+    [row] = [r for r in doc["rows"] if r["id"] == idea["id"]]
+    assert row["page"] == path and row["board"] == "costs" and row["votes"] == 1
+    assert row["status"] == "planned" and row["response"] == "Yes"
+    assert row["author"] == "alice" and row["status_changed"]
+    resp = carol.get(query % ("csv", day, day))
+    assert resp.status == 200 and resp.content_type.startswith("text/csv")
+    [row] = [r for r in csv.DictReader(io.StringIO(resp.body.decode(), newline=""))
+             if r["id"] == str(idea["id"])]
+    assert not row["title"].startswith("=")     # a formula is neutralised
+    assert bob.get(query % ("csv", day, day)).status == 403
