@@ -268,6 +268,9 @@ static const char *kind_name(char kind)
 /* The link to what an item is about, on its page. */
 static const char *item_href(apr_pool_t *p, const social_activity *a)
 {
+    if (strchr(a->page, '#') != NULL) {
+        return a->page;   /* an idea's own discussion: the idea on its board */
+    }
     if (a->kind == 'c' || a->kind == 'l') {
         return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, a->page, a->id);
     }

@@ -55,6 +55,9 @@ static const char *note_href(apr_pool_t *p, const social_notification *n)
     if (strcmp(n->kind, "idea") == 0) {
         return apr_psprintf(p, "%s#idea-%" APR_INT64_T_FMT, n->page, n->target);
     }
+    if (strchr(n->page, '#') != NULL) {
+        return n->page;   /* in an idea's own discussion: the idea on its board */
+    }
     if (note_followed(n)) {   /* the first comment not seen yet */
         return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, n->page, n->since);
     }

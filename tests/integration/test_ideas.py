@@ -512,6 +512,12 @@ def test_each_idea_has_its_own_comment_thread(server, alice, bob, carol):
     assert bob.listing(other["thread"])["count"] == 0
     assert bob.listing(path)["count"] == 0             # not the page's own discussion
     assert one(bob, idea["id"])["comments"] == 2
+    # in the stream and in alice's notifications, a comment there links to the idea
+    [item] = [i for i in activity(carol) if i["kind"] == "comment" and i["id"] == first["id"]]
+    assert item["url"] == thread
+    [note] = [n for n in notifications(bob) if n["kind"] == "reply"
+              and n["comment"] == reply["id"]]
+    assert note["url"] == thread
     assert_json_error(bob.api("POST", "comments", {
         "page": thread, "body": "On a passage",
         "anchor": {"exact": "Before the board.", "prefix": "", "suffix": ""}}),
