@@ -49,10 +49,6 @@ static int idea_load(request_rec *r, apr_int64_t id, idea_ctx *c, social_result 
         /* The same answer as an unknown id: never 401 or 403. */
         return social_result_set(res, HTTP_NOT_FOUND, "not_found", "no such idea");
     }
-    if (c->page.who.user != NULL && r->user != NULL && strcmp(c->page.who.user, r->user) != 0) {
-        /* (the viewer is the requester: reload with their own vote) */
-        social_store_idea_get(r, id, c->page.who.user, &c->idea);
-    }
     return 0;
 }
 
@@ -210,7 +206,7 @@ static int idea_vote(request_rec *r, idea_ctx *c, int on, social_result *res)
     return 0;
 }
 
-static int may_change(request_rec *r, const idea_ctx *c, social_result *res)
+static int may_change(const idea_ctx *c, social_result *res)
 {
     int mine = c->page.who.user != NULL && strcmp(c->page.who.user, c->idea.author) == 0;
 
@@ -226,7 +222,6 @@ static int may_change(request_rec *r, const idea_ctx *c, social_result *res)
         return social_result_set(res, HTTP_CONFLICT, "board_closed",
                                  "the ideas board is closed");
     }
-    (void)r;
     return 0;
 }
 
@@ -308,7 +303,7 @@ static int idea_merge(request_rec *r, idea_ctx *c, apr_int64_t into, social_resu
 static int idea_delete(request_rec *r, idea_ctx *c, social_result *res)
 {
     social_store_status st;
-    int status = may_change(r, c, res);
+    int status = may_change(c, res);
 
     if (status != 0) {
         return status;
@@ -484,7 +479,7 @@ static int api_patch(request_rec *r, idea_ctx *c)
     }
     title = title ? title : c->idea.title;
     text = text ? text : c->idea.body;
-    if (may_change(r, c, &res) != 0 || title_valid(r, title, &res) != 0
+    if (may_change(c, &res) != 0 || title_valid(r, title, &res) != 0
         || text_valid(r, &c->page, text, "text", &res) != 0) {
         return social_result_send(r, &res, 0, NULL);
     }

@@ -620,3 +620,33 @@ def test_console_exports_ideas_with_votes_and_statuses(server, alice, bob, carol
              if r["id"] == str(idea["id"])]
     assert not row["title"].startswith("=")     # a formula is neutralised
     assert bob.get(query % ("csv", day, day)).status == 403
+
+
+def test_marker_edits_change_the_board_and_keep_its_ideas(server, mariadb, alice, carol):
+    path = new_board(server, alice)
+    idea = submit_ok(alice, path)
+    server.write_file(path, PAGE.format(title="Ideas page", markers=(
+        '<!--social:ideas name="costs" title="Cheaper in 2027" statuses="open|closed"-->')),
+        mtime=time.time() + 5)
+    section = board_section(served(alice, path).body)
+    assert b"Cheaper in 2027" in section and b">closed</option>" in section
+    doc = listing(alice, path)
+    assert doc["board"]["title"] == "Cheaper in 2027"
+    assert doc["board"]["statuses"] == ["open", "closed"]
+    assert [i["id"] for i in doc["ideas"]] == [idea["id"]]
+    assert set_status(carol, idea["id"], "closed").status == 200
+    assert_json_error(set_status(carol, idea["id"], "planned"), 422, "invalid_status")
+    [[count]] = mariadb.sql("SELECT COUNT(*) FROM social_idea_boards b JOIN social_pages p "
+                            "ON p.id = b.page_id WHERE p.path = '%s'" % path)
+    assert count == "1"
+
+
+def test_hostile_titles_and_texts_stay_inert(server, alice, bob):
+    path = new_board(server, alice)
+    hostile = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    idea = submit_ok(alice, path, title=hostile, text=hostile + " [x](javascript:alert(3))")
+    assert one(bob, idea["id"])["title"] == hostile
+    for body in (served(bob, path).body, bob.get("/_social/ideas/%d" % idea["id"]).body):
+        assert b"<script>alert" not in body and b"<img src=x" not in body
+        assert b'href="javascript:' not in body
+        assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in body
