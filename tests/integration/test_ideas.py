@@ -650,3 +650,28 @@ def test_hostile_titles_and_texts_stay_inert(server, alice, bob):
         assert b"<script>alert" not in body and b"<img src=x" not in body
         assert b'href="javascript:' not in body
         assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+@pytest.mark.parametrize("name,board,statuses,closes", [
+    ("2026-12-ways-to-cut-costs.html", "costs",
+     ["new", "under review", "planned", "done", "declined"], None),
+    ("2026-12-fieldkit-feedback.html", "fieldkit", ["received", "incorporated", "not taken"],
+     "2027-01-15"),
+])
+def test_demo_pages_declare_working_boards(server, alice, name, board, statuses, closes):
+    import harness
+    text = (harness.REPO / "demo" / "intranet" / "news" / name).read_text()
+    path = "/demo-%s-%s" % (uuid.uuid4().hex[:8], name)
+    server.write_file(path, text)
+    board_section(served(alice, path).body, board)
+    doc = listing(alice, path, board=board)
+    assert doc["board"]["statuses"] == statuses
+    today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    if closes is not None:
+        # the first moment it is closed: open through its closing day
+        assert doc["board"]["closes"] == "2027-01-16T00:00:00Z"
+    if closes is None or today <= closes:
+        assert doc["board"]["open"] is True
+        assert submit_ok(alice, path, board=board)["status"] == statuses[0]
+    else:
+        assert doc["board"]["open"] is False
