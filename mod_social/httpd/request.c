@@ -685,11 +685,15 @@ apr_int64_t social_request_id(const char *s, size_t len)
 int social_request_unlocked(request_rec *r, const social_page *pg)
 {
     int locked = 0;
+    const char *hash = strchr(pg->key, '#');
+    /* An idea's own discussion (PAGE#idea-ID) is locked with its page. */
+    const char *key = hash ? apr_pstrmemdup(r->pool, pg->key, (apr_size_t)(hash - pg->key))
+                           : pg->key;
 
     if (pg->who.moderator) {
         return 0;
     }
-    if (social_store_page_locked(r, pg->key, &locked) != SOCIAL_STORE_OK) {
+    if (social_store_page_locked(r, key, &locked) != SOCIAL_STORE_OK) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
     if (locked) {

@@ -534,6 +534,26 @@ def test_each_idea_has_its_own_comment_thread(server, alice, bob, carol):
     assert b"Thanks" in resp.body
 
 
+def test_a_locked_page_locks_its_board_and_the_ideas_threads(server, alice, bob, carol):
+    path = new_board(server, alice)
+    idea = submit_ok(alice, path)
+    first = bob.create(idea["thread"], "Before the lock")
+    page = served(carol, path).body
+    token = re.search(rb'name="token" value="([^"]+)"', page).group(1).decode()
+    resp = form_post(carol, "/_social/admin/lock", {"page": path, "action": "lock",
+                                                    "token": token})
+    assert resp.status == 303, (resp, resp.body[:300])
+    assert_json_error(submit(alice, path), 423, "locked")
+    assert_json_error(vote(bob, idea["id"]), 423, "locked")
+    assert_json_error(bob.api("POST", "comments", {"page": idea["thread"], "body": "x"}), 423)
+    assert_json_error(alice.api("POST", "comments", {"page": idea["thread"], "body": "x",
+                                                     "parent": first["id"]}), 423)
+    assert_json_error(alice.api("PUT", "comments/%d/like" % first["id"]), 423)
+    # the moderator still votes, but comments stop for everyone, as on any locked page
+    assert vote(carol, idea["id"]).status == 200
+    assert_json_error(carol.api("POST", "comments", {"page": idea["thread"], "body": "x"}), 423)
+
+
 # ---------------------------------------------------------------- forms (no JavaScript)
 
 def test_forms_submit_vote_and_set_status(server, alice, bob, carol):
