@@ -69,8 +69,11 @@ static const social_statement ideas_statements[] = {
       "UNION SELECT v.user FROM social_idea_votes v WHERE v.idea_id = :idea) u "
       "JOIN social_ideas i ON i.id = :idea JOIN social_idea_boards b ON b.id = i.board_id "
       "WHERE u.user <> :actor AND u.user <> '' "
-      "ON DUPLICATE KEY UPDATE actor = VALUES(actor), actor_name = VALUES(actor_name), "
-      "created_at = CURRENT_TIMESTAMP(3), read_at = NULL, mailed_at = NULL" },
+      /* (the boards and ideas have a created_at too: every column is named in full) */
+      "ON DUPLICATE KEY UPDATE social_notifications.actor = VALUES(actor), "
+      "social_notifications.actor_name = VALUES(actor_name), "
+      "social_notifications.created_at = CURRENT_TIMESTAMP(3), "
+      "social_notifications.read_at = NULL, social_notifications.mailed_at = NULL" },
     { "social_idea_merge_votes",
       "INSERT INTO social_idea_votes (idea_id, user, created_at) "
       "SELECT :into, v.user, v.created_at FROM social_idea_votes v WHERE v.idea_id = :idea "
