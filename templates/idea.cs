@@ -19,7 +19,6 @@
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <title><?cs var:Board.ideas.0.title ?> - <?cs var:Board.title ?></title>
-<link rel="stylesheet" href="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/social.css" />
 </head>
 <body class="social-page" data-social-endpoint="<?cs var:Social.endpoint ?>">
 <main class="social social-ideas social-idea-page" role="main">
@@ -28,8 +27,7 @@
 <ol class="social-ideas-list">
 <?cs call:idea_item(Board.ideas.0) ?></ol>
 <?cs if:!Board.open ?><p><strong>The board is closed.</strong></p><?cs /if ?>
-<div id="social" class="social-idea-thread"><?cs uvar:Board.thread_html ?></div>
 </main>
-<script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/social.js" defer="defer"></script>
+<div class="social-idea-thread"><?cs uvar:Board.thread_html ?></div>
 </body>
 </html>

@@ -248,13 +248,25 @@ char *social_idea_page_render(request_rec *r, const social_idea *i, const social
     v.board = i->board;
     v.page = *pg;
     social_ideas_view_fill(&v);
-    d.thread_html = social_thread_html(r, pg->dc, &pg->who,
-                                       social_idea_thread_key(r->pool, i->board.page, i->id),
-                                       SOCIAL_THREAD_RENDER_ROOTS, NULL, &thread_len, &error);
-    if (d.thread_html == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                      "SOCIAL2002: the discussion of idea %" APR_INT64_T_FMT
-                      " is not shown: %s", i->id, error ? error : "unknown");
+    {
+        /* The discussion in the block a page carries, so the widget takes
+         * it over as on any page (its page key: the idea's thread). */
+        social_render_page block;
+        apr_size_t block_len = 0;
+
+        memset(&block, 0, sizeof(block));
+        block.endpoint = social_config_srv(r->server)->endpoint;
+        block.version = SOCIAL_VERSION;
+        block.page_key = social_idea_thread_key(r->pool, i->board.page, i->id);
+        block.inner = social_thread_html(r, pg->dc, &pg->who, block.page_key,
+                                         SOCIAL_THREAD_RENDER_ROOTS, NULL, &thread_len, &error);
+        block.inner_len = thread_len;
+        if (block.inner == NULL) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          "SOCIAL2002: the discussion of idea %" APR_INT64_T_FMT
+                          " is not shown: %s", i->id, error ? error : "unknown");
+        }
+        d.thread_html = social_render_block(r->pool, &block, &block_len);
     }
     return render(r, "idea.cs", &d, len);
 }

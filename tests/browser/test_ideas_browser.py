@@ -161,3 +161,35 @@ def test_nojs_submit_vote_and_set_status_with_plain_forms(nojs, server, alice):
                                                    % idea["id"])
     finally:
         authenticate(nojs, "alice")
+
+
+# ---------------------------------------------------------------- the idea's own page
+
+def comment_and_wait(browser, alice, thread, words):
+    box = browser.find_element(By.ID, "social-new-body")
+    box.send_keys(words)
+    browser.find_element(By.CSS_SELECTOR, "#social form.social-new button[type=submit]").click()
+    wait_for(browser, lambda d: any(c["body"] == words for c in alice.listing(thread)["comments"]),
+             "the comment was not stored")
+    wait_for(browser, lambda d: words in (text(d, "#social") or ""),
+             "the comment did not show")
+
+
+def test_js_and_nojs_discuss_an_idea_on_its_own_page(js, nojs, server, alice):
+    path = new_page(server)
+    Client(server, "alice").get(path)
+    resp = alice.api("POST", "ideas", {"page": path, "board": "costs", "title": "Bike racks",
+                                       "text": "More of them."})
+    assert resp.status == 201, resp.body
+    idea = resp.json()
+    load(js, server, "/_social/ideas/%d" % idea["id"])
+    wait_widget(js)
+    marker = mark_window(js)
+    comment_and_wait(js, alice, idea["thread"], "With JavaScript")
+    assert_no_reload(js, marker)
+    load(nojs, server, "/_social/ideas/%d" % idea["id"])
+    comment_and_wait(nojs, alice, idea["thread"], "Without JavaScript")
+    wait_url(nojs, "#comment-%d" % alice.listing(idea["thread"])["comments"][-1]["id"],
+             "no redirect back to the idea's page")
+    assert "/_social/ideas/%d" % idea["id"] in nojs.current_url
+    assert ideas(alice, path)[0]["comments"] == 2
