@@ -137,8 +137,8 @@ static int may_act(request_rec *r, const social_page *pg, const social_idea_boar
 }
 
 static int idea_submit(request_rec *r, const social_page *pg, const char *board_name,
-                       const char *title, const char *text, apr_int64_t *id,
-                       social_result *res)
+                       const char *title, const char *text,
+                       const social_idempotency *idem, apr_int64_t *id, social_result *res)
 {
     social_idea idea;
     social_store_status st;
@@ -174,7 +174,14 @@ static int idea_submit(request_rec *r, const social_page *pg, const char *board_
                                            (apr_size_t)(bar - idea.board.statuses))
                           : idea.board.statuses;
     }
-    st = social_store_idea_add(r, &idea, id);
+    st = social_store_idea_add(r, &idea, idem, id);
+    if (st == SOCIAL_STORE_MISMATCH) {
+        return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "idempotency_mismatch",
+                                 "this Idempotency-Key was used for another request");
+    }
+    if (st == SOCIAL_STORE_REPLAYED) {
+        return 0;   /* the first request's idea: *id is its id */
+    }
     if (st != SOCIAL_STORE_OK) {
         return social_result_store(r, res, st);
     }
@@ -422,6 +429,7 @@ static int api_create(request_rec *r)
     const char *page, *board, *title, *text, *message = NULL;
     social_page pg;
     social_result res;
+    social_idempotency *idem = NULL;
     apr_int64_t id = 0;
     idea_ctx c;
 
@@ -444,7 +452,10 @@ static int api_create(request_rec *r)
         }
         return social_result_send(r, &res, 0, NULL);
     }
-    if (idea_submit(r, &pg, board, title, text, &id, &res) != 0) {
+    if (social_request_idempotency(r, req, &idem) != 0) {
+        return social_request_idempotency_refused(r);
+    }
+    if (idea_submit(r, &pg, board, title, text, idem, &id, &res) != 0) {
         return social_result_send(r, &res, 0, NULL);
     }
     if (idea_load(r, id, &c, &res) != 0) {
@@ -716,7 +727,7 @@ static int form_submit(request_rec *r)
     board = apr_table_get(form, "board");
     social_request_form_keep(r, apr_table_get(form, "text"));
     if (idea_submit(r, &pg, board, apr_table_get(form, "title"), apr_table_get(form, "text"),
-                    &id, &res) != 0) {
+                    NULL, &id, &res) != 0) {
         return social_result_send(r, &res, 1, pg.key);
     }
     return form_done(r, &pg, board, id, "Your idea is on the board");

@@ -336,9 +336,11 @@ social_store_status social_store_ideas_list(request_rec *r, apr_int64_t board,
 social_store_status social_store_idea_get(request_rec *r, apr_int64_t id, const char *viewer,
                                           social_idea *idea);
 
-/* A new idea on board; its id in *id. */
+/* A new idea on board; its id in *id. With idem (may be NULL): REPLAYED
+ * and the first request's id for a key seen before, MISMATCH for a key
+ * used for another request. */
 social_store_status social_store_idea_add(request_rec *r, const social_idea *idea,
-                                          apr_int64_t *id);
+                                          const social_idempotency *idem, apr_int64_t *id);
 
 /* Changes title and body (edit), or marks the idea deleted. */
 social_store_status social_store_idea_edit(request_rec *r, apr_int64_t id, const char *title,

@@ -237,6 +237,7 @@ static social_store_status write_one(request_rec *r, const char *label,
 
 typedef struct {
     const social_idea *idea;
+    const social_idempotency *idem;
     apr_int64_t id;
 } add_txn;
 
@@ -244,22 +245,35 @@ static social_store_status add_write(request_rec *r, ap_dbd_t *dbd, void *data)
 {
     add_txn *t = data;
     const social_idea *i = t->idea;
-    social_store_status st = social_store_run(
+    social_store_status st;
+
+    if (t->idem != NULL
+        && (st = social_store_idempotency_claim(r, dbd, t->idem, "idea")) != SOCIAL_STORE_OK) {
+        return st;
+    }
+    st = social_store_run(
         r, dbd, "social_idea_add",
         STORE_ARGS({ "board", social_store_int_arg(r, i->board.id) }, { "author", i->author },
                    { "author_name", i->author_name }, { "title", i->title },
                    { "body", i->body }, { "status", i->status }),
         NULL);
 
-    return st == SOCIAL_STORE_OK ? social_store_last_id(r, dbd, &t->id) : st;
+    if (st == SOCIAL_STORE_OK) {
+        st = social_store_last_id(r, dbd, &t->id);
+    }
+    if (st == SOCIAL_STORE_OK && t->idem != NULL) {
+        st = social_store_idempotency_settle(r, dbd, t->idem, t->id);
+    }
+    return st;
 }
 
 social_store_status social_store_idea_add(request_rec *r, const social_idea *idea,
-                                          apr_int64_t *id)
+                                          const social_idempotency *idem, apr_int64_t *id)
 {
     ap_dbd_t *dbd = social_store_writer(r);
-    add_txn t = { idea, 0 };
-    social_store_status st = dbd ? social_store_transaction(r, dbd, add_write, &t)
+    add_txn t = { idea, idem, 0 };
+    social_store_status st = dbd ? social_store_idempotent_write(r, dbd, idem, "idea", &t.id,
+                                                                 add_write, &t)
                                  : SOCIAL_STORE_DOWN;
 
     *id = t.id;

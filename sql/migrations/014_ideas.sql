@@ -61,3 +61,7 @@ ALTER TABLE social_notifications
 -- Moderators' status changes and merges are audited like the rest.
 ALTER TABLE social_audit
     MODIFY target_kind ENUM('comment', 'page', 'poll', 'person', 'idea') NOT NULL;
+
+-- POST ideas takes an Idempotency-Key like comments and shares.
+ALTER TABLE social_idempotency
+    MODIFY kind ENUM('comment', 'share', 'idea') NOT NULL;

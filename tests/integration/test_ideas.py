@@ -244,6 +244,19 @@ def test_submit_errors(server, alice, anon):
     assert_json_error(submit(anon, public), 401, "login_required")
 
 
+def test_submit_with_an_idempotency_key_makes_one_idea(server, alice):
+    path = new_board(server, alice)
+    key = {"Idempotency-Key": "idea-%s" % uuid.uuid4().hex}
+    first = submit(alice, path, title="Once", headers=key)
+    again = submit(alice, path, title="Once", headers=key)
+    assert first.status == again.status == 201, (first.body, again.body)
+    assert first.json()["id"] == again.json()["id"]
+    assert [i["id"] for i in listing(alice, path)["ideas"]] == [first.json()["id"]]
+    assert_json_error(submit(alice, path, title="Other", headers=key), 422,
+                      "idempotency_mismatch")
+    assert_json_error(submit(alice, path, headers={"Idempotency-Key": "x" * 201}), 400)
+
+
 def test_list_errors(server, alice):
     path = new_board(server, alice)
     assert_json_error(alice.api("GET", "ideas?page=" + q(path)), 400, "invalid_board")
