@@ -608,11 +608,24 @@ def test_forms_submit_vote_and_set_status(server, alice, bob, carol):
                                 {"token": token_of(carols), "action": "fly"}), 422)
 
 
-def test_anonymous_readers_see_the_board_but_cannot_act(server, alice, anon):
-    path = new_board(server, anon, area="pub-read")
+@pytest.mark.parametrize("area", ["pub-read", "pub-write"])
+def test_anonymous_readers_see_the_board_but_cannot_act(server, alice, carol, anon, area):
+    path = new_board(server, anon, area=area)
+    idea = submit_ok(alice, path, title="Public idea")
     section = board_section(served(anon, path).body)
-    assert b"Log in to suggest ideas and vote." in section
+    assert b"Log in to suggest ideas and vote." in section and b"Public idea" in section
     assert b'name="token"' not in section
+    doc = listing(anon, path)
+    assert [i["title"] for i in doc["ideas"]] == ["Public idea"] and doc["can_submit"] is False
+    assert one(anon, idea["id"])["voted"] is False
+    assert_json_error(submit(anon, path), 401, "login_required")
+    assert_json_error(vote(anon, idea["id"]), 401, "login_required")
+    assert_json_error(vote(anon, idea["id"], "DELETE"), 401, "login_required")
+    assert_json_error(anon.api("PATCH", "ideas/%d" % idea["id"], {"title": "x"}), 401)
+    assert_json_error(anon.api("DELETE", "ideas/%d" % idea["id"]), 401)
+    assert_json_error(set_status(anon, idea["id"], "done"), 401, "login_required")
+    assert_json_error(anon.api("POST", "ideas/%d/merge" % idea["id"], {"into": 1}), 401)
+    assert one(carol, idea["id"])["status"] == "new"
 
 
 def test_deferred_page_leaves_the_board_to_the_widget(server, alice, bob):
