@@ -332,3 +332,122 @@ const char *social_poll_def_parse(apr_pool_t *p, const social_marker *m,
     }
     return NULL;
 }
+
+/* ---- ideas boards ---- */
+
+/* Splits list at '|' into out (trimmed); a reason, or NULL. */
+static const char *statuses_split(apr_pool_t *p, const char *list, social_ideas_def *def)
+{
+    char *copy = apr_pstrdup(p, list), *s, *rest;
+    size_t n = strlen(list);
+    int j;
+
+    if (n == 0 || strstr(list, "||") || list[0] == '|' || list[n - 1] == '|') {
+        return "a status is empty";
+    }
+    for (s = apr_strtok(copy, "|", &rest); s; s = apr_strtok(NULL, "|", &rest)) {
+        char *end = s + strlen(s);
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
+        while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'
+                           || end[-1] == '\r')) *--end = '\0';
+        if (*s == '\0') {
+            return "a status is empty";
+        }
+        if (strlen(s) > SOCIAL_IDEA_STATUS_MAX) {
+            return "a status is longer than 60 bytes";
+        }
+        for (j = 0; j < def->nstatuses; j++) {
+            if (strcmp(def->statuses[j], s) == 0) {
+                return "a board lists the same status twice";
+            }
+        }
+        if (def->nstatuses == SOCIAL_IDEAS_STATUSES_MAX) {
+            return "a board has more than 12 statuses";
+        }
+        def->statuses[def->nstatuses++] = s;
+    }
+    if (def->nstatuses < 2) {
+        return "a board needs at least two statuses";
+    }
+    return NULL;
+}
+
+const char *social_ideas_def_parse(apr_pool_t *p, const social_marker *m,
+                                   social_ideas_def *def)
+{
+    int k;
+    const char *name = NULL, *title = NULL, *closes = NULL, *statuses = NULL, *why;
+
+    memset(def, 0, sizeof(*def));
+    for (k = 0; k < m->nattrs; k++) {
+        const social_marker_attr *a = &m->attrs[k];
+        char *key = apr_pstrmemdup(p, a->name, a->name_len), *c;
+        char *v = a->value ? value_decode(p, a->value, a->value_len) : NULL;
+
+        for (c = key; *c; c++) {
+            *c = (char)apr_tolower(*c);
+        }
+        if (a->value != NULL && v == NULL) {
+            return apr_pstrcat(p, "the ", key, " attribute is not valid text", NULL);
+        }
+        if (v == NULL) {
+            return apr_pstrcat(p, "the ", key, " attribute needs a value", NULL);
+        }
+        if (strcmp(key, "name") == 0) name = v;
+        else if (strcmp(key, "title") == 0) title = v;
+        else if (strcmp(key, "closes") == 0) closes = v;
+        else if (strcmp(key, "statuses") == 0) statuses = v;
+        else {
+            return apr_pstrcat(p, "unknown attribute ", key, NULL);
+        }
+    }
+    if (name == NULL || *name == '\0' || strlen(name) > SOCIAL_POLL_NAME_MAX) {
+        return "a board needs a name of 1 to 64 characters";
+    }
+    for (k = 0; name[k]; k++) {
+        if (!apr_islower(name[k]) && !apr_isdigit(name[k]) && name[k] != '_' && name[k] != '-') {
+            return "a board name may hold only a-z, 0-9, _ and -";
+        }
+    }
+    if (title == NULL || *title == '\0' || strlen(title) > SOCIAL_IDEAS_TITLE_MAX) {
+        return "a board needs a title of at most 500 bytes";
+    }
+    if (closes != NULL && closes_parse(closes, &def->closes) != 0) {
+        return "closes must be a date such as 2026-12-31 or 2026-12-31T18:00 (UTC)";
+    }
+    why = statuses_split(p, statuses ? statuses : SOCIAL_IDEAS_DEFAULT_STATUSES, def);
+    if (why != NULL) {
+        return why;
+    }
+    def->name = name;
+    def->title = title;
+    def->status_list = def->statuses[0];
+    for (k = 1; k < def->nstatuses; k++) {
+        def->status_list = apr_pstrcat(p, def->status_list, "|", def->statuses[k], NULL);
+    }
+    def->definition = apr_psprintf(p, "%" APR_SIZE_T_FMT ":%s%" APR_SIZE_T_FMT ":%s%"
+                                   APR_TIME_T_FMT ";%s", strlen(name), name, strlen(title),
+                                   title, def->closes, def->status_list);
+    return NULL;
+}
+
+int social_ideas_status_index(const char *list, const char *status)
+{
+    size_t n = strlen(status);
+    const char *s = list;
+    int k = 0;
+
+    if (n == 0) {
+        return -1;
+    }
+    while (s != NULL) {
+        const char *bar = strchr(s, '|');
+        size_t len = bar ? (size_t)(bar - s) : strlen(s);
+        if (len == n && memcmp(s, status, n) == 0) {
+            return k;
+        }
+        k++;
+        s = bar ? bar + 1 : NULL;
+    }
+    return -1;
+}

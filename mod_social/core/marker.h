@@ -81,4 +81,35 @@ apr_array_header_t *social_poll_options_match(apr_pool_t *p,
                                               const apr_array_header_t *stored,
                                               const social_poll_def *def);
 
+/* ---- ideas boards ----
+ *
+ *   <!--social:ideas name="costs" title="Ways to cut costs"
+ *       [closes="2026-12-31"] [statuses="new|under review|planned|done|declined"]-->
+ */
+
+#define SOCIAL_IDEAS_TITLE_MAX 500
+#define SOCIAL_IDEAS_STATUSES_MAX 12
+#define SOCIAL_IDEA_STATUS_MAX 60
+#define SOCIAL_IDEAS_DEFAULT_STATUSES "new|under review|planned|done|declined"
+
+typedef struct social_ideas_def {
+    const char *name;          /* [a-z0-9_-]+, unique per page */
+    const char *title;         /* entity-decoded, UTF-8 */
+    apr_time_t closes;         /* 0: open for good */
+    int nstatuses;
+    const char *statuses[SOCIAL_IDEAS_STATUSES_MAX];   /* the first: a new idea's */
+    const char *status_list;   /* the statuses joined by '|' */
+    const char *definition;    /* canonical text of all the above */
+} social_ideas_def;
+
+/* Reads an ideas marker. Returns NULL and fills *def, or a short English
+ * reason the marker is not a valid board. Values are decoded as for
+ * polls; statuses are split at '|' and trimmed (2 to 12, each 1 to 60
+ * bytes, no duplicates); closes as for polls. */
+const char *social_ideas_def_parse(apr_pool_t *p, const social_marker *m,
+                                   social_ideas_def *def);
+
+/* The index of status in the '|'-separated list, or -1. */
+int social_ideas_status_index(const char *list, const char *status);
+
 #endif /* SOCIAL_MARKER_H */

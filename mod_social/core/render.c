@@ -93,6 +93,19 @@ const char *social_render_poll(apr_pool_t *p, const char *name, const char *inne
     return out;
 }
 
+const char *social_render_ideas(apr_pool_t *p, const char *name, const char *inner,
+                                apr_size_t *len)
+{
+    const char *n = escape(p, name, strlen(name));
+    char *out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN,
+                            "<div class=\"social-marker social-marker-ideas\" "
+                            "data-social-kind=\"ideas\" id=\"ideas-", n,
+                            "\" data-social-name=\"", n, "\">", inner ? inner : "",
+                            "</div>", SOCIAL_BLOCK_CLOSE, NULL);
+    *len = strlen(out);
+    return out;
+}
+
 const char *social_render_count_link(apr_pool_t *p, const char *page_key, int count)
 {
     return apr_psprintf(p, "<a class=\"social-count-link\" href=\"%s#social\">"
@@ -120,6 +133,13 @@ const char *social_render_marker(apr_pool_t *p, const social_marker *m,
             return NULL;
         }
         return social_render_poll(p, def.name, inner, len);
+    }
+    else if (social_marker_is(m, "ideas")) {
+        social_ideas_def def;
+        if (social_ideas_def_parse(p, m, &def) != NULL) {
+            return NULL;
+        }
+        return social_render_ideas(p, def.name, inner, len);
     }
     out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN, "<span class=\"social-marker social-marker-", kind,
                       "\" data-social-kind=\"", kind, "\"", extra, ">", inner ? inner : "",

@@ -54,6 +54,11 @@ const char *social_render_marker(apr_pool_t *p, const social_marker *m,
 
 /* The placeholder of a poll marker: a div id="poll-NAME" holding inner
  * (the rendered poll) if not NULL. name is the poll's parsed name. */
+/* The placeholder of an ideas marker: a div id="ideas-NAME" holding
+ * inner (the rendered board) if not NULL. */
+const char *social_render_ideas(apr_pool_t *p, const char *name, const char *inner,
+                                apr_size_t *len);
+
 const char *social_render_poll(apr_pool_t *p, const char *name, const char *inner,
                                apr_size_t *len);
 

@@ -83,7 +83,7 @@ static int cursor_parse(const char *s, stream_cursor *c)
     usec = apr_strtoi64(end + 1, &end, 10);
     /* Always six digits, as cursor_format writes them: ".1" is no cursor
      * (it would mean one microsecond, not a tenth of a second). */
-    if (end - strchr(s, '.') != 7 || end[0] != '-' || strchr("cslpv", end[1]) == NULL || end[1] == '\0'
+    if (end - strchr(s, '.') != 7 || end[0] != '-' || strchr("cslpviu", end[1]) == NULL || end[1] == '\0'
         || end[2] != '-' || usec < 0 || usec > 999999) {
         return -1;
     }
@@ -259,6 +259,8 @@ static const char *kind_name(char kind)
     case 's': return "share";
     case 'p': return "like";
     case 'l': return "like";
+    case 'i': return "idea";
+    case 'u': return "idea_status";
     default: return "poll";
     }
 }
@@ -266,8 +268,14 @@ static const char *kind_name(char kind)
 /* The link to what an item is about, on its page. */
 static const char *item_href(apr_pool_t *p, const social_activity *a)
 {
+    if (strchr(a->page, '#') != NULL) {
+        return a->page;   /* an idea's own discussion: the idea on its board */
+    }
     if (a->kind == 'c' || a->kind == 'l') {
         return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, a->page, a->id);
+    }
+    if (a->kind == 'i' || a->kind == 'u') {
+        return apr_psprintf(p, "%s#idea-%" APR_INT64_T_FMT, a->page, a->id);
     }
     return apr_pstrcat(p, a->page, "#social", NULL);
 }
@@ -293,6 +301,11 @@ static const char *item_title(apr_pool_t *p, const social_activity *a)
         return apr_pstrcat(p, a->name, " liked ", page, NULL);
     case 'l':
         return apr_pstrcat(p, a->name, " liked ", a->subject, "'s comment on ", page, NULL);
+    case 'i':
+        return apr_pstrcat(p, a->name, " suggested an idea on ", page, ": ", a->text, NULL);
+    case 'u':
+        return apr_pstrcat(p, a->name, " set the idea \"", a->text, "\" on ", page, " to ",
+                           a->subject, NULL);
     default:
         if (a->number < 0) {
             return apr_psprintf(p, "New poll on %s: %s", page, a->text);
@@ -360,6 +373,15 @@ static json_t *item_json(request_rec *r, const social_activity *a)
         json_object_set_new(item, "target", json_string("comment"));
         json_object_set_new(item, "comment", json_integer(a->id));
         json_object_set_new(item, "comment_author", json_string(a->subject));
+        break;
+    case 'i':
+    case 'u':
+        /* The title only, never the idea's text. */
+        json_object_set_new(item, "idea", json_integer(a->id));
+        json_object_set_new(item, "idea_title", json_string(a->text));
+        if (a->kind == 'u') {
+            json_object_set_new(item, "status", json_string(a->subject));
+        }
         break;
     default:
         json_object_set_new(item, "question", json_string(a->text));
@@ -457,9 +479,12 @@ int social_activity_atom(request_rec *r)
     for (k = 0; k < res.items->nelts; k++) {
         const social_activity *a = &APR_ARRAY_IDX(res.items, k, social_activity);
         const char *link = absolute(r, item_href(p, a));
-        const char *id = a->kind == 'c' || a->kind == 'v' || a->kind == 's'
+        const char *id = a->kind == 'c' || a->kind == 'v' || a->kind == 's' || a->kind == 'i'
             ? apr_psprintf(p, "%s?social-%s=%" APR_INT64_T_FMT, absolute(r, a->page),
                            kind_name(a->kind), a->id)
+            : a->kind == 'u'
+            ? apr_psprintf(p, "%s?social-idea-status=%" APR_INT64_T_FMT "&at=%" APR_TIME_T_FMT,
+                           absolute(r, a->page), a->id, a->created)
             : apr_pstrcat(p, absolute(r, a->page), "?social-like=",
                           a->kind == 'l' ? apr_psprintf(p, "comment-%" APR_INT64_T_FMT, a->id)
                                          : "page",

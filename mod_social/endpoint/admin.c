@@ -545,7 +545,8 @@ static int route_dashboard(console *c)
 
 /* ---- GET {base}/admin/export ---- */
 
-static const char *const export_names[] = { "comments", "likes", "shares", "polls", "audit" };
+static const char *const export_names[] = { "comments", "likes", "shares", "polls", "audit",
+                                            "ideas" };
 
 static apr_status_t json_write(const char *buffer, size_t size, void *data)
 {

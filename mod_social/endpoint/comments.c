@@ -24,6 +24,7 @@
 #include "request.h"
 #include "text.h"
 #include "discussion.h"
+#include "idea_view.h"
 
 APLOG_USE_MODULE(social);
 
@@ -59,11 +60,41 @@ static int store_fail(request_rec *r, outcome *o, social_store_status st)
     return social_result_store(r, &o->res, st);
 }
 
+/* An idea's own discussion: "PAGE#idea-ID" is the page key of its
+ * comments; who may read the page may read them. Returns 0 and sets
+ * o->page.key, or the status of the refusal in o->res. */
+static int idea_thread_resolve(request_rec *r, outcome *o, const char *path,
+                               const char *hash)
+{
+    const char *digits = hash + strlen("#idea-");
+    apr_int64_t id = social_request_id(digits, strlen(digits));
+    const char *message = NULL;
+    social_idea idea;
+    int status = social_request_page(r, apr_pstrmemdup(r->pool, path, (apr_size_t)(hash - path)),
+                                     &o->page, &message);
+
+    if (status != 0) {
+        return social_result_page(&o->res, status, message);
+    }
+    if (id == 0 || social_store_idea_get(r, id, NULL, &idea) != SOCIAL_STORE_OK
+        || idea.deleted || strcmp(idea.board.page, o->page.key) != 0) {
+        return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found",
+                                 "there is no such idea on this page");
+    }
+    o->page.key = social_idea_thread_key(r->pool, o->page.key, id);
+    return 0;
+}
+
 static int page_resolve(request_rec *r, outcome *o, const char *path)
 {
     const char *message = NULL;
-    int status = social_request_page(r, path, &o->page, &message);
+    const char *hash = path ? strstr(path, "#idea-") : NULL;
+    int status = hash ? idea_thread_resolve(r, o, path, hash)
+                      : social_request_page(r, path, &o->page, &message);
 
+    if (hash != NULL) {
+        return status;
+    }
     if (status != 0) {
         social_result_page(&o->res, status, message);
         /* A bad page in a request body is an invalid field. */
@@ -215,6 +246,12 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
     social_store_status st;
     int anchored = anchor != NULL && anchor->exact != NULL;
 
+    if (anchored && path != NULL && strstr(path, "#idea-") != NULL) {
+        social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_anchor",
+                          "an idea's discussion takes no passage comments");
+        o->res.field = "anchor";
+        return o->res.status;
+    }
     if (page_resolve(r, o, path) != 0 || may_write(o) != 0
         || body_valid(r, o, body) != 0
         || (anchored && anchor_valid(r, o, anchor, parent) != 0)) {

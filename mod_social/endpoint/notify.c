@@ -52,6 +52,12 @@ static const char *note_href(apr_pool_t *p, const social_notification *n)
     if (strcmp(n->kind, "share") == 0) {
         return apr_pstrcat(p, n->page, "#social", NULL);
     }
+    if (strcmp(n->kind, "idea") == 0) {
+        return apr_psprintf(p, "%s#idea-%" APR_INT64_T_FMT, n->page, n->target);
+    }
+    if (strchr(n->page, '#') != NULL) {
+        return n->page;   /* in an idea's own discussion: the idea on its board */
+    }
     if (note_followed(n)) {   /* the first comment not seen yet */
         return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, n->page, n->since);
     }
@@ -76,6 +82,10 @@ static const char *note_title(apr_pool_t *p, const social_notification *n)
     }
     if (strcmp(n->kind, "share") == 0) {
         return apr_pstrcat(p, n->actor_name, " shared ", page, " with you", NULL);
+    }
+    if (strcmp(n->kind, "idea") == 0) {
+        return apr_pstrcat(p, n->actor_name, " changed the status of an idea on ", page,
+                           " that you suggested or voted for", NULL);
     }
     if (strcmp(n->kind, "follow") == 0) {
         return n->likes > 1
@@ -120,7 +130,8 @@ static json_t *note_json(request_rec *r, const social_notification *n)
         return j;
     }
     if (j != NULL) {
-        json_object_set_new(j, strcmp(n->kind, "share") == 0 ? "share" : "comment",
+        json_object_set_new(j, strcmp(n->kind, "share") == 0 ? "share"
+                               : strcmp(n->kind, "idea") == 0 ? "idea" : "comment",
                             json_integer(n->target));
     }
     return j;

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "markers.h"
+#include "idea_view.h"
 #include "poll_view.h"
 #include "render.h"
 #include "request.h"
@@ -36,6 +37,7 @@ struct social_markers {
     const char *page_key;
     int inline_mode;
     int polls_seen;
+    int boards_seen;
     int counts_seen;            /* count markers rendered with a number */
     apr_array_header_t *counts; /* pending_count */
     const char *text;           /* the marker being handled */
@@ -86,6 +88,31 @@ static social_markers_result poll_marker(social_markers *ms, const social_marker
     return SOCIAL_MARKERS_PLACEHOLDER;
 }
 
+/* Ideas boards per page, as polls. */
+#define SOCIAL_IDEAS_MARKERS_MAX 5
+
+static social_markers_result ideas_marker(social_markers *ms, const social_marker *m,
+                                          const char **placeholder, apr_size_t *len,
+                                          int *pending)
+{
+    request_rec *r = ms->r;
+    social_ideas_def def;
+    const char *inner, *why = social_ideas_def_parse(r->pool, m, &def);
+
+    (void)pending;
+    if (why == NULL && ++ms->boards_seen > SOCIAL_IDEAS_MARKERS_MAX) {
+        why = "more than " APR_STRINGIFY(SOCIAL_IDEAS_MARKERS_MAX) " ideas boards on one page";
+    }
+    if (why != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "SOCIAL2007: ideas marker on %s left alone: %s", r->uri, why);
+        return SOCIAL_MARKERS_IGNORED;
+    }
+    inner = social_ideas_marker(r, ms->page_key, &def, ms->inline_mode, len);
+    *placeholder = social_render_ideas(r->pool, def.name, inner, len);
+    return SOCIAL_MARKERS_PLACEHOLDER;
+}
+
 /* Any other kind: its placeholder, empty (the widget fills it). */
 static social_markers_result plain_marker(social_markers *ms, const social_marker *m,
                                           const char **placeholder, apr_size_t *len,
@@ -128,6 +155,7 @@ static const struct {
     { "discussion", thread_marker },   /* the documented name */
     { "thread", thread_marker },       /* its first name, still honoured */
     { "poll", poll_marker },
+    { "ideas", ideas_marker },
     { "count", count_marker },
 };
 

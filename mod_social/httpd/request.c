@@ -685,11 +685,15 @@ apr_int64_t social_request_id(const char *s, size_t len)
 int social_request_unlocked(request_rec *r, const social_page *pg)
 {
     int locked = 0;
+    const char *hash = strchr(pg->key, '#');
+    /* An idea's own discussion (PAGE#idea-ID) is locked with its page. */
+    const char *key = hash ? apr_pstrmemdup(r->pool, pg->key, (apr_size_t)(hash - pg->key))
+                           : pg->key;
 
     if (pg->who.moderator) {
         return 0;
     }
-    if (social_store_page_locked(r, pg->key, &locked) != SOCIAL_STORE_OK) {
+    if (social_store_page_locked(r, key, &locked) != SOCIAL_STORE_OK) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
     if (locked) {
@@ -706,6 +710,11 @@ static const struct {
     const char *text;
 } notices[] = {
     { "posted", "Comment posted" },
+    { "idea", "Your idea is on the board" },
+    { "unvoted", "Your vote is taken back" },
+    { "status", "Status changed" },
+    { "merged", "Ideas merged" },
+    { "idea-deleted", "Idea deleted" },
     { "replied", "Reply posted" },
     { "pending", "Comment received; it appears to others once a moderator approves it" },
     { "updated", "Comment updated" },
@@ -732,7 +741,13 @@ const char *social_request_back_location(request_rec *r, const char *page,
                                          const char *status, const char *fragment)
 {
     size_t k;
+    const char *idea = strstr(page, "#idea-");
 
+    /* An idea's discussion lives on the idea's own page. */
+    if (idea != NULL) {
+        page = apr_pstrcat(r->pool, social_config_srv(r->server)->endpoint, "/ideas/",
+                           idea + strlen("#idea-"), NULL);
+    }
     for (k = 0; status != NULL && k < sizeof(notices) / sizeof(notices[0]); k++) {
         if (strcmp(notices[k].text, status) == 0) {
             return apr_pstrcat(r->pool, page, "?social=", notices[k].key, "#", fragment, NULL);

@@ -8,7 +8,7 @@
 #include <httpd.h>
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 13
+#define SOCIAL_SCHEMA_VERSION 14
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
@@ -122,6 +122,38 @@ typedef struct {
     int locked;                /* its page's discussion is locked by a moderator */
     apr_array_header_t *options;   /* social_poll_option, by idx */
 } social_poll;
+
+/* An ideas board a page declares (migration 014). */
+typedef struct {
+    apr_int64_t id;
+    const char *page;          /* the page key of the page declaring it */
+    const char *name;          /* unique on its page */
+    const char *title;
+    apr_time_t closes;         /* 0: no closing date */
+    const char *statuses;      /* '|'-separated; the first is a new idea's */
+    int locked;                /* its page's discussion is locked by a moderator */
+} social_idea_board;
+
+/* One idea with its board, its votes and the viewer's vote. */
+typedef struct {
+    apr_int64_t id;
+    social_idea_board board;
+    const char *author;
+    const char *author_name;
+    const char *title;
+    const char *body;
+    const char *status;
+    const char *response;      /* a moderator's public response, "" if none */
+    const char *responder;     /* who set the status last, "" if nobody */
+    apr_int64_t merged_into;   /* 0: not merged */
+    int deleted;
+    int votes;
+    int voted;                 /* the viewer voted for it */
+    int comments;              /* visible comments in its own thread */
+    apr_time_t created;
+    apr_time_t edited;         /* 0: never edited */
+    apr_time_t status_at;      /* 0: status never changed */
+} social_idea;
 
 /* Which site (virtual host) a request belongs to, for page rows. */
 const char *social_store_site(request_rec *r);
@@ -281,10 +313,60 @@ social_store_status social_store_poll_vote(request_rec *r, apr_int64_t id,
                                            const char *user, const int *choices,
                                            int n);
 
+/* ---- ideas boards (store_ideas.c) ---- */
+
+struct social_audit_entry;
+/* Makes the board of a page marker exist as declared (as polls do). */
+struct social_ideas_def;
+social_store_status social_store_ideas_board_sync(request_rec *r, const char *page,
+                                                  const struct social_ideas_def *def,
+                                                  apr_int64_t *id);
+
+/* The board name on page; NOT_FOUND if the page declares none such. */
+social_store_status social_store_ideas_board_get(request_rec *r, const char *page,
+                                                 const char *name, social_idea_board *board);
+
+/* The live ideas of a board (not deleted, not merged), at most 500, with
+ * ids below before (0: any), of status (NULL: any), newest first. */
+social_store_status social_store_ideas_list(request_rec *r, apr_int64_t board,
+                                            const char *viewer, const char *status,
+                                            apr_int64_t before, apr_array_header_t **ideas);
+
+/* One idea of this site (deleted or merged ones too). */
+social_store_status social_store_idea_get(request_rec *r, apr_int64_t id, const char *viewer,
+                                          social_idea *idea);
+
+/* A new idea on board; its id in *id. With idem (may be NULL): REPLAYED
+ * and the first request's id for a key seen before, MISMATCH for a key
+ * used for another request. */
+social_store_status social_store_idea_add(request_rec *r, const social_idea *idea,
+                                          const social_idempotency *idem, apr_int64_t *id);
+
+/* Changes title and body (edit), or marks the idea deleted. */
+social_store_status social_store_idea_edit(request_rec *r, apr_int64_t id, const char *title,
+                                           const char *body);
+social_store_status social_store_idea_delete(request_rec *r, apr_int64_t id);
+
+/* user's vote for the idea on or off (idempotent). */
+social_store_status social_store_idea_vote(request_rec *r, apr_int64_t id, const char *user,
+                                           int on);
+
+/* Sets status and response, notifies the author and every voter (not
+ * the actor) and writes the audit entry, in one transaction. */
+social_store_status social_store_idea_status(request_rec *r, apr_int64_t id,
+                                             const char *status, const char *response,
+                                             const char *actor_name,
+                                             const struct social_audit_entry *audit);
+
+/* Merges idea id into idea into: id's voters vote for into too (a person
+ * counted once), id keeps its votes and is out of the board's list. */
+social_store_status social_store_idea_merge(request_rec *r, apr_int64_t id, apr_int64_t into,
+                                            const struct social_audit_entry *audit);
+
 /* ---- moderation (the console, admin.c) ---- */
 
 /* One entry of the audit log: who did what to which target, and why. */
-typedef struct {
+typedef struct social_audit_entry {
     apr_int64_t id;
     const char *actor;         /* REMOTE_USER of the moderator */
     const char *action;        /* hide, unhide, delete, approve, reject, lock,
@@ -412,7 +494,8 @@ typedef enum {
     SOCIAL_EXPORT_LIKES,
     SOCIAL_EXPORT_SHARES,
     SOCIAL_EXPORT_POLLS,
-    SOCIAL_EXPORT_AUDIT
+    SOCIAL_EXPORT_AUDIT,
+    SOCIAL_EXPORT_IDEAS        /* ideas made or answered in the period, with totals */
 } social_export_kind;
 
 /* A table for export: column names, which are numbers, and rows (arrays

@@ -44,7 +44,22 @@
     "AND c.id = l.target_id AND c.status = 'visible' " \
     "JOIN social_pages p ON p.id = c.page_id " \
     "LEFT JOIN social_people pe ON pe.user = l.user" \
-    ACTIVITY_WHERE(WHO("l.user"), "l.created_at", "") ") "
+    ACTIVITY_WHERE(WHO("l.user"), "l.created_at", "") ") " \
+    "UNION ALL " \
+    "(SELECT 'i', i.id, p.path, i.author, " \
+    SOCIAL_CURRENT_NAME("i.author", "i.author_name") ", i.title, " \
+    "UNIX_TIMESTAMP(i.created_at), 0, b.title, COALESCE(p.title, '') " \
+    "FROM social_ideas i JOIN social_idea_boards b ON b.id = i.board_id " \
+    "JOIN social_pages p ON p.id = b.page_id" \
+    ACTIVITY_WHERE(WHO("i.author"), "i.created_at", " AND i.deleted = 0") ") " \
+    "UNION ALL " \
+    "(SELECT 'u', i.id, p.path, i.responder, " \
+    "COALESCE(pe.display_name, i.responder), i.title, " \
+    "UNIX_TIMESTAMP(i.status_at), 0, i.status, COALESCE(p.title, '') " \
+    "FROM social_ideas i JOIN social_idea_boards b ON b.id = i.board_id " \
+    "JOIN social_pages p ON p.id = b.page_id " \
+    "LEFT JOIN social_people pe ON pe.user = i.responder" \
+    ACTIVITY_WHERE(WHO("i.responder"), "i.status_at", " AND i.deleted = 0") ") "
 
 /* Newest first; ties by kind, then id (the stream's cursor order). */
 #define ACTIVITY_ORDER " ORDER BY 7 DESC, 1 DESC, 2 DESC LIMIT 100"
@@ -60,6 +75,8 @@
     "SELECT n.id, n.kind, n.target_id, p.path, n.actor, n.actor_name, " \
     "UNIX_TIMESTAMP(n.created_at), n.read_at IS NOT NULL, " \
     "CASE WHEN n.kind = 'share' THEN COALESCE(s.note, '') " \
+    "WHEN n.kind = 'idea' THEN COALESCE((SELECT CONCAT('\"', ni.title, '\" is now ', " \
+    "ni.status) FROM social_ideas ni WHERE ni.id = n.target_id), '') " \
     "WHEN n.kind IN ('follow', 'thread') THEN COALESCE((SELECT fc.body FROM social_comments fc " \
     FOLLOWED_NEW " ORDER BY fc.id DESC LIMIT 1), '') ELSE COALESCE(c.body, '') END, " \
     "CASE WHEN n.kind = 'like' THEN (SELECT COUNT(*) FROM social_likes l " \

@@ -36,6 +36,7 @@ extern const social_statement_table social_store_pages_statements;
 extern const social_statement_table social_store_comments_statements;
 extern const social_statement_table social_store_reactions_statements;
 extern const social_statement_table social_store_polls_statements;
+extern const social_statement_table social_store_ideas_statements;
 extern const social_statement_table social_store_activity_statements;
 extern const social_statement_table social_store_moderation_statements;
 extern const social_statement_table social_store_stats_statements;
@@ -237,8 +238,8 @@ extern const social_store_column social_store_person_columns[2];
  * followed thread's top-level comment; none for shares and followed
  * pages. Only notifications whose comment is visible are anybody's. */
 #define SOCIAL_NOTE_COMMENT_JOIN \
-    "LEFT JOIN social_comments c ON n.kind NOT IN ('share', 'follow') AND c.id = n.target_id "
-#define SOCIAL_NOTE_SHOWN "(n.kind IN ('share', 'follow') OR c.status = 'visible')"
+    "LEFT JOIN social_comments c ON n.kind NOT IN ('share', 'follow', 'idea') AND c.id = n.target_id "
+#define SOCIAL_NOTE_SHOWN "(n.kind IN ('share', 'follow', 'idea') OR c.status = 'visible')"
 
 #define SOCIAL_UNREAD_COUNT \
     "SELECT COUNT(*) FROM social_notifications n " \

@@ -63,9 +63,13 @@ static const social_statement pages_statements[] = {
       "WHERE p.site = :site AND p.path = :page AND c.author = :user "
       "AND c.status <> 'deleted') LIMIT :limit" },
     /* Inside a comment's transaction, after the page row is locked by
-     * social_page_add: a lock committed meanwhile is seen. */
+     * social_page_add: a lock committed meanwhile is seen. An idea's own
+     * discussion (PAGE#idea-ID) is locked with its page. */
     { "social_page_lock_check",
-      "SELECT locked FROM social_pages WHERE id = :page_id FOR UPDATE" },
+      "SELECT GREATEST(p.locked, COALESCE((SELECT MAX(b.locked) FROM social_pages b "
+      "WHERE LOCATE('#', p.path) > 0 AND b.site = p.site "
+      "AND b.path = SUBSTRING_INDEX(p.path, '#', 1)), 0)) "
+      "FROM social_pages p WHERE p.id = :page_id FOR UPDATE" },
     { "social_page_lock",
       "UPDATE social_pages SET locked = :locked WHERE id = :page_id" },
     { "social_page_locked",

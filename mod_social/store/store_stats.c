@@ -77,6 +77,16 @@ static const social_statement stats_statements[] = {
       "AND (po.created_at >= FROM_UNIXTIME(:from) OR EXISTS (SELECT 1 FROM social_poll_ballots b "
       "WHERE b.poll_id = po.id AND b.updated_at >= FROM_UNIXTIME(:from) "
       "AND b.created_at < FROM_UNIXTIME(:to))) ORDER BY po.id, o.idx LIMIT 100001" },
+    { "social_export_ideas",
+      "SELECT i.id, p.path, b.name, i.title, i.author, i.author_name, i.status, i.response, "
+      "(SELECT COUNT(*) FROM social_idea_votes v WHERE v.idea_id = i.id), "
+      "COALESCE(i.merged_into, 0), i.deleted, UNIX_TIMESTAMP(i.created_at), "
+      "COALESCE(UNIX_TIMESTAMP(i.status_at), 0), COALESCE(p.title, '') "
+      "FROM social_ideas i JOIN social_idea_boards b ON b.id = i.board_id "
+      "JOIN social_pages p ON p.id = b.page_id "
+      "WHERE p.site = :site AND ((i.created_at >= FROM_UNIXTIME(:from) "
+      "AND i.created_at < FROM_UNIXTIME(:to)) OR (i.status_at >= FROM_UNIXTIME(:from) "
+      "AND i.status_at < FROM_UNIXTIME(:to))) ORDER BY i.id LIMIT 100001" },
     { "social_export_audit",
       "SELECT id, UNIX_TIMESTAMP(created_at), actor, action, target_kind, target_id, target, "
       "reason FROM social_audit WHERE site = :site AND created_at >= FROM_UNIXTIME(:from) "
@@ -143,12 +153,17 @@ static const char *const export_poll_cols[] = {
 static const char *const export_audit_cols[] = {
     "id", "created", "actor", "action", "target_kind", "target_id", "target", "reason" };
 
+static const char *const export_idea_cols[] = {
+    "id", "page", "board", "title", "author", "author_name", "status", "response", "votes",
+    "merged_into", "deleted", "created", "status_changed", "page_title" };
+
 static const export_shape export_shapes[] = {
     { "social_export_comments", 10, export_comment_cols, "nsnsssttSS" },
     { "social_export_likes", 6, export_like_cols, "snsstS" },
     { "social_export_shares", 9, export_share_cols, "nsssSnntS" },
     { "social_export_polls", 11, export_poll_cols, "nsssnnnsnnS" },
     { "social_export_audit", 8, export_audit_cols, "ntsssnsS" },
+    { "social_export_ideas", 14, export_idea_cols, "nsssssSSnnnttS" },
 };
 
 typedef struct {

@@ -84,10 +84,10 @@
     });
   }
 
-  /* Where the server's answer to a form goes: a poll's own box, or the
-   * whole discussion. */
+  /* Where the server's answer to a form goes: a poll's or an ideas
+   * board's own box, or the whole discussion. */
   function regionOf(form) {
-    var poll = form.closest ? form.closest(".social-marker-poll") : null;
+    var poll = form.closest ? form.closest(".social-marker-poll, .social-marker-ideas") : null;
     return poll || (root && root.contains(form) ? root : null);
   }
 
@@ -185,7 +185,7 @@
         if (live && live.textContent) {
           announce(live.textContent);
         }
-        var heading = region.querySelector(".social-poll-question");
+        var heading = region.querySelector(".social-poll-question, .social-ideas-title");
         if (heading) {
           heading.setAttribute("tabindex", "-1");
           heading.focus();
@@ -206,6 +206,34 @@
       }
       fetch(endpoint + "/poll?page=" + encodeURIComponent(page) + "&name=" +
             encodeURIComponent(box.getAttribute("data-social-name")), {
+        credentials: "same-origin",
+        headers: { "X-Social-Fragment": "1" }
+      }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        if (html) { box.innerHTML = html; }
+      }).catch(function () { /* the page reads fine without it */ });
+    });
+  }
+
+  /* Ideas boards left empty by the server (Deferred), with the page's own
+   * ideas_sort and ideas_status. */
+  function loadIdeas() {
+    var boxes = document.querySelectorAll(".social-marker-ideas[data-social-name]");
+    var params = window.URLSearchParams ? new URLSearchParams(window.location.search) : null;
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.firstElementChild) {
+        return;
+      }
+      var url = endpoint + "/ideas?page=" + encodeURIComponent(page) + "&board=" +
+          encodeURIComponent(box.getAttribute("data-social-name"));
+      if (params && params.get("ideas_sort")) {
+        url += "&sort=" + encodeURIComponent(params.get("ideas_sort"));
+      }
+      if (params && params.get("ideas_status")) {
+        url += "&status=" + encodeURIComponent(params.get("ideas_status"));
+      }
+      fetch(url, {
         credentials: "same-origin",
         headers: { "X-Social-Fragment": "1" }
       }).then(function (response) {
@@ -1294,6 +1322,7 @@
     loadAnchoring();
     loadCounts();
     loadPolls();
+    loadIdeas();
     if (window.fetch && parseInt(root.getAttribute("data-social-live"), 10) > 0) {
       liveCheck();
     }

@@ -1,11 +1,12 @@
-/* fuzz_poll.c: libFuzzer target for poll markers (scan.c's marker parser
- * and poll.c's definition parser).
+/* fuzz_poll.c: libFuzzer target for poll and ideas markers (scan.c's
+ * marker parser and marker.c's definition parsers).
  *
  * The input is the text of a marker after "<!--" (with or without a
  * "social:poll " prefix added). Invariants: parsing never reads outside
  * the input; a parsed definition has 2..20 distinct, non-empty options, a
  * valid name, valid UTF-8 everywhere, and parsing the same marker twice
- * gives the same definition string.
+ * gives the same definition string. An ideas board has a valid name, a
+ * title, 2..12 distinct non-empty statuses, each found at its index.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -68,6 +69,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             check(social_poll_def_parse(pool, &m, &again) == NULL);
             check(strcmp(def.definition, again.definition) == 0);
+        }
+    }
+    if (social_marker_parse(text, len, &m) == 0 && social_marker_is(&m, "ideas")) {
+        social_ideas_def board, board_again;
+        if (social_ideas_def_parse(pool, &m, &board) == NULL) {
+            check(board.name[0] != '\0' && strlen(board.name) <= SOCIAL_POLL_NAME_MAX);
+            check(social_text_utf8_valid(board.title, strlen(board.title)));
+            check(board.nstatuses >= 2 && board.nstatuses <= SOCIAL_IDEAS_STATUSES_MAX);
+            for (k = 0; k < board.nstatuses; k++) {
+                check(board.statuses[k][0] != '\0');
+                check(social_ideas_status_index(board.status_list, board.statuses[k]) == k);
+            }
+            check(social_ideas_def_parse(pool, &m, &board_again) == NULL);
+            check(strcmp(board.definition, board_again.definition) == 0);
         }
     }
     free(text);

@@ -778,6 +778,98 @@ START_TEST(test_results_names_read_back)
 }
 END_TEST
 
+/* ---- ideas boards ---- */
+
+static const char *ideas_parse(const char *text, social_ideas_def *def)
+{
+    social_marker m;
+    const char *src = guarded(text, strlen(text));
+
+    ck_assert_msg(social_marker_parse(src, strlen(text), &m) == 0,
+                  "the marker itself does not parse: %s", text);
+    ck_assert_msg(social_marker_is(&m, "ideas"), "not an ideas marker: %s", text);
+    memset(def, 0x5a, sizeof(*def));
+    return social_ideas_def_parse(pool, &m, def);
+}
+
+START_TEST(test_ideas_board_with_default_statuses)
+{
+    social_ideas_def def;
+    const char *why = ideas_parse("social:ideas name=\"costs\" title=\"Ways to cut costs\"", &def);
+
+    ck_assert_msg(why == NULL, "refused: %s", why ? why : "");
+    ck_assert_str_eq(def.name, "costs");
+    ck_assert_str_eq(def.title, "Ways to cut costs");
+    ck_assert(def.closes == 0);
+    ck_assert_int_eq(def.nstatuses, 5);
+    ck_assert_str_eq(def.statuses[0], "new");
+    ck_assert_str_eq(def.statuses[1], "under review");
+    ck_assert_str_eq(def.status_list, "new|under review|planned|done|declined");
+    ck_assert_int_eq(social_ideas_status_index(def.status_list, "planned"), 2);
+    ck_assert_int_eq(social_ideas_status_index(def.status_list, "plan"), -1);
+    ck_assert_int_eq(social_ideas_status_index(def.status_list, ""), -1);
+    ck_assert_int_eq(social_ideas_status_index(def.status_list, "new|under review"), -1);
+}
+END_TEST
+
+START_TEST(test_ideas_board_with_statuses_and_closing_day)
+{
+    social_ideas_def def, other;
+    const char *why = ideas_parse("social:ideas name=\"fk\" title=\"Feedback &amp; more\" "
+                                  "closes=\"2027-01-15\" "
+                                  "statuses=\" received | incorporated|not taken \"", &def);
+
+    ck_assert_msg(why == NULL, "refused: %s", why ? why : "");
+    ck_assert_str_eq(def.title, "Feedback & more");
+    ck_assert(def.closes == utc(1799971200 + 86400));   /* 2027-01-16T00:00Z */
+    ck_assert_str_eq(def.status_list, "received|incorporated|not taken");
+    ck_assert_int_eq(def.nstatuses, 3);
+    why = ideas_parse("social:ideas name=\"fk\" title=\"Feedback &amp; more\" "
+                      "closes=\"2027-01-15\" statuses=\"received|incorporated\"", &other);
+    ck_assert_msg(why == NULL, "refused: %s", why ? why : "");
+    ck_assert_str_ne(def.definition, other.definition);
+}
+END_TEST
+
+START_TEST(test_ideas_board_closes_through_that_day)
+{
+    social_ideas_def def;
+    const char *why = ideas_parse("social:ideas name=\"a\" title=\"t\" closes=\"1970-01-02\"",
+                                  &def);
+
+    ck_assert_msg(why == NULL, "refused: %s", why ? why : "");
+    ck_assert(def.closes == utc(2 * 86400));
+}
+END_TEST
+
+START_TEST(test_invalid_ideas_markers_are_refused)
+{
+    static const char *const bad[] = {
+        "social:ideas title=\"t\"",
+        "social:ideas name=\"x\"",
+        "social:ideas name=\"\" title=\"t\"",
+        "social:ideas name=\"Bad\" title=\"t\"",
+        "social:ideas name=\"x\" title=\"\"",
+        "social:ideas name=\"x\" title=\"t\" colour=\"red\"",
+        "social:ideas name=\"x\" title=\"t\" closes",
+        "social:ideas name=\"x\" title=\"t\" closes=\"2026-02-30\"",
+        "social:ideas name=\"x\" title=\"t\" statuses=\"one\"",
+        "social:ideas name=\"x\" title=\"t\" statuses=\"a|a\"",
+        "social:ideas name=\"x\" title=\"t\" statuses=\"a||b\"",
+        "social:ideas name=\"x\" title=\"t\" statuses=\"|a|b\"",
+        "social:ideas name=\"x\" title=\"t\" statuses=\"a|b|c|d|e|f|g|h|i|j|k|l|m\"",
+        "social:ideas name=\"x\" title=\"&bogus;\"",
+    };
+    size_t k;
+
+    for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+        social_ideas_def def;
+        const char *why = ideas_parse(bad[k], &def);
+        ck_assert_msg(why != NULL && *why != '\0', "accepted: %s", bad[k]);
+    }
+}
+END_TEST
+
 static Suite *poll_suite(void)
 {
     Suite *s = suite_create("poll");
@@ -855,6 +947,14 @@ static Suite *poll_suite(void)
     tcase_add_test(tc, test_a_removed_label_back_in_the_marker_is_restored_with_its_index);
     tcase_add_test(tc, test_changes_come_in_marker_order_then_removals);
     tcase_add_test(tc, test_results_names_read_back);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("ideas");
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
+    tcase_add_test(tc, test_ideas_board_with_default_statuses);
+    tcase_add_test(tc, test_ideas_board_with_statuses_and_closing_day);
+    tcase_add_test(tc, test_ideas_board_closes_through_that_day);
+    tcase_add_test(tc, test_invalid_ideas_markers_are_refused);
     suite_add_tcase(s, tc);
 
     return s;
