@@ -722,6 +722,7 @@ static const struct {
     { "newest", "Newest first" },
     { "liked-first", "Most liked first" },
     { "voted", "Your vote is counted" },
+    { "responded", "Your answers are saved" },
     { "following", "Following the page" },
     { "following-thread", "Following the thread" },
     { "unfollowed", "Page unfollowed" },
