@@ -203,6 +203,7 @@ static int answers_check(request_rec *r, const social_survey_view *v, apr_hash_t
             }
             a = apr_array_push(*out);
             a->response = NULL;
+            a->user = NULL;
             a->question = q->name;
             a->value = value;
         }
@@ -365,7 +366,8 @@ static int json_answers(request_rec *r, const social_survey_view *v, json_t *req
                                       "a scale question takes a number", field);
             }
             APR_ARRAY_PUSH(values, const char *) =
-                apr_psprintf(r->pool, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+                apr_psprintf(r->pool, "%" APR_INT64_T_FMT,
+                             (apr_int64_t)json_integer_value(value));
         }
         else if (json_is_string(value)) {
             APR_ARRAY_PUSH(values, const char *) = apr_pstrdup(r->pool,
@@ -457,7 +459,7 @@ static apr_array_header_t *export_rows(request_rec *r, const social_survey_view 
             for (j = 0; j < ncols; j++) {
                 row[j] = "";
             }
-            row[0] = a->response;
+            row[0] = s->anonymous ? "" : a->user;
             last = a->response;
             APR_ARRAY_PUSH(rows, const char **) = row;
         }

@@ -300,6 +300,7 @@ typedef struct {
     const char *response;      /* the response's random id */
     const char *question;      /* the question's name */
     const char *value;
+    const char *user;          /* who answered: "" for anonymous surveys */
 } social_survey_answer;
 
 /* A survey a page declares, and the viewer's part in it. */

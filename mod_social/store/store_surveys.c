@@ -23,7 +23,8 @@ APLOG_USE_MODULE(social);
     "FROM social_surveys s JOIN social_pages p ON p.id = s.page_id"
 
 #define ANSWER_SELECT \
-    "SELECT a.response_id, a.question, a.value FROM social_survey_answers a " \
+    "SELECT a.response_id, a.question, a.value, COALESCE(o.user, '') " \
+    "FROM social_survey_answers a " \
     "JOIN social_survey_responses o ON o.id = a.response_id "
 
 static const social_statement surveys_statements[] = {
@@ -262,6 +263,7 @@ static void question_from_row(const social_store_row *row, void *element)
 #define ANSWER_COLUMN(n, field) STORE_COLUMN(n, TEXT, social_survey_answer, field)
 static const social_store_column answer_columns[] = {
     ANSWER_COLUMN(0, response), ANSWER_COLUMN(1, question), ANSWER_COLUMN(2, value),
+    ANSWER_COLUMN(3, user),
 };
 
 /* The questions and the viewer's answers of s. */
