@@ -14,10 +14,8 @@
 
 APLOG_USE_MODULE(social);
 
-/* Width of the longest bar of a chart, and one bar's height, in px. */
+/* Width of the longest bar of a chart, in px (survey.cs draws 240). */
 #define CHART_WIDTH 240
-#define BAR_HEIGHT 18
-#define BAR_GAP 6
 
 void social_survey_view_fill(apr_pool_t *p, social_survey_view *v)
 {
@@ -349,8 +347,6 @@ static void results_fill(request_rec *r, social_render_data *survey,
         social_render_set(o, "label", res->q->label);
         social_render_set(o, "type", social_question_type_name(res->q->type));
         social_render_set_int(o, "answered", res->answered);
-        social_render_set_int(o, "chart_height", res->nbars * (BAR_HEIGHT + BAR_GAP));
-        social_render_set_int(o, "chart_width", CHART_WIDTH + 200);
         if (res->q->type == SOCIAL_QUESTION_SCALE && res->answered) {
             social_render_setf(o, "mean", "%.2f", res->sum / res->answered);
         }
@@ -362,12 +358,8 @@ static void results_fill(request_rec *r, social_render_data *survey,
             social_render_set(bd, "label", res->bars[b].label);
             social_render_set_int(bd, "count", res->bars[b].count);
             social_render_set_int(bd, "percent", res->bars[b].percent);
-            social_render_set_int(bd, "y", b * (BAR_HEIGHT + BAR_GAP));
-            social_render_set_int(bd, "text_y", b * (BAR_HEIGHT + BAR_GAP) + BAR_HEIGHT - 5);
             social_render_set_int(bd, "width", most ? res->bars[b].count * CHART_WIDTH / most
                                                     : 0);
-            social_render_set_int(bd, "figure_x", 8 + (most ? res->bars[b].count
-                                                             * CHART_WIDTH / most : 0));
         }
         for (b = 0; b < res->texts->nelts; b++) {
             social_render_set(o, apr_psprintf(r->pool, "texts.%d", b),

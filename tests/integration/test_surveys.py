@@ -860,3 +860,22 @@ def test_survey_made_anonymous_forgets_whose_responses_were(server, mariadb, ali
     assert mariadb.sql("SELECT user FROM social_survey_responses WHERE survey_id = %d"
                        % s["id"]) == [[None]]
     assert_json_error(respond(alice, s["id"], {"team": "Support"}), 409, "already_responded")
+
+
+# ---------------------------------------------------------------- the demo intranet
+
+def test_demo_assessment_questionnaire(server, alice):
+    import harness
+    source = harness.REPO / "demo" / "intranet" / "news" / \
+        "2026-12-collaboration-assessment.html"
+    path = "/demo-%s/assessment.html" % uuid.uuid4().hex[:8]
+    server.write_file(path, source.read_text(encoding="utf-8"))
+    s = created(alice, path, "assessment")
+    assert s["anonymous"] is True and s["min_responses"] == 5
+    assert s["results_visibility"] == "after-response"
+    assert s["closes"] == "2027-01-16T00:00:00Z"
+    assert [(x["name"], x["type"]) for x in s["questions"]] == [
+        ("department", "choice"), ("find", "scale"), ("tools", "multiple"),
+        ("meetings", "scale"), ("training", "choice"), ("wish", "text")]
+    form = the_form(survey_div(served(alice, path).body, "assessment"))
+    assert len(form.find_all("fieldset")) == 6
