@@ -879,3 +879,30 @@ def test_demo_assessment_questionnaire(server, alice):
         ("meetings", "scale"), ("training", "choice"), ("wish", "text")]
     form = the_form(survey_div(served(alice, path).body, "assessment"))
     assert len(form.find_all("fieldset")) == 6
+
+
+# ---------------------------------------------------------------- locks and long pages
+
+def test_locked_discussion_takes_responses_only_from_moderators(server, alice, carol):
+    from test_admin import admin_ok
+    path = survey_page(server, survey_marker(), Q_TEAM)
+    s = created(alice, path)
+    admin_ok(carol, "/lock", {"page": path, "action": "lock"})
+    assert the_survey(alice, path)["can_respond"] is False
+    assert_json_error(respond(alice, s["id"], {"team": "Sales"}), 423, "locked")
+    respond_ok(carol, s["id"], {"team": "Support"})
+    assert the_survey(alice, path)["responses"] == 1
+
+
+def test_questions_far_from_their_survey_marker(server, alice):
+    """Questions before the survey marker always count; after it, those
+    within the next 64 KB of the page (the filter places the survey when
+    it passes the page on)."""
+    filler = "<p>%s</p>" % ("Lorem ipsum dolor sit amet. " * 2800)     # ~78 KB
+    path = survey_page(server, question("early", "text", "Early"), filler, survey_marker(),
+                       Q_TEAM, filler, question("late", "text", "Late"))
+    offset = server.error_log_size()
+    s = created(alice, path)
+    assert [x["name"] for x in s["questions"]] == ["early", "team"]
+    assert log_lines_since(server, offset, r"SOCIAL2102: question late of survey fb .* "
+                                           r"too far after")
