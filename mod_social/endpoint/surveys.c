@@ -57,7 +57,7 @@ static int survey_answers(request_rec *r, social_survey_view *v, social_result *
     if (!v->show_results) {
         return 0;
     }
-    st = social_survey_view_answers(r, v);
+    st = social_survey_view_results(r, v);
     return st == SOCIAL_STORE_OK ? 0 : social_result_store(r, res, st);
 }
 
@@ -266,8 +266,8 @@ static void survey_reload(request_rec *r, social_survey_view *v)
         v->survey = fresh;
     }
     social_survey_view_fill(r->pool, v);
-    v->answers = NULL;
-    if (v->show_results && social_survey_view_answers(r, v) != SOCIAL_STORE_OK) {
+    v->results_loaded = 0;
+    if (v->show_results && social_survey_view_results(r, v) != SOCIAL_STORE_OK) {
         v->show_results = 0;
         v->hidden = "Results cannot be shown just now.";
     }
@@ -436,6 +436,7 @@ static int api_results(request_rec *r, social_survey_view *v)
  * per question (a multiple choice's joined by "; "). Anonymous surveys'
  * rows come in a random order and carry no id. */
 static apr_array_header_t *export_rows(request_rec *r, const social_survey_view *v,
+                                       const apr_array_header_t *answers,
                                        apr_array_header_t *columns)
 {
     const social_survey *s = &v->survey;
@@ -452,8 +453,8 @@ static apr_array_header_t *export_rows(request_rec *r, const social_survey_view 
         }
     }
     ncols = columns->nelts;
-    for (k = 0; k < v->answers->nelts; k++) {
-        const social_survey_answer *a = &APR_ARRAY_IDX(v->answers, k, social_survey_answer);
+    for (k = 0; k < answers->nelts; k++) {
+        const social_survey_answer *a = &APR_ARRAY_IDX(answers, k, social_survey_answer);
         if (row == NULL || strcmp(last, a->response) != 0) {
             row = apr_pcalloc(r->pool, sizeof(char *) * (ncols + 1));
             for (j = 0; j < ncols; j++) {
@@ -490,7 +491,9 @@ static apr_array_header_t *export_rows(request_rec *r, const social_survey_view 
 static int api_export(request_rec *r, social_survey_view *v, int json)
 {
     apr_array_header_t *columns = apr_array_make(r->pool, 8, sizeof(const char *)), *rows;
+    apr_array_header_t *answers;
     social_result res;
+    social_store_status st;
     int k, j;
 
     if (!v->can_moderate) {
@@ -504,11 +507,11 @@ static int api_export(request_rec *r, social_survey_view *v, int json)
                                                       "have responded",
                                                       v->survey.min_responses));
     }
-    if (social_survey_view_answers(r, v) != SOCIAL_STORE_OK) {
-        social_result_store(r, &res, SOCIAL_STORE_DOWN);
+    if ((st = social_store_survey_answers(r, v->survey.id, &answers)) != SOCIAL_STORE_OK) {
+        social_result_store(r, &res, st);
         return social_result_send(r, &res, 0, NULL);
     }
-    rows = export_rows(r, v, columns);
+    rows = export_rows(r, v, answers, columns);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL2110: %s exported %d responses of survey %s on %s as %s", r->user,
                   rows->nelts, v->survey.name, v->survey.page, json ? "JSON" : "CSV");
@@ -634,7 +637,7 @@ int social_surveys_fragment(request_rec *r)
         v.survey = APR_ARRAY_IDX(surveys, k, social_survey);
         v.page = pg;
         social_survey_view_fill(r->pool, &v);
-        if (v.show_results && social_survey_view_answers(r, &v) != SOCIAL_STORE_OK) {
+        if (v.show_results && social_survey_view_results(r, &v) != SOCIAL_STORE_OK) {
             v.show_results = 0;
             v.hidden = "Results cannot be shown just now.";
         }

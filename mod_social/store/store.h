@@ -336,8 +336,28 @@ social_store_status social_store_surveys_list(request_rec *r, const char *page,
 social_store_status social_store_survey_get(request_rec *r, apr_int64_t id,
                                             const char *viewer, social_survey *survey);
 
+/* How many responses gave a value (or answered a question: value ""). */
+typedef struct {
+    const char *question;
+    const char *value;
+    int count;
+} social_survey_tally;
+
+/* Text answers listed per question in the results, at most (the export
+ * has them all). */
+#define SOCIAL_SURVEY_TEXTS_SHOWN 200
+
+/* The survey's results, counted by the database: *tally the count of each
+ * value of the choice and scale questions, *answered the responses that
+ * answer each question, *texts up to SOCIAL_SURVEY_TEXTS_SHOWN text
+ * answers a question (count 1 each); arrays of social_survey_tally. */
+social_store_status social_store_survey_results(request_rec *r, apr_int64_t id,
+                                                apr_array_header_t **tally,
+                                                apr_array_header_t **answered,
+                                                apr_array_header_t **texts);
+
 /* Every answer of the survey (array of social_survey_answer), grouped by
- * response (in the random order of the responses' ids). */
+ * response (in the random order of the responses' ids): the export. */
 social_store_status social_store_survey_answers(request_rec *r, apr_int64_t id,
                                                 apr_array_header_t **answers);
 

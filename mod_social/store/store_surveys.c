@@ -65,6 +65,22 @@ static const social_statement surveys_statements[] = {
       "ORDER BY a.question, a.seq" },
     { "social_survey_answers",
       ANSWER_SELECT "WHERE o.survey_id = :survey ORDER BY a.response_id, a.question, a.seq" },
+    { "social_survey_tally",
+      "SELECT a.question, a.value, COUNT(*) FROM social_survey_answers a "
+      "JOIN social_survey_responses o ON o.id = a.response_id "
+      "JOIN social_survey_questions q ON q.survey_id = o.survey_id AND q.name = a.question "
+      "WHERE o.survey_id = :survey AND q.type <> 'text' GROUP BY a.question, a.value" },
+    { "social_survey_answered",
+      "SELECT a.question, '', COUNT(DISTINCT a.response_id) FROM social_survey_answers a "
+      "JOIN social_survey_responses o ON o.id = a.response_id "
+      "WHERE o.survey_id = :survey GROUP BY a.question" },
+    { "social_survey_texts",
+      "SELECT t.question, t.value, 1 FROM (SELECT a.question, a.value, "
+      "ROW_NUMBER() OVER (PARTITION BY a.question ORDER BY a.response_id) AS n "
+      "FROM social_survey_answers a JOIN social_survey_responses o ON o.id = a.response_id "
+      "JOIN social_survey_questions q ON q.survey_id = o.survey_id AND q.name = a.question "
+      "WHERE o.survey_id = :survey AND q.type = 'text') t "
+      "WHERE t.n <= " APR_STRINGIFY(SOCIAL_SURVEY_TEXTS_SHOWN) },
     { "social_survey_respondent_new",
       "INSERT IGNORE INTO social_survey_respondents (survey_id, user, responded_on) "
       "VALUES (:survey, :user, UTC_DATE())" },
@@ -320,6 +336,38 @@ social_store_status social_store_survey_get(request_rec *r, apr_int64_t id,
     }
     *survey = APR_ARRAY_IDX(found, 0, social_survey);
     return survey_complete(r, dbd, survey, viewer);
+}
+
+static const social_store_column tally_columns[] = {
+    STORE_COLUMN(0, TEXT, social_survey_tally, question),
+    STORE_COLUMN(1, TEXT, social_survey_tally, value),
+    STORE_COLUMN(2, INT, social_survey_tally, count),
+};
+
+social_store_status social_store_survey_results(request_rec *r, apr_int64_t id,
+                                                apr_array_header_t **tally,
+                                                apr_array_header_t **answered,
+                                                apr_array_header_t **texts)
+{
+    ap_dbd_t *dbd = social_store_reader(r);
+    const char *survey = social_store_int_arg(r, id);
+    social_store_status st;
+
+    *tally = apr_array_make(r->pool, 16, sizeof(social_survey_tally));
+    *answered = apr_array_make(r->pool, 8, sizeof(social_survey_tally));
+    *texts = apr_array_make(r->pool, 8, sizeof(social_survey_tally));
+    st = social_store_list(r, dbd, "social_survey_tally", STORE_ARGS({ "survey", survey }),
+                           STORE_COLUMNS(tally_columns), *tally);
+    if (st == SOCIAL_STORE_OK) {
+        st = social_store_list(r, dbd, "social_survey_answered",
+                               STORE_ARGS({ "survey", survey }), STORE_COLUMNS(tally_columns),
+                               *answered);
+    }
+    if (st == SOCIAL_STORE_OK) {
+        st = social_store_list(r, dbd, "social_survey_texts", STORE_ARGS({ "survey", survey }),
+                               STORE_COLUMNS(tally_columns), *texts);
+    }
+    return st;
 }
 
 social_store_status social_store_survey_answers(request_rec *r, apr_int64_t id,

@@ -50,9 +50,12 @@ void social_survey_view_fill(apr_pool_t *p, social_survey_view *v)
     }
 }
 
-social_store_status social_survey_view_answers(request_rec *r, social_survey_view *v)
+social_store_status social_survey_view_results(request_rec *r, social_survey_view *v)
 {
-    return social_store_survey_answers(r, v->survey.id, &v->answers);
+    social_store_status st = social_store_survey_results(r, v->survey.id, &v->tally,
+                                                         &v->answered, &v->texts);
+    v->results_loaded = st == SOCIAL_STORE_OK;
+    return st;
 }
 
 /* ---- results ---- */
@@ -106,7 +109,6 @@ static apr_array_header_t *results_compute(request_rec *r, const social_survey_v
         const social_survey_question *q = &APR_ARRAY_IDX(s->questions, k,
                                                          social_survey_question);
         question_result *res;
-        const char *last = NULL;
 
         if (q->removed) {
             continue;
@@ -130,33 +132,32 @@ static apr_array_header_t *results_compute(request_rec *r, const social_survey_v
                 res->bars[b].label = apr_itoa(r->pool, q->min + b);
             }
         }
-        for (j = 0; v->answers != NULL && j < v->answers->nelts; j++) {
-            const social_survey_answer *a = &APR_ARRAY_IDX(v->answers, j, social_survey_answer);
-            int counted = 0;
-
-            if (strcmp(a->question, q->name) != 0) {
+        for (j = 0; v->results_loaded && j < v->tally->nelts; j++) {
+            const social_survey_tally *t = &APR_ARRAY_IDX(v->tally, j, social_survey_tally);
+            if (strcmp(t->question, q->name) != 0) {
                 continue;
             }
-            if (q->type == SOCIAL_QUESTION_TEXT) {
-                APR_ARRAY_PUSH(res->texts, const char *) = a->value;
-                counted = 1;
-            }
-            else {
-                for (b = 0; b < res->nbars; b++) {
-                    if (strcmp(res->bars[b].label, a->value) == 0) {
-                        res->bars[b].count++;
-                        counted = 1;
-                        if (q->type == SOCIAL_QUESTION_SCALE) {
-                            res->sum += q->min + b;
-                        }
-                        break;
+            for (b = 0; b < res->nbars; b++) {
+                if (strcmp(res->bars[b].label, t->value) == 0) {
+                    res->bars[b].count += t->count;
+                    if (q->type == SOCIAL_QUESTION_SCALE) {
+                        res->sum += (double)(q->min + b) * t->count;
                     }
+                    break;
                 }
             }
-            /* Answers come grouped by response: one response counts once. */
-            if (counted && (last == NULL || strcmp(last, a->response) != 0)) {
-                res->answered++;
-                last = a->response;
+        }
+        for (j = 0; v->results_loaded && j < v->answered->nelts; j++) {
+            const social_survey_tally *t = &APR_ARRAY_IDX(v->answered, j, social_survey_tally);
+            if (strcmp(t->question, q->name) == 0) {
+                res->answered = t->count;
+            }
+        }
+        for (j = 0; v->results_loaded && q->type == SOCIAL_QUESTION_TEXT
+                    && j < v->texts->nelts; j++) {
+            const social_survey_tally *t = &APR_ARRAY_IDX(v->texts, j, social_survey_tally);
+            if (strcmp(t->question, q->name) == 0) {
+                APR_ARRAY_PUSH(res->texts, const char *) = t->value;
             }
         }
         for (b = 0; b < res->nbars; b++) {
@@ -309,7 +310,7 @@ json_t *social_survey_view_json(request_rec *r, const social_survey_view *v)
                      "responded", s->responded, "can_respond", v->can_respond,
                      "editable", v->can_respond && s->responded,
                      "questions", questions, "response", response ? response : json_null(),
-                     "results", v->show_results && v->answers != NULL
+                     "results", v->show_results && v->results_loaded
                                 ? social_survey_results_json(r, v) : json_null());
 }
 
@@ -446,7 +447,7 @@ static void survey_fill(social_render_data *data, void *ctx)
             social_render_set(o, "text", APR_ARRAY_IDX(mine, 0, const char *));
         }
     }
-    if (v->show_results && v->answers != NULL) {
+    if (v->show_results && v->results_loaded) {
         results_fill(r, survey, v);
     }
 }
@@ -492,7 +493,7 @@ const char *social_surveys_marker(request_rec *r, const char *page,
         return NULL;
     }
     social_survey_view_fill(r->pool, &v);
-    if (v.show_results && social_survey_view_answers(r, &v) != SOCIAL_STORE_OK) {
+    if (v.show_results && social_survey_view_results(r, &v) != SOCIAL_STORE_OK) {
         v.show_results = 0;
         v.hidden = "Results cannot be shown just now.";
     }

@@ -21,7 +21,10 @@ typedef struct {
     const char *hidden;    /* why not, when not */
     int can_respond;       /* may send a (first, or changed) response */
     int can_moderate;      /* may export */
-    apr_array_header_t *answers;   /* social_survey_answer: every answer, once loaded */
+    int results_loaded;    /* the three below are read */
+    apr_array_header_t *tally;     /* social_survey_tally: choices and scale values */
+    apr_array_header_t *answered;  /* social_survey_tally: responses per question */
+    apr_array_header_t *texts;     /* social_survey_tally: text answers shown */
 } social_survey_view;
 
 /* Works out open, show_results (and hidden), can_respond and
@@ -30,11 +33,11 @@ typedef struct {
  * min-responses responses exist (moderators included). */
 void social_survey_view_fill(apr_pool_t *p, social_survey_view *v);
 
-/* Loads every answer into v->answers (for results and exports). */
-social_store_status social_survey_view_answers(request_rec *r, social_survey_view *v);
+/* Reads the results (counted by the database) into v. */
+social_store_status social_survey_view_results(request_rec *r, social_survey_view *v);
 
-/* The survey as the API answers it; "results" when shown (answers
- * loaded first), else null. */
+/* The survey as the API answers it; "results" when shown (results read
+ * first), else null. */
 json_t *social_survey_view_json(request_rec *r, const social_survey_view *v);
 
 /* The results alone: [{name, type, label, answered, ...}]. */

@@ -906,3 +906,28 @@ def test_questions_far_from_their_survey_marker(server, alice):
     assert [x["name"] for x in s["questions"]] == ["early", "team"]
     assert log_lines_since(server, offset, r"SOCIAL2102: question late of survey fb .* "
                                            r"too far after")
+
+
+def test_results_are_counted_by_the_database_and_list_at_most_200_texts(
+        server, mariadb, alice, carol):
+    path = survey_page(server, survey_marker(), Q_CLARITY, Q_MORE)
+    s = created(alice, path)
+    # 250 responses written straight into the tables (people need not exist)
+    rows = []
+    for k in range(250):
+        rid = uuid.uuid4().hex
+        rows.append("INSERT INTO social_survey_responses (id, survey_id, user) "
+                    "VALUES ('%s', %d, 'bulk%d');" % (rid, s["id"], k))
+        rows.append("INSERT INTO social_survey_answers VALUES ('%s', 'clarity', 0, '%d'), "
+                    "('%s', 'more', 0, 'text %d');" % (rid, k % 5 + 1, rid, k))
+    mariadb.sql("".join(rows))
+    res = results(alice, s["id"])
+    assert res["clarity"]["answered"] == 250 and res["clarity"]["mean"] == 3.0
+    assert [d["count"] for d in res["clarity"]["distribution"]] == [50] * 5
+    assert res["more"]["answered"] == 250
+    texts = res["more"]["answers"]
+    assert len(texts) == 200 and len(set(texts)) == 200
+    assert set(texts) <= {"text %d" % k for k in range(250)}
+    # the export has every one
+    resp = carol.api("GET", "surveys/%d/export.csv" % s["id"])
+    assert len(list(csv.reader(io.StringIO(resp.body.decode(), newline="")))) == 251
