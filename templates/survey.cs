@@ -30,4 +30,5 @@
 <?cs /each ?><?cs else ?><p class="social-hint"><?cs var:Survey.hidden ?></p>
 <?cs /if ?><?cs if:Survey.can_moderate ?><p class="social-survey-export">Export: <a href="<?cs var:Social.endpoint ?>/api/v1/surveys/<?cs var:Survey.id ?>/export.csv">CSV</a> <a href="<?cs var:Social.endpoint ?>/api/v1/surveys/<?cs var:Survey.id ?>/export.json">JSON</a></p>
 <?cs /if ?></div>
-</section>
+<?cs if:Survey.can_moderate ?><form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/surveys/<?cs var:Survey.id ?>"><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><?cs if:Survey.closed_by_moderator ?><input type="hidden" name="action" value="reopen" /><button type="submit" class="social-link">Reopen survey</button><?cs else ?><input type="hidden" name="action" value="close" /><button type="submit" class="social-link">Close survey</button><?cs /if ?></form>
+<?cs /if ?></section>

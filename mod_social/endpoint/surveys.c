@@ -18,6 +18,7 @@
 
 #include "fragcache.h"
 #include "identity.h"
+#include "jsonmap.h"
 #include "pagetitle.h"
 #include "render.h"
 #include "report.h"
@@ -255,6 +256,23 @@ static int survey_respond(request_rec *r, social_survey_view *v, apr_hash_t *giv
     }
     social_pagetitle_note(r, v->page.key);
     social_fragcache_person_seen(r, v->page.who.user, v->page.who.name, v->page.who.email);
+    return 0;
+}
+
+/* A moderator closes or reopens the survey. */
+static int survey_close(request_rec *r, social_survey_view *v, int closed, social_result *res)
+{
+    social_store_status st;
+
+    if (!v->can_moderate) {
+        return social_result_set(res, HTTP_FORBIDDEN, "forbidden",
+                                 "only moderators may close or reopen surveys");
+    }
+    if ((st = social_store_survey_close(r, v->survey.id, closed)) != SOCIAL_STORE_OK) {
+        return social_result_store(r, res, st);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "SOCIAL2111: survey %s on %s %s by %s",
+                  v->survey.name, v->survey.page, closed ? "closed" : "reopened", r->user);
     return 0;
 }
 
@@ -571,11 +589,14 @@ int social_surveys_api(request_rec *r, const char *rest)
                     && strcmp(what, "export.csv") != 0 && strcmp(what, "export.json") != 0)) {
         return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such survey");
     }
-    get_only = strcmp(what, "response") != 0;
+    get_only = *what != '\0' && strcmp(what, "response") != 0;
     if (get_only && r->method_number != M_GET) {
         return social_request_method_not_allowed(r, "GET, HEAD");
     }
-    if (!get_only && r->method_number != M_PUT) {
+    if (*what == '\0' && r->method_number != M_GET && r->method_number != M_PATCH) {
+        return social_request_method_not_allowed(r, "GET, HEAD, PATCH");
+    }
+    if (strcmp(what, "response") == 0 && r->method_number != M_PUT) {
         return social_request_method_not_allowed(r, "PUT");
     }
     if (r->method_number != M_GET && !social_identity_same_origin(r)) {
@@ -587,8 +608,26 @@ int social_surveys_api(request_rec *r, const char *rest)
     if (status != 0) {
         return social_result_send(r, &res, 0, NULL);
     }
-    if (!get_only) {
+    if (strcmp(what, "response") == 0) {
         return api_respond(r, &v);
+    }
+    if (r->method_number == M_PATCH) {
+        json_t *req = social_request_json_body(r, &status);
+        social_json_error e;
+        int closed;
+
+        if (req == NULL) {
+            return status;
+        }
+        if (social_json_poll_closed(req, &closed, &e) != 0) {
+            return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, e.code, e.message);
+        }
+        if (survey_close(r, &v, closed, &res) != 0) {
+            return social_result_send(r, &res, 0, NULL);
+        }
+        survey_reload(r, &v);
+        return social_request_json_send(r, HTTP_OK,
+                                        social_request_json_pool(r, social_survey_view_json(r, &v)));
     }
     if (strcmp(what, "results") == 0) {
         return api_results(r, &v);
@@ -648,7 +687,7 @@ int social_surveys_fragment(request_rec *r)
 }
 
 /* POST {base}/surveys/ID: action=respond, q-NAME=value (repeated for a
- * multiple choice). */
+ * multiple choice); action=close, reopen (moderators). */
 int social_surveys_form(request_rec *r, const char *rest)
 {
     apr_int64_t id = social_request_id(rest, strlen(rest));
@@ -677,9 +716,25 @@ int social_surveys_form(request_rec *r, const char *rest)
                                          v.page.key);
     }
     action = apr_table_get(form, "action");
+    if (action != NULL && (strcmp(action, "close") == 0 || strcmp(action, "reopen") == 0)) {
+        const char *done = strcmp(action, "close") == 0 ? "Survey closed" : "Survey reopened";
+        if (survey_close(r, &v, strcmp(action, "close") == 0, &res) != 0) {
+            return social_result_send(r, &res, 1, v.page.key);
+        }
+        survey_reload(r, &v);
+        if (social_request_wants_fragment(r)) {
+            return survey_fragment_send(r, &v, done);
+        }
+        apr_table_setn(r->headers_out, "Location",
+                       social_request_back_location(r, v.page.key, done,
+                                                    apr_pstrcat(r->pool, "survey-",
+                                                                v.survey.name, NULL)));
+        return HTTP_SEE_OTHER;
+    }
     if (action == NULL || strcmp(action, "respond") != 0) {
         return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
-                                         "the form names no response", v.page.key);
+                                         "the form names no response, close or reopen",
+                                         v.page.key);
     }
     given = apr_hash_make(r->pool);
     fields = apr_table_elts(form);

@@ -723,6 +723,8 @@ static const struct {
     { "liked-first", "Most liked first" },
     { "voted", "Your vote is counted" },
     { "responded", "Your answers are saved" },
+    { "survey-closed", "Survey closed" },
+    { "survey-reopened", "Survey reopened" },
     { "following", "Following the page" },
     { "following-thread", "Following the thread" },
     { "unfollowed", "Page unfollowed" },

@@ -313,6 +313,7 @@ typedef struct {
     apr_time_t closes;         /* 0: no date */
     int results;               /* social_survey_results */
     int min_responses;
+    int closed;                /* closed by a moderator */
     int locked;                /* its page's discussion is locked */
     int responses;             /* responses given */
     int responded;             /* the viewer has responded */
@@ -355,6 +356,9 @@ social_store_status social_store_survey_results(request_rec *r, apr_int64_t id,
                                                 apr_array_header_t **tally,
                                                 apr_array_header_t **answered,
                                                 apr_array_header_t **texts);
+
+/* Closes or reopens a survey (a moderator's doing). */
+social_store_status social_store_survey_close(request_rec *r, apr_int64_t id, int closed);
 
 /* Every answer of the survey (array of social_survey_answer), grouped by
  * response (in the random order of the responses' ids): the export. */

@@ -19,7 +19,7 @@ APLOG_USE_MODULE(social);
     "s.results, s.min_responses, p.locked, " \
     "(SELECT COUNT(*) FROM social_survey_responses x WHERE x.survey_id = s.id), " \
     "(SELECT COUNT(*) FROM social_survey_respondents x WHERE x.survey_id = s.id " \
-    "AND x.user = :viewer) " \
+    "AND x.user = :viewer), s.closed " \
     "FROM social_surveys s JOIN social_pages p ON p.id = s.page_id"
 
 #define ANSWER_SELECT \
@@ -81,6 +81,8 @@ static const social_statement surveys_statements[] = {
       "JOIN social_survey_questions q ON q.survey_id = o.survey_id AND q.name = a.question "
       "WHERE o.survey_id = :survey AND q.type = 'text') t "
       "WHERE t.n <= " APR_STRINGIFY(SOCIAL_SURVEY_TEXTS_SHOWN) },
+    { "social_survey_closed",
+      "UPDATE social_surveys SET closed = :closed WHERE id = :survey" },
     { "social_survey_respondent_new",
       "INSERT IGNORE INTO social_survey_respondents (survey_id, user, responded_on) "
       "VALUES (:survey, :user, UTC_DATE())" },
@@ -252,6 +254,7 @@ static const social_store_column survey_columns[] = {
     STORE_COLUMN(7, INT, social_survey, min_responses),
     STORE_COLUMN(8, INT, social_survey, locked), STORE_COLUMN(9, INT, social_survey, responses),
     STORE_COLUMN(10, FLAG, social_survey, responded),
+    STORE_COLUMN(11, INT, social_survey, closed),
 };
 
 static void survey_from_row(const social_store_row *row, void *element)
@@ -368,6 +371,13 @@ social_store_status social_store_survey_results(request_rec *r, apr_int64_t id,
                                STORE_COLUMNS(tally_columns), *texts);
     }
     return st;
+}
+
+social_store_status social_store_survey_close(request_rec *r, apr_int64_t id, int closed)
+{
+    return social_store_run(r, social_store_writer(r), "social_survey_closed",
+                            STORE_ARGS({ "closed", closed ? "1" : "0" },
+                                       { "survey", social_store_int_arg(r, id) }), NULL);
 }
 
 social_store_status social_store_survey_answers(request_rec *r, apr_int64_t id,

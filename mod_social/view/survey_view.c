@@ -22,7 +22,7 @@ void social_survey_view_fill(apr_pool_t *p, social_survey_view *v)
     const social_survey *s = &v->survey;
     int moderator = v->page.who.moderator, rule;
 
-    v->open = s->closes == 0 || apr_time_now() < s->closes;
+    v->open = !s->closed && (s->closes == 0 || apr_time_now() < s->closes);
     v->can_moderate = moderator;
     v->can_respond = v->open && v->page.who.user != NULL && (!s->locked || moderator)
                      && !(s->anonymous && s->responded);
@@ -382,7 +382,7 @@ static void survey_fill(social_render_data *data, void *ctx)
     social_render_set(so, "endpoint", social_config_srv(r->server)->endpoint);
     social_render_set(so, "page", s->page);
     social_render_set(so, "status", d->status);
-    if (v->can_respond) {
+    if (v->can_respond || v->can_moderate) {
         social_render_set(so, "token", social_identity_form_token(r, &v->page.who));
     }
     social_render_set_int(survey, "id", s->id);
@@ -393,6 +393,7 @@ static void survey_fill(social_render_data *data, void *ctx)
     social_render_set_bool(survey, "responded", s->responded);
     social_render_set_bool(survey, "can_respond", v->can_respond);
     social_render_set_bool(survey, "can_moderate", v->can_moderate);
+    social_render_set_bool(survey, "closed_by_moderator", s->closed);
     social_render_set_bool(survey, "visitor", v->page.who.user == NULL);
     social_render_set_bool(survey, "locked", s->locked && !v->page.who.moderator);
     social_render_set_bool(survey, "show_results", v->show_results);

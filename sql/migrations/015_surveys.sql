@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS social_surveys (
     closes_at      BIGINT NULL DEFAULT NULL,          -- Unix time (UTC), NULL: no date
     results        ENUM('always', 'after-response', 'after-close') NOT NULL DEFAULT 'always',
     min_responses  INT UNSIGNED NOT NULL DEFAULT 1,
+    closed         TINYINT(1) NOT NULL DEFAULT 0,     -- closed by a moderator
     definition     MEDIUMTEXT NOT NULL,
     created_at     TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     updated_at     TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),

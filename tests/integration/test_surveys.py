@@ -405,8 +405,8 @@ def test_api_errors(server, alice):
 
 @pytest.mark.parametrize("method,rel,allowed", [
     ("POST", "surveys?page=/x.html", {"GET", "HEAD"}),
-    ("PUT", "surveys/{id}", {"GET", "HEAD"}),
-    ("DELETE", "surveys/{id}", {"GET", "HEAD"}),
+    ("PUT", "surveys/{id}", {"GET", "HEAD", "PATCH"}),
+    ("DELETE", "surveys/{id}", {"GET", "HEAD", "PATCH"}),
     ("GET", "surveys/{id}/response", {"PUT"}),
     ("POST", "surveys/{id}/response", {"PUT"}),
     ("PUT", "surveys/{id}/results", {"GET", "HEAD"}),
@@ -534,6 +534,43 @@ def test_response_can_be_changed_until_the_survey_closes(server, alice):
     s = created(alice, path)
     assert s["editable"] is False and s["response"] == {"team": "Support"}
     assert_json_error(respond(alice, s["id"], {"team": "Sales"}), 409, "survey_closed")
+
+
+def test_moderator_closes_and_reopens(server, alice, bob, carol):
+    path = survey_page(server, survey_marker(results="after-close"), Q_TEAM)
+    s = created(alice, path)
+    respond_ok(alice, s["id"], {"team": "Sales"})
+    assert_json_error(alice.api("PATCH", "surveys/%d" % s["id"], {"closed": True}), 403,
+                      "forbidden")
+    for doc in ({}, {"closed": "yes"}, {"closed": 1}):
+        assert_json_error(carol.api("PATCH", "surveys/%d" % s["id"], doc), 422)
+    assert_json_error(carol.api("PATCH", "surveys/%d" % s["id"], {"closed": True},
+                                headers=CROSS_SITE[0]), 403, "cross_origin")
+    offset = server.error_log_size()
+    resp = carol.api("PATCH", "surveys/%d" % s["id"], {"closed": True})
+    assert resp.status == 200 and resp.json()["closed"] is True
+    assert log_lines_since(server, offset, r"SOCIAL2111: survey fb on .* closed by carol")
+    closed = the_survey(bob, path)
+    assert closed["closed"] is True and closed["can_respond"] is False
+    assert closed["results"][0]["answered"] == 1          # after-close: shown now
+    assert_json_error(respond(bob, s["id"], {"team": "Support"}), 409, "survey_closed")
+    assert_json_error(respond(alice, s["id"], {"team": "Support"}), 409, "survey_closed")
+    # reopened by form, as a moderator does without JavaScript
+    div = survey_div(served(carol, path).body)
+    [form] = [f for f in div.find_all("form")
+              if hidden_fields(f).get("action") in ("close", "reopen")]
+    assert hidden_fields(form)["action"] == "reopen"
+    resp = form_post(carol, form.get("action"), hidden_fields(form))
+    assert resp.status == 303 and resp.header("Location").endswith("#survey-fb")
+    assert the_survey(bob, path)["closed"] is False
+    respond_ok(bob, s["id"], {"team": "Support"})
+    # others see no such form, and a forged one is refused
+    assert not [f for f in survey_div(served(bob, path).body).find_all("form")
+                if hidden_fields(f).get("action") in ("close", "reopen")]
+    token = hidden_fields(the_form(survey_div(served(bob, path).body)))["token"]
+    assert_html_error(form_post(bob, form.get("action"), {"token": token,
+                                                           "action": "close"}), 403)
+    assert the_survey(bob, path)["closed"] is False
 
 
 # ---------------------------------------------------------------- exports
