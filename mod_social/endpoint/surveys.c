@@ -348,7 +348,8 @@ static int api_list(request_rec *r)
         return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
                                          "no such survey on this page");
     }
-    return social_request_json_send(r, HTTP_OK, json_pack("{s:O}", "surveys", list));
+    return social_request_json_send(r, HTTP_OK, social_request_json_pool(
+        r, json_pack("{s:O}", "surveys", list)));
 }
 
 /* {"answers": {NAME: value}} into name -> values. */
