@@ -32,8 +32,9 @@ RESPONDENTS = tuple("r%d" % k for k in range(1, 9))
 HTPASSWD_USERS = ("alice", "bob", "carol", "dave") + RESPONDENTS
 
 HTTPD_CONF = r"""
-# The module's notices (SOCIAL2100, SOCIAL2101) say how surveys change.
-LogLevel warn social:notice
+# The module's notices (SOCIAL2100, SOCIAL2101) say how surveys change; at
+# info level it also says that a response to an anonymous survey came.
+LogLevel warn social:info
 """ + (config.login() + config.optional_login()
        + config.block("/secret", "Require user alice")
        + config.block("/deferred", "SocialRender Deferred")
@@ -831,10 +832,16 @@ def test_anonymous_survey_leaves_no_join_between_a_person_and_answers(
     the two: no user on the response, no shared id, no order, no time."""
     path = survey_page(server, survey_marker(anonymous="yes"), Q_TEAM, Q_MORE)
     s = created(alice, path)
+    offset = server.error_log_size()
     # each person writes their own name, so the test knows whose each response is
     for who in people:
         respond_ok(who, s["id"], {"team": "Sales", "more": "I am " + who.user})
     sid = s["id"]
+    # the module's log says a response came, and names nobody who responded
+    assert len(log_lines_since(server, offset, r"SOCIAL2109: a response to anonymous "
+                                               r"survey fb")) == len(people)
+    assert not [line for line in server.error_log_lines(offset)
+                if any(re.search(r"\b%s\b" % who.user, line) for who in people)]
     responses = mariadb.sql("SELECT id, user FROM social_survey_responses "
                             "WHERE survey_id = %d" % sid)
     respondents = mariadb.sql("SELECT * FROM social_survey_respondents "
