@@ -5,7 +5,7 @@
 <section class="social social-survey" aria-labelledby="survey-<?cs var:Survey.name ?>-t" data-social-survey-id="<?cs var:Survey.id ?>">
 <h3 class="social-survey-title" id="survey-<?cs var:Survey.name ?>-t"><?cs var:Survey.title ?></h3>
 <p class="social-live" role="status" aria-live="polite"><?cs var:Social.status ?></p>
-<p class="social-survey-meta"><?cs if:Survey.anonymous ?>Anonymous survey: your answers are stored apart from your name. <?cs /if ?><?cs if:!Survey.open ?><strong>The survey is closed.</strong><?cs elif:Survey.closes ?>Open until <?cs var:Survey.closes ?>.<?cs /if ?><?cs if:Survey.visitor && Survey.open ?> Log in to respond.<?cs /if ?></p>
+<p class="social-survey-meta"><?cs if:Survey.anonymous ?>Anonymous survey: your answers are stored apart from your name<?cs if:Survey.can_respond ?>, so they cannot be changed once sent<?cs /if ?>. <?cs /if ?><?cs if:!Survey.open ?><strong>The survey is closed.</strong><?cs elif:Survey.closes ?>Open until <?cs var:Survey.closes ?>.<?cs /if ?><?cs if:Survey.visitor && Survey.open ?> Log in to respond.<?cs /if ?></p>
 <?cs if:Survey.locked ?><p class="social-locked-note" role="note"><strong>This discussion is locked.</strong> A moderator closed it: responding is off.</p>
 <?cs /if ?><?cs if:Survey.responded ?><p class="social-survey-done">You have responded<?cs if:Survey.anonymous ?>. Anonymous responses cannot be changed: nothing links them to you.<?cs elif:Survey.can_respond ?>; you may change your answers until the survey closes.<?cs else ?>.<?cs /if ?></p>
 <?cs /if ?><?cs if:Survey.can_respond ?><form class="social-form social-survey-form" method="post" action="<?cs var:Social.endpoint ?>/surveys/<?cs var:Survey.id ?>">
