@@ -451,3 +451,294 @@ int social_ideas_status_index(const char *list, const char *status)
     }
     return -1;
 }
+
+/* ---- surveys ---- */
+
+const char *social_survey_results_name(social_survey_results results)
+{
+    switch (results) {
+    case SOCIAL_SURVEY_RESULTS_AFTER_RESPONSE: return "after-response";
+    case SOCIAL_SURVEY_RESULTS_AFTER_CLOSE: return "after-close";
+    default: return "always";
+    }
+}
+
+social_survey_results social_survey_results_parse(const char *name)
+{
+    if (strcmp(name, "after-response") == 0) {
+        return SOCIAL_SURVEY_RESULTS_AFTER_RESPONSE;
+    }
+    if (strcmp(name, "after-close") == 0) {
+        return SOCIAL_SURVEY_RESULTS_AFTER_CLOSE;
+    }
+    return SOCIAL_SURVEY_RESULTS_ALWAYS;
+}
+
+static const char *const question_types[] = { "choice", "multiple", "scale", "text" };
+
+const char *social_question_type_name(social_question_type type)
+{
+    return (unsigned)type < 4 ? question_types[type] : "text";
+}
+
+social_question_type social_question_type_parse(const char *name)
+{
+    int k;
+    for (k = 0; k < 4; k++) {
+        if (strcmp(name, question_types[k]) == 0) {
+            return (social_question_type)k;
+        }
+    }
+    return SOCIAL_QUESTION_TEXT;
+}
+
+/* The attributes of m named in known (values[k] for known[k], NULL if
+ * absent); a bare attribute reads as "yes". NULL or the reason. */
+static const char *attrs_read(apr_pool_t *p, const social_marker *m,
+                              const char *const *known, int nknown, const char **values)
+{
+    int k, j;
+
+    for (j = 0; j < nknown; j++) {
+        values[j] = NULL;
+    }
+    for (k = 0; k < m->nattrs; k++) {
+        const social_marker_attr *a = &m->attrs[k];
+        char *key = apr_pstrmemdup(p, a->name, a->name_len), *c;
+        char *v = a->value ? value_decode(p, a->value, a->value_len) : "yes";
+
+        for (c = key; *c; c++) {
+            *c = (char)apr_tolower(*c);
+        }
+        if (v == NULL) {
+            return apr_pstrcat(p, "the ", key, " attribute is not valid text", NULL);
+        }
+        for (j = 0; j < nknown && strcmp(key, known[j]) != 0; j++) {
+        }
+        if (j == nknown) {
+            return apr_pstrcat(p, "unknown attribute ", key, NULL);
+        }
+        if (values[j] != NULL) {
+            return apr_pstrcat(p, "the ", key, " attribute is given twice", NULL);
+        }
+        values[j] = v;
+    }
+    return NULL;
+}
+
+static const char *name_check(const char *name, const char *what)
+{
+    int k;
+    (void)what;
+    if (name == NULL || *name == '\0' || strlen(name) > SOCIAL_POLL_NAME_MAX) {
+        return "a name of 1 to 64 characters is needed";
+    }
+    for (k = 0; name[k]; k++) {
+        if (!apr_islower(name[k]) && !apr_isdigit(name[k]) && name[k] != '_' && name[k] != '-') {
+            return "a name may hold only a-z, 0-9, _ and -";
+        }
+    }
+    return NULL;
+}
+
+/* yes/no (absent: no); -1 for anything else. */
+static int yes_no(const char *v)
+{
+    if (v == NULL || strcmp(v, "no") == 0) {
+        return 0;
+    }
+    return strcmp(v, "yes") == 0 ? 1 : -1;
+}
+
+/* A whole number in [lo, hi] written plainly (optional '-', digits). */
+static int number_read(const char *v, int lo, int hi, int *out)
+{
+    int neg = (*v == '-'), n = 0, digits = 0;
+    const char *s = v + neg;
+
+    for (; *s; s++) {
+        if (!apr_isdigit(*s) || ++digits > 6) {
+            return -1;
+        }
+        n = n * 10 + (*s - '0');
+    }
+    if (digits == 0) {
+        return -1;
+    }
+    n = neg ? -n : n;
+    if (n < lo || n > hi) {
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+const char *social_survey_def_parse(apr_pool_t *p, const social_marker *m,
+                                    social_survey_def *def)
+{
+    static const char *const known[] = { "name", "title", "anonymous", "closes", "results",
+                                         "min-responses" };
+    const char *v[6], *why;
+    int anonymous;
+
+    memset(def, 0, sizeof(*def));
+    if ((why = attrs_read(p, m, known, 6, v)) != NULL) {
+        return why;
+    }
+    if ((why = name_check(v[0], "survey")) != NULL) {
+        return apr_pstrcat(p, "a survey needs a name: ", why, NULL);
+    }
+    if (v[1] == NULL || *v[1] == '\0' || strlen(v[1]) > SOCIAL_SURVEY_TITLE_MAX) {
+        return "a survey needs a title of at most 500 bytes";
+    }
+    if ((anonymous = yes_no(v[2])) < 0) {
+        return "anonymous must be yes or no";
+    }
+    if (v[3] != NULL && closes_parse(v[3], &def->closes) != 0) {
+        return "closes must be a date such as 2026-12-31 or 2026-12-31T18:00 (UTC)";
+    }
+    if (v[4] == NULL || strcmp(v[4], "always") == 0) {
+        def->results = SOCIAL_SURVEY_RESULTS_ALWAYS;
+    }
+    else if (strcmp(v[4], "after-response") == 0) {
+        def->results = SOCIAL_SURVEY_RESULTS_AFTER_RESPONSE;
+    }
+    else if (strcmp(v[4], "after-close") == 0) {
+        def->results = SOCIAL_SURVEY_RESULTS_AFTER_CLOSE;
+    }
+    else {
+        return "results must be always, after-response or after-close";
+    }
+    def->min_responses = anonymous ? SOCIAL_SURVEY_ANONYMOUS_MIN : 1;
+    if (v[5] != NULL && number_read(v[5], 1, SOCIAL_SURVEY_MIN_RESPONSES_MAX,
+                                    &def->min_responses) != 0) {
+        return "min-responses must be a whole number from 1 to 1000";
+    }
+    def->name = v[0];
+    def->title = v[1];
+    def->anonymous = anonymous;
+    def->definition = apr_psprintf(p, "%" APR_SIZE_T_FMT ":%s%" APR_SIZE_T_FMT ":%s%d;%"
+                                   APR_TIME_T_FMT ";%s;%d", strlen(def->name), def->name,
+                                   strlen(def->title), def->title, def->anonymous,
+                                   def->closes, social_survey_results_name(def->results),
+                                   def->min_responses);
+    return NULL;
+}
+
+/* Splits options at '|' (trimmed) into def; NULL or the reason. */
+static const char *question_options(apr_pool_t *p, const char *options,
+                                    social_question_def *def)
+{
+    char *list = apr_pstrdup(p, options), *opt, *rest;
+    size_t n = strlen(options);
+    int j;
+
+    if (strstr(options, "||") || n == 0 || options[0] == '|' || options[n - 1] == '|') {
+        return "a question option is empty";
+    }
+    for (opt = apr_strtok(list, "|", &rest); opt; opt = apr_strtok(NULL, "|", &rest)) {
+        char *end = opt + strlen(opt);
+        while (*opt == ' ' || *opt == '\t' || *opt == '\n' || *opt == '\r') opt++;
+        while (end > opt && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n'
+                             || end[-1] == '\r')) *--end = '\0';
+        if (*opt == '\0') {
+            return "a question option is empty";
+        }
+        if (strlen(opt) > SOCIAL_POLL_OPTION_MAX) {
+            return "a question option is longer than 200 bytes";
+        }
+        for (j = 0; j < def->noptions; j++) {
+            if (strcmp(def->options[j], opt) == 0) {
+                return "a question lists the same option twice";
+            }
+        }
+        if (def->noptions == SOCIAL_POLL_OPTIONS_MAX) {
+            return "a question has more than 20 options";
+        }
+        def->options[def->noptions++] = opt;
+    }
+    if (def->noptions < 2) {
+        return "a question needs at least two options";
+    }
+    return NULL;
+}
+
+const char *social_question_def_parse(apr_pool_t *p, const social_marker *m,
+                                      social_question_def *def)
+{
+    static const char *const known[] = { "survey", "name", "type", "label", "options",
+                                         "min", "max", "required" };
+    const char *v[8], *why;
+    int k, required;
+
+    memset(def, 0, sizeof(*def));
+    if ((why = attrs_read(p, m, known, 8, v)) != NULL) {
+        return why;
+    }
+    if ((why = name_check(v[0], "survey")) != NULL) {
+        return apr_pstrcat(p, "a question needs survey=\"NAME\": ", why, NULL);
+    }
+    if ((why = name_check(v[1], "question")) != NULL) {
+        return apr_pstrcat(p, "a question needs a name: ", why, NULL);
+    }
+    if (v[2] == NULL) {
+        return "a question needs type=\"choice|multiple|scale|text\"";
+    }
+    for (k = 0; k < 4 && strcmp(v[2], question_types[k]) != 0; k++) {
+    }
+    if (k == 4) {
+        return "type must be choice, multiple, scale or text";
+    }
+    def->type = (social_question_type)k;
+    if (v[3] == NULL || *v[3] == '\0' || strlen(v[3]) > SOCIAL_POLL_QUESTION_MAX) {
+        return "a question needs a label of at most 500 bytes";
+    }
+    if ((required = yes_no(v[7])) < 0) {
+        return "required must be yes or no";
+    }
+    def->options_text = "";
+    if (def->type == SOCIAL_QUESTION_CHOICE || def->type == SOCIAL_QUESTION_MULTIPLE) {
+        if (v[4] == NULL) {
+            return "a choice question needs options=\"A|B|...\"";
+        }
+        if (v[5] != NULL || v[6] != NULL) {
+            return "min and max are for scale questions";
+        }
+        if ((why = question_options(p, v[4], def)) != NULL) {
+            return why;
+        }
+        def->options_text = def->options[0];
+        for (k = 1; k < def->noptions; k++) {
+            def->options_text = apr_pstrcat(p, def->options_text, "|", def->options[k], NULL);
+        }
+    }
+    else if (v[4] != NULL) {
+        return "options are for choice and multiple questions";
+    }
+    if (def->type == SOCIAL_QUESTION_SCALE) {
+        def->min = 1;
+        def->max = 5;
+        if ((v[5] != NULL && number_read(v[5], -SOCIAL_SURVEY_SCALE_MAX,
+                                         SOCIAL_SURVEY_SCALE_MAX, &def->min) != 0)
+            || (v[6] != NULL && number_read(v[6], -SOCIAL_SURVEY_SCALE_MAX,
+                                            SOCIAL_SURVEY_SCALE_MAX, &def->max) != 0)) {
+            return "min and max must be whole numbers from -100 to 100";
+        }
+        if (def->max <= def->min) {
+            return "a scale's max must be above its min";
+        }
+    }
+    else if (def->type == SOCIAL_QUESTION_TEXT && (v[5] != NULL || v[6] != NULL)) {
+        return "min and max are for scale questions";
+    }
+    def->survey = v[0];
+    def->name = v[1];
+    def->label = v[3];
+    def->required = required;
+    def->definition = apr_psprintf(p, "%" APR_SIZE_T_FMT ":%s%s;%" APR_SIZE_T_FMT ":%s%"
+                                   APR_SIZE_T_FMT ":%s%d;%d;%d", strlen(def->name),
+                                   def->name, question_types[def->type], strlen(def->label),
+                                   def->label, strlen(def->options_text), def->options_text,
+                                   def->min, def->max, def->required);
+    return NULL;
+}

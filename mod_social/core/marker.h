@@ -112,4 +112,73 @@ const char *social_ideas_def_parse(apr_pool_t *p, const social_marker *m,
 /* The index of status in the '|'-separated list, or -1. */
 int social_ideas_status_index(const char *list, const char *status);
 
+/* ---- surveys ----
+ *
+ *   <!--social:survey name="onboarding" title="How was your first week?"
+ *       [anonymous="yes"] [closes="2026-12-31"]
+ *       [results="always|after-response|after-close"] [min-responses="5"]-->
+ *   <!--social:question survey="onboarding" name="clear" type="scale"
+ *       label="How clear were your tasks?" [min="1"] [max="5"] [required="yes"]-->
+ *   <!--social:question survey="onboarding" name="tools" type="multiple"
+ *       label="Which tools did you use?" options="Wiki|Chat|Tracker"-->
+ *   <!--social:question survey="onboarding" name="more" type="text" label="Anything else?"-->
+ *
+ * Questions belong to the survey they name and come in page order. */
+
+#define SOCIAL_SURVEY_TITLE_MAX 500
+#define SOCIAL_SURVEY_QUESTIONS_MAX 100
+#define SOCIAL_SURVEY_TEXT_MAX 4000     /* bytes of one text answer */
+#define SOCIAL_SURVEY_MIN_RESPONSES_MAX 1000
+#define SOCIAL_SURVEY_SCALE_MAX 100     /* scales run within -100..100, at most 101 steps */
+#define SOCIAL_SURVEY_ANONYMOUS_MIN 5   /* min-responses unless given, anonymous surveys */
+
+typedef enum {
+    SOCIAL_SURVEY_RESULTS_ALWAYS = 0,
+    SOCIAL_SURVEY_RESULTS_AFTER_RESPONSE,
+    SOCIAL_SURVEY_RESULTS_AFTER_CLOSE
+} social_survey_results;
+
+typedef enum {
+    SOCIAL_QUESTION_CHOICE = 0,   /* one of options */
+    SOCIAL_QUESTION_MULTIPLE,     /* any of options */
+    SOCIAL_QUESTION_SCALE,        /* a whole number min..max */
+    SOCIAL_QUESTION_TEXT          /* free text */
+} social_question_type;
+
+typedef struct social_survey_def {
+    const char *name;             /* [a-z0-9_-]+, unique per page */
+    const char *title;
+    int anonymous;
+    apr_time_t closes;            /* 0: no date */
+    social_survey_results results;
+    int min_responses;            /* results shown from this many responses on */
+    const char *definition;       /* canonical text of all the above */
+} social_survey_def;
+
+typedef struct {
+    const char *survey;           /* the survey's name */
+    const char *name;             /* [a-z0-9_-]+, unique in its survey */
+    social_question_type type;
+    const char *label;
+    int noptions;                 /* choice and multiple: 2..20 */
+    const char *options[SOCIAL_POLL_OPTIONS_MAX];
+    const char *options_text;     /* the options joined by '|' ("" for scale, text) */
+    int min, max;                 /* scale: the ends (default 1..5) */
+    int required;
+    const char *definition;       /* canonical text of all the above */
+} social_question_def;
+
+/* Reads a survey or question marker, as social_poll_def_parse does:
+ * NULL and *def filled, or a short English reason. */
+const char *social_survey_def_parse(apr_pool_t *p, const social_marker *m,
+                                    social_survey_def *def);
+const char *social_question_def_parse(apr_pool_t *p, const social_marker *m,
+                                      social_question_def *def);
+
+const char *social_survey_results_name(social_survey_results results);
+social_survey_results social_survey_results_parse(const char *name);
+const char *social_question_type_name(social_question_type type);
+/* The type named by social_question_type_name (anything else: TEXT). */
+social_question_type social_question_type_parse(const char *name);
+
 #endif /* SOCIAL_MARKER_H */

@@ -106,6 +106,19 @@ const char *social_render_ideas(apr_pool_t *p, const char *name, const char *inn
     return out;
 }
 
+const char *social_render_survey(apr_pool_t *p, const char *name, const char *inner,
+                                 apr_size_t *len)
+{
+    const char *n = escape(p, name, strlen(name));
+    char *out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN,
+                            "<div class=\"social-marker social-marker-survey\" "
+                            "data-social-kind=\"survey\" id=\"survey-", n,
+                            "\" data-social-name=\"", n, "\">", inner ? inner : "",
+                            "</div>", SOCIAL_BLOCK_CLOSE, NULL);
+    *len = strlen(out);
+    return out;
+}
+
 const char *social_render_count_link(apr_pool_t *p, const char *page_key, int count)
 {
     return apr_psprintf(p, "<a class=\"social-count-link\" href=\"%s#social\">"

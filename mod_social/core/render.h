@@ -62,6 +62,11 @@ const char *social_render_ideas(apr_pool_t *p, const char *name, const char *inn
 const char *social_render_poll(apr_pool_t *p, const char *name, const char *inner,
                                apr_size_t *len);
 
+/* The placeholder of a survey marker: a div id="survey-NAME" holding
+ * inner (the rendered survey) if not NULL. */
+const char *social_render_survey(apr_pool_t *p, const char *name, const char *inner,
+                                 apr_size_t *len);
+
 /* "N comments" linking to the page's discussion, for a count marker. */
 const char *social_render_count_link(apr_pool_t *p, const char *page_key, int count);
 

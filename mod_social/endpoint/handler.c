@@ -27,6 +27,7 @@
 #include "ratelimit.h"
 #include "polls.h"
 #include "ideas.h"
+#include "surveys.h"
 #include "reactions.h"
 #include "request.h"
 #include "store.h"
@@ -335,6 +336,7 @@ static const route routes[] = {
     { "/api/v1/shares", MATCH_EXACT, ANY, 0, NULL, social_reactions_shares_api, NULL },
     { "/api/v1/polls", MATCH_TREE, ANY, 0, NULL, NULL, social_polls_api },
     { "/api/v1/ideas", MATCH_TREE, ANY, 0, NULL, NULL, social_ideas_api },
+    { "/api/v1/surveys", MATCH_TREE, ANY, 0, NULL, NULL, social_surveys_api },
     { "/api/v1/counts", MATCH_EXACT, GET, 0, NULL, route_counts, NULL },
     { "/api/v1/updates", MATCH_EXACT, GET, 0, NULL, route_updates, NULL },
     { "/api/v1/preview", MATCH_EXACT, POST, 0, NULL, route_preview, NULL },
@@ -350,6 +352,8 @@ static const route routes[] = {
     { "/polls/", MATCH_PREFIX, POST, 1, FORM_ONLY, NULL, social_polls_form },
     { "/ideas", MATCH_TREE, ANY, 1, NULL, NULL, social_ideas_form },
     { "/poll", MATCH_EXACT, GET, 0, NULL, social_polls_fragment, NULL },
+    { "/surveys/", MATCH_PREFIX, POST, 1, FORM_ONLY, NULL, social_surveys_form },
+    { "/survey", MATCH_EXACT, GET, 0, NULL, social_surveys_fragment, NULL },
     { "/fragment", MATCH_EXACT, GET, 0, NULL, social_comments_fragment, NULL },
     { "/report", MATCH_EXACT, GET, 1, NULL, social_comments_report_page, NULL },
     { "/comments", MATCH_TREE, POST, 1, FORM_ONLY, NULL, social_comments_form },

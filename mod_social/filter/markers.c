@@ -13,6 +13,7 @@
 #include "render.h"
 #include "request.h"
 #include "store.h"
+#include "survey_view.h"
 
 APLOG_USE_MODULE(social);
 
@@ -24,12 +25,16 @@ APLOG_USE_MODULE(social);
  * of markers must not turn a page view into thousands of writes). */
 #define SOCIAL_POLL_MARKERS_MAX 20
 
+/* Surveys per page, likewise. */
+#define SOCIAL_SURVEY_MARKERS_MAX 10
+
 typedef struct {
     const char *text;           /* the marker, parsed again when resolved */
     apr_size_t text_len;
     const char *key;            /* the page counted (the viewer may read it) */
     const char *placeholder;    /* once resolved */
     apr_size_t placeholder_len;
+    const social_survey_def *survey;   /* a survey's place, not a count */
 } pending_count;
 
 struct social_markers {
@@ -39,7 +44,10 @@ struct social_markers {
     int polls_seen;
     int boards_seen;
     int counts_seen;            /* count markers rendered with a number */
-    apr_array_header_t *counts; /* pending_count */
+    apr_array_header_t *counts; /* pending_count (and surveys waiting for questions) */
+    apr_array_header_t *questions;  /* social_question_def seen so far */
+    apr_array_header_t *resolved;   /* const char *: surveys made, by name */
+    int surveys_seen;
     const char *text;           /* the marker being handled */
     apr_size_t text_len;
 };
@@ -55,6 +63,8 @@ social_markers *social_markers_make(request_rec *r, const char *page_key, int in
     ms->page_key = page_key;
     ms->inline_mode = inline_mode;
     ms->counts = apr_array_make(r->pool, 4, sizeof(pending_count));
+    ms->questions = apr_array_make(r->pool, 4, sizeof(social_question_def));
+    ms->resolved = apr_array_make(r->pool, 2, sizeof(const char *));
     return ms;
 }
 
@@ -86,6 +96,92 @@ static social_markers_result poll_marker(social_markers *ms, const social_marker
     inner = social_polls_marker(r, ms->page_key, &def, ms->inline_mode, len);
     *placeholder = social_render_poll(r->pool, def.name, inner, len);
     return SOCIAL_MARKERS_PLACEHOLDER;
+}
+
+static int survey_named(const apr_array_header_t *names, const char *name)
+{
+    int k;
+    for (k = 0; k < names->nelts; k++) {
+        if (strcmp(APR_ARRAY_IDX(names, k, const char *), name) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A survey waits for its questions (those before it and those up to the
+ * point the page's bytes are next passed on): its place is filled when
+ * the counts are read. */
+static social_markers_result survey_marker(social_markers *ms, const social_marker *m,
+                                           const char **placeholder, apr_size_t *len,
+                                           int *pending)
+{
+    request_rec *r = ms->r;
+    social_survey_def *def = apr_pcalloc(r->pool, sizeof(*def));
+    const char *why = social_survey_def_parse(r->pool, m, def);
+    pending_count *c;
+    int k;
+
+    (void)placeholder; (void)len;
+    if (why == NULL && ++ms->surveys_seen > SOCIAL_SURVEY_MARKERS_MAX) {
+        why = "more than " APR_STRINGIFY(SOCIAL_SURVEY_MARKERS_MAX) " surveys on one page";
+    }
+    for (k = 0; why == NULL && k < ms->counts->nelts; k++) {
+        const pending_count *other = &APR_ARRAY_IDX(ms->counts, k, pending_count);
+        if (other->survey != NULL && strcmp(other->survey->name, def->name) == 0) {
+            why = "a survey of that name came earlier on the page";
+        }
+    }
+    if (why == NULL && survey_named(ms->resolved, def->name)) {
+        why = "a survey of that name came earlier on the page";
+    }
+    if (why != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "SOCIAL2105: survey marker on %s left alone: %s", r->uri, why);
+        return SOCIAL_MARKERS_IGNORED;
+    }
+    c = apr_array_push(ms->counts);
+    memset(c, 0, sizeof(*c));
+    c->survey = def;
+    *pending = ms->counts->nelts - 1;
+    return SOCIAL_MARKERS_PENDING;
+}
+
+/* A question joins its survey; nothing is added where it stands. */
+static social_markers_result question_marker(social_markers *ms, const social_marker *m,
+                                             const char **placeholder, apr_size_t *len,
+                                             int *pending)
+{
+    request_rec *r = ms->r;
+    social_question_def def;
+    const char *why = social_question_def_parse(r->pool, m, &def);
+    int k;
+
+    (void)placeholder; (void)len; (void)pending;
+    if (why == NULL && ms->questions->nelts >= SOCIAL_SURVEY_MARKERS_MAX
+                                              * SOCIAL_SURVEY_QUESTIONS_MAX) {
+        why = "too many questions on one page";
+    }
+    for (k = 0; why == NULL && k < ms->questions->nelts; k++) {
+        const social_question_def *q = &APR_ARRAY_IDX(ms->questions, k, social_question_def);
+        if (strcmp(q->survey, def.survey) == 0 && strcmp(q->name, def.name) == 0) {
+            why = "a question of that name came earlier in the survey";
+        }
+    }
+    if (why != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "SOCIAL2106: question marker on %s left alone: %s", r->uri, why);
+        return SOCIAL_MARKERS_IGNORED;
+    }
+    if (survey_named(ms->resolved, def.survey)) {
+        ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
+                      "SOCIAL2102: question %s of survey %s on %s comes too far after its "
+                      "survey marker (more than 64 KB of page): it is left out; put the "
+                      "questions nearer the survey marker", def.name, def.survey, r->uri);
+        return SOCIAL_MARKERS_IGNORED;
+    }
+    *(social_question_def *)apr_array_push(ms->questions) = def;
+    return SOCIAL_MARKERS_IGNORED;
 }
 
 /* Ideas boards per page, as polls. */
@@ -156,6 +252,8 @@ static const struct {
     { "thread", thread_marker },       /* its first name, still honoured */
     { "poll", poll_marker },
     { "ideas", ideas_marker },
+    { "survey", survey_marker },
+    { "question", question_marker },
     { "count", count_marker },
 };
 
@@ -187,21 +285,59 @@ int social_markers_pending(const social_markers *ms)
     return ms->counts->nelts;
 }
 
+/* Makes survey c exist with the questions seen and fills its place. */
+static void survey_resolve(social_markers *ms, pending_count *c)
+{
+    request_rec *r = ms->r;
+    apr_array_header_t *questions = apr_array_make(r->pool, 8, sizeof(social_question_def));
+    const char *inner;
+    apr_size_t len = 0;
+    int k;
+
+    for (k = 0; k < ms->questions->nelts; k++) {
+        const social_question_def *q = &APR_ARRAY_IDX(ms->questions, k, social_question_def);
+        if (strcmp(q->survey, c->survey->name) == 0) {
+            if (questions->nelts == SOCIAL_SURVEY_QUESTIONS_MAX) {
+                ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r,
+                              "SOCIAL2107: survey %s on %s has more than %d questions: "
+                              "the rest are left out", c->survey->name, r->uri,
+                              SOCIAL_SURVEY_QUESTIONS_MAX);
+                break;
+            }
+            *(social_question_def *)apr_array_push(questions) = *q;
+        }
+    }
+    APR_ARRAY_PUSH(ms->resolved, const char *) = c->survey->name;
+    inner = social_surveys_marker(r, ms->page_key, c->survey, questions, ms->inline_mode, &len);
+    c->placeholder = social_render_survey(r->pool, c->survey->name, inner, &c->placeholder_len);
+}
+
 void social_markers_counts_resolve(social_markers *ms)
 {
     request_rec *r = ms->r;
-    int n = ms->counts->nelts, k, ok;
+    int n = ms->counts->nelts, k, ok = 1, ncounts = 0;
     const char **pages = apr_palloc(r->pool, sizeof(*pages) * (n + 1));
     int *numbers = apr_pcalloc(r->pool, sizeof(*numbers) * (n + 1));
+    int *slot = apr_pcalloc(r->pool, sizeof(*slot) * (n + 1));
 
     for (k = 0; k < n; k++) {
-        pages[k] = APR_ARRAY_IDX(ms->counts, k, pending_count).key;
+        pending_count *c = &APR_ARRAY_IDX(ms->counts, k, pending_count);
+        if (c->survey == NULL) {
+            slot[k] = ncounts;
+            pages[ncounts++] = c->key;
+        }
     }
-    ok = social_store_counts_many(r, n, pages, numbers) == SOCIAL_STORE_OK;
+    if (ncounts > 0) {
+        ok = social_store_counts_many(r, ncounts, pages, numbers) == SOCIAL_STORE_OK;
+    }
     for (k = 0; k < n; k++) {
         pending_count *c = &APR_ARRAY_IDX(ms->counts, k, pending_count);
         social_marker m;
 
+        if (c->survey != NULL) {
+            survey_resolve(ms, c);
+            continue;
+        }
         if (!ok) {
             ms->counts_seen--;  /* a count not shown leaves its place to another */
         }
@@ -210,7 +346,7 @@ void social_markers_counts_resolve(social_markers *ms)
             continue;
         }
         c->placeholder = social_render_marker(r->pool, &m, ok
-            ? social_render_count_link(r->pool, c->key, numbers[k]) : NULL,
+            ? social_render_count_link(r->pool, c->key, numbers[slot[k]]) : NULL,
             &c->placeholder_len);
         if (c->placeholder == NULL) {
             c->placeholder = "";

@@ -49,6 +49,7 @@ static const social_statement_table *const statement_tables[] = {
     &social_store_reactions_statements,
     &social_store_polls_statements,
     &social_store_ideas_statements,
+    &social_store_surveys_statements,
     &social_store_activity_statements,
     &social_store_moderation_statements,
     &social_store_stats_statements,

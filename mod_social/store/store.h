@@ -8,7 +8,7 @@
 #include <httpd.h>
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 14
+#define SOCIAL_SCHEMA_VERSION 15
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
@@ -362,6 +362,97 @@ social_store_status social_store_idea_status(request_rec *r, apr_int64_t id,
  * counted once), id keeps its votes and is out of the board's list. */
 social_store_status social_store_idea_merge(request_rec *r, apr_int64_t id, apr_int64_t into,
                                             const struct social_audit_entry *audit);
+/* ---- surveys ---- */
+
+/* A question of a survey as stored. */
+typedef struct {
+    const char *name;
+    int position;
+    int type;                  /* social_question_type */
+    const char *label;
+    const char *options;       /* '|' between options; "" for scale and text */
+    int min, max;              /* scale */
+    int required;
+    int removed;               /* gone from the page: answers kept, not shown */
+} social_survey_question;
+
+/* One answer value: a multiple-choice answer is one per option. */
+typedef struct {
+    const char *response;      /* the response's random id */
+    const char *question;      /* the question's name */
+    const char *value;
+    const char *user;          /* who answered: "" for anonymous surveys */
+} social_survey_answer;
+
+/* A survey a page declares, and the viewer's part in it. */
+typedef struct {
+    apr_int64_t id;
+    const char *page;
+    const char *name;
+    const char *title;
+    int anonymous;
+    apr_time_t closes;         /* 0: no date */
+    int results;               /* social_survey_results */
+    int min_responses;
+    int closed;                /* closed by a moderator */
+    int locked;                /* its page's discussion is locked */
+    int responses;             /* responses given */
+    int responded;             /* the viewer has responded */
+    apr_array_header_t *questions;  /* social_survey_question, by position */
+    apr_array_header_t *mine;  /* social_survey_answer: the viewer's (never for anonymous) */
+} social_survey;
+
+/* Makes the survey of a page's markers exist as declared (questions
+ * matched by name, removed ones kept out of sight). defs: array of
+ * struct social_question_def, in page order. Sets *id. */
+struct social_survey_def;
+social_store_status social_store_survey_sync(request_rec *r, const char *page,
+                                             const struct social_survey_def *def,
+                                             const apr_array_header_t *questions,
+                                             apr_int64_t *id);
+
+/* The surveys of a page (array of social_survey), or one by id, with
+ * the viewer's answers. */
+social_store_status social_store_surveys_list(request_rec *r, const char *page,
+                                              const char *viewer, apr_array_header_t **surveys);
+social_store_status social_store_survey_get(request_rec *r, apr_int64_t id,
+                                            const char *viewer, social_survey *survey);
+
+/* How many responses gave a value (or answered a question: value ""). */
+typedef struct {
+    const char *question;
+    const char *value;
+    int count;
+} social_survey_tally;
+
+/* Text answers listed per question in the results, at most (the export
+ * has them all). */
+#define SOCIAL_SURVEY_TEXTS_SHOWN 200
+
+/* The survey's results, counted by the database: *tally the count of each
+ * value of the choice and scale questions, *answered the responses that
+ * answer each question, *texts up to SOCIAL_SURVEY_TEXTS_SHOWN text
+ * answers a question (count 1 each); arrays of social_survey_tally. */
+social_store_status social_store_survey_results(request_rec *r, apr_int64_t id,
+                                                apr_array_header_t **tally,
+                                                apr_array_header_t **answered,
+                                                apr_array_header_t **texts);
+
+/* Closes or reopens a survey (a moderator's doing). */
+social_store_status social_store_survey_close(request_rec *r, apr_int64_t id, int closed);
+
+/* Every answer of the survey (array of social_survey_answer), grouped by
+ * response (in the random order of the responses' ids): the export. */
+social_store_status social_store_survey_answers(request_rec *r, apr_int64_t id,
+                                                apr_array_header_t **answers);
+
+/* Records user's response (answers: array of social_survey_answer, the
+ * response member unused). Anonymous surveys: REPLAYED if user has
+ * responded already (nothing written); otherwise an earlier response of
+ * the user is replaced. */
+social_store_status social_store_survey_respond(request_rec *r, apr_int64_t id, int anonymous,
+                                                const char *user,
+                                                const apr_array_header_t *answers);
 
 /* ---- moderation (the console, admin.c) ---- */
 

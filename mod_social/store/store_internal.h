@@ -37,6 +37,7 @@ extern const social_statement_table social_store_comments_statements;
 extern const social_statement_table social_store_reactions_statements;
 extern const social_statement_table social_store_polls_statements;
 extern const social_statement_table social_store_ideas_statements;
+extern const social_statement_table social_store_surveys_statements;
 extern const social_statement_table social_store_activity_statements;
 extern const social_statement_table social_store_moderation_statements;
 extern const social_statement_table social_store_stats_statements;

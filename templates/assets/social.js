@@ -84,10 +84,11 @@
     });
   }
 
-  /* Where the server's answer to a form goes: a poll's or an ideas
-   * board's own box, or the whole discussion. */
+  /* Where the server's answer to a form goes: a poll's, an ideas board's
+   * or a survey's own box, or the whole discussion. */
   function regionOf(form) {
-    var poll = form.closest ? form.closest(".social-marker-poll, .social-marker-ideas") : null;
+    var poll = form.closest
+      ? form.closest(".social-marker-poll, .social-marker-ideas, .social-marker-survey") : null;
     return poll || (root && root.contains(form) ? root : null);
   }
 
@@ -185,7 +186,8 @@
         if (live && live.textContent) {
           announce(live.textContent);
         }
-        var heading = region.querySelector(".social-poll-question, .social-ideas-title");
+        var heading = region.querySelector(
+          ".social-poll-question, .social-ideas-title, .social-survey-title");
         if (heading) {
           heading.setAttribute("tabindex", "-1");
           heading.focus();
@@ -197,14 +199,17 @@
     });
   }
 
-  /* Polls left empty by the server (Deferred) are fetched one by one. */
+  /* Polls and surveys left empty by the server (Deferred) are fetched
+   * one by one. */
   function loadPolls() {
-    var boxes = document.querySelectorAll(".social-marker-poll[data-social-name]");
+    var boxes = document.querySelectorAll(".social-marker-poll[data-social-name], " +
+                                          ".social-marker-survey[data-social-name]");
     Array.prototype.forEach.call(boxes, function (box) {
       if (box.firstElementChild) {
         return;
       }
-      fetch(endpoint + "/poll?page=" + encodeURIComponent(page) + "&name=" +
+      var kind = box.classList.contains("social-marker-survey") ? "/survey" : "/poll";
+      fetch(endpoint + kind + "?page=" + encodeURIComponent(page) + "&name=" +
             encodeURIComponent(box.getAttribute("data-social-name")), {
         credentials: "same-origin",
         headers: { "X-Social-Fragment": "1" }

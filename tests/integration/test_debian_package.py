@@ -321,8 +321,11 @@ def main_block(body):
 
 
 def highest_migration():
-    names = sorted(p.stem for p in (REPO / "sql" / "migrations").glob("[0-9][0-9][0-9]_*.sql"))
-    return names[-1]
+    return migrations()[-1]
+
+
+def migrations():
+    return sorted(p.stem for p in (REPO / "sql" / "migrations").glob("[0-9][0-9][0-9]_*.sql"))
 
 
 # ------------------------------------------------------------ the build
@@ -684,7 +687,8 @@ def test_upgrade_runs_no_migration_and_dry_run_says_what_will(built, installed, 
         assert rows == [], "the package upgrade applied a migration"
         plan = run([SOCIAL_DB, "upgrade", "--dry-run"] + socket_args(db)
                    + ["--database=social"])[1]
-        assert "schema version %d" % (version - 1) in plan, plan
+        # the one before it (numbers may have gaps)
+        assert "schema version %d" % int(migrations()[-2][:3]) in plan, plan
         assert "pending migrations: 1\n  %s" % name in plan, plan
         assert "apply /usr/share/mod_social/sql/migrations/%s.sql" % name in plan, plan
         assert "nothing was changed" in plan

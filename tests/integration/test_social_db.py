@@ -54,12 +54,13 @@ def test_dry_run_and_status_name_the_pending_migration_and_change_nothing(mariad
     assert code == 0, err
     last = MIGRATIONS[-1]
     version = int(last[:3])
+    previous = int(MIGRATIONS[-2][:3])      # numbers may have gaps
     # as the previous release left it: the last migration not recorded
     mariadb.sql("DELETE FROM social_schema_version WHERE version = %d" % version,
                 database=scratch_db)
     code, out, err = social_db(mariadb, "upgrade", "--dry-run", "--database=%s" % scratch_db)
     assert code == 0, err
-    assert "schema version %d" % (version - 1) in out
+    assert "schema version %d" % previous in out
     assert "pending migrations: 1\n  %s\n" % last in out
     assert "create database" not in out
     assert mariadb.sql("SELECT COUNT(*) FROM social_schema_version WHERE version = %d"

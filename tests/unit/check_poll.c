@@ -127,6 +127,154 @@ static apr_time_t utc(apr_int64_t seconds)
     return apr_time_from_sec(seconds);
 }
 
+
+/* ---- surveys and questions ---- */
+
+static const char *survey_parse(const char *text, social_survey_def *def)
+{
+    social_marker m;
+    const char *src = guarded(text, strlen(text));
+    ck_assert_msg(social_marker_parse(src, strlen(text), &m) == 0, "no marker: %s", text);
+    ck_assert(social_marker_is(&m, "survey"));
+    return social_survey_def_parse(pool, &m, def);
+}
+
+static const char *question_parse(const char *text, social_question_def *def)
+{
+    social_marker m;
+    const char *src = guarded(text, strlen(text));
+    ck_assert_msg(social_marker_parse(src, strlen(text), &m) == 0, "no marker: %s", text);
+    ck_assert(social_marker_is(&m, "question"));
+    return social_question_def_parse(pool, &m, def);
+}
+
+START_TEST(test_survey_defaults_and_attributes)
+{
+    social_survey_def def;
+    ck_assert_ptr_null(survey_parse("social:survey name=\"fb\" title=\"Feedback &amp; more\"",
+                                    &def));
+    ck_assert_str_eq(def.name, "fb");
+    ck_assert_str_eq(def.title, "Feedback & more");
+    ck_assert_int_eq(def.anonymous, 0);
+    ck_assert_int_eq(def.min_responses, 1);
+    ck_assert(def.closes == 0);
+    ck_assert_int_eq(def.results, SOCIAL_SURVEY_RESULTS_ALWAYS);
+    ck_assert_ptr_null(survey_parse("social:survey name=\"a\" title=\"T\" anonymous=\"yes\" "
+                                    "closes=\"2026-12-31\" results=\"after-response\"", &def));
+    ck_assert_int_eq(def.anonymous, 1);
+    ck_assert_int_eq(def.min_responses, SOCIAL_SURVEY_ANONYMOUS_MIN);
+    ck_assert(def.closes == utc(1798761600));   /* 2027-01-01 00:00 UTC */
+    ck_assert_int_eq(def.results, SOCIAL_SURVEY_RESULTS_AFTER_RESPONSE);
+    ck_assert_ptr_null(survey_parse("social:survey name=\"a\" title=\"T\" anonymous "
+                                    "min-responses=\"12\" results=\"after-close\"", &def));
+    ck_assert_int_eq(def.anonymous, 1);
+    ck_assert_int_eq(def.min_responses, 12);
+    ck_assert_int_eq(def.results, SOCIAL_SURVEY_RESULTS_AFTER_CLOSE);
+}
+END_TEST
+
+START_TEST(test_bad_surveys_are_refused)
+{
+    static const char *const bad[] = {
+        "social:survey title=\"T\"", "social:survey name=\"A\" title=\"T\"",
+        "social:survey name=\"a\"", "social:survey name=\"a\" title=\"\"",
+        "social:survey name=\"a\" title=\"T\" anonymous=\"sure\"",
+        "social:survey name=\"a\" title=\"T\" results=\"after-vote\"",
+        "social:survey name=\"a\" title=\"T\" min-responses=\"0\"",
+        "social:survey name=\"a\" title=\"T\" min-responses=\"1001\"",
+        "social:survey name=\"a\" title=\"T\" min-responses=\"5x\"",
+        "social:survey name=\"a\" title=\"T\" closes=\"2026-13-01\"",
+        "social:survey name=\"a\" title=\"T\" extra=\"1\"",
+    };
+    social_survey_def def;
+    size_t k;
+    for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+        ck_assert_msg(survey_parse(bad[k], &def) != NULL, "accepted: %s", bad[k]);
+    }
+}
+END_TEST
+
+START_TEST(test_question_types)
+{
+    social_question_def def;
+    ck_assert_ptr_null(question_parse("social:question survey=\"s\" name=\"c\" type=\"choice\" "
+                                      "label=\"L\" options=\" A | B |C\" required=\"yes\"", &def));
+    ck_assert_int_eq(def.type, SOCIAL_QUESTION_CHOICE);
+    ck_assert_int_eq(def.noptions, 3);
+    ck_assert_str_eq(def.options_text, "A|B|C");
+    ck_assert_int_eq(def.required, 1);
+    ck_assert_ptr_null(question_parse("social:question survey=\"s\" name=\"m\" type=\"multiple\" "
+                                      "label=\"L\" options=\"A|B\"", &def));
+    ck_assert_int_eq(def.type, SOCIAL_QUESTION_MULTIPLE);
+    ck_assert_int_eq(def.required, 0);
+    ck_assert_ptr_null(question_parse("social:question survey=\"s\" name=\"x\" type=\"scale\" "
+                                      "label=\"L\"", &def));
+    ck_assert_int_eq(def.min, 1);
+    ck_assert_int_eq(def.max, 5);
+    ck_assert_str_eq(def.options_text, "");
+    ck_assert_ptr_null(question_parse("social:question survey=\"s\" name=\"x\" type=\"scale\" "
+                                      "label=\"L\" min=\"-2\" max=\"2\"", &def));
+    ck_assert_int_eq(def.min, -2);
+    ck_assert_int_eq(def.max, 2);
+    ck_assert_ptr_null(question_parse("social:question survey=\"s\" name=\"t\" type=\"text\" "
+                                      "label=\"L\"", &def));
+    ck_assert_int_eq(def.type, SOCIAL_QUESTION_TEXT);
+    ck_assert_str_eq(social_question_type_name(SOCIAL_QUESTION_SCALE), "scale");
+    ck_assert_int_eq(social_question_type_parse("multiple"), SOCIAL_QUESTION_MULTIPLE);
+}
+END_TEST
+
+START_TEST(test_bad_questions_are_refused)
+{
+    static const char *const bad[] = {
+        "social:question name=\"q\" type=\"text\" label=\"L\"",
+        "social:question survey=\"s\" type=\"text\" label=\"L\"",
+        "social:question survey=\"s\" name=\"q\" label=\"L\"",
+        "social:question survey=\"s\" name=\"q\" type=\"essay\" label=\"L\"",
+        "social:question survey=\"s\" name=\"q\" type=\"text\"",
+        "social:question survey=\"s\" name=\"q\" type=\"choice\" label=\"L\"",
+        "social:question survey=\"s\" name=\"q\" type=\"choice\" label=\"L\" options=\"A\"",
+        "social:question survey=\"s\" name=\"q\" type=\"choice\" label=\"L\" options=\"A||B\"",
+        "social:question survey=\"s\" name=\"q\" type=\"choice\" label=\"L\" options=\"A|a|A\"",
+        "social:question survey=\"s\" name=\"q\" type=\"choice\" label=\"L\" options=\"A|B\" min=\"1\"",
+        "social:question survey=\"s\" name=\"q\" type=\"scale\" label=\"L\" min=\"3\" max=\"3\"",
+        "social:question survey=\"s\" name=\"q\" type=\"scale\" label=\"L\" max=\"101\"",
+        "social:question survey=\"s\" name=\"q\" type=\"scale\" label=\"L\" min=\"1.5\"",
+        "social:question survey=\"s\" name=\"q\" type=\"scale\" label=\"L\" options=\"A|B\"",
+        "social:question survey=\"s\" name=\"q\" type=\"text\" label=\"L\" max=\"3\"",
+        "social:question survey=\"s\" name=\"q\" type=\"text\" label=\"L\" required=\"1\"",
+    };
+    social_question_def def;
+    size_t k;
+    for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+        ck_assert_msg(question_parse(bad[k], &def) != NULL, "accepted: %s", bad[k]);
+    }
+}
+END_TEST
+
+START_TEST(test_question_definition_changes_with_every_part)
+{
+    static const char *const variants[] = {
+        "social:question survey=\"s\" name=\"q\" type=\"choice\" label=\"L\" options=\"A|B\"",
+        "social:question survey=\"s\" name=\"r\" type=\"choice\" label=\"L\" options=\"A|B\"",
+        "social:question survey=\"s\" name=\"q\" type=\"multiple\" label=\"L\" options=\"A|B\"",
+        "social:question survey=\"s\" name=\"q\" type=\"choice\" label=\"M\" options=\"A|B\"",
+        "social:question survey=\"s\" name=\"q\" type=\"choice\" label=\"L\" options=\"A|C\"",
+        "social:question survey=\"s\" name=\"q\" type=\"choice\" label=\"L\" options=\"A|B\" required",
+    };
+    const char *seen[6];
+    social_question_def def;
+    size_t k, j;
+    for (k = 0; k < 6; k++) {
+        ck_assert_ptr_null(question_parse(variants[k], &def));
+        seen[k] = apr_pstrdup(pool, def.definition);
+        for (j = 0; j < k; j++) {
+            ck_assert_str_ne(seen[j], seen[k]);
+        }
+    }
+}
+END_TEST
+
 /* ---- valid markers ---- */
 
 START_TEST(test_minimal_poll_is_read_with_defaults)
@@ -955,6 +1103,15 @@ static Suite *poll_suite(void)
     tcase_add_test(tc, test_ideas_board_with_statuses_and_closing_day);
     tcase_add_test(tc, test_ideas_board_closes_through_that_day);
     tcase_add_test(tc, test_invalid_ideas_markers_are_refused);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("surveys");
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
+    tcase_add_test(tc, test_survey_defaults_and_attributes);
+    tcase_add_test(tc, test_bad_surveys_are_refused);
+    tcase_add_test(tc, test_question_types);
+    tcase_add_test(tc, test_bad_questions_are_refused);
+    tcase_add_test(tc, test_question_definition_changes_with_every_part);
     suite_add_tcase(s, tc);
 
     return s;
