@@ -21,6 +21,7 @@
 #include "admin.h"
 #include "activity.h"
 #include "comments.h"
+#include "documents.h"
 #include "config.h"
 #include "handler.h"
 #include "notify.h"
@@ -349,6 +350,8 @@ static const route routes[] = {
     { "/poll", MATCH_EXACT, GET, 0, NULL, social_polls_fragment, NULL },
     { "/fragment", MATCH_EXACT, GET, 0, NULL, social_comments_fragment, NULL },
     { "/report", MATCH_EXACT, GET, 1, NULL, social_comments_report_page, NULL },
+    { "/discuss", MATCH_EXACT, GET, 1, "a discussion page is only read (GET)",
+      social_documents_discuss_page, NULL },
     { "/comments", MATCH_TREE, POST, 1, FORM_ONLY, NULL, social_comments_form },
     { "/activity", MATCH_EXACT, GET, 1, "the activity stream is only read (GET)",
       social_activity_page, NULL },
