@@ -73,13 +73,45 @@ static void discuss_fill(social_render_data *data, void *ctx)
     }
 }
 
+/* Nonzero if a segment of path is "..", however it is spelled (a dot
+ * may be written %2e). */
+static int climbs(const char *path)
+{
+    const char *s = path;
+
+    while (*s != '\0') {
+        const char *end = s + strcspn(s, "/");
+        const char *p = s;
+        int dots = 0;
+
+        while (p < end) {
+            if (*p == '.') {
+                p++;
+            }
+            else if (end - p >= 3 && p[0] == '%' && p[1] == '2' && (p[2] == 'e' || p[2] == 'E')) {
+                p += 3;
+            }
+            else {
+                break;
+            }
+            dots++;
+        }
+        if (p == end && dots == 2) {
+            return 1;
+        }
+        s = *end == '/' ? end + 1 : end;
+    }
+    return 0;
+}
+
 /* A refused discuss page: the message page, logged with id. */
 static int discuss_refuse(request_rec *r, int status, const char *message, const char *id)
 {
     social_result res;
 
-    social_result_set(&res, status, status == HTTP_NOT_FOUND ? "not_found" : "invalid_page",
-                      message);
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "%s: discussion of %s refused with %d: %s",
+                  id, r->args ? r->args : "(no page)", status, message);
+    social_result_page(&res, status, message);
     res.log_id = id;
     return social_result_send(r, &res, 1, NULL);
 }
@@ -107,12 +139,14 @@ int social_documents_discuss_page(request_rec *r)
                               "page must be the file's path on this site, starting with / "
                               "and without a query or fragment", "SOCIAL2202");
     }
+    if (climbs(path)) {
+        return discuss_refuse(r, HTTP_BAD_REQUEST,
+                              "page must name the file itself: no \"..\" in the path",
+                              "SOCIAL2205");
+    }
     status = social_request_page(r, path, &pg, &message);
     if (status != 0) {
-        social_result res;
-        social_result_page(&res, status, message);
-        res.log_id = "SOCIAL2203";
-        return social_result_send(r, &res, 1, NULL);
+        return discuss_refuse(r, status, message, "SOCIAL2203");
     }
     memset(&d, 0, sizeof(d));
     d.r = r;

@@ -924,6 +924,9 @@ static const char *form_error_title(request_rec *r, int status)
     if (strcmp(what, "/like") == 0) return "Your like was not saved";
     if (strncmp(what, "/polls", 6) == 0) return "Your vote was not saved";
     if (strncmp(what, "/notifications", 14) == 0) return "Not done";
+    if (strcmp(what, "/discuss") == 0) {
+        return status == HTTP_NOT_FOUND ? "No discussion here" : "Cannot show this discussion";
+    }
     return "Your comment was not saved";
 }
 

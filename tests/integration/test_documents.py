@@ -1,0 +1,284 @@
+"""Discussions of documents: {base}/discuss?page=PATH for a PDF, an
+image, a video, an audio file and a text file (all made here, see
+social_test/documents.py), access exactly as to the file (a <Files>
+stricter than its folder; a folder behind a login the endpoint does not
+ask for), a missing file (404, nothing written), bad paths, and a
+comment's position in a document ({"t": SECONDS}, {"page": N}) through
+the API and the plain form, validated (422) and shown as a link that
+opens the document there. Real httpd, real MariaDB.
+"""
+
+import re
+import uuid
+from urllib.parse import quote
+
+import pytest
+
+from social_test import config, documents
+from social_test.asserts import assert_html_error, assert_json_error, by_id
+from social_test.client import PAGE_TEMPLATE, Client
+from social_test.html import parse_html, social_div
+
+RUN = uuid.uuid4().hex[:8]
+FOLDER = "/training-%s" % RUN
+PDF = FOLDER + "/safety-2026.pdf"
+SECRET = FOLDER + "/secret-board.pdf"
+PNG = FOLDER + "/site-map.png"
+VIDEO = FOLDER + "/induction.webm"
+AUDIO = FOLDER + "/briefing.wav"
+TEXT = FOLDER + "/checklist.txt"
+HTML = FOLDER + "/index.html"
+LOCKED = "/staff-%s/handbook.pdf" % RUN
+
+# Require refusing someone is an error-level line in httpd's log.
+ERROR_LOG_ALLOW = [r"AH01631: user \w+: authorization failure for",
+                   r"AH01630: client denied by server configuration"]
+
+
+def site_conf(htpasswd):
+    return (
+        config.block("/", *config.basic_login(htpasswd), config.moderator("carol"))
+        + config.block('"@DOCROOT@"', "Require valid-user", kind="Directory")
+        + config.block('"secret-*.pdf"', "Require user alice", kind="Files")
+        + config.optional_login()
+        # a public folder beside one behind login: the endpoint asks for none
+        + config.block('"@DOCROOT@/pub"', "Require all granted",
+                       "SocialAnonymous Read", kind="Directory")
+    )
+
+
+@pytest.fixture(scope="module")
+def server(httpd_factory, htpasswd):
+    files = {
+        PDF: documents.pdf(3, "Safety 2026"),
+        SECRET: documents.pdf(2, "Board"),
+        PNG: documents.png(),
+        VIDEO: documents.webm_header(),
+        AUDIO: documents.wav(60),
+        TEXT: documents.text(),
+        HTML: PAGE_TEMPLATE.format(title="Training"),
+        LOCKED: documents.pdf(1, "Handbook"),
+        "/pub/index.html": PAGE_TEMPLATE.format(title="Public"),
+    }
+    # social:debug, so the info-level refusals and their ids are logged
+    return httpd_factory(files=files, conf=site_conf(htpasswd), social_debug=True)
+
+
+def discuss_url(path):
+    return "/_social/discuss?page=" + quote(path, safe="/")
+
+
+def discuss(client, path, status=200):
+    resp = client.get(discuss_url(path))
+    assert resp.status == status, (resp, resp.body[:400])
+    return resp
+
+
+def post(client, page, body="about this", **extra):
+    doc = {"page": page, "body": body}
+    doc.update(extra)
+    return client.api("POST", "comments", doc)
+
+
+def page_rows(server, path):
+    return int(server.db.sql("SELECT COUNT(*) FROM social_pages WHERE path = '%s'"
+                             % path)[0][0])
+
+
+# ---------------------------------------------------------------- the page
+
+def test_pdf_discussion_shows_the_pdf_a_download_and_the_discussion(alice):
+    body = discuss(alice, PDF).body.decode()
+    doc = parse_html(body)
+    assert doc.find("title").text() == "safety-2026.pdf"
+    obj = doc.find("object")
+    assert obj is not None and obj.get("data") == PDF and obj.get("type") == "application/pdf"
+    download = [a for a in doc.find_all("a") if a.get("download") is not None]
+    assert download and download[0].get("href") == PDF
+    assert download[0].get("download") == "safety-2026.pdf"
+    # breadcrumbs back to the folder
+    crumbs = [a.get("href") for a in doc.find("nav", cls="social-breadcrumbs").find_all("a")]
+    assert crumbs[:2] == ["/", FOLDER + "/"], crumbs
+    # the same block the filter inserts into pages, keyed by the file's path
+    div = social_div(body.encode())
+    assert div is not None and div.get("data-social-page") == PDF
+    assert 'name="page" value="%s"' % PDF in body
+    # a new comment on a PDF may name a page
+    assert 'name="position"' in body and "About page" in body
+
+
+@pytest.mark.parametrize("path, tag, attr", [(PNG, "img", "src"), (VIDEO, "video", "src"),
+                                             (AUDIO, "audio", "src"),
+                                             (TEXT, "iframe", "src")])
+def test_image_video_audio_and_text_are_shown_where_a_browser_can(alice, path, tag, attr):
+    body = discuss(alice, path).body
+    doc = parse_html(body)
+    shown = doc.find_all(tag, **{attr: path})
+    assert shown, body[:2000]
+    assert social_div(body).get("data-social-page") == path
+    has_position = b'name="position"' in body
+    assert has_position == (tag in ("video", "audio")), path
+
+
+def test_document_comment_meets_the_file_url(alice, bob):
+    item = post(alice, TEXT, "Step 3 is missing").json()
+    assert item["page"] == TEXT and item["position"] is None
+    assert item["id"] in by_id(bob.listing(TEXT))
+    assert b"Step 3 is missing" in discuss(bob, TEXT).body
+
+
+def test_html_page_redirects_to_its_own_discussion(alice):
+    resp = discuss(alice, HTML, status=303)
+    assert resp.header("Location") == FOLDER + "/#social"
+
+
+# ---------------------------------------------------------------- access
+
+def test_file_stricter_than_its_folder(server, alice, bob, anon):
+    # Basic auth's Require answers 401 to a logged-in person not allowed
+    # (test_access): the discussion answers as the file does
+    assert discuss(alice, SECRET).status == 200
+    assert alice.get(SECRET).status == 200 and bob.get(SECRET).status == 401
+    assert_html_error(discuss(bob, SECRET, status=401), 401)
+    assert_html_error(discuss(anon, SECRET, status=401), 401)
+    assert_json_error(post(bob, SECRET), 401)
+    assert_json_error(bob.api("GET", "comments?page=" + SECRET), 401)
+    item = post(alice, SECRET, "board only").json()
+    assert item["page"] == SECRET
+    assert b"board only" not in discuss(alice, PDF).body
+
+
+def test_folder_behind_a_login_the_endpoint_does_not_ask_for(anon, alice):
+    # the endpoint takes anonymous visitors; the file's folder does not
+    assert_html_error(discuss(anon, LOCKED, status=401), 401)
+    assert discuss(alice, LOCKED).status == 200
+    assert discuss(anon, "/pub/", status=303).header("Location") == "/pub/#social"
+
+
+def test_missing_file_is_404_and_creates_nothing(server, alice):
+    missing = FOLDER + "/no-such-%s.pdf" % uuid.uuid4().hex[:6]
+    assert_html_error(discuss(alice, missing, status=404), 404)
+    assert_json_error(post(alice, missing), 404)
+    assert_json_error(post(alice, missing, position={"page": 1}), 404)
+    assert page_rows(server, missing) == 0
+    assert int(server.db.sql("SELECT COUNT(*) FROM social_comments c JOIN social_pages p "
+                             "ON p.id = c.page_id WHERE p.path = '%s'" % missing)[0][0]) == 0
+
+
+@pytest.mark.parametrize("query, status", [
+    ("", 400),
+    ("?page=", 400),
+    ("?page=training/safety.pdf", 400),
+    ("?page=" + quote(PDF + "?download=1", safe="/"), 400),
+    ("?page=" + quote(PDF + "#page=2", safe="/"), 400),
+    ("?page=" + quote(FOLDER + "/../etc/passwd", safe="/"), 400),
+    ("?page=" + quote(FOLDER + "/%2E./safety-2026.pdf", safe="/"), 400),
+    ("?page=%s&page=%s" % (PDF, TEXT), 400),
+    ("?page=" + quote(FOLDER + "/nothing/here.pdf", safe="/"), 404),
+])
+def test_bad_paths_are_refused_with_a_message(server, alice, query, status):
+    resp = alice.get("/_social/discuss" + query)
+    assert_html_error(resp, status)
+    text = resp.body.decode()
+    assert re.search(r"page|file|discussion", text)
+    log = server.error_log_path.read_text()
+    assert re.search(r"SOCIAL220[1235]", log), log[-2000:]
+
+
+def test_discuss_takes_only_get(alice):
+    resp = alice.request("POST", discuss_url(PDF), body=b"x",
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert resp.status == 405 and "GET" in resp.header("Allow")
+
+
+# ---------------------------------------------------------------- positions
+
+def test_pdf_comment_at_a_page_links_to_it(alice, bob):
+    resp = post(alice, PDF, "Page 3 contradicts page 1", position={"page": 3})
+    assert resp.status == 201, resp.body
+    item = resp.json()
+    assert item["position"] == {"page": 3}
+    assert by_id(bob.listing(PDF))[item["id"]]["position"] == {"page": 3}
+    assert bob.api("GET", "comments/%d" % item["id"]).json()["position"] == {"page": 3}
+    doc = parse_html(discuss(bob, PDF).body)
+    links = doc.find_all("a", cls="social-position")
+    assert [a.get("href") for a in links] == [PDF + "#page=3"]
+    assert links[0].text() == "at page 3"
+
+
+def test_media_comment_at_a_time_links_to_it(alice, server):
+    item = post(alice, VIDEO, "Watch the ladder here", position={"t": 42}).json()
+    assert item["position"] == {"t": 42}
+    stored = server.db.sql("SELECT position_time, position_page FROM social_comments "
+                           "WHERE id = %d" % item["id"])
+    assert stored == [["42", None]]
+    body = discuss(alice, VIDEO).body.decode()
+    assert 'href="%s#t=42">at 0:42</a>' % VIDEO in body
+    long = post(alice, AUDIO, "at the end", position={"t": 3723}).json()
+    assert 'href="%s#t=3723">at 1:02:03</a>' % AUDIO in discuss(alice, AUDIO).body.decode()
+    assert long["position"] == {"t": 3723}
+
+
+@pytest.mark.parametrize("path, position", [
+    (PDF, {"page": 0}), (PDF, {"page": 100001}), (PDF, {"page": -1}), (PDF, {"page": "3"}),
+    (PDF, {"page": 2.5}), (PDF, {"t": 10}), (PDF, {"page": 1, "t": 3}), (PDF, {}),
+    (PDF, 3), (PDF, "page=3"), (PDF, {"line": 4}),
+    (VIDEO, {"page": 2}), (VIDEO, {"t": 360000}), (VIDEO, {"t": True}), (AUDIO, {"t": None}),
+    (PNG, {"page": 1}), (TEXT, {"t": 1}), (HTML, {"page": 1}),
+])
+def test_bad_positions_are_422(server, alice, path, position):
+    before = int(server.db.sql("SELECT COUNT(*) FROM social_comments")[0][0])
+    doc = assert_json_error(post(alice, path, "placed wrong", position=position), 422,
+                            "invalid_position")
+    assert doc["error"].get("field") == "position"
+    assert int(server.db.sql("SELECT COUNT(*) FROM social_comments")[0][0]) == before
+    assert "SOCIAL2210" in server.error_log_path.read_text()
+
+
+def test_null_position_is_a_comment_on_the_whole_document(alice):
+    item = post(alice, PDF, "on the whole thing", position=None).json()
+    assert item["position"] is None
+
+
+def form_fields(client, path):
+    body = discuss(client, path).body.decode()
+    token = re.search(r'name="token" value="([^"]+)"', body).group(1)
+    return {"token": token, "page": path}
+
+
+def test_plain_form_takes_a_position_and_comes_back_to_the_discuss_page(alice, bob):
+    fields = form_fields(bob, AUDIO)
+    fields.update(body="Listen from here", position="0:42")
+    resp = bob.form("", fields)
+    assert resp.status == 303, resp.body[:400]
+    location = resp.header("Location")
+    assert location.startswith("/_social/discuss?page=" + quote(AUDIO, safe="")), location
+    assert "social=posted" in location and "#comment-" in location
+    cid = int(location.rsplit("-", 1)[1])
+    assert by_id(alice.listing(AUDIO))[cid]["position"] == {"t": 42}
+    fields = form_fields(bob, PDF)
+    fields.update(body="See page 2", position=" 2 ")
+    resp = bob.form("", fields)
+    assert resp.status == 303
+    cid = int(resp.header("Location").rsplit("-", 1)[1])
+    assert by_id(alice.listing(PDF))[cid]["position"] == {"page": 2}
+
+
+@pytest.mark.parametrize("path, value", [(AUDIO, "abc"), (AUDIO, "1:5"), (AUDIO, "0:60"),
+                                         (AUDIO, "100:00:00"), (PDF, "0"), (PDF, "2 3"),
+                                         (PDF, "1:00"), (PNG, "3")])
+def test_plain_form_refuses_a_bad_position(server, bob, path, value):
+    fields = form_fields(bob, path)
+    fields.update(body="kept text %s" % RUN, position=value)
+    resp = bob.form("", fields)
+    assert_html_error(resp, 422)
+    body = resp.body.decode()
+    # the way back is the discuss page; the text typed is kept
+    assert "/_social/discuss?page=" in body and "kept text %s" % RUN in body
+
+
+def test_form_on_an_html_page_still_returns_to_the_page(alice):
+    fields = {"token": form_fields(alice, PDF)["token"], "page": HTML, "body": "on the page"}
+    resp = alice.form("", fields)
+    assert resp.status == 303
+    assert resp.header("Location").startswith(FOLDER + "/?social=posted#comment-")
