@@ -12,6 +12,7 @@
 #include "render.h"
 #include "request.h"
 #include "store.h"
+#include "text.h"
 
 APLOG_USE_MODULE(social);
 
@@ -23,8 +24,13 @@ APLOG_USE_MODULE(social);
  * of markers must not turn a page view into thousands of writes). */
 #define SOCIAL_POLL_MARKERS_MAX 20
 
+/* Entries of one listing given counts (each asks the access question:
+ * a subrequest); the others get their "Discuss" link alone. */
+#define SOCIAL_LISTING_ENTRIES_MAX 1000
+
 typedef struct {
-    const char *text;           /* the marker, parsed again when resolved */
+    const char *text;           /* the marker, parsed again when resolved;
+                                   NULL: a listing entry */
     apr_size_t text_len;
     const char *key;            /* the page counted (the viewer may read it) */
     const char *placeholder;    /* once resolved */
@@ -37,6 +43,7 @@ struct social_markers {
     int inline_mode;
     int polls_seen;
     int counts_seen;            /* count markers rendered with a number */
+    int entries_seen;           /* listing entries given a count */
     apr_array_header_t *counts; /* pending_count */
     const char *text;           /* the marker being handled */
     apr_size_t text_len;
@@ -121,6 +128,40 @@ static social_markers_result count_marker(social_markers *ms, const social_marke
     return SOCIAL_MARKERS_PENDING;
 }
 
+/* Where an entry's discussion is: a page's own, or a document's page. */
+static const char *entry_discussion(request_rec *r, const char *key)
+{
+    return social_request_page_kind(r, key, NULL) == SOCIAL_DOCUMENT_HTML
+        ? key : social_request_discuss_url(r, key);
+}
+
+social_markers_result social_markers_entry(social_markers *ms, const char *path,
+                                           const char **placeholder, apr_size_t *len,
+                                           int *pending)
+{
+    request_rec *r = ms->r;
+    const char *key, *message;
+    const social_dir_conf *dc;
+    pending_count *c;
+
+    *pending = -1;
+    if (ms->entries_seen >= SOCIAL_LISTING_ENTRIES_MAX) {
+        *placeholder = social_render_listing_entry(r->pool, apr_pstrcat(r->pool,
+            social_config_srv(r->server)->endpoint, "/discuss?page=",
+            social_text_percent_encode(r->pool, path), NULL), -1, len);
+        return SOCIAL_MARKERS_PLACEHOLDER;
+    }
+    if (social_request_page_access(r, path, NULL, &key, &dc, &message) != 0) {
+        return SOCIAL_MARKERS_IGNORED;
+    }
+    ms->entries_seen++;
+    c = apr_array_push(ms->counts);
+    memset(c, 0, sizeof(*c));
+    c->key = key;
+    *pending = ms->counts->nelts - 1;
+    return SOCIAL_MARKERS_PENDING;
+}
+
 static const struct {
     const char *kind;
     marker_handler handle;
@@ -169,11 +210,24 @@ void social_markers_counts_resolve(social_markers *ms)
     for (k = 0; k < n; k++) {
         pages[k] = APR_ARRAY_IDX(ms->counts, k, pending_count).key;
     }
-    ok = social_store_counts_many(r, n, pages, numbers) == SOCIAL_STORE_OK;
+    /* One statement per SOCIAL_STORE_COUNTS_MANY_MAX pages (a listing
+     * may hold more pending entries than that). */
+    ok = 1;
+    for (k = 0; k < n && ok; k += SOCIAL_STORE_COUNTS_MANY_MAX) {
+        int batch = n - k < SOCIAL_STORE_COUNTS_MANY_MAX ? n - k : SOCIAL_STORE_COUNTS_MANY_MAX;
+        ok = social_store_counts_many(r, batch, pages + k, numbers + k) == SOCIAL_STORE_OK;
+    }
     for (k = 0; k < n; k++) {
         pending_count *c = &APR_ARRAY_IDX(ms->counts, k, pending_count);
         social_marker m;
 
+        if (c->text == NULL) {
+            /* a listing entry */
+            c->placeholder = social_render_listing_entry(
+                r->pool, entry_discussion(r, c->key), ok ? numbers[k] : -1,
+                &c->placeholder_len);
+            continue;
+        }
         if (!ok) {
             ms->counts_seen--;  /* a count not shown leaves its place to another */
         }

@@ -282,3 +282,99 @@ def test_form_on_an_html_page_still_returns_to_the_page(alice):
     resp = alice.form("", fields)
     assert resp.status == 303
     assert resp.header("Location").startswith(FOLDER + "/?social=posted#comment-")
+
+
+# ---------------------------------------------------------------- listings
+
+LISTING_FILES = {"guide.pdf": documents.pdf(2, "Guide"), "map.png": documents.png(),
+                 "notes.txt": documents.text(), "secret-plan.pdf": documents.pdf(1, "Plan"),
+                 "sub/index.html": PAGE_TEMPLATE.format(title="Sub")}
+# plain: as mod_autoindex writes it; split: every byte its own bucket;
+# brigades: every byte its own brigade (mod_substitute puts a mark after
+# each byte, mod_bucketeer splits there and drops the mark)
+LISTINGS = ("plain", "split", "brigades")
+
+
+def listing_conf(htpasswd):
+    return site_conf(htpasswd) + (
+        config.block('"@DOCROOT@/lists"', "Options +Indexes",
+                     "IndexOptions FancyIndexing HTMLTable", kind="Directory")
+        # mod_bucketeer runs before resource filters: the marks are put in
+        # by an external filter of a lower type (sed, one mark per byte)
+        + 'ExtFilterDefine mark02 mode=output ftype=8 cmd="/bin/sed -e s/./&\x02/g"\n'
+        + 'ExtFilterDefine mark10 mode=output ftype=8 cmd="/bin/sed -e s/./&\x10/g"\n'
+        + config.block('"@DOCROOT@/lists/split"', "SetOutputFilter mark02;BUCKETEER",
+                       kind="Directory")
+        + config.block('"@DOCROOT@/lists/brigades"', "SetOutputFilter mark10;BUCKETEER",
+                       kind="Directory"))
+
+
+@pytest.fixture(scope="module")
+def lists(httpd_factory, htpasswd):
+    files = {"/lists/%s/%s" % (kind, name): data
+             for kind in LISTINGS for name, data in LISTING_FILES.items()}
+    return httpd_factory(files=files, conf=listing_conf(htpasswd), name="listings",
+                         modules=[("autoindex_module", "mod_autoindex.so"),
+                                  ("ext_filter_module", "mod_ext_filter.so"),
+                                  ("bucketeer_module", "mod_bucketeer.so")])
+
+
+@pytest.mark.parametrize("kind", LISTINGS)
+def test_listing_entries_get_counts_and_discuss_links(lists, strip_blocks, kind):
+    alice, bob = Client(lists, "alice"), Client(lists, "bob")
+    folder = "/lists/%s/" % kind
+    for k in range(3):
+        alice.create(folder + "guide.pdf", "guide %d" % k)
+    alice.create(folder + "notes.txt", "one note")
+    alice.create(folder + "secret-plan.pdf", "alice only")
+    resp = bob.get(folder)
+    assert resp.status == 200 and resp.content_type.startswith("text/html"), resp
+    body = resp.body.decode()
+    # the listing's own bytes are kept: only the delimited blocks are added
+    raw = bob.get("/_raw" + folder)
+    assert raw.status == 200
+    expected = raw.body.replace(b"/_raw/lists/", b"/lists/")
+    got = strip_blocks(resp.body)
+    assert got == expected, (got[1100:1300], expected[1100:1300])
+
+    def entry(name):
+        return ('<a href="%s">%s</a><!-- mod_social --> <span class="social-entry">'
+                % (name, name))
+    discuss_pdf = "/_social/discuss?page=" + quote(folder + "guide.pdf", safe="")
+    assert entry("guide.pdf") + (
+        '<a class="social-entry-count" href="%s#social">3 comments</a> '
+        '<a class="social-entry-discuss" href="%s">Discuss</a></span><!-- /mod_social -->'
+        % (discuss_pdf, discuss_pdf)) in body
+    assert entry("notes.txt") + '<a class="social-entry-count" href="%s#social">1 comment</a>' % (
+        "/_social/discuss?page=" + quote(folder + "notes.txt", safe="")) in body
+    assert entry("map.png") + '<a class="social-entry-count" href="%s#social">0 comments</a>' % (
+        "/_social/discuss?page=" + quote(folder + "map.png", safe="")) in body
+    # a subfolder's discussion is its own page
+    assert '<a href="sub/">sub/</a><!-- mod_social --> <span class="social-entry">' \
+           '<a class="social-entry-count" href="%ssub/#social">0 comments</a>' % folder in body
+    # bob may not read secret-*.pdf (mod_autoindex leaves it out for him);
+    # alice sees it with its count
+    assert "secret-plan.pdf" not in body
+    assert ('secret-plan.pdf</a><!-- mod_social --> <span class="social-entry">'
+            '<a class="social-entry-count" href="/_social/discuss?page=%s#social">1 comment</a>'
+            % quote(folder + "secret-plan.pdf", safe="")) in alice.get(folder).body.decode()
+    # the sorting links and the parent folder are not entries
+    assert body.count('class="social-entry"') == 4
+    # the listing itself has a discussion
+    assert social_div(resp.body).get("data-social-page") == folder
+    item = bob.create(folder, "what is in here?")
+    assert item["page"] == folder
+
+
+def test_listing_counts_are_read_in_one_statement_per_fifty(lists, strip_blocks):
+    alice = Client(lists, "alice")
+    folder = "/lists/many-%s/" % RUN
+    for k in range(120):
+        lists.write_file(folder + "doc-%03d.txt" % k, documents.text())
+    alice.create(folder + "doc-077.txt", "seventy-seven")
+    body = alice.get(folder).body.decode()
+    assert body.count('class="social-entry"') == 120
+    assert body.count(">0 comments</a>") == 119
+    assert ('doc-077.txt</a><!-- mod_social --> <span class="social-entry">'
+            '<a class="social-entry-count" href="/_social/discuss?page=%s#social">1 comment</a>'
+            % quote(folder + "doc-077.txt", safe="")) in body
