@@ -156,10 +156,10 @@ const char *social_position_parse_text(const char *text, social_document_kind ki
         return social_position_check(pos, kind);
     }
     /* seconds, m:ss or h:mm:ss */
-    while (s <= end && n < 3) {
+    for (;;) {
         const char *colon = memchr(s, ':', (size_t)(end - s));
         const char *stop = colon ? colon : end;
-        if (read_number(s, (size_t)(stop - s), &parts[n]) != 0
+        if (n == 3 || read_number(s, (size_t)(stop - s), &parts[n]) != 0
             || (n > 0 && (stop - s != 2 || parts[n] > 59))) {
             return "the time must be seconds (42) or minutes:seconds (0:42)";
         }
@@ -168,9 +168,6 @@ const char *social_position_parse_text(const char *text, social_document_kind ki
             break;
         }
         s = colon + 1;
-    }
-    if (s > end || (n == 3 && memchr(s, ':', (size_t)(end - s)) != NULL)) {
-        return "the time must be seconds (42) or minutes:seconds (0:42)";
     }
     pos->kind = SOCIAL_POSITION_TIME;
     pos->value = n == 1 ? parts[0] : n == 2 ? parts[0] * 60 + parts[1]
