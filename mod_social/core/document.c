@@ -238,3 +238,52 @@ void social_document_breadcrumbs(apr_pool_t *p, const char *key, apr_array_heade
         s = slash + 1;
     }
 }
+
+const char *social_document_link_path(apr_pool_t *p, const char *page_key,
+                                      const char *href, size_t len,
+                                      const apr_array_header_t *extensions)
+{
+    size_t k, end = len, dot = 0, slash = 0;
+    const char *folder_end;
+    int listed = 0;
+
+    for (k = 0; k < len; k++) {
+        char c = href[k];
+        if (c == '?' || c == '#') {
+            end = k;
+            break;
+        }
+        if (c == '&' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\'
+            || (unsigned char)c <= 0x20 || (unsigned char)c == 0x7f) {
+            return NULL;
+        }
+        if (c == ':' && slash == 0) {
+            return NULL;   /* a scheme: another site, mailto:, javascript: */
+        }
+        if (c == '/') {
+            slash = k + 1;
+        }
+        if (c == '.') {
+            dot = k + 1;
+        }
+    }
+    if (end == 0 || (end >= 2 && href[0] == '/' && href[1] == '/') || dot <= slash) {
+        return NULL;
+    }
+    for (k = 0; extensions != NULL && k < (size_t)extensions->nelts && !listed; k++) {
+        const char *ext = APR_ARRAY_IDX(extensions, k, const char *);
+        listed = strlen(ext) == end - dot && strncasecmp(ext, href + dot, end - dot) == 0;
+    }
+    if (!listed) {
+        return NULL;
+    }
+    if (href[0] == '/') {
+        return apr_pstrmemdup(p, href, end);
+    }
+    folder_end = strrchr(page_key, '/');
+    if (folder_end == NULL) {
+        return NULL;
+    }
+    return apr_pstrcat(p, apr_pstrmemdup(p, page_key, (size_t)(folder_end - page_key + 1)),
+                       apr_pstrmemdup(p, href, end), NULL);
+}

@@ -78,4 +78,16 @@ const char *social_document_file_name(apr_pool_t *p, const char *key);
  * key itself is not included. */
 void social_document_breadcrumbs(apr_pool_t *p, const char *key, apr_array_header_t *out);
 
+/* The path a link in the page page_key points to, if it names a file
+ * with one of the extensions (const char *, lower case): href (raw, as
+ * written in the page) is a path on this site, absolute ("/a/b.pdf") or
+ * relative to the page's folder ("b.pdf", "../a/b.pdf"); its query and
+ * fragment are dropped. NULL for another site ("https:", "//host"), a
+ * mail or script link, an extension not listed, or an href holding an
+ * entity, white space or quotes. Dot segments are left for the caller's
+ * canonical key (social_text_page_key). */
+const char *social_document_link_path(apr_pool_t *p, const char *page_key,
+                                      const char *href, size_t len,
+                                      const apr_array_header_t *extensions);
+
 #endif /* SOCIAL_DOCUMENT_H */

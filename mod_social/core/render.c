@@ -106,6 +106,15 @@ const char *social_render_listing_entry(apr_pool_t *p, const char *href, int cou
     return out;
 }
 
+const char *social_render_document_link(apr_pool_t *p, const char *href, apr_size_t *len)
+{
+    const char *out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN,
+        " <a class=\"social-doc-link\" href=\"", escape(p, href, strlen(href)),
+        "\">Discuss</a>", SOCIAL_BLOCK_CLOSE, NULL);
+    *len = strlen(out);
+    return out;
+}
+
 const char *social_render_count_link(apr_pool_t *p, const char *page_key, int count)
 {
     return apr_psprintf(p, "<a class=\"social-count-link\" href=\"%s#social\">"

@@ -66,6 +66,10 @@ const char *social_render_count_link(apr_pool_t *p, const char *page_key, int co
 const char *social_render_listing_entry(apr_pool_t *p, const char *href, int count,
                                         apr_size_t *len);
 
+/* The small "Discuss" link SocialDocumentLinks puts after a link to a
+ * document, linking to href (its discussion), between the delimiters. */
+const char *social_render_document_link(apr_pool_t *p, const char *href, apr_size_t *len);
+
 /* ---- ClearSilver ---- */
 
 /* The data a template is rendered with: a node of an HDF tree (the root,

@@ -378,3 +378,86 @@ def test_listing_counts_are_read_in_one_statement_per_fifty(lists, strip_blocks)
     assert ('doc-077.txt</a><!-- mod_social --> <span class="social-entry">'
             '<a class="social-entry-count" href="/_social/discuss?page=%s#social">1 comment</a>'
             % quote(folder + "doc-077.txt", safe="")) in body
+
+
+# ---------------------------------------------------------------- SocialDocumentLinks
+
+LINKS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Training &lt;a href="x.pdf"&gt;</title>
+<script>var s = '<a href="guide.pdf">in a script</a>';</script></head>
+<body><h1>Training</h1>
+<ul>
+<li><a href="guide.pdf">The guide</a></li>
+<li><A class="doc" HREF='/docs-links/Deck.PPTX?v=2#slide-3'>Slides</A></li>
+<li><a href="./sub/../guide.pdf#page=2">Page 2 of the guide</a></li>
+<li><a href="map.png">A map (not listed)</a></li>
+<li><a href="missing.pdf">Gone</a></li>
+<li><a href="https://example.org/other.pdf">Elsewhere</a></li>
+<li><a href="//example.org/other.pdf">Elsewhere too</a></li>
+<li><a href="secret-board.pdf">For alice only</a></li>
+<!-- <a href="guide.pdf">commented out</a> -->
+<li><a href="mailto:x@example.org?subject=a.pdf">Mail</a></li>
+</ul>
+<textarea><a href="guide.pdf">in a textarea</a></textarea>
+</body></html>
+"""
+LINK_FILES = {"guide.pdf": documents.pdf(2, "Guide"), "Deck.PPTX": b"PK\x03\x04 not really",
+              "map.png": documents.png(), "secret-board.pdf": documents.pdf(1, "Board")}
+
+
+def links_conf(htpasswd):
+    return site_conf(htpasswd) + (
+        config.block('"@DOCROOT@/docs-links"', "SocialDocumentLinks pdf pptx", kind="Directory")
+        + 'ExtFilterDefine mark02 mode=output ftype=8 cmd="/bin/sed -e s/./&\x02/g"\n'
+        + config.block('"@DOCROOT@/docs-links/split"', "SetOutputFilter mark02;BUCKETEER",
+                       kind="Directory")
+        + config.block('"@DOCROOT@/docs-links/off"', "SocialDocumentLinks Off",
+                       kind="Directory"))
+
+
+@pytest.fixture(scope="module")
+def links(httpd_factory, htpasswd):
+    files = {"/docs-links/" + n: d for n, d in LINK_FILES.items()}
+    files.update({"/docs-links/%s/%s" % (sub, n): d for sub in ("split", "off")
+                  for n, d in LINK_FILES.items()})
+    files["/docs-links/training.html"] = LINKS_PAGE
+    files["/docs-links/split/training.html"] = LINKS_PAGE.replace("/docs-links/",
+                                                                  "/docs-links/split/")
+    files["/docs-links/off/training.html"] = LINKS_PAGE
+    return httpd_factory(files=files, conf=links_conf(htpasswd), name="doclinks",
+                         modules=[("ext_filter_module", "mod_ext_filter.so"),
+                                  ("bucketeer_module", "mod_bucketeer.so")])
+
+
+def discuss_link(path):
+    return ('<!-- mod_social --> <a class="social-doc-link" href="/_social/discuss?page=%s">'
+            "Discuss</a><!-- /mod_social -->" % quote(path, safe=""))
+
+
+@pytest.mark.parametrize("folder", ["/docs-links/", "/docs-links/split/"])
+def test_document_links_follow_links_to_listed_documents(links, strip_blocks, folder):
+    bob = Client(links, "bob")
+    resp = bob.get(folder + "training.html")
+    assert resp.status == 200
+    body = resp.body.decode()
+    # the page's bytes are kept: only delimited blocks are added
+    raw = bob.get("/_raw" + folder + "training.html").body
+    assert strip_blocks(resp.body) == raw
+    guide = discuss_link(folder + "guide.pdf")
+    assert '<a href="guide.pdf">The guide</a>' + guide in body
+    assert "Slides</A>" + discuss_link(folder + "Deck.PPTX") in body
+    assert "Page 2 of the guide</a>" + guide in body
+    # a file bob may not open still gets its link (the page is the same for
+    # every reader; the discuss page asks for the login)
+    assert "For alice only</a>" + discuss_link(folder + "secret-board.pdf") in body
+    for text in ("A map (not listed)</a></li>", "Gone</a></li>", "Elsewhere</a></li>",
+                 "Elsewhere too</a></li>", "commented out</a> -->", "Mail</a></li>",
+                 "in a textarea</a></textarea>", "in a script</a>';</script>"):
+        assert text in body, text
+    assert body.count('class="social-doc-link"') == 4
+
+
+def test_document_links_are_off_by_default_and_with_off(links):
+    alice = Client(links, "alice")
+    assert b"social-doc-link" not in alice.get("/docs-links/off/training.html").body
+    assert b"social-doc-link" not in discuss(alice, "/docs-links/guide.pdf").body
