@@ -12,7 +12,6 @@
 #include "render.h"
 #include "request.h"
 #include "store.h"
-#include "text.h"
 
 APLOG_USE_MODULE(social);
 
@@ -128,13 +127,6 @@ static social_markers_result count_marker(social_markers *ms, const social_marke
     return SOCIAL_MARKERS_PENDING;
 }
 
-/* Where an entry's discussion is: a page's own, or a document's page. */
-static const char *entry_discussion(request_rec *r, const char *key)
-{
-    return social_request_page_kind(r, key, NULL) == SOCIAL_DOCUMENT_HTML
-        ? key : social_request_discuss_url(r, key);
-}
-
 social_markers_result social_markers_entry(social_markers *ms, const char *path,
                                            const char **placeholder, apr_size_t *len,
                                            int *pending)
@@ -146,9 +138,8 @@ social_markers_result social_markers_entry(social_markers *ms, const char *path,
 
     *pending = -1;
     if (ms->entries_seen >= SOCIAL_LISTING_ENTRIES_MAX) {
-        *placeholder = social_render_listing_entry(r->pool, apr_pstrcat(r->pool,
-            social_config_srv(r->server)->endpoint, "/discuss?page=",
-            social_text_percent_encode(r->pool, path), NULL), -1, len);
+        *placeholder = social_render_listing_entry(r->pool,
+                                                   social_request_discuss_url(r, path), -1, len);
         return SOCIAL_MARKERS_PLACEHOLDER;
     }
     if (social_request_page_access(r, path, NULL, &key, &dc, &message) != 0) {
@@ -224,7 +215,7 @@ void social_markers_counts_resolve(social_markers *ms)
         if (c->text == NULL) {
             /* a listing entry */
             c->placeholder = social_render_listing_entry(
-                r->pool, entry_discussion(r, c->key), ok ? numbers[k] : -1,
+                r->pool, social_request_page_href(r, c->key), ok ? numbers[k] : -1,
                 &c->placeholder_len);
             continue;
         }

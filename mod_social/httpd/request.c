@@ -658,6 +658,12 @@ social_document_kind social_request_page_kind(request_rec *r, const char *key,
     return a ? a->kind : SOCIAL_DOCUMENT_HTML;
 }
 
+const char *social_request_page_href(request_rec *r, const char *key)
+{
+    return social_request_page_kind(r, key, NULL) == SOCIAL_DOCUMENT_HTML
+        ? key : social_request_discuss_url(r, key);
+}
+
 const char *social_request_discuss_url(request_rec *r, const char *key)
 {
     return apr_pstrcat(r->pool, social_config_srv(r->server)->endpoint, "/discuss?page=",

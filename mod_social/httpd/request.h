@@ -152,6 +152,10 @@ int social_request_page_stamp(request_rec *r, const char *key, apr_time_t *mtime
 social_document_kind social_request_page_kind(request_rec *r, const char *key,
                                               const char **content_type);
 
+/* Where the page key's discussion is read: the page itself, or for a
+ * document (as this request's access answer knows it) its discuss page. */
+const char *social_request_page_href(request_rec *r, const char *key);
+
 /* {base}/discuss?page=KEY: where a document's discussion is. */
 const char *social_request_discuss_url(request_rec *r, const char *key);
 

@@ -461,3 +461,25 @@ def test_document_links_are_off_by_default_and_with_off(links):
     alice = Client(links, "alice")
     assert b"social-doc-link" not in alice.get("/docs-links/off/training.html").body
     assert b"social-doc-link" not in discuss(alice, "/docs-links/guide.pdf").body
+
+
+# ---------------------------------------------------------------- names
+
+def test_activity_names_documents_by_file_name_and_links_their_discussion(server, alice,
+                                                                          bob):
+    spaced = FOLDER + "/Safety Plan 2026.pdf"
+    server.write_file(spaced, documents.pdf(1, "Plan"))
+    key = quote(spaced)
+    item = post(alice, key, "names %s" % RUN).json()
+    assert item["page"] == key
+    doc = bob.api("GET", "activity?limit=50").json()
+    mine = [i for i in doc["items"] if i.get("page") == key]
+    assert mine, doc["items"][:3]
+    assert mine[0]["page_title"] == "Safety Plan 2026.pdf"
+    assert mine[0]["url"] == ("/_social/discuss?page=%s#comment-%d"
+                              % (quote(key, safe=""), item["id"]))
+    assert server.db.sql("SELECT title FROM social_pages WHERE path = '%s'" % key) \
+        == [["Safety Plan 2026.pdf"]]
+    # the HTML stream too
+    html = bob.get("/_social/activity").body.decode()
+    assert ">Safety Plan 2026.pdf</a>" in html
