@@ -242,9 +242,11 @@ static int route_counts(request_rec *r)
         if (st != SOCIAL_STORE_OK) {
             return social_request_store_error(r, st);
         }
-        json_object_set_new(result, pg.key, json_pack("{s:i,s:i,s:i}", "comments", comments,
+        /* href: where the discussion is read (a document's discuss page) */
+        json_object_set_new(result, pg.key, json_pack("{s:i,s:i,s:i,s:s}", "comments", comments,
                                                       "likes", stats.likes,
-                                                      "shares", stats.shares));
+                                                      "shares", stats.shares,
+                                                      "href", social_request_page_href(r, pg.key)));
     }
     return social_request_json_send(r, HTTP_OK, body);
 }

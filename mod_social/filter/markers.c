@@ -227,7 +227,8 @@ void social_markers_counts_resolve(social_markers *ms)
             continue;
         }
         c->placeholder = social_render_marker(r->pool, &m, ok
-            ? social_render_count_link(r->pool, c->key, numbers[k]) : NULL,
+            ? social_render_count_link(r->pool, social_request_page_href(r, c->key), numbers[k])
+            : NULL,
             &c->placeholder_len);
         if (c->placeholder == NULL) {
             c->placeholder = "";

@@ -483,3 +483,15 @@ def test_activity_names_documents_by_file_name_and_links_their_discussion(server
     # the HTML stream too
     html = bob.get("/_social/activity").body.decode()
     assert ">Safety Plan 2026.pdf</a>" in html
+
+
+def test_count_markers_and_counts_link_a_document_to_its_discuss_page(server, alice):
+    index = FOLDER + "/reading-%s.html" % uuid.uuid4().hex[:6]
+    server.write_file(index, PAGE_TEMPLATE.format(title="Reading").replace(
+        "</h1>", '</h1><p><!--social:count page="%s"--></p>' % PDF))
+    body = alice.get(index).body.decode()
+    assert re.search(r'<a class="social-count-link" href="/_social/discuss\?page=%s#social">'
+                     r'\d+ comments?</a>' % re.escape(quote(PDF, safe="")), body), body[:3000]
+    doc = alice.api("GET", "counts?page=%s&page=%s" % (PDF, HTML)).json()
+    assert doc["pages"][PDF]["href"] == "/_social/discuss?page=" + quote(PDF, safe="")
+    assert doc["pages"][FOLDER + "/"]["href"] == FOLDER + "/"
