@@ -72,6 +72,9 @@ static int href_read(social_listing *l, const char *t, size_t n)
             }
             if (name_len == 4 && lower(t[name]) == 'h' && lower(t[name + 1]) == 'r'
                 && lower(t[name + 2]) == 'e' && lower(t[name + 3]) == 'f') {
+                if (memchr(t + value, '\0', value_len) != NULL) {
+                    return -1;   /* no name of a file holds a NUL */
+                }
                 memcpy(l->href, t + value, value_len);
                 l->href[value_len] = '\0';
                 l->href_len = value_len;
