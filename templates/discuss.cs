@@ -1,7 +1,9 @@
 <?cs # A document's discussion ({base}/discuss?page=PATH): the file shown
      where the browser can (a PDF in its own viewer, an image, audio or
      video, plain text), always a download link, then the discussion block
-     the output filter inserts into pages. Every var: is HTML-escaped;
+     the output filter inserts into pages. Everything is inside <main>, so
+     a site frame (SocialSiteFrame) keeps the breadcrumbs too. Every var:
+     is HTML-escaped;
      uvar: only for Document.block, which the module rendered itself. ?><!DOCTYPE html>
 <html lang="en">
 <head>
@@ -11,8 +13,8 @@
 <link rel="stylesheet" href="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/social.css" />
 </head>
 <body class="social-page">
-<header class="social-bar"><nav class="social-breadcrumbs" aria-label="Breadcrumbs"><ol><?cs each:c = Document.crumbs ?><li><a href="<?cs var:c.href ?>"><?cs var:c.name ?></a></li><?cs /each ?><li aria-current="page"><?cs var:Document.name ?></li></ol></nav></header>
 <main class="social social-document social-document-<?cs var:Document.kind ?>" role="main">
+<nav class="social-breadcrumbs" aria-label="Breadcrumbs"><ol><?cs each:c = Document.crumbs ?><li><a href="<?cs var:c.href ?>"><?cs var:c.name ?></a></li><?cs /each ?><li aria-current="page"><?cs var:Document.name ?></li></ol></nav>
 <h1 class="social-title"><?cs var:Document.name ?></h1>
 <div class="social-document-view">
 <?cs if:Document.kind == "pdf" ?><object class="social-document-frame" data="<?cs var:Document.href ?>" type="application/pdf" title="<?cs var:Document.name ?>"><p>This browser does not show PDFs here: <a href="<?cs var:Document.href ?>">open <?cs var:Document.name ?></a>.</p></object>
