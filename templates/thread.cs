@@ -66,7 +66,8 @@
 <span class="social-edited" title="edited <?cs var:c.edited_abs ?>">(edited)</span><?cs /if ?><?cs if:c.status == "hidden" ?>
 <span class="social-badge">hidden from others</span><?cs /if ?><?cs if:c.status == "pending" ?>
 <span class="social-badge social-pending">pending approval: only you can see it</span><?cs /if ?><?cs if:c.in_reply_to ?>
-<span class="social-reply-to">in reply to <bdi><?cs var:c.in_reply_to ?></bdi></span><?cs /if ?></header>
+<span class="social-reply-to">in reply to <bdi><?cs var:c.in_reply_to ?></bdi></span><?cs /if ?><?cs if:c.position.href ?>
+<a class="social-position" href="<?cs var:c.position.href ?>">at <?cs var:c.position.label ?></a><?cs /if ?></header>
 <?cs if:c.anchor.exact ?><blockquote class="social-quote"><span class="social-quote-label">On the passage</span> <q dir="auto"><?cs var:c.anchor.exact ?></q></blockquote>
 <?cs /if ?><div class="social-body" dir="auto"><?cs uvar:c.html ?></div>
 <div class="social-actions"><?cs if:Social.user && c.status == "visible" ?>
@@ -89,7 +90,11 @@
 <form class="social-form social-new" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" />
 <label for="social-new-body">Add a comment<?cs if:Social.user ?> as <?cs var:Social.name ?><?cs /if ?></label>
 <textarea id="social-new-body" dir="auto" name="body" rows="4" data-social-max="<?cs var:Social.max_length ?>" required="required" placeholder="Plain text; **bold**, *italic*, `code`, - lists and links work."></textarea>
-<button type="submit">Post comment</button></form>
+<?cs if:Social.position == "page" ?><label for="social-new-position">About page (optional)</label>
+<input type="text" id="social-new-position" class="social-position-input" name="position" inputmode="numeric" pattern="[0-9]{1,6}" size="6" autocomplete="off" />
+<?cs elif:Social.position == "time" ?><label for="social-new-position">At time (optional: seconds, or minutes:seconds such as 0:42)</label>
+<input type="text" id="social-new-position" class="social-position-input" name="position" pattern="[0-9]{1,6}(:[0-9]{2}){0,2}" size="8" autocomplete="off" />
+<?cs /if ?><button type="submit">Post comment</button></form>
 <?cs else ?><p class="social-login">Log in to comment.</p><?cs /if ?>
 <?cs /if ?>
 </section>

@@ -230,3 +230,42 @@ int social_json_poll_closed(const json_t *req, int *closed, social_json_error *e
     *closed = json_is_true(v);
     return 0;
 }
+
+int social_json_position(const json_t *req, social_position *pos, social_json_error *e)
+{
+    json_t *v = json_object_get(req, "position"), *n;
+    const char *name;
+
+    pos->kind = SOCIAL_POSITION_NONE;
+    pos->value = 0;
+    if (v == NULL || json_is_null(v)) {
+        return 0;
+    }
+    e->code = "invalid_position";
+    e->field = "position";
+    if (!json_is_object(v) || json_object_size(v) != 1) {
+        e->message = "position must be {\"t\": SECONDS} (audio, video) or "
+                     "{\"page\": N} (PDF)";
+        return -1;
+    }
+    json_object_foreach(v, name, n) {
+        if (strcmp(name, "t") == 0) {
+            pos->kind = SOCIAL_POSITION_TIME;
+        }
+        else if (strcmp(name, "page") == 0) {
+            pos->kind = SOCIAL_POSITION_PAGE;
+        }
+        else {
+            e->message = "position takes one member: t (seconds) or page";
+            return -1;
+        }
+        if (!json_is_integer(n) || json_integer_value(n) < 0
+            || json_integer_value(n) > 1000000) {
+            pos->kind = SOCIAL_POSITION_NONE;
+            e->message = "the position must be a whole number (seconds, or a page number)";
+            return -1;
+        }
+        pos->value = (long)json_integer_value(n);
+    }
+    return 0;
+}

@@ -14,6 +14,8 @@
 #include <apr_tables.h>
 #include <jansson.h>
 
+#include "document.h"
+
 /* Most poll choices and share recipients one request may name. */
 #define SOCIAL_JSON_CHOICES_MAX 20
 #define SOCIAL_JSON_RECIPIENTS_MAX 1000
@@ -61,6 +63,13 @@ int social_json_share(apr_pool_t *p, const json_t *req, const char **page,
  * SOCIAL_JSON_CHOICES_MAX of them (duplicates are for the caller). */
 int social_json_vote(apr_pool_t *p, const json_t *req, int **choices, int *n,
                      social_json_error *e);
+
+/* A new comment's place in a document: "position" absent or null (kind
+ * NONE), {"t": SECONDS} or {"page": N}, a whole number, one member only.
+ * Refuses (code invalid_position, field position) any other shape; the
+ * range and whether the document takes it are the caller's
+ * (social_position_check). */
+int social_json_position(const json_t *req, social_position *pos, social_json_error *e);
 
 /* PATCH polls/ID {closed: true|false}. */
 int social_json_poll_closed(const json_t *req, int *closed, social_json_error *e);

@@ -119,6 +119,28 @@ const char *social_render_survey(apr_pool_t *p, const char *name, const char *in
     return out;
 }
 
+const char *social_render_listing_entry(apr_pool_t *p, const char *href, int count,
+                                        apr_size_t *len)
+{
+    const char *h = escape(p, href, strlen(href));
+    const char *out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN, " <span class=\"social-entry\">",
+        count < 0 ? "" : apr_psprintf(p, "<a class=\"social-entry-count\" href=\"%s#social\">"
+                                      "%d comment%s</a> ", h, count, count == 1 ? "" : "s"),
+        "<a class=\"social-entry-discuss\" href=\"", h, "\">Discuss</a></span>",
+        SOCIAL_BLOCK_CLOSE, NULL);
+    *len = strlen(out);
+    return out;
+}
+
+const char *social_render_document_link(apr_pool_t *p, const char *href, apr_size_t *len)
+{
+    const char *out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN,
+        " <a class=\"social-doc-link\" href=\"", escape(p, href, strlen(href)),
+        "\">Discuss</a>", SOCIAL_BLOCK_CLOSE, NULL);
+    *len = strlen(out);
+    return out;
+}
+
 const char *social_render_count_link(apr_pool_t *p, const char *page_key, int count)
 {
     return apr_psprintf(p, "<a class=\"social-count-link\" href=\"%s#social\">"

@@ -70,6 +70,16 @@ const char *social_render_survey(apr_pool_t *p, const char *name, const char *in
 /* "N comments" linking to the page's discussion, for a count marker. */
 const char *social_render_count_link(apr_pool_t *p, const char *page_key, int count);
 
+/* What follows an entry of a directory listing: "N comments" (count < 0:
+ * not known, left out) and "Discuss", both linking to href (the entry's
+ * discussion), between the module's delimiters. */
+const char *social_render_listing_entry(apr_pool_t *p, const char *href, int count,
+                                        apr_size_t *len);
+
+/* The small "Discuss" link SocialDocumentLinks puts after a link to a
+ * document, linking to href (its discussion), between the delimiters. */
+const char *social_render_document_link(apr_pool_t *p, const char *href, apr_size_t *len);
+
 /* ---- ClearSilver ---- */
 
 /* The data a template is rendered with: a node of an HDF tree (the root,

@@ -187,6 +187,11 @@ void social_scan_xml(social_scan *s, int on)
     s->xml = on ? 1 : 0;
 }
 
+int social_scan_in_content(const social_scan *s)
+{
+    return s->state == ST_TEXT && s->raw == RAW_NONE;
+}
+
 uint64_t social_scan_offset(const social_scan *s)
 {
     return s->offset;

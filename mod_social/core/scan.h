@@ -126,6 +126,11 @@ uint64_t social_scan_hold_from(const social_scan *s);
 /* Bytes consumed so far. */
 uint64_t social_scan_offset(const social_scan *s);
 
+/* Nonzero if the bytes consumed so far end in ordinary content: not
+ * inside a tag, a comment, or the text of <script>, <style>, <title>,
+ * <textarea> and the other raw text elements (or after <plaintext>). */
+int social_scan_in_content(const social_scan *s);
+
 /* Marker text parsing: "social:KIND name="v" name='v' name=v flag".
  * KIND is [a-z][a-z0-9_-]* (at most 31 bytes); attribute names are
  * [A-Za-z_][A-Za-z0-9_-]*; values are kept raw (no entity decoding).

@@ -265,19 +265,23 @@ static const char *kind_name(char kind)
     }
 }
 
-/* The link to what an item is about, on its page. */
-static const char *item_href(apr_pool_t *p, const social_activity *a)
+/* The link to what an item is about, on its page (a document's: on its
+ * discuss page). */
+static const char *item_href(request_rec *r, const social_activity *a)
 {
+    const char *page;
+
     if (strchr(a->page, '#') != NULL) {
         return a->page;   /* an idea's own discussion: the idea on its board */
     }
+    page = social_request_page_href(r, a->page);
     if (a->kind == 'c' || a->kind == 'l') {
-        return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, a->page, a->id);
+        return apr_psprintf(r->pool, "%s#comment-%" APR_INT64_T_FMT, page, a->id);
     }
     if (a->kind == 'i' || a->kind == 'u') {
-        return apr_psprintf(p, "%s#idea-%" APR_INT64_T_FMT, a->page, a->id);
+        return apr_psprintf(r->pool, "%s#idea-%" APR_INT64_T_FMT, page, a->id);
     }
-    return apr_pstrcat(p, a->page, "#social", NULL);
+    return apr_pstrcat(r->pool, page, "#social", NULL);
 }
 
 /* How an item names its page: the page's title if known, else its path. */
@@ -345,7 +349,7 @@ static json_t *item_json(request_rec *r, const social_activity *a)
 {
     json_t *item = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s}",
         "kind", kind_name(a->kind), "id", (json_int_t)a->id, "page", a->page,
-        "url", item_href(r->pool, a), "title", item_title(r->pool, a),
+        "url", item_href(r, a), "title", item_title(r->pool, a),
         "created", social_text_time_iso(r->pool, a->created),
         "cursor", cursor_format(r->pool, &(stream_cursor){ a->created, a->kind, a->id }));
 
@@ -478,7 +482,7 @@ int social_activity_atom(request_rec *r)
         "<generator version=\"" SOCIAL_VERSION "\">mod_social</generator>\n");
     for (k = 0; k < res.items->nelts; k++) {
         const social_activity *a = &APR_ARRAY_IDX(res.items, k, social_activity);
-        const char *link = absolute(r, item_href(p, a));
+        const char *link = absolute(r, item_href(r, a));
         const char *id = a->kind == 'c' || a->kind == 'v' || a->kind == 's' || a->kind == 'i'
             ? apr_psprintf(p, "%s?social-%s=%" APR_INT64_T_FMT, absolute(r, a->page),
                            kind_name(a->kind), a->id)
@@ -571,7 +575,7 @@ static void page_fill(social_render_data *data, void *ctx)
         social_render_set(item, "name", a->name);
         social_render_set(item, "page", a->page);
         social_render_set(item, "page_title", a->page_title);
-        social_render_set(item, "href", item_href(p, a));
+        social_render_set(item, "href", item_href(r, a));
         social_render_set(item, "subject", a->subject);
         social_render_set(item, "reply", a->number && a->kind == 'c' ? "1" : "");
         if (a->number >= 0) {

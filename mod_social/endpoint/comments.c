@@ -52,6 +52,15 @@ static int fail_anchor(outcome *o, const char *field, const char *message)
     return o->res.status;
 }
 
+/* An invalid position in a document: 422 naming the member. */
+static int fail_position(outcome *o, const char *message)
+{
+    social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_position", message);
+    o->res.field = "position";
+    o->res.log_id = "SOCIAL2210";
+    return o->res.status;
+}
+
 static int store_fail(request_rec *r, outcome *o, social_store_status st)
 {
     if (st == SOCIAL_STORE_NOT_FOUND) {
@@ -237,14 +246,18 @@ static social_store_status moderate(request_rec *r, outcome *o, apr_int64_t id,
     return social_store_comments_moderate(r, &id, 1, status, &audit, NULL);
 }
 
-/* anchor may be NULL (or its exact NULL) for a comment on the whole page. */
+/* anchor may be NULL (or its exact NULL) for a comment on the whole
+ * page; position NULL (or of kind NONE) for one on the whole document. */
 static int comment_create(request_rec *r, outcome *o, const char *path,
                           const char *body, apr_int64_t parent,
                           const social_anchor *anchor,
+                          const social_position *position,
                           const social_idempotency *idem)
 {
     social_store_status st;
     int anchored = anchor != NULL && anchor->exact != NULL;
+    int placed = position != NULL && position->kind != SOCIAL_POSITION_NONE;
+    const char *why;
 
     if (anchored && path != NULL && strstr(path, "#idea-") != NULL) {
         social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_anchor",
@@ -256,6 +269,11 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
         || body_valid(r, o, body) != 0
         || (anchored && anchor_valid(r, o, anchor, parent) != 0)) {
         return o->res.status;
+    }
+    /* A time in audio or video, a page of a PDF: as the file is served. */
+    if (placed && (why = social_position_check(position, social_request_page_kind(
+                       r, o->page.key, NULL))) != NULL) {
+        return fail_position(o, why);
     }
     if (parent != 0) {
         social_comment p;
@@ -283,6 +301,9 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
                         ? SOCIAL_COMMENT_PENDING : SOCIAL_COMMENT_VISIBLE;
     if (anchored) {
         o->comment.anchor = *anchor;
+    }
+    if (placed) {
+        o->comment.position = *position;
     }
     st = social_store_comment_add(r, &o->comment, idem);
     if (st == SOCIAL_STORE_LOCKED) {
@@ -693,6 +714,7 @@ static int api_create(request_rec *r)
     social_idempotency *idem = NULL;
     social_json_error e;
     social_anchor anchor;
+    social_position position;
 
     if (req == NULL) {
         return status;
@@ -708,10 +730,14 @@ static int api_create(request_rec *r)
         o.res.log_id = "SOCIAL0902";
         return api_outcome_error(r, &o);
     }
+    if (social_json_position(req, &position, &e) != 0) {
+        fail_position(&o, e.message);
+        return api_outcome_error(r, &o);
+    }
     if (social_request_idempotency(r, req, &idem) != 0) {
         return social_request_idempotency_refused(r);
     }
-    if (comment_create(r, &o, page, text, parent, &anchor, idem) != HTTP_CREATED) {
+    if (comment_create(r, &o, page, text, parent, &anchor, &position, idem) != HTTP_CREATED) {
         return api_outcome_error(r, &o);
     }
     apr_table_setn(r->headers_out, "Location",
@@ -1118,6 +1144,7 @@ int social_comments_form(request_rec *r, const char *rest)
         apr_int64_t parent_id = 0;
         const char *path = apr_table_get(form, "page");
         social_anchor anchor;
+        social_position position;
         const char *why = form_anchor(form, &anchor);
 
         if (why != NULL) {
@@ -1142,8 +1169,16 @@ int social_comments_form(request_rec *r, const char *rest)
                                        apr_table_get(form, "mentions_checked"))) != NULL) {
             return mentions_confirm(r, &o, form, why);
         }
-        if (comment_create(r, &o, path, apr_table_get(form, "body"), parent_id, &anchor, NULL)
-            != HTTP_CREATED) {
+        /* A position is read as the document being discussed takes it. */
+        why = social_position_parse_text(apr_table_get(form, "position"),
+                                         social_request_page_kind(r, o.page.key, NULL),
+                                         &position);
+        if (why != NULL) {
+            fail_position(&o, why);
+            return social_result_send(r, &o.res, 1, o.page.key);
+        }
+        if (comment_create(r, &o, path, apr_table_get(form, "body"), parent_id, &anchor,
+                           &position, NULL) != HTTP_CREATED) {
             if (o.res.field != NULL) {
                 ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                               "SOCIAL0904: comment form refused (field %s): %s",

@@ -21,6 +21,7 @@
 #include "admin.h"
 #include "activity.h"
 #include "comments.h"
+#include "documents.h"
 #include "config.h"
 #include "handler.h"
 #include "notify.h"
@@ -243,9 +244,11 @@ static int route_counts(request_rec *r)
         if (st != SOCIAL_STORE_OK) {
             return social_request_store_error(r, st);
         }
-        json_object_set_new(result, pg.key, json_pack("{s:i,s:i,s:i}", "comments", comments,
+        /* href: where the discussion is read (a document's discuss page) */
+        json_object_set_new(result, pg.key, json_pack("{s:i,s:i,s:i,s:s}", "comments", comments,
                                                       "likes", stats.likes,
-                                                      "shares", stats.shares));
+                                                      "shares", stats.shares,
+                                                      "href", social_request_page_href(r, pg.key)));
     }
     return social_request_json_send(r, HTTP_OK, body);
 }
@@ -356,6 +359,8 @@ static const route routes[] = {
     { "/survey", MATCH_EXACT, GET, 0, NULL, social_surveys_fragment, NULL },
     { "/fragment", MATCH_EXACT, GET, 0, NULL, social_comments_fragment, NULL },
     { "/report", MATCH_EXACT, GET, 1, NULL, social_comments_report_page, NULL },
+    { "/discuss", MATCH_EXACT, GET, 1, "a discussion page is only read (GET)",
+      social_documents_discuss_page, NULL },
     { "/comments", MATCH_TREE, POST, 1, FORM_ONLY, NULL, social_comments_form },
     { "/activity", MATCH_EXACT, GET, 1, "the activity stream is only read (GET)",
       social_activity_page, NULL },

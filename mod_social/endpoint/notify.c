@@ -47,10 +47,14 @@ static int note_followed(const social_notification *n)
     return strcmp(n->kind, "follow") == 0 || strcmp(n->kind, "thread") == 0;
 }
 
-static const char *note_href(apr_pool_t *p, const social_notification *n)
+static const char *note_href(request_rec *r, const social_notification *n)
 {
+    apr_pool_t *p = r->pool;
+    /* a document's discussion is on its discuss page */
+    const char *page = social_request_page_href(r, n->page);
+
     if (strcmp(n->kind, "share") == 0) {
-        return apr_pstrcat(p, n->page, "#social", NULL);
+        return apr_pstrcat(p, page, "#social", NULL);
     }
     if (strcmp(n->kind, "idea") == 0) {
         return apr_psprintf(p, "%s#idea-%" APR_INT64_T_FMT, n->page, n->target);
@@ -59,9 +63,9 @@ static const char *note_href(apr_pool_t *p, const social_notification *n)
         return n->page;   /* in an idea's own discussion: the idea on its board */
     }
     if (note_followed(n)) {   /* the first comment not seen yet */
-        return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, n->page, n->since);
+        return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, page, n->since);
     }
-    return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, n->page, n->target);
+    return apr_psprintf(p, "%s#comment-%" APR_INT64_T_FMT, page, n->target);
 }
 
 /* How a notification names its page: its title if known, else its path. */
@@ -109,7 +113,7 @@ static json_t *note_json(request_rec *r, const social_notification *n)
 {
     json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:s,s:b,s:s}",
         "id", (json_int_t)n->id, "kind", n->kind, "page", n->page,
-        "url", note_href(r->pool, n), "title", note_title(r->pool, n),
+        "url", note_href(r, n), "title", note_title(r->pool, n),
         "actor", "user", n->actor, "name", n->actor_name,
         "text", strcmp(n->kind, "like") == 0 ? "" : n->text, "read", n->read,
         "created", social_text_time_iso(r->pool, n->created));
@@ -413,7 +417,7 @@ static void page_fill(social_render_data *data, void *ctx)
         social_render_set(item, "title", note_title(p, n));
         social_render_set(item, "page", n->page);
         social_render_set(item, "page_title", n->page_title);
-        social_render_set(item, "href", note_href(p, n));
+        social_render_set(item, "href", note_href(r, n));
         social_render_set(item, "page", n->page);
         if (strcmp(n->kind, "thread") == 0) {
             social_render_set_int(item, "thread", n->target);
@@ -611,7 +615,7 @@ static const char *digest(request_rec *r, const social_recipient *to,
         const social_notification *n = &APR_ARRAY_IDX(list, k, social_notification);
         APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "* ",
             header_safe(p, note_title(p, n)), "\n  ",
-            social_config_absolute_url(p, r->server, note_href(p, n)), NULL);
+            social_config_absolute_url(p, r->server, note_href(r, n)), NULL);
     }
     APR_ARRAY_PUSH(lines, const char *) = "";
     APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p,

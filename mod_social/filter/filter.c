@@ -27,6 +27,7 @@
 #include "markers.h"
 #include "poll_view.h"
 #include "identity.h"
+#include "listing.h"
 #include "render.h"
 #include "request.h"
 #include "scan.h"
@@ -69,6 +70,12 @@ typedef struct {
     social_markers *markers;    /* what each marker becomes */
     apr_array_header_t *slots;  /* apr_bucket *: pending counts' places */
     const char *page_key;
+    social_listing *listing;    /* a directory listing's entries, or the
+                                   links of a page (SocialDocumentLinks) */
+    const apr_array_header_t *document_links;   /* SocialDocumentLinks, or NULL */
+    int document_links_seen;
+    int entry_pending;          /* the listing scanner found a link's end ... */
+    uint64_t entry_at;          /* ... at this stream offset */
     social_render_parts block;  /* the block, in pieces */
     apr_size_t block_len;
     social_scan scan;           /* last: its buffers are not cleared */
@@ -453,6 +460,98 @@ static void marker_handle(ap_filter_t *f, social_filter_ctx *ctx,
     }
 }
 
+/* Links to documents given a "Discuss" link on one page, at most (each
+ * asks the access question: a subrequest). */
+#define SOCIAL_DOCUMENT_LINKS_MAX 100
+
+/* SocialDocumentLinks: a link of the page ended at the current offset;
+ * if it names a document of a listed kind that the reader may open, a
+ * small "Discuss" link follows it. Only after a real </a> in the page's
+ * content (not in a comment, a script or another raw text element). */
+static void document_link(ap_filter_t *f, social_filter_ctx *ctx, const char *href,
+                          size_t href_len)
+{
+    request_rec *r = f->r;
+    const char *path, *key, *message, *link;
+    const social_dir_conf *dc;
+    apr_size_t len = 0;
+
+    int status;
+
+    if (!social_scan_in_content(&ctx->scan)
+        || ctx->document_links_seen >= SOCIAL_DOCUMENT_LINKS_MAX
+        || (path = social_document_link_path(r->pool, ctx->page_key, href, href_len,
+                                             ctx->document_links)) == NULL) {
+        return;
+    }
+    /* A file that is there with Social on gets its link, whoever reads
+     * (the discuss page asks for the login): the page stays the same for
+     * every reader, as a Deferred page's validators promise. */
+    status = social_request_page_access(r, path, NULL, &key, &dc, &message);
+    if (status == HTTP_UNAUTHORIZED || status == HTTP_FORBIDDEN) {
+        const char *error = NULL;
+        key = social_text_page_path(r->pool, path, &error);
+    }
+    else if (status != 0) {
+        return;
+    }
+    if (key == NULL) {
+        return;
+    }
+    ctx->document_links_seen++;
+    link = social_render_document_link(r->pool, social_request_discuss_url(r, key), &len);
+    marker_out(ctx, link, len);
+}
+
+/* A listing entry's link ended at the current offset: its count and
+ * "Discuss" link follow it, as a count marker's placeholder does. */
+static void entry_handle(ap_filter_t *f, social_filter_ctx *ctx)
+{
+    size_t href_len = 0;
+    const char *href = social_listing_href(ctx->listing, &href_len);
+    const char *path = ctx->document_links != NULL ? NULL
+        : social_listing_entry(f->r->pool, ctx->page_key, href, href_len);
+    const char *placeholder = NULL;
+    apr_size_t len = 0;
+    int pending = -1;
+
+    ctx->entry_pending = 0;
+    if (ctx->document_links != NULL) {
+        document_link(f, ctx, href, href_len);
+        return;
+    }
+    if (path == NULL) {
+        return;
+    }
+    switch (social_markers_entry(ctx->markers, path, &placeholder, &len, &pending)) {
+    case SOCIAL_MARKERS_PENDING:
+        count_slot(ctx, pending);
+        break;
+    case SOCIAL_MARKERS_PLACEHOLDER:
+        marker_out(ctx, placeholder, len);
+        break;
+    default:
+        break;
+    }
+}
+
+/* How many of the len bytes at the scanner's offset the page scanner may
+ * take before a listing entry's end must be handled (all if none). */
+static apr_size_t entry_room(social_filter_ctx *ctx, const char *data, apr_size_t len)
+{
+    uint64_t at = social_scan_offset(&ctx->scan);
+
+    if (!ctx->entry_pending && social_listing_offset(ctx->listing) == at) {
+        int found = 0;
+        apr_size_t m = social_listing_feed(ctx->listing, data, len, &found);
+        if (found) {
+            ctx->entry_pending = 1;
+            ctx->entry_at = at + m;
+        }
+    }
+    return ctx->entry_pending ? (apr_size_t)(ctx->entry_at - at) : len;
+}
+
 /* Scans one data bucket, moving it (split at events) into held. */
 static apr_status_t bucket_scan(ap_filter_t *f, social_filter_ctx *ctx,
                                 apr_bucket *e, const char *data, apr_size_t len)
@@ -477,7 +576,8 @@ static apr_status_t bucket_scan(ap_filter_t *f, social_filter_ctx *ctx,
     }
     while (pos < len) {
         social_scan_event ev;
-        apr_size_t n = social_scan_feed(&ctx->scan, data + pos, len - pos, &ev);
+        apr_size_t room = ctx->listing ? entry_room(ctx, data + pos, len - pos) : len - pos;
+        apr_size_t n = social_scan_feed(&ctx->scan, data + pos, room, &ev);
 
         if (pos + n < len) {
             apr_bucket_split(e, n);
@@ -535,6 +635,10 @@ static apr_status_t bucket_scan(ap_filter_t *f, social_filter_ctx *ctx,
             break;
         case SOCIAL_SCAN_NONE:
             break;
+        }
+        if (ctx->entry_pending && !ctx->passthrough
+            && social_scan_offset(&ctx->scan) == ctx->entry_at) {
+            entry_handle(f, ctx);
         }
         if (ctx->placed || ctx->passthrough) {
             /* Nothing is held any more: the rest goes straight out. */
@@ -641,6 +745,18 @@ static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
     ctx->page_key = key;
     page.inner = ctx->inline_mode ? inline_discussion(r, key, &page.inner_len) : NULL;
     ctx->markers = social_markers_make(r, key, ctx->inline_mode);
+    /* A listing mod_autoindex makes of a folder: each entry gets its
+     * count and a "Discuss" link. */
+    if (r->handler != NULL && strcmp(r->handler, DIR_MAGIC_TYPE) == 0
+        && r->finfo.filetype == APR_DIR && key[strlen(key) - 1] == '/') {
+        ctx->listing = apr_palloc(r->pool, sizeof(*ctx->listing));
+        social_listing_init(ctx->listing);
+    }
+    else if ((ctx->document_links = social_config_document_links(social_config_dir(r)))
+             != NULL) {
+        ctx->listing = apr_palloc(r->pool, sizeof(*ctx->listing));
+        social_listing_init(ctx->listing);
+    }
     social_render_block_parts(r->pool, &page, &ctx->block);
     ctx->block_len = ctx->block.head_len + ctx->block.inner_len + ctx->block.tail_len;
     return ctx;

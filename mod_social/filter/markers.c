@@ -27,9 +27,13 @@ APLOG_USE_MODULE(social);
 
 /* Surveys per page, likewise. */
 #define SOCIAL_SURVEY_MARKERS_MAX 10
+/* Entries of one listing given counts (each asks the access question:
+ * a subrequest); the others get their "Discuss" link alone. */
+#define SOCIAL_LISTING_ENTRIES_MAX 1000
 
 typedef struct {
-    const char *text;           /* the marker, parsed again when resolved */
+    const char *text;           /* the marker, parsed again when resolved;
+                                   NULL: a listing entry */
     apr_size_t text_len;
     const char *key;            /* the page counted (the viewer may read it) */
     const char *placeholder;    /* once resolved */
@@ -44,10 +48,12 @@ struct social_markers {
     int polls_seen;
     int boards_seen;
     int counts_seen;            /* count markers rendered with a number */
-    apr_array_header_t *counts; /* pending_count (and surveys waiting for questions) */
+    apr_array_header_t *counts; /* pending_count (surveys waiting for questions,
+                                   listing entries) */
     apr_array_header_t *questions;  /* social_question_def seen so far */
     apr_array_header_t *resolved;   /* const char *: surveys made, by name */
     int surveys_seen;
+    int entries_seen;           /* listing entries given a count */
     const char *text;           /* the marker being handled */
     apr_size_t text_len;
 };
@@ -244,6 +250,32 @@ static social_markers_result count_marker(social_markers *ms, const social_marke
     return SOCIAL_MARKERS_PENDING;
 }
 
+social_markers_result social_markers_entry(social_markers *ms, const char *path,
+                                           const char **placeholder, apr_size_t *len,
+                                           int *pending)
+{
+    request_rec *r = ms->r;
+    const char *key, *message;
+    const social_dir_conf *dc;
+    pending_count *c;
+
+    *pending = -1;
+    if (ms->entries_seen >= SOCIAL_LISTING_ENTRIES_MAX) {
+        *placeholder = social_render_listing_entry(r->pool,
+                                                   social_request_discuss_url(r, path), -1, len);
+        return SOCIAL_MARKERS_PLACEHOLDER;
+    }
+    if (social_request_page_access(r, path, NULL, &key, &dc, &message) != 0) {
+        return SOCIAL_MARKERS_IGNORED;
+    }
+    ms->entries_seen++;
+    c = apr_array_push(ms->counts);
+    memset(c, 0, sizeof(*c));
+    c->key = key;
+    *pending = ms->counts->nelts - 1;
+    return SOCIAL_MARKERS_PENDING;
+}
+
 static const struct {
     const char *kind;
     marker_handler handle;
@@ -327,8 +359,12 @@ void social_markers_counts_resolve(social_markers *ms)
             pages[ncounts++] = c->key;
         }
     }
-    if (ncounts > 0) {
-        ok = social_store_counts_many(r, ncounts, pages, numbers) == SOCIAL_STORE_OK;
+    /* One statement per SOCIAL_STORE_COUNTS_MANY_MAX pages (a listing
+     * may hold more pending entries than that). */
+    for (k = 0; k < ncounts && ok; k += SOCIAL_STORE_COUNTS_MANY_MAX) {
+        int batch = ncounts - k < SOCIAL_STORE_COUNTS_MANY_MAX
+                    ? ncounts - k : SOCIAL_STORE_COUNTS_MANY_MAX;
+        ok = social_store_counts_many(r, batch, pages + k, numbers + k) == SOCIAL_STORE_OK;
     }
     for (k = 0; k < n; k++) {
         pending_count *c = &APR_ARRAY_IDX(ms->counts, k, pending_count);
@@ -336,6 +372,13 @@ void social_markers_counts_resolve(social_markers *ms)
 
         if (c->survey != NULL) {
             survey_resolve(ms, c);
+            continue;
+        }
+        if (c->text == NULL) {
+            /* a listing entry */
+            c->placeholder = social_render_listing_entry(
+                r->pool, social_request_page_href(r, c->key), ok ? numbers[slot[k]] : -1,
+                &c->placeholder_len);
             continue;
         }
         if (!ok) {
@@ -346,7 +389,9 @@ void social_markers_counts_resolve(social_markers *ms)
             continue;
         }
         c->placeholder = social_render_marker(r->pool, &m, ok
-            ? social_render_count_link(r->pool, c->key, numbers[slot[k]]) : NULL,
+            ? social_render_count_link(r->pool, social_request_page_href(r, c->key),
+                                       numbers[slot[k]])
+            : NULL,
             &c->placeholder_len);
         if (c->placeholder == NULL) {
             c->placeholder = "";

@@ -32,6 +32,17 @@ social_markers_result social_markers_handle(social_markers *ms, const char *text
                                             apr_size_t text_len, const char **placeholder,
                                             apr_size_t *len, int *pending);
 
+/* An entry of a directory listing (path: the folder's key and the
+ * entry's href): like a count marker, its placeholder ("N comments" and
+ * "Discuss", social_render_listing_entry) follows the entry's link.
+ * Returns SOCIAL_MARKERS_PENDING with *pending (its count is read with
+ * the others), SOCIAL_MARKERS_PLACEHOLDER (past the counted entries: a
+ * "Discuss" link alone) or SOCIAL_MARKERS_IGNORED (the viewer may not
+ * read the entry, or it has no discussion). */
+social_markers_result social_markers_entry(social_markers *ms, const char *path,
+                                           const char **placeholder, apr_size_t *len,
+                                           int *pending);
+
 /* Count markers waiting for their numbers. */
 int social_markers_pending(const social_markers *ms);
 

@@ -114,6 +114,9 @@ void *social_config_merge_dir(apr_pool_t *p, void *base_, void *add_)
     }
     conf->place_before_set = add->place_before_set || base->place_before_set;
     conf->place_before = add->place_before_set ? add->place_before : base->place_before;
+    conf->document_links_set = add->document_links_set || base->document_links_set;
+    conf->document_links = add->document_links_set ? add->document_links
+                                                   : base->document_links;
 #undef MERGE_INT
 #undef MERGE_PTR
     return conf;
@@ -698,6 +701,52 @@ const social_place *social_config_place_before(const social_dir_conf *dc)
     return dc->place_before;
 }
 
+/* SocialDocumentLinks pdf pptx docx ... | Off */
+static const char *set_document_links(cmd_parms *cmd, void *dir_, const char *arg)
+{
+    social_dir_conf *conf = dir_;
+    const char *p;
+    char *ext;
+
+    if (strcasecmp(arg, "off") == 0) {
+        if (conf->document_links_set && conf->document_links != NULL) {
+            return "SocialDocumentLinks: Off cannot be given with extensions";
+        }
+        conf->document_links_set = 1;
+        conf->document_links = NULL;
+        return NULL;
+    }
+    if (conf->document_links_set && conf->document_links == NULL) {
+        return "SocialDocumentLinks: Off cannot be given with extensions";
+    }
+    if (*arg == '.') {
+        arg++;
+    }
+    for (p = arg; *p; p++) {
+        if (!apr_isalnum(*p)) {
+            break;
+        }
+    }
+    if (*arg == '\0' || *p != '\0' || p - arg > 16) {
+        return apr_psprintf(cmd->pool, "SocialDocumentLinks: \"%s\" is not a file name "
+                            "extension (letters and digits, e.g. pdf pptx docx xlsx mp4) "
+                            "or Off", arg);
+    }
+    if (conf->document_links == NULL) {
+        conf->document_links = apr_array_make(cmd->pool, 8, sizeof(const char *));
+    }
+    ext = apr_pstrdup(cmd->pool, arg);
+    ap_str_tolower(ext);
+    APR_ARRAY_PUSH(conf->document_links, const char *) = ext;
+    conf->document_links_set = 1;
+    return NULL;
+}
+
+const apr_array_header_t *social_config_document_links(const social_dir_conf *dc)
+{
+    return dc->document_links;
+}
+
 static const char *set_secret(cmd_parms *cmd, void *dummy, const char *arg)
 {
     social_srv_conf *conf = ap_get_module_config(cmd->server->module_config,
@@ -1061,6 +1110,10 @@ const command_rec social_config_cmds[] = {
                   "Put the discussion before the first element of the page that "
                   "matches: footer, div#footer, #footer, .site-footer, "
                   "\"<!--footer-->\", or none (before the last </body>)"),
+    AP_INIT_ITERATE("SocialDocumentLinks", set_document_links, NULL,
+                    OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
+                    "Add a small \"Discuss\" link after links to files with these "
+                    "extensions (e.g. pdf pptx docx xlsx mp4), or Off (default)"),
     AP_INIT_TAKE1("SocialModeration", set_choice, (void *)&moderation_choice, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                   "Pre (new comments wait for a moderator's approval) or Post (default)"),
     { NULL }

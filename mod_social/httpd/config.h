@@ -82,6 +82,9 @@ typedef struct {
     int moderation;             /* SocialModeration Pre|Post */
     const social_place *place_before;  /* SocialPlaceBefore, or NULL: the last </body> */
     int place_before_set;       /* "SocialPlaceBefore none" clears a parent's */
+    apr_array_header_t *document_links;   /* SocialDocumentLinks: file name
+                                             extensions (lower case), or NULL: off */
+    int document_links_set;     /* "SocialDocumentLinks Off" clears a parent's */
 } social_dir_conf;
 
 extern module AP_MODULE_DECLARE_DATA social_module;
@@ -113,6 +116,10 @@ int social_config_moderation(const social_dir_conf *dc);
 /* Where SocialPlaceBefore puts the block: the selector, or NULL (the
  * last </body>, as without the directive). */
 const social_place *social_config_place_before(const social_dir_conf *dc);
+
+/* SocialDocumentLinks: the file name extensions (lower case, without the
+ * dot) after whose links a page gets a "Discuss" link; NULL when off. */
+const apr_array_header_t *social_config_document_links(const social_dir_conf *dc);
 
 /* CSP frame-ancestors sources of the endpoint's answers ("'self'" unless
  * SocialFrameAncestors says otherwise), and the X-Frame-Options header

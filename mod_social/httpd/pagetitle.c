@@ -106,6 +106,25 @@ int social_pagetitle_read(request_rec *r, const char *path, const char **title)
     return 0;
 }
 
+/* A document's file name as people read it: its %XX escapes decoded
+ * when that gives UTF-8 text, else as the key spells it. */
+static const char *document_name(request_rec *r, const char *key)
+{
+    const char *name = social_document_file_name(r->pool, key);
+    char *decoded = apr_pstrdup(r->pool, name);
+    size_t k;
+
+    if (ap_unescape_url(decoded) != OK || !social_text_utf8_valid(decoded, strlen(decoded))) {
+        return name;
+    }
+    for (k = 0; decoded[k] != '\0'; k++) {
+        if ((unsigned char)decoded[k] < 0x20 || decoded[k] == 0x7f) {
+            return name;
+        }
+    }
+    return decoded;
+}
+
 /* How long a noted title stands for the same file (same time and size). */
 #define TITLE_NOTED_TTL apr_time_from_sec(86400)
 
@@ -128,7 +147,12 @@ void social_pagetitle_note(request_rec *r, const char *key)
             return;
         }
     }
-    if (social_pagetitle_read(r, key, &title) != 0) {
+    if (social_request_page_kind(r, key, NULL) != SOCIAL_DOCUMENT_HTML) {
+        /* A document (PDF, video, ...) is named by its file name: its
+         * bytes hold no <title> and may be large. */
+        title = document_name(r, key);
+    }
+    else if (social_pagetitle_read(r, key, &title) != 0) {
         return;
     }
     st = social_store_page_title_set(r, key, title);

@@ -435,6 +435,8 @@ typedef struct {
     const char *message;
     apr_time_t mtime;   /* of the file served, if one is */
     apr_off_t size;
+    social_document_kind kind;   /* what the file is (a folder: HTML) */
+    const char *content_type;    /* as httpd serves it, or NULL */
 } access_answer;
 
 /* The answers given so far in this request (and its subrequests), by
@@ -594,6 +596,11 @@ int social_request_page_access(request_rec *r, const char *path, const char *as,
                 a->mtime = sub->finfo.mtime;
                 a->size = sub->finfo.size;
             }
+            a->content_type = sub->content_type
+                ? apr_pstrdup(r->pool, sub->content_type) : NULL;
+            /* A folder (its index file, or a listing) is a page. */
+            a->kind = sub->finfo.filetype == APR_DIR || strcmp(a->key, spelled) != 0
+                ? SOCIAL_DOCUMENT_HTML : social_document_kind_of(sub->content_type);
             if (as == NULL) {
                 social_identity_get(r, sdc, &who);
                 if (!social_identity_can_read(&who)) {
@@ -624,6 +631,43 @@ int social_request_page_stamp(request_rec *r, const char *key, apr_time_t *mtime
         }
     }
     return 0;
+}
+
+/* The answer this request already has for the page key (any person). */
+static const access_answer *answer_for_key(request_rec *r, const char *key)
+{
+    apr_hash_index_t *hi;
+
+    for (hi = apr_hash_first(r->pool, access_answers(r)); hi != NULL; hi = apr_hash_next(hi)) {
+        const access_answer *a = apr_hash_this_val(hi);
+        if (a->status == 0 && a->key != NULL && strcmp(a->key, key) == 0) {
+            return a;
+        }
+    }
+    return NULL;
+}
+
+social_document_kind social_request_page_kind(request_rec *r, const char *key,
+                                              const char **content_type)
+{
+    const access_answer *a = answer_for_key(r, key);
+
+    if (content_type != NULL) {
+        *content_type = a ? a->content_type : NULL;
+    }
+    return a ? a->kind : SOCIAL_DOCUMENT_HTML;
+}
+
+const char *social_request_page_href(request_rec *r, const char *key)
+{
+    return social_request_page_kind(r, key, NULL) == SOCIAL_DOCUMENT_HTML
+        ? key : social_request_discuss_url(r, key);
+}
+
+const char *social_request_discuss_url(request_rec *r, const char *key)
+{
+    return apr_pstrcat(r->pool, social_config_srv(r->server)->endpoint, "/discuss?page=",
+                       social_text_percent_encode(r->pool, key), NULL);
 }
 
 int social_request_page_readable(request_rec *r, const char *path, const char *as)
@@ -745,18 +789,25 @@ const char *social_request_back_location(request_rec *r, const char *page,
 {
     size_t k;
     const char *idea = strstr(page, "#idea-");
+    const char *base = page, *sep = "?social=";
 
-    /* An idea's discussion lives on the idea's own page. */
     if (idea != NULL) {
-        page = apr_pstrcat(r->pool, social_config_srv(r->server)->endpoint, "/ideas/",
+        /* An idea's discussion lives on the idea's own page. */
+        base = apr_pstrcat(r->pool, social_config_srv(r->server)->endpoint, "/ideas/",
                            idea + strlen("#idea-"), NULL);
     }
+    else if (social_request_page_kind(r, page, NULL) != SOCIAL_DOCUMENT_HTML) {
+        /* A document's discussion is on its discuss page, not in the file. */
+        base = social_request_discuss_url(r, page);
+        sep = "&social=";
+    }
+
     for (k = 0; status != NULL && k < sizeof(notices) / sizeof(notices[0]); k++) {
         if (strcmp(notices[k].text, status) == 0) {
-            return apr_pstrcat(r->pool, page, "?social=", notices[k].key, "#", fragment, NULL);
+            return apr_pstrcat(r->pool, base, sep, notices[k].key, "#", fragment, NULL);
         }
     }
-    return apr_pstrcat(r->pool, page, "#", fragment, NULL);
+    return apr_pstrcat(r->pool, base, "#", fragment, NULL);
 }
 
 const char *social_request_notice(request_rec *r)
@@ -900,13 +951,20 @@ static const char *form_error_title(request_rec *r, int status)
     if (strcmp(what, "/like") == 0) return "Your like was not saved";
     if (strncmp(what, "/polls", 6) == 0) return "Your vote was not saved";
     if (strncmp(what, "/notifications", 14) == 0) return "Not done";
+    if (strcmp(what, "/discuss") == 0) {
+        return status == HTTP_NOT_FOUND ? "No discussion here" : "Cannot show this discussion";
+    }
     return "Your comment was not saved";
 }
 
 /* A plain HTML page explaining a refused form post. */
 int social_request_form_error(request_rec *r, int status, const char *message, const char *back)
 {
-    message_data d = { r, status, NULL, message, back,
+    message_data d = { r, status, NULL, message,
+                       /* a document's discussion is on its discuss page */
+                       back != NULL && social_request_page_kind(r, back, NULL)
+                                       != SOCIAL_DOCUMENT_HTML
+                           ? social_request_discuss_url(r, back) : back,
                        apr_table_get(r->notes, KEPT_TEXT_NOTE) };
     const char *error = NULL;
     apr_size_t len = 0;

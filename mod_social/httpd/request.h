@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "document.h"
 #include "identity.h"
 #include "render.h"
 #include "store.h"
@@ -144,6 +145,19 @@ int social_request_page_access(request_rec *r, const char *path, const char *as,
  * if this request asked the access question of it already; 0 if not. */
 int social_request_page_stamp(request_rec *r, const char *key, apr_time_t *mtime,
                               apr_off_t *size);
+
+/* What the file served for the page key is (its kind, and its content
+ * type in *content_type if not NULL), if this request asked the access
+ * question of it already; else an HTML page (and NULL). */
+social_document_kind social_request_page_kind(request_rec *r, const char *key,
+                                              const char **content_type);
+
+/* Where the page key's discussion is read: the page itself, or for a
+ * document (as this request's access answer knows it) its discuss page. */
+const char *social_request_page_href(request_rec *r, const char *key);
+
+/* {base}/discuss?page=KEY: where a document's discussion is. */
+const char *social_request_discuss_url(request_rec *r, const char *key);
 
 /* Nonzero if social_request_page_access answers 0. */
 int social_request_page_readable(request_rec *r, const char *path, const char *as);

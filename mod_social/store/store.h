@@ -7,8 +7,10 @@
 #include <apr_hash.h>
 #include <httpd.h>
 
+#include "document.h"
+
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 15
+#define SOCIAL_SCHEMA_VERSION 16
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
@@ -67,6 +69,7 @@ typedef struct {
     int likes;                 /* likes of the comment */
     int liked;                 /* liked by the viewer */
     social_anchor anchor;      /* anchor.exact NULL: about the whole page */
+    social_position position;  /* a time or page of a document; kind NONE: none */
 } social_comment;
 
 /* A page's own counters, and the viewer's like. */

@@ -31,7 +31,7 @@
  * many threads (roots with a visible comment) the window leaves out:
  * PAGE_ROW is followed by that condition. */
 #define PAGE_ROW \
-    "SELECT 0, 0, p.path, '', '', '', 'visible', p.locked, 0, '', '', '', 0, " \
+    "SELECT 0, 0, p.path, '', '', '', 'visible', p.locked, 0, '', '', '', 0, -1, 0, " \
     "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id), " \
     "(SELECT COUNT(*) FROM social_likes l WHERE l.target_kind = 'page' AND l.target_id = p.id " \
     "AND l.user = :viewer), " \
@@ -82,12 +82,13 @@ static const social_statement comments_statements[] = {
       "WHERE c.id = :id AND p.site = :site" },
     { "social_comment_add",
       "INSERT INTO social_comments (page_id, parent_id, author, author_name, body, status, "
-      "anchor_exact, anchor_prefix, anchor_suffix, anchor_position) "
+      "anchor_exact, anchor_prefix, anchor_suffix, anchor_position, position_time, position_page) "
       /* Context may be white space alone, which a PAD SPACE collation
        * finds equal to '': NULL only when there is no anchor at all. */
       "VALUES (:page_id, NULLIF(:parent, '0'), :author, :author_name, :body, :status, "
       "NULLIF(:exact, ''), IF(:anchored = 'y', :prefix, NULL), "
-      "IF(:anchored = 'y', :suffix, NULL), NULLIF(:position, ''))" },
+      "IF(:anchored = 'y', :suffix, NULL), NULLIF(:position, ''), "
+      "NULLIF(:at_time, ''), NULLIF(:at_page, ''))" },
     /* A new comment's thread: its parent's, or its own for a top-level one. */
     { "social_comment_root",
       "UPDATE social_comments c LEFT JOIN social_comments pc ON pc.id = c.parent_id "
@@ -153,6 +154,15 @@ void social_store_comment_from_row(const social_store_row *row, social_comment *
     memset(&c->anchor, 0, sizeof(c->anchor));
     if (*social_store_row_raw(row, 9) != '\0') {
         social_store_columns(row, STORE_COLUMNS(anchor_columns), &c->anchor);
+    }
+    memset(&c->position, 0, sizeof(c->position));
+    if (social_store_row_int64(row, 13) >= 0) {
+        c->position.kind = SOCIAL_POSITION_TIME;
+        c->position.value = (long)social_store_row_int64(row, 13);
+    }
+    else if (social_store_row_int64(row, 14) > 0) {
+        c->position.kind = SOCIAL_POSITION_PAGE;
+        c->position.value = (long)social_store_row_int64(row, 14);
     }
 }
 
@@ -268,7 +278,11 @@ static social_store_status comment_insert(request_rec *r, ap_dbd_t *dbd, social_
                    { "prefix", c->anchor.exact ? c->anchor.prefix : "" },
                    { "suffix", c->anchor.exact ? c->anchor.suffix : "" },
                    { "position", c->anchor.exact ? social_store_int_arg(r, c->anchor.position)
-                                                 : "" }),
+                                                 : "" },
+                   { "at_time", c->position.kind == SOCIAL_POSITION_TIME
+                                ? social_store_int_arg(r, c->position.value) : "" },
+                   { "at_page", c->position.kind == SOCIAL_POSITION_PAGE
+                                ? social_store_int_arg(r, c->position.value) : "" }),
         NULL);
     if (st == SOCIAL_STORE_OK) {
         st = social_store_last_id(r, dbd, &c->id);

@@ -212,10 +212,11 @@ social_store_status social_store_page_id(request_rec *r, ap_dbd_t *dbd, const ch
     SOCIAL_CURRENT_NAME("c.author", "c.author_name") ", c.body, " \
     "c.status, UNIX_TIMESTAMP(c.created_at), COALESCE(UNIX_TIMESTAMP(c.edited_at), 0), " \
     "COALESCE(c.anchor_exact, ''), COALESCE(c.anchor_prefix, ''), " \
-    "COALESCE(c.anchor_suffix, ''), COALESCE(c.anchor_position, 0)"
+    "COALESCE(c.anchor_suffix, ''), COALESCE(c.anchor_position, 0), " \
+    "COALESCE(c.position_time, -1), COALESCE(c.position_page, 0)"
 
 /* Where the counters follow SOCIAL_COMMENT_COLUMNS in a row. */
-#define SOCIAL_COMMENT_EXTRA 13
+#define SOCIAL_COMMENT_EXTRA 15
 
 void social_store_comment_from_row(const social_store_row *row, social_comment *c);
 

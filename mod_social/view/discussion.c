@@ -239,6 +239,12 @@ json_t *social_thread_item_json(request_rec *r, const social_thread_item *it)
                                     "prefix", c->anchor.prefix, "suffix", c->anchor.suffix,
                                     "position", (json_int_t)c->anchor.position)
                         : json_null());
+    json_object_set_new(o, "position",
+        c->position.kind == SOCIAL_POSITION_TIME
+            ? json_pack("{s:I}", "t", (json_int_t)c->position.value)
+        : c->position.kind == SOCIAL_POSITION_PAGE
+            ? json_pack("{s:I}", "page", (json_int_t)c->position.value)
+        : json_null());
     if (it->replies_omitted > 0) {
         /* A long thread: its older replies are fetched with
          * comments?page=PAGE&thread=ID&before=replies_before. */
@@ -305,6 +311,13 @@ static void thread_fill(social_render_data *data, void *ctx)
         social_render_set_int(s, "earlier_before", t->oldest);
     }
     social_render_set_int(s, "thread", t->thread);
+    /* A document's new comments may name a time or a page of it (the
+     * same for every viewer of the file, so the cache holds it too). */
+    switch (social_document_position_kind(social_request_page_kind(r, t->page, NULL))) {
+    case SOCIAL_POSITION_TIME: social_render_set(s, "position", "time"); break;
+    case SOCIAL_POSITION_PAGE: social_render_set(s, "position", "page"); break;
+    default: break;
+    }
     social_render_set_int(s, "unavailable", t->unavailable);
     social_render_set_int(s, "can_read", social_identity_can_read(v));
     social_render_set_int(s, "can_comment", social_identity_can_write(v));
@@ -371,6 +384,11 @@ static void thread_fill(social_render_data *data, void *ctx)
             social_render_set(c_data, "anchor.prefix", c->anchor.prefix);
             social_render_set(c_data, "anchor.suffix", c->anchor.suffix);
             social_render_set_int(c_data, "anchor.position", c->anchor.position);
+        }
+        if (c->position.kind != SOCIAL_POSITION_NONE) {
+            social_render_set(c_data, "position.href", apr_pstrcat(p, t->page, "#",
+                              social_position_fragment(p, &c->position), NULL));
+            social_render_set(c_data, "position.label", social_position_label(p, &c->position));
         }
         if (!it->tombstone) {
             social_render_set(c_data, "user", c->author);

@@ -516,7 +516,8 @@
           if (!info || m.firstChild) { return; }
           var a = document.createElement("a");
           a.className = "social-count-link";
-          a.href = m.getAttribute("data-social-page") + "#social";
+          /* a document's discussion is on its discuss page (href) */
+          a.href = (info.href || m.getAttribute("data-social-page")) + "#social";
           a.textContent = info.comments + (info.comments === 1 ? " comment" : " comments");
           m.appendChild(a);
         });

@@ -171,6 +171,24 @@ def test_the_discussion_stands_above_the_footer(demo, path, footer):
     assert harness.strip_blocks(body).count(footer) == 1
 
 
+def test_the_training_folder_has_documents_to_discuss(demo):
+    """Documents made at start (no binary in the repository): the folder's
+    listing gives each its count and a Discuss link; a PDF's discussion
+    shows the PDF; the HR policy links to it with a Discuss link."""
+    listing = demo.get("/training/")
+    assert listing.status == 200, listing.body[:300]
+    for name in (b"safety-2026.pdf", b"slides-induction.pdf", b"briefing.wav"):
+        assert b'<a href="%s">' % name in listing.body
+    assert listing.body.count(b'class="social-entry-discuss"') >= 5
+    pdf = demo.get("/training/safety-2026.pdf")
+    assert pdf.status == 200 and pdf.body.startswith(b"%PDF-1.4")
+    page = demo.get("/_social/discuss?page=/training/safety-2026.pdf")
+    assert page.status == 200 and b'<object class="social-document-frame" data=' \
+        b'"/training/safety-2026.pdf"' in page.body
+    policy = demo.get("/hr/remote-work-policy.html").body
+    assert b'2026</a><!-- mod_social --> <a class="social-doc-link"' in policy
+
+
 def test_carol_moderates(demo):
     resp = demo.get("/_social/admin", user="carol")
     assert resp.status == 200, (resp.status, resp.body[:300])

@@ -375,14 +375,16 @@ def test_counts_report_comments_likes_and_shares(server, alice, bob, carol, seen
     share_ok(carol, {"page": a})
     share_ok(carol, {"page": b, "to": ["alice"]})
     doc = counts(bob, a, b)
-    assert doc[a] == {"comments": 2, "likes": 2, "shares": 2}
-    assert doc[b] == {"comments": 0, "likes": 0, "shares": 1}
+    # href: where the discussion is read (the page itself for a page)
+    assert doc[a] == {"comments": 2, "likes": 2, "shares": 2, "href": a}
+    assert doc[b] == {"comments": 0, "likes": 0, "shares": 1, "href": b}
     like_ok(alice, a, "DELETE")
     assert counts(bob, a)[a]["likes"] == 1
 
 
 def test_counts_of_an_untouched_page_are_zero(alice, page):
-    assert counts(alice, page) == {page: {"comments": 0, "likes": 0, "shares": 0}}
+    assert counts(alice, page) == {page: {"comments": 0, "likes": 0, "shares": 0,
+                                          "href": page}}
 
 
 # ---------------------------------------------------------------- the block
