@@ -123,10 +123,13 @@
 <?cs /each ?></svg>
 <figcaption><?cs each:s = Chart.series ?><span class="legend"><span class="swatch legend-<?cs var:s.key ?>"></span><?cs var:s.name ?>: <?cs var:s.total ?></span> <?cs /each ?></figcaption>
 </figure>
-<table class="admin-days"><caption>The same figures</caption>
+<?cs # Only the days something happened on; the quiet ones are counted. ?><?cs set:Admin.quiet_days = 0 ?><?cs set:Admin.busy_days = 0 ?><?cs each:d = Days ?><?cs if:#d.comments + #d.likes + #d.shares + #d.ballots > 0 ?><?cs set:Admin.busy_days = Admin.busy_days + 1 ?><?cs else ?><?cs set:Admin.quiet_days = Admin.quiet_days + 1 ?><?cs /if ?><?cs /each ?>
+<?cs if:Admin.busy_days == 0 ?><p class="admin-empty admin-quiet" data-quiet-days="<?cs var:Admin.quiet_days ?>">Nothing happened in this period.</p><?cs else ?>
+<table class="admin-days"><caption>The days something happened</caption>
 <thead><tr><th scope="col">Day</th><th scope="col">Comments</th><th scope="col">Likes</th><th scope="col">Shares</th><th scope="col">Poll ballots</th></tr></thead><tbody>
-<?cs each:d = Days ?><tr><th scope="row"><?cs var:d.date ?></th><td><?cs var:d.comments ?></td><td><?cs var:d.likes ?></td><td><?cs var:d.shares ?></td><td><?cs var:d.ballots ?></td></tr>
-<?cs /each ?></tbody></table>
+<?cs each:d = Days ?><?cs if:#d.comments + #d.likes + #d.shares + #d.ballots > 0 ?><tr><th scope="row"><?cs var:d.date ?></th><td><?cs var:d.comments ?></td><td><?cs var:d.likes ?></td><td><?cs var:d.shares ?></td><td><?cs var:d.ballots ?></td></tr>
+<?cs /if ?><?cs /each ?></tbody></table>
+<?cs if:Admin.quiet_days > 0 ?><p class="admin-quiet" data-quiet-days="<?cs var:Admin.quiet_days ?>"><?cs var:Admin.quiet_days ?> <?cs if:Admin.quiet_days == 1 ?>day<?cs else ?>days<?cs /if ?> without any activity left out.</p><?cs /if ?><?cs /if ?>
 </section>
 <?cs def:ranking(id, title, rows, what) ?><section id="<?cs var:id ?>" aria-labelledby="<?cs var:id ?>-heading">
 <h2 id="<?cs var:id ?>-heading"><?cs var:title ?></h2>
