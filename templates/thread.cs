@@ -73,7 +73,7 @@
 <?cs if:Social.variant ?><?cs call:group_open(c.id, "l") ?><?cs call:comment_like(c, 0) ?><?cs var:Social.variant ?><?cs call:comment_like(c, 1) ?><?cs var:Social.variant ?><?cs else ?><?cs call:comment_like(c, c.liked) ?><?cs /if ?><?cs /if ?><?cs if:c.likes > 0 ?> <span class="social-like-count"><?cs var:c.likes ?> <?cs if:c.likes == 1 ?>like<?cs else ?>likes<?cs /if ?></span><?cs /if ?><?cs if:c.can_reply ?>
 <details class="social-reply"><summary>Reply</summary>
 <form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><input type="hidden" name="parent" value="<?cs var:c.id ?>" />
-<label for="social-reply-<?cs var:c.id ?>">Reply to <?cs var:c.name ?></label>
+<label for="social-reply-<?cs var:c.id ?>">Reply to <bdi><?cs var:c.name ?></bdi></label>
 <textarea id="social-reply-<?cs var:c.id ?>" dir="auto" name="body" rows="3" data-social-max="<?cs var:Social.max_length ?>" required="required"></textarea>
 <button type="submit">Post reply</button></form></details><?cs /if ?><?cs if:Social.variant && Social.user && c.status == "visible" ?><?cs call:group_open(c.id, "o") ?><?cs var:Social.variant ?><?cs call:comment_delete(c) ?><?cs var:Social.variant ?><?cs else ?><?cs if:c.can_edit ?><?cs call:comment_edit(c) ?><?cs /if ?><?cs if:c.can_delete ?><?cs call:comment_delete(c) ?><?cs /if ?><?cs /if ?><?cs if:c.top && Social.token && c.status == "visible" ?>
 <form class="social-form social-inline social-follow-thread" method="post" action="<?cs var:Social.endpoint ?>/follow"><?cs if:c.followed ?><?cs call:form_fields("unfollow") ?><?cs else ?><?cs call:form_fields("follow") ?><?cs /if ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><input type="hidden" name="thread" value="<?cs var:c.id ?>" /><button type="submit" class="social-link" aria-pressed="<?cs if:c.followed ?>true<?cs else ?>false<?cs /if ?>"><?cs if:c.followed ?>Following thread<?cs else ?>Follow thread<?cs /if ?></button></form><?cs /if ?><?cs if:Social.variant && Social.user && c.status == "visible" && !Social.banned ?><?cs call:group_open(c.id, "r") ?><?cs call:comment_report(c) ?><?cs var:Social.variant ?><?cs var:Social.variant ?><?cs elif:Social.user && c.status == "visible" && !c.mine && !Social.banned ?><?cs call:comment_report(c) ?><?cs /if ?><?cs if:c.can_moderate ?>
@@ -87,7 +87,7 @@
 <?cs if:Social.order != "oldest" ?><?cs call:earlier_link() ?><?cs /if ?><?cs if:Social.locked ?><p class="social-locked" role="note">Discussion locked: a moderator has closed this discussion to new comments and replies.</p>
 <?cs elif:Social.can_comment ?>
 <form class="social-form social-new" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" />
-<label for="social-new-body">Add a comment<?cs if:Social.user ?> as <?cs var:Social.name ?><?cs /if ?></label>
+<label for="social-new-body">Add a comment<?cs if:Social.user ?> as <bdi><?cs var:Social.name ?></bdi><?cs /if ?></label>
 <textarea id="social-new-body" dir="auto" name="body" rows="4" data-social-max="<?cs var:Social.max_length ?>" required="required" placeholder="Plain text; **bold**, *italic*, `code`, - lists and links work."></textarea>
 <button type="submit">Post comment</button></form>
 <?cs else ?><p class="social-login">Log in to comment.</p><?cs /if ?>

@@ -519,7 +519,7 @@
     }
     if (mentionBox) {
       mentionBox.removeAttribute("aria-activedescendant");
-      mentionBox.setAttribute("aria-expanded", "false");
+      mentionBox.removeAttribute("aria-controls");
     }
     mentionList = null;
     mentionAt = -1;
@@ -568,7 +568,6 @@
     mentionPick = 0;
     mentionBox.parentNode.insertBefore(mentionList, mentionBox.nextSibling);
     mentionBox.setAttribute("aria-controls", mentionList.id);
-    mentionBox.setAttribute("aria-expanded", "true");
     mentionMark();
   }
 
@@ -737,6 +736,18 @@
       });
     }).catch(function () {
       shown.textContent = "No preview right now.";
+    });
+  }
+
+  /* Comment boxes offer completion as the ARIA 1.2 combobox pattern
+   * allows a textarea (its role stays textbox: HTML allows no combobox
+   * role, nor aria-expanded, on a textarea): aria-autocomplete="list",
+   * aria-controls names the open list of people, and the chosen person
+   * is the active descendant while focus stays in the box. */
+  function markComboboxes() {
+    Array.prototype.forEach.call(root.querySelectorAll("textarea[name=body]"), function (box) {
+      if (box.hasAttribute("aria-autocomplete")) { return; }
+      box.setAttribute("aria-autocomplete", "list");
     });
   }
 
@@ -1384,6 +1395,7 @@
     document.addEventListener("input", mentionWarnInput);
     document.addEventListener("keydown", mentionKey);
     document.addEventListener("social:updated", function () {
+      markComboboxes();
       enableCopy(root);
       countAll(root);
       localTimes(root);
@@ -1391,6 +1403,7 @@
     if (root.getAttribute("data-social-render") === "deferred" && !root.firstElementChild) {
       loadDiscussion();
     } else {
+      markComboboxes();
       enableCopy(root);
       countAll(root);
       localTimes(root);

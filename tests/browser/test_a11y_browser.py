@@ -15,6 +15,7 @@ the engagement dashboard.
 """
 
 import base64
+import time
 import uuid
 
 import pytest
@@ -217,3 +218,160 @@ def test_axe_console_and_dashboard(browsers, server, pages, axe_source, path, mo
     if path.endswith("admin"):
         assert browser.find_elements(By.CSS_SELECTOR, "tr.admin-status-deleted")
     assert_no_violations(browser, axe_source, "%s (%s)" % (path, mode))
+
+
+# ---------------------------------------------------------------- beyond axe
+
+NAMES_JS = r"""
+var out = [];
+document.querySelectorAll('#social button, #social a[href], .social-passage-ui button, .social-skip')
+  .forEach(function (el) {
+    var label = el.getAttribute('aria-label');
+    var shown = (el.innerText || '').replace(/\s+/g, ' ').trim();
+    if (!label || !shown || !/[A-Za-z\u0600-\u06ff]/.test(shown)) { return; }
+    if (label.toLowerCase().indexOf(shown.toLowerCase()) !== 0) {
+      out.push([el.className, shown, label]);
+    }
+  });
+return out;
+"""
+
+
+def test_accessible_names_start_with_the_visible_labels(browsers, server, pages):
+    browser = as_user(browsers["js"], "alice")
+    load(browser, server, pages["en"], True)
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".social-passage-marker"),
+             "no passage marker")
+    # a selection offers "Comment on this passage"
+    browser.execute_script(
+        "var p = document.querySelector('main p'); var r = document.createRange();"
+        "r.setStart(p.firstChild, 0); r.setEnd(p.firstChild, 30);"
+        "var s = getSelection(); s.removeAllRanges(); s.addRange(r);")
+    select = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".social-select-button"),
+                      "no button for the selection")[0]
+    assert select.accessible_name == select.text == "Comment on this passage"
+    marker = browser.find_element(By.CSS_SELECTOR, ".social-passage-marker")
+    assert marker.accessible_name.startswith(marker.text + " comment"), marker.accessible_name
+    mismatched = browser.execute_script(NAMES_JS)
+    assert mismatched == [], mismatched
+
+
+def focusables(browser):
+    """The page's tab order (no positive tabindex is used anywhere)."""
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll('a[href], button, input, select, textarea,"
+        " summary, [tabindex]')).filter(function (e) {"
+        "  return e.tabIndex >= 0 && !e.disabled && e.type !== 'hidden'"
+        "    && (e.getClientRects().length || e.classList.contains('social-paragraph-button')"
+        "        || e.classList.contains('social-skip')); });")
+
+
+def test_skip_link_first_and_passage_buttons_before_the_footer(browsers, server, pages):
+    browser = as_user(browsers["js"], "alice")
+    load(browser, server, pages["en"], True)
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".social-paragraph-button"),
+             "no paragraph buttons")
+    order = focusables(browser)
+    assert "social-skip" in order[0].get_attribute("class"), order[0].get_attribute("outerHTML")
+    assert order[0].get_attribute("textContent") == "Skip to the discussion"
+    footer = browser.find_element(By.TAG_NAME, "footer")
+    main = browser.find_element(By.TAG_NAME, "main")
+    position = "return arguments[0].compareDocumentPosition(arguments[1]);"
+    for b in browser.find_elements(By.CSS_SELECTOR, ".social-passage-ui button"):
+        assert browser.execute_script(position, b, footer) & 4, "a passage button after the footer"
+        assert browser.execute_script(position, main, b) & 4, "a passage button before the text"
+    # the skip link takes the reader to the discussion
+    order[0].send_keys(Keys.ENTER)
+    wait_for(browser, lambda d: d.switch_to.active_element.get_attribute("id") == "social-heading",
+             "the skip link did not move focus to the discussion")
+
+
+def test_focus_returns_to_the_passage_button_after_posting_and_closing(browsers, server):
+    browser = as_user(browsers["js"], "alice")
+    path = seed(server, "en")
+    load(browser, server, path, True)
+    first = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".social-paragraph-button"),
+                     "no paragraph buttons")[0]
+    label = first.get_attribute("aria-label")
+    browser.execute_script("arguments[0].focus();", first)
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    area = wait_for(browser, lambda d: d.find_elements(By.ID, "social-passage-body"),
+                    "the passage panel did not open")[0]
+    area.send_keys("Focus test " + uuid.uuid4().hex[:6])
+    browser.find_element(By.CSS_SELECTOR, ".social-passage-form button[type=submit]").click()
+    wait_for(browser, lambda d: d.find_elements(
+        By.CSS_SELECTOR, ".social-passage-panel li.social-comment"), "the comment did not appear")
+    close = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".social-passage-close"),
+                     "no close button")[0]
+    close.click()
+    active = browser.switch_to.active_element
+    assert active.tag_name == "button", active.get_attribute("outerHTML")
+    classes = active.get_attribute("class")
+    assert "social-paragraph-button" in classes or "social-passage-marker" in classes, classes
+    if "social-paragraph-button" in classes:
+        assert active.get_attribute("aria-label") == label
+
+
+def test_error_tied_to_its_field_and_said_once(browsers, server):
+    browser = as_user(browsers["js"], "alice")
+    path = seed(server, "en")
+    load(browser, server, path, True)
+    area = browser.find_element(By.ID, "social-new-body")
+    area.send_keys("   ")  # passes "required", the server says the text is empty
+    browser.find_element(By.CSS_SELECTOR, "form.social-new button[type=submit]").click()
+    error = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "form.social-new .social-error"),
+                     "no error under the form")[0]
+    assert error.get_attribute("role") == "alert" and error.text
+    area = browser.find_element(By.ID, "social-new-body")
+    assert area.get_attribute("aria-invalid") == "true"
+    assert error.get_attribute("id") in area.get_attribute("aria-describedby").split()
+    time.sleep(0.3)  # the status region speaks after 50 ms
+    spoken = browser.execute_script(
+        "return Array.from(document.querySelectorAll('[role=status], [aria-live]'))"
+        ".map(function (e) { return e.textContent; }).join('|');")
+    assert error.text not in spoken, "the error is said twice: %r" % spoken
+    assert_no_violations(browser, axe.source(), "the block with an error")
+    error_id = error.get_attribute("id")
+    area.send_keys("fixed")
+    assert area.get_attribute("aria-invalid") == "false"
+    assert error_id not in (area.get_attribute("aria-describedby") or "").split()
+    assert browser.find_elements(By.ID, error_id) == []
+
+
+def test_mention_list_is_a_combobox(browsers, server, pages, axe_source):
+    browser = as_user(browsers["js"], "alice")
+    load(browser, server, pages["en"], True)
+    area = browser.find_element(By.ID, "social-new-body")
+    area.send_keys("Thanks @bo")
+    listbox = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "ul.social-mentions"),
+                       "no list of people")[0]
+    # the ARIA 1.2 combobox pattern as far as HTML allows it on a
+    # textarea (no combobox role, no aria-expanded there: axe's
+    # aria-allowed-role and aria-allowed-attr say so)
+    assert listbox.get_attribute("role") == "listbox" and listbox.get_attribute("aria-label")
+    assert area.get_attribute("aria-autocomplete") == "list"
+    assert area.get_attribute("aria-controls") == listbox.get_attribute("id")
+    active = area.get_attribute("aria-activedescendant")
+    option = browser.find_element(By.ID, active)
+    assert option.get_attribute("role") == "option"
+    assert option.get_attribute("aria-selected") == "true"
+    assert_no_violations(browser, axe_source, "the block with the mention list open")
+    area.send_keys(Keys.ESCAPE)
+    wait_for(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, "ul.social-mentions"),
+             "the list did not close")
+    assert area.get_attribute("aria-controls") is None
+    assert area.get_attribute("aria-activedescendant") is None
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_user_text_is_isolated_for_its_direction(browsers, server, pages, lang):
+    browser = as_user(browsers["js"], "alice")
+    load(browser, server, pages[lang], True)
+    loose = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#social .social-author, #social .social-body,"
+        " .social-poll-question > *, .social-reply label bdi')).filter(function (e) {"
+        "  return !(e.tagName === 'BDI' || e.getAttribute('dir') === 'auto'); })"
+        ".map(function (e) { return e.outerHTML.slice(0, 80); });")
+    assert loose == []
+    names = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#social bdi.social-author")]
+    assert "نادية الحسن" in names or lang == "en"
