@@ -1353,7 +1353,9 @@
       theme = pageIsDark() ? "dark" : "light";
     }
     root.setAttribute("data-social-theme", theme);
-    Array.prototype.forEach.call(document.querySelectorAll(".social-marker .social"), function (el) {
+    /* polls and counts elsewhere in the page: on their placeholders,
+     * which outlive the poll's HTML swapped in after a vote */
+    Array.prototype.forEach.call(document.querySelectorAll(".social-marker"), function (el) {
       el.setAttribute("data-social-theme", theme);
     });
   }

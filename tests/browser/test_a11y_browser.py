@@ -130,9 +130,10 @@ WIDGET_SCRIPTS = ["*/_social/assets/*.js"]
 
 
 @pytest.fixture(scope="module")
-def browsers(driver):
+def browsers(driver, server):
     driver.execute_cdp_cmd("Network.enable", {})
     yield {"js": driver, "nojs": driver}
+    driver.get("about:blank")   # no page of this server open while it stops
     driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
     driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {}})
 

@@ -19,11 +19,12 @@ __all__ = ["server", "pages", "HTTPD_CONF", "HTPASSWD_USERS"]
 
 
 @pytest.fixture(scope="module")
-def phone(driver):
+def phone(driver, server):
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": WIDTH, "height": 740, "deviceScaleFactor": 2, "mobile": False})
     yield driver
+    driver.get("about:blank")
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {}})
 
@@ -71,10 +72,12 @@ def test_passage_panel_fits_a_phone(phone, server, pages):
 
 
 def overlaps(browser, a, b):
+    """Do two elements' boxes (each line of an inline one) intersect?"""
     return browser.execute_script(
-        "var a = arguments[0].getBoundingClientRect(), b = arguments[1].getBoundingClientRect();"
-        "return !(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top);",
-        a, b)
+        "var as = Array.from(arguments[0].getClientRects()), bs = Array.from(arguments[1].getClientRects());"
+        "return as.some(function (a) { return bs.some(function (b) {"
+        "  return !(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top);"
+        "}); });", a, b)
 
 
 @pytest.mark.parametrize("path", ["/_social/admin", "/_social/admin/dashboard"])
@@ -86,6 +89,17 @@ def test_console_and_dashboard_fit_a_phone(phone, server, pages, path):
     assert "Signed in as" in who.text
     for other in browser.find_elements(By.CSS_SELECTOR, ".admin-header h1, .admin-header nav a"):
         assert not overlaps(browser, who, other), "%r overlaps %r" % (who.text, other.text)
+
+
+@pytest.mark.parametrize("path", ["/_social/activity", "/_social/notifications"])
+def test_activity_and_notifications_fit_a_phone(phone, server, pages, path):
+    browser = as_user(phone, "alice")
+    load(browser, server, path, True)
+    assert_fits(browser, path)
+    bar = browser.find_elements(By.CSS_SELECTOR, ".social-bar a, .social-bar .social-who")
+    for k, a in enumerate(bar):
+        for b in bar[k + 1:]:
+            assert not overlaps(browser, a, b), "%r overlaps %r" % (a.text, b.text)
 
 
 def test_dashboard_shows_what_happened_not_rows_of_zeros(phone, server, pages):

@@ -22,7 +22,7 @@ HTTPD_CONF = (config.login()
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>%(title)s</title><link rel="icon" href="data:,">
-<style>%(style)s</style></head>
+<style>html { overflow-y: scroll; } %(style)s</style></head>
 <body>
 <header><p id="banner">Northwind intranet</p></header>
 <main id="content">
@@ -32,6 +32,7 @@ PAGE = """<!DOCTYPE html>
 <ul id="list"><li>one</li><li>two</li></ul>
 <table id="table"><tr><th>a</th><td>b</td></tr></table>
 <form id="search"><label>Search <input name="q"></label> <button>Go</button></form>
+<!--social:poll name="lunch" question="Lunch at noon or one?" options="Noon|One"-->
 </main>
 <footer><p id="foot">Footer</p></footer>
 </body></html>
@@ -74,6 +75,7 @@ def browser(driver, server):
     driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
     as_user(driver, "alice")
     yield driver
+    driver.get("about:blank")
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
     driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {}})
 
@@ -174,6 +176,8 @@ def test_theme_follows_the_page_or_the_admin(browser, server, folder, style, exp
     load(browser, server, path, True)
     block = browser.find_element(By.ID, "social")
     assert block.get_attribute("data-social-theme") == expected
+    poll = browser.find_element(By.CSS_SELECTOR, ".social-marker-poll")
+    assert poll.get_attribute("data-social-theme") == expected
     if folder == "auto":
         found = axe.violations(browser, axe.source())
         assert not found, axe.describe(found)
