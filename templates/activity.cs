@@ -12,7 +12,7 @@
 </head>
 <body class="social-page">
 <header class="social-bar"><a class="social-home" href="/">Intranet</a>
-<nav class="social-nav"><a href="<?cs var:Social.endpoint ?>/activity" aria-current="page">Activity</a><?cs if:Social.user ?> <a class="social-for-you" href="<?cs var:Social.endpoint ?>/notifications">For you<?cs if:Social.unread > 0 ?> <span class="social-unread">(<?cs var:Social.unread ?> unread)</span><?cs /if ?></a> <span class="social-who"><?cs var:Social.name ?></span><?cs /if ?></nav></header>
+<nav class="social-nav"><a href="<?cs var:Social.endpoint ?>/activity" aria-current="page">Activity</a><?cs if:Social.user ?> <a class="social-for-you" href="<?cs var:Social.endpoint ?>/notifications">For you<?cs if:Social.unread > 0 ?> <span class="social-unread">(<?cs var:Social.unread ?> unread)</span><?cs /if ?></a> <bdi class="social-who"><?cs var:Social.name ?></bdi><?cs /if ?></nav></header>
 <main class="social social-activity" role="main">
 <h1 class="social-title">Activity<?cs if:Activity.user ?> by <?cs var:Activity.user ?><?cs /if ?><?cs if:Activity.section ?> in <?cs var:Activity.section ?><?cs /if ?></h1>
 <form class="social-filter" method="get" action="<?cs var:Social.endpoint ?>/activity">
@@ -23,14 +23,14 @@
 <?cs if:subcount(Activity.items) == 0 ?><p class="social-empty">Nothing here yet.</p><?cs /if ?>
 <ol class="social-stream">
 <?cs each:i = Activity.items ?><li class="social-item social-item-<?cs var:i.kind ?>" data-social-kind="<?cs var:i.kind ?>">
-<p class="social-meta"><?cs if:i.code != "v" ?><a class="social-author" href="<?cs var:Social.endpoint ?>/activity?user=<?cs var:i.user_q ?>"><bdi><?cs var:i.name ?></bdi></a> <?cs /if ?><?cs if:i.code == "c" ?><?cs if:i.reply ?>replied on<?cs else ?>commented on<?cs /if ?><?cs elif:i.code == "s" ?>shared<?cs elif:i.code == "p" ?>liked<?cs elif:i.code == "l" ?>liked <?cs var:i.subject ?>&#8217;s comment on<?cs elif:i.code == "i" ?>suggested an idea on<?cs elif:i.code == "u" ?>changed the status of an idea on<?cs else ?>New poll on<?cs /if ?>
-<a class="social-item-page" href="<?cs var:i.href ?>"<?cs if:i.page_title ?> title="<?cs var:i.page ?>"><?cs var:i.page_title ?><?cs else ?>><?cs var:i.page ?><?cs /if ?></a>
+<p class="social-meta"><?cs if:i.code != "v" ?><a class="social-author" href="<?cs var:Social.endpoint ?>/activity?user=<?cs var:i.user_q ?>"><bdi><?cs var:i.name ?></bdi></a> <?cs /if ?><?cs if:i.code == "c" ?><?cs if:i.reply ?>replied on<?cs else ?>commented on<?cs /if ?><?cs elif:i.code == "s" ?>shared<?cs elif:i.code == "p" ?>liked<?cs elif:i.code == "l" ?>liked <bdi><?cs var:i.subject ?></bdi>&#8217;s comment on<?cs elif:i.code == "i" ?>suggested an idea on<?cs elif:i.code == "u" ?>changed the status of an idea on<?cs else ?>New poll on<?cs /if ?>
+<a class="social-item-page" href="<?cs var:i.href ?>"<?cs if:i.page_title ?> title="<?cs var:i.page ?>"><bdi><?cs var:i.page_title ?></bdi><?cs else ?>><?cs var:i.page ?><?cs /if ?></a>
 <time class="social-time" datetime="<?cs var:i.created_iso ?>" title="<?cs var:i.created_abs ?>"><?cs var:i.created_rel ?></time></p>
 <?cs if:i.code == "c" ?><div class="social-body" dir="auto"><?cs uvar:i.html ?></div>
 <?cs elif:i.code == "s" && i.text ?><blockquote class="social-note" dir="auto"><?cs var:i.text ?></blockquote>
 <?cs elif:i.code == "i" ?><p class="social-idea-summary" dir="auto"><?cs var:i.text ?></p>
-<?cs elif:i.code == "u" ?><p class="social-idea-summary"><span dir="auto"><?cs var:i.text ?></span> &#8212; <span class="social-badge"><?cs var:i.subject ?></span></p>
-<?cs elif:i.code == "v" ?><p class="social-poll-summary"><?cs var:i.text ?><?cs if:i.ballots != "" ?> &#8212; <span class="social-ballots"><?cs var:i.ballots ?> <?cs if:i.ballots == 1 ?>vote<?cs else ?>votes<?cs /if ?></span><?cs /if ?></p>
+<?cs elif:i.code == "u" ?><p class="social-idea-summary"><bdi><?cs var:i.text ?></bdi> &#8212; <span class="social-badge"><bdi><?cs var:i.subject ?></bdi></span></p>
+<?cs elif:i.code == "v" ?><p class="social-poll-summary"><bdi><?cs var:i.text ?></bdi><?cs if:i.ballots != "" ?> &#8212; <span class="social-ballots"><?cs var:i.ballots ?> <?cs if:i.ballots == 1 ?>vote<?cs else ?>votes<?cs /if ?></span><?cs /if ?></p>
 <?cs /if ?></li>
 <?cs /each ?></ol>
 <?cs if:Activity.older ?><p class="social-older"><a rel="next" href="<?cs var:Activity.older ?>">Older activity</a></p><?cs /if ?>

@@ -24,7 +24,7 @@
 <header class="admin-header">
 <h1><?cs if:Admin.view == "dashboard" ?>Engagement<?cs else ?>Moderation console<?cs /if ?></h1>
 <nav aria-label="Console"><a href="<?cs var:Social.endpoint ?>/admin"<?cs if:Admin.view == "queue" ?> aria-current="page"<?cs /if ?>>Queue</a> <a href="<?cs var:Social.endpoint ?>/admin/dashboard"<?cs if:Admin.view == "dashboard" ?> aria-current="page"<?cs /if ?>>Engagement and exports</a>
-<span class="admin-who">Signed in as <?cs var:Admin.name ?> (<?cs var:Admin.user ?>)</span></nav>
+<span class="admin-who">Signed in as <bdi><?cs var:Admin.name ?></bdi> (<?cs var:Admin.user ?>)</span></nav>
 </header>
 <main role="main">
 <?cs if:Admin.done ?><p class="admin-done" role="status"><?cs var:Admin.done ?></p><?cs /if ?>
@@ -45,9 +45,9 @@
 <?cs each:q = Queue ?><tr id="queue-<?cs var:q.id ?>" class="admin-status-<?cs var:q.status ?>">
 <td><input type="checkbox" name="id" value="<?cs var:q.id ?>" id="select-<?cs var:q.id ?>" aria-label="Select comment <?cs var:q.id ?>" /></td>
 <td><span class="admin-id">#<?cs var:q.id ?></span><?cs if:q.parent ?> <span class="admin-reply">reply to #<?cs var:q.parent ?></span><?cs /if ?>
-<?cs if:q.removed ?><details class="admin-removed"><summary>Deleted by a moderator: show the text</summary><div class="admin-body"><?cs var:q.removed ?></div></details><?cs elif:q.status == "deleted" ?><div class="admin-body admin-gone">Deleted by its author: the text is gone.</div><?cs else ?><div class="admin-body"><?cs var:q.body ?></div><?cs /if ?><?cs if:q.likes > 0 ?><span class="admin-likes"><?cs var:q.likes ?> likes</span><?cs /if ?><?cs if:q.reports ?><details class="admin-reports"><summary><?cs var:q.reports ?> <?cs if:q.reports == 1 ?>report<?cs else ?>reports<?cs /if ?> from readers</summary><pre class="admin-report-reasons"><?cs var:q.report_reasons ?></pre></details><?cs /if ?></td>
-<td><a href="<?cs var:q.page ?>#comment-<?cs var:q.id ?>"<?cs if:q.page_title ?> title="<?cs var:q.page ?>"><?cs var:q.page_title ?></a> <span class="admin-path"><?cs var:q.page ?></span><?cs else ?>><?cs var:q.page ?></a><?cs /if ?></td>
-<td><span class="admin-author" title="<?cs var:q.author ?>"><?cs var:q.name ?></span><br /><span class="admin-user"><?cs var:q.author ?></span></td>
+<?cs if:q.removed ?><details class="admin-removed"><summary>Deleted by a moderator: show the text</summary><div class="admin-body" dir="auto"><?cs var:q.removed ?></div></details><?cs elif:q.status == "deleted" ?><div class="admin-body admin-gone">Deleted by its author: the text is gone.</div><?cs else ?><div class="admin-body" dir="auto"><?cs var:q.body ?></div><?cs /if ?><?cs if:q.likes > 0 ?><span class="admin-likes"><?cs var:q.likes ?> likes</span><?cs /if ?><?cs if:q.reports ?><details class="admin-reports"><summary><?cs var:q.reports ?> <?cs if:q.reports == 1 ?>report<?cs else ?>reports<?cs /if ?> from readers</summary><pre class="admin-report-reasons"><?cs var:q.report_reasons ?></pre></details><?cs /if ?></td>
+<td><a href="<?cs var:q.page ?>#comment-<?cs var:q.id ?>"<?cs if:q.page_title ?> title="<?cs var:q.page ?>"><bdi><?cs var:q.page_title ?></bdi></a> <span class="admin-path"><?cs var:q.page ?></span><?cs else ?>><?cs var:q.page ?></a><?cs /if ?></td>
+<td><bdi class="admin-author" title="<?cs var:q.author ?>"><?cs var:q.name ?></bdi><br /><span class="admin-user"><?cs var:q.author ?></span></td>
 <td><span class="admin-status"><?cs var:q.status ?></span></td>
 <td><?cs var:q.created ?></td>
 </tr>
@@ -63,8 +63,8 @@
 
 <section id="locks" aria-labelledby="locks-heading">
 <h2 id="locks-heading">Locked discussions</h2>
-<?cs if:subcount(Locked) == 0 ?><p class="admin-empty">No discussion is locked.</p><?cs else ?><ul class="admin-locked"><?cs each:l = Locked ?><li><a href="<?cs var:l.page ?>"<?cs if:l.page_title ?> title="<?cs var:l.page ?>"><?cs var:l.page_title ?></a> <span class="admin-path"><?cs var:l.page ?></span><?cs else ?>><?cs var:l.page ?></a><?cs /if ?>
-<span class="admin-lock-why"><?cs if:l.by ?>locked by <?cs var:l.by ?><?cs if:l.when ?> on <?cs var:l.when ?><?cs /if ?><?cs /if ?><?cs if:l.reason ?>: <q><?cs var:l.reason ?></q><?cs else ?> (no reason given)<?cs /if ?></span>
+<?cs if:subcount(Locked) == 0 ?><p class="admin-empty">No discussion is locked.</p><?cs else ?><ul class="admin-locked"><?cs each:l = Locked ?><li><a href="<?cs var:l.page ?>"<?cs if:l.page_title ?> title="<?cs var:l.page ?>"><bdi><?cs var:l.page_title ?></bdi></a> <span class="admin-path"><?cs var:l.page ?></span><?cs else ?>><?cs var:l.page ?></a><?cs /if ?>
+<span class="admin-lock-why"><?cs if:l.by ?>locked by <?cs var:l.by ?><?cs if:l.when ?> on <?cs var:l.when ?><?cs /if ?><?cs /if ?><?cs if:l.reason ?>: <q dir="auto"><?cs var:l.reason ?></q><?cs else ?> (no reason given)<?cs /if ?></span>
 <form class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/lock"><?cs call:token() ?><input type="hidden" name="page" value="<?cs var:l.page ?>" /><input type="hidden" name="action" value="unlock" /><input type="text" name="reason" maxlength="1000" placeholder="reason" aria-label="Reason" /><button type="submit">Unlock</button></form></li>
 <?cs /each ?></ul><?cs /if ?>
 <form class="admin-form" method="post" action="<?cs var:Social.endpoint ?>/admin/lock"><?cs call:token() ?>
@@ -78,7 +78,7 @@
 <h2 id="polls-heading">Polls</h2>
 <?cs if:subcount(Polls) == 0 ?><p class="admin-empty">No polls yet.</p><?cs else ?>
 <table class="admin-polls"><thead><tr><th scope="col">Poll</th><th scope="col">Page</th><th scope="col">Ballots</th><th scope="col">State</th><th scope="col">Change</th></tr></thead><tbody>
-<?cs each:p = Polls ?><tr id="poll-row-<?cs var:p.id ?>"><td><?cs var:p.question ?> <span class="admin-user">(<?cs var:p.name ?>)</span></td><td><a href="<?cs var:p.page ?>"<?cs if:p.page_title ?> title="<?cs var:p.page ?>"><?cs var:p.page_title ?></a> <span class="admin-path"><?cs var:p.page ?></span><?cs else ?>><?cs var:p.page ?></a><?cs /if ?></td><td><?cs var:p.ballots ?></td><td><?cs if:p.closed == "1" ?>closed<?cs else ?>open<?cs /if ?></td>
+<?cs each:p = Polls ?><tr id="poll-row-<?cs var:p.id ?>"><td><bdi><?cs var:p.question ?></bdi> <span class="admin-user">(<?cs var:p.name ?>)</span></td><td><a href="<?cs var:p.page ?>"<?cs if:p.page_title ?> title="<?cs var:p.page ?>"><bdi><?cs var:p.page_title ?></bdi></a> <span class="admin-path"><?cs var:p.page ?></span><?cs else ?>><?cs var:p.page ?></a><?cs /if ?></td><td><?cs var:p.ballots ?></td><td><?cs if:p.closed == "1" ?>closed<?cs else ?>open<?cs /if ?></td>
 <td><form class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/polls"><?cs call:token() ?><input type="hidden" name="poll" value="<?cs var:p.id ?>" /><input type="hidden" name="action" value="<?cs if:p.closed == "1" ?>reopen<?cs else ?>close<?cs /if ?>" /><input type="text" name="reason" maxlength="1000" placeholder="reason" aria-label="Reason" /><button type="submit"><?cs if:p.closed == "1" ?>Reopen<?cs else ?>Close<?cs /if ?></button></form></td></tr>
 <?cs /each ?></tbody></table><?cs /if ?>
 </section>
@@ -87,7 +87,7 @@
 <h2 id="bans-heading">Read-only bans</h2>
 <?cs if:subcount(Bans) == 0 ?><p class="admin-empty">Nobody is banned.</p><?cs else ?>
 <table class="admin-bans"><thead><tr><th scope="col">Person</th><th scope="col">Reason</th><th scope="col">Ends</th><th scope="col">By</th><th scope="col">Lift</th></tr></thead><tbody>
-<?cs each:b = Bans ?><tr><td><?cs var:b.user ?></td><td><?cs var:b.reason ?></td><td><?cs if:b.expires ?><?cs var:b.expires ?><?cs else ?>when lifted<?cs /if ?></td><td><?cs var:b.by ?></td>
+<?cs each:b = Bans ?><tr><td><?cs var:b.user ?></td><td dir="auto"><?cs var:b.reason ?></td><td><?cs if:b.expires ?><?cs var:b.expires ?><?cs else ?>when lifted<?cs /if ?></td><td><?cs var:b.by ?></td>
 <td><form class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/bans"><?cs call:token() ?><input type="hidden" name="user" value="<?cs var:b.user ?>" /><input type="hidden" name="action" value="unban" /><input type="text" name="reason" maxlength="1000" placeholder="reason" aria-label="Reason" /><button type="submit">Lift</button></form></td></tr>
 <?cs /each ?></tbody></table><?cs /if ?>
 <form class="admin-form" method="post" action="<?cs var:Social.endpoint ?>/admin/bans"><?cs call:token() ?><input type="hidden" name="action" value="ban" />
@@ -101,7 +101,7 @@
 <h2 id="audit-heading">Audit log</h2>
 <?cs if:subcount(Audit) == 0 ?><p class="admin-empty">No moderation yet.</p><?cs else ?>
 <table class="admin-audit"><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Target</th><th scope="col">Why</th></tr></thead><tbody>
-<?cs each:a = Audit ?><tr class="admin-audit-<?cs var:a.action ?>"><td><?cs var:a.created ?></td><td><?cs var:a.actor ?></td><td><?cs var:a.action ?></td><td><?cs var:a.target_kind ?><?cs if:a.target_id ?> #<?cs var:a.target_id ?><?cs /if ?> <?cs var:a.target ?></td><td><?cs var:a.reason ?></td></tr>
+<?cs each:a = Audit ?><tr class="admin-audit-<?cs var:a.action ?>"><td><?cs var:a.created ?></td><td><?cs var:a.actor ?></td><td><?cs var:a.action ?></td><td><?cs var:a.target_kind ?><?cs if:a.target_id ?> #<?cs var:a.target_id ?><?cs /if ?> <?cs var:a.target ?></td><td dir="auto"><?cs var:a.reason ?></td></tr>
 <?cs /each ?></tbody></table><?cs /if ?>
 <?cs if:Admin.audit_next ?><p class="admin-more"><a href="<?cs var:Social.endpoint ?>/admin?audit_before=<?cs var:Admin.audit_next ?>#audit">Older entries</a></p><?cs /if ?>
 </section>
@@ -123,16 +123,19 @@
 <?cs /each ?></svg>
 <figcaption><?cs each:s = Chart.series ?><span class="legend"><span class="swatch legend-<?cs var:s.key ?>"></span><?cs var:s.name ?>: <?cs var:s.total ?></span> <?cs /each ?></figcaption>
 </figure>
-<table class="admin-days"><caption>The same figures</caption>
+<?cs # Only the days something happened on; the quiet ones are counted. ?><?cs set:Admin.quiet_days = 0 ?><?cs set:Admin.busy_days = 0 ?><?cs each:d = Days ?><?cs if:#d.comments + #d.likes + #d.shares + #d.ballots > 0 ?><?cs set:Admin.busy_days = Admin.busy_days + 1 ?><?cs else ?><?cs set:Admin.quiet_days = Admin.quiet_days + 1 ?><?cs /if ?><?cs /each ?>
+<?cs if:Admin.busy_days == 0 ?><p class="admin-empty admin-quiet" data-quiet-days="<?cs var:Admin.quiet_days ?>">Nothing happened in this period.</p><?cs else ?>
+<table class="admin-days"><caption>The days something happened</caption>
 <thead><tr><th scope="col">Day</th><th scope="col">Comments</th><th scope="col">Likes</th><th scope="col">Shares</th><th scope="col">Poll ballots</th></tr></thead><tbody>
-<?cs each:d = Days ?><tr><th scope="row"><?cs var:d.date ?></th><td><?cs var:d.comments ?></td><td><?cs var:d.likes ?></td><td><?cs var:d.shares ?></td><td><?cs var:d.ballots ?></td></tr>
-<?cs /each ?></tbody></table>
+<?cs each:d = Days ?><?cs if:#d.comments + #d.likes + #d.shares + #d.ballots > 0 ?><tr><th scope="row"><?cs var:d.date ?></th><td><?cs var:d.comments ?></td><td><?cs var:d.likes ?></td><td><?cs var:d.shares ?></td><td><?cs var:d.ballots ?></td></tr>
+<?cs /if ?><?cs /each ?></tbody></table>
+<?cs if:Admin.quiet_days > 0 ?><p class="admin-quiet" data-quiet-days="<?cs var:Admin.quiet_days ?>"><?cs var:Admin.quiet_days ?> <?cs if:Admin.quiet_days == 1 ?>day<?cs else ?>days<?cs /if ?> without any activity left out.</p><?cs /if ?><?cs /if ?>
 </section>
 <?cs def:ranking(id, title, rows, what) ?><section id="<?cs var:id ?>" aria-labelledby="<?cs var:id ?>-heading">
 <h2 id="<?cs var:id ?>-heading"><?cs var:title ?></h2>
 <?cs if:subcount(rows) == 0 ?><p class="admin-empty">Nothing in this period.</p><?cs else ?>
 <table class="admin-rank"><thead><tr><th scope="col"><?cs var:what ?></th><th scope="col">Comments</th><th scope="col">All actions</th></tr></thead><tbody>
-<?cs each:k = rows ?><tr><td><?cs if:k.label != k.name ?><?cs var:k.label ?> <span class="admin-user">(<?cs var:k.name ?>)</span><?cs else ?><?cs var:k.name ?><?cs /if ?></td><td><?cs var:k.comments ?></td><td><?cs var:k.actions ?></td></tr>
+<?cs each:k = rows ?><tr><td><?cs if:k.label != k.name ?><bdi><?cs var:k.label ?></bdi> <span class="admin-user">(<?cs var:k.name ?>)</span><?cs else ?><?cs var:k.name ?><?cs /if ?></td><td><?cs var:k.comments ?></td><td><?cs var:k.actions ?></td></tr>
 <?cs /each ?></tbody></table><?cs /if ?>
 </section><?cs /def ?>
 <?cs call:ranking("top-pages", "Most discussed pages", Top.pages, "Page") ?>

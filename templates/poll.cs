@@ -2,7 +2,7 @@
      {endpoint}/poll and after a vote. Results are text (numbers and
      percentages) with a CSS bar beside them. Well-formed XML too. ?>
 <section class="social social-poll" aria-labelledby="poll-<?cs var:Poll.name ?>-q" data-social-poll-id="<?cs var:Poll.id ?>">
-<h3 class="social-poll-question" id="poll-<?cs var:Poll.name ?>-q"><?cs var:Poll.question ?></h3>
+<h2 class="social-poll-question" id="poll-<?cs var:Poll.name ?>-q"><bdi><?cs var:Poll.question ?></bdi></h2>
 <p class="social-live" role="status" aria-live="polite"><?cs var:Social.status ?></p>
 <?cs if:Poll.locked ?><p class="social-locked-note" role="note"><strong>This discussion is locked.</strong> A moderator closed it: voting is off.</p>
 <?cs /if ?><?cs if:Poll.can_vote ?><form class="social-form social-poll-form" method="post" action="<?cs var:Social.endpoint ?>/polls/<?cs var:Poll.id ?>">

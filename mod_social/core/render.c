@@ -30,9 +30,11 @@ void social_render_block_parts(apr_pool_t *p, const social_render_page *page,
         "/social.css\" />",
         /* The block's own words are English (until catalogues): said so,
          * so a German page's screen reader reads them with an English
-         * voice, left to right even in a right-to-left page; what people
-         * wrote inside it carries dir="auto" of its own. */
-        "<div id=\"social\" class=\"social\" lang=\"en\" dir=\"ltr\" data-social-page=\"",
+         * voice, and in the direction of their language (left to right
+         * even in a right-to-left page); what people wrote inside it
+         * carries dir="auto" of its own. */
+        "<div id=\"social\" class=\"social\" lang=\"en\" dir=\"ltr\" data-social-theme=\"",
+        page->theme ? page->theme : "auto", "\" data-social-page=\"",
         escape(p, page->page_key, strlen(page->page_key)),
         "\" data-social-endpoint=\"", endpoint,
         page->live > 0 ? apr_psprintf(p, "\" data-social-live=\"%d", page->live) : "",

@@ -24,6 +24,7 @@ typedef struct {
     int live;               /* seconds between the widget's checks for new
                                comments; 0: none */
     apr_size_t inner_len;   /* the discussion's length; 0: up to its NUL */
+    const char *theme;      /* "auto", "light" or "dark"; NULL: auto */
 } social_render_page;
 
 /* The main block: stylesheet, container carrying the page key and the

@@ -75,6 +75,7 @@ void *social_config_create_dir(apr_pool_t *p, char *dir)
     conf->max_comment_length = SOCIAL_UNSET;
     conf->live_interval = SOCIAL_UNSET;
     conf->moderation = SOCIAL_UNSET;
+    conf->theme = SOCIAL_UNSET;
     return conf;
 }
 
@@ -94,6 +95,7 @@ void *social_config_merge_dir(apr_pool_t *p, void *base_, void *add_)
     MERGE_INT(max_comment_length);
     MERGE_INT(live_interval);
     MERGE_INT(moderation);
+    MERGE_INT(theme);
     MERGE_PTR(display_name_var);
     MERGE_PTR(email_var);
     conf->moderator_set = add->moderator_set || base->moderator_set;
@@ -369,6 +371,15 @@ int social_config_moderation(const social_dir_conf *dc)
     return dc->moderation != SOCIAL_UNSET ? dc->moderation : SOCIAL_MODERATION_POST;
 }
 
+const char *social_config_theme(const social_dir_conf *dc)
+{
+    switch (dc->theme) {
+    case SOCIAL_THEME_LIGHT: return "light";
+    case SOCIAL_THEME_DARK:  return "dark";
+    default:                 return "auto";
+    }
+}
+
 void social_config_rate_limit(const social_srv_conf *sc, int *limit, int *window)
 {
     if (sc->rate_window == 0) {   /* not said */
@@ -505,6 +516,13 @@ static const choice moderation_choice = {
     { "pre", "post", NULL },
     { SOCIAL_MODERATION_PRE, SOCIAL_MODERATION_POST },
     "SocialModeration must be Pre (new comments wait for approval) or Post"
+};
+
+static const choice theme_choice = {
+    APR_OFFSETOF(social_dir_conf, theme),
+    { "auto", "light", "dark", NULL },
+    { SOCIAL_THEME_AUTO, SOCIAL_THEME_LIGHT, SOCIAL_THEME_DARK },
+    "SocialTheme must be Auto (dark only on a dark page), Light or Dark"
 };
 
 static const char *set_choice(cmd_parms *cmd, void *dconf, const char *arg)
@@ -1116,5 +1134,7 @@ const command_rec social_config_cmds[] = {
                     "extensions (e.g. pdf pptx docx xlsx mp4), or Off (default)"),
     AP_INIT_TAKE1("SocialModeration", set_choice, (void *)&moderation_choice, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                   "Pre (new comments wait for a moderator's approval) or Post (default)"),
+    AP_INIT_TAKE1("SocialTheme", set_choice, (void *)&theme_choice, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
+                  "Auto (default: dark only where the page itself is dark), Light or Dark"),
     { NULL }
 };

@@ -21,6 +21,8 @@ enum { SOCIAL_ANON_OFF = 1, SOCIAL_ANON_READ = 2, SOCIAL_ANON_WRITE = 3 };
 
 /* SocialModeration */
 enum { SOCIAL_MODERATION_POST = 1, SOCIAL_MODERATION_PRE = 2 };
+/* SocialTheme: the block's colours */
+enum { SOCIAL_THEME_AUTO = 1, SOCIAL_THEME_LIGHT = 2, SOCIAL_THEME_DARK = 3 };
 
 /* Bytes of the form-token secret. */
 #define SOCIAL_SECRET_LEN 32
@@ -80,6 +82,7 @@ typedef struct {
     int max_comment_length;     /* SocialMaxCommentLength, characters */
     int live_interval;          /* SocialLiveUpdates: seconds between checks, 0 off */
     int moderation;             /* SocialModeration Pre|Post */
+    int theme;                  /* SocialTheme Auto|Light|Dark */
     const social_place *place_before;  /* SocialPlaceBefore, or NULL: the last </body> */
     int place_before_set;       /* "SocialPlaceBefore none" clears a parent's */
     apr_array_header_t *document_links;   /* SocialDocumentLinks: file name
@@ -112,6 +115,10 @@ int social_config_max_comment_length(const social_dir_conf *dc);
  * check). */
 int social_config_live_interval(const social_dir_conf *dc);
 int social_config_moderation(const social_dir_conf *dc);
+
+/* The block's theme: "auto" (dark only where the page itself is dark,
+ * decided by the widget), "light" or "dark". */
+const char *social_config_theme(const social_dir_conf *dc);
 
 /* Where SocialPlaceBefore puts the block: the selector, or NULL (the
  * last </body>, as without the directive). */

@@ -35,16 +35,34 @@
     window.setTimeout(function () { announcer.textContent = text; }, 50);
   }
 
+  /* An error under the form, said once (the alert; not the status
+   * region too) and tied to the field it is about: aria-invalid and
+   * aria-describedby, until the reader types again. */
   function showError(form, text) {
     var box = form.querySelector(".social-error");
+    var field = form.querySelector("textarea, input[type=text]");
     if (!box) {
       box = document.createElement("p");
       box.className = "social-error";
+      box.id = (field && field.id ? field.id : "social-form") + "-error";
       box.setAttribute("role", "alert");
       form.appendChild(box);
     }
     box.textContent = text;
-    announce(text);
+    if (field) {
+      var described = (field.getAttribute("aria-describedby") || "").split(/\s+/)
+        .filter(function (id) { return id && id !== box.id; });
+      described.push(box.id);
+      field.setAttribute("aria-describedby", described.join(" "));
+      field.setAttribute("aria-invalid", "true");
+      field.addEventListener("input", function clear() {
+        field.removeEventListener("input", clear);
+        field.setAttribute("aria-describedby", (field.getAttribute("aria-describedby") || "")
+          .split(/\s+/).filter(function (id) { return id && id !== box.id; }).join(" "));
+        field.setAttribute("aria-invalid", "false");
+        if (box.parentNode) { box.parentNode.removeChild(box); }
+      });
+    }
   }
 
   /* Replaces the discussion with fresh HTML from the server and puts
@@ -535,6 +553,7 @@
     }
     if (mentionBox) {
       mentionBox.removeAttribute("aria-activedescendant");
+      mentionBox.removeAttribute("aria-controls");
     }
     mentionList = null;
     mentionAt = -1;
@@ -565,10 +584,12 @@
     }
     mentionList = document.createElement("ul");
     mentionList.className = "social-mentions";
+    mentionList.id = (mentionBox.id || "social-box") + "-mentions";
     mentionList.setAttribute("role", "listbox");
+    mentionList.setAttribute("aria-label", "People");
     people.forEach(function (person, k) {
       var li = document.createElement("li");
-      li.id = "social-mention-" + k;
+      li.id = mentionList.id + "-" + k;
       li.setAttribute("role", "option");
       li.textContent = person.name + " (@" + person.user + ")";
       li.addEventListener("mousedown", function (e) {
@@ -580,6 +601,7 @@
     });
     mentionPick = 0;
     mentionBox.parentNode.insertBefore(mentionList, mentionBox.nextSibling);
+    mentionBox.setAttribute("aria-controls", mentionList.id);
     mentionMark();
   }
 
@@ -672,7 +694,8 @@
       count.id = (box.id || "social-box") + "-length";
       count.setAttribute("aria-live", "polite");
       box.parentNode.insertBefore(count, box.nextSibling);
-      box.setAttribute("aria-describedby", count.id);
+      box.setAttribute("aria-describedby", ((box.getAttribute("aria-describedby") || "") +
+                                            " " + count.id).trim());
       box.socialCount = count;
     }
     var n = lengthOf(box.value), over = n - max;
@@ -681,7 +704,9 @@
       ? over.toLocaleString() + (over === 1 ? " character" : " characters") + " too many (at most " + max.toLocaleString() + ")"
       : left.toLocaleString() + (left === 1 ? " character" : " characters") + " left";
     count.classList.toggle("social-length-over", over > 0);
-    box.setAttribute("aria-invalid", over > 0 ? "true" : "false");
+    if (over > 0 || !box.form || !box.form.querySelector(".social-error")) {
+      box.setAttribute("aria-invalid", over > 0 ? "true" : "false");
+    }
     var send = box.form ? box.form.querySelector("button[type=submit]") : null;
     if (send) {
       send.disabled = over > 0;
@@ -748,6 +773,18 @@
     });
   }
 
+  /* Comment boxes offer completion as the ARIA 1.2 combobox pattern
+   * allows a textarea (its role stays textbox: HTML allows no combobox
+   * role, nor aria-expanded, on a textarea): aria-autocomplete="list",
+   * aria-controls names the open list of people, and the chosen person
+   * is the active descendant while focus stays in the box. */
+  function markComboboxes() {
+    Array.prototype.forEach.call(root.querySelectorAll("textarea[name=body]"), function (box) {
+      if (box.hasAttribute("aria-autocomplete")) { return; }
+      box.setAttribute("aria-autocomplete", "list");
+    });
+  }
+
   function mentionInput(event) {
     var box = event.target;
     if (box.tagName !== "TEXTAREA" || !root.contains(box) || box.name !== "body") {
@@ -810,7 +847,7 @@
   var PARAGRAPHS = "p, li, dd, dt, blockquote, td, th, pre, h2, h3, h4, h5, h6";
 
   function outsidePage(el) {
-    return !!(el.closest && el.closest("#social, .social-marker, .social-passage-ui, .social-announce"));
+    return !!(el.closest && el.closest("#social, .social-marker, .social-passage-ui, .social-announce, .social-skip"));
   }
 
   /* Where a page's own text is not: its navigation, banners, footers and
@@ -841,7 +878,8 @@
   function skipElement(el) {
     return el.id === "social" || (el.classList && (el.classList.contains("social-marker")
         || el.classList.contains("social-passage-ui")
-        || el.classList.contains("social-announce")));
+        || el.classList.contains("social-announce")
+        || el.classList.contains("social-skip")));
   }
 
   function pageModel() {
@@ -859,9 +897,17 @@
     if (!passages.ui || !passages.ui.parentNode) {
       passages.ui = document.createElement("div");
       passages.ui.className = "social-passage-ui";
-      /* Before the discussion, so Tab reaches the buttons after the
-       * page's own text and before the comments. */
-      document.body.insertBefore(passages.ui, root.parentNode === document.body ? root : null);
+      /* Right after the page's main text where it marks it (main,
+       * role=main, article), else just before the discussion: Tab
+       * reaches the buttons after the text they belong to, never after
+       * the footer. */
+      var main = document.querySelector("main, [role=main], article");
+      if (main && main.parentNode && !main.contains(root) && !outsidePage(main)) {
+        main.parentNode.insertBefore(passages.ui, main.nextSibling);
+      } else {
+        root.parentNode.insertBefore(passages.ui, root);
+      }
+      passages.ui.setAttribute("data-social-theme", root.getAttribute("data-social-theme") || "light");
     }
     return passages.ui;
   }
@@ -895,11 +941,14 @@
     return n;
   }
 
+  /* A button; its accessible name (label) starts with what it shows
+   * (WCAG 2.5.3), or, for a symbol such as "+", says what it does. No
+   * label: the text it shows is its name. */
   function button(className, label, text) {
     var b = document.createElement("button");
     b.type = "button";
     b.className = className;
-    b.setAttribute("aria-label", label);
+    if (label) { b.setAttribute("aria-label", label); }
     b.textContent = text;
     return b;
   }
@@ -937,8 +986,7 @@
       li.setAttribute("data-social-passage", key);
       var quote = li.querySelector(".social-quote");
       if (quote && !quote.querySelector(".social-passage-goto")) {
-        var go = button("social-link social-passage-goto", "Show this passage in the page",
-                        "Show in the page");
+        var go = button("social-link social-passage-goto", "", "Show in the page");
         go.setAttribute("data-social-passage", key);
         quote.appendChild(document.createTextNode(" "));
         quote.appendChild(go);
@@ -996,6 +1044,7 @@
       var b = button("social-paragraph-button",
                      "Comment on this paragraph: \u201c" + shorten(text, 50) + "\u201d", "+");
       b.setAttribute("aria-haspopup", "dialog");
+      b.socialParagraph = el;
       passages.paragraphs.push({ el: el, button: b });
       b.addEventListener("click", function () {
         var range = document.createRange();
@@ -1095,8 +1144,23 @@
       }
     });
     if (open.panel.parentNode) { open.panel.parentNode.removeChild(open.panel); }
-    if (restoreFocus && open.opener && document.contains(open.opener)) {
-      open.opener.focus();
+    if (restoreFocus) {
+      var back = open.opener && document.contains(open.opener) ? open.opener : null;
+      if (!back && open.key && passages.groups[open.key]) {
+        back = passages.groups[open.key].button;
+      }
+      if (!back && open.paragraph) {
+        passages.paragraphs.forEach(function (p) {
+          if (p.el === open.paragraph) { back = p.button; }
+        });
+      }
+      if (!back) { back = document.getElementById("social-heading"); }
+      if (back) {
+        if (!back.hasAttribute("tabindex") && back.tagName !== "BUTTON") {
+          back.setAttribute("tabindex", "-1");
+        }
+        back.focus();
+      }
     }
   }
 
@@ -1168,7 +1232,8 @@
     root.insertBefore(panel, root.firstChild);
     passages.open = {
       key: key || (anchor.position + "-" + (anchor.position + anchor.exact.length)),
-      opener: opener, panel: panel, borrowed: borrowed
+      opener: opener, panel: panel, borrowed: borrowed,
+      paragraph: opener && opener.socialParagraph ? opener.socialParagraph : null
     };
     if (moveFocus) {
       (g || !textarea ? heading : textarea).focus();
@@ -1212,8 +1277,7 @@
     var rects = range.getClientRects();
     var last = rects.length ? rects[rects.length - 1] : range.getBoundingClientRect();
     var o = uiOffset();
-    var b = button("social-select-button", "Comment on the selected passage",
-                   "Comment on this passage");
+    var b = button("social-select-button", "", "Comment on this passage");
     b.setAttribute("aria-haspopup", "dialog");
     b.style.top = (last.bottom + 4 - o.top) + "px";
     b.style.left = (Math.max(0, Math.min(last.right - 40,
@@ -1297,6 +1361,58 @@
     (document.head || document.documentElement).appendChild(s);
   }
 
+  /* SocialTheme Auto: dark only where the page itself is dark, judged by
+   * the background the page really shows behind the block (the reader's
+   * OS preference alone does not make a light page dark). */
+  function pageIsDark() {
+    var el = root.parentNode;
+    while (el && el.nodeType === 1) {
+      var bg = window.getComputedStyle(el).backgroundColor;
+      var m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?/.exec(bg || "");
+      if (m && (m[4] === undefined || parseFloat(m[4]) > 0.5)) {
+        var lum = [m[1], m[2], m[3]].map(function (v) {
+          v = parseFloat(v) / 255;
+          return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+        });
+        return 0.2126 * lum[0] + 0.7152 * lum[1] + 0.0722 * lum[2] < 0.2;
+      }
+      el = el.parentNode;
+    }
+    return false;   /* nothing painted: the browser's white canvas */
+  }
+
+  function applyTheme() {
+    var theme = root.getAttribute("data-social-theme") || "auto";
+    if (theme === "auto") {
+      theme = pageIsDark() ? "dark" : "light";
+    }
+    root.setAttribute("data-social-theme", theme);
+    /* polls and counts elsewhere in the page: on their placeholders,
+     * which outlive the poll's HTML swapped in after a vote */
+    Array.prototype.forEach.call(document.querySelectorAll(".social-marker"), function (el) {
+      el.setAttribute("data-social-theme", theme);
+    });
+  }
+
+  /* A skip link first in the page's tab order, to the discussion. */
+  function addSkipLink() {
+    if (!document.body || document.querySelector(".social-skip")) {
+      return;
+    }
+    var a = document.createElement("a");
+    a.className = "social-skip";
+    a.href = "#social-heading";
+    a.textContent = "Skip to the discussion";
+    a.addEventListener("click", function (e) {
+      var heading = document.getElementById("social-heading") || root;
+      e.preventDefault();
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+      heading.scrollIntoView({ block: "start" });
+    });
+    document.body.insertBefore(a, document.body.firstChild);
+  }
+
   function init() {
     root = document.getElementById("social");
     if (!root || root.getAttribute("data-social-ready") === "1") {
@@ -1306,6 +1422,8 @@
     page = root.getAttribute("data-social-page") || location.pathname;
     root.setAttribute("data-social-ready", "1");
     root.classList.add("social-ready");
+    applyTheme();
+    addSkipLink();
     document.addEventListener("submit", submit);
     document.addEventListener("click", click);
     document.addEventListener("input", mentionInput);
@@ -1313,6 +1431,7 @@
     document.addEventListener("input", mentionWarnInput);
     document.addEventListener("keydown", mentionKey);
     document.addEventListener("social:updated", function () {
+      markComboboxes();
       enableCopy(root);
       countAll(root);
       localTimes(root);
@@ -1320,6 +1439,7 @@
     if (root.getAttribute("data-social-render") === "deferred" && !root.firstElementChild) {
       loadDiscussion();
     } else {
+      markComboboxes();
       enableCopy(root);
       countAll(root);
       localTimes(root);

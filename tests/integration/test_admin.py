@@ -682,11 +682,27 @@ def dashboard(client, query=""):
 
 
 def day_row(root, day):
+    """A day's figures; a day nothing happened on has no row (zeros)."""
     table = root.find("table", cls="admin-days")
+    if table is None:
+        return [0, 0, 0, 0]
     for tr in table.find("tbody").find_all("tr"):
         if tr.find("th").text() == day:
             return [int(td.text()) for td in tr.find_all("td")]
-    raise AssertionError("no row for %s" % day)
+    return [0, 0, 0, 0]
+
+
+def quiet_days(root):
+    """How many days the dashboard says it left out as quiet."""
+    note = root.find("p", cls="admin-quiet")
+    if note is None:
+        return 0
+    return int(note.get("data-quiet-days") or 0)
+
+
+def day_rows(root):
+    table = root.find("table", cls="admin-days")
+    return [] if table is None else table.find("tbody").find_all("tr")
 
 
 def test_dashboard_counts_per_day_and_ranks(server, alice, bob, carol):
@@ -726,15 +742,21 @@ def test_dashboard_period_spans_days(carol):
     end = datetime.now(timezone.utc).date()
     start = end - timedelta(days=6)
     root = dashboard(carol, "?from=%s&to=%s" % (start, end))
-    rows = root.find("table", cls="admin-days").find("tbody").find_all("tr")
-    assert [tr.find("th").text() for tr in rows] == [
-        str(start + timedelta(days=k)) for k in range(7)]
+    # Only days something happened on have a row, in order; the others
+    # are counted, never listed as rows of zeros.
+    rows = day_rows(root)
+    days = [tr.find("th").text() for tr in rows]
+    assert days == sorted(days)
+    assert set(days) <= {str(start + timedelta(days=k)) for k in range(7)}
+    assert len(rows) + quiet_days(root) == 7
+    for tr in rows:
+        assert sum(int(td.text()) for td in tr.find_all("td")) > 0
     for p in root.find("svg").find_all("polyline"):
         xs = [float(pt.split(",")[0]) for pt in p.get("points").split()]
         assert len(xs) == 7 and xs == sorted(xs)
     # The default: the last 30 days.
     root = dashboard(carol)
-    assert len(root.find("table", cls="admin-days").find("tbody").find_all("tr")) == 30
+    assert len(day_rows(root)) + quiet_days(root) == 30
 
 
 @pytest.mark.parametrize("query", ["?from=2026-13-01", "?to=yesterday",

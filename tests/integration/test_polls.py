@@ -236,7 +236,7 @@ def test_served_page_keeps_the_marker_and_adds_the_poll(server, alice, strip_blo
     div = poll_div(resp.body, "lunch")
     section = div.find("section", cls="social-poll")
     assert section is not None
-    question = section.find("h3", cls="social-poll-question")
+    question = section.find("h2", cls="social-poll-question")
     assert question is not None and question.text().strip() == "Lunch on Friday?"
     form = vote_form(section)
     assert form is not None
@@ -321,7 +321,7 @@ def test_deferred_page_has_an_empty_placeholder_and_the_poll_endpoint(server, al
     assert BLOCK_START not in frag.body
     section = parse_html(frag.body).find("section", cls="social-poll")
     assert section is not None
-    assert section.find("h3", cls="social-poll-question").text().strip() == "Lunch on Friday?"
+    assert section.find("h2", cls="social-poll-question").text().strip() == "Lunch on Friday?"
     assert vote_form(section).get("action") == "/_social/polls/%d" % poll["id"]
     resp = alice.get("/_social/poll?page=%s&name=nosuch" % q(path))
     assert resp.status == 404
@@ -338,7 +338,7 @@ def test_question_and_options_are_text_not_markup(server, alice):
     assert poll["question"] == 'Tea & <b>cake</b>? "yes"'
     assert labels(poll) == ["<i>A</i>", "B & C"]
     section = poll_div(resp.body, "esc").find("section", cls="social-poll")
-    question = section.find("h3", cls="social-poll-question")
+    question = section.find("h2", cls="social-poll-question")
     assert question.text().strip() == 'Tea & <b>cake</b>? "yes"'
     assert question.find("b") is None and section.find("i") is None
     assert set(figures(section)) == {"<i>A</i>", "B & C"}
@@ -900,7 +900,7 @@ def test_marker_edit_of_question_results_multiple_and_closes(server, alice, bob)
     assert p["closes"] == "2026-12-31T18:00:00Z"
     assert votes(p) == {"Pizza": None, "Sushi": None, "Salad": None}
     div = poll_div(served(alice, path).body, "lunch")
-    assert div.find("h3", cls="social-poll-question").text().strip() == "Lunch on Thursday?"
+    assert div.find("h2", cls="social-poll-question").text().strip() == "Lunch on Thursday?"
     kinds = {i.get("type") for i in div.find_all("input") if i.get("name") == "choice"}
     assert kinds == {"checkbox"}
     # back to the first marker: back to the first poll, votes intact
