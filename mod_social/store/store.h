@@ -10,7 +10,7 @@
 #include "document.h"
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 16
+#define SOCIAL_SCHEMA_VERSION 17
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
@@ -442,7 +442,12 @@ social_store_status social_store_survey_results(request_rec *r, apr_int64_t id,
                                                 apr_array_header_t **texts);
 
 /* Closes or reopens a survey (a moderator's doing). */
-social_store_status social_store_survey_close(request_rec *r, apr_int64_t id, int closed);
+/* Closes or reopens the survey and writes the audit entry (target: what
+ * the console shows, e.g. "/page.html#survey-NAME"), in one transaction. */
+struct social_audit_entry;
+social_store_status social_store_survey_close(request_rec *r, apr_int64_t id, int closed,
+                                              const char *target,
+                                              const struct social_audit_entry *audit);
 
 /* Every answer of the survey (array of social_survey_answer), grouped by
  * response (in the random order of the responses' ids): the export. */
