@@ -27,7 +27,8 @@
 <ol class="social-ideas-list">
 <?cs call:idea_item(Board.ideas.0) ?></ol>
 <?cs if:!Board.open ?><p><strong>The board is closed.</strong></p><?cs /if ?>
-</main>
+<?cs if:Board.locked ?><p class="social-locked-note" role="note"><strong>This discussion is locked.</strong> A moderator closed it: no new ideas, votes or comments<?cs if:Board.can_moderate ?> (moderators may still act)<?cs /if ?>.</p>
+<?cs /if ?></main>
 <div class="social-idea-thread"><?cs uvar:Board.thread_html ?></div>
 </body>
 </html>

@@ -19,7 +19,8 @@
 <h3 class="social-ideas-title" id="ideas-<?cs var:Board.name ?>-title"><?cs var:Board.title ?></h3>
 <p class="social-live" role="status" aria-live="polite"><?cs var:Social.status ?></p>
 <p class="social-ideas-meta"><?cs var:Board.count ?> idea<?cs if:Board.count != 1 ?>s<?cs /if ?>. <?cs if:!Board.open ?><strong>The board is closed.</strong><?cs elif:Board.closes ?>Open until <?cs var:Board.closes ?>.<?cs /if ?><?cs if:Board.anonymous && Board.open ?> Log in to suggest ideas and vote.<?cs /if ?></p>
-<form class="social-ideas-view" method="get" action="<?cs var:Social.page ?>#ideas-<?cs var:Board.name ?>">
+<?cs if:Board.locked ?><p class="social-locked-note" role="note"><strong>This discussion is locked.</strong> A moderator closed it: no new ideas, votes or comments<?cs if:Board.can_moderate ?> (moderators may still act)<?cs /if ?>.</p>
+<?cs /if ?><form class="social-ideas-view" method="get" action="<?cs var:Social.page ?>#ideas-<?cs var:Board.name ?>">
 <label for="ideas-<?cs var:Board.name ?>-sort">Sort by</label> <select id="ideas-<?cs var:Board.name ?>-sort" name="ideas_sort"><option value="votes"<?cs if:Board.sort == "votes" ?> selected="selected"<?cs /if ?>>most votes</option><option value="newest"<?cs if:Board.sort == "newest" ?> selected="selected"<?cs /if ?>>newest</option><option value="status"<?cs if:Board.sort == "status" ?> selected="selected"<?cs /if ?>>status</option></select>
 <label for="ideas-<?cs var:Board.name ?>-filter">Show</label> <select id="ideas-<?cs var:Board.name ?>-filter" name="ideas_status"><option value="">every status</option><?cs each:s = Board.statuses ?><option value="<?cs var:s.name ?>"<?cs if:s.name == Board.filter ?> selected="selected"<?cs /if ?>><?cs var:s.name ?></option><?cs /each ?></select>
 <button type="submit">Show</button></form>

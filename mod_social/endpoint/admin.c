@@ -837,7 +837,8 @@ static int route_lock(console *c)
     action_form f;
     social_page pg;
     const char *message = NULL;
-    int status;
+    apr_array_header_t *children;
+    int status, k;
     social_store_status st;
 
     if ((status = action_form_read(c, "lock", "unlock", 0, "page", &f)) != DECLINED) {
@@ -849,11 +850,14 @@ static int route_lock(console *c)
         return console_error(c, status == HTTP_BAD_REQUEST ? HTTP_UNPROCESSABLE_ENTITY : status,
                              message ? message : "no such page");
     }
-    st = social_store_page_lock(c->r, pg.key, f.first, &f.audit);
+    st = social_store_page_lock(c->r, pg.key, f.first, &f.audit, &children);
     if (st != SOCIAL_STORE_OK) {
         return console_store_error(c, st);
     }
     social_fragcache_touch(c->r, pg.key);
+    for (k = 0; k < children->nelts; k++) {
+        social_fragcache_touch(c->r, APR_ARRAY_IDX(children, k, const char *));
+    }
     social_pagetitle_note(c->r, pg.key);
     return done(c, f.action, 1);
 }

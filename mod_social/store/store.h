@@ -515,9 +515,12 @@ social_store_status social_store_comment_report(request_rec *r, apr_int64_t comm
 social_store_status social_store_queue(request_rec *r, const social_queue_filter *f,
                                        apr_array_header_t **comments);
 
-/* Locks or unlocks a page (making its row if needed) with its audit entry. */
+/* Locks or unlocks a page (making its row if needed) with its audit entry,
+ * and the discussions kept under its key (an idea's, PAGE#idea-ID): their
+ * keys in *children (const char *), if children is not NULL. */
 social_store_status social_store_page_lock(request_rec *r, const char *page, int locked,
-                                           const social_audit_entry *audit);
+                                           const social_audit_entry *audit,
+                                           apr_array_header_t **children);
 
 /* A locked page, and its newest lock in the audit log. */
 typedef struct {
