@@ -53,7 +53,7 @@ def server(httpd_factory, htpasswd):
         PDF: documents.pdf(3, "Safety 2026"),
         SECRET: documents.pdf(2, "Board"),
         PNG: documents.png(),
-        VIDEO: documents.webm_header(),
+        VIDEO: documents.webm_video(),
         AUDIO: documents.wav(60),
         TEXT: documents.text(),
         HTML: PAGE_TEMPLATE.format(title="Training"),

@@ -1,13 +1,19 @@
 """Small documents made at test (or demo) time, so no binary sits in the
 repository: a valid PDF of N pages written by hand, a PNG, a WAV of
-silence, plain text, and the EBML header of a WebM file.
+silence, plain text, and a playable WebM video made with Debian's ffmpeg
+(scripts/deps installs it): 160x90, 1 frame a second, 60 s, ffmpeg's
+test pattern with its running counter, no audio, about 40 KB.
 
 Run as a script to write them into a folder:
     /usr/bin/python3 documents.py FOLDER
 """
 
+import os
+import shutil
 import struct
+import subprocess
 import sys
+import tempfile
 import zlib
 
 
@@ -62,18 +68,43 @@ def wav(seconds=60, rate=2000):
             + b"data" + struct.pack("<I", len(frames)) + frames)
 
 
-def webm_header():
-    """The EBML header of a WebM file (DocType "webm") and an empty
-    Segment: served as video/webm, but holding no frames to play.
-    (A playable video needs an encoder; none is installed here.)"""
-    def element(ident, payload):
-        size = len(payload)
-        return ident + bytes([0x80 | size]) + payload
-    header = (element(b"\x42\x86", b"\x01") + element(b"\x42\xf7", b"\x01")
-              + element(b"\x42\xf2", b"\x04") + element(b"\x42\xf3", b"\x08")
-              + element(b"\x42\x82", b"webm") + element(b"\x42\x87", b"\x02")
-              + element(b"\x42\x85", b"\x02"))
-    return element(b"\x1a\x45\xdf\xa3", header) + b"\x18\x53\x80\x67\x80"
+# The video, once per process and, under SOCIAL_TEST_RUNDIR, once per run.
+_VIDEO = {}
+
+
+def webm_video(seconds=60):
+    """A playable WebM (VP8, 160x90, 1 fps, `seconds` long, a keyframe
+    every 10 s, no audio track): ffmpeg's lavfi testsrc, whose frames show
+    a running counter, so a seek to 0:42 shows "42". Made once and cached
+    under $SOCIAL_TEST_RUNDIR (or a temporary folder); fails clearly when
+    ffmpeg is missing (scripts/deps installs it)."""
+    if seconds in _VIDEO:
+        return _VIDEO[seconds]
+    ffmpeg = shutil.which("ffmpeg") or ("/usr/bin/ffmpeg" if os.path.exists("/usr/bin/ffmpeg")
+                                        else None)
+    if ffmpeg is None:
+        raise RuntimeError("ffmpeg is not installed: the documents' test video is made with "
+                           "it (run scripts/deps as root, or apt-get install ffmpeg)")
+    parent = os.environ.get("SOCIAL_TEST_RUNDIR") or tempfile.gettempdir()
+    os.makedirs(parent, exist_ok=True)
+    path = os.path.join(parent, "social-test-video-%ds.webm" % seconds)
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        partial = tempfile.NamedTemporaryFile(dir=parent, prefix=".video-", suffix=".webm",
+                                              delete=False).name
+        done = subprocess.run(
+            [ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "lavfi",
+             "-i", "testsrc=size=160x90:rate=1:duration=%d" % seconds,
+             "-c:v", "libvpx", "-crf", "50", "-b:v", "10k", "-qmax", "63", "-g", "10",
+             "-an", "-f", "webm", partial],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        if done.returncode != 0 or os.path.getsize(partial) == 0:
+            os.unlink(partial)
+            raise RuntimeError("ffmpeg could not make the test video (exit %d): %s"
+                               % (done.returncode, done.stderr.decode(errors="replace")[-500:]))
+        os.replace(partial, path)
+    with open(path, "rb") as f:
+        _VIDEO[seconds] = f.read()
+    return _VIDEO[seconds]
 
 
 def text(lines=("Safety checklist", "1. Wear the helmet.", "2. Check the ladder.")):
@@ -81,12 +112,12 @@ def text(lines=("Safety checklist", "1. Wear the helmet.", "2. Check the ladder.
 
 
 def write_all(folder):
-    import os
     os.makedirs(folder, exist_ok=True)
     files = {"safety-2026.pdf": pdf(4, "Safety 2026"),
              "slides-induction.pdf": pdf(6, "Induction slides"),
              "site-map.png": png(64, 48),
              "briefing.wav": wav(60),
+             "induction.webm": webm_video(60),
              "checklist.txt": text()}
     for name, data in files.items():
         with open(os.path.join(folder, name), "wb") as f:
