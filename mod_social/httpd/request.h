@@ -166,6 +166,14 @@ int social_request_page_readable(request_rec *r, const char *path, const char *a
  * the same rule as social_request_page_access; NULL if there is none. */
 const char *social_request_served_key(request_rec *r);
 
+/* After social_request_page_access (for the requester) answered 401
+ * for path: puts the page's own challenge (the WWW-Authenticate lines its
+ * auth module noted on the subrequest, e.g. Basic realm="...") on r's
+ * err_headers_out, so a browser asks for the password the page asks for.
+ * Returns 1 if it did, 0 if there is none (e.g. the 401 is the module's
+ * own: the page is public but its discussion needs a login). */
+int social_request_page_challenge(request_rec *r, const char *path);
+
 /* social_request_page_access for the requester, with the viewer's
  * identity under the page's rules in page->who. Returns 0 and fills
  * *page, or the HTTP status with *message set. */

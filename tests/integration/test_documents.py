@@ -16,7 +16,7 @@ import pytest
 
 from social_test import config, documents
 from social_test.asserts import assert_html_error, assert_json_error, by_id
-from social_test.client import PAGE_TEMPLATE, Client
+from social_test.client import PAGE_TEMPLATE, Client, basic_auth
 from social_test.html import parse_html, social_div
 
 RUN = uuid.uuid4().hex[:8]
@@ -29,10 +29,15 @@ AUDIO = FOLDER + "/briefing.wav"
 TEXT = FOLDER + "/checklist.txt"
 HTML = FOLDER + "/index.html"
 LOCKED = "/staff-%s/handbook.pdf" % RUN
+# a folder with a login of its own (its own realm), stricter than the site's
+VAULT_REALM = "Vault %s" % RUN
+VAULT = "/vault-%s/plan.pdf" % RUN
 
 # Require refusing someone is an error-level line in httpd's log.
 ERROR_LOG_ALLOW = [r"AH01631: user \w+: authorization failure for",
-                   r"AH01630: client denied by server configuration"]
+                   r"AH01630: client denied by server configuration",
+                   # a wrong password (test_file_with_its_own_login_...)
+                   r"AH01617: user alice: authentication failure for"]
 
 
 def site_conf(htpasswd):
@@ -40,6 +45,8 @@ def site_conf(htpasswd):
         config.block("/", *config.basic_login(htpasswd), config.moderator("carol"))
         + config.block('"@DOCROOT@"', "Require valid-user", kind="Directory")
         + config.block('"secret-*.pdf"', "Require user alice", kind="Files")
+        + config.block("/vault-%s" % RUN, *config.basic_login(htpasswd, VAULT_REALM),
+                       "Require user alice")
         + config.optional_login()
         # a public folder beside one behind login: the endpoint asks for none
         + config.block('"@DOCROOT@/pub"', "Require all granted",
@@ -58,6 +65,7 @@ def server(httpd_factory, htpasswd):
         TEXT: documents.text(),
         HTML: PAGE_TEMPLATE.format(title="Training"),
         LOCKED: documents.pdf(1, "Handbook"),
+        VAULT: documents.pdf(2, "Plan"),
         "/pub/index.html": PAGE_TEMPLATE.format(title="Public"),
     }
     # social:debug, so the info-level refusals and their ids are logged
@@ -153,6 +161,33 @@ def test_folder_behind_a_login_the_endpoint_does_not_ask_for(anon, alice):
     assert_html_error(discuss(anon, LOCKED, status=401), 401)
     assert discuss(alice, LOCKED).status == 200
     assert discuss(anon, "/pub/", status=303).header("Location") == "/pub/#social"
+
+
+def test_file_with_its_own_login_answers_its_own_challenge(server, anon, alice, bob):
+    # what httpd answers for the file itself...
+    own = anon.get(VAULT)
+    assert own.status == 401
+    challenge = 'Basic realm="%s"' % VAULT_REALM
+    assert own.header("WWW-Authenticate") == challenge
+    # ...the discuss page answers too, so a browser asks for that password
+    for visitor in (anon, bob):
+        resp = discuss(visitor, VAULT, status=401)
+        assert_html_error(resp, 401)
+        assert resp.header("WWW-Authenticate") == challenge, resp.headers
+    assert "SOCIAL2220" in server.error_log_path.read_text()
+    # after the login, the discussion opens
+    body = discuss(alice, VAULT).body
+    assert social_div(body).get("data-social-page") == VAULT
+    # a wrong password is refused, with a challenge to try again
+    wrong = anon.get(discuss_url(VAULT), headers={"Authorization": basic_auth("alice", "nope")})
+    assert wrong.status == 401 and wrong.header("WWW-Authenticate").startswith("Basic realm=")
+    assert b"plan.pdf" not in wrong.body
+    # a missing file there is a 401 as well, as httpd answers: nothing leaks
+    missing = VAULT.replace("plan.pdf", "no-such-plan.pdf")
+    assert anon.get(missing).status == 401
+    resp = discuss(anon, missing, status=401)
+    assert resp.header("WWW-Authenticate") == challenge
+    assert_html_error(discuss(alice, missing, status=404), 404)
 
 
 def test_missing_file_is_404_and_creates_nothing(server, alice):
