@@ -1,8 +1,9 @@
 """Small documents made at test (or demo) time, so no binary sits in the
 repository: a valid PDF of N pages written by hand, a PNG, a WAV of
-silence, plain text, and a playable WebM video made with Debian's ffmpeg
-(scripts/deps installs it): 160x90, 1 frame a second, 60 s, ffmpeg's
-test pattern with its running counter, no audio, about 40 KB.
+silence, plain text, and, made with Debian's ffmpeg (scripts/deps
+installs it), a playable WebM video (160x90, 1 frame a second, 60 s,
+ffmpeg's test pattern with its running counter, no audio, about 40 KB)
+and an Ogg Opus tone.
 
 Run as a script to write them into a folder:
     /usr/bin/python3 documents.py FOLDER
@@ -68,43 +69,59 @@ def wav(seconds=60, rate=2000):
             + b"data" + struct.pack("<I", len(frames)) + frames)
 
 
-# The video, once per process and, under SOCIAL_TEST_RUNDIR, once per run.
-_VIDEO = {}
+# What ffmpeg made, once per process and, under SOCIAL_TEST_RUNDIR, once per run.
+_MADE = {}
+
+
+def _ffmpeg(name, args):
+    """The bytes of the file ffmpeg writes with args (then the output
+    file), cached as `name` under $SOCIAL_TEST_RUNDIR (or a temporary
+    folder); fails clearly when ffmpeg is missing (scripts/deps installs
+    it) or cannot make the file."""
+    if name in _MADE:
+        return _MADE[name]
+    ffmpeg = shutil.which("ffmpeg") or ("/usr/bin/ffmpeg" if os.path.exists("/usr/bin/ffmpeg")
+                                        else None)
+    if ffmpeg is None:
+        raise RuntimeError("ffmpeg is not installed: the documents' test media are made with "
+                           "it (run scripts/deps as root, or apt-get install ffmpeg)")
+    parent = os.environ.get("SOCIAL_TEST_RUNDIR") or tempfile.gettempdir()
+    os.makedirs(parent, exist_ok=True)
+    path = os.path.join(parent, "social-test-" + name)
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        partial = tempfile.NamedTemporaryFile(dir=parent, prefix=".media-", delete=False).name
+        done = subprocess.run([ffmpeg, "-nostdin", "-v", "error", "-y"] + args + [partial],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        if done.returncode != 0 or os.path.getsize(partial) == 0:
+            os.unlink(partial)
+            raise RuntimeError("ffmpeg could not make %s (exit %d): %s"
+                               % (name, done.returncode,
+                                  done.stderr.decode(errors="replace")[-500:]))
+        os.chmod(partial, 0o644)
+        os.replace(partial, path)
+    with open(path, "rb") as f:
+        _MADE[name] = f.read()
+    return _MADE[name]
 
 
 def webm_video(seconds=60):
     """A playable WebM (VP8, 160x90, 1 fps, `seconds` long, a keyframe
     every 10 s, no audio track): ffmpeg's lavfi testsrc, whose frames show
-    a running counter, so a seek to 0:42 shows "42". Made once and cached
-    under $SOCIAL_TEST_RUNDIR (or a temporary folder); fails clearly when
-    ffmpeg is missing (scripts/deps installs it)."""
-    if seconds in _VIDEO:
-        return _VIDEO[seconds]
-    ffmpeg = shutil.which("ffmpeg") or ("/usr/bin/ffmpeg" if os.path.exists("/usr/bin/ffmpeg")
-                                        else None)
-    if ffmpeg is None:
-        raise RuntimeError("ffmpeg is not installed: the documents' test video is made with "
-                           "it (run scripts/deps as root, or apt-get install ffmpeg)")
-    parent = os.environ.get("SOCIAL_TEST_RUNDIR") or tempfile.gettempdir()
-    os.makedirs(parent, exist_ok=True)
-    path = os.path.join(parent, "social-test-video-%ds.webm" % seconds)
-    if not os.path.exists(path) or os.path.getsize(path) == 0:
-        partial = tempfile.NamedTemporaryFile(dir=parent, prefix=".video-", suffix=".webm",
-                                              delete=False).name
-        done = subprocess.run(
-            [ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "lavfi",
-             "-i", "testsrc=size=160x90:rate=1:duration=%d" % seconds,
-             "-c:v", "libvpx", "-crf", "50", "-b:v", "10k", "-qmax", "63", "-g", "10",
-             "-an", "-f", "webm", partial],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
-        if done.returncode != 0 or os.path.getsize(partial) == 0:
-            os.unlink(partial)
-            raise RuntimeError("ffmpeg could not make the test video (exit %d): %s"
-                               % (done.returncode, done.stderr.decode(errors="replace")[-500:]))
-        os.replace(partial, path)
-    with open(path, "rb") as f:
-        _VIDEO[seconds] = f.read()
-    return _VIDEO[seconds]
+    a running counter, so a seek to 0:42 shows "42". About 40 KB."""
+    return _ffmpeg("video-%ds.webm" % seconds, [
+        "-f", "lavfi", "-i", "testsrc=size=160x90:rate=1:duration=%d" % seconds,
+        "-c:v", "libvpx", "-crf", "50", "-b:v", "10k", "-qmax", "63", "-g", "10",
+        "-an", "-f", "webm"])
+
+
+def ogg_audio(seconds=50):
+    """A playable Ogg Opus file: a 440 Hz tone, mono, 6 kbit/s, `seconds`
+    long (50 s is about 40 KB). Chromium plays it; it does not play the
+    1000 Hz WAV that wav() writes for small sizes (its lowest rate is
+    3000 Hz)."""
+    return _ffmpeg("tone-%ds.ogg" % seconds, [
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=%d" % seconds,
+        "-ac", "1", "-c:a", "libopus", "-b:a", "6k", "-f", "ogg"])
 
 
 def text(lines=("Safety checklist", "1. Wear the helmet.", "2. Check the ladder.")):
@@ -116,7 +133,8 @@ def write_all(folder):
     files = {"safety-2026.pdf": pdf(4, "Safety 2026"),
              "slides-induction.pdf": pdf(6, "Induction slides"),
              "site-map.png": png(64, 48),
-             "briefing.wav": wav(60),
+             # media browsers play: an Opus tone and a VP8 video (ffmpeg)
+             "briefing.ogg": ogg_audio(60),
              "induction.webm": webm_video(60),
              "checklist.txt": text()}
     for name, data in files.items():
