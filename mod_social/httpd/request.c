@@ -438,6 +438,7 @@ typedef struct {
     social_document_kind kind;   /* what the file is (a folder: HTML) */
     const char *content_type;    /* as httpd serves it, or NULL */
     apr_table_t *challenge;      /* 401: the page's own WWW-Authenticate lines */
+    const char *filename;        /* the file served, if one is */
 } access_answer;
 
 /* The answers given so far in this request (and its subrequests), by
@@ -607,6 +608,7 @@ int social_request_page_access(request_rec *r, const char *path, const char *as,
             if (sub->finfo.filetype == APR_REG) {
                 a->mtime = sub->finfo.mtime;
                 a->size = sub->finfo.size;
+                a->filename = sub->filename ? apr_pstrdup(r->pool, sub->filename) : NULL;
             }
             a->content_type = sub->content_type
                 ? apr_pstrdup(r->pool, sub->content_type) : NULL;
@@ -657,6 +659,13 @@ static const access_answer *answer_for_key(request_rec *r, const char *key)
         }
     }
     return NULL;
+}
+
+const char *social_request_page_file(request_rec *r, const char *key)
+{
+    const access_answer *a = answer_for_key(r, key);
+
+    return a ? a->filename : NULL;
 }
 
 social_document_kind social_request_page_kind(request_rec *r, const char *key,

@@ -156,6 +156,10 @@ social_document_kind social_request_page_kind(request_rec *r, const char *key,
  * document (as this request's access answer knows it) its discuss page. */
 const char *social_request_page_href(request_rec *r, const char *key);
 
+/* The file on disk httpd serves for the page key, as this request's
+ * access answer knows it (a reader was allowed it); NULL if none. */
+const char *social_request_page_file(request_rec *r, const char *key);
+
 /* {base}/discuss?page=KEY: where a document's discussion is. */
 const char *social_request_discuss_url(request_rec *r, const char *key);
 

@@ -503,7 +503,8 @@ def test_document_links_are_off_by_default_and_with_off(links):
 def test_activity_names_documents_by_file_name_and_links_their_discussion(server, alice,
                                                                           bob):
     spaced = FOLDER + "/Safety Plan 2026.pdf"
-    server.write_file(spaced, documents.pdf(1, "Plan"))
+    # a PDF without a title of its own (no Info dictionary)
+    server.write_file(spaced, documents.pdf(1, "Plan", info=False))
     key = quote(spaced)
     item = post(alice, key, "names %s" % RUN).json()
     assert item["page"] == key
@@ -518,6 +519,31 @@ def test_activity_names_documents_by_file_name_and_links_their_discussion(server
     # the HTML stream too
     html = bob.get("/_social/activity").body.decode()
     assert "><bdi>Safety Plan 2026.pdf</bdi></a>" in html
+
+
+@pytest.mark.parametrize("name, made, title", [
+    # a Latin-1 literal string, the Info near the end of a small file
+    ("plain", lambda: documents.pdf(2, "Fire drill \xe9t\xe9 (2026)"), "Fire drill \xe9t\xe9 (2026)"),
+    # UTF-16 in a hex string, the Info in the first 64 KB of a 200 KB file
+    # and the trailer in its last: the two ends are read, not the middle
+    ("utf16", lambda: documents.pdf(
+        1, "x", info_title=b"<FEFF" + "Évacuation 2026 ✓".encode("utf-16-be").hex().encode() + b">",
+        padding=200000), "Évacuation 2026 ✓"),
+])
+def test_a_pdf_is_named_by_its_own_title(server, alice, bob, name, made, title):
+    path = FOLDER + "/titled-%s-%s.pdf" % (name, uuid.uuid4().hex[:6])
+    server.write_file(path, made())
+    item = post(alice, path, "titled %s" % RUN).json()
+    doc = bob.api("GET", "activity?limit=50").json()
+    mine = [i for i in doc["items"] if i.get("page") == path]
+    assert mine and mine[0]["page_title"] == title, mine[:1]
+    assert mine[0]["url"] == "/_social/discuss?page=%s#comment-%d" % (quote(path, safe=""),
+                                                                       item["id"])
+    assert server.db.sql("SELECT title FROM social_pages WHERE path = '%s'" % path) == [[title]]
+    # the HTML stream (a section of its own: not the page an earlier test saw)
+    html = bob.get("/_social/activity?section=" + quote(path, safe="/")).body
+    names = [a.text() for a in parse_html(html).find_all("a", cls="social-item-page")]
+    assert names == [title], html[-1500:]
 
 
 def test_count_markers_and_counts_link_a_document_to_its_discuss_page(server, alice):

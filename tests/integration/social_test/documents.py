@@ -18,10 +18,14 @@ import tempfile
 import zlib
 
 
-def pdf(pages=3, title="Document"):
+def pdf(pages=3, title="Document", info=True, info_title=None, padding=0):
     """A PDF 1.4 file of `pages` pages, each saying its number, with an
-    Info dictionary holding the title; byte offsets in the xref table are
-    exact, so viewers open it without repair."""
+    Info dictionary holding the title (none with info=False; info_title:
+    the /Title's string token as bytes, e.g. a UTF-16 hex string); byte
+    offsets in the xref table are exact, so viewers open it without
+    repair. padding: an unused stream of that many bytes after the Info
+    dictionary, so the Info sits at the start and the trailer at the end
+    of a large file."""
     objects = []
     kids = " ".join("%d 0 R" % (4 + 2 * k) for k in range(pages))
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
@@ -33,7 +37,13 @@ def pdf(pages=3, title="Document"):
                         "/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>"
                         % (5 + 2 * k)).encode())
         objects.append(b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream")
-    objects.append(("<< /Title (%s) /Producer (mod_social tests) >>" % title).encode("latin-1"))
+    if info_title is None:
+        info_title = ("(%s)" % title).encode("latin-1")
+    objects.append(b"<< /Title " + info_title + b" /Producer (mod_social tests) >>")
+    info_number = len(objects)
+    if padding:
+        objects.append(b"<< /Length %d >>\nstream\n" % padding + b"%" * padding
+                       + b"\nendstream")
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for n, body in enumerate(objects, start=1):
@@ -43,8 +53,9 @@ def pdf(pages=3, title="Document"):
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for off in offsets:
         out += b"%010d 00000 n \n" % off
-    out += (b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-            % (len(objects) + 1, len(objects), xref))
+    info_ref = b" /Info %d 0 R" % info_number if info else b""
+    out += (b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(objects) + 1, info_ref, xref))
     return bytes(out)
 
 
