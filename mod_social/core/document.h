@@ -90,4 +90,16 @@ const char *social_document_link_path(apr_pool_t *p, const char *page_key,
                                       const char *href, size_t len,
                                       const apr_array_header_t *extensions);
 
+/* The title a PDF gives itself: the /Title of its document information
+ * dictionary (the trailer's /Info), read from its first bytes (head) and
+ * its last bytes (tail, which may be the same bytes), without a PDF
+ * library: only an Info dictionary written as plain text in those bytes
+ * (not in a compressed object stream) and a direct string (literal or
+ * hex). Returns the title's bytes (*len of them, not cleaned) with
+ * *charset "utf-8" (a UTF-16 or UTF-8 string) or "windows-1252"
+ * (PDFDocEncoding, read as such), or NULL if there is none. */
+const char *social_document_pdf_title(apr_pool_t *p, const char *head, size_t head_len,
+                                      const char *tail, size_t tail_len, size_t *len,
+                                      const char **charset);
+
 #endif /* SOCIAL_DOCUMENT_H */

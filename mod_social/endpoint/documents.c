@@ -145,6 +145,13 @@ int social_documents_discuss_page(request_rec *r)
                               "SOCIAL2205");
     }
     status = social_request_page(r, path, &pg, &message);
+    if (status == HTTP_UNAUTHORIZED && social_request_page_challenge(r, path)) {
+        /* As httpd answers for the file itself: its own challenge, so a
+         * browser asks for that password and comes back here. */
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "SOCIAL2220: discussion of %s needs the file's own login; "
+                      "answering 401 with its challenge", path);
+    }
     if (status != 0) {
         return discuss_refuse(r, status, message, "SOCIAL2203");
     }

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include <apr_file_io.h>
 #include <apr_strings.h>
 #include <apr_xlate.h>
 #include <http_core.h>
@@ -125,12 +126,85 @@ static const char *document_name(request_rec *r, const char *key)
     return decoded;
 }
 
+/* How much of a PDF's start and of its end is read for its title. */
+#define PDF_TITLE_READ (64 * 1024)
+
+/* Reads up to want bytes at offset of f into a new buffer. */
+static char *file_part(request_rec *r, apr_file_t *f, apr_off_t offset, apr_size_t want,
+                       apr_size_t *got, apr_status_t *rv)
+{
+    char *buf = apr_palloc(r->pool, want ? want : 1);
+
+    *got = 0;
+    *rv = apr_file_seek(f, APR_SET, &offset);
+    if (*rv == APR_SUCCESS) {
+        *rv = apr_file_read_full(f, buf, want, got);
+        if (*rv == APR_EOF) {
+            *rv = APR_SUCCESS;
+        }
+    }
+    return buf;
+}
+
+/* The title a PDF at key gives itself (its Info dictionary's /Title, in
+ * its first and last 64 KB), cleaned; NULL if it has none we can read. */
+static const char *pdf_title(request_rec *r, const char *key)
+{
+    const char *filename = social_request_page_file(r, key);
+    const char *raw, *charset;
+    apr_file_t *f;
+    apr_finfo_t finfo;
+    apr_status_t rv;
+    apr_size_t head_len = 0, tail_len = 0;
+    size_t len = 0;
+    char *head, *tail;
+
+    if (filename == NULL) {
+        return NULL;
+    }
+    rv = apr_file_open(&f, filename, APR_FOPEN_READ | APR_FOPEN_BINARY, 0, r->pool);
+    if (rv == APR_SUCCESS) {
+        rv = apr_file_info_get(&finfo, APR_FINFO_SIZE, f);
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
+                      "SOCIAL2221: the PDF %s (%s) could not be read for its title; "
+                      "it is named by its file name", key, filename);
+        return NULL;
+    }
+    head = file_part(r, f, 0, PDF_TITLE_READ, &head_len, &rv);
+    if (rv == APR_SUCCESS && finfo.size > PDF_TITLE_READ) {
+        tail = file_part(r, f, finfo.size - PDF_TITLE_READ, PDF_TITLE_READ, &tail_len, &rv);
+    }
+    else {
+        tail = head;
+        tail_len = head_len;
+    }
+    apr_file_close(f);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
+                      "SOCIAL2221: the PDF %s (%s) could not be read for its title; "
+                      "it is named by its file name", key, filename);
+        return NULL;
+    }
+    raw = social_document_pdf_title(r->pool, head, head_len, tail, tail_len, &len, &charset);
+    if (raw == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "SOCIAL2222: the PDF %s has no title in its first or last %d KB "
+                      "(or only in a compressed object); it is named by its file name",
+                      key, PDF_TITLE_READ / 1024);
+        return NULL;
+    }
+    return social_title_clean(r->pool, raw, len, charset);
+}
+
 /* How long a noted title stands for the same file (same time and size). */
 #define TITLE_NOTED_TTL apr_time_from_sec(86400)
 
 void social_pagetitle_note(request_rec *r, const char *key)
 {
     const char *title = NULL, *noted = NULL;
+    social_document_kind kind;
     social_store_status st;
     apr_time_t mtime;
     apr_off_t size;
@@ -147,10 +221,15 @@ void social_pagetitle_note(request_rec *r, const char *key)
             return;
         }
     }
-    if (social_request_page_kind(r, key, NULL) != SOCIAL_DOCUMENT_HTML) {
+    kind = social_request_page_kind(r, key, NULL);
+    if (kind != SOCIAL_DOCUMENT_HTML) {
         /* A document (PDF, video, ...) is named by its file name: its
-         * bytes hold no <title> and may be large. */
-        title = document_name(r, key);
+         * bytes hold no <title> and may be large. A PDF may name itself
+         * in its Info dictionary, read from its two ends only. */
+        title = kind == SOCIAL_DOCUMENT_PDF ? pdf_title(r, key) : NULL;
+        if (title == NULL) {
+            title = document_name(r, key);
+        }
     }
     else if (social_pagetitle_read(r, key, &title) != 0) {
         return;

@@ -437,6 +437,8 @@ typedef struct {
     apr_off_t size;
     social_document_kind kind;   /* what the file is (a folder: HTML) */
     const char *content_type;    /* as httpd serves it, or NULL */
+    apr_table_t *challenge;      /* 401: the page's own WWW-Authenticate lines */
+    const char *filename;        /* the file served, if one is */
 } access_answer;
 
 /* The answers given so far in this request (and its subrequests), by
@@ -541,6 +543,12 @@ static const char *served_key(request_rec *r, const char *path, const request_re
     return same ? key : path;
 }
 
+static int challenge_copy(void *to, const char *name, const char *value)
+{
+    apr_table_add(to, name, value);
+    return 1;
+}
+
 int social_request_page_access(request_rec *r, const char *path, const char *as,
                                const char **key, const social_dir_conf **dc,
                                const char **message)
@@ -576,6 +584,11 @@ int social_request_page_access(request_rec *r, const char *path, const char *as,
         if (sub->status == HTTP_UNAUTHORIZED) {
             a->status = HTTP_UNAUTHORIZED;
             a->message = "log in to see this page";
+            /* The challenge the page's own auth (mod_auth_basic,
+             * mod_auth_digest, ...) noted on the subrequest. */
+            a->challenge = apr_table_make(r->pool, 1);
+            apr_table_do(challenge_copy, a->challenge, sub->err_headers_out,
+                         "WWW-Authenticate", NULL);
         }
         else if (sub->status == HTTP_FORBIDDEN) {
             a->status = HTTP_FORBIDDEN;
@@ -595,6 +608,7 @@ int social_request_page_access(request_rec *r, const char *path, const char *as,
             if (sub->finfo.filetype == APR_REG) {
                 a->mtime = sub->finfo.mtime;
                 a->size = sub->finfo.size;
+                a->filename = sub->filename ? apr_pstrdup(r->pool, sub->filename) : NULL;
             }
             a->content_type = sub->content_type
                 ? apr_pstrdup(r->pool, sub->content_type) : NULL;
@@ -647,6 +661,13 @@ static const access_answer *answer_for_key(request_rec *r, const char *key)
     return NULL;
 }
 
+const char *social_request_page_file(request_rec *r, const char *key)
+{
+    const access_answer *a = answer_for_key(r, key);
+
+    return a ? a->filename : NULL;
+}
+
 social_document_kind social_request_page_kind(request_rec *r, const char *key,
                                               const char **content_type)
 {
@@ -691,6 +712,26 @@ const char *social_request_served_key(request_rec *r)
         return NULL;
     }
     return served_key(r, path, r, NULL);
+}
+
+int social_request_page_challenge(request_rec *r, const char *path)
+{
+    const char *error = NULL;
+    const char *spelled = path ? social_text_page_path(r->pool, path, &error) : NULL;
+    const access_answer *a;
+
+    if (spelled == NULL) {
+        return 0;
+    }
+    a = apr_hash_get(access_answers(r), apr_pstrcat(r->pool, "r\n", spelled, NULL),
+                     APR_HASH_KEY_STRING);
+    if (a == NULL || a->status != HTTP_UNAUTHORIZED || a->challenge == NULL
+        || apr_is_empty_table(a->challenge)) {
+        return 0;
+    }
+    apr_table_unset(r->err_headers_out, "WWW-Authenticate");
+    r->err_headers_out = apr_table_overlay(r->pool, r->err_headers_out, a->challenge);
+    return 1;
 }
 
 int social_request_page(request_rec *r, const char *path, social_page *page,

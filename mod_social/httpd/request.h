@@ -156,6 +156,10 @@ social_document_kind social_request_page_kind(request_rec *r, const char *key,
  * document (as this request's access answer knows it) its discuss page. */
 const char *social_request_page_href(request_rec *r, const char *key);
 
+/* The file on disk httpd serves for the page key, as this request's
+ * access answer knows it (a reader was allowed it); NULL if none. */
+const char *social_request_page_file(request_rec *r, const char *key);
+
 /* {base}/discuss?page=KEY: where a document's discussion is. */
 const char *social_request_discuss_url(request_rec *r, const char *key);
 
@@ -165,6 +169,14 @@ int social_request_page_readable(request_rec *r, const char *path, const char *a
 /* The page key of the page r itself serves (for the output filter), by
  * the same rule as social_request_page_access; NULL if there is none. */
 const char *social_request_served_key(request_rec *r);
+
+/* After social_request_page_access (for the requester) answered 401
+ * for path: puts the page's own challenge (the WWW-Authenticate lines its
+ * auth module noted on the subrequest, e.g. Basic realm="...") on r's
+ * err_headers_out, so a browser asks for the password the page asks for.
+ * Returns 1 if it did, 0 if there is none (e.g. the 401 is the module's
+ * own: the page is public but its discussion needs a login). */
+int social_request_page_challenge(request_rec *r, const char *path);
 
 /* social_request_page_access for the requester, with the viewer's
  * identity under the page's rules in page->who. Returns 0 and fills

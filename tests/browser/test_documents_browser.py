@@ -2,13 +2,19 @@
 with JavaScript on (the widget posts with fetch and swaps the fragment)
 and off (plain forms, 303 back to the discuss page): open a PDF's
 discussion, comment at page 3, follow the link to PDF#page=3; comment at
-0:42 of a media file, follow the link to FILE#t=42; a folder's listing
-shows each entry's count and a Discuss link that opens the discussion.
+0:42 of a video (and of an audio file), follow the link to FILE#t=42
+and, with JavaScript on, see the player there at 42 s; a folder's
+listing shows each entry's count and a Discuss link that opens the
+discussion.
 
-The media file is a WAV (social_test/documents.py writes it; no video
-encoder is installed here, and browsers play WAV). The whole site is
-behind HTTP Basic login; the browser sends alice's credentials (a CDP
-extra header), as an intranet with single sign-on would.
+The video is a real one-minute WebM (VP8), the audio an Ogg Opus tone,
+both made with ffmpeg by social_test/documents.py. Chromium shows a media file
+opened by itself in its own player, which honours the media fragment
+#t=42; headless Chromium's PDF viewer cannot be inspected, so for the
+PDF only the link (PDF#page=3) and the navigation to it are checked. The
+whole site is behind HTTP Basic login; the browser sends alice's
+credentials (a CDP extra header), as an intranet with single sign-on
+would.
 """
 
 import os
@@ -34,7 +40,8 @@ WAIT = 10
 RUN = uuid.uuid4().hex[:6]
 FOLDER = "/training-%s/" % RUN
 PDF = FOLDER + "safety-2026.pdf"
-AUDIO = FOLDER + "briefing.wav"
+AUDIO = FOLDER + "briefing.ogg"
+VIDEO = FOLDER + "induction.webm"
 
 HTTPD_CONF = (config.login()
               + config.block('"@DOCROOT@%s"' % FOLDER.rstrip("/"), "Options +Indexes",
@@ -47,7 +54,8 @@ def server(mariadb, htpasswd):
                         files={PDF: documents.pdf(4, "Safety 2026"),
                                # small enough for the socket buffers: a media
                                # player that stops reading holds no worker
-                               AUDIO: documents.wav(50, 1000),
+                               AUDIO: documents.ogg_audio(50),
+                               VIDEO: documents.webm_video(60),
                                FOLDER + "checklist.txt": documents.text()},
                         modules=[("autoindex_module", "mod_autoindex.so")],
                         name="browser-documents")
@@ -144,15 +152,36 @@ def test_pdf_comment_at_page_3_links_there(server, browser):
     wait_for(browser, lambda d: d.current_url == url(server, PDF + "#page=3"))
 
 
-def test_media_comment_at_0_42_links_there(server, browser):
-    text = "Listen from here %s" % uuid.uuid4().hex[:6]
-    link = comment_at(server, browser, AUDIO, text, "0:42")
-    assert link.get_attribute("href") == url(server, AUDIO + "#t=42")
+def media_time(browser):
+    """The media element's currentTime once it has its metadata, or None."""
+    return browser.execute_script(
+        "var m = document.querySelector('video, audio');"
+        "return m && m.readyState >= 1 && !m.seeking ? m.currentTime : null;")
+
+
+@pytest.mark.parametrize("path, tag", [(VIDEO, "video"), (AUDIO, "audio")])
+def test_media_comment_at_0_42_opens_the_file_there(server, browser, request, path, tag):
+    text = "From here on %s" % uuid.uuid4().hex[:6]
+    link = comment_at(server, browser, path, text, "0:42")
+    assert link.get_attribute("href") == url(server, path + "#t=42")
     assert link.text == "at 0:42"
-    assert browser.find_element(By.CSS_SELECTOR, "audio").get_attribute("src") \
-        == url(server, AUDIO)
+    assert browser.find_element(By.CSS_SELECTOR, tag).get_attribute("src") == url(server, path)
     link.click()
-    wait_for(browser, lambda d: d.current_url == url(server, AUDIO + "#t=42"))
+    wait_for(browser, lambda d: d.current_url == url(server, path + "#t=42"))
+    if request.node.callspec.params["browser"] == "nojs":
+        return
+    # Chromium's own player for the file, started at the fragment's time
+    try:
+        at = wait_for(browser, media_time)
+    except Exception:
+        raise AssertionError("no playable %s at %s: %s" % (tag, browser.current_url,
+                                                           browser.page_source[:500]))
+    assert abs(at - 42) <= 1, at
+    if tag == "video":
+        size = browser.execute_script(
+            "var v = document.querySelector('video');"
+            "return [v.videoWidth, v.videoHeight, v.duration];")
+        assert size[:2] == [160, 90] and abs(size[2] - 60) < 1, size
 
 
 def test_listing_counts_and_discuss_links(server, browser):
@@ -169,7 +198,7 @@ def test_listing_counts_and_discuss_links(server, browser):
     counts = {entry_name(e): e.find_element(By.CSS_SELECTOR, "a.social-entry-count").text
               for e in entries}
     assert counts[name] == "2 comments", browser.page_source[:3000]
-    assert {"checklist.txt", "safety-2026.pdf", "briefing.wav"} <= set(counts)
+    assert {"checklist.txt", "safety-2026.pdf", "briefing.ogg", "induction.webm"} <= set(counts)
     # the listing has its own discussion
     assert browser.find_element(By.ID, "social").get_attribute("data-social-page") == FOLDER
     entry = [e for e in entries if entry_name(e) == name][0]

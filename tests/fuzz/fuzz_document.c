@@ -7,8 +7,10 @@
  * query, fragment, scheme or further '/'). The input is also read as a
  * typed position for each kind of document (an accepted one is in range
  * and of the kind the document takes) and as a link from a page
- * (SocialDocumentLinks: the path is local, without query or fragment).
- * The APR pool is cleared after every input.
+ * (SocialDocumentLinks: the path is local, without query or fragment),
+ * and as a PDF whose title is looked for, whole and as a head and a tail
+ * (a title found is no longer than the bytes it came from, and has a
+ * charset). The APR pool is cleared after every input.
  *
  * Build (from the top of the tree): scripts/fuzz --build DIR.
  */
@@ -106,6 +108,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(strpbrk(path, "?#\"'<>& ") == NULL);
     }
     (void)social_document_kind_of(text);
+    {
+        size_t len = 0, half = size / 2;
+        const char *charset = NULL;
+        const char *title = social_document_pdf_title(pool, (const char *)data, size,
+                                                      (const char *)data, size, &len, &charset);
+        if (title != NULL) {
+            CHECK(charset != NULL && len <= size * 2);
+        }
+        title = social_document_pdf_title(pool, (const char *)data, half,
+                                          (const char *)data + half, size - half, &len, &charset);
+        if (title != NULL) {
+            CHECK(charset != NULL && len <= size * 2);
+        }
+    }
     apr_pool_clear(pool);
     return 0;
 }

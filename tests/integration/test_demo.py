@@ -177,9 +177,13 @@ def test_the_training_folder_has_documents_to_discuss(demo):
     shows the PDF; the HR policy links to it with a Discuss link."""
     listing = demo.get("/training/")
     assert listing.status == 200, listing.body[:300]
-    for name in (b"safety-2026.pdf", b"slides-induction.pdf", b"briefing.wav"):
+    for name in (b"safety-2026.pdf", b"slides-induction.pdf", b"briefing.ogg",
+                 b"induction.webm"):
         assert b'<a href="%s">' % name in listing.body
-    assert listing.body.count(b'class="social-entry-discuss"') >= 5
+    assert listing.body.count(b'class="social-entry-discuss"') >= 6
+    video = demo.get("/training/induction.webm")
+    assert video.status == 200 and video.body.startswith(b"\x1a\x45\xdf\xa3")
+    assert b"<video" in demo.get("/_social/discuss?page=/training/induction.webm").body
     pdf = demo.get("/training/safety-2026.pdf")
     assert pdf.status == 200 and pdf.body.startswith(b"%PDF-1.4")
     page = demo.get("/_social/discuss?page=/training/safety-2026.pdf")

@@ -16,7 +16,7 @@ import pytest
 
 from social_test import config, documents
 from social_test.asserts import assert_html_error, assert_json_error, by_id
-from social_test.client import PAGE_TEMPLATE, Client
+from social_test.client import PAGE_TEMPLATE, Client, basic_auth
 from social_test.html import parse_html, social_div
 
 RUN = uuid.uuid4().hex[:8]
@@ -29,10 +29,15 @@ AUDIO = FOLDER + "/briefing.wav"
 TEXT = FOLDER + "/checklist.txt"
 HTML = FOLDER + "/index.html"
 LOCKED = "/staff-%s/handbook.pdf" % RUN
+# a folder with a login of its own (its own realm), stricter than the site's
+VAULT_REALM = "Vault %s" % RUN
+VAULT = "/vault-%s/plan.pdf" % RUN
 
 # Require refusing someone is an error-level line in httpd's log.
 ERROR_LOG_ALLOW = [r"AH01631: user \w+: authorization failure for",
-                   r"AH01630: client denied by server configuration"]
+                   r"AH01630: client denied by server configuration",
+                   # a wrong password (test_file_with_its_own_login_...)
+                   r"AH01617: user alice: authentication failure for"]
 
 
 def site_conf(htpasswd):
@@ -40,6 +45,8 @@ def site_conf(htpasswd):
         config.block("/", *config.basic_login(htpasswd), config.moderator("carol"))
         + config.block('"@DOCROOT@"', "Require valid-user", kind="Directory")
         + config.block('"secret-*.pdf"', "Require user alice", kind="Files")
+        + config.block("/vault-%s" % RUN, *config.basic_login(htpasswd, VAULT_REALM),
+                       "Require user alice")
         + config.optional_login()
         # a public folder beside one behind login: the endpoint asks for none
         + config.block('"@DOCROOT@/pub"', "Require all granted",
@@ -53,11 +60,12 @@ def server(httpd_factory, htpasswd):
         PDF: documents.pdf(3, "Safety 2026"),
         SECRET: documents.pdf(2, "Board"),
         PNG: documents.png(),
-        VIDEO: documents.webm_header(),
+        VIDEO: documents.webm_video(),
         AUDIO: documents.wav(60),
         TEXT: documents.text(),
         HTML: PAGE_TEMPLATE.format(title="Training"),
         LOCKED: documents.pdf(1, "Handbook"),
+        VAULT: documents.pdf(2, "Plan"),
         "/pub/index.html": PAGE_TEMPLATE.format(title="Public"),
     }
     # social:debug, so the info-level refusals and their ids are logged
@@ -153,6 +161,33 @@ def test_folder_behind_a_login_the_endpoint_does_not_ask_for(anon, alice):
     assert_html_error(discuss(anon, LOCKED, status=401), 401)
     assert discuss(alice, LOCKED).status == 200
     assert discuss(anon, "/pub/", status=303).header("Location") == "/pub/#social"
+
+
+def test_file_with_its_own_login_answers_its_own_challenge(server, anon, alice, bob):
+    # what httpd answers for the file itself...
+    own = anon.get(VAULT)
+    assert own.status == 401
+    challenge = 'Basic realm="%s"' % VAULT_REALM
+    assert own.header("WWW-Authenticate") == challenge
+    # ...the discuss page answers too, so a browser asks for that password
+    for visitor in (anon, bob):
+        resp = discuss(visitor, VAULT, status=401)
+        assert_html_error(resp, 401)
+        assert resp.header("WWW-Authenticate") == challenge, resp.headers
+    assert "SOCIAL2220" in server.error_log_path.read_text()
+    # after the login, the discussion opens
+    body = discuss(alice, VAULT).body
+    assert social_div(body).get("data-social-page") == VAULT
+    # a wrong password is refused, with a challenge to try again
+    wrong = anon.get(discuss_url(VAULT), headers={"Authorization": basic_auth("alice", "nope")})
+    assert wrong.status == 401 and wrong.header("WWW-Authenticate").startswith("Basic realm=")
+    assert b"plan.pdf" not in wrong.body
+    # a missing file there is a 401 as well, as httpd answers: nothing leaks
+    missing = VAULT.replace("plan.pdf", "no-such-plan.pdf")
+    assert anon.get(missing).status == 401
+    resp = discuss(anon, missing, status=401)
+    assert resp.header("WWW-Authenticate") == challenge
+    assert_html_error(discuss(alice, missing, status=404), 404)
 
 
 def test_missing_file_is_404_and_creates_nothing(server, alice):
@@ -468,7 +503,8 @@ def test_document_links_are_off_by_default_and_with_off(links):
 def test_activity_names_documents_by_file_name_and_links_their_discussion(server, alice,
                                                                           bob):
     spaced = FOLDER + "/Safety Plan 2026.pdf"
-    server.write_file(spaced, documents.pdf(1, "Plan"))
+    # a PDF without a title of its own (no Info dictionary)
+    server.write_file(spaced, documents.pdf(1, "Plan", info=False))
     key = quote(spaced)
     item = post(alice, key, "names %s" % RUN).json()
     assert item["page"] == key
@@ -483,6 +519,31 @@ def test_activity_names_documents_by_file_name_and_links_their_discussion(server
     # the HTML stream too
     html = bob.get("/_social/activity").body.decode()
     assert "><bdi>Safety Plan 2026.pdf</bdi></a>" in html
+
+
+@pytest.mark.parametrize("name, made, title", [
+    # a Latin-1 literal string, the Info near the end of a small file
+    ("plain", lambda: documents.pdf(2, "Fire drill \xe9t\xe9 (2026)"), "Fire drill \xe9t\xe9 (2026)"),
+    # UTF-16 in a hex string, the Info in the first 64 KB of a 200 KB file
+    # and the trailer in its last: the two ends are read, not the middle
+    ("utf16", lambda: documents.pdf(
+        1, "x", info_title=b"<FEFF" + "Évacuation 2026 ✓".encode("utf-16-be").hex().encode() + b">",
+        padding=200000), "Évacuation 2026 ✓"),
+])
+def test_a_pdf_is_named_by_its_own_title(server, alice, bob, name, made, title):
+    path = FOLDER + "/titled-%s-%s.pdf" % (name, uuid.uuid4().hex[:6])
+    server.write_file(path, made())
+    item = post(alice, path, "titled %s" % RUN).json()
+    doc = bob.api("GET", "activity?limit=50").json()
+    mine = [i for i in doc["items"] if i.get("page") == path]
+    assert mine and mine[0]["page_title"] == title, mine[:1]
+    assert mine[0]["url"] == "/_social/discuss?page=%s#comment-%d" % (quote(path, safe=""),
+                                                                       item["id"])
+    assert server.db.sql("SELECT title FROM social_pages WHERE path = '%s'" % path) == [[title]]
+    # the HTML stream (a section of its own: not the page an earlier test saw)
+    html = bob.get("/_social/activity?section=" + quote(path, safe="/")).body
+    names = [a.text() for a in parse_html(html).find_all("a", cls="social-item-page")]
+    assert names == [title], html[-1500:]
 
 
 def test_count_markers_and_counts_link_a_document_to_its_discuss_page(server, alice):

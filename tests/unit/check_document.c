@@ -186,6 +186,63 @@ START_TEST(test_listing_entry_paths)
 }
 END_TEST
 
+/* The title of the PDF text given whole (head and tail the same bytes). */
+static const char *pdf_title_of(const char *pdf, const char **charset, size_t *len)
+{
+    return social_document_pdf_title(pool, pdf, strlen(pdf), pdf, strlen(pdf), len, charset);
+}
+
+START_TEST(test_pdf_titles)
+{
+    const char *charset;
+    size_t len;
+    const char *t;
+    static const char *plain =
+        "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+        "3 0 obj\n<< /Producer (x (nested) \\) y) /Kids [1 0 R <</A 2>>] "
+        "/Title (Safety \\(2026\\)\\051 plan) >>\nendobj\n"
+        "trailer\n<< /Size 4 /Root 1 0 R /Info 3 0 R >>\nstartxref\n9\n%%EOF\n";
+    static const char *utf16 =
+        "%PDF-1.7\n7 0 obj<</Title<FEFF 0053 00E9 0063 D83D DE00>>>endobj\n"
+        "trailer<</Info 7 0 R/Root 1 0 R>>\n%%EOF";
+    /* an update: the newer Info object (the last one) counts */
+    static const char *updated =
+        "%PDF-1.4\n4 0 obj\n<< /Title (Old) >>\nendobj\ntrailer << /Info 4 0 R >>\n"
+        "14 0 obj\n<< /Title (Not this one) >>\nendobj\n"
+        "4 0 obj\n<< /Author (a) /Title (New \\351) >>\nendobj\ntrailer << /Info 4 0 R >>\n";
+
+    t = pdf_title_of(plain, &charset, &len);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(apr_pstrmemdup(pool, t, len), "Safety (2026)) plan");
+    ck_assert_str_eq(charset, "windows-1252");
+    t = pdf_title_of(utf16, &charset, &len);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(apr_pstrmemdup(pool, t, len), "S\xc3\xa9" "c\xf0\x9f\x98\x80");
+    ck_assert_str_eq(charset, "utf-8");
+    t = pdf_title_of(updated, &charset, &len);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(apr_pstrmemdup(pool, t, len), "New \xe9");
+    /* none: no Info, a title that is a reference, Info in an object
+     * stream (not in the bytes), not a PDF, a malformed string */
+    ck_assert_ptr_null(pdf_title_of("%PDF-1.4\ntrailer << /Root 1 0 R >>\n", &charset, &len));
+    ck_assert_ptr_null(pdf_title_of("%PDF-1.4\n2 0 obj << /Title 5 0 R >> endobj\n"
+                                    "trailer << /Info 2 0 R >>", &charset, &len));
+    ck_assert_ptr_null(pdf_title_of("%PDF-1.5\n9 0 obj << /Type /XRef /Info 12 0 R >> "
+                                    "stream\n...", &charset, &len));
+    ck_assert_ptr_null(pdf_title_of("<html>/Info 1 0 R 1 0 obj << /Title (x) >>",
+                                    &charset, &len));
+    ck_assert_ptr_null(pdf_title_of("%PDF-1.4\n1 0 obj << /Title (never closed >>\n"
+                                    "trailer << /Info 1 0 R >>", &charset, &len));
+    ck_assert_ptr_null(pdf_title_of("%PDF-1.4\n21 0 obj << /Title (not 1) >>\n"
+                                    "trailer << /Info 1 0 R >>", &charset, &len));
+    /* the head and the tail of a large file, read apart */
+    t = social_document_pdf_title(pool, "%PDF-1.4\n5 0 obj\n<</Title(Far)>>\nendobj\n", 38,
+                                  "trailer\n<</Info 5 0 R>>\n%%EOF\n", 28, &len, &charset);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(apr_pstrmemdup(pool, t, len), "Far");
+}
+END_TEST
+
 static Suite *document_suite(void)
 {
     Suite *s = suite_create("document");
@@ -198,6 +255,7 @@ static Suite *document_suite(void)
     tcase_add_test(tc, test_names_and_breadcrumbs);
     tcase_add_test(tc, test_listing_entries_in_every_split);
     tcase_add_test(tc, test_listing_entry_paths);
+    tcase_add_test(tc, test_pdf_titles);
     suite_add_tcase(s, tc);
     return s;
 }
