@@ -326,11 +326,11 @@ def test_json_error_message_in_german_code_unchanged(server, alice):
     assert resp.status == 422, resp.body[:300]
     error = resp.json()["error"]
     assert error["code"] == "invalid_body"
-    assert error["message"] == "Der Text des Kommentars fehlt"
+    assert error["message"] == "Der Text ist leer"
     assert resp.header("Content-Language") == "de"
     assert "accept-language" in vary(resp)
     english = alice.api("POST", "comments", {"page": path, "body": ""}).json()["error"]
-    assert english == {"code": "invalid_body", "message": "the comment text is missing"}
+    assert english == {"code": "invalid_body", "message": "the text is empty"}
 
 
 def test_html_message_page_in_the_readers_language(server, alice):
