@@ -71,7 +71,7 @@
 <?cs if:c.anchor.exact ?><blockquote class="social-quote"><span class="social-quote-label">{{t:block.on_passage}}</span> <q dir="auto"><?cs var:c.anchor.exact ?></q></blockquote>
 <?cs /if ?><div class="social-body" dir="auto"><?cs uvar:c.html ?></div>
 <div class="social-actions"><?cs if:Social.user && c.status == "visible" ?>
-<?cs if:Social.variant ?><?cs call:group_open(c.id, "l") ?><?cs call:comment_like(c, 0) ?><?cs var:Social.variant ?><?cs call:comment_like(c, 1) ?><?cs var:Social.variant ?><?cs else ?><?cs call:comment_like(c, c.liked) ?><?cs /if ?><?cs /if ?><?cs if:c.likes > 0 ?> <span class="social-like-count"><?cs var:c.likes ?> <?cs if:c.likes == 1 ?>like<?cs else ?>likes<?cs /if ?></span><?cs /if ?><?cs if:c.can_reply ?>
+<?cs if:Social.variant ?><?cs call:group_open(c.id, "l") ?><?cs call:comment_like(c, 0) ?><?cs var:Social.variant ?><?cs call:comment_like(c, 1) ?><?cs var:Social.variant ?><?cs else ?><?cs call:comment_like(c, c.liked) ?><?cs /if ?><?cs /if ?><?cs if:c.likes > 0 ?> <span class="social-like-count">{{n:block.like_count c.likes}}</span><?cs /if ?><?cs if:c.can_reply ?>
 <details class="social-reply"><summary>{{t:block.reply}}</summary>
 <form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/comments"><?cs call:form_fields("") ?><input type="hidden" name="page" value="<?cs var:Social.page ?>" /><input type="hidden" name="parent" value="<?cs var:c.id ?>" />
 <label for="social-reply-<?cs var:c.id ?>">{{t:block.reply_to name=bdi:c.name}}</label>

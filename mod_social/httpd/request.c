@@ -897,6 +897,34 @@ const char *social_request_back_location(request_rec *r, const char *page,
     return apr_pstrcat(r->pool, base, "#", fragment, NULL);
 }
 
+/* The notice the text names, in the request's language (text itself if
+ * it is none of them). */
+static const char *notice_words(request_rec *r, size_t k)
+{
+    char *msg = apr_pstrcat(r->pool, "block.notice_", notices[k].key, NULL), *s;
+    const char *text;
+
+    for (s = msg; *s; s++) {
+        if (*s == '-') {
+            *s = '_';
+        }
+    }
+    text = SOCIAL_MSG(r, msg);
+    return strcmp(text, msg) == 0 ? notices[k].text : text;
+}
+
+const char *social_request_notice_say(request_rec *r, const char *text)
+{
+    size_t k;
+
+    for (k = 0; text != NULL && k < sizeof(notices) / sizeof(notices[0]); k++) {
+        if (strcmp(notices[k].text, text) == 0) {
+            return notice_words(r, k);
+        }
+    }
+    return text;
+}
+
 const char *social_request_notice(request_rec *r)
 {
     const char *key = social_request_query_value(r, "social");
@@ -904,16 +932,7 @@ const char *social_request_notice(request_rec *r)
 
     for (k = 0; key != NULL && k < sizeof(notices) / sizeof(notices[0]); k++) {
         if (strcmp(notices[k].key, key) == 0) {
-            /* said in the reader's language: block.notice_KEY */
-            char *msg = apr_pstrcat(r->pool, "block.notice_", key, NULL), *s;
-            const char *text;
-            for (s = msg; *s; s++) {
-                if (*s == '-') {
-                    *s = '_';
-                }
-            }
-            text = SOCIAL_MSG(r, msg);
-            return strcmp(text, msg) == 0 ? notices[k].text : text;
+            return notice_words(r, k);     /* in the reader's language */
         }
     }
     return NULL;

@@ -77,6 +77,11 @@ const social_i18n_lang *social_request_lang(request_rec *r);
 #define SOCIAL_MSGF(r, key, ...) \
     social_i18n_format((r)->pool, social_request_lang(r), key, __VA_ARGS__)
 
+/* A success notice (the English text an action says it did, as
+ * social_request_back_location takes it) in the request's language;
+ * other text as it is. */
+const char *social_request_notice_say(request_rec *r, const char *text);
+
 /* Tells social_request_lang the page's own lang attribute (the filter,
  * when it sees <html lang>; NULL or "" for none). */
 void social_request_set_page_lang(request_rec *r, const char *lang);

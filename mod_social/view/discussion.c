@@ -313,7 +313,7 @@ static void thread_fill(social_render_data *data, void *ctx)
     social_render_set(s, "endpoint", social_config_srv(r->server)->endpoint);
     social_render_set(s, "page", t->page);
     social_render_set(s, "page_q", social_text_percent_encode(p, t->page));
-    social_render_set(s, "status", d->status);
+    social_render_set(s, "status", social_request_notice_say(r, d->status));
     social_render_set_int(s, "count", t->count);
     social_render_set_int(s, "earlier", t->earlier);
     social_render_set(s, "order", social_tree_order_name(t->order));
@@ -347,7 +347,7 @@ static void thread_fill(social_render_data *data, void *ctx)
     social_render_set_int(s, "shares", t->stats.shares);
     social_render_set(s, "url", t->url);
     social_render_set(s, "mailto", apr_pstrcat(p, "mailto:?subject=",
-        social_text_percent_encode(p, "Worth a read on the intranet"), "&body=",
+        social_text_percent_encode(p, SOCIAL_MSG(r, "block.mail_subject")), "&body=",
         social_text_percent_encode(p, t->url ? t->url : ""), NULL));
     social_render_set(s, "name", d->name);
     if (d->unread_word != NULL) {

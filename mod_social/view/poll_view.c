@@ -89,7 +89,7 @@ static void poll_fill(social_render_data *data, void *ctx)
 
     social_render_set(s, "endpoint", social_config_srv(r->server)->endpoint);
     social_render_set(s, "page", p->page);
-    social_render_set(s, "status", d->status);
+    social_render_set(s, "status", social_request_notice_say(d->r, d->status));
     if (v->can_vote || v->can_moderate) {
         social_render_set(s, "token", social_identity_form_token(r, &v->page.who));
     }

@@ -439,3 +439,21 @@ def test_social_language_refuses_garbage(mariadb):
     finally:
         srv.cleanup()
     assert code != 0 and "SocialLanguage" in output, output
+
+
+def test_notice_after_a_plain_form_in_the_pages_language(server, alice):
+    path = new_page(server, lang="de")
+    text = words(block_of(get(alice, path + "?social=posted")))
+    assert "Kommentar veröffentlicht" in text and "Comment posted" not in text
+
+
+def test_comment_like_counts_and_share_mail_are_translated(server, alice, bob):
+    path = new_page(server, lang="ja")
+    cid = alice.create(path, "テスト")["id"]
+    resp = bob.api("PUT", "comments/%d/like" % cid)
+    assert resp.status == 200, resp.body[:200]
+    block = block_of(get(alice, path))
+    text = words(block)
+    assert "いいね！1件" in text and "1 like" not in text
+    subject = quote("イントラネットのおすすめ記事")
+    assert "subject=" + subject in text, re.findall(r"subject=[^&\"]*", text)

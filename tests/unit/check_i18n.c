@@ -17,6 +17,7 @@
 
 #include "i18n.h"
 #include "render.h"
+#include "text.h"
 
 static apr_pool_t *pool;
 static char root[64];
@@ -488,8 +489,7 @@ START_TEST(shipped_catalogue_loads)
 {
     const char *error = NULL;
     social_i18n *c = social_i18n_load(pool, TEST_I18N_DIR, NULL, &error);
-    /* en for now; every shipped language once block.json is translated */
-    const char *tags[] = { "en" };
+    const char *tags[] = { "en", "de", "fr", "es", "pt", "ar", "hi", "ja", "ko", "zh-Hans" };
     apr_size_t i;
 
     ck_assert_msg(c != NULL, "%s", error ? error : "?");
@@ -529,6 +529,41 @@ START_TEST(html_lang)
 }
 END_TEST
 
+/* Relative times in a catalogue's words (text.c says which unit). */
+static const char *say(void *ctx, social_time_style style, const char *unit, apr_int64_t n)
+{
+    (void)style;
+    return social_i18n_format(pool, ctx, apr_pstrcat(pool, "block.time_", unit, NULL), n, NULL);
+}
+
+START_TEST(relative_times_in_the_shipped_languages)
+{
+    const char *error = NULL;
+    social_i18n *c = social_i18n_load(pool, TEST_I18N_DIR, NULL, &error);
+    apr_time_t now = apr_time_from_sec(1700000000);
+    const void *de, *ar, *ja;
+#define AGO(l, secs) social_text_time_relative_say(pool, now - apr_time_from_sec(secs), now, \
+                                                   SOCIAL_TIME_LONG, say, (void *)(l))
+
+    ck_assert_msg(c != NULL, "%s", error ? error : "?");
+    de = social_i18n_find(c, "de");
+    ar = social_i18n_find(c, "ar");
+    ja = social_i18n_find(c, "ja");
+    ck_assert_str_eq(AGO(de, 10), "gerade eben");
+    ck_assert_str_eq(AGO(de, 60), "vor einer Minute");
+    ck_assert_str_eq(AGO(de, 180), "vor 3 Minuten");
+    ck_assert_str_eq(AGO(de, 86400), "gestern");
+    ck_assert_str_eq(AGO(de, 3 * 86400), "vor 3 Tagen");
+    ck_assert_str_eq(AGO(ar, 2 * 3600), "\xd9\x85\xd9\x86\xd8\xb0 \xd8\xb3\xd8\xa7\xd8\xb9\xd8\xaa\xd9\x8a\xd9\x86");
+    ck_assert_str_eq(AGO(ja, 5 * 60), "5 \xe5\x88\x86\xe5\x89\x8d");
+    /* without words: English, as before */
+    ck_assert_str_eq(social_text_time_relative_say(pool, now - apr_time_from_sec(120), now,
+                                                   SOCIAL_TIME_LONG, NULL, NULL),
+                     "2 minutes ago");
+#undef AGO
+}
+END_TEST
+
 static Suite *i18n_suite(void)
 {
     Suite *s = suite_create("i18n");
@@ -555,6 +590,7 @@ static Suite *i18n_suite(void)
     tcase_add_test(tc, template_cache_per_language);
     tcase_add_test(tc, shipped_catalogue_loads);
     tcase_add_test(tc, html_lang);
+    tcase_add_test(tc, relative_times_in_the_shipped_languages);
     suite_add_tcase(s, tc);
     return s;
 }
