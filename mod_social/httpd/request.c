@@ -34,6 +34,92 @@ json_t *social_request_json_pool(request_rec *r, json_t *value)
     return value;
 }
 
+/* ---- language ---- */
+
+/* r->notes: the page's lang (the filter), the chosen tag, and "1" when
+ * Accept-Language was consulted. Kept on the main request. */
+#define NOTE_PAGE_LANG "social-page-lang"
+#define NOTE_LANG "social-lang"
+#define NOTE_LANG_NEGOTIATED "social-lang-negotiated"
+
+static request_rec *lang_request(request_rec *r)
+{
+    while (r->main != NULL) {
+        r = r->main;
+    }
+    while (r->prev != NULL) {
+        r = r->prev;
+    }
+    return r;
+}
+
+void social_request_set_page_lang(request_rec *r, const char *lang)
+{
+    r = lang_request(r);
+    apr_table_set(r->notes, NOTE_PAGE_LANG, lang ? lang : "");
+    apr_table_unset(r->notes, NOTE_LANG);       /* decide again */
+}
+
+const social_i18n_lang *social_request_lang(request_rec *r)
+{
+    const social_i18n *c = social_config_i18n(social_config_srv(r->server));
+    const social_i18n_lang *l = NULL;
+    request_rec *top = lang_request(r);
+    const char *said, *page, *accept;
+
+    if ((said = apr_table_get(top->notes, NOTE_LANG)) != NULL
+        && (l = social_i18n_find(c, said)) != NULL) {
+        return l;
+    }
+    if ((said = social_config_language(social_config_dir(r))) != NULL
+        && (l = social_i18n_find(c, said)) == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "SOCIAL2302: SocialLanguage %s: no catalogue for it: choosing as auto",
+                      said);
+    }
+    if ((page = apr_table_get(top->notes, NOTE_PAGE_LANG)) == NULL
+        && social_config_is_endpoint(top)) {
+        /* The widget fetching a discussion says the block's language
+         * (what the page chose) with lang=. */
+        page = social_request_query_value(top, "lang");
+    }
+    if (l == NULL && page != NULL && *page) {
+        l = social_i18n_find(c, page);
+        if (l == NULL) {
+            /* "de-AT", "pt-BR": the page's language, not the reader's */
+            l = social_i18n_negotiate(c, page);
+        }
+    }
+    if (l == NULL) {
+        accept = apr_table_get(r->headers_in, "Accept-Language");
+        apr_table_setn(top->notes, NOTE_LANG_NEGOTIATED, "1");
+        l = social_i18n_negotiate(c, accept);
+    }
+    if (l == NULL) {
+        l = social_i18n_find(c, "en");
+    }
+    if (l != NULL) {
+        apr_table_set(top->notes, NOTE_LANG, social_i18n_tag(l));
+    }
+    return l;
+}
+
+int social_request_lang_negotiated(request_rec *r)
+{
+    (void)social_request_lang(r);
+    return apr_table_get(lang_request(r)->notes, NOTE_LANG_NEGOTIATED) != NULL;
+}
+
+void social_request_lang_headers(request_rec *r)
+{
+    const social_i18n_lang *l = social_request_lang(r);
+
+    apr_table_set(r->err_headers_out, "Content-Language", social_i18n_tag(l));
+    if (social_request_lang_negotiated(r)) {
+        apr_table_mergen(r->err_headers_out, "Vary", "Accept-Language");
+    }
+}
+
 void social_request_protect(request_rec *r)
 {
     const social_srv_conf *sc = social_config_srv(r->server);
@@ -121,6 +207,7 @@ int social_result_store(request_rec *r, social_result *res, social_store_status 
 
 static int result_json(request_rec *r, const social_result *res)
 {
+    social_request_lang_headers(r);     /* the message is in the request's language */
     json_t *body = social_request_json_pool(r, json_pack("{s:{s:s,s:s}}", "error",
                                                          "code", res->code,
                                                          "message", res->message));
@@ -851,6 +938,34 @@ const char *social_request_back_location(request_rec *r, const char *page,
     return apr_pstrcat(r->pool, base, "#", fragment, NULL);
 }
 
+/* The notice the text names, in the request's language (text itself if
+ * it is none of them). */
+static const char *notice_words(request_rec *r, size_t k)
+{
+    char *msg = apr_pstrcat(r->pool, "block.notice_", notices[k].key, NULL), *s;
+    const char *text;
+
+    for (s = msg; *s; s++) {
+        if (*s == '-') {
+            *s = '_';
+        }
+    }
+    text = SOCIAL_MSG(r, msg);
+    return strcmp(text, msg) == 0 ? notices[k].text : text;
+}
+
+const char *social_request_notice_say(request_rec *r, const char *text)
+{
+    size_t k;
+
+    for (k = 0; text != NULL && k < sizeof(notices) / sizeof(notices[0]); k++) {
+        if (strcmp(notices[k].text, text) == 0) {
+            return notice_words(r, k);
+        }
+    }
+    return text;
+}
+
 const char *social_request_notice(request_rec *r)
 {
     const char *key = social_request_query_value(r, "social");
@@ -858,7 +973,7 @@ const char *social_request_notice(request_rec *r)
 
     for (k = 0; key != NULL && k < sizeof(notices) / sizeof(notices[0]); k++) {
         if (strcmp(notices[k].key, key) == 0) {
-            return notices[k].text;
+            return notice_words(r, k);     /* in the reader's language */
         }
     }
     return NULL;
@@ -950,8 +1065,10 @@ int social_request_template_send(request_rec *r, const char *name,
 {
     const char *error = NULL;
     apr_size_t len = 0;
-    char *html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                        name, fill, data, &len, &error);
+    char *html = social_render_template_lang(r->pool,
+                                             social_config_srv(r->server)->template_dir,
+                                             name, social_request_lang(r), fill, data,
+                                             &len, &error);
 
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -959,6 +1076,7 @@ int social_request_template_send(request_rec *r, const char *name,
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     html = social_text_ascii_refs(r->pool, html, len);
+    social_request_lang_headers(r);
     return social_request_page_send(r, html, strlen(html));
 }
 
@@ -985,17 +1103,18 @@ static const char *form_error_title(request_rec *r, int status)
     const char *base = social_config_srv(r->server)->endpoint;
     const char *what = strncmp(r->uri, base, strlen(base)) == 0 ? r->uri + strlen(base) : "";
 
-    if (status == HTTP_SERVICE_UNAVAILABLE) return "Try again shortly";
-    if (status == HTTP_UNAUTHORIZED) return "Please log in";
-    if (status == HTTP_INTERNAL_SERVER_ERROR) return "Not saved: an error on the server";
-    if (strcmp(what, "/shares") == 0) return "The page was not shared";
-    if (strcmp(what, "/like") == 0) return "Your like was not saved";
-    if (strncmp(what, "/polls", 6) == 0) return "Your vote was not saved";
-    if (strncmp(what, "/notifications", 14) == 0) return "Not done";
+    if (status == HTTP_SERVICE_UNAVAILABLE) return SOCIAL_MSG(r, "block.title_try_again");
+    if (status == HTTP_UNAUTHORIZED) return SOCIAL_MSG(r, "block.title_log_in");
+    if (status == HTTP_INTERNAL_SERVER_ERROR) return SOCIAL_MSG(r, "block.title_server_error");
+    if (strcmp(what, "/shares") == 0) return SOCIAL_MSG(r, "block.title_not_shared");
+    if (strcmp(what, "/like") == 0) return SOCIAL_MSG(r, "block.title_like_not_saved");
+    if (strncmp(what, "/polls", 6) == 0) return SOCIAL_MSG(r, "block.title_vote_not_saved");
+    if (strncmp(what, "/notifications", 14) == 0) return SOCIAL_MSG(r, "block.title_not_done");
     if (strcmp(what, "/discuss") == 0) {
-        return status == HTTP_NOT_FOUND ? "No discussion here" : "Cannot show this discussion";
+        return status == HTTP_NOT_FOUND ? SOCIAL_MSG(r, "block.title_no_discussion")
+                                        : SOCIAL_MSG(r, "block.title_cannot_show");
     }
-    return "Your comment was not saved";
+    return SOCIAL_MSG(r, "block.title_comment_not_saved");
 }
 
 /* A plain HTML page explaining a refused form post. */
@@ -1017,14 +1136,16 @@ int social_request_form_error(request_rec *r, int status, const char *message, c
     d.title = form_error_title(r, status);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL0504: form post to %s refused with %d: %s", r->uri, status, message);
-    html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                  "message.cs", message_fill, &d, &len, &error);
+    html = social_render_template_lang(r->pool, social_config_srv(r->server)->template_dir,
+                                       "message.cs", social_request_lang(r), message_fill, &d,
+                                       &len, &error);
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL0505: rendering message.cs failed: %s", error);
         return status;
     }
     html = social_text_ascii_refs(r->pool, html, len);
+    social_request_lang_headers(r);
     r->status = status;
     if (status == HTTP_SERVICE_UNAVAILABLE) {
         social_request_retry_after(r);

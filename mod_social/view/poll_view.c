@@ -89,7 +89,7 @@ static void poll_fill(social_render_data *data, void *ctx)
 
     social_render_set(s, "endpoint", social_config_srv(r->server)->endpoint);
     social_render_set(s, "page", p->page);
-    social_render_set(s, "status", d->status);
+    social_render_set(s, "status", social_request_notice_say(d->r, d->status));
     if (v->can_vote || v->can_moderate) {
         social_render_set(s, "token", social_identity_form_token(r, &v->page.who));
     }
@@ -138,8 +138,9 @@ char *social_poll_view_render(request_rec *r, const social_poll_view *v, const c
     poll_fill_data d = { r, v, status };
     const char *error = NULL;
     apr_size_t raw_len = 0;
-    char *raw = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                       "poll.cs", poll_fill, &d, &raw_len, &error);
+    char *raw = social_render_template_lang(r->pool, social_config_srv(r->server)->template_dir,
+                                            "poll.cs", social_request_lang(r), poll_fill, &d,
+                                            &raw_len, &error);
     char *out;
 
     if (raw == NULL) {
