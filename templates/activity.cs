@@ -29,7 +29,7 @@
 <?cs if:i.code == "c" ?><div class="social-body" dir="auto"><?cs uvar:i.html ?></div>
 <?cs elif:i.code == "s" && i.text ?><blockquote class="social-note" dir="auto"><?cs var:i.text ?></blockquote>
 <?cs elif:i.code == "i" ?><p class="social-idea-summary" dir="auto"><?cs var:i.text ?></p>
-<?cs elif:i.code == "u" ?><p class="social-idea-summary"><bdi><?cs var:i.text ?></bdi> &#8212; <span class="social-badge"><bdi><?cs var:i.subject ?></bdi></span></p>
+<?cs elif:i.code == "u" ?><p class="social-idea-summary"><bdi><?cs var:i.text ?></bdi> &#8212; <span class="social-badge"><bdi><?cs if:i.subject == "new" ?>{{t:ideas.status_new}}<?cs elif:i.subject == "under review" ?>{{t:ideas.status_under_review}}<?cs elif:i.subject == "planned" ?>{{t:ideas.status_planned}}<?cs elif:i.subject == "done" ?>{{t:ideas.status_done}}<?cs elif:i.subject == "declined" ?>{{t:ideas.status_declined}}<?cs else ?><?cs var:i.subject ?><?cs /if ?></bdi></span></p>
 <?cs elif:i.code == "v" ?><p class="social-poll-summary"><bdi><?cs var:i.text ?></bdi><?cs if:i.ballots != "" ?> &#8212; <span class="social-ballots">{{n:stream.votes i.ballots}}</span><?cs /if ?></p>
 <?cs /if ?></li>
 <?cs /each ?></ol>
