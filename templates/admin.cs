@@ -2,6 +2,7 @@
      and audit log; the engagement dashboard; and refusals. Every var: is
      HTML-escaped (Config.VarEscapeMode = html); the chart's coordinates
      are computed in C (report.c). ?>
+<?cs def:series_name(s) ?><?cs if:s.key == "comments" ?>{{t:console.comments}}<?cs elif:s.key == "likes" ?>{{t:console.likes_heading}}<?cs elif:s.key == "shares" ?>{{t:console.shares}}<?cs elif:s.key == "ballots" ?>{{t:console.poll_ballots}}<?cs elif:s.key == "ideas" ?>{{t:console.ideas}}<?cs elif:s.key == "idea_votes" ?>{{t:console.idea_votes}}<?cs elif:s.key == "responses" ?>{{t:console.survey_responses}}<?cs else ?><?cs var:s.name ?><?cs /if ?><?cs /def ?>
 <?cs def:token() ?><input type="hidden" name="token" value="<?cs var:Admin.token ?>" /><?cs /def ?>
 <!DOCTYPE html>
 <html lang="<?cs var:Social.lang ?>" dir="<?cs var:Social.dir ?>">
@@ -121,13 +122,13 @@
 <?cs each:t = Chart.xticks ?><text x="<?cs var:t.x ?>" y="<?cs var:Chart.label_y ?>" text-anchor="middle" font-size="11"><?cs var:t.label ?></text>
 <?cs /each ?><?cs each:s = Chart.series ?><polyline class="series series-<?cs var:s.key ?>" fill="none" stroke="<?cs var:s.color ?>" stroke-width="2" points="<?cs var:s.points ?>" />
 <?cs /each ?></svg>
-<figcaption><?cs each:s = Chart.series ?><span class="legend"><span class="swatch legend-<?cs var:s.key ?>"></span><?cs if:s.key == "comments" ?>{{t:console.comments}}<?cs elif:s.key == "likes" ?>{{t:console.likes_heading}}<?cs elif:s.key == "shares" ?>{{t:console.shares}}<?cs elif:s.key == "ballots" ?>{{t:console.poll_ballots}}<?cs else ?><?cs var:s.name ?><?cs /if ?>: <?cs var:s.total ?></span> <?cs /each ?></figcaption>
+<figcaption><?cs each:s = Chart.series ?><span class="legend"><span class="swatch legend-<?cs var:s.key ?>"></span><?cs call:series_name(s) ?>: <?cs var:s.total ?></span> <?cs /each ?></figcaption>
 </figure>
-<?cs # Only the days something happened on; the quiet ones are counted. ?><?cs set:Admin.quiet_days = 0 ?><?cs set:Admin.busy_days = 0 ?><?cs each:d = Days ?><?cs if:#d.comments + #d.likes + #d.shares + #d.ballots > 0 ?><?cs set:Admin.busy_days = Admin.busy_days + 1 ?><?cs else ?><?cs set:Admin.quiet_days = Admin.quiet_days + 1 ?><?cs /if ?><?cs /each ?>
+<?cs # Only the days something happened on; the quiet ones are counted. ?><?cs set:Admin.quiet_days = 0 ?><?cs set:Admin.busy_days = 0 ?><?cs each:d = Days ?><?cs if:#d.total > 0 ?><?cs set:Admin.busy_days = Admin.busy_days + 1 ?><?cs else ?><?cs set:Admin.quiet_days = Admin.quiet_days + 1 ?><?cs /if ?><?cs /each ?>
 <?cs if:Admin.busy_days == 0 ?><p class="admin-empty admin-quiet" data-quiet-days="<?cs var:Admin.quiet_days ?>">{{t:console.nothing_happened}}</p><?cs else ?>
 <table class="admin-days"><caption>{{t:console.busy_days}}</caption>
-<thead><tr><th scope="col">{{t:console.day}}</th><th scope="col">{{t:console.comments}}</th><th scope="col">{{t:console.likes_heading}}</th><th scope="col">{{t:console.shares}}</th><th scope="col">{{t:console.poll_ballots}}</th></tr></thead><tbody>
-<?cs each:d = Days ?><?cs if:#d.comments + #d.likes + #d.shares + #d.ballots > 0 ?><tr><th scope="row"><?cs var:d.date ?></th><td><?cs var:d.comments ?></td><td><?cs var:d.likes ?></td><td><?cs var:d.shares ?></td><td><?cs var:d.ballots ?></td></tr>
+<thead><tr><th scope="col">{{t:console.day}}</th><?cs each:s = Chart.series ?><th scope="col"><?cs call:series_name(s) ?></th><?cs /each ?></tr></thead><tbody>
+<?cs each:d = Days ?><?cs if:#d.total > 0 ?><tr><th scope="row"><?cs var:d.date ?></th><?cs each:v = d.values ?><td><?cs var:v.n ?></td><?cs /each ?></tr>
 <?cs /if ?><?cs /each ?></tbody></table>
 <?cs if:Admin.quiet_days > 0 ?><p class="admin-quiet" data-quiet-days="<?cs var:Admin.quiet_days ?>">{{n:console.quiet_days Admin.quiet_days}}</p><?cs /if ?><?cs /if ?>
 </section>
