@@ -92,8 +92,9 @@ static int console_send(console *c, int status)
     put(c, "Social.version", SOCIAL_VERSION);
     put(c, "Admin.user", c->who.user);
     put(c, "Admin.name", c->who.name);
-    html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                  "admin.cs", console_fill, c, &len, &error);
+    html = social_render_template_lang(r->pool, social_config_srv(r->server)->template_dir,
+                                       "admin.cs", social_request_lang(r), console_fill, c,
+                                       &len, &error);
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL1103: rendering admin.cs failed: %s (check SocialTemplateDir)",
@@ -133,7 +134,7 @@ static int console_store_error(console *c, social_store_status st)
     social_result res;
 
     if (st == SOCIAL_STORE_NOT_FOUND) {
-        return console_error(c, HTTP_NOT_FOUND, "no such item: nothing was changed");
+        return console_error(c, HTTP_NOT_FOUND, SOCIAL_MSG(c->r, "console.err_no_item"));
     }
     social_result_store(c->r, &res, st);
     return console_error(c, res.status, res.message);
@@ -232,9 +233,13 @@ static const char *done_message(request_rec *r)
     const char *done = social_request_query_value(r, "done");
     const char *n = social_request_query_value(r, "n");
     int count = n ? atoi(n) : 0;
-    static const struct { const char *code; const char *text; } known[] = {
-        { "hide", "hidden" }, { "unhide", "shown again" }, { "delete", "deleted" },
-        { "approve", "approved" }, { "reject", "rejected" },
+    static const struct { const char *code; const char *key; } known[] = {
+        { "hide", "console.done_hidden" }, { "unhide", "console.done_shown" },
+        { "delete", "console.done_deleted" }, { "approve", "console.done_approved" },
+        { "reject", "console.done_rejected" },
+        { "lock", "console.done_locked" }, { "unlock", "console.done_unlocked" },
+        { "close", "console.done_poll_closed" }, { "reopen", "console.done_poll_reopened" },
+        { "ban", "console.done_banned" }, { "unban", "console.done_unbanned" },
     };
     size_t k;
 
@@ -243,16 +248,11 @@ static const char *done_message(request_rec *r)
     }
     for (k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
         if (strcmp(done, known[k].code) == 0) {
-            return apr_psprintf(r->pool, "%d %s %s", count,
-                                count == 1 ? "comment" : "comments", known[k].text);
+            /* the first five count comments; the rest say one thing */
+            return social_i18n_format(r->pool, social_request_lang(r), known[k].key,
+                                      k < 5 ? (count < 0 ? 0 : count) : -1, NULL);
         }
     }
-    if (strcmp(done, "lock") == 0) return "Discussion locked";
-    if (strcmp(done, "unlock") == 0) return "Discussion unlocked";
-    if (strcmp(done, "close") == 0) return "Poll closed";
-    if (strcmp(done, "reopen") == 0) return "Poll reopened";
-    if (strcmp(done, "ban") == 0) return "Person banned from writing";
-    if (strcmp(done, "unban") == 0) return "Ban lifted";
     return NULL;
 }
 
@@ -670,7 +670,7 @@ static int form_read(console *c, apr_table_t **form)
         return console_error(c, HTTP_METHOD_NOT_ALLOWED, "this address only takes form posts");
     }
     if (!social_identity_same_origin(r)) {
-        return console_error(c, HTTP_FORBIDDEN, "the form was sent from another site");
+        return console_error(c, HTTP_FORBIDDEN, SOCIAL_MSG(c->r, "console.err_other_site"));
     }
     *form = social_request_form_body(r, &code);
     if (*form == NULL) {
@@ -678,7 +678,7 @@ static int form_read(console *c, apr_table_t **form)
     }
     if (!social_identity_form_token_valid(r, &c->who, apr_table_get(*form, "token"))) {
         return console_error(c, HTTP_FORBIDDEN,
-                             "the form has expired; reload the console and try again");
+                             SOCIAL_MSG(c->r, "console.err_expired"));
     }
     return DECLINED;
 }
@@ -696,7 +696,8 @@ static int reason_read(console *c, apr_table_t *form, int required,
                              "the reason must be text of at most 1000 bytes");
     }
     if (required && len == 0) {
-        return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "give a reason");
+        return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
+                             SOCIAL_MSG(c->r, "console.err_give_reason"));
     }
     audit->actor = c->who.user;
     audit->reason = reason ? reason : "";
@@ -961,14 +962,14 @@ int social_admin_handle(request_rec *r, const char *rest)
                       "SOCIAL1101: %s is not a moderator (SocialModerator): console refused",
                       c.who.user ? c.who.user : "an anonymous visitor");
         return console_error(&c, HTTP_FORBIDDEN,
-                             "the moderation console is for moderators only");
+                             SOCIAL_MSG(r, "console.err_moderators_only"));
     }
     for (k = 0; k < sizeof(console_routes) / sizeof(console_routes[0]); k++) {
         if (strcmp(rest, console_routes[k].path) == 0) {
             return console_routes[k].handle(&c);
         }
     }
-    return console_error(&c, HTTP_NOT_FOUND, "no such page in the moderation console");
+    return console_error(&c, HTTP_NOT_FOUND, SOCIAL_MSG(r, "console.err_no_page"));
 }
 
 /* ---- bans ---- */
@@ -986,11 +987,12 @@ int social_admin_refuse_banned(request_rec *r, const char *rest)
     if (social_store_ban_get(r, r->user, &ban) != SOCIAL_STORE_OK) {
         return DECLINED;
     }
-    message = apr_psprintf(r->pool, "you may read but not write here: a moderator "
-                           "banned you from writing (reason: %s); %s", ban.reason,
-                           ban.expires ? apr_pstrcat(r->pool, "the ban ends ",
-                                                     time_text(r->pool, ban.expires), NULL)
-                                       : "the ban has no end date");
+    message = ban.expires
+        ? social_i18n_format(r->pool, social_request_lang(r), "console.banned", -1,
+                             "reason", ban.reason, "ends", time_text(r->pool, ban.expires),
+                             NULL)
+        : social_i18n_format(r->pool, social_request_lang(r), "console.banned_forever", -1,
+                             "reason", ban.reason, NULL);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL1107: write %s %s by banned %s refused", r->method, r->uri, r->user);
     if (strncmp(rest, "/api/", 5) == 0) {

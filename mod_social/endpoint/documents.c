@@ -130,18 +130,17 @@ int social_documents_discuss_page(request_rec *r)
 
     if (path == NULL || *path == '\0') {
         return discuss_refuse(r, HTTP_BAD_REQUEST, asked->nelts > 1
-                              ? "name one file with page=PATH, not several"
-                              : "name the file with page=PATH (e.g. page=/training/guide.pdf)",
+                              ? SOCIAL_MSG(r, "documents.err_one_file")
+                              : SOCIAL_MSG(r, "documents.err_no_file"),
                               "SOCIAL2201");
     }
     if (path[0] != '/' || strpbrk(path, "?#") != NULL) {
         return discuss_refuse(r, HTTP_BAD_REQUEST,
-                              "page must be the file's path on this site, starting with / "
-                              "and without a query or fragment", "SOCIAL2202");
+                              SOCIAL_MSG(r, "documents.err_path"), "SOCIAL2202");
     }
     if (climbs(path)) {
         return discuss_refuse(r, HTTP_BAD_REQUEST,
-                              "page must name the file itself: no \"..\" in the path",
+                              SOCIAL_MSG(r, "documents.err_dotdot"),
                               "SOCIAL2205");
     }
     status = social_request_page(r, path, &pg, &message);
