@@ -103,6 +103,7 @@ static int console_send(console *c, int status)
     }
     html = social_text_ascii_refs(r->pool, html, len);
     r->status = status;
+    social_request_lang_headers(r);
     /* Stricter than the rest of the endpoint: never framed, whatever
      * SocialFrameAncestors allows (replaces social_request_protect's). */
     apr_table_setn(r->err_headers_out, "X-Frame-Options", "DENY");

@@ -753,7 +753,11 @@ static int idea_page(request_rec *r, apr_int64_t id)
         return social_result_send(r, &res, 1, NULL);
     }
     html = social_idea_page_render(r, &c.idea, &c.page, social_request_notice(r), &len);
-    return html ? social_request_page_send(r, html, len) : HTTP_INTERNAL_SERVER_ERROR;
+    if (html == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    social_request_lang_headers(r);
+    return social_request_page_send(r, html, len);
 }
 
 int social_ideas_form(request_rec *r, const char *rest)

@@ -989,14 +989,17 @@ int social_request_template_send(request_rec *r, const char *name,
 {
     const char *error = NULL;
     apr_size_t len = 0;
-    char *html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                        name, fill, data, &len, &error);
+    char *html = social_render_template_lang(r->pool,
+                                             social_config_srv(r->server)->template_dir,
+                                             name, social_request_lang(r), fill, data, &len,
+                                             &error);
 
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL0306: rendering %s failed: %s", name, error);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    social_request_lang_headers(r);
     html = social_text_ascii_refs(r->pool, html, len);
     return social_request_page_send(r, html, strlen(html));
 }
