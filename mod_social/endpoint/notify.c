@@ -603,6 +603,9 @@ static const char *digest(request_rec *r, const social_recipient *to,
     apr_pool_t *p = r->pool;
     const char *endpoint = social_config_srv(r->server)->endpoint;
     apr_array_header_t *lines = apr_array_make(p, list->nelts + 8, sizeof(const char *));
+    /* the digest is written for nobody's browser: in English, like its headers */
+    const social_i18n_lang *english = social_i18n_find(
+        social_config_i18n(social_config_srv(r->server)), "en");
     int k;
 
     APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "To: ",
@@ -618,7 +621,7 @@ static const char *digest(request_rec *r, const social_recipient *to,
     for (k = 0; k < list->nelts; k++) {
         const social_notification *n = &APR_ARRAY_IDX(list, k, social_notification);
         APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "* ",
-            header_safe(p, note_title(p, NULL, n)), "\n  ",
+            header_safe(p, note_title(p, english, n)), "\n  ",
             social_config_absolute_url(p, r->server, note_href(r, n)), NULL);
     }
     APR_ARRAY_PUSH(lines, const char *) = "";
