@@ -152,15 +152,18 @@ static int answers_check(request_rec *r, const social_survey_view *v, apr_hash_t
         if (kept->nelts == 0) {
             if (q->required) {
                 return answer_refused(res, HTTP_UNPROCESSABLE_ENTITY, "answer_required",
-                                      apr_psprintf(r->pool, "the question \"%s\" needs an "
-                                                   "answer", q->label), q->name);
+                                      social_i18n_format(r->pool, social_request_lang(r),
+                                                         "survey.err_answer_required", -1,
+                                                         "question", q->label, NULL),
+                                      q->name);
             }
             continue;
         }
         if (q->type != SOCIAL_QUESTION_MULTIPLE && kept->nelts > 1) {
             return answer_refused(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_answer",
-                                  apr_psprintf(r->pool, "the question \"%s\" takes one answer",
-                                               q->label), q->name);
+                                  social_i18n_format(r->pool, social_request_lang(r),
+                                                     "survey.err_one_answer", -1,
+                                                     "question", q->label, NULL), q->name);
         }
         for (j = 0; j < kept->nelts; j++) {
             const char *value = APR_ARRAY_IDX(kept, j, const char *);
@@ -174,14 +177,17 @@ static int answers_check(request_rec *r, const social_survey_view *v, apr_hash_t
             if (q->type == SOCIAL_QUESTION_CHOICE || q->type == SOCIAL_QUESTION_MULTIPLE) {
                 if (!option_known(q, value)) {
                     return answer_refused(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_answer",
-                                          apr_psprintf(r->pool, "\"%s\" is not an option of "
-                                                       "the question \"%s\"", value,
-                                                       q->label), q->name);
+                                          social_i18n_format(r->pool, social_request_lang(r),
+                                                             "survey.err_not_option", -1,
+                                                             "value", value,
+                                                             "question", q->label, NULL),
+                                          q->name);
                 }
                 for (i = 0; i < j; i++) {
                     if (strcmp(APR_ARRAY_IDX(kept, i, const char *), value) == 0) {
                         return answer_refused(res, HTTP_UNPROCESSABLE_ENTITY,
-                                              "invalid_answer", "an option is chosen twice",
+                                              "invalid_answer",
+                                              SOCIAL_MSG(r, "survey.err_chosen_twice"),
                                               q->name);
                     }
                 }
@@ -192,17 +198,23 @@ static int answers_check(request_rec *r, const social_survey_view *v, apr_hash_t
                 if (*value == '\0' || *end != '\0' || n < q->min || n > q->max
                     || strchr(value, ' ') || strchr(value, '+')) {
                     return answer_refused(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_answer",
-                                          apr_psprintf(r->pool, "the question \"%s\" takes a "
-                                                       "whole number from %d to %d",
-                                                       q->label, q->min, q->max), q->name);
+                                          social_i18n_format(
+                                              r->pool, social_request_lang(r),
+                                              "survey.err_scale", -1, "question", q->label,
+                                              "min", apr_itoa(r->pool, q->min),
+                                              "max", apr_itoa(r->pool, q->max), NULL),
+                                          q->name);
                 }
                 value = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, n);
             }
             else if (strlen(value) > SOCIAL_SURVEY_TEXT_MAX) {
                 return answer_refused(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_answer",
-                                      apr_psprintf(r->pool, "the answer to \"%s\" is longer "
-                                                   "than %d bytes", q->label,
-                                                   SOCIAL_SURVEY_TEXT_MAX), q->name);
+                                      social_i18n_format(r->pool, social_request_lang(r),
+                                                         "survey.err_text_long", -1,
+                                                         "question", q->label, "max",
+                                                         apr_itoa(r->pool,
+                                                                  SOCIAL_SURVEY_TEXT_MAX),
+                                                         NULL), q->name);
             }
             a = apr_array_push(*out);
             a->response = NULL;

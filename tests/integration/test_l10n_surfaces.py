@@ -36,7 +36,9 @@ JA = {"Accept-Language": "ja"}
 
 HTTPD_CONF = r"""
 LogLevel warn social:info
-""" + config.login() + config.optional_login()
+""" + (config.login() + config.optional_login()
+       + config.block('"@DOCROOT@%s/docs"' % AREA, "Options +Indexes",
+                      "SocialDocumentLinks pdf", kind="Directory"))
 
 ERROR_LOG_ALLOW = (r"AH01631: user \w+: authorization failure for",)
 
@@ -58,13 +60,20 @@ SURVEY = ('<!--social:survey name="umfrage" title="Teamumfrage"-->'
           '<!--social:question survey="umfrage" name="note" type="scale" label="Wie klar?"'
           ' min="1" max="5"-->')
 PDF = AREA + "/docs/handbuch.pdf"
+# a page linking to the PDF (no lang of its own: the reader's decides)
+LINKS = AREA + "/docs/seite.html"
+LINKS_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Schulung</title></head>
+<body><h1>Schulung</h1><p><a href="handbuch.pdf">Das Handbuch</a></p></body></html>
+"""
 
 
 @pytest.fixture(scope="module")
 def server(httpd_factory, htpasswd):
-    return httpd_factory(files={PDF: documents.pdf(2, "Handbuch")},
+    return httpd_factory(files={PDF: documents.pdf(2, "Handbuch"), LINKS: LINKS_PAGE},
                          conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd),
-                         error_log_allow=ERROR_LOG_ALLOW)
+                         error_log_allow=ERROR_LOG_ALLOW,
+                         modules=[("autoindex_module", "mod_autoindex.so")])
 
 
 # ---------------------------------------------------------------- helpers
@@ -298,6 +307,19 @@ def test_discuss_page_in_german(alice):
     own = html.split('<p class="social-document-download">', 1)
     own = own[0] + own[1].split("</p>", 1)[0]
     assert_no_english(own, "discuss page")
+
+
+def test_listing_and_document_links_in_the_readers_language(alice, bob):
+    alice.create(PDF, "Seite zwei ist falsch.")
+    listing = unescape(get_ok(bob, AREA + "/docs/", DE).body.decode("utf-8"))
+    assert re.search(r'class="social-entry-count" href="[^"]*#social">1 Kommentar</a>',
+                     listing), listing
+    assert ">Diskutieren</a>" in listing and ">Discuss</a>" not in listing, listing
+    japanese = unescape(get_ok(bob, AREA + "/docs/", JA).body.decode("utf-8"))
+    assert ">コメント 1 件</a>" in japanese and ">話し合う</a>" in japanese, japanese
+    page = unescape(get_ok(bob, LINKS, DE).body.decode("utf-8"))
+    assert 'class="social-doc-link"' in page, page
+    assert re.search(r'class="social-doc-link" href="[^"]*">Diskutieren</a>', page), page
 
 
 def test_json_errors_in_german_keep_their_codes(alice, board, survey):
