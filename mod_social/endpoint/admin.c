@@ -387,7 +387,7 @@ static int route_console(console *c)
         const char *why = NULL;
         const char *key = social_text_page_key(r->pool, f.page, &why);
         if (key == NULL) {
-            return console_error(c, HTTP_BAD_REQUEST, "page must be a path such as /news/a.html");
+            return console_error(c, HTTP_BAD_REQUEST, SOCIAL_MSG(c->r, "console.err_page_path"));
         }
         put(c, "Filter.page", f.page);
         f.page = key;
@@ -675,7 +675,7 @@ static int form_read(console *c, apr_table_t **form)
     }
     *form = social_request_form_body(r, &code);
     if (*form == NULL) {
-        return console_error(c, code, "the form could not be read");
+        return console_error(c, code, SOCIAL_MSG(c->r, "console.err_form_unreadable"));
     }
     if (!social_identity_form_token_valid(r, &c->who, apr_table_get(*form, "token"))) {
         return console_error(c, HTTP_FORBIDDEN,
@@ -694,7 +694,7 @@ static int reason_read(console *c, apr_table_t *form, int required,
 
     if (len > ADMIN_REASON_MAX || (len > 0 && !social_text_utf8_valid(reason, len))) {
         return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
-                             "the reason must be text of at most 1000 bytes");
+                             SOCIAL_MSG(c->r, "console.err_reason_long"));
     }
     if (required && len == 0) {
         return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
@@ -817,7 +817,7 @@ static int route_comments(console *c)
     apr_table_do(id_collect, &l, form, "id", NULL);
     if (l.invalid || l.ids->nelts == 0 || l.ids->nelts > ADMIN_BULK_MAX) {
         return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
-                             "choose 1 to 200 comments (by their ids)");
+                             SOCIAL_MSG(c->r, "console.err_choose_comments"));
     }
     audit.action = actions[found].action;
     audit.target_kind = "comment";
@@ -908,7 +908,8 @@ static int route_bans(console *c)
     }
     if (user == NULL || *user == '\0' || strlen(user) > 255
         || !social_text_utf8_valid(user, strlen(user))) {
-        return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "name the person by user name");
+        return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
+                             SOCIAL_MSG(c->r, "console.err_name_person"));
     }
     memset(&ban, 0, sizeof(ban));
     expires = apr_table_get(f.form, "expires");
@@ -916,8 +917,7 @@ static int route_bans(console *c)
         apr_int64_t t = time_parse(expires);
         if (t < 0 || t <= apr_time_sec(apr_time_now())) {
             return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
-                                 "the ban must end in the future, e.g. 2026-12-31 or "
-                                 "2026-12-31T18:00 (UTC), or leave it empty");
+                                 SOCIAL_MSG(c->r, "console.err_ban_end"));
         }
         ban.expires = apr_time_from_sec(t);
     }
