@@ -222,7 +222,7 @@ def test_activity_stream_in_german(alice, talk):
     html = assert_language(resp, "de")
     assert "Accept-Language" in (resp.header("Vary") or ""), resp.headers
     assert "<h1 class=\"social-title\">Aktivität" in html
-    assert "hat kommentiert:" in html and "hat geantwortet auf" in html, html
+    assert "hat kommentiert:" in html and "hat geantwortet:" in html, html
     assert_no_english(resp.body.decode("utf-8"), "activity")
 
 
