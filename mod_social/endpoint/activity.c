@@ -290,6 +290,25 @@ static const char *item_page_name(const social_activity *a)
     return a->page_title != NULL && a->page_title[0] != '\0' ? a->page_title : a->page;
 }
 
+/* The stream's short relative times in the request's language. */
+static const char *time_say(void *ctx, social_time_style style, const char *unit,
+                            apr_int64_t n)
+{
+    request_rec *r = ctx;
+
+    if (style != SOCIAL_TIME_SHORT) {
+        return NULL;
+    }
+    return social_i18n_format(r->pool, social_request_lang(r),
+                              apr_pstrcat(r->pool, "stream.time_", unit, NULL), n, NULL);
+}
+
+const char *social_activity_time(request_rec *r, apr_time_t t)
+{
+    return social_text_time_relative_say(r->pool, t, apr_time_now(), SOCIAL_TIME_SHORT,
+                                         time_say, r);
+}
+
 /* One line saying what happened, as plain text, in the language l. */
 static const char *item_title(apr_pool_t *p, const social_i18n_lang *l,
                               const social_activity *a)
@@ -601,8 +620,7 @@ static void page_fill(social_render_data *data, void *ctx)
         }
         social_render_set(item, "created_iso", social_text_time_iso(p, a->created));
         social_render_set(item, "created_abs", social_text_time_utc(p, a->created));
-        social_render_set(item, "created_rel", social_text_time_relative(
-            p, a->created, apr_time_now(), SOCIAL_TIME_SHORT));
+        social_render_set(item, "created_rel", social_activity_time(r, a->created));
     }
 }
 

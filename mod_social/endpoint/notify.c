@@ -29,6 +29,7 @@
 #include <http_request.h>
 
 #include "notify.h"
+#include "activity.h"
 #include "background.h"
 #include "fragcache.h"
 #include "render.h"
@@ -430,8 +431,7 @@ static void page_fill(social_render_data *data, void *ctx)
         social_render_set_bool(item, "read", n->read);
         social_render_set(item, "created_iso", social_text_time_iso(p, n->created));
         social_render_set(item, "created_abs", social_text_time_utc(p, n->created));
-        social_render_set(item, "created_rel", social_text_time_relative(
-            p, n->created, apr_time_now(), SOCIAL_TIME_SHORT));
+        social_render_set(item, "created_rel", social_activity_time(r, n->created));
     }
 }
 

@@ -223,6 +223,7 @@ def test_activity_stream_in_german(alice, talk):
     assert "Accept-Language" in (resp.header("Vary") or ""), resp.headers
     assert "<h1 class=\"social-title\">Aktivität" in html
     assert "hat kommentiert:" in html and "hat geantwortet:" in html, html
+    assert "gerade eben" in html and "just now" not in html, html
     assert_no_english(resp.body.decode("utf-8"), "activity")
 
 
@@ -239,6 +240,7 @@ def test_notifications_in_german(alice, talk):
     assert "<h1 class=\"social-title\">Für dich</h1>" in html
     assert "hat auf deinen Kommentar zu Betriebsrat geantwortet" in html, html
     assert re.search(r"\d+ ungelesene Benachrichtigung(en)?\.", html), html
+    assert "gerade eben" in html and "just now" not in html, html
     assert_no_english(html, "notifications")
 
 
