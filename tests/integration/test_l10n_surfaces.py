@@ -237,8 +237,8 @@ def test_activity_api_titles_in_german(alice, talk):
 
 def test_notifications_in_german(alice, talk):
     html = assert_language(get_ok(alice, "/_social/notifications", DE), "de")
-    assert "<h1 class=\"social-title\">Für dich</h1>" in html
-    assert "hat auf deinen Kommentar zu Betriebsrat geantwortet" in html, html
+    assert "<h1 class=\"social-title\">Für Sie</h1>" in html
+    assert "hat auf Ihren Kommentar zu Betriebsrat geantwortet" in html, html
     assert re.search(r"\d+ ungelesene Benachrichtigung(en)?\.", html), html
     assert "gerade eben" in html and "just now" not in html, html
     assert_no_english(html, "notifications")
@@ -296,7 +296,7 @@ def test_survey_with_results_in_german(alice, survey):
     resp = get_ok(alice, path, DE)
     part = region(resp.body, r'<section class="social social-survey"', "</section>")
     assert "Ergebnisse (2 Antworten)" in part, part
-    assert "Du hast teilgenommen" in part and "Mittelwert:" in part, part
+    assert "Sie haben teilgenommen" in part and "Mittelwert:" in part, part
     assert_no_english(part, "survey")
 
 
