@@ -2,7 +2,7 @@
      after a form post from the widget. Every var: is HTML-escaped; uvar:
      only for the idea's text, formatted (and escaped) like a comment's.
      Well-formed XML too. ?><?cs def:idea_status_name(s) ?><?cs if:s == "new" ?>{{t:ideas.status_new}}<?cs elif:s == "under review" ?>{{t:ideas.status_under_review}}<?cs elif:s == "planned" ?>{{t:ideas.status_planned}}<?cs elif:s == "done" ?>{{t:ideas.status_done}}<?cs elif:s == "declined" ?>{{t:ideas.status_declined}}<?cs else ?><?cs var:s ?><?cs /if ?><?cs /def ?><?cs def:idea_item(i) ?><li class="social-idea" id="idea-<?cs var:i.id ?>" data-social-idea-id="<?cs var:i.id ?>">
-<div class="social-idea-votes"><span class="social-idea-count"><?cs var:i.votes ?></span> {{n:ideas.vote_word i.votes}}
+<div class="social-idea-votes"><span class="social-idea-count" data-social-votes="<?cs var:i.votes ?>">{{n:ideas.votes i.votes}}</span>
 <?cs if:Board.can_vote ?><form class="social-form social-inline social-idea-vote-form" method="post" action="<?cs var:Social.endpoint ?>/ideas/<?cs var:i.id ?>"><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><?cs if:i.voted ?><input type="hidden" name="action" value="unvote" /><button type="submit" class="social-idea-unvote" aria-pressed="true">{{t:ideas.unvote}}</button><?cs else ?><input type="hidden" name="action" value="vote" /><button type="submit" class="social-idea-vote" aria-pressed="false">{{t:ideas.vote}}</button><?cs /if ?></form><?cs /if ?></div>
 <h3 class="social-idea-title"><a href="<?cs var:Social.endpoint ?>/ideas/<?cs var:i.id ?>"><?cs var:i.title ?></a> <span class="social-badge social-idea-status"><?cs call:idea_status_name(i.status) ?></span></h3>
 <div class="social-body" dir="auto"><?cs uvar:i.html ?></div>

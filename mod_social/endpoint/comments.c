@@ -141,8 +141,15 @@ static int body_valid(request_rec *r, outcome *o, const char *body)
         return 0;
     }
     if (chars > (size_t)max) {
-        why = apr_psprintf(r->pool, "the text is too long (%" APR_SIZE_T_FMT
-                           " characters; at most %d)", chars, max);
+        why = SOCIAL_MSGF(r, "block.msg_text_too_long", -1,
+                          "chars", apr_psprintf(r->pool, "%" APR_SIZE_T_FMT, chars),
+                          "max", apr_itoa(r->pool, max), NULL);
+    }
+    else if (strcmp(why, "the text is empty") == 0) {
+        why = SOCIAL_MSG(r, "block.msg_text_empty");
+    }
+    else if (strcmp(why, "the text is not valid UTF-8") == 0) {
+        why = SOCIAL_MSG(r, "block.msg_text_not_utf8");
     }
     return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_body", why);
 }

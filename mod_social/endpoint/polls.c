@@ -245,6 +245,7 @@ static int poll_fragment_send(request_rec *r, const social_poll_view *v, const c
     if (html == NULL) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    social_request_lang_headers(r);
     return social_request_html_send(r, html, len);
 }
 

@@ -77,7 +77,13 @@ const social_i18n_lang *social_request_lang(request_rec *r)
                       "SOCIAL2302: SocialLanguage %s: no catalogue for it: choosing as auto",
                       said);
     }
-    if (l == NULL && (page = apr_table_get(top->notes, NOTE_PAGE_LANG)) != NULL && *page) {
+    if ((page = apr_table_get(top->notes, NOTE_PAGE_LANG)) == NULL
+        && social_config_is_endpoint(top)) {
+        /* The widget fetching a discussion says the block's language
+         * (what the page chose) with lang=. */
+        page = social_request_query_value(top, "lang");
+    }
+    if (l == NULL && page != NULL && *page) {
         l = social_i18n_find(c, page);
         if (l == NULL) {
             /* "de-AT", "pt-BR": the page's language, not the reader's */

@@ -63,7 +63,9 @@ json_t *social_request_json_pool(request_rec *r, json_t *value);
  *
  * The language of what the module writes for r, the first that applies:
  * SocialLanguage TAG -> the page's own <html lang> (pages: what the
- * filter saw, when it names a language there is a catalogue for) ->
+ * filter saw, when it names a language there is a catalogue for; the
+ * endpoint: its lang= query parameter, which the widget fills from the
+ * block's lang when it fetches a discussion) ->
  * Accept-Language -> English. Never NULL once the server has started. */
 const social_i18n_lang *social_request_lang(request_rec *r);
 

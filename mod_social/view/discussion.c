@@ -1235,5 +1235,6 @@ int social_discussion_fragment_send(request_rec *r, const social_page *pg, const
                       "SOCIAL0503: rendering the discussion failed: %s", error);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    social_request_lang_headers(r);
     return social_request_html_send(r, html, len);
 }
