@@ -309,6 +309,25 @@ const char *social_activity_time(request_rec *r, apr_time_t t)
                                          time_say, r);
 }
 
+/* A board's status in the language l when it is one of the default
+ * statuses (SOCIAL_IDEAS_DEFAULT_STATUSES); a page author's own as written. */
+static const char *idea_status_words(const social_i18n_lang *l, const char *status)
+{
+    static const struct { const char *name; const char *key; } known[] = {
+        { "new", "ideas.status_new" }, { "under review", "ideas.status_under_review" },
+        { "planned", "ideas.status_planned" }, { "done", "ideas.status_done" },
+        { "declined", "ideas.status_declined" },
+    };
+    size_t k;
+
+    for (k = 0; status != NULL && k < sizeof(known) / sizeof(known[0]); k++) {
+        if (strcmp(status, known[k].name) == 0) {
+            return social_i18n_text(l, known[k].key);
+        }
+    }
+    return status;
+}
+
 /* One line saying what happened, as plain text, in the language l. */
 static const char *item_title(apr_pool_t *p, const social_i18n_lang *l,
                               const social_activity *a)
@@ -333,7 +352,8 @@ static const char *item_title(apr_pool_t *p, const social_i18n_lang *l,
                                   "page", page, "text", a->text, NULL);
     case 'u':
         return social_i18n_format(p, l, "stream.item_idea_status", -1, "actor", a->name,
-                                  "text", a->text, "page", page, "status", a->subject, NULL);
+                                  "text", a->text, "page", page,
+                                  "status", idea_status_words(l, a->subject), NULL);
     default:
         if (a->number < 0) {
             return social_i18n_format(p, l, "stream.item_poll", -1, "page", page,
