@@ -124,24 +124,30 @@ const char *social_render_survey(apr_pool_t *p, const char *name, const char *in
     return out;
 }
 
-const char *social_render_listing_entry(apr_pool_t *p, const char *href, int count,
-                                        apr_size_t *len)
+const char *social_render_listing_entry(apr_pool_t *p, const social_i18n_lang *l,
+                                        const char *href, int count, apr_size_t *len)
 {
     const char *h = escape(p, href, strlen(href));
+    const char *comments = count < 0 ? NULL
+                           : social_i18n_format(p, l, "documents.comments", count, NULL);
+    const char *discuss = social_i18n_text(l, "documents.discuss");
     const char *out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN, " <span class=\"social-entry\">",
-        count < 0 ? "" : apr_psprintf(p, "<a class=\"social-entry-count\" href=\"%s#social\">"
-                                      "%d comment%s</a> ", h, count, count == 1 ? "" : "s"),
-        "<a class=\"social-entry-discuss\" href=\"", h, "\">Discuss</a></span>",
-        SOCIAL_BLOCK_CLOSE, NULL);
+        comments == NULL ? "" : apr_pstrcat(p, "<a class=\"social-entry-count\" href=\"", h,
+                                            "#social\">", escape(p, comments, strlen(comments)),
+                                            "</a> ", NULL),
+        "<a class=\"social-entry-discuss\" href=\"", h, "\">",
+        escape(p, discuss, strlen(discuss)), "</a></span>", SOCIAL_BLOCK_CLOSE, NULL);
     *len = strlen(out);
     return out;
 }
 
-const char *social_render_document_link(apr_pool_t *p, const char *href, apr_size_t *len)
+const char *social_render_document_link(apr_pool_t *p, const social_i18n_lang *l,
+                                        const char *href, apr_size_t *len)
 {
+    const char *discuss = social_i18n_text(l, "documents.discuss");
     const char *out = apr_pstrcat(p, SOCIAL_BLOCK_OPEN,
         " <a class=\"social-doc-link\" href=\"", escape(p, href, strlen(href)),
-        "\">Discuss</a>", SOCIAL_BLOCK_CLOSE, NULL);
+        "\">", escape(p, discuss, strlen(discuss)), "</a>", SOCIAL_BLOCK_CLOSE, NULL);
     *len = strlen(out);
     return out;
 }

@@ -74,14 +74,16 @@ const char *social_render_survey(apr_pool_t *p, const char *name, const char *in
 const char *social_render_count_link(apr_pool_t *p, const char *page_key, int count);
 
 /* What follows an entry of a directory listing: "N comments" (count < 0:
- * not known, left out) and "Discuss", both linking to href (the entry's
- * discussion), between the module's delimiters. */
-const char *social_render_listing_entry(apr_pool_t *p, const char *href, int count,
-                                        apr_size_t *len);
+ * not known, left out) and "Discuss" in the language l, both linking to
+ * href (the entry's discussion), between the module's delimiters. */
+const char *social_render_listing_entry(apr_pool_t *p, const social_i18n_lang *l,
+                                        const char *href, int count, apr_size_t *len);
 
-/* The small "Discuss" link SocialDocumentLinks puts after a link to a
- * document, linking to href (its discussion), between the delimiters. */
-const char *social_render_document_link(apr_pool_t *p, const char *href, apr_size_t *len);
+/* The small "Discuss" link (in the language l) SocialDocumentLinks puts
+ * after a link to a document, linking to href (its discussion), between
+ * the delimiters. */
+const char *social_render_document_link(apr_pool_t *p, const social_i18n_lang *l,
+                                        const char *href, apr_size_t *len);
 
 /* ---- ClearSilver ---- */
 

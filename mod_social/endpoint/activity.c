@@ -290,32 +290,77 @@ static const char *item_page_name(const social_activity *a)
     return a->page_title != NULL && a->page_title[0] != '\0' ? a->page_title : a->page;
 }
 
-/* One line saying what happened, as plain text. */
-static const char *item_title(apr_pool_t *p, const social_activity *a)
+/* The stream's short relative times in the request's language. */
+static const char *time_say(void *ctx, social_time_style style, const char *unit,
+                            apr_int64_t n)
+{
+    request_rec *r = ctx;
+
+    if (style != SOCIAL_TIME_SHORT) {
+        return NULL;
+    }
+    return social_i18n_format(r->pool, social_request_lang(r),
+                              apr_pstrcat(r->pool, "stream.time_", unit, NULL), n, NULL);
+}
+
+const char *social_activity_time(request_rec *r, apr_time_t t)
+{
+    return social_text_time_relative_say(r->pool, t, apr_time_now(), SOCIAL_TIME_SHORT,
+                                         time_say, r);
+}
+
+/* A board's status in the language l when it is one of the default
+ * statuses (SOCIAL_IDEAS_DEFAULT_STATUSES); a page author's own as written. */
+static const char *idea_status_words(const social_i18n_lang *l, const char *status)
+{
+    static const struct { const char *name; const char *key; } known[] = {
+        { "new", "ideas.status_new" }, { "under review", "ideas.status_under_review" },
+        { "planned", "ideas.status_planned" }, { "done", "ideas.status_done" },
+        { "declined", "ideas.status_declined" },
+    };
+    size_t k;
+
+    for (k = 0; status != NULL && k < sizeof(known) / sizeof(known[0]); k++) {
+        if (strcmp(status, known[k].name) == 0) {
+            return social_i18n_text(l, known[k].key);
+        }
+    }
+    return status;
+}
+
+/* One line saying what happened, as plain text, in the language l. */
+static const char *item_title(apr_pool_t *p, const social_i18n_lang *l,
+                              const social_activity *a)
 {
     const char *page = item_page_name(a);
 
     switch (a->kind) {
     case 'c':
-        return apr_pstrcat(p, a->name, a->number ? " replied on " : " commented on ",
-                           page, NULL);
+        return social_i18n_format(p, l, a->number ? "stream.item_reply" : "stream.item_comment",
+                                  -1, "actor", a->name, "page", page, NULL);
     case 's':
-        return apr_pstrcat(p, a->name, " shared ", page, NULL);
+        return social_i18n_format(p, l, "stream.item_share", -1, "actor", a->name,
+                                  "page", page, NULL);
     case 'p':
-        return apr_pstrcat(p, a->name, " liked ", page, NULL);
+        return social_i18n_format(p, l, "stream.item_like_page", -1, "actor", a->name,
+                                  "page", page, NULL);
     case 'l':
-        return apr_pstrcat(p, a->name, " liked ", a->subject, "'s comment on ", page, NULL);
+        return social_i18n_format(p, l, "stream.item_like_comment", -1, "actor", a->name,
+                                  "subject", a->subject, "page", page, NULL);
     case 'i':
-        return apr_pstrcat(p, a->name, " suggested an idea on ", page, ": ", a->text, NULL);
+        return social_i18n_format(p, l, "stream.item_idea", -1, "actor", a->name,
+                                  "page", page, "text", a->text, NULL);
     case 'u':
-        return apr_pstrcat(p, a->name, " set the idea \"", a->text, "\" on ", page, " to ",
-                           a->subject, NULL);
+        return social_i18n_format(p, l, "stream.item_idea_status", -1, "actor", a->name,
+                                  "text", a->text, "page", page,
+                                  "status", idea_status_words(l, a->subject), NULL);
     default:
         if (a->number < 0) {
-            return apr_psprintf(p, "New poll on %s: %s", page, a->text);
+            return social_i18n_format(p, l, "stream.item_poll", -1, "page", page,
+                                      "text", a->text, NULL);
         }
-        return apr_psprintf(p, "New poll on %s: %s (%" APR_INT64_T_FMT " vote%s)", page,
-                            a->text, a->number, a->number == 1 ? "" : "s");
+        return social_i18n_format(p, l, "stream.item_poll_votes", a->number, "page", page,
+                                  "text", a->text, NULL);
     }
 }
 
@@ -349,7 +394,7 @@ static json_t *item_json(request_rec *r, const social_activity *a)
 {
     json_t *item = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s,s:s}",
         "kind", kind_name(a->kind), "id", (json_int_t)a->id, "page", a->page,
-        "url", item_href(r, a), "title", item_title(r->pool, a),
+        "url", item_href(r, a), "title", item_title(r->pool, social_request_lang(r), a),
         "created", social_text_time_iso(r->pool, a->created),
         "cursor", cursor_format(r->pool, &(stream_cursor){ a->created, a->kind, a->id }));
 
@@ -460,9 +505,13 @@ int social_activity_atom(request_rec *r)
     filters = filter_query(p, &q, '?');
     self = absolute(r, apr_pstrcat(p, endpoint, "/activity.atom", filters, NULL));
     html = absolute(r, apr_pstrcat(p, endpoint, "/activity", filters, NULL));
-    title = apr_pstrcat(p, "Intranet activity",
-                        q.user ? apr_pstrcat(p, " by ", q.user, NULL) : "",
-                        q.section ? apr_pstrcat(p, " in ", q.section, NULL) : "", NULL);
+    title = apr_pstrcat(p, SOCIAL_MSG(r, "stream.feed_title"),
+                        q.user ? apr_pstrcat(p, " ", social_i18n_format(
+                            p, social_request_lang(r), "stream.by_user", -1, "user", q.user,
+                            NULL), NULL) : "",
+                        q.section ? apr_pstrcat(p, " ", social_i18n_format(
+                            p, social_request_lang(r), "stream.in_section", -1,
+                            "section", q.section, NULL), NULL) : "", NULL);
     out = apr_array_make(p, 16 + 16 * res.items->nelts, sizeof(const char *));
 #define OUT(s) (APR_ARRAY_PUSH(out, const char *) = (s))
     OUT("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
@@ -495,7 +544,7 @@ int social_activity_atom(request_rec *r)
                           "&by=", social_text_percent_encode(p, a->user), NULL);
 
         OUT("<entry>\n<title>");
-        OUT(xml_text(p, item_title(p, a)));
+        OUT(xml_text(p, item_title(p, social_request_lang(r), a)));
         OUT("</title>\n<id>");
         OUT(xml_text(p, id));
         OUT("</id>\n<updated>");
@@ -591,8 +640,7 @@ static void page_fill(social_render_data *data, void *ctx)
         }
         social_render_set(item, "created_iso", social_text_time_iso(p, a->created));
         social_render_set(item, "created_abs", social_text_time_utc(p, a->created));
-        social_render_set(item, "created_rel", social_text_time_relative(
-            p, a->created, apr_time_now(), SOCIAL_TIME_SHORT));
+        social_render_set(item, "created_rel", social_activity_time(r, a->created));
     }
 }
 

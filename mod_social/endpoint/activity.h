@@ -8,6 +8,10 @@
 /* GET {base}/activity[?user=&section=&before=&limit=] */
 int social_activity_page(request_rec *r);
 
+/* How long ago t was, in the stream's short words ("3 min ago") in the
+ * request's language; the notifications page words its times alike. */
+const char *social_activity_time(request_rec *r, apr_time_t t);
+
 /* GET {base}/activity.atom[?user=&section=&before=&limit=] */
 int social_activity_atom(request_rec *r);
 

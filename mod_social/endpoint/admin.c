@@ -92,8 +92,9 @@ static int console_send(console *c, int status)
     put(c, "Social.version", SOCIAL_VERSION);
     put(c, "Admin.user", c->who.user);
     put(c, "Admin.name", c->who.name);
-    html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                  "admin.cs", console_fill, c, &len, &error);
+    html = social_render_template_lang(r->pool, social_config_srv(r->server)->template_dir,
+                                       "admin.cs", social_request_lang(r), console_fill, c,
+                                       &len, &error);
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL1103: rendering admin.cs failed: %s (check SocialTemplateDir)",
@@ -102,6 +103,7 @@ static int console_send(console *c, int status)
     }
     html = social_text_ascii_refs(r->pool, html, len);
     r->status = status;
+    social_request_lang_headers(r);
     /* Stricter than the rest of the endpoint: never framed, whatever
      * SocialFrameAncestors allows (replaces social_request_protect's). */
     apr_table_setn(r->err_headers_out, "X-Frame-Options", "DENY");
@@ -133,7 +135,7 @@ static int console_store_error(console *c, social_store_status st)
     social_result res;
 
     if (st == SOCIAL_STORE_NOT_FOUND) {
-        return console_error(c, HTTP_NOT_FOUND, "no such item: nothing was changed");
+        return console_error(c, HTTP_NOT_FOUND, SOCIAL_MSG(c->r, "console.err_no_item"));
     }
     social_result_store(c->r, &res, st);
     return console_error(c, res.status, res.message);
@@ -232,9 +234,13 @@ static const char *done_message(request_rec *r)
     const char *done = social_request_query_value(r, "done");
     const char *n = social_request_query_value(r, "n");
     int count = n ? atoi(n) : 0;
-    static const struct { const char *code; const char *text; } known[] = {
-        { "hide", "hidden" }, { "unhide", "shown again" }, { "delete", "deleted" },
-        { "approve", "approved" }, { "reject", "rejected" },
+    static const struct { const char *code; const char *key; } known[] = {
+        { "hide", "console.done_hidden" }, { "unhide", "console.done_shown" },
+        { "delete", "console.done_deleted" }, { "approve", "console.done_approved" },
+        { "reject", "console.done_rejected" },
+        { "lock", "console.done_locked" }, { "unlock", "console.done_unlocked" },
+        { "close", "console.done_poll_closed" }, { "reopen", "console.done_poll_reopened" },
+        { "ban", "console.done_banned" }, { "unban", "console.done_unbanned" },
     };
     size_t k;
 
@@ -243,16 +249,11 @@ static const char *done_message(request_rec *r)
     }
     for (k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
         if (strcmp(done, known[k].code) == 0) {
-            return apr_psprintf(r->pool, "%d %s %s", count,
-                                count == 1 ? "comment" : "comments", known[k].text);
+            /* the first five count comments; the rest say one thing */
+            return social_i18n_format(r->pool, social_request_lang(r), known[k].key,
+                                      k < 5 ? (count < 0 ? 0 : count) : -1, NULL);
         }
     }
-    if (strcmp(done, "lock") == 0) return "Discussion locked";
-    if (strcmp(done, "unlock") == 0) return "Discussion unlocked";
-    if (strcmp(done, "close") == 0) return "Poll closed";
-    if (strcmp(done, "reopen") == 0) return "Poll reopened";
-    if (strcmp(done, "ban") == 0) return "Person banned from writing";
-    if (strcmp(done, "unban") == 0) return "Ban lifted";
     return NULL;
 }
 
@@ -386,7 +387,7 @@ static int route_console(console *c)
         const char *why = NULL;
         const char *key = social_text_page_key(r->pool, f.page, &why);
         if (key == NULL) {
-            return console_error(c, HTTP_BAD_REQUEST, "page must be a path such as /news/a.html");
+            return console_error(c, HTTP_BAD_REQUEST, SOCIAL_MSG(c->r, "console.err_page_path"));
         }
         put(c, "Filter.page", f.page);
         f.page = key;
@@ -670,15 +671,15 @@ static int form_read(console *c, apr_table_t **form)
         return console_error(c, HTTP_METHOD_NOT_ALLOWED, "this address only takes form posts");
     }
     if (!social_identity_same_origin(r)) {
-        return console_error(c, HTTP_FORBIDDEN, "the form was sent from another site");
+        return console_error(c, HTTP_FORBIDDEN, SOCIAL_MSG(c->r, "console.err_other_site"));
     }
     *form = social_request_form_body(r, &code);
     if (*form == NULL) {
-        return console_error(c, code, "the form could not be read");
+        return console_error(c, code, SOCIAL_MSG(c->r, "console.err_form_unreadable"));
     }
     if (!social_identity_form_token_valid(r, &c->who, apr_table_get(*form, "token"))) {
         return console_error(c, HTTP_FORBIDDEN,
-                             "the form has expired; reload the console and try again");
+                             SOCIAL_MSG(c->r, "console.err_expired"));
     }
     return DECLINED;
 }
@@ -693,10 +694,11 @@ static int reason_read(console *c, apr_table_t *form, int required,
 
     if (len > ADMIN_REASON_MAX || (len > 0 && !social_text_utf8_valid(reason, len))) {
         return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
-                             "the reason must be text of at most 1000 bytes");
+                             SOCIAL_MSG(c->r, "console.err_reason_long"));
     }
     if (required && len == 0) {
-        return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "give a reason");
+        return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
+                             SOCIAL_MSG(c->r, "console.err_give_reason"));
     }
     audit->actor = c->who.user;
     audit->reason = reason ? reason : "";
@@ -815,7 +817,7 @@ static int route_comments(console *c)
     apr_table_do(id_collect, &l, form, "id", NULL);
     if (l.invalid || l.ids->nelts == 0 || l.ids->nelts > ADMIN_BULK_MAX) {
         return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
-                             "choose 1 to 200 comments (by their ids)");
+                             SOCIAL_MSG(c->r, "console.err_choose_comments"));
     }
     audit.action = actions[found].action;
     audit.target_kind = "comment";
@@ -906,7 +908,8 @@ static int route_bans(console *c)
     }
     if (user == NULL || *user == '\0' || strlen(user) > 255
         || !social_text_utf8_valid(user, strlen(user))) {
-        return console_error(c, HTTP_UNPROCESSABLE_ENTITY, "name the person by user name");
+        return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
+                             SOCIAL_MSG(c->r, "console.err_name_person"));
     }
     memset(&ban, 0, sizeof(ban));
     expires = apr_table_get(f.form, "expires");
@@ -914,8 +917,7 @@ static int route_bans(console *c)
         apr_int64_t t = time_parse(expires);
         if (t < 0 || t <= apr_time_sec(apr_time_now())) {
             return console_error(c, HTTP_UNPROCESSABLE_ENTITY,
-                                 "the ban must end in the future, e.g. 2026-12-31 or "
-                                 "2026-12-31T18:00 (UTC), or leave it empty");
+                                 SOCIAL_MSG(c->r, "console.err_ban_end"));
         }
         ban.expires = apr_time_from_sec(t);
     }
@@ -961,14 +963,14 @@ int social_admin_handle(request_rec *r, const char *rest)
                       "SOCIAL1101: %s is not a moderator (SocialModerator): console refused",
                       c.who.user ? c.who.user : "an anonymous visitor");
         return console_error(&c, HTTP_FORBIDDEN,
-                             "the moderation console is for moderators only");
+                             SOCIAL_MSG(r, "console.err_moderators_only"));
     }
     for (k = 0; k < sizeof(console_routes) / sizeof(console_routes[0]); k++) {
         if (strcmp(rest, console_routes[k].path) == 0) {
             return console_routes[k].handle(&c);
         }
     }
-    return console_error(&c, HTTP_NOT_FOUND, "no such page in the moderation console");
+    return console_error(&c, HTTP_NOT_FOUND, SOCIAL_MSG(r, "console.err_no_page"));
 }
 
 /* ---- bans ---- */
@@ -986,11 +988,12 @@ int social_admin_refuse_banned(request_rec *r, const char *rest)
     if (social_store_ban_get(r, r->user, &ban) != SOCIAL_STORE_OK) {
         return DECLINED;
     }
-    message = apr_psprintf(r->pool, "you may read but not write here: a moderator "
-                           "banned you from writing (reason: %s); %s", ban.reason,
-                           ban.expires ? apr_pstrcat(r->pool, "the ban ends ",
-                                                     time_text(r->pool, ban.expires), NULL)
-                                       : "the ban has no end date");
+    message = ban.expires
+        ? social_i18n_format(r->pool, social_request_lang(r), "console.banned", -1,
+                             "reason", ban.reason, "ends", time_text(r->pool, ban.expires),
+                             NULL)
+        : social_i18n_format(r->pool, social_request_lang(r), "console.banned_forever", -1,
+                             "reason", ban.reason, NULL);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL1107: write %s %s by banned %s refused", r->method, r->uri, r->user);
     if (strncmp(rest, "/api/", 5) == 0) {

@@ -34,13 +34,15 @@ typedef struct {
     const char *block;          /* the discussion block, as the filter inserts it */
 } discuss_data;
 
-static const char *size_words(apr_pool_t *p, apr_off_t size)
+/* The size for people: bytes in the reader's language l, KB and MB as
+ * the symbols every language writes. */
+static const char *size_words(apr_pool_t *p, const social_i18n_lang *l, apr_off_t size)
 {
     if (size < 0) {
         return NULL;
     }
     if (size < 1024) {
-        return apr_psprintf(p, "%" APR_OFF_T_FMT " bytes", size);
+        return social_i18n_format(p, l, "documents.size_bytes", (apr_int64_t)size, NULL);
     }
     if (size < 1024 * 1024) {
         return apr_psprintf(p, "%" APR_OFF_T_FMT " KB", (size + 1023) / 1024);
@@ -63,7 +65,7 @@ static void discuss_fill(social_render_data *data, void *ctx)
     social_render_set(doc, "name", social_document_file_name(r->pool, d->pg->key));
     social_render_set(doc, "kind", social_document_kind_name(d->kind));
     social_render_set(doc, "type", d->content_type);
-    social_render_set(doc, "size", size_words(r->pool, d->size));
+    social_render_set(doc, "size", size_words(r->pool, social_request_lang(r), d->size));
     social_render_set(doc, "block", d->block);
     social_document_breadcrumbs(r->pool, d->pg->key, crumbs);
     for (k = 0; k + 1 < crumbs->nelts; k += 2) {
@@ -130,18 +132,17 @@ int social_documents_discuss_page(request_rec *r)
 
     if (path == NULL || *path == '\0') {
         return discuss_refuse(r, HTTP_BAD_REQUEST, asked->nelts > 1
-                              ? "name one file with page=PATH, not several"
-                              : "name the file with page=PATH (e.g. page=/training/guide.pdf)",
+                              ? SOCIAL_MSG(r, "documents.err_one_file")
+                              : SOCIAL_MSG(r, "documents.err_no_file"),
                               "SOCIAL2201");
     }
     if (path[0] != '/' || strpbrk(path, "?#") != NULL) {
         return discuss_refuse(r, HTTP_BAD_REQUEST,
-                              "page must be the file's path on this site, starting with / "
-                              "and without a query or fragment", "SOCIAL2202");
+                              SOCIAL_MSG(r, "documents.err_path"), "SOCIAL2202");
     }
     if (climbs(path)) {
         return discuss_refuse(r, HTTP_BAD_REQUEST,
-                              "page must name the file itself: no \"..\" in the path",
+                              SOCIAL_MSG(r, "documents.err_dotdot"),
                               "SOCIAL2205");
     }
     status = social_request_page(r, path, &pg, &message);

@@ -39,7 +39,8 @@ static int idea_load(request_rec *r, apr_int64_t id, idea_ctx *c, social_result 
     memset(c, 0, sizeof(*c));
     st = social_store_idea_get(r, id, r->user, &c->idea);
     if (st == SOCIAL_STORE_NOT_FOUND) {
-        return social_result_set(res, HTTP_NOT_FOUND, "not_found", "no such idea");
+        return social_result_set(res, HTTP_NOT_FOUND, "not_found",
+                                 SOCIAL_MSG(r, "ideas.err_no_idea"));
     }
     if (st != SOCIAL_STORE_OK) {
         return social_result_store(r, res, st);
@@ -47,7 +48,8 @@ static int idea_load(request_rec *r, apr_int64_t id, idea_ctx *c, social_result 
     if (social_request_page(r, c->idea.board.page, &c->page, &message) != 0
         || c->idea.deleted) {
         /* The same answer as an unknown id: never 401 or 403. */
-        return social_result_set(res, HTTP_NOT_FOUND, "not_found", "no such idea");
+        return social_result_set(res, HTTP_NOT_FOUND, "not_found",
+                                 SOCIAL_MSG(r, "ideas.err_no_idea"));
     }
     return 0;
 }
@@ -68,7 +70,7 @@ static int title_valid(request_rec *r, const char *title, social_result *res)
 
     if (title == NULL) {
         return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_title",
-                                 "the idea needs a title");
+                                 SOCIAL_MSG(r, "ideas.err_title_missing"));
     }
     why = social_text_comment_check(title, strlen(title), SOCIAL_IDEA_TITLE_MAX, &chars);
     if (why == NULL && (strchr(title, '\n') || strchr(title, '\r'))) {
@@ -110,7 +112,8 @@ static int text_valid(request_rec *r, const social_page *pg, const char *text,
 }
 
 /* May the viewer write on the board at all (logged in, not banned, the
- * page not locked), and is it open? */
+ * page not locked), and is it open? what: "submit" or "vote" (catalogue keys
+ * ideas.err_log_in_WHAT and ideas.err_may_not_WHAT). */
 static int may_act(request_rec *r, const social_page *pg, const social_idea_board *b,
                    const char *what, social_result *res)
 {
@@ -118,11 +121,13 @@ static int may_act(request_rec *r, const social_page *pg, const social_idea_boar
 
     if (pg->who.user == NULL) {
         return social_result_set(res, HTTP_UNAUTHORIZED, "login_required",
-                                 apr_pstrcat(r->pool, "log in to ", what, NULL));
+                                 SOCIAL_MSG(r, apr_pstrcat(r->pool, "ideas.err_log_in_", what,
+                                                           NULL)));
     }
     if (!social_identity_can_write(&pg->who)) {
         return social_result_set(res, HTTP_FORBIDDEN, "forbidden",
-                                 apr_pstrcat(r->pool, "you may not ", what, " here", NULL));
+                                 SOCIAL_MSG(r, apr_pstrcat(r->pool, "ideas.err_may_not_", what,
+                                                           NULL)));
     }
     if ((locked = social_request_unlocked(r, pg)) != 0) {
         return locked == HTTP_LOCKED
@@ -131,7 +136,7 @@ static int may_act(request_rec *r, const social_page *pg, const social_idea_boar
     }
     if (!social_ideas_open(b)) {
         return social_result_set(res, HTTP_CONFLICT, "board_closed",
-                                 "the ideas board is closed: no new ideas or votes");
+                                 SOCIAL_MSG(r, "ideas.err_board_closed"));
     }
     return 0;
 }
@@ -154,12 +159,12 @@ static int idea_submit(request_rec *r, const social_page *pg, const char *board_
     st = social_store_ideas_board_get(r, pg->key, board_name, &idea.board);
     if (st == SOCIAL_STORE_NOT_FOUND) {
         return social_result_set(res, HTTP_NOT_FOUND, "not_found",
-                                 "no such ideas board on this page");
+                                 SOCIAL_MSG(r, "ideas.err_no_board"));
     }
     if (st != SOCIAL_STORE_OK) {
         return social_result_store(r, res, st);
     }
-    if ((status = may_act(r, pg, &idea.board, "submit an idea", res)) != 0
+    if ((status = may_act(r, pg, &idea.board, "submit", res)) != 0
         || (status = title_valid(r, title, res)) != 0
         || (status = text_valid(r, pg, text, "text", res)) != 0) {
         return status;
@@ -202,9 +207,11 @@ static int idea_vote(request_rec *r, idea_ctx *c, int on, social_result *res)
     }
     if (c->idea.merged_into != 0) {
         return social_result_set(res, HTTP_CONFLICT, "idea_merged",
-                                 apr_psprintf(r->pool, "this idea was merged into idea %"
-                                              APR_INT64_T_FMT ": vote there",
-                                              c->idea.merged_into));
+                                 social_i18n_format(r->pool, social_request_lang(r),
+                                                    "ideas.err_merged", -1, "id",
+                                                    apr_psprintf(r->pool, "%" APR_INT64_T_FMT,
+                                                                 c->idea.merged_into),
+                                                    NULL));
     }
     st = social_store_idea_vote(r, c->idea.id, c->page.who.user, on);
     if (st != SOCIAL_STORE_OK) {
@@ -213,21 +220,21 @@ static int idea_vote(request_rec *r, idea_ctx *c, int on, social_result *res)
     return 0;
 }
 
-static int may_change(const idea_ctx *c, social_result *res)
+static int may_change(request_rec *r, const idea_ctx *c, social_result *res)
 {
     int mine = c->page.who.user != NULL && strcmp(c->page.who.user, c->idea.author) == 0;
 
     if (c->page.who.user == NULL) {
         return social_result_set(res, HTTP_UNAUTHORIZED, "login_required",
-                                 "log in to change an idea");
+                                 SOCIAL_MSG(r, "ideas.err_log_in_change"));
     }
     if (!c->page.who.moderator && !(mine && social_identity_can_write(&c->page.who))) {
         return social_result_set(res, HTTP_FORBIDDEN, "forbidden",
-                                 "only its author or a moderator may change an idea");
+                                 SOCIAL_MSG(r, "ideas.err_not_author"));
     }
     if (!c->page.who.moderator && !social_ideas_open(&c->idea.board)) {
         return social_result_set(res, HTTP_CONFLICT, "board_closed",
-                                 "the ideas board is closed");
+                                 SOCIAL_MSG(r, "ideas.err_closed"));
     }
     return 0;
 }
@@ -241,7 +248,7 @@ static int idea_set_status(request_rec *r, idea_ctx *c, const char *status,
     if (!c->page.who.moderator) {
         return social_result_set(res, c->page.who.user ? HTTP_FORBIDDEN : HTTP_UNAUTHORIZED,
                                  c->page.who.user ? "forbidden" : "login_required",
-                                 "only moderators may set an idea's status");
+                                 SOCIAL_MSG(r, "ideas.err_status_moderators"));
     }
     if (status == NULL || social_ideas_status_index(c->idea.board.statuses, status) < 0) {
         social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_status",
@@ -282,7 +289,7 @@ static int idea_merge(request_rec *r, idea_ctx *c, apr_int64_t into, social_resu
     if (!c->page.who.moderator) {
         return social_result_set(res, c->page.who.user ? HTTP_FORBIDDEN : HTTP_UNAUTHORIZED,
                                  c->page.who.user ? "forbidden" : "login_required",
-                                 "only moderators may merge ideas");
+                                 SOCIAL_MSG(r, "ideas.err_merge_moderators"));
     }
     if (into == 0 || into == c->idea.id || c->idea.merged_into != 0
         || social_store_idea_get(r, into, NULL, &target) != SOCIAL_STORE_OK
@@ -310,7 +317,7 @@ static int idea_merge(request_rec *r, idea_ctx *c, apr_int64_t into, social_resu
 static int idea_delete(request_rec *r, idea_ctx *c, social_result *res)
 {
     social_store_status st;
-    int status = may_change(c, res);
+    int status = may_change(r, c, res);
 
     if (status != 0) {
         return status;
@@ -378,7 +385,7 @@ static int api_list(request_rec *r)
     st = social_store_ideas_board_get(r, pg.key, name, &board);
     if (st == SOCIAL_STORE_NOT_FOUND) {
         return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
-                                         "no such ideas board on this page");
+                                         SOCIAL_MSG(r, "ideas.err_no_board"));
     }
     if (st != SOCIAL_STORE_OK) {
         return social_request_store_error(r, st);
@@ -490,7 +497,7 @@ static int api_patch(request_rec *r, idea_ctx *c)
     }
     title = title ? title : c->idea.title;
     text = text ? text : c->idea.body;
-    if (may_change(c, &res) != 0 || title_valid(r, title, &res) != 0
+    if (may_change(r, c, &res) != 0 || title_valid(r, title, &res) != 0
         || text_valid(r, &c->page, text, "text", &res) != 0) {
         return social_result_send(r, &res, 0, NULL);
     }
@@ -572,7 +579,8 @@ int social_ideas_api(request_rec *r, const char *rest)
     }
     if (id == 0 || (sub != NULL && strcmp(sub, "vote") != 0 && strcmp(sub, "status") != 0
                     && strcmp(sub, "merge") != 0)) {
-        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such idea");
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
+                                         SOCIAL_MSG(r, "ideas.err_no_idea"));
     }
     if (sub == NULL && m != M_GET && m != M_PATCH && m != M_DELETE) {
         return social_request_method_not_allowed(r, "GET, HEAD, PATCH, DELETE");
@@ -679,7 +687,7 @@ static int board_fragment(request_rec *r)
               : SOCIAL_STORE_NOT_FOUND;
     if (st == SOCIAL_STORE_NOT_FOUND) {
         return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
-                                         "no such ideas board on this page");
+                                         SOCIAL_MSG(r, "ideas.err_no_board"));
     }
     if (status != NULL && (*status == '\0'
                            || social_ideas_status_index(v.board.statuses, status) < 0)) {
@@ -721,7 +729,7 @@ static int form_submit(request_rec *r)
     }
     if (!social_identity_form_token_valid(r, &pg.who, apr_table_get(form, "token"))) {
         return social_request_form_error(r, HTTP_FORBIDDEN,
-                                         "the form has expired; reload the page and try again",
+                                         SOCIAL_MSG(r, "ideas.err_expired"),
                                          pg.key);
     }
     board = apr_table_get(form, "board");
@@ -730,7 +738,7 @@ static int form_submit(request_rec *r)
                     NULL, &id, &res) != 0) {
         return social_result_send(r, &res, 1, pg.key);
     }
-    return form_done(r, &pg, board, id, "Your idea is on the board");
+    return form_done(r, &pg, board, id, SOCIAL_MSG(r, "ideas.done_submitted"));
 }
 
 /* GET {base}/ideas/ID: the idea and its discussion, on a page of its own. */
@@ -745,7 +753,11 @@ static int idea_page(request_rec *r, apr_int64_t id)
         return social_result_send(r, &res, 1, NULL);
     }
     html = social_idea_page_render(r, &c.idea, &c.page, social_request_notice(r), &len);
-    return html ? social_request_page_send(r, html, len) : HTTP_INTERNAL_SERVER_ERROR;
+    if (html == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    social_request_lang_headers(r);
+    return social_request_page_send(r, html, len);
 }
 
 int social_ideas_form(request_rec *r, const char *rest)
@@ -769,7 +781,8 @@ int social_ideas_form(request_rec *r, const char *rest)
     }
     id = social_request_id(rest + 1, strlen(rest + 1));
     if (id == 0) {
-        return social_request_form_error(r, HTTP_NOT_FOUND, "no such idea", NULL);
+        return social_request_form_error(r, HTTP_NOT_FOUND, SOCIAL_MSG(r, "ideas.err_no_idea"),
+                                         NULL);
     }
     if (r->method_number == M_GET) {
         return idea_page(r, id);
@@ -786,7 +799,7 @@ int social_ideas_form(request_rec *r, const char *rest)
     }
     if (!social_identity_form_token_valid(r, &c.page.who, apr_table_get(form, "token"))) {
         return social_request_form_error(r, HTTP_FORBIDDEN,
-                                         "the form has expired; reload the page and try again",
+                                         SOCIAL_MSG(r, "ideas.err_expired"),
                                          c.page.key);
     }
     action = apr_table_get(form, "action");
@@ -795,21 +808,21 @@ int social_ideas_form(request_rec *r, const char *rest)
     }
     if (strcmp(action, "vote") == 0 || strcmp(action, "unvote") == 0) {
         status = idea_vote(r, &c, action[0] == 'v', &res);
-        done = action[0] == 'v' ? "Your vote is counted" : "Your vote is taken back";
+        done = SOCIAL_MSG(r, action[0] == 'v' ? "ideas.done_voted" : "ideas.done_unvoted");
     }
     else if (strcmp(action, "status") == 0) {
         status = idea_set_status(r, &c, apr_table_get(form, "status"),
                                  apr_table_get(form, "response"), &res);
-        done = "Status changed";
+        done = SOCIAL_MSG(r, "ideas.done_status");
     }
     else if (strcmp(action, "merge") == 0) {
         const char *into = apr_table_get(form, "into");
         status = idea_merge(r, &c, into ? social_request_id(into, strlen(into)) : 0, &res);
-        done = "Ideas merged";
+        done = SOCIAL_MSG(r, "ideas.done_merged");
     }
     else if (strcmp(action, "delete") == 0) {
         status = idea_delete(r, &c, &res);
-        done = "Idea deleted";
+        done = SOCIAL_MSG(r, "ideas.done_deleted");
     }
     else {
         return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,

@@ -29,6 +29,7 @@
 #include <http_request.h>
 
 #include "notify.h"
+#include "activity.h"
 #include "background.h"
 #include "fragcache.h"
 #include "render.h"
@@ -74,46 +75,50 @@ static const char *note_page_name(const social_notification *n)
     return n->page_title != NULL && n->page_title[0] != '\0' ? n->page_title : n->page;
 }
 
-static const char *note_title(apr_pool_t *p, const social_notification *n)
+/* What happened, in the language l. */
+static const char *note_title(apr_pool_t *p, const social_i18n_lang *l,
+                              const social_notification *n)
 {
     const char *page = note_page_name(n);
+    const char *key = "stream.note_like";
 
     if (strcmp(n->kind, "reply") == 0) {
-        return apr_pstrcat(p, n->actor_name, " replied to your comment on ", page, NULL);
+        key = "stream.note_reply";
     }
-    if (strcmp(n->kind, "mention") == 0) {
-        return apr_pstrcat(p, n->actor_name, " mentioned you on ", page, NULL);
+    else if (strcmp(n->kind, "mention") == 0) {
+        key = "stream.note_mention";
     }
-    if (strcmp(n->kind, "share") == 0) {
-        return apr_pstrcat(p, n->actor_name, " shared ", page, " with you", NULL);
+    else if (strcmp(n->kind, "share") == 0) {
+        key = "stream.note_share";
     }
-    if (strcmp(n->kind, "idea") == 0) {
-        return apr_pstrcat(p, n->actor_name, " changed the status of an idea on ", page,
-                           " that you suggested or voted for", NULL);
+    else if (strcmp(n->kind, "idea") == 0) {
+        key = "stream.note_idea_status";
     }
-    if (strcmp(n->kind, "follow") == 0) {
-        return n->likes > 1
-            ? apr_psprintf(p, "%d new comments on %s, which you follow", n->likes, page)
-            : apr_pstrcat(p, n->actor_name, " commented on ", page, ", which you follow",
-                          NULL);
+    else if (strcmp(n->kind, "follow") == 0) {
+        if (n->likes > 1) {
+            return social_i18n_format(p, l, "stream.note_follow_many", n->likes,
+                                      "page", page, NULL);
+        }
+        key = "stream.note_follow";
     }
-    if (strcmp(n->kind, "thread") == 0) {
-        return n->likes > 1
-            ? apr_psprintf(p, "%d new replies in a thread you follow on %s", n->likes, page)
-            : apr_pstrcat(p, n->actor_name, " replied in a thread you follow on ", page,
-                          NULL);
+    else if (strcmp(n->kind, "thread") == 0) {
+        if (n->likes > 1) {
+            return social_i18n_format(p, l, "stream.note_thread_many", n->likes,
+                                      "page", page, NULL);
+        }
+        key = "stream.note_thread";
     }
-    if (n->likes > 1) {
-        return apr_psprintf(p, "%d people liked your comment on %s", n->likes, page);
+    else if (n->likes > 1) {
+        return social_i18n_format(p, l, "stream.note_likes", n->likes, "page", page, NULL);
     }
-    return apr_pstrcat(p, n->actor_name, " liked your comment on ", page, NULL);
+    return social_i18n_format(p, l, key, -1, "actor", n->actor_name, "page", page, NULL);
 }
 
 static json_t *note_json(request_rec *r, const social_notification *n)
 {
     json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:{s:s,s:s},s:s,s:b,s:s}",
         "id", (json_int_t)n->id, "kind", n->kind, "page", n->page,
-        "url", note_href(r, n), "title", note_title(r->pool, n),
+        "url", note_href(r, n), "title", note_title(r->pool, social_request_lang(r), n),
         "actor", "user", n->actor, "name", n->actor_name,
         "text", strcmp(n->kind, "like") == 0 ? "" : n->text, "read", n->read,
         "created", social_text_time_iso(r->pool, n->created));
@@ -189,7 +194,7 @@ static social_store_status note_get(request_rec *r, const char *user, apr_int64_
 static int api_login_required(request_rec *r)
 {
     return social_request_json_error(r, HTTP_UNAUTHORIZED, "login_required",
-                                     "log in to see your notifications");
+                                     SOCIAL_MSG(r, "stream.err_log_in"));
 }
 
 /* A JSON write: same origin and a JSON object body (which a cross-site
@@ -414,7 +419,7 @@ static void page_fill(social_render_data *data, void *ctx)
 
         social_render_set_int(item, "id", n->id);
         social_render_set(item, "kind", n->kind);
-        social_render_set(item, "title", note_title(p, n));
+        social_render_set(item, "title", note_title(p, social_request_lang(r), n));
         social_render_set(item, "page", n->page);
         social_render_set(item, "page_title", n->page_title);
         social_render_set(item, "href", note_href(r, n));
@@ -426,8 +431,7 @@ static void page_fill(social_render_data *data, void *ctx)
         social_render_set_bool(item, "read", n->read);
         social_render_set(item, "created_iso", social_text_time_iso(p, n->created));
         social_render_set(item, "created_abs", social_text_time_utc(p, n->created));
-        social_render_set(item, "created_rel", social_text_time_relative(
-            p, n->created, apr_time_now(), SOCIAL_TIME_SHORT));
+        social_render_set(item, "created_rel", social_activity_time(r, n->created));
     }
 }
 
@@ -463,12 +467,12 @@ int social_notify_page(request_rec *r)
     social_identity_get(r, social_config_dir(r), &who);
     if (who.user == NULL) {
         return social_request_form_error(r, HTTP_UNAUTHORIZED,
-                                         "log in to see your notifications", NULL);
+                                         SOCIAL_MSG(r, "stream.err_log_in"), NULL);
     }
     /* after an unfollow from here: a fixed text, whatever was sent */
     done = social_request_query_value(r, "done");
     return page_send(r, &who, done != NULL && strcmp(done, "unfollow") == 0
-                              ? "Unfollowed: no more notifications of it" : NULL);
+                              ? SOCIAL_MSG(r, "stream.unfollowed") : NULL);
 }
 
 static int form_done(request_rec *r)
@@ -489,15 +493,14 @@ int social_notify_form(request_rec *r, const char *rest)
     social_identity_get(r, social_config_dir(r), &who);
     if (who.user == NULL) {
         return social_request_form_error(r, HTTP_UNAUTHORIZED,
-                                         "log in to manage your notifications", NULL);
+                                         SOCIAL_MSG(r, "stream.err_log_in_manage"), NULL);
     }
     if ((form = social_request_form_read(r, &code)) == NULL) {
         return code;
     }
     if (!social_identity_form_token_valid(r, &who, apr_table_get(form, "token"))) {
         return social_request_form_error(r, HTTP_FORBIDDEN,
-                                         "the form has expired; reload the page and try again",
-                                         NULL);
+                                         SOCIAL_MSG(r, "stream.err_expired"), NULL);
     }
     if (strcmp(rest, "/read-all") == 0) {
         int changed = 0;
@@ -507,7 +510,7 @@ int social_notify_form(request_rec *r, const char *rest)
         const char *email = apr_table_get(form, "email");
         if (email == NULL || (strcmp(email, "on") != 0 && strcmp(email, "off") != 0)) {
             return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
-                                             "choose e-mail on or off", NULL);
+                                             SOCIAL_MSG(r, "stream.err_email_choice"), NULL);
         }
         st = social_store_notify_set_email_off(r, who.user, strcmp(email, "off") == 0);
     }
@@ -515,7 +518,8 @@ int social_notify_form(request_rec *r, const char *rest)
         const char *slash = rest[0] == '/' ? strchr(rest + 1, '/') : NULL;
         apr_int64_t id = slash ? social_request_id(rest + 1, (size_t)(slash - rest - 1)) : 0;
         if (id == 0 || strcmp(slash, "/read") != 0) {
-            return social_request_form_error(r, HTTP_NOT_FOUND, "no such notification", NULL);
+            return social_request_form_error(r, HTTP_NOT_FOUND,
+                                             SOCIAL_MSG(r, "stream.err_no_notification"), NULL);
         }
         social_notification n;
         st = note_get(r, who.user, id, &n);
@@ -523,17 +527,17 @@ int social_notify_form(request_rec *r, const char *rest)
             st = social_store_notification_read(r, who.user, id);
         }
         if (st == SOCIAL_STORE_NOT_FOUND) {
-            return social_request_form_error(r, HTTP_NOT_FOUND, "no such notification", NULL);
+            return social_request_form_error(r, HTTP_NOT_FOUND,
+                                             SOCIAL_MSG(r, "stream.err_no_notification"), NULL);
         }
     }
     if (st != SOCIAL_STORE_OK) {
         return social_request_form_error(r, HTTP_SERVICE_UNAVAILABLE,
-                                         "your notifications could not be changed; "
-                                         "try again shortly", NULL);
+                                         SOCIAL_MSG(r, "stream.err_not_changed"), NULL);
     }
     social_fragcache_notified(r);
     if (social_request_wants_fragment(r)) {
-        return page_send(r, &who, "Done");
+        return page_send(r, &who, SOCIAL_MSG(r, "stream.done"));
     }
     return form_done(r);
 }
@@ -599,6 +603,9 @@ static const char *digest(request_rec *r, const social_recipient *to,
     apr_pool_t *p = r->pool;
     const char *endpoint = social_config_srv(r->server)->endpoint;
     apr_array_header_t *lines = apr_array_make(p, list->nelts + 8, sizeof(const char *));
+    /* the digest is written for nobody's browser: in English, like its headers */
+    const social_i18n_lang *english = social_i18n_find(
+        social_config_i18n(social_config_srv(r->server)), "en");
     int k;
 
     APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "To: ",
@@ -614,7 +621,7 @@ static const char *digest(request_rec *r, const social_recipient *to,
     for (k = 0; k < list->nelts; k++) {
         const social_notification *n = &APR_ARRAY_IDX(list, k, social_notification);
         APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "* ",
-            header_safe(p, note_title(p, n)), "\n  ",
+            header_safe(p, note_title(p, english, n)), "\n  ",
             social_config_absolute_url(p, r->server, note_href(r, n)), NULL);
     }
     APR_ARRAY_PUSH(lines, const char *) = "";

@@ -37,16 +37,18 @@ static int survey_load(request_rec *r, apr_int64_t id, social_survey_view *v,
     const char *message;
 
     if (st == SOCIAL_STORE_NOT_FOUND) {
-        return social_result_set(res, HTTP_NOT_FOUND, "not_found", "no such survey");
+        return social_result_set(res, HTTP_NOT_FOUND, "not_found",
+                                 SOCIAL_MSG(r, "survey.err_no_survey"));
     }
     if (st != SOCIAL_STORE_OK) {
         return social_result_store(r, res, st);
     }
     if (social_request_page(r, v->survey.page, &v->page, &message) != 0) {
         /* The same answer as an unknown id: never 401 or 403. */
-        return social_result_set(res, HTTP_NOT_FOUND, "not_found", "no such survey");
+        return social_result_set(res, HTTP_NOT_FOUND, "not_found",
+                                 SOCIAL_MSG(r, "survey.err_no_survey"));
     }
-    social_survey_view_fill(r->pool, v);
+    social_survey_view_fill(r->pool, social_request_lang(r), v);
     return 0;
 }
 
@@ -150,15 +152,18 @@ static int answers_check(request_rec *r, const social_survey_view *v, apr_hash_t
         if (kept->nelts == 0) {
             if (q->required) {
                 return answer_refused(res, HTTP_UNPROCESSABLE_ENTITY, "answer_required",
-                                      apr_psprintf(r->pool, "the question \"%s\" needs an "
-                                                   "answer", q->label), q->name);
+                                      social_i18n_format(r->pool, social_request_lang(r),
+                                                         "survey.err_answer_required", -1,
+                                                         "question", q->label, NULL),
+                                      q->name);
             }
             continue;
         }
         if (q->type != SOCIAL_QUESTION_MULTIPLE && kept->nelts > 1) {
             return answer_refused(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_answer",
-                                  apr_psprintf(r->pool, "the question \"%s\" takes one answer",
-                                               q->label), q->name);
+                                  social_i18n_format(r->pool, social_request_lang(r),
+                                                     "survey.err_one_answer", -1,
+                                                     "question", q->label, NULL), q->name);
         }
         for (j = 0; j < kept->nelts; j++) {
             const char *value = APR_ARRAY_IDX(kept, j, const char *);
@@ -172,14 +177,17 @@ static int answers_check(request_rec *r, const social_survey_view *v, apr_hash_t
             if (q->type == SOCIAL_QUESTION_CHOICE || q->type == SOCIAL_QUESTION_MULTIPLE) {
                 if (!option_known(q, value)) {
                     return answer_refused(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_answer",
-                                          apr_psprintf(r->pool, "\"%s\" is not an option of "
-                                                       "the question \"%s\"", value,
-                                                       q->label), q->name);
+                                          social_i18n_format(r->pool, social_request_lang(r),
+                                                             "survey.err_not_option", -1,
+                                                             "value", value,
+                                                             "question", q->label, NULL),
+                                          q->name);
                 }
                 for (i = 0; i < j; i++) {
                     if (strcmp(APR_ARRAY_IDX(kept, i, const char *), value) == 0) {
                         return answer_refused(res, HTTP_UNPROCESSABLE_ENTITY,
-                                              "invalid_answer", "an option is chosen twice",
+                                              "invalid_answer",
+                                              SOCIAL_MSG(r, "survey.err_chosen_twice"),
                                               q->name);
                     }
                 }
@@ -190,17 +198,23 @@ static int answers_check(request_rec *r, const social_survey_view *v, apr_hash_t
                 if (*value == '\0' || *end != '\0' || n < q->min || n > q->max
                     || strchr(value, ' ') || strchr(value, '+')) {
                     return answer_refused(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_answer",
-                                          apr_psprintf(r->pool, "the question \"%s\" takes a "
-                                                       "whole number from %d to %d",
-                                                       q->label, q->min, q->max), q->name);
+                                          social_i18n_format(
+                                              r->pool, social_request_lang(r),
+                                              "survey.err_scale", -1, "question", q->label,
+                                              "min", apr_itoa(r->pool, q->min),
+                                              "max", apr_itoa(r->pool, q->max), NULL),
+                                          q->name);
                 }
                 value = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, n);
             }
             else if (strlen(value) > SOCIAL_SURVEY_TEXT_MAX) {
                 return answer_refused(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_answer",
-                                      apr_psprintf(r->pool, "the answer to \"%s\" is longer "
-                                                   "than %d bytes", q->label,
-                                                   SOCIAL_SURVEY_TEXT_MAX), q->name);
+                                      social_i18n_format(r->pool, social_request_lang(r),
+                                                         "survey.err_text_long", -1,
+                                                         "question", q->label, "max",
+                                                         apr_itoa(r->pool,
+                                                                  SOCIAL_SURVEY_TEXT_MAX),
+                                                         NULL), q->name);
             }
             a = apr_array_push(*out);
             a->response = NULL;
@@ -222,18 +236,18 @@ static int survey_respond(request_rec *r, social_survey_view *v, apr_hash_t *giv
 
     if (v->page.who.user == NULL) {
         return social_result_set(res, HTTP_UNAUTHORIZED, "login_required",
-                                 "log in to respond");
+                                 SOCIAL_MSG(r, "survey.err_log_in"));
     }
     if (v->survey.locked && !v->page.who.moderator) {
         return social_result_set(res, HTTP_LOCKED, "locked", SOCIAL_LOCKED_MESSAGE);
     }
     if (!v->open) {
-        return social_result_set(res, HTTP_CONFLICT, "survey_closed", "the survey is closed");
+        return social_result_set(res, HTTP_CONFLICT, "survey_closed",
+                                 SOCIAL_MSG(r, "survey.err_closed"));
     }
     if (v->survey.anonymous && v->survey.responded) {
         return social_result_set(res, HTTP_CONFLICT, "already_responded",
-                                 "you have responded to this anonymous survey; anonymous "
-                                 "responses cannot be changed");
+                                 SOCIAL_MSG(r, "survey.err_anonymous_done"));
     }
     if ((status = answers_check(r, v, given, &answers, res)) != 0) {
         return status;
@@ -242,8 +256,7 @@ static int survey_respond(request_rec *r, social_survey_view *v, apr_hash_t *giv
                                      answers);
     if (st == SOCIAL_STORE_REPLAYED) {
         return social_result_set(res, HTTP_CONFLICT, "already_responded",
-                                 "you have responded to this anonymous survey; anonymous "
-                                 "responses cannot be changed");
+                                 SOCIAL_MSG(r, "survey.err_anonymous_done"));
     }
     if (st != SOCIAL_STORE_OK) {
         return social_result_store(r, res, st);
@@ -267,7 +280,7 @@ static int survey_close(request_rec *r, social_survey_view *v, int closed, socia
 
     if (!v->can_moderate) {
         return social_result_set(res, HTTP_FORBIDDEN, "forbidden",
-                                 "only moderators may close or reopen surveys");
+                                 SOCIAL_MSG(r, "survey.err_moderators"));
     }
     memset(&audit, 0, sizeof(audit));
     audit.actor = v->page.who.user;
@@ -290,11 +303,11 @@ static void survey_reload(request_rec *r, social_survey_view *v)
     if (social_store_survey_get(r, v->survey.id, v->page.who.user, &fresh) == SOCIAL_STORE_OK) {
         v->survey = fresh;
     }
-    social_survey_view_fill(r->pool, v);
+    social_survey_view_fill(r->pool, social_request_lang(r), v);
     v->results_loaded = 0;
     if (v->show_results && social_survey_view_results(r, v) != SOCIAL_STORE_OK) {
         v->show_results = 0;
-        v->hidden = "Results cannot be shown just now.";
+        v->hidden = SOCIAL_MSG(r, "survey.hidden_unavailable");
     }
 }
 
@@ -339,7 +352,7 @@ static int api_list(request_rec *r)
         memset(&v, 0, sizeof(v));
         v.survey = APR_ARRAY_IDX(surveys, k, social_survey);
         v.page = pg;
-        social_survey_view_fill(r->pool, &v);
+        social_survey_view_fill(r->pool, social_request_lang(r), &v);
         if (name != NULL) {
             if (strcmp(v.survey.name, name) != 0) {
                 continue;
@@ -353,7 +366,7 @@ static int api_list(request_rec *r)
     }
     if (name != NULL) {
         return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
-                                         "no such survey on this page");
+                                         SOCIAL_MSG(r, "survey.err_no_survey_here"));
     }
     return social_request_json_send(r, HTTP_OK, social_request_json_pool(
         r, json_pack("{s:O}", "surveys", list)));
@@ -448,7 +461,7 @@ static int api_results(request_rec *r, social_survey_view *v)
 
     if (!v->show_results) {
         return social_request_json_error(r, HTTP_FORBIDDEN, "results_hidden",
-                                         apr_pstrcat(r->pool, "not yet: ", v->hidden, NULL));
+                                         v->hidden);
     }
     if (survey_answers(r, v, &res) != 0) {
         return social_result_send(r, &res, 0, NULL);
@@ -524,14 +537,13 @@ static int api_export(request_rec *r, social_survey_view *v, int json)
 
     if (!v->can_moderate) {
         return social_request_json_error(r, HTTP_FORBIDDEN, "forbidden",
-                                         "only moderators may export a survey's responses");
+                                         SOCIAL_MSG(r, "survey.err_export_moderators"));
     }
     if (v->survey.anonymous && v->survey.responses < v->survey.min_responses) {
         return social_request_json_error(r, HTTP_FORBIDDEN, "results_hidden",
-                                         apr_psprintf(r->pool, "not yet: an anonymous survey's "
-                                                      "responses are shown once %d people "
-                                                      "have responded",
-                                                      v->survey.min_responses));
+                                         social_i18n_format(r->pool, social_request_lang(r),
+                                                            "survey.hidden_min_responses",
+                                                            v->survey.min_responses, NULL));
     }
     if ((st = social_store_survey_answers(r, v->survey.id, &answers)) != SOCIAL_STORE_OK) {
         social_result_store(r, &res, st);
@@ -595,7 +607,8 @@ int social_surveys_api(request_rec *r, const char *rest)
     what = slash ? slash + 1 : "";
     if (id == 0 || (*what && strcmp(what, "response") != 0 && strcmp(what, "results") != 0
                     && strcmp(what, "export.csv") != 0 && strcmp(what, "export.json") != 0)) {
-        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such survey");
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
+                                         SOCIAL_MSG(r, "survey.err_no_survey"));
     }
     get_only = *what != '\0' && strcmp(what, "response") != 0;
     if (get_only && r->method_number != M_GET) {
@@ -683,15 +696,15 @@ int social_surveys_fragment(request_rec *r)
         memset(&v, 0, sizeof(v));
         v.survey = APR_ARRAY_IDX(surveys, k, social_survey);
         v.page = pg;
-        social_survey_view_fill(r->pool, &v);
+        social_survey_view_fill(r->pool, social_request_lang(r), &v);
         if (v.show_results && social_survey_view_results(r, &v) != SOCIAL_STORE_OK) {
             v.show_results = 0;
-            v.hidden = "Results cannot be shown just now.";
+            v.hidden = SOCIAL_MSG(r, "survey.hidden_unavailable");
         }
         return survey_fragment_send(r, &v, NULL);
     }
     return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
-                                     "no such survey on this page");
+                                     SOCIAL_MSG(r, "survey.err_no_survey_here"));
 }
 
 /* POST {base}/surveys/ID: action=respond, q-NAME=value (repeated for a
@@ -708,7 +721,8 @@ int social_surveys_form(request_rec *r, const char *rest)
     int status, k;
 
     if (id == 0) {
-        return social_request_form_error(r, HTTP_NOT_FOUND, "no such survey", NULL);
+        return social_request_form_error(r, HTTP_NOT_FOUND,
+                                         SOCIAL_MSG(r, "survey.err_no_survey"), NULL);
     }
     if ((form = social_request_form_read(r, &status)) == NULL) {
         return status;
@@ -720,12 +734,13 @@ int social_surveys_form(request_rec *r, const char *rest)
     }
     if (!social_identity_form_token_valid(r, &v.page.who, apr_table_get(form, "token"))) {
         return social_request_form_error(r, HTTP_FORBIDDEN,
-                                         "the form has expired; reload the page and try again",
+                                         SOCIAL_MSG(r, "survey.err_expired"),
                                          v.page.key);
     }
     action = apr_table_get(form, "action");
     if (action != NULL && (strcmp(action, "close") == 0 || strcmp(action, "reopen") == 0)) {
-        const char *done = strcmp(action, "close") == 0 ? "Survey closed" : "Survey reopened";
+        const char *done = SOCIAL_MSG(r, strcmp(action, "close") == 0 ? "survey.done_closed"
+                                                                    : "survey.done_reopened");
         if (survey_close(r, &v, strcmp(action, "close") == 0, &res) != 0) {
             return social_result_send(r, &res, 1, v.page.key);
         }
@@ -764,10 +779,10 @@ int social_surveys_form(request_rec *r, const char *rest)
     }
     survey_reload(r, &v);
     if (social_request_wants_fragment(r)) {
-        return survey_fragment_send(r, &v, "Your answers are saved");
+        return survey_fragment_send(r, &v, SOCIAL_MSG(r, "survey.done_saved"));
     }
     apr_table_setn(r->headers_out, "Location",
-                   social_request_back_location(r, v.page.key, "Your answers are saved",
+                   social_request_back_location(r, v.page.key, SOCIAL_MSG(r, "survey.done_saved"),
                                                 apr_pstrcat(r->pool, "survey-", v.survey.name,
                                                             NULL)));
     return HTTP_SEE_OTHER;

@@ -499,7 +499,8 @@ static void document_link(ap_filter_t *f, social_filter_ctx *ctx, const char *hr
         return;
     }
     ctx->document_links_seen++;
-    link = social_render_document_link(r->pool, social_request_discuss_url(r, key), &len);
+    link = social_render_document_link(r->pool, social_request_lang(r),
+                                       social_request_discuss_url(r, key), &len);
     marker_out(ctx, link, len);
 }
 

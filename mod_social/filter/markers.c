@@ -261,7 +261,7 @@ social_markers_result social_markers_entry(social_markers *ms, const char *path,
 
     *pending = -1;
     if (ms->entries_seen >= SOCIAL_LISTING_ENTRIES_MAX) {
-        *placeholder = social_render_listing_entry(r->pool,
+        *placeholder = social_render_listing_entry(r->pool, social_request_lang(r),
                                                    social_request_discuss_url(r, path), -1, len);
         return SOCIAL_MARKERS_PLACEHOLDER;
     }
@@ -377,7 +377,8 @@ void social_markers_counts_resolve(social_markers *ms)
         if (c->text == NULL) {
             /* a listing entry */
             c->placeholder = social_render_listing_entry(
-                r->pool, social_request_page_href(r, c->key), ok ? numbers[slot[k]] : -1,
+                r->pool, social_request_lang(r), social_request_page_href(r, c->key),
+                ok ? numbers[slot[k]] : -1,
                 &c->placeholder_len);
             continue;
         }

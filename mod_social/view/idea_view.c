@@ -215,8 +215,9 @@ static char *render(request_rec *r, const char *template, ideas_fill_data *d, ap
 {
     const char *error = NULL;
     apr_size_t raw_len = 0;
-    char *raw = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                       template, ideas_fill, d, &raw_len, &error);
+    char *raw = social_render_template_lang(r->pool, social_config_srv(r->server)->template_dir,
+                                            template, social_request_lang(r), ideas_fill, d,
+                                            &raw_len, &error);
     char *out;
 
     if (raw == NULL) {

@@ -17,7 +17,7 @@ APLOG_USE_MODULE(social);
 /* Width of the longest bar of a chart, in px (survey.cs draws 240). */
 #define CHART_WIDTH 240
 
-void social_survey_view_fill(apr_pool_t *p, social_survey_view *v)
+void social_survey_view_fill(apr_pool_t *p, const social_i18n_lang *l, social_survey_view *v)
 {
     const social_survey *s = &v->survey;
     int moderator = v->page.who.moderator, rule;
@@ -29,11 +29,11 @@ void social_survey_view_fill(apr_pool_t *p, social_survey_view *v)
     switch (s->results) {
     case SOCIAL_SURVEY_RESULTS_AFTER_RESPONSE:
         rule = s->responded || !v->open || moderator;
-        v->hidden = "Results are shown once you have responded.";
+        v->hidden = social_i18n_text(l, "survey.hidden_after_response");
         break;
     case SOCIAL_SURVEY_RESULTS_AFTER_CLOSE:
         rule = !v->open || moderator;
-        v->hidden = "Results are shown when the survey closes.";
+        v->hidden = social_i18n_text(l, "survey.hidden_after_close");
         break;
     default:
         rule = 1;
@@ -41,8 +41,8 @@ void social_survey_view_fill(apr_pool_t *p, social_survey_view *v)
     }
     if (rule && s->responses < s->min_responses) {
         rule = 0;
-        v->hidden = apr_psprintf(p, "Results are shown once %d people have responded.",
-                                 s->min_responses);
+        v->hidden = social_i18n_format(p, l, "survey.hidden_min_responses", s->min_responses,
+                                       NULL);
     }
     v->show_results = rule;
     if (rule) {
@@ -459,8 +459,9 @@ char *social_survey_view_render(request_rec *r, const social_survey_view *v,
     survey_fill_data d = { r, v, status };
     const char *error = NULL;
     apr_size_t raw_len = 0;
-    char *raw = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                       "survey.cs", survey_fill, &d, &raw_len, &error);
+    char *raw = social_render_template_lang(r->pool, social_config_srv(r->server)->template_dir,
+                                            "survey.cs", social_request_lang(r), survey_fill,
+                                            &d, &raw_len, &error);
     char *out;
 
     if (raw == NULL) {
@@ -493,10 +494,10 @@ const char *social_surveys_marker(request_rec *r, const char *page,
         || social_store_survey_get(r, id, v.page.who.user, &v.survey) != SOCIAL_STORE_OK) {
         return NULL;
     }
-    social_survey_view_fill(r->pool, &v);
+    social_survey_view_fill(r->pool, social_request_lang(r), &v);
     if (v.show_results && social_survey_view_results(r, &v) != SOCIAL_STORE_OK) {
         v.show_results = 0;
-        v.hidden = "Results cannot be shown just now.";
+        v.hidden = SOCIAL_MSG(r, "survey.hidden_unavailable");
     }
     return social_survey_view_render(r, &v, NULL, len);
 }

@@ -28,10 +28,11 @@ typedef struct {
 } social_survey_view;
 
 /* Works out open, show_results (and hidden), can_respond and
- * can_moderate from the survey and page (hidden in p). The one place that decides
+ * can_moderate from the survey and page (hidden in p, in the language l). The one place that decides
  * whether results are shown: results=..., and never before
  * min-responses responses exist (moderators included). */
-void social_survey_view_fill(apr_pool_t *p, social_survey_view *v);
+void social_survey_view_fill(apr_pool_t *p, const social_i18n_lang *l,
+                             social_survey_view *v);
 
 /* Reads the results (counted by the database) into v. */
 social_store_status social_survey_view_results(request_rec *r, social_survey_view *v);

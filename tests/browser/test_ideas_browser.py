@@ -113,7 +113,7 @@ def test_js_submit_vote_and_set_status_in_place(js, server, alice):
     assert_no_reload(js, marker)
     click_vote(js, idea["id"])
     wait_for(js, lambda d: ideas(alice, path)[0]["votes"] == 1, "the vote was not stored")
-    wait_for(js, lambda d: text(d, "#idea-%d .social-idea-count" % idea["id"]) == "1",
+    wait_for(js, lambda d: text(d, "#idea-%d .social-idea-count" % idea["id"]) == "1 vote",
              "the vote count did not change in place")
     wait_for(js, lambda d: d.find_elements(By.CSS_SELECTOR, "#idea-%d button.social-idea-unvote"
                                            % idea["id"]), "no button to take the vote back")
@@ -149,7 +149,7 @@ def test_nojs_submit_vote_and_set_status_with_plain_forms(nojs, server, alice):
     click_vote(nojs, idea["id"])
     wait_url(nojs, path + "?social=voted#idea-%d" % idea["id"], "no redirect after the vote")
     assert ideas(alice, path)[0]["votes"] == 1
-    assert text(nojs, "#idea-%d .social-idea-count" % idea["id"]) == "1"
+    assert text(nojs, "#idea-%d .social-idea-count" % idea["id"]) == "1 vote"
     authenticate(nojs, "carol")
     try:
         load(nojs, server, path)
