@@ -37,6 +37,8 @@ void social_render_block_parts(apr_pool_t *p, const social_render_page *page,
         page->theme ? page->theme : "auto", "\" data-social-page=\"",
         escape(p, page->page_key, strlen(page->page_key)),
         "\" data-social-endpoint=\"", endpoint,
+        "\" data-social-tz=\"", escape(p, page->tz ? page->tz : "UTC",
+                                      strlen(page->tz ? page->tz : "UTC")),
         page->live > 0 ? apr_psprintf(p, "\" data-social-live=\"%d", page->live) : "",
         "\" data-social-render=\"", page->inner ? "inline" : "deferred", "\">", NULL);
     parts->head_len = strlen(parts->head);
