@@ -45,7 +45,12 @@ void social_render_block_parts(apr_pool_t *p, const social_render_page *page,
     parts->inner = page->inner ? page->inner : "";
     parts->inner_len = page->inner == NULL ? 0
                      : page->inner_len > 0 ? page->inner_len : strlen(page->inner);
+    /* the widget's words first: deferred scripts run in their order */
     parts->tail = apr_pstrcat(p, "</div>",
+        "<script src=\"", endpoint, "/assets/", version, "/messages-",
+        escape(p, page->messages ? page->messages : "en",
+               strlen(page->messages ? page->messages : "en")),
+        ".js\" defer=\"defer\"></script>",
         "<script src=\"", endpoint, "/assets/", version,
         "/social.js\" defer=\"defer\"></script>",
         SOCIAL_BLOCK_CLOSE, NULL);

@@ -27,6 +27,8 @@ typedef struct {
     const char *theme;      /* "auto", "light" or "dark"; NULL: auto */
     const char *tz;         /* SocialTimeZone's name, for the widget's
                                absolute times; NULL: UTC */
+    const char *messages;   /* the language of the widget's words
+                               (messages-TAG.js); NULL: en */
 } social_render_page;
 
 /* The main block: stylesheet, container carrying the page key and the
