@@ -259,3 +259,18 @@ def test_exact_time_title_is_utc_by_default(browser, server):
     title = t.get_attribute("title")
     assert title.endswith(" UTC"), title
     assert when.strftime("%d.%m.%Y, %H:%M") in title, (title, when)
+
+
+def test_without_its_messages_the_widget_speaks_english(browser, server):
+    """messages-de.js blocked (a failed load): social.js fetches the
+    English messages beside itself and works in English."""
+    page = make_page(server, "de")
+    as_reader(browser, "de")
+    browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*messages-de.js"]})
+    try:
+        load(browser, server, page)
+        assert browser.execute_script("return window.SocialMessages.lang") == "en"
+        assert text_of(browser, ".social-skip") == words("en")["widget.skip_link"]
+        assert text_of(browser, "#social button.social-preview-button") == "Preview"
+    finally:
+        browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
