@@ -114,7 +114,7 @@
 <h2 id="activity-heading">Per day, <?cs var:Period.from ?> to <?cs var:Period.to ?> (UTC)</h2>
 <figure class="admin-chart">
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 <?cs var:Chart.width ?> <?cs var:Chart.height ?>" width="<?cs var:Chart.width ?>" height="<?cs var:Chart.height ?>" role="img" aria-labelledby="chart-title">
-<title id="chart-title">Comments, likes, shares and poll ballots per day</title>
+<title id="chart-title">Comments, likes, shares, poll ballots, ideas, idea votes and survey responses per day</title>
 <?cs each:t = Chart.yticks ?><line class="grid" x1="<?cs var:Chart.left ?>" x2="<?cs var:Chart.right ?>" y1="<?cs var:t.y ?>" y2="<?cs var:t.y ?>" stroke="#d1d5db" />
 <text x="<?cs var:Chart.left - 6 ?>" y="<?cs var:t.y ?>" text-anchor="end" dominant-baseline="middle" font-size="11"><?cs var:t.label ?></text>
 <?cs /each ?><line x1="<?cs var:Chart.left ?>" x2="<?cs var:Chart.left ?>" y1="<?cs var:Chart.top ?>" y2="<?cs var:Chart.bottom ?>" stroke="#6b7280" />
@@ -123,11 +123,11 @@
 <?cs /each ?></svg>
 <figcaption><?cs each:s = Chart.series ?><span class="legend"><span class="swatch legend-<?cs var:s.key ?>"></span><?cs var:s.name ?>: <?cs var:s.total ?></span> <?cs /each ?></figcaption>
 </figure>
-<?cs # Only the days something happened on; the quiet ones are counted. ?><?cs set:Admin.quiet_days = 0 ?><?cs set:Admin.busy_days = 0 ?><?cs each:d = Days ?><?cs if:#d.comments + #d.likes + #d.shares + #d.ballots > 0 ?><?cs set:Admin.busy_days = Admin.busy_days + 1 ?><?cs else ?><?cs set:Admin.quiet_days = Admin.quiet_days + 1 ?><?cs /if ?><?cs /each ?>
+<?cs # Only the days something happened on; the quiet ones are counted. ?><?cs set:Admin.quiet_days = 0 ?><?cs set:Admin.busy_days = 0 ?><?cs each:d = Days ?><?cs if:#d.total > 0 ?><?cs set:Admin.busy_days = Admin.busy_days + 1 ?><?cs else ?><?cs set:Admin.quiet_days = Admin.quiet_days + 1 ?><?cs /if ?><?cs /each ?>
 <?cs if:Admin.busy_days == 0 ?><p class="admin-empty admin-quiet" data-quiet-days="<?cs var:Admin.quiet_days ?>">Nothing happened in this period.</p><?cs else ?>
 <table class="admin-days"><caption>The days something happened</caption>
-<thead><tr><th scope="col">Day</th><th scope="col">Comments</th><th scope="col">Likes</th><th scope="col">Shares</th><th scope="col">Poll ballots</th></tr></thead><tbody>
-<?cs each:d = Days ?><?cs if:#d.comments + #d.likes + #d.shares + #d.ballots > 0 ?><tr><th scope="row"><?cs var:d.date ?></th><td><?cs var:d.comments ?></td><td><?cs var:d.likes ?></td><td><?cs var:d.shares ?></td><td><?cs var:d.ballots ?></td></tr>
+<thead><tr><th scope="col">Day</th><?cs each:s = Chart.series ?><th scope="col"><?cs var:s.name ?></th><?cs /each ?></tr></thead><tbody>
+<?cs each:d = Days ?><?cs if:#d.total > 0 ?><tr><th scope="row"><?cs var:d.date ?></th><?cs each:v = d.values ?><td><?cs var:v.n ?></td><?cs /each ?></tr>
 <?cs /if ?><?cs /each ?></tbody></table>
 <?cs if:Admin.quiet_days > 0 ?><p class="admin-quiet" data-quiet-days="<?cs var:Admin.quiet_days ?>"><?cs var:Admin.quiet_days ?> <?cs if:Admin.quiet_days == 1 ?>day<?cs else ?>days<?cs /if ?> without any activity left out.</p><?cs /if ?><?cs /if ?>
 </section>

@@ -2,7 +2,7 @@
      comment thread keyed PAGE#idea-ID). Every var: is HTML-escaped. ?><?cs def:idea_item(i) ?><li class="social-idea" id="idea-<?cs var:i.id ?>" data-social-idea-id="<?cs var:i.id ?>">
 <div class="social-idea-votes"><span class="social-idea-count"><?cs var:i.votes ?></span> vote<?cs if:i.votes != 1 ?>s<?cs /if ?>
 <?cs if:Board.can_vote ?><form class="social-form social-inline social-idea-vote-form" method="post" action="<?cs var:Social.endpoint ?>/ideas/<?cs var:i.id ?>"><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><?cs if:i.voted ?><input type="hidden" name="action" value="unvote" /><button type="submit" class="social-idea-unvote" aria-pressed="true">Take back my vote</button><?cs else ?><input type="hidden" name="action" value="vote" /><button type="submit" class="social-idea-vote" aria-pressed="false">Vote</button><?cs /if ?></form><?cs /if ?></div>
-<h4 class="social-idea-title"><a href="<?cs var:Social.endpoint ?>/ideas/<?cs var:i.id ?>"><?cs var:i.title ?></a> <span class="social-badge social-idea-status"><?cs var:i.status ?></span></h4>
+<h1 class="social-idea-title"><a href="<?cs var:Social.endpoint ?>/ideas/<?cs var:i.id ?>"><?cs var:i.title ?></a> <span class="social-badge social-idea-status"><?cs var:i.status ?></span></h1>
 <div class="social-body" dir="auto"><?cs uvar:i.html ?></div>
 <p class="social-idea-by">Suggested by <bdi><?cs var:i.author ?></bdi>, <?cs var:i.created ?>. <a class="social-idea-discuss" href="<?cs var:Social.endpoint ?>/ideas/<?cs var:i.id ?>#social"><?cs var:i.comments ?> comment<?cs if:i.comments != 1 ?>s<?cs /if ?></a></p>
 <?cs if:i.response ?><blockquote class="social-idea-response"><p><strong>Response:</strong> <span dir="auto"><?cs var:i.response ?></span></p></blockquote>
@@ -27,7 +27,8 @@
 <ol class="social-ideas-list">
 <?cs call:idea_item(Board.ideas.0) ?></ol>
 <?cs if:!Board.open ?><p><strong>The board is closed.</strong></p><?cs /if ?>
-</main>
+<?cs if:Board.locked ?><p class="social-locked-note" role="note"><strong>This discussion is locked.</strong> A moderator closed it: no new ideas, votes or comments<?cs if:Board.can_moderate ?> (moderators may still act)<?cs /if ?>.</p>
+<?cs /if ?></main>
 <div class="social-idea-thread"><?cs uvar:Board.thread_html ?></div>
 </body>
 </html>

@@ -3,7 +3,7 @@
      needed), then the results as text with server-rendered SVG bars.
      Well-formed XML too. ?>
 <section class="social social-survey" aria-labelledby="survey-<?cs var:Survey.name ?>-t" data-social-survey-id="<?cs var:Survey.id ?>">
-<h3 class="social-survey-title" id="survey-<?cs var:Survey.name ?>-t"><?cs var:Survey.title ?></h3>
+<h2 class="social-survey-title" id="survey-<?cs var:Survey.name ?>-t"><?cs var:Survey.title ?></h2>
 <p class="social-live" role="status" aria-live="polite"><?cs var:Social.status ?></p>
 <p class="social-survey-meta"><?cs if:Survey.anonymous ?>Anonymous survey: your answers are stored apart from your name<?cs if:Survey.can_respond ?>, so they cannot be changed once sent<?cs /if ?>. <?cs /if ?><?cs if:!Survey.open ?><strong>The survey is closed.</strong><?cs elif:Survey.closes ?>Open until <?cs var:Survey.closes ?>.<?cs /if ?><?cs if:Survey.visitor && Survey.open ?> Log in to respond.<?cs /if ?></p>
 <?cs if:Survey.locked ?><p class="social-locked-note" role="note"><strong>This discussion is locked.</strong> A moderator closed it: responding is off.</p>
@@ -11,9 +11,9 @@
 <?cs /if ?><?cs if:Survey.can_respond ?><form class="social-form social-survey-form" method="post" action="<?cs var:Social.endpoint ?>/surveys/<?cs var:Survey.id ?>">
 <input type="hidden" name="token" value="<?cs var:Social.token ?>" /><input type="hidden" name="action" value="respond" />
 <?cs each:q = Survey.questions ?><fieldset class="social-survey-question" id="survey-<?cs var:Survey.name ?>-<?cs var:q.name ?>">
-<legend><span class="social-survey-progress">Question <?cs var:q.number ?> of <?cs var:Survey.total ?></span> <?cs var:q.label ?><?cs if:q.required ?> <span class="social-required">(required)</span><?cs /if ?></legend>
+<legend id="survey-<?cs var:Survey.name ?>-<?cs var:q.name ?>-label"><span class="social-survey-progress">Question <?cs var:q.number ?> of <?cs var:Survey.total ?></span> <?cs var:q.label ?><?cs if:q.required ?> <span class="social-required">(required)</span><?cs /if ?></legend>
 <?cs if:Survey.total > 3 ?><progress class="social-survey-bar" max="100" value="<?cs var:q.percent ?>"><?cs var:q.percent ?>%</progress>
-<?cs /if ?><?cs if:q.type == "text" ?><textarea name="q-<?cs var:q.name ?>" rows="3" cols="60" maxlength="4000"<?cs if:q.required ?> required="required"<?cs /if ?>><?cs var:q.text ?></textarea>
+<?cs /if ?><?cs if:q.type == "text" ?><textarea name="q-<?cs var:q.name ?>" aria-labelledby="survey-<?cs var:Survey.name ?>-<?cs var:q.name ?>-label" dir="auto" rows="3" cols="60" maxlength="4000"<?cs if:q.required ?> required="required"<?cs /if ?>><?cs var:q.text ?></textarea>
 <?cs else ?><?cs each:c = q.choices ?><label class="social-survey-choice"><input type="<?cs if:q.type == "multiple" ?>checkbox<?cs else ?>radio<?cs /if ?>" name="q-<?cs var:q.name ?>" value="<?cs var:c.value ?>"<?cs if:c.checked ?> checked="checked"<?cs /if ?><?cs if:q.required && q.type != "multiple" ?> required="required"<?cs /if ?> /> <?cs var:c.value ?></label>
 <?cs /each ?><?cs if:q.type == "scale" ?><span class="social-hint">(<?cs var:q.min ?> lowest, <?cs var:q.max ?> highest)</span><?cs /if ?>
 <?cs /if ?></fieldset>
@@ -21,8 +21,8 @@
 </form>
 <?cs elif:!Survey.responded ?><ol class="social-survey-questions"><?cs each:q = Survey.questions ?><li><?cs var:q.label ?></li><?cs /each ?></ol>
 <?cs /if ?><div class="social-survey-results">
-<?cs if:Survey.show_results ?><h4>Results (<?cs var:Survey.responses ?> <?cs if:Survey.responses == 1 ?>response<?cs else ?>responses<?cs /if ?>)</h4>
-<?cs each:o = Survey.results ?><div class="social-survey-result" data-question="<?cs var:o.name ?>"><h5><?cs var:o.label ?></h5>
+<?cs if:Survey.show_results ?><h3>Results (<?cs var:Survey.responses ?> <?cs if:Survey.responses == 1 ?>response<?cs else ?>responses<?cs /if ?>)</h3>
+<?cs each:o = Survey.results ?><div class="social-survey-result" data-question="<?cs var:o.name ?>"><h4><?cs var:o.label ?></h4>
 <?cs if:o.type == "text" ?><ul class="social-survey-texts"><?cs each:t = o.texts ?><li><?cs var:t ?></li><?cs /each ?></ul>
 <?cs else ?><table class="social-survey-chart"><?cs each:b = o.bars ?><tr><th scope="row"><?cs var:b.label ?></th><td><svg xmlns="http://www.w3.org/2000/svg" width="240" height="18" viewBox="0 0 240 18" role="img" aria-label="<?cs var:b.percent ?>%"><rect x="0" y="0" width="<?cs var:b.width ?>" height="18" fill="#3a6ea5" /></svg></td><td class="social-survey-figure"><?cs var:b.count ?> (<?cs var:b.percent ?>%)</td></tr>
 <?cs /each ?></table><?cs if:o.mean ?><p class="social-survey-mean">Mean: <?cs var:o.mean ?></p><?cs /if ?>

@@ -4,11 +4,13 @@
 #include <string.h>
 
 #include <apr_file_info.h>
+#include <apr_file_io.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 #include <apr_thread_proc.h>
 #include <ClearSilver.h>
 
+#include "i18n.h"
 #include "marker.h"
 #include "render.h"
 #include "text.h"
@@ -28,12 +30,13 @@ void social_render_block_parts(apr_pool_t *p, const social_render_page *page,
         SOCIAL_BLOCK_OPEN,
         "<link rel=\"stylesheet\" href=\"", endpoint, "/assets/", version,
         "/social.css\" />",
-        /* The block's own words are English (until catalogues): said so,
-         * so a German page's screen reader reads them with an English
-         * voice, and in the direction of their language (left to right
-         * even in a right-to-left page); what people wrote inside it
-         * carries dir="auto" of its own. */
-        "<div id=\"social\" class=\"social\" lang=\"en\" dir=\"ltr\" data-social-theme=\"",
+        /* The block's own words are in its language: said so, so a
+         * screen reader reads them with that language's voice, and in
+         * that language's direction (whatever the page's); what people
+         * wrote inside it carries dir="auto" of its own. */
+        "<div id=\"social\" class=\"social\" lang=\"",
+        escape(p, social_i18n_tag(page->lang), strlen(social_i18n_tag(page->lang))),
+        "\" dir=\"", social_i18n_rtl(page->lang) ? "rtl" : "ltr", "\" data-social-theme=\"",
         page->theme ? page->theme : "auto", "\" data-social-page=\"",
         escape(p, page->page_key, strlen(page->page_key)),
         "\" data-social-endpoint=\"", endpoint,
@@ -48,8 +51,7 @@ void social_render_block_parts(apr_pool_t *p, const social_render_page *page,
     /* the widget's words first: deferred scripts run in their order */
     parts->tail = apr_pstrcat(p, "</div>",
         "<script src=\"", endpoint, "/assets/", version, "/messages-",
-        escape(p, page->messages ? page->messages : "en",
-               strlen(page->messages ? page->messages : "en")),
+        escape(p, social_i18n_tag(page->lang), strlen(social_i18n_tag(page->lang))),
         ".js\" defer=\"defer\"></script>",
         "<script src=\"", endpoint, "/assets/", version,
         "/social.js\" defer=\"defer\"></script>",
@@ -331,6 +333,7 @@ apr_pool_t *social_render_pool(const social_render_data *d)
 typedef struct template_entry {
     struct template_entry *next;
     char *path;
+    const social_i18n_lang *lang;   /* what its forms were expanded for */
     apr_time_t mtime;
     apr_off_t size;
     apr_ino_t inode;
@@ -339,13 +342,20 @@ typedef struct template_entry {
 } template_entry;
 
 /* A thread keeps at most this many parsed templates (a few per template
- * directory); beyond it, it starts over. */
-#define TEMPLATE_CACHE_MAX 32
+ * directory and language); beyond it, it starts over. */
+#define TEMPLATE_CACHE_MAX 160
 
 typedef struct {
     template_entry *first;
     int count;
 } template_cache;
+
+static const social_i18n *default_catalogue;
+
+void social_render_i18n(const social_i18n *catalogue)
+{
+    default_catalogue = catalogue;
+}
 
 #if APR_HAS_THREADS
 static apr_threadkey_t *cache_key;
@@ -430,15 +440,57 @@ void social_render_init(apr_pool_t *p)
 }
 
 /* Parses path into a new entry; NULL with *error set. */
+/* The template at path with its forms expanded for lang, in memory
+ * from malloc (ClearSilver takes it); NULL with *error set. */
+static char *template_source(apr_pool_t *p, const char *path,
+                             const social_i18n_lang *lang, const char **error)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    apr_size_t got = 0;
+    char *raw, *expanded, *copy, buf[120];
+
+    if ((rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY, APR_OS_DEFAULT,
+                            p)) != APR_SUCCESS
+        || (rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f)) != APR_SUCCESS) {
+        *error = apr_pstrcat(p, path, ": ", apr_strerror(rv, buf, sizeof(buf)), NULL);
+        return NULL;
+    }
+    raw = apr_palloc(p, (apr_size_t)fi.size + 1);
+    rv = apr_file_read_full(f, raw, (apr_size_t)fi.size, &got);
+    apr_file_close(f);
+    if (rv != APR_SUCCESS && rv != APR_EOF) {
+        *error = apr_pstrcat(p, path, ": ", apr_strerror(rv, buf, sizeof(buf)), NULL);
+        return NULL;
+    }
+    raw[got] = '\0';
+    if ((expanded = social_i18n_template(p, lang, raw, error)) == NULL) {
+        *error = apr_pstrcat(p, path, ": ", *error, NULL);
+        return NULL;
+    }
+    if ((copy = strdup(expanded)) == NULL) {
+        *error = "out of memory parsing a template";
+    }
+    return copy;
+}
+
 static template_entry *template_parse(apr_pool_t *p, const char *path,
+                                      const social_i18n_lang *lang,
                                       const apr_finfo_t *info, const char **error)
 {
     template_entry *e = calloc(1, sizeof(*e));
+    char *source = NULL;
     NEOERR *err;
 
     if (e == NULL || (e->path = strdup(path)) == NULL) {
         free(e);
         *error = "out of memory parsing a template";
+        return NULL;
+    }
+    e->lang = lang;
+    if (lang != NULL && (source = template_source(p, path, lang, error)) == NULL) {
+        entry_destroy(e);
         return NULL;
     }
     if (info != NULL) {
@@ -458,9 +510,14 @@ static template_entry *template_parse(apr_pool_t *p, const char *path,
     if (err == STATUS_OK) {
         err = cs_init(&e->cs, e->hdf);
     }
-    if (err == STATUS_OK) {
+    if (err == STATUS_OK && source != NULL) {
+        err = cs_parse_string(e->cs, source, strlen(source));
+        source = NULL;      /* ClearSilver's now, even on failure */
+    }
+    else if (err == STATUS_OK) {
         err = cs_parse_file(e->cs, path);
     }
+    free(source);
 #if APR_HAS_THREADS
     if (parse_lock != NULL) {
         apr_thread_mutex_unlock(parse_lock);
@@ -500,7 +557,8 @@ static template_cache *thread_cache(void)
 
 /* The parsed template at path: this thread's copy if the file is
  * unchanged, else parsed now (and kept, if *kept is set on return). */
-static template_entry *template_get(apr_pool_t *p, const char *path, int *kept,
+static template_entry *template_get(apr_pool_t *p, const char *path,
+                                    const social_i18n_lang *lang, int *kept,
                                     const char **error)
 {
     template_cache *c = thread_cache();
@@ -511,10 +569,10 @@ static template_entry *template_get(apr_pool_t *p, const char *path, int *kept,
     if (c == NULL || apr_stat(&info, path, APR_FINFO_MTIME | APR_FINFO_SIZE
                                            | APR_FINFO_INODE, p) != APR_SUCCESS) {
         /* No cache, or no file: parsing says what is wrong. */
-        return template_parse(p, path, NULL, error);
+        return template_parse(p, path, lang, NULL, error);
     }
     for (at = &c->first; (e = *at) != NULL; at = &e->next) {
-        if (strcmp(e->path, path) == 0) {
+        if (e->lang == lang && strcmp(e->path, path) == 0) {
             if (e->mtime == info.mtime && e->size == info.size && e->inode == info.inode) {
                 *kept = 1;
                 return e;
@@ -525,7 +583,7 @@ static template_entry *template_get(apr_pool_t *p, const char *path, int *kept,
             break;
         }
     }
-    if ((e = template_parse(p, path, &info, error)) == NULL) {
+    if ((e = template_parse(p, path, lang, &info, error)) == NULL) {
         return NULL;
     }
     if (c->count >= TEMPLATE_CACHE_MAX) {
@@ -558,6 +616,14 @@ char *social_render_template(apr_pool_t *p, const char *dir, const char *name,
                              social_render_fill fill, void *ctx,
                              apr_size_t *len, const char **error)
 {
+    return social_render_template_lang(p, dir, name, NULL, fill, ctx, len, error);
+}
+
+char *social_render_template_lang(apr_pool_t *p, const char *dir, const char *name,
+                                  const social_i18n_lang *lang,
+                                  social_render_fill fill, void *ctx,
+                                  apr_size_t *len, const char **error)
+{
     social_render_data data;
     template_entry *t = NULL;
     NEOERR *err;
@@ -578,13 +644,18 @@ char *social_render_template(apr_pool_t *p, const char *dir, const char *name,
         *error = neo_message(p, err);
         goto leave;
     }
+    if (lang == NULL && default_catalogue != NULL) {
+        lang = social_i18n_find(default_catalogue, "en");
+    }
+    social_render_set(&data, "Social.lang", social_i18n_tag(lang));
+    social_render_set(&data, "Social.dir", social_i18n_rtl(lang) ? "rtl" : "ltr");
     if (fill != NULL) {
         fill(&data, ctx);
         if (*error != NULL) {
             goto leave;
         }
     }
-    if ((t = template_get(p, path, &kept, error)) == NULL) {
+    if ((t = template_get(p, path, lang, &kept, error)) == NULL) {
         goto leave;
     }
     t->cs->hdf = data.hdf;

@@ -10,6 +10,7 @@
 
 #include <apr_pools.h>
 
+#include "i18n.h"
 #include "scan.h"
 
 /* Delimiters of everything mod_social adds to a page. */
@@ -27,8 +28,7 @@ typedef struct {
     const char *theme;      /* "auto", "light" or "dark"; NULL: auto */
     const char *tz;         /* SocialTimeZone's name, for the widget's
                                absolute times; NULL: UTC */
-    const char *messages;   /* the language of the widget's words
-                               (messages-TAG.js); NULL: en */
+    const social_i18n_lang *lang; /* the block's language; NULL: English */
 } social_render_page;
 
 /* The main block: stylesheet, container carrying the page key and the
@@ -127,6 +127,22 @@ apr_pool_t *social_render_pool(const social_render_data *d);
 char *social_render_template(apr_pool_t *p, const char *dir, const char *name,
                              social_render_fill fill, void *ctx,
                              apr_size_t *len, const char **error);
+
+/* The same in the language lang: the template's {{t:..}} and {{n:..}}
+ * forms (i18n.h) are expanded for lang when it is parsed (the parsed
+ * copy is kept per template AND language), and the data holds
+ * Social.lang (the tag) and Social.dir ("ltr" or "rtl"). lang NULL: the
+ * catalogue given to social_render_i18n in English, or, with none, the
+ * template as it is (forms left unexpanded). social_render_template is
+ * this with lang NULL. */
+char *social_render_template_lang(apr_pool_t *p, const char *dir, const char *name,
+                                  const social_i18n_lang *lang,
+                                  social_render_fill fill, void *ctx,
+                                  apr_size_t *len, const char **error);
+
+/* The catalogue whose English a render without a language uses (set
+ * once at start-up, before threads render; NULL: none). */
+void social_render_i18n(const social_i18n *catalogue);
 
 /* Sets up the per-thread template cache for the life of p (a child
  * process's pool; a unit test's). Without it every render parses. Call

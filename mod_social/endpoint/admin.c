@@ -413,9 +413,17 @@ static int route_console(console *c)
 
 /* ---- GET {base}/admin/dashboard ---- */
 
-static const char *const series_names[] = { "Comments", "Likes", "Shares", "Poll ballots" };
-static const char *const series_keys[] = { "comments", "likes", "shares", "ballots" };
-static const char *const series_colors[] = { "#1d4ed8", "#be123c", "#047857", "#a16207" };
+/* The day's series, in the order of the kinds store_stats.c numbers. */
+#define SERIES 7
+static const char *const series_names[SERIES] = {
+    "Comments", "Likes", "Shares", "Poll ballots", "Ideas", "Idea votes", "Survey responses"
+};
+static const char *const series_keys[SERIES] = {
+    "comments", "likes", "shares", "ballots", "ideas", "idea_votes", "responses"
+};
+static const char *const series_colors[SERIES] = {
+    "#1d4ed8", "#be123c", "#047857", "#a16207", "#7c3aed", "#0e7490", "#4b5563"
+};
 
 static void ranks_put(console *c, const char *prefix, apr_array_header_t *ranks)
 {
@@ -435,21 +443,21 @@ static void chart_put(console *c, apr_int64_t from, int ndays, apr_array_header_
 {
     request_rec *r = c->r;
     social_chart_frame frame = { 720, 260, 48, 40, 16, 36 };   /* room for the last date */
-    long *values[4], top = 0, max;
+    long *values[SERIES], top = 0, max;
     apr_int64_t first_day = from / DAY_SECONDS;
-    int k, s, totals[4] = { 0, 0, 0, 0 };
+    int k, s, totals[SERIES] = { 0 };
 
-    for (s = 0; s < 4; s++) {
+    for (s = 0; s < SERIES; s++) {
         values[s] = apr_pcalloc(r->pool, sizeof(long) * ndays);
     }
     for (k = 0; k < rows->nelts; k++) {
         const social_stat_day *d = &APR_ARRAY_IDX(rows, k, social_stat_day);
         apr_int64_t i = d->day - first_day;
-        if (i >= 0 && i < ndays && d->kind >= 0 && d->kind < 4) {
+        if (i >= 0 && i < ndays && d->kind >= 0 && d->kind < SERIES) {
             values[d->kind][i] += d->count;
         }
     }
-    for (s = 0; s < 4; s++) {
+    for (s = 0; s < SERIES; s++) {
         for (k = 0; k < ndays; k++) {
             top = values[s][k] > top ? values[s][k] : top;
             totals[s] += (int)values[s][k];
@@ -464,7 +472,7 @@ static void chart_put(console *c, apr_int64_t from, int ndays, apr_array_header_
     put_int(c, "Chart.bottom", frame.height - frame.bottom);
     put_int(c, "Chart.label_y", frame.height - 12);
     put_int(c, "Chart.max", max);
-    for (s = 0; s < 4; s++) {
+    for (s = 0; s < SERIES; s++) {
         put_at(c, "Chart.series", s, "name", series_names[s]);
         put_at(c, "Chart.series", s, "key", series_keys[s]);
         put_at(c, "Chart.series", s, "color", series_colors[s]);
@@ -501,11 +509,16 @@ static void chart_put(console *c, apr_int64_t from, int ndays, apr_array_header_
         }
     }
     for (k = 0; k < ndays; k++) {
+        long total = 0;
         put_at(c, "Days", k, "date", date_text(r->pool,
                apr_time_from_sec((first_day + k) * DAY_SECONDS)));
-        for (s = 0; s < 4; s++) {
+        for (s = 0; s < SERIES; s++) {
             put_at(c, "Days", k, series_keys[s], apr_ltoa(r->pool, values[s][k]));
+            put_at(c, apr_psprintf(r->pool, "Days.%d.values", k), s, "n",
+                   apr_ltoa(r->pool, values[s][k]));
+            total += values[s][k];
         }
+        put_at(c, "Days", k, "total", apr_ltoa(r->pool, total));
     }
 }
 
@@ -824,7 +837,8 @@ static int route_lock(console *c)
     action_form f;
     social_page pg;
     const char *message = NULL;
-    int status;
+    apr_array_header_t *children;
+    int status, k;
     social_store_status st;
 
     if ((status = action_form_read(c, "lock", "unlock", 0, "page", &f)) != DECLINED) {
@@ -836,11 +850,14 @@ static int route_lock(console *c)
         return console_error(c, status == HTTP_BAD_REQUEST ? HTTP_UNPROCESSABLE_ENTITY : status,
                              message ? message : "no such page");
     }
-    st = social_store_page_lock(c->r, pg.key, f.first, &f.audit);
+    st = social_store_page_lock(c->r, pg.key, f.first, &f.audit, &children);
     if (st != SOCIAL_STORE_OK) {
         return console_store_error(c, st);
     }
     social_fragcache_touch(c->r, pg.key);
+    for (k = 0; k < children->nelts; k++) {
+        social_fragcache_touch(c->r, APR_ARRAY_IDX(children, k, const char *));
+    }
     social_pagetitle_note(c->r, pg.key);
     return done(c, f.action, 1);
 }

@@ -1,5 +1,5 @@
 /* messages.h: {base}/assets/VERSION/messages-TAG.js, the widget's words
- * in one language (core/i18n_widget.h), loaded by the block before
+ * in one language (core/i18n.h, social_i18n_json), loaded by the block before
  * social.js. */
 #ifndef SOCIAL_MESSAGES_H
 #define SOCIAL_MESSAGES_H

@@ -262,13 +262,20 @@ static int survey_respond(request_rec *r, social_survey_view *v, apr_hash_t *giv
 /* A moderator closes or reopens the survey. */
 static int survey_close(request_rec *r, social_survey_view *v, int closed, social_result *res)
 {
+    social_audit_entry audit;
     social_store_status st;
 
     if (!v->can_moderate) {
         return social_result_set(res, HTTP_FORBIDDEN, "forbidden",
                                  "only moderators may close or reopen surveys");
     }
-    if ((st = social_store_survey_close(r, v->survey.id, closed)) != SOCIAL_STORE_OK) {
+    memset(&audit, 0, sizeof(audit));
+    audit.actor = v->page.who.user;
+    audit.action = closed ? "close" : "reopen";
+    audit.target_kind = "survey";
+    if ((st = social_store_survey_close(r, v->survey.id, closed,
+                                        apr_pstrcat(r->pool, v->survey.page, "#survey-",
+                                                    v->survey.name, NULL), &audit)) != SOCIAL_STORE_OK) {
         return social_result_store(r, res, st);
     }
     ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, r, "SOCIAL2111: survey %s on %s %s by %s",

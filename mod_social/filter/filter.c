@@ -24,7 +24,6 @@
 
 #include "config.h"
 #include "filter.h"
-#include "i18n_widget.h"
 #include "markers.h"
 #include "poll_view.h"
 #include "identity.h"
@@ -694,21 +693,6 @@ static apr_status_t held_setaside(request_rec *r, social_filter_ctx *ctx)
     return APR_SUCCESS;
 }
 
-/* The language of the widget's words: the first shipped one the reader's
- * Accept-Language asks for, else English. */
-static const char *block_language(request_rec *r)
-{
-    const char *accept = apr_table_get(r->headers_in, "Accept-Language");
-    const char *tag;
-
-    if (accept == NULL) {
-        return "en";
-    }
-    apr_table_mergen(r->headers_out, "Vary", "Accept-Language");
-    tag = social_i18n_widget_negotiate(r->pool, accept);
-    return tag != NULL ? tag : "en";
-}
-
 /* The discussion rendered for this viewer, or NULL (then the widget
  * fetches it: the page is never held up by a failed render). */
 static const char *inline_discussion(request_rec *r, const char *key, apr_size_t *len)
@@ -759,7 +743,12 @@ static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
     page.live = social_config_live_interval(social_config_dir(r));
     page.theme = social_config_theme(social_config_dir(r));
     page.tz = social_tz_name(social_config_time_zone(social_config_dir(r)));
-    page.messages = block_language(r);
+    /* the block's language (README "Languages"); a cache in front of
+     * the page keeps one copy per Accept-Language when that decided it */
+    page.lang = social_request_lang(r);
+    if (social_request_lang_negotiated(r)) {
+        apr_table_mergen(r->headers_out, "Vary", "Accept-Language");
+    }
     page.page_key = key;
     ctx->page_key = key;
     page.inner = ctx->inline_mode ? inline_discussion(r, key, &page.inner_len) : NULL;

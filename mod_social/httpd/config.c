@@ -63,6 +63,7 @@ void *social_config_merge_srv(apr_pool_t *p, void *base_, void *add_)
     conf->identity_charset = add->identity_charset ? add->identity_charset
                                                    : base->identity_charset;
     conf->base_url = add->base_url ? add->base_url : base->base_url;
+    conf->messages_dir = add->messages_dir ? add->messages_dir : base->messages_dir;
     return conf;
 }
 
@@ -101,6 +102,7 @@ void *social_config_merge_dir(apr_pool_t *p, void *base_, void *add_)
     MERGE_PTR(display_name_var);
     MERGE_PTR(time_zone);
     MERGE_PTR(email_var);
+    MERGE_PTR(language);
     conf->moderator_set = add->moderator_set || base->moderator_set;
     conf->moderator = add->moderator_set ? add->moderator : base->moderator;
     if (add->moderator_require_set) {
@@ -281,6 +283,8 @@ static const char *set_db_timeout(cmd_parms *cmd, void *dummy, const char *arg)
     return NULL;
 }
 
+static int load_catalogues(apr_pool_t *pconf, server_rec *s);
+
 static int social_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                               apr_pool_t *ptemp, server_rec *s)
 {
@@ -308,8 +312,12 @@ static int social_post_config(apr_pool_t *pconf, apr_pool_t *plog,
             conf->secret_len = SOCIAL_SECRET_LEN;
         }
     }
+    if (load_catalogues(pconf, s) != OK) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     social_store_prepare_statements(pconf, s);
     main_conf = ap_get_module_config(s->module_config, &social_module);
+    social_render_i18n(main_conf->i18n);
     if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
         /* Not in the first pass at start-up: its pool is thrown away. */
         background = social_background_start(pconf, s);
@@ -320,6 +328,49 @@ static int social_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     social_store_configure(main_conf->db_timeout ? main_conf->db_timeout
                                                  : SOCIAL_STORE_ROUND_TRIP_DEFAULT,
                            background);
+    return OK;
+}
+
+/* Loads the catalogues of every server (template_dir/i18n, then
+ * SocialMessages), sharing one load between servers that name the same
+ * folders. A bad catalogue refuses the start. */
+static int load_catalogues(apr_pool_t *pconf, server_rec *s)
+{
+    server_rec *sp;
+
+    for (sp = s; sp; sp = sp->next) {
+        social_srv_conf *conf = ap_get_module_config(sp->module_config, &social_module);
+        server_rec *prev;
+        const char *dir = apr_pstrcat(pconf, conf->template_dir, "/i18n", NULL);
+        const char *error = NULL;
+        const apr_array_header_t *warnings;
+        int i;
+
+        for (prev = s; prev != sp; prev = prev->next) {
+            const social_srv_conf *pc = ap_get_module_config(prev->module_config,
+                                                             &social_module);
+            if (pc->i18n != NULL && strcmp(pc->template_dir, conf->template_dir) == 0
+                && ((pc->messages_dir == NULL && conf->messages_dir == NULL)
+                    || (pc->messages_dir && conf->messages_dir
+                        && strcmp(pc->messages_dir, conf->messages_dir) == 0))) {
+                conf->i18n = pc->i18n;
+                break;
+            }
+        }
+        if (conf->i18n != NULL) {
+            continue;
+        }
+        if ((conf->i18n = social_i18n_load(pconf, dir, conf->messages_dir, &error)) == NULL) {
+            ap_log_error(APLOG_MARK, APLOG_EMERG, 0, sp,
+                         "SOCIAL2300: cannot load the message catalogues: %s", error);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        warnings = social_i18n_warnings(conf->i18n);
+        for (i = 0; i < warnings->nelts; i++) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, sp, "SOCIAL2301: SocialMessages: %s",
+                         APR_ARRAY_IDX(warnings, i, const char *));
+        }
+    }
     return OK;
 }
 
@@ -485,6 +536,60 @@ static const char *set_template_dir(cmd_parms *cmd, void *dummy, const char *arg
     }
     conf->template_dir = dir;
     return NULL;
+}
+
+static const char *set_language(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    social_dir_conf *conf = dconf;
+    const char *p;
+
+    (void)cmd;
+    for (p = arg; *p; p++) {
+        if (!apr_isalnum(*p) && *p != '-') {
+            break;
+        }
+    }
+    if (*p || p == arg || strlen(arg) > 35) {
+        return "SocialLanguage takes auto or a language tag such as de, pt or zh-Hans";
+    }
+    conf->language = arg;
+    return NULL;
+}
+
+static const char *set_messages(cmd_parms *cmd, void *dummy, const char *arg)
+{
+    social_srv_conf *conf = ap_get_module_config(cmd->server->module_config,
+                                                 &social_module);
+    const char *dir = ap_server_root_relative(cmd->pool, arg);
+    const char *error;
+    apr_finfo_t finfo;
+
+    (void)dummy;
+    if (dir == NULL) {
+        return apr_pstrcat(cmd->pool, "SocialMessages: invalid path ", arg, NULL);
+    }
+    if (apr_stat(&finfo, dir, APR_FINFO_TYPE, cmd->temp_pool) != APR_SUCCESS
+        || finfo.filetype != APR_DIR) {
+        return apr_pstrcat(cmd->pool, "SocialMessages: ", dir,
+                           " is not a readable directory", NULL);
+    }
+    /* Its files are read now too, so "httpd -t" finds bad JSON; how they
+     * fit the module's messages is checked when those are loaded. */
+    if ((error = social_i18n_check(cmd->temp_pool, dir)) != NULL) {
+        return apr_pstrcat(cmd->pool, "SocialMessages: ", error, NULL);
+    }
+    conf->messages_dir = dir;
+    return NULL;
+}
+
+const char *social_config_language(const social_dir_conf *dc)
+{
+    return dc->language == NULL || strcasecmp(dc->language, "auto") == 0 ? NULL : dc->language;
+}
+
+const social_i18n *social_config_i18n(const social_srv_conf *sc)
+{
+    return sc->i18n;
 }
 
 static const char *set_enabled(cmd_parms *cmd, void *dconf, int on)
@@ -1151,6 +1256,12 @@ static const char *set_identity_charset(cmd_parms *cmd, void *dummy, const char 
 }
 
 const command_rec social_config_cmds[] = {
+    AP_INIT_TAKE1("SocialLanguage", set_language, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
+                  "The discussion block's language: auto (the page's lang, then the "
+                  "reader's Accept-Language, then English) or a tag such as de"),
+    AP_INIT_TAKE1("SocialMessages", set_messages, NULL, RSRC_CONF,
+                  "A folder of the site's own message catalogues (TAG/NAME.json) that "
+                  "replace or add to the module's"),
     AP_INIT_TAKE1("SocialDBTimeout", set_db_timeout, NULL, RSRC_CONF,
                   "Deadline of each database round trip (statement, rows, commit), "
                   "e.g. 3s or 1500ms; default 3s"),

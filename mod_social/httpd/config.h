@@ -12,6 +12,7 @@
 #include <ap_expr.h>
 #include <mod_auth.h>
 
+#include "i18n.h"
 #include "place.h"
 #include "tz.h"
 
@@ -49,6 +50,9 @@ typedef struct {
     const char *frame_options;     /* X-Frame-Options that matches them, or NULL: none */
     const char *identity_charset;  /* SocialIdentityCharset, or NULL: ISO-8859-1 */
     const char *base_url;       /* SocialBaseURL "scheme://host[:port]", or NULL */
+    const char *messages_dir;   /* SocialMessages: the site's catalogues, or NULL */
+    social_i18n *i18n;          /* the catalogues (template_dir/i18n and
+                                   SocialMessages), loaded at post_config */
 } social_srv_conf;
 
 /* The charset identities that are not UTF-8 are read in by default. */
@@ -91,6 +95,7 @@ typedef struct {
     int document_links_set;     /* "SocialDocumentLinks Off" clears a parent's */
     const social_tz *time_zone; /* SocialTimeZone, read at configuration
                                    time; NULL: not said (UTC) */
+    const char *language;       /* SocialLanguage tag, "auto", or NULL: not set */
 } social_dir_conf;
 
 extern module AP_MODULE_DECLARE_DATA social_module;
@@ -134,6 +139,13 @@ const social_place *social_config_place_before(const social_dir_conf *dc);
 /* SocialDocumentLinks: the file name extensions (lower case, without the
  * dot) after whose links a page gets a "Discuss" link; NULL when off. */
 const apr_array_header_t *social_config_document_links(const social_dir_conf *dc);
+
+/* SocialLanguage: the tag said (as written), or NULL for auto (the
+ * page's lang, then Accept-Language, then English). */
+const char *social_config_language(const social_dir_conf *dc);
+
+/* The server's catalogues (never NULL once post_config has run). */
+const social_i18n *social_config_i18n(const social_srv_conf *sc);
 
 /* CSP frame-ancestors sources of the endpoint's answers ("'self'" unless
  * SocialFrameAncestors says otherwise), and the X-Frame-Options header

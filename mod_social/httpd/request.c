@@ -34,6 +34,86 @@ json_t *social_request_json_pool(request_rec *r, json_t *value)
     return value;
 }
 
+/* ---- language ---- */
+
+/* r->notes: the page's lang (the filter), the chosen tag, and "1" when
+ * Accept-Language was consulted. Kept on the main request. */
+#define NOTE_PAGE_LANG "social-page-lang"
+#define NOTE_LANG "social-lang"
+#define NOTE_LANG_NEGOTIATED "social-lang-negotiated"
+
+static request_rec *lang_request(request_rec *r)
+{
+    while (r->main != NULL) {
+        r = r->main;
+    }
+    while (r->prev != NULL) {
+        r = r->prev;
+    }
+    return r;
+}
+
+void social_request_set_page_lang(request_rec *r, const char *lang)
+{
+    r = lang_request(r);
+    apr_table_set(r->notes, NOTE_PAGE_LANG, lang ? lang : "");
+    apr_table_unset(r->notes, NOTE_LANG);       /* decide again */
+}
+
+const social_i18n_lang *social_request_lang(request_rec *r)
+{
+    const social_i18n *c = social_config_i18n(social_config_srv(r->server));
+    const social_i18n_lang *l = NULL;
+    request_rec *top = lang_request(r);
+    const char *said, *page, *accept;
+
+    if ((said = apr_table_get(top->notes, NOTE_LANG)) != NULL
+        && (l = social_i18n_find(c, said)) != NULL) {
+        return l;
+    }
+    if ((said = social_config_language(social_config_dir(r))) != NULL
+        && (l = social_i18n_find(c, said)) == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "SOCIAL2302: SocialLanguage %s: no catalogue for it: choosing as auto",
+                      said);
+    }
+    if (l == NULL && (page = apr_table_get(top->notes, NOTE_PAGE_LANG)) != NULL && *page) {
+        l = social_i18n_find(c, page);
+        if (l == NULL) {
+            /* "de-AT", "pt-BR": the page's language, not the reader's */
+            l = social_i18n_negotiate(c, page);
+        }
+    }
+    if (l == NULL) {
+        accept = apr_table_get(r->headers_in, "Accept-Language");
+        apr_table_setn(top->notes, NOTE_LANG_NEGOTIATED, "1");
+        l = social_i18n_negotiate(c, accept);
+    }
+    if (l == NULL) {
+        l = social_i18n_find(c, "en");
+    }
+    if (l != NULL) {
+        apr_table_set(top->notes, NOTE_LANG, social_i18n_tag(l));
+    }
+    return l;
+}
+
+int social_request_lang_negotiated(request_rec *r)
+{
+    (void)social_request_lang(r);
+    return apr_table_get(lang_request(r)->notes, NOTE_LANG_NEGOTIATED) != NULL;
+}
+
+void social_request_lang_headers(request_rec *r)
+{
+    const social_i18n_lang *l = social_request_lang(r);
+
+    apr_table_set(r->err_headers_out, "Content-Language", social_i18n_tag(l));
+    if (social_request_lang_negotiated(r)) {
+        apr_table_mergen(r->err_headers_out, "Vary", "Accept-Language");
+    }
+}
+
 void social_request_protect(request_rec *r)
 {
     const social_srv_conf *sc = social_config_srv(r->server);

@@ -59,6 +59,36 @@ int social_result_send(request_rec *r, const social_result *res, int html,
 /* Ties a Jansson value to the request pool; returns it. */
 json_t *social_request_json_pool(request_rec *r, json_t *value);
 
+/* ---- language (README "Languages") ----
+ *
+ * The language of what the module writes for r, the first that applies:
+ * SocialLanguage TAG -> the page's own <html lang> (pages: what the
+ * filter saw, when it names a language there is a catalogue for) ->
+ * Accept-Language -> English. Never NULL once the server has started. */
+const social_i18n_lang *social_request_lang(request_rec *r);
+
+/* The message key in the request's language. */
+#define SOCIAL_MSG(r, key) social_i18n_text(social_request_lang(r), key)
+
+/* The message key with placeholders and (n >= 0) the plural form, in the
+ * request's language: social_i18n_format's name, value pairs follow n. */
+#define SOCIAL_MSGF(r, key, ...) \
+    social_i18n_format((r)->pool, social_request_lang(r), key, __VA_ARGS__)
+
+/* Tells social_request_lang the page's own lang attribute (the filter,
+ * when it sees <html lang>; NULL or "" for none). */
+void social_request_set_page_lang(request_rec *r, const char *lang);
+
+/* Nonzero if Accept-Language decided social_request_lang's answer (its
+ * answer would change with another header): a response that depends on
+ * it says Vary: Accept-Language. */
+int social_request_lang_negotiated(request_rec *r);
+
+/* The headers of an answer written in the request's language (the
+ * module's own responses): Content-Language, and Vary: Accept-Language
+ * when the header decided. */
+void social_request_lang_headers(request_rec *r);
+
 /* Sets what every answer of the endpoint carries, error pages included:
  * X-Content-Type-Options nosniff, Referrer-Policy same-origin, and who
  * may frame it (CSP frame-ancestors from SocialFrameAncestors, with

@@ -10,7 +10,7 @@
 #include "document.h"
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 16
+#define SOCIAL_SCHEMA_VERSION 17
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
@@ -442,7 +442,12 @@ social_store_status social_store_survey_results(request_rec *r, apr_int64_t id,
                                                 apr_array_header_t **texts);
 
 /* Closes or reopens a survey (a moderator's doing). */
-social_store_status social_store_survey_close(request_rec *r, apr_int64_t id, int closed);
+/* Closes or reopens the survey and writes the audit entry (target: what
+ * the console shows, e.g. "/page.html#survey-NAME"), in one transaction. */
+struct social_audit_entry;
+social_store_status social_store_survey_close(request_rec *r, apr_int64_t id, int closed,
+                                              const char *target,
+                                              const struct social_audit_entry *audit);
 
 /* Every answer of the survey (array of social_survey_answer), grouped by
  * response (in the random order of the responses' ids): the export. */
@@ -510,9 +515,12 @@ social_store_status social_store_comment_report(request_rec *r, apr_int64_t comm
 social_store_status social_store_queue(request_rec *r, const social_queue_filter *f,
                                        apr_array_header_t **comments);
 
-/* Locks or unlocks a page (making its row if needed) with its audit entry. */
+/* Locks or unlocks a page (making its row if needed) with its audit entry,
+ * and the discussions kept under its key (an idea's, PAGE#idea-ID): their
+ * keys in *children (const char *), if children is not NULL. */
 social_store_status social_store_page_lock(request_rec *r, const char *page, int locked,
-                                           const social_audit_entry *audit);
+                                           const social_audit_entry *audit,
+                                           apr_array_header_t **children);
 
 /* A locked page, and its newest lock in the audit log. */
 typedef struct {

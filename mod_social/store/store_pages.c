@@ -72,6 +72,15 @@ static const social_statement pages_statements[] = {
       "FROM social_pages p WHERE p.id = :page_id FOR UPDATE" },
     { "social_page_lock",
       "UPDATE social_pages SET locked = :locked WHERE id = :page_id" },
+    /* The discussions kept under a page's key (an idea's: PAGE#idea-ID)
+     * are locked and unlocked with it; paths are ascii_bin, so they sort
+     * between PAGE# and PAGE$. */
+    { "social_page_children",
+      "SELECT path FROM social_pages WHERE site = :site AND path > CONCAT(:page, '#') "
+      "AND path < CONCAT(:page, '$') FOR UPDATE" },
+    { "social_page_children_lock",
+      "UPDATE social_pages SET locked = :locked WHERE site = :site "
+      "AND path > CONCAT(:page, '#') AND path < CONCAT(:page, '$')" },
     { "social_page_locked",
       "SELECT locked FROM social_pages WHERE site = :site AND path = :page" },
     /* The visible comments of up to SOCIAL_STORE_COUNTS_MANY_MAX pages at
@@ -223,7 +232,16 @@ typedef struct {
     const char *page;
     int locked;                /* 1: lock, 0: unlock */
     const social_audit_entry *audit;
+    apr_array_header_t *children;   /* const char *: the keys locked with it */
 } lock_txn;
+
+typedef struct {
+    const char *path;
+} child_key;
+
+static const social_store_column child_columns[] = {
+    STORE_COLUMN(0, TEXT, child_key, path),
+};
 
 static social_store_status lock_write(request_rec *r, ap_dbd_t *dbd, void *data)
 {
@@ -237,16 +255,32 @@ static social_store_status lock_write(request_rec *r, ap_dbd_t *dbd, void *data)
                                          { "page_id", social_store_int_arg(r, page_id) }),
                               NULL);
     }
+    if (st == SOCIAL_STORE_OK) {
+        apr_array_clear(t->children);
+        st = social_store_list(r, dbd, "social_page_children", STORE_ARGS({ "page", t->page }),
+                               STORE_COLUMNS(child_columns), t->children);
+    }
+    if (st == SOCIAL_STORE_OK && t->children->nelts > 0) {
+        st = social_store_run(r, dbd, "social_page_children_lock",
+                              STORE_ARGS({ "locked", t->locked ? "1" : "0" },
+                                         { "page", t->page }), NULL);
+    }
     return st == SOCIAL_STORE_OK ? social_store_audit_write(r, dbd, t->audit, 0, t->page) : st;
 }
 
 social_store_status social_store_page_lock(request_rec *r, const char *page, int locked,
-                                           const social_audit_entry *audit)
+                                           const social_audit_entry *audit,
+                                           apr_array_header_t **children)
 {
-    lock_txn t = { page, locked, audit };
+    lock_txn t = { page, locked, audit, apr_array_make(r->pool, 4, sizeof(child_key)) };
     ap_dbd_t *dbd = social_store_writer(r);
+    social_store_status st = dbd ? social_store_transaction(r, dbd, lock_write, &t)
+                                 : SOCIAL_STORE_DOWN;
 
-    return dbd ? social_store_transaction(r, dbd, lock_write, &t) : SOCIAL_STORE_DOWN;
+    if (children != NULL) {
+        *children = t.children;
+    }
+    return st;
 }
 
 /* Counts of many pages: each row read lands on every place that asked for

@@ -12,8 +12,11 @@
     "JOIN social_pages p ON p.id = IF(l.target_kind = 'page', l.target_id, lc.page_id)"
 
 /* Every action of a period on one site, as (kind, who, path, at): kind
- * 0 comment, 1 like, 2 share, 3 ballot. Parameters: :site, :from and :to
- * (Unix seconds); each part uses its created_at key. */
+ * 0 comment, 1 like, 2 share, 3 ballot, 4 idea, 5 vote for an idea,
+ * 6 survey response. Parameters: :site, :from and :to (Unix seconds);
+ * each part uses its created_at key. A survey response is known by its
+ * day only and counts for nobody by name (who is empty: the people
+ * ranking leaves it out), whether the survey is anonymous or not. */
 #define STATS_PERIOD(col) \
     " >= FROM_UNIXTIME(:from) AND " col " < FROM_UNIXTIME(:to)"
 #define STATS_EVENTS \
@@ -27,7 +30,18 @@
     "WHERE p.site = :site AND s.created_at" STATS_PERIOD("s.created_at") \
     " UNION ALL SELECT 3, b.user, p.path, b.created_at FROM social_poll_ballots b " \
     "JOIN social_polls po ON po.id = b.poll_id JOIN social_pages p ON p.id = po.page_id " \
-    "WHERE p.site = :site AND b.created_at" STATS_PERIOD("b.created_at") ") e"
+    "WHERE p.site = :site AND b.created_at" STATS_PERIOD("b.created_at") \
+    " UNION ALL SELECT 4, i.author, p.path, i.created_at FROM social_ideas i " \
+    "JOIN social_idea_boards bo ON bo.id = i.board_id JOIN social_pages p ON p.id = bo.page_id " \
+    "WHERE p.site = :site AND i.created_at" STATS_PERIOD("i.created_at") \
+    " UNION ALL SELECT 5, v.user, p.path, v.created_at FROM social_idea_votes v " \
+    "JOIN social_ideas i ON i.id = v.idea_id " \
+    "JOIN social_idea_boards bo ON bo.id = i.board_id JOIN social_pages p ON p.id = bo.page_id " \
+    "WHERE p.site = :site AND v.created_at" STATS_PERIOD("v.created_at") \
+    " UNION ALL SELECT 6, '', p.path, CAST(sr.responded_on AS DATETIME) " \
+    "FROM social_survey_respondents sr JOIN social_surveys su ON su.id = sr.survey_id " \
+    "JOIN social_pages p ON p.id = su.page_id " \
+    "WHERE p.site = :site AND sr.responded_on" STATS_PERIOD("sr.responded_on") ") e"
 
 static const social_statement stats_statements[] = {
     /* ---- engagement figures ---- */

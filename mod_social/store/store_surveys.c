@@ -373,11 +373,32 @@ social_store_status social_store_survey_results(request_rec *r, apr_int64_t id,
     return st;
 }
 
-social_store_status social_store_survey_close(request_rec *r, apr_int64_t id, int closed)
+typedef struct {
+    apr_int64_t id;
+    int closed;
+    const char *target;
+    const social_audit_entry *audit;
+} close_txn;
+
+static social_store_status close_write(request_rec *r, ap_dbd_t *dbd, void *data)
 {
-    return social_store_run(r, social_store_writer(r), "social_survey_closed",
-                            STORE_ARGS({ "closed", closed ? "1" : "0" },
-                                       { "survey", social_store_int_arg(r, id) }), NULL);
+    close_txn *t = data;
+    social_store_status st = social_store_run(
+        r, dbd, "social_survey_closed",
+        STORE_ARGS({ "closed", t->closed ? "1" : "0" },
+                   { "survey", social_store_int_arg(r, t->id) }), NULL);
+
+    return st == SOCIAL_STORE_OK ? social_store_audit_write(r, dbd, t->audit, t->id, t->target) : st;
+}
+
+social_store_status social_store_survey_close(request_rec *r, apr_int64_t id, int closed,
+                                              const char *target,
+                                              const struct social_audit_entry *audit)
+{
+    ap_dbd_t *dbd = social_store_writer(r);
+    close_txn t = { id, closed, target, audit };
+
+    return dbd ? social_store_transaction(r, dbd, close_write, &t) : SOCIAL_STORE_DOWN;
 }
 
 social_store_status social_store_survey_answers(request_rec *r, apr_int64_t id,

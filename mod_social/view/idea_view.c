@@ -177,6 +177,7 @@ static void ideas_fill(social_render_data *data, void *ctx)
     social_render_set(b, "name", v->board.name);
     social_render_set(b, "title", v->board.title);
     social_render_set_bool(b, "open", v->open);
+    social_render_set_bool(b, "locked", v->board.locked);
     social_render_set_bool(b, "can_submit", v->can_submit);
     social_render_set_bool(b, "can_vote", v->open && v->page.who.user != NULL
                            && (!v->board.locked || v->page.who.moderator));

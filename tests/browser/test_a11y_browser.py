@@ -221,6 +221,66 @@ def test_axe_console_and_dashboard(browsers, server, pages, axe_source, path, mo
     assert_no_violations(browser, axe_source, "%s (%s)" % (path, mode))
 
 
+ENGAGE_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Ways to work better</title><link rel="icon" href="data:,"></head>
+<body>
+<main>
+<h1>Ways to work better</h1>
+<p>Suggest ideas and tell us how the first week went.</p>
+<!--social:ideas name="better" title="Ways to work better"-->
+<!--social:survey name="week" title="Your first week"-->
+<!--social:question survey="week" name="team" type="choice" label="Which team?" options="Sales|Support" required="yes"-->
+<!--social:question survey="week" name="clear" type="scale" label="How clear were your tasks?"-->
+<!--social:question survey="week" name="more" type="text" label="Anything else?"-->
+</main>
+</body>
+</html>
+"""
+
+
+@pytest.fixture(scope="module")
+def engage(server):
+    """A page with an ideas board (an idea, votes, a response) and a
+    survey with a response; a PDF beside it with a comment on page 2."""
+    from social_test import documents
+    path = "/engage-%s.html" % uuid.uuid4().hex[:8]
+    server.write_file(path, ENGAGE_PAGE.encode())
+    server.write_file(path.replace(".html", ".pdf"), documents.pdf(pages=3, title="Handbook"))
+    alice, bob, carol = Client(server, "alice"), Client(server, "bob"), Client(server, "carol")
+    bob.page(path)  # makes the board and the survey
+    resp = alice.api("POST", "ideas", {"page": path, "board": "better",
+                                       "title": "Quiet hours", "text": "No meetings before ten."})
+    assert resp.status == 201, resp.body
+    idea = resp.json()
+    assert bob.api("PUT", "ideas/%d/vote" % idea["id"]).status == 200
+    assert carol.api("PATCH", "ideas/%d/status" % idea["id"],
+                     {"status": "planned", "response": "From January."}).status == 200
+    bob.create(idea["thread"], "Yes, please.")
+    [survey] = alice.api("GET", "surveys?page=" + path).json()["surveys"]
+    assert alice.api("PUT", "surveys/%d/response" % survey["id"],
+                     {"answers": {"team": "Sales", "clear": 4, "more": "Good."}}).status == 200
+    pdf = path.replace(".html", ".pdf")
+    resp = alice.api("POST", "comments", {"page": pdf, "body": "See page 2.",
+                                          "position": {"page": 2}})
+    assert resp.status == 201, resp.body
+    return {"page": path, "idea": "/_social/ideas/%d" % idea["id"],
+            "discuss": "/_social/discuss?page=" + pdf}
+
+
+@pytest.mark.parametrize("mode", ["js", "nojs"])
+@pytest.mark.parametrize("what", ["page", "idea", "discuss"])
+def test_axe_ideas_surveys_and_documents(browsers, server, engage, axe_source, what, mode):
+    """The ideas board and survey in a page (with results shown), an
+    idea's own page with its discussion, a document's discuss page."""
+    browser = as_user(browsers[mode], "alice")
+    load(browser, server, engage[what], mode == "js")
+    expect = {"page": ".social-idea, .social-survey", "idea": ".social-idea-page",
+              "discuss": ".social-comment"}[what]
+    assert browser.find_elements(By.CSS_SELECTOR, expect)
+    assert_no_violations(browser, axe_source, "%s (%s)" % (engage[what], mode))
+
+
 # ---------------------------------------------------------------- beyond axe
 
 NAMES_JS = r"""

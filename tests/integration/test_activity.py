@@ -251,7 +251,7 @@ def test_comments_replies_shares_and_likes_are_described(server, alice, bob):
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z", answer["created"])
     html = unescape(html_page(alice, section=section_of(page)))
     assert "worth reading" in html and "private note" not in html
-    assert "liked Alice Liddell\u2019s comment on" in html
+    assert "liked <bdi>Alice Liddell</bdi>\u2019s comment on" in html
     assert "replied on" in html and "commented on" in html
 
 

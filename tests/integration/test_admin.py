@@ -28,7 +28,10 @@ from social_test.asserts import assert_html_error, assert_json_error
 from social_test.client import PAGE_TEMPLATE, Client
 from social_test.html import Discussion, parse_html, social_div
 from test_likes_shares import like, share
+from test_ideas import new_board, submit_ok, vote as idea_vote
 from test_polls import created_poll, index_of, patch as poll_patch, poll_page, vote
+from test_surveys import (Q_TEAM, created as created_survey, respond_ok, survey_marker,
+                          survey_page)
 
 LUNCH = '<!--social:poll name="lunch" question="Lunch on Friday?" options="Pizza|Sushi|Salad"-->'
 
@@ -685,11 +688,11 @@ def day_row(root, day):
     """A day's figures; a day nothing happened on has no row (zeros)."""
     table = root.find("table", cls="admin-days")
     if table is None:
-        return [0, 0, 0, 0]
+        return [0] * 7
     for tr in table.find("tbody").find_all("tr"):
         if tr.find("th").text() == day:
             return [int(td.text()) for td in tr.find_all("td")]
-    return [0, 0, 0, 0]
+    return [0] * 7
 
 
 def quiet_days(root):
@@ -717,14 +720,26 @@ def test_dashboard_counts_per_day_and_ranks(server, alice, bob, carol):
     path = poll_page(server, LUNCH)
     poll = created_poll(bob, path)
     assert vote(bob, poll["id"], [index_of(poll, "Sushi")]).status == 200
+    board = new_board(server, alice, area=section)
+    idea = submit_ok(alice, board)
+    assert idea_vote(bob, idea["id"]).status == 200
+    assert idea_vote(carol, idea["id"]).status == 200
+    survey = created_survey(alice, survey_page(server, survey_marker(), Q_TEAM, area=section))
+    respond_ok(bob, survey["id"], {"team": "Sales"})
     root = dashboard(carol, "?from=%s&to=%s" % (day, day))
     after = day_row(root, day)
-    assert [a - b for a, b in zip(after, before)] == [4, 1, 1, 1]
+    # comments, likes, shares, ballots, ideas, votes for ideas, responses
+    assert [a - b for a, b in zip(after, before)] == [4, 1, 1, 1, 1, 2, 1]
+    heads = [th.text() for th in root.find("table", cls="admin-days").find("thead")
+             .find_all("th")]
+    assert heads == ["Day", "Comments", "Likes", "Shares", "Poll ballots", "Ideas",
+                     "Idea votes", "Survey responses"]
     # The chart: one polyline per series, one point per day, within the frame.
     svg = root.find("svg")
     lines = svg.find_all("polyline")
     assert [p.get("class").split()[-1] for p in lines] == [
-        "series-comments", "series-likes", "series-shares", "series-ballots"]
+        "series-comments", "series-likes", "series-shares", "series-ballots", "series-ideas",
+        "series-idea_votes", "series-responses"]
     for p in lines:
         points = p.get("points").split()
         assert len(points) == 1
@@ -899,4 +914,4 @@ def test_health_reports_schema_9(server, anon):
     """Moderation came with schema 8; 9 marks people from the directory;
     12 records imported comments."""
     resp = anon.api("GET", "health")
-    assert resp.json()["schema"] == 16 and resp.json()["status"] == "ok"
+    assert resp.json()["schema"] == 17 and resp.json()["status"] == "ok"

@@ -482,7 +482,7 @@ def test_activity_names_documents_by_file_name_and_links_their_discussion(server
         == [["Safety Plan 2026.pdf"]]
     # the HTML stream too
     html = bob.get("/_social/activity").body.decode()
-    assert ">Safety Plan 2026.pdf</a>" in html
+    assert "><bdi>Safety Plan 2026.pdf</bdi></a>" in html
 
 
 def test_count_markers_and_counts_link_a_document_to_its_discuss_page(server, alice):

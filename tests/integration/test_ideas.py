@@ -565,6 +565,16 @@ def test_a_locked_page_locks_its_board_and_the_ideas_threads(server, alice, bob,
     # the moderator still votes, but comments stop for everyone, as on any locked page
     assert vote(carol, idea["id"]).status == 200
     assert_json_error(carol.api("POST", "comments", {"page": idea["thread"], "body": "x"}), 423)
+    # readers are told, on the board and on the idea's own page, and get no form to fill
+    board = board_section(served(bob, path).body)
+    assert b"social-locked-note" in board and b'name="title"' not in board
+    own = bob.get("/_social/ideas/%d" % idea["id"])
+    assert own.status == 200
+    assert b"social-locked-note" in own.body, own.body.decode()[-3000:]
+    # the idea's discussion says it too, with no comment or reply form
+    thread = own.body.split(b'class="social-idea-thread"', 1)[1]
+    assert b"social-locked-note" in thread
+    assert b'name="body"' not in thread, thread.decode()[-3000:]
 
 
 # ---------------------------------------------------------------- forms (no JavaScript)

@@ -537,7 +537,7 @@ def test_response_can_be_changed_until_the_survey_closes(server, alice):
     assert_json_error(respond(alice, s["id"], {"team": "Sales"}), 409, "survey_closed")
 
 
-def test_moderator_closes_and_reopens(server, alice, bob, carol):
+def test_moderator_closes_and_reopens(server, mariadb, alice, bob, carol):
     path = survey_page(server, survey_marker(results="after-close"), Q_TEAM)
     s = created(alice, path)
     respond_ok(alice, s["id"], {"team": "Sales"})
@@ -564,6 +564,11 @@ def test_moderator_closes_and_reopens(server, alice, bob, carol):
     resp = form_post(carol, form.get("action"), hidden_fields(form))
     assert resp.status == 303 and resp.header("Location").endswith("#survey-fb")
     assert the_survey(bob, path)["closed"] is False
+    # both changes are in the audit log, with the survey they were about
+    rows = mariadb.sql("SELECT actor, action, target FROM social_audit WHERE target_kind = "
+                       "'survey' AND target_id = %d ORDER BY id" % s["id"])
+    assert rows == [["carol", "close", path + "#survey-fb"],
+                    ["carol", "reopen", path + "#survey-fb"]], rows
     respond_ok(bob, s["id"], {"team": "Support"})
     # others see no such form, and a forged one is refused
     assert not [f for f in survey_div(served(bob, path).body).find_all("form")
