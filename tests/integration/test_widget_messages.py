@@ -94,3 +94,29 @@ def test_block_loads_the_messages_before_the_widget(server, version, accept, tag
                        "/_social/assets/%s/social.js" % version], block
     if accept:
         assert "Accept-Language" in (resp.header("Vary") or ""), resp.header("Vary")
+
+
+def test_admins_own_words_reach_the_widget(httpd_factory, htpasswd, tmp_path):
+    """SocialMessages DIR: a key of de/widget.json there replaces the
+    module's in messages-de.js; a new language directory gets its own
+    script, English for what it lacks."""
+    (tmp_path / "de").mkdir()
+    (tmp_path / "de" / "widget.json").write_text(
+        json.dumps({"widget.link_copied": "Adresse in der Zwischenablage"}), "utf-8")
+    (tmp_path / "sv").mkdir()
+    (tmp_path / "sv" / "widget.json").write_text(
+        json.dumps({"widget.close": "St\u00e4ng"}), "utf-8")
+    tmp_path.chmod(0o755)
+    for d in (tmp_path / "de", tmp_path / "sv"):
+        d.chmod(0o755)
+        for f in d.iterdir():
+            f.chmod(0o644)
+    srv = httpd_factory(conf=config.login(htpasswd) + "SocialMessages %s\n" % tmp_path)
+    alice = Client(srv, "alice")
+    version = alice.get("/_social/api/v1/health").json()["version"]
+    de = messages(alice.get("/_social/assets/%s/messages-de.js" % version))
+    assert de["m"]["widget.link_copied"] == "Adresse in der Zwischenablage"
+    assert de["m"]["widget.close"] == "Schlie\u00dfen"
+    sv = messages(alice.get("/_social/assets/%s/messages-sv.js" % version))
+    assert sv["lang"] == "sv" and sv["m"]["widget.close"] == "St\u00e4ng"
+    assert sv["m"]["widget.link_copied"] == "Link copied"
