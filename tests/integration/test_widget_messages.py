@@ -20,7 +20,8 @@ I18N = harness.REPO / "templates" / "i18n"
 def server(httpd_factory, htpasswd):
     return httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
                          conf=config.login(htpasswd)
-                         + config.block("/_social", "SocialTimeZone Asia/Tokyo"))
+                         + config.block("/_social", "SocialTimeZone Asia/Tokyo")
+                         + config.block("/ja-site", "SocialLanguage ja"))
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +95,14 @@ def test_block_loads_the_messages_before_the_widget(server, version, accept, tag
                        "/_social/assets/%s/social.js" % version], block
     if accept:
         assert "Accept-Language" in (resp.header("Vary") or ""), resp.header("Vary")
+
+
+def test_social_language_decides_the_widgets_words(server, version):
+    page = fresh_page(server, "ja-site")
+    resp = Client(server, "alice").get(page, headers={"Accept-Language": "de"})
+    block = harness.main_blocks(resp.body)[0][2].decode()
+    assert '<script src="/_social/assets/%s/messages-ja.js" defer="defer">' % version in block
+    assert "Accept-Language" not in (resp.header("Vary") or "")
 
 
 def test_admins_own_words_reach_the_widget(httpd_factory, htpasswd, tmp_path):
