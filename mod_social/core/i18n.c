@@ -640,6 +640,113 @@ const social_i18n_lang *social_i18n_negotiate(const social_i18n *c,
     return NULL;
 }
 
+const char *social_i18n_html_lang(apr_pool_t *p, const char *data, apr_size_t len)
+{
+    const char *at = data, *end = data + len, *lang = NULL, *xml_lang = NULL;
+
+    if (len >= 3 && memcmp(at, "\xef\xbb\xbf", 3) == 0) {
+        at += 3;
+    }
+    for (;;) {
+        while (at < end && apr_isspace(*at)) {
+            at++;
+        }
+        if (end - at >= 4 && memcmp(at, "<!--", 4) == 0) {
+            const char *close = NULL, *s;
+            for (s = at + 4; s + 3 <= end; s++) {
+                if (memcmp(s, "-->", 3) == 0) {
+                    close = s + 3;
+                    break;
+                }
+            }
+            if (close == NULL) {
+                return NULL;
+            }
+            at = close;
+        }
+        else if (end - at >= 2 && at[0] == '<' && (at[1] == '!' || at[1] == '?')) {
+            const char *close = memchr(at, '>', (size_t)(end - at));
+            if (close == NULL) {
+                return NULL;
+            }
+            at = close + 1;
+        }
+        else {
+            break;
+        }
+    }
+    if (end - at < 6 || at[0] != '<' || strncasecmp(at + 1, "html", 4) != 0
+        || !(apr_isspace(at[5]) || at[5] == '>' || at[5] == '/')) {
+        return NULL;
+    }
+    at += 5;
+    while (at < end && *at != '>') {
+        const char *name, *value = NULL;
+        apr_size_t name_len, value_len = 0;
+
+        while (at < end && (apr_isspace(*at) || *at == '/')) {
+            at++;
+        }
+        name = at;
+        while (at < end && !apr_isspace(*at) && *at != '=' && *at != '>' && *at != '/') {
+            at++;
+        }
+        name_len = (apr_size_t)(at - name);
+        while (at < end && apr_isspace(*at)) {
+            at++;
+        }
+        if (at < end && *at == '=') {
+            at++;
+            while (at < end && apr_isspace(*at)) {
+                at++;
+            }
+            if (at < end && (*at == '"' || *at == '\'')) {
+                const char *q = memchr(at + 1, *at, (size_t)(end - at - 1));
+                if (q == NULL) {
+                    return NULL;
+                }
+                value = at + 1;
+                value_len = (apr_size_t)(q - value);
+                at = q + 1;
+            }
+            else {
+                value = at;
+                while (at < end && !apr_isspace(*at) && *at != '>') {
+                    at++;
+                }
+                value_len = (apr_size_t)(at - value);
+            }
+        }
+        if (value != NULL && name_len == 4 && strncasecmp(name, "lang", 4) == 0 && !lang) {
+            lang = apr_pstrmemdup(p, value, value_len);
+        }
+        else if (value != NULL && name_len == 8 && strncasecmp(name, "xml:lang", 8) == 0
+                 && !xml_lang) {
+            xml_lang = apr_pstrmemdup(p, value, value_len);
+        }
+        if (name_len == 0 && at < end && *at != '>') {
+            at++;    /* a stray character: go on */
+        }
+    }
+    if (at >= end) {
+        return NULL;    /* the tag does not end here */
+    }
+    if (lang == NULL) {
+        lang = xml_lang;
+    }
+    if (lang != NULL) {
+        char *trimmed = apr_pstrdup(p, lang), *e;
+        while (apr_isspace(*trimmed)) {
+            trimmed++;
+        }
+        for (e = trimmed + strlen(trimmed); e > trimmed && apr_isspace(e[-1]); e--) {
+        }
+        *e = '\0';
+        lang = trimmed;
+    }
+    return lang;
+}
+
 const char *social_i18n_tag(const social_i18n_lang *l)
 {
     return l ? l->tag : "en";
@@ -765,8 +872,12 @@ static const char *html_escape(apr_pool_t *p, const char *s, apr_size_t n)
     return out;
 }
 
+/* An HDF path, optionally "bdi:" before it (a name, isolated). */
 static int valid_path(const char *s)
 {
+    if (strncmp(s, "bdi:", 4) == 0) {
+        s += 4;
+    }
     if (!*s) {
         return 0;
     }
@@ -814,7 +925,9 @@ static const char *expand_text(apr_pool_t *p, const char *key, const char *text,
             return NULL;
         }
         out = apr_pstrcat(p, out, html_escape(p, at, (apr_size_t)(brace - at)),
-                          "<?cs var:", path, " ?>", NULL);
+                          strncmp(path, "bdi:", 4) == 0
+                          ? apr_pstrcat(p, "<bdi><?cs var:", path + 4, " ?></bdi>", NULL)
+                          : apr_pstrcat(p, "<?cs var:", path, " ?>", NULL), NULL);
         at = end + 1;
     }
     return apr_pstrcat(p, out, html_escape(p, at, strlen(at)), NULL);

@@ -42,6 +42,12 @@ const social_i18n_lang *social_i18n_find(const social_i18n *c, const char *tag);
 const social_i18n_lang *social_i18n_negotiate(const social_i18n *c,
                                               const char *accept_language);
 
+/* The lang attribute of the <html> start tag at the head of a page's
+ * first len bytes (after a BOM, white space, comments, the doctype and
+ * processing instructions; xml:lang if there is no lang), or NULL when
+ * there is none there (or the tag does not end within len). */
+const char *social_i18n_html_lang(apr_pool_t *p, const char *data, apr_size_t len);
+
 /* The tag shipped, also what lang= and Content-Language say. */
 const char *social_i18n_tag(const social_i18n_lang *l);
 
@@ -65,7 +71,9 @@ const char *social_i18n_plural(const char *tag, apr_int64_t n);
 /* src (a ClearSilver template) with {{t:KEY name=HDF.path ...}} and
  * {{n:KEY HDF.count name=HDF.path ...}} expanded for l: the message
  * HTML-escaped (quotes too), placeholders as <?cs var:HDF.path ?>, plural
- * messages as an if/elif chain over #HDF.count. NULL with *error set on
+ * messages as an if/elif chain over #HDF.count; an argument written
+ * name=bdi:HDF.path is isolated, <bdi><?cs var:HDF.path ?></bdi> (a
+ * person's name in a sentence). NULL with *error set on
  * a malformed form or a placeholder without its argument. */
 char *social_i18n_template(apr_pool_t *p, const social_i18n_lang *l,
                            const char *src, const char **error);

@@ -827,28 +827,42 @@ const char *social_text_time_abs(apr_pool_t *p, apr_time_t t, const social_tz *z
                         local.tm.tm_min, abbr);
 }
 
+/* The words of say for unit, if it gives some. */
+static const char *time_said(social_text_time_say say, void *ctx, social_time_style style,
+                             const char *unit, apr_int64_t n)
+{
+    return say != NULL ? say(ctx, style, unit, n) : NULL;
+}
+
 /* The long style: the largest unit that fits, "a"/"an" for one of it. */
-static const char *time_relative_long(apr_pool_t *p, apr_int64_t s)
+static const char *time_relative_long(apr_pool_t *p, apr_int64_t s,
+                                      social_text_time_say say, void *ctx)
 {
     static const struct {
         apr_int64_t size;
+        const char *unit;
         const char *one;
         const char *many;
     } units[] = {
-        { 365 * 86400, "a year ago", "years ago" },
-        { 30 * 86400, "a month ago", "months ago" },
-        { 7 * 86400, "a week ago", "weeks ago" },
-        { 86400, "yesterday", "days ago" },
-        { 3600, "an hour ago", "hours ago" },
-        { 60, "a minute ago", "minutes ago" },
+        { 365 * 86400, "years", "a year ago", "years ago" },
+        { 30 * 86400, "months", "a month ago", "months ago" },
+        { 7 * 86400, "weeks", "a week ago", "weeks ago" },
+        { 86400, "days", "yesterday", "days ago" },
+        { 3600, "hours", "an hour ago", "hours ago" },
+        { 60, "minutes", "a minute ago", "minutes ago" },
     };
+    const char *said;
     size_t k;
 
     if (s < 45) {
-        return "just now";
+        said = time_said(say, ctx, SOCIAL_TIME_LONG, "just_now", -1);
+        return said ? said : "just now";
     }
     for (k = 0; k < sizeof(units) / sizeof(units[0]); k++) {
         apr_int64_t n = s / units[k].size;
+        if (n >= 1 && (said = time_said(say, ctx, SOCIAL_TIME_LONG, units[k].unit, n)) != NULL) {
+            return said;
+        }
         if (n >= 2) {
             return apr_psprintf(p, "%" APR_INT64_T_FMT " %s", n, units[k].many);
         }
@@ -856,31 +870,46 @@ static const char *time_relative_long(apr_pool_t *p, apr_int64_t s)
             return units[k].one;
         }
     }
-    return "a minute ago";
+    said = time_said(say, ctx, SOCIAL_TIME_LONG, "minutes", 1);
+    return said ? said : "a minute ago";
 }
 
 /* The short style: minutes, hours, then days, always as a number. */
-static const char *time_relative_short(apr_pool_t *p, apr_int64_t s)
+static const char *time_relative_short(apr_pool_t *p, apr_int64_t s,
+                                       social_text_time_say say, void *ctx)
 {
+    const char *said;
+
     if (s < 60) {
-        return "just now";
+        said = time_said(say, ctx, SOCIAL_TIME_SHORT, "just_now", -1);
+        return said ? said : "just now";
     }
     if (s < 3600) {
-        return apr_psprintf(p, "%" APR_INT64_T_FMT " min ago", s / 60);
+        said = time_said(say, ctx, SOCIAL_TIME_SHORT, "minutes", s / 60);
+        return said ? said : apr_psprintf(p, "%" APR_INT64_T_FMT " min ago", s / 60);
     }
     if (s < 86400) {
-        return apr_psprintf(p, "%" APR_INT64_T_FMT " h ago", s / 3600);
+        said = time_said(say, ctx, SOCIAL_TIME_SHORT, "hours", s / 3600);
+        return said ? said : apr_psprintf(p, "%" APR_INT64_T_FMT " h ago", s / 3600);
     }
-    return apr_psprintf(p, "%" APR_INT64_T_FMT " days ago", s / 86400);
+    said = time_said(say, ctx, SOCIAL_TIME_SHORT, "days", s / 86400);
+    return said ? said : apr_psprintf(p, "%" APR_INT64_T_FMT " days ago", s / 86400);
+}
+
+const char *social_text_time_relative_say(apr_pool_t *p, apr_time_t t, apr_time_t now,
+                                          social_time_style style,
+                                          social_text_time_say say, void *ctx)
+{
+    apr_int64_t s = apr_time_sec(now - t);
+
+    return style == SOCIAL_TIME_SHORT ? time_relative_short(p, s, say, ctx)
+                                      : time_relative_long(p, s, say, ctx);
 }
 
 const char *social_text_time_relative(apr_pool_t *p, apr_time_t t, apr_time_t now,
                                       social_time_style style)
 {
-    apr_int64_t s = apr_time_sec(now - t);
-
-    return style == SOCIAL_TIME_SHORT ? time_relative_short(p, s)
-                                      : time_relative_long(p, s);
+    return social_text_time_relative_say(p, t, now, style, NULL, NULL);
 }
 
 const char *social_text_time_iso(apr_pool_t *p, apr_time_t t)

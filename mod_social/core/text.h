@@ -130,4 +130,18 @@ typedef enum {
 const char *social_text_time_relative(apr_pool_t *p, apr_time_t t, apr_time_t now,
                                       social_time_style style);
 
+/* Words for an age in another language: the caller's catalogue lookup.
+ * unit is "just_now" (n is then -1), "minutes", "hours", "days",
+ * "weeks", "months" or "years" (the count n, >= 1; the short style uses
+ * only minutes, hours and days); returns the words (with the number, in
+ * the plural form n needs), or NULL to keep the English ones. */
+typedef const char *(*social_text_time_say)(void *ctx, social_time_style style,
+                                            const char *unit, apr_int64_t n);
+
+/* social_text_time_relative in the words say gives (say NULL: English).
+ * Which unit, and its count, are decided as for English. */
+const char *social_text_time_relative_say(apr_pool_t *p, apr_time_t t, apr_time_t now,
+                                          social_time_style style,
+                                          social_text_time_say say, void *ctx);
+
 #endif /* SOCIAL_TEXT_H */

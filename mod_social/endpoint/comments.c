@@ -64,7 +64,7 @@ static int fail_position(outcome *o, const char *message)
 static int store_fail(request_rec *r, outcome *o, social_store_status st)
 {
     if (st == SOCIAL_STORE_NOT_FOUND) {
-        return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", "no such comment");
+        return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_comment"));
     }
     return social_result_store(r, &o->res, st);
 }
@@ -88,7 +88,7 @@ static int idea_thread_resolve(request_rec *r, outcome *o, const char *path,
     if (id == 0 || social_store_idea_get(r, id, NULL, &idea) != SOCIAL_STORE_OK
         || idea.deleted || strcmp(idea.board.page, o->page.key) != 0) {
         return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found",
-                                 "there is no such idea on this page");
+                                 SOCIAL_MSG(r, "block.msg_there_is_no_such_idea_on"));
     }
     o->page.key = social_idea_thread_key(r->pool, o->page.key, id);
     return 0;
@@ -115,15 +115,15 @@ static int page_resolve(request_rec *r, outcome *o, const char *path)
     return 0;
 }
 
-static int may_write(outcome *o)
+static int may_write(request_rec *r, outcome *o)
 {
     if (social_identity_can_write(&o->page.who)) {
         return 0;
     }
     if (o->page.who.user == NULL) {
-        return social_result_set(&o->res, HTTP_UNAUTHORIZED, "login_required", "log in to comment");
+        return social_result_set(&o->res, HTTP_UNAUTHORIZED, "login_required", SOCIAL_MSG(r, "block.msg_log_in_to_comment"));
     }
-    return social_result_set(&o->res, HTTP_FORBIDDEN, "forbidden", "you may not comment here");
+    return social_result_set(&o->res, HTTP_FORBIDDEN, "forbidden", SOCIAL_MSG(r, "block.msg_you_may_not_comment_here"));
 }
 
 /* Checks a new or edited text against the page's limits. */
@@ -134,7 +134,7 @@ static int body_valid(request_rec *r, outcome *o, const char *body)
     int max = social_config_max_comment_length(o->page.dc);
 
     if (body == NULL) {
-        return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_body", "the comment text is missing");
+        return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_body", SOCIAL_MSG(r, "block.msg_the_comment_text_is_missing"));
     }
     why = social_text_comment_check(body, strlen(body), (size_t)max, &chars);
     if (why == NULL) {
@@ -219,14 +219,14 @@ static int comment_load(request_rec *r, outcome *o, apr_int64_t id, int *replies
     }
     if (page_resolve(r, o, o->comment.page) != 0) {
         /* The same answer as an unknown id: never 401 or 403. */
-        return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", "no such comment");
+        return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_comment"));
     }
     if (o->comment.status == SOCIAL_COMMENT_DELETED
         || ((o->comment.status == SOCIAL_COMMENT_HIDDEN
              || o->comment.status == SOCIAL_COMMENT_PENDING) && !o->page.who.moderator
             && (o->page.who.user == NULL
                 || strcmp(o->page.who.user, o->comment.author) != 0))) {
-        return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", "no such comment");
+        return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_comment"));
     }
     return 0;
 }
@@ -261,11 +261,11 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
 
     if (anchored && path != NULL && strstr(path, "#idea-") != NULL) {
         social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_anchor",
-                          "an idea's discussion takes no passage comments");
+                          SOCIAL_MSG(r, "block.msg_an_idea_s_discussion_takes_no"));
         o->res.field = "anchor";
         return o->res.status;
     }
-    if (page_resolve(r, o, path) != 0 || may_write(o) != 0
+    if (page_resolve(r, o, path) != 0 || may_write(r, o) != 0
         || body_valid(r, o, body) != 0
         || (anchored && anchor_valid(r, o, anchor, parent) != 0)) {
         return o->res.status;
@@ -283,7 +283,7 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
                                              && (strcmp(p.page, o->page.key) != 0
                                                  || p.status != SOCIAL_COMMENT_VISIBLE))) {
             return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_parent",
-                        "the comment replied to is not on this page or no longer there");
+                        SOCIAL_MSG(r, "block.msg_the_comment_replied_to_is_not"));
         }
         if (st != SOCIAL_STORE_OK) {
             return store_fail(r, o, st);
@@ -309,11 +309,11 @@ static int comment_create(request_rec *r, outcome *o, const char *path,
     if (st == SOCIAL_STORE_LOCKED) {
         /* A moderator locked the discussion (console): 423 Locked. */
         return social_result_set(&o->res, HTTP_LOCKED, "locked",
-                    "this discussion is locked by a moderator: no new comments or replies");
+                    SOCIAL_MSG(r, "block.msg_this_discussion_is_locked_by_a"));
     }
     if (st == SOCIAL_STORE_MISMATCH) {
         return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "idempotency_mismatch",
-                    "this Idempotency-Key was used for another request");
+                    SOCIAL_MSG(r, "block.msg_this_idempotency_key_was_used_for"));
     }
     if (st == SOCIAL_STORE_REPLAYED) {
         int replies;
@@ -369,7 +369,7 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
          * (and a moderator's). */
         int status = social_request_unlocked(r, &o->page);
         if (status == HTTP_LOCKED) {
-            return social_result_set(&o->res, HTTP_LOCKED, "locked", SOCIAL_LOCKED_MESSAGE);
+            return social_result_set(&o->res, HTTP_LOCKED, "locked", SOCIAL_MSG(r, "block.msg_locked"));
         }
         if (status != 0) {
             return store_fail(r, o, SOCIAL_STORE_DOWN);
@@ -393,7 +393,7 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
         break;
     case ACT_DELETE:
         if (!it.can_delete) {
-            return social_result_set(&o->res, HTTP_FORBIDDEN, "forbidden", "you may only delete your own comments");
+            return social_result_set(&o->res, HTTP_FORBIDDEN, "forbidden", SOCIAL_MSG(r, "block.msg_you_may_only_delete_your_own"));
         }
         st = o->page.who.moderator && strcmp(o->page.who.user ? o->page.who.user : "",
                                              o->comment.author) != 0
@@ -406,10 +406,10 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
     case ACT_LIKE:
     case ACT_UNLIKE:
         if (o->page.who.user == NULL) {
-            return social_result_set(&o->res, HTTP_UNAUTHORIZED, "login_required", "log in to like comments");
+            return social_result_set(&o->res, HTTP_UNAUTHORIZED, "login_required", SOCIAL_MSG(r, "block.msg_log_in_to_like_comments"));
         }
         if (o->comment.status != SOCIAL_COMMENT_VISIBLE) {
-            return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", "no such comment");
+            return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_comment"));
         }
         st = social_store_like(r, SOCIAL_LIKE_COMMENT, NULL, id, o->page.who.user,
                                kind == ACT_LIKE, &o->comment.likes, &o->comment.liked);
@@ -425,14 +425,14 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
 
         if (o->page.who.user == NULL) {
             return social_result_set(&o->res, HTTP_UNAUTHORIZED, "login_required",
-                                     "log in to report comments");
+                                     SOCIAL_MSG(r, "block.msg_log_in_to_report_comments"));
         }
         if (o->comment.status != SOCIAL_COMMENT_VISIBLE) {
-            return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", "no such comment");
+            return social_result_set(&o->res, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_comment"));
         }
         if (strcmp(o->page.who.user, o->comment.author) == 0) {
             return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "own_comment",
-                                     "you cannot report your own comment; delete or edit it");
+                                     SOCIAL_MSG(r, "block.msg_you_cannot_report_your_own_comment"));
         }
         why = body == NULL || *body == '\0' ? "say why a moderator should look at it"
             : social_text_comment_check(body, strlen(body), SOCIAL_REPORT_REASON_MAX, &chars);
@@ -456,7 +456,7 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
     }
     default:
         if (!it.can_moderate) {
-            return social_result_set(&o->res, HTTP_FORBIDDEN, "forbidden", "only moderators may hide comments");
+            return social_result_set(&o->res, HTTP_FORBIDDEN, "forbidden", SOCIAL_MSG(r, "block.msg_only_moderators_may_hide_comments"));
         }
         o->comment.status = kind == ACT_HIDE ? SOCIAL_COMMENT_HIDDEN : SOCIAL_COMMENT_VISIBLE;
         st = moderate(r, o, id, o->comment.status, kind == ACT_HIDE ? "hide" : "unhide");
@@ -612,7 +612,7 @@ static int api_list_thread(request_rec *r, outcome *o, apr_int64_t thread,
     }
     if (!t.found) {
         return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
-                                         "no such thread on this page");
+                                         SOCIAL_MSG(r, "block.msg_no_such_thread_on_this_page"));
     }
     list = json_array();
     for (k = 0; k < t.items->nelts; k++) {
@@ -656,25 +656,24 @@ static int api_list(request_rec *r)
         && ((limit = social_request_id(limit_q, strlen(limit_q))) == 0
             || limit > SOCIAL_API_THREADS_MAX)) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_limit",
-                                         "limit must be 1 to 500 threads");
+                                         SOCIAL_MSG(r, "block.msg_limit_must_be_1_to_500"));
     }
     if (before_q != NULL && (before = social_request_id(before_q, strlen(before_q))) == 0) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_before",
-                                         "before must be a comment id");
+                                         SOCIAL_MSG(r, "block.msg_before_must_be_a_comment_id"));
     }
     if (order < 0) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_sort",
-                                         "sort must be oldest, newest or liked");
+                                         SOCIAL_MSG(r, "block.msg_sort_must_be_oldest_newest_or"));
     }
     if (order == SOCIAL_TREE_MOST_LIKED && before_q != NULL) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_before",
-                                         "the most liked threads have no before: ask "
-                                         "for a larger limit");
+                                         SOCIAL_MSG(r, "block.msg_the_most_liked_threads_have_no"));
     }
     if (thread_q != NULL) {
         if (thread == 0) {
             return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_thread",
-                                             "thread must be a comment id");
+                                             SOCIAL_MSG(r, "block.msg_thread_must_be_a_comment_id"));
         }
         return api_list_thread(r, &o, thread, before);
     }
@@ -820,7 +819,7 @@ static int api_report(request_rec *r, apr_int64_t id)
     reason = json_object_get(req, "reason");
     if (reason != NULL && !json_is_string(reason)) {
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_reason",
-                                         "reason must be a string");
+                                         SOCIAL_MSG(r, "block.msg_reason_must_be_a_string"));
     }
     memset(&o, 0, sizeof(o));
     if (comment_act(r, &o, id, ACT_REPORT, reason ? json_string_value(reason) : NULL)
@@ -859,7 +858,7 @@ int social_comments_api(request_rec *r, const char *rest)
 
     if (r->method_number != M_GET && !social_identity_same_origin(r)) {
         return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         "the request came from another site");
+                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
     }
 
     if (*rest == '\0') {
@@ -878,7 +877,7 @@ int social_comments_api(request_rec *r, const char *rest)
 
         id = social_request_id(digits, n);
         if (id == 0) {
-            return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such comment");
+            return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_comment"));
         }
         if (slash == NULL) {
             return api_one(r, id);
@@ -892,7 +891,7 @@ int social_comments_api(request_rec *r, const char *rest)
         if (strcmp(slash, "/report") == 0) {
             return api_report(r, id);
         }
-        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such endpoint");
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_endpoint"));
     }
 }
 
@@ -1025,7 +1024,7 @@ static int delete_confirm(request_rec *r, outcome *o, int replies)
     social_thread_permissions(r, o->page.dc, &o->page.who, &it);
     if (!it.can_delete) {
         return social_request_form_error(r, HTTP_FORBIDDEN,
-                                         "you may only delete your own comments", o->page.key);
+                                         SOCIAL_MSG(r, "block.msg_you_may_only_delete_your_own"), o->page.key);
     }
     return social_request_template_send(r, "confirm.cs", comment_page_fill, &d);
 }
@@ -1048,11 +1047,11 @@ int social_comments_report_page(request_rec *r)
                                          NULL);
     }
     if (o.page.who.user == NULL || !social_identity_can_write(&o.page.who)) {
-        return social_request_form_error(r, HTTP_UNAUTHORIZED, "log in to report comments",
+        return social_request_form_error(r, HTTP_UNAUTHORIZED, SOCIAL_MSG(r, "block.msg_log_in_to_report_comments"),
                                          o.page.key);
     }
     if (o.comment.status != SOCIAL_COMMENT_VISIBLE) {
-        return social_request_form_error(r, HTTP_NOT_FOUND, "no such comment", o.page.key);
+        return social_request_form_error(r, HTTP_NOT_FOUND, SOCIAL_MSG(r, "block.msg_no_such_comment"), o.page.key);
     }
     return social_request_template_send(r, "report.cs", comment_page_fill, &d);
 }
@@ -1124,11 +1123,11 @@ int social_comments_form(request_rec *r, const char *rest)
     if (*rest != '\0') {
         id = rest[0] == '/' ? social_request_id(rest + 1, strlen(rest + 1)) : 0;
         if (id == 0) {
-            return social_request_form_error(r, HTTP_NOT_FOUND, "no such comment", NULL);
+            return social_request_form_error(r, HTTP_NOT_FOUND, SOCIAL_MSG(r, "block.msg_no_such_comment"), NULL);
         }
     }
     if (!social_identity_same_origin(r)) {
-        return social_request_form_error(r, HTTP_FORBIDDEN, "the form was sent from another site", NULL);
+        return social_request_form_error(r, HTTP_FORBIDDEN, SOCIAL_MSG(r, "block.msg_the_form_was_sent_from_another"), NULL);
     }
     form = social_request_form_body(r, &code);
     if (form == NULL) {
@@ -1153,7 +1152,7 @@ int social_comments_form(request_rec *r, const char *rest)
         }
         if (parent != NULL && *parent != '\0'
             && (parent_id = social_request_id(parent, strlen(parent))) == 0) {
-            return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, "the reply names no comment", NULL);
+            return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, SOCIAL_MSG(r, "block.msg_the_reply_names_no_comment"), NULL);
         }
         /* The token is checked against the page's identity rules, so
          * resolve the page first; nothing is stored before the check. */
@@ -1162,7 +1161,7 @@ int social_comments_form(request_rec *r, const char *rest)
         }
         if (!social_identity_form_token_valid(r, &o.page.who, token)) {
             return social_request_form_error(r, HTTP_FORBIDDEN,
-                              "the form has expired; reload the page and try again", o.page.key);
+                              SOCIAL_MSG(r, "block.msg_the_form_has_expired_reload_the"), o.page.key);
         }
         if (!social_request_wants_fragment(r)
             && (why = mentions_unknown(r, &o, apr_table_get(form, "body"),
@@ -1193,7 +1192,7 @@ int social_comments_form(request_rec *r, const char *rest)
         int replies;
 
         if (action == NULL) {
-            return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, "the form names no action", NULL);
+            return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, SOCIAL_MSG(r, "block.msg_the_form_names_no_action"), NULL);
         }
         if (strcmp(action, "like") == 0) kind = ACT_LIKE;
         else if (strcmp(action, "unlike") == 0) kind = ACT_UNLIKE;
@@ -1203,7 +1202,7 @@ int social_comments_form(request_rec *r, const char *rest)
         else if (strcmp(action, "unhide") == 0) kind = ACT_UNHIDE;
         else if (strcmp(action, "report") == 0) kind = ACT_REPORT;
         else {
-            return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, "unknown action", NULL);
+            return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY, SOCIAL_MSG(r, "block.msg_unknown_action"), NULL);
         }
         if (comment_load(r, &o, id, &replies) != 0) {
             return social_result_send(r, &o.res, 1, NULL);
@@ -1211,7 +1210,7 @@ int social_comments_form(request_rec *r, const char *rest)
         o.reason = apr_table_get(form, "reason");
         if (!social_identity_form_token_valid(r, &o.page.who, token)) {
             return social_request_form_error(r, HTTP_FORBIDDEN,
-                              "the form has expired; reload the page and try again", o.page.key);
+                              SOCIAL_MSG(r, "block.msg_the_form_has_expired_reload_the"), o.page.key);
         }
         if (kind == ACT_DELETE && !social_request_wants_fragment(r)
             && strcmp(apr_table_get(form, "confirmed") ? apr_table_get(form, "confirmed") : "",

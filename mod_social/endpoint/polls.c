@@ -34,7 +34,7 @@ static int poll_load(request_rec *r, apr_int64_t id, social_poll_view *v, social
     int status;
 
     if (st == SOCIAL_STORE_NOT_FOUND) {
-        return social_result_set(res, HTTP_NOT_FOUND, "not_found", "no such poll");
+        return social_result_set(res, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_poll"));
     }
     if (st != SOCIAL_STORE_OK) {
         return social_result_store(r, res, st);
@@ -42,7 +42,7 @@ static int poll_load(request_rec *r, apr_int64_t id, social_poll_view *v, social
     status = social_request_page(r, v->poll.page, &v->page, &message);
     if (status != 0) {
         /* The same answer as an unknown id: never 401 or 403. */
-        return social_result_set(res, HTTP_NOT_FOUND, "not_found", "no such poll");
+        return social_result_set(res, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_poll"));
     }
     social_poll_view_fill(v);
     return 0;
@@ -56,13 +56,13 @@ static int poll_vote(request_rec *r, social_poll_view *v, const int *choices, in
     social_store_status st;
 
     if (v->page.who.user == NULL) {
-        return social_result_set(res, HTTP_UNAUTHORIZED, "login_required", "log in to vote");
+        return social_result_set(res, HTTP_UNAUTHORIZED, "login_required", SOCIAL_MSG(r, "block.msg_log_in_to_vote"));
     }
     if (v->poll.locked && !v->page.who.moderator) {
-        return social_result_set(res, HTTP_LOCKED, "locked", SOCIAL_LOCKED_MESSAGE);
+        return social_result_set(res, HTTP_LOCKED, "locked", SOCIAL_MSG(r, "block.msg_locked"));
     }
     if (!v->open) {
-        return social_result_set(res, HTTP_CONFLICT, "poll_closed", "the poll is closed");
+        return social_result_set(res, HTTP_CONFLICT, "poll_closed", SOCIAL_MSG(r, "block.msg_the_poll_is_closed"));
     }
     if (n == 0 || (!v->poll.multiple && n > 1)) {
         return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices", v->poll.multiple ? "choose at least one option" : "choose exactly one option");
@@ -71,7 +71,7 @@ static int poll_vote(request_rec *r, social_poll_view *v, const int *choices, in
         int known = 0;
         for (j = 0; j < k; j++) {
             if (choices[j] == choices[k]) {
-                return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices", "an option is chosen twice");
+                return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices", SOCIAL_MSG(r, "block.msg_an_option_is_chosen_twice"));
             }
         }
         for (j = 0; j < v->poll.options->nelts; j++) {
@@ -79,7 +79,7 @@ static int poll_vote(request_rec *r, social_poll_view *v, const int *choices, in
             known |= (o->idx == choices[k] && !o->removed);
         }
         if (!known) {
-            return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices", "no such option in this poll");
+            return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices", SOCIAL_MSG(r, "block.msg_no_such_option_in_this_poll"));
         }
     }
     st = social_store_poll_vote(r, v->poll.id, v->page.who.user, choices, n);
@@ -97,7 +97,7 @@ static int poll_close(request_rec *r, social_poll_view *v, int closed, social_re
     social_store_status st;
 
     if (!v->can_moderate) {
-        return social_result_set(res, HTTP_FORBIDDEN, "forbidden", "only moderators may close or reopen polls");
+        return social_result_set(res, HTTP_FORBIDDEN, "forbidden", SOCIAL_MSG(r, "block.msg_only_moderators_may_close_or_reopen"));
     }
     memset(&audit, 0, sizeof(audit));
     audit.actor = v->page.who.user;
@@ -195,11 +195,11 @@ int social_polls_api(request_rec *r, const char *rest)
     slash = strchr(digits, '/');
     id = social_request_id(digits, slash ? (size_t)(slash - digits) : strlen(digits));
     if (id == 0 || (slash != NULL && strcmp(slash, "/vote") != 0)) {
-        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such poll");
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_poll"));
     }
     if (r->method_number != M_GET && !social_identity_same_origin(r)) {
         return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         "the request came from another site");
+                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
     }
     if (slash != NULL && r->method_number != M_PUT) {
         return social_request_method_not_allowed(r, "PUT");
@@ -274,7 +274,7 @@ int social_polls_fragment(request_rec *r)
         social_poll_view_fill(&v);
         return poll_fragment_send(r, &v, NULL);
     }
-    return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such poll on this page");
+    return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_poll_on_this_page"));
 }
 
 /* POST {base}/polls/ID: action=vote (choice=N, repeated), close, reopen. */
@@ -290,7 +290,7 @@ int social_polls_form(request_rec *r, const char *rest)
     int k;
 
     if (id == 0) {
-        return social_request_form_error(r, HTTP_NOT_FOUND, "no such poll", NULL);
+        return social_request_form_error(r, HTTP_NOT_FOUND, SOCIAL_MSG(r, "block.msg_no_such_poll"), NULL);
     }
     if ((form = social_request_form_read(r, &status)) == NULL) {
         return status;
@@ -302,14 +302,14 @@ int social_polls_form(request_rec *r, const char *rest)
     }
     if (!social_identity_form_token_valid(r, &v.page.who, apr_table_get(form, "token"))) {
         return social_request_form_error(r, HTTP_FORBIDDEN,
-                                         "the form has expired; reload the page and try again",
+                                         SOCIAL_MSG(r, "block.msg_the_form_has_expired_reload_the"),
                                          v.page.key);
     }
     action = apr_table_get(form, "action");
     if (action == NULL || (strcmp(action, "vote") != 0 && strcmp(action, "close") != 0
                            && strcmp(action, "reopen") != 0)) {
         return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
-                                         "the form names no vote, close or reopen", v.page.key);
+                                         SOCIAL_MSG(r, "block.msg_the_form_names_no_vote_close"), v.page.key);
     }
     if (strcmp(action, "close") == 0 || strcmp(action, "reopen") == 0) {
         status = poll_close(r, &v, strcmp(action, "close") == 0, &res);
@@ -327,7 +327,7 @@ int social_polls_form(request_rec *r, const char *rest)
             c = strcmp(e->val, "0") == 0 ? 0 : social_request_id(e->val, strlen(e->val));
             if ((c == 0 && strcmp(e->val, "0") != 0) || c > 1000000) {
                 return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
-                                                 "no such option in this poll", v.page.key);
+                                                 SOCIAL_MSG(r, "block.msg_no_such_option_in_this_poll"), v.page.key);
             }
             choices[n++] = (int)c;
         }

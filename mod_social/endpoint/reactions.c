@@ -38,11 +38,11 @@ static int page_like(request_rec *r, social_page *pg, const char *path, int on,
         return social_result_page(x, status, message);
     }
     if (pg->who.user == NULL) {
-        return social_result_set(x, HTTP_UNAUTHORIZED, "login_required", "log in to like pages");
+        return social_result_set(x, HTTP_UNAUTHORIZED, "login_required", SOCIAL_MSG(r, "block.msg_log_in_to_like_pages"));
     }
     status = social_request_unlocked(r, pg);
     if (status == HTTP_LOCKED) {
-        return social_result_set(x, HTTP_LOCKED, "locked", SOCIAL_LOCKED_MESSAGE);
+        return social_result_set(x, HTTP_LOCKED, "locked", SOCIAL_MSG(r, "block.msg_locked"));
     }
     if (status != 0) {
         return social_result_store(r, x, SOCIAL_STORE_DOWN);
@@ -68,7 +68,7 @@ int social_reactions_like_api(request_rec *r)
 
     if (!social_identity_same_origin(r)) {
         return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         "the request came from another site");
+                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
     }
     if (page_like(r, &pg, social_request_query_value(r, "page"),
                   r->method_number == M_PUT, &count, &liked, &x) != 0) {
@@ -110,12 +110,12 @@ static int follow_change(request_rec *r, const social_page *pg, apr_int64_t root
 
     if (pg->who.user == NULL) {
         return social_result_set(x, HTTP_UNAUTHORIZED, "login_required",
-                                 "log in to follow pages and threads");
+                                 SOCIAL_MSG(r, "block.msg_log_in_to_follow_pages_and"));
     }
     st = social_store_follow(r, pg->who.user, pg->key, root, follow);
     if (st == SOCIAL_STORE_NOT_FOUND) {
         return social_result_set(x, HTTP_NOT_FOUND, "not_found",
-                                 "no such thread on this page");
+                                 SOCIAL_MSG(r, "block.msg_no_such_thread_on_this_page"));
     }
     if (st != SOCIAL_STORE_OK) {
         social_result_store(r, x, st);
@@ -165,11 +165,11 @@ int social_reactions_follow_api(request_rec *r)
     }
     if (r->method_number != M_GET && !social_identity_same_origin(r)) {
         return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         "the request came from another site");
+                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
     }
     if (thread_q != NULL && root == 0) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_thread",
-                                         "thread must be a comment id");
+                                         SOCIAL_MSG(r, "block.msg_thread_must_be_a_comment_id"));
     }
     status = social_request_page(r, social_request_query_value(r, "page"), &pg, &message);
     if (status != 0) {
@@ -178,7 +178,7 @@ int social_reactions_follow_api(request_rec *r)
     }
     if (pg.who.user == NULL) {
         return social_request_json_error(r, HTTP_UNAUTHORIZED, "login_required",
-                                         "log in to follow pages and threads");
+                                         SOCIAL_MSG(r, "block.msg_log_in_to_follow_pages_and"));
     }
     if (r->method_number != M_GET
         && follow_change(r, &pg, root, r->method_number == M_PUT, &x) != 0) {
@@ -221,7 +221,7 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
         return social_result_page(x, status, message);
     }
     if (pg->who.user == NULL) {
-        return social_result_set(x, HTTP_UNAUTHORIZED, "login_required", "log in to share pages");
+        return social_result_set(x, HTTP_UNAUTHORIZED, "login_required", SOCIAL_MSG(r, "block.msg_log_in_to_share_pages"));
     }
     if (note != NULL && *note != '\0') {
         why = social_text_comment_check(note, strlen(note), SOCIAL_SHARE_NOTE_MAX, &chars);
@@ -232,11 +232,11 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
     }
     if (to->nelts > SOCIAL_SHARE_RECIPIENTS_MAX) {
         return social_result_set(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_recipients",
-                      "share with at most 20 colleagues at once");
+                      SOCIAL_MSG(r, "block.msg_share_with_at_most_20_colleagues"));
     }
     if (to->nelts == 0 && !public) {
         return social_result_set(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_recipients",
-                      "name a colleague to share with, or share to the activity stream");
+                      SOCIAL_MSG(r, "block.msg_name_a_colleague_to_share_with"));
     }
     for (k = 0; k < to->nelts; k++) {
         const char *user = APR_ARRAY_IDX(to, k, const char *), *name = NULL;
@@ -274,7 +274,7 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
     st = social_store_share_add(r, sh, recipients, idem);
     if (st == SOCIAL_STORE_MISMATCH) {
         return social_result_set(x, HTTP_UNPROCESSABLE_ENTITY, "idempotency_mismatch",
-                      "this Idempotency-Key was used for another request");
+                      SOCIAL_MSG(r, "block.msg_this_idempotency_key_was_used_for"));
     }
     if (st == SOCIAL_STORE_REPLAYED) {
         return 0;   /* the first request's share; sh->id is its id */
@@ -344,7 +344,7 @@ static int api_share_inbox(request_rec *r)
 
     if (r->user == NULL) {
         return social_request_json_error(r, HTTP_UNAUTHORIZED, "login_required",
-                                         "log in to see what was shared with you");
+                                         SOCIAL_MSG(r, "block.msg_log_in_to_see_what_was"));
     }
     st = social_store_shares_inbox(r, r->user, &shares);
     if (st != SOCIAL_STORE_OK) {
@@ -370,7 +370,7 @@ int social_reactions_shares_api(request_rec *r)
     if (r->method_number == M_POST) {
         if (!social_identity_same_origin(r)) {
             return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                             "the request came from another site");
+                                             SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
         }
         return api_share_create(r);
     }
@@ -390,7 +390,7 @@ static int form_page(request_rec *r, apr_table_t *form, social_page *pg, int *re
     }
     if (!social_identity_form_token_valid(r, &pg->who, apr_table_get(form, "token"))) {
         *result = social_request_form_error(r, HTTP_FORBIDDEN,
-                                            "the form has expired; reload the page and try again",
+                                            SOCIAL_MSG(r, "block.msg_the_form_has_expired_reload_the"),
                                             pg->key);
         return -1;
     }
@@ -422,7 +422,7 @@ int social_reactions_like_form(request_rec *r)
     action = apr_table_get(form, "action");
     if (action == NULL || (strcmp(action, "like") != 0 && strcmp(action, "unlike") != 0)) {
         return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
-                                         "the form names no like or unlike", pg.key);
+                                         SOCIAL_MSG(r, "block.msg_the_form_names_no_like_or"), pg.key);
     }
     if (page_like(r, &pg, pg.key, strcmp(action, "like") == 0, &count, &liked, &x) != 0) {
         return social_result_send(r, &x, 1, pg.key);
@@ -446,12 +446,12 @@ int social_reactions_sort_form(request_rec *r)
     }
     if (pg.who.user == NULL) {
         return social_request_form_error(r, HTTP_UNAUTHORIZED,
-                                         "log in to choose the order of discussions", pg.key);
+                                         SOCIAL_MSG(r, "block.msg_log_in_to_choose_the_order"), pg.key);
     }
     sort = apr_table_get(form, "sort");
     if (social_tree_order_parse(sort) < 0) {
         return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
-                                         "the order must be oldest, newest or liked", pg.key);
+                                         SOCIAL_MSG(r, "block.msg_the_order_must_be_oldest_newest"), pg.key);
     }
     if ((st = social_store_thread_order_set(r, pg.who.user, sort)) != SOCIAL_STORE_OK) {
         social_result_store(r, &x, st);
@@ -482,12 +482,12 @@ int social_reactions_follow_form(request_rec *r)
     back = apr_table_get(form, "back");
     if (action == NULL || (strcmp(action, "follow") != 0 && strcmp(action, "unfollow") != 0)) {
         return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
-                                         "the form names no follow or unfollow", pg.key);
+                                         SOCIAL_MSG(r, "block.msg_the_form_names_no_follow_or"), pg.key);
     }
     if (thread_q != NULL && *thread_q != '\0'
         && (root = social_request_id(thread_q, strlen(thread_q))) == 0) {
         return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
-                                         "the thread is not a comment id", pg.key);
+                                         SOCIAL_MSG(r, "block.msg_the_thread_is_not_a_comment"), pg.key);
     }
     follow = strcmp(action, "follow") == 0;
     if (follow_change(r, &pg, root, follow, &x) != 0) {

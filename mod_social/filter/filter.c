@@ -714,7 +714,42 @@ static const char *inline_discussion(request_rec *r, const char *key, apr_size_t
     return html;
 }
 
-static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
+/* How far into a page its <html lang> is looked for. */
+#define SOCIAL_HTML_LANG_SNIFF 4096
+
+/* The page's own <html lang>, from the head of the first brigade (the
+ * tag is near the top of every page; one past this is not looked for),
+ * or NULL. Reading morphs a file bucket into memory as passing it would. */
+static const char *page_lang(request_rec *r, apr_bucket_brigade *bb)
+{
+    char head[SOCIAL_HTML_LANG_SNIFF];
+    apr_size_t have = 0;
+    apr_bucket *e;
+
+    for (e = APR_BRIGADE_FIRST(bb); e != APR_BRIGADE_SENTINEL(bb) && have < sizeof(head);
+         e = APR_BUCKET_NEXT(e)) {
+        const char *data;
+        apr_size_t n;
+
+        if (APR_BUCKET_IS_METADATA(e)) {
+            if (APR_BUCKET_IS_EOS(e) || APR_BUCKET_IS_FLUSH(e)) {
+                break;
+            }
+            continue;
+        }
+        if (apr_bucket_read(e, &data, &n, APR_NONBLOCK_READ) != APR_SUCCESS) {
+            break;
+        }
+        if (n > sizeof(head) - have) {
+            n = sizeof(head) - have;
+        }
+        memcpy(head + have, data, n);
+        have += n;
+    }
+    return social_i18n_html_lang(r->pool, head, have);
+}
+
+static social_filter_ctx *ctx_create(ap_filter_t *f, apr_bucket_brigade *bb, int xhtml)
 {
     request_rec *r = f->r;
     social_filter_ctx *ctx;
@@ -738,17 +773,19 @@ static social_filter_ctx *ctx_create(ap_filter_t *f, int xhtml)
     social_scan_place(&ctx->scan, social_config_place_before(social_config_dir(r)));
     ctx->inline_mode = social_config_render(social_config_dir(r)) == SOCIAL_RENDER_INLINE;
     memset(&page, 0, sizeof(page));
+    /* The block's language: the page's own lang counts (SocialLanguage
+     * first); Vary only when the reader's Accept-Language decided, and
+     * the page's own Content-Language stays. */
+    social_request_set_page_lang(r, page_lang(r, bb));
+    page.lang = social_request_lang(r);
+    if (social_request_lang_negotiated(r)) {
+        apr_table_mergen(r->headers_out, "Vary", "Accept-Language");
+    }
     page.endpoint = social_config_srv(r->server)->endpoint;
     page.version = SOCIAL_VERSION;
     page.live = social_config_live_interval(social_config_dir(r));
     page.theme = social_config_theme(social_config_dir(r));
     page.tz = social_tz_name(social_config_time_zone(social_config_dir(r)));
-    /* the block's language (README "Languages"); a cache in front of
-     * the page keeps one copy per Accept-Language when that decided it */
-    page.lang = social_request_lang(r);
-    if (social_request_lang_negotiated(r)) {
-        apr_table_mergen(r->headers_out, "Vary", "Accept-Language");
-    }
     page.page_key = key;
     ctx->page_key = key;
     page.inner = ctx->inline_mode ? inline_discussion(r, key, &page.inner_len) : NULL;
@@ -805,7 +842,7 @@ static apr_status_t social_output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
             etag_mark(r);   /* the 304 names the variant the client holds */
         }
         if (!request_wanted(r) || !response_wanted(r, &xhtml)
-            || (ctx = ctx_create(f, xhtml)) == NULL) {
+            || (ctx = ctx_create(f, bb, xhtml)) == NULL) {
             ap_remove_output_filter(f);
             return ap_pass_brigade(f->next, bb);
         }

@@ -201,6 +201,7 @@ int social_result_store(request_rec *r, social_result *res, social_store_status 
 
 static int result_json(request_rec *r, const social_result *res)
 {
+    social_request_lang_headers(r);     /* the message is in the request's language */
     json_t *body = social_request_json_pool(r, json_pack("{s:{s:s,s:s}}", "error",
                                                          "code", res->code,
                                                          "message", res->message));
@@ -897,7 +898,16 @@ const char *social_request_notice(request_rec *r)
 
     for (k = 0; key != NULL && k < sizeof(notices) / sizeof(notices[0]); k++) {
         if (strcmp(notices[k].key, key) == 0) {
-            return notices[k].text;
+            /* said in the reader's language: block.notice_KEY */
+            char *msg = apr_pstrcat(r->pool, "block.notice_", key, NULL), *s;
+            const char *text;
+            for (s = msg; *s; s++) {
+                if (*s == '-') {
+                    *s = '_';
+                }
+            }
+            text = SOCIAL_MSG(r, msg);
+            return strcmp(text, msg) == 0 ? notices[k].text : text;
         }
     }
     return NULL;
@@ -989,8 +999,10 @@ int social_request_template_send(request_rec *r, const char *name,
 {
     const char *error = NULL;
     apr_size_t len = 0;
-    char *html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                        name, fill, data, &len, &error);
+    char *html = social_render_template_lang(r->pool,
+                                             social_config_srv(r->server)->template_dir,
+                                             name, social_request_lang(r), fill, data,
+                                             &len, &error);
 
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -998,6 +1010,7 @@ int social_request_template_send(request_rec *r, const char *name,
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     html = social_text_ascii_refs(r->pool, html, len);
+    social_request_lang_headers(r);
     return social_request_page_send(r, html, strlen(html));
 }
 
@@ -1024,17 +1037,18 @@ static const char *form_error_title(request_rec *r, int status)
     const char *base = social_config_srv(r->server)->endpoint;
     const char *what = strncmp(r->uri, base, strlen(base)) == 0 ? r->uri + strlen(base) : "";
 
-    if (status == HTTP_SERVICE_UNAVAILABLE) return "Try again shortly";
-    if (status == HTTP_UNAUTHORIZED) return "Please log in";
-    if (status == HTTP_INTERNAL_SERVER_ERROR) return "Not saved: an error on the server";
-    if (strcmp(what, "/shares") == 0) return "The page was not shared";
-    if (strcmp(what, "/like") == 0) return "Your like was not saved";
-    if (strncmp(what, "/polls", 6) == 0) return "Your vote was not saved";
-    if (strncmp(what, "/notifications", 14) == 0) return "Not done";
+    if (status == HTTP_SERVICE_UNAVAILABLE) return SOCIAL_MSG(r, "block.title_try_again");
+    if (status == HTTP_UNAUTHORIZED) return SOCIAL_MSG(r, "block.title_log_in");
+    if (status == HTTP_INTERNAL_SERVER_ERROR) return SOCIAL_MSG(r, "block.title_server_error");
+    if (strcmp(what, "/shares") == 0) return SOCIAL_MSG(r, "block.title_not_shared");
+    if (strcmp(what, "/like") == 0) return SOCIAL_MSG(r, "block.title_like_not_saved");
+    if (strncmp(what, "/polls", 6) == 0) return SOCIAL_MSG(r, "block.title_vote_not_saved");
+    if (strncmp(what, "/notifications", 14) == 0) return SOCIAL_MSG(r, "block.title_not_done");
     if (strcmp(what, "/discuss") == 0) {
-        return status == HTTP_NOT_FOUND ? "No discussion here" : "Cannot show this discussion";
+        return status == HTTP_NOT_FOUND ? SOCIAL_MSG(r, "block.title_no_discussion")
+                                        : SOCIAL_MSG(r, "block.title_cannot_show");
     }
-    return "Your comment was not saved";
+    return SOCIAL_MSG(r, "block.title_comment_not_saved");
 }
 
 /* A plain HTML page explaining a refused form post. */
@@ -1056,14 +1070,16 @@ int social_request_form_error(request_rec *r, int status, const char *message, c
     d.title = form_error_title(r, status);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL0504: form post to %s refused with %d: %s", r->uri, status, message);
-    html = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                  "message.cs", message_fill, &d, &len, &error);
+    html = social_render_template_lang(r->pool, social_config_srv(r->server)->template_dir,
+                                       "message.cs", social_request_lang(r), message_fill, &d,
+                                       &len, &error);
     if (html == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "SOCIAL0505: rendering message.cs failed: %s", error);
         return status;
     }
     html = social_text_ascii_refs(r->pool, html, len);
+    social_request_lang_headers(r);
     r->status = status;
     if (status == HTTP_SERVICE_UNAVAILABLE) {
         social_request_retry_after(r);

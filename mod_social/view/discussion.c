@@ -286,6 +286,19 @@ static int thread_follows(const social_thread *t, apr_int64_t root)
     return 0;
 }
 
+/* The discussion's relative times in the request's language. */
+static const char *time_say(void *ctx, social_time_style style, const char *unit,
+                            apr_int64_t n)
+{
+    request_rec *r = ctx;
+
+    if (style != SOCIAL_TIME_LONG) {
+        return NULL;
+    }
+    return social_i18n_format(r->pool, social_request_lang(r),
+                              apr_pstrcat(r->pool, "block.time_", unit, NULL), n, NULL);
+}
+
 static void thread_fill(social_render_data *data, void *ctx)
 {
     thread_fill_data *d = ctx;
@@ -372,8 +385,8 @@ static void thread_fill(social_render_data *data, void *ctx)
         }
         social_render_set(c_data, "created_iso", social_text_time_iso(p, c->created));
         social_render_set(c_data, "created_abs", social_text_time_abs(p, c->created, zone));
-        social_render_set(c_data, "created_rel", social_text_time_relative(
-            p, c->created, now, SOCIAL_TIME_LONG));
+        social_render_set(c_data, "created_rel", social_text_time_relative_say(
+            p, c->created, now, SOCIAL_TIME_LONG, time_say, r));
         if (c->edited) {
             social_render_set(c_data, "edited_abs", social_text_time_abs(p, c->edited, zone));
         }
@@ -425,9 +438,10 @@ static char *thread_render_words(request_rec *r, const social_thread *t,
 {
     thread_fill_data d = { r, t, status, token, name, unread_word, unread, variant_word };
     apr_size_t raw_len = 0;
-    char *raw = social_render_template(r->pool,
-                                       social_config_srv(r->server)->template_dir,
-                                       "thread.cs", thread_fill, &d, &raw_len, error);
+    char *raw = social_render_template_lang(r->pool,
+                                            social_config_srv(r->server)->template_dir,
+                                            "thread.cs", social_request_lang(r),
+                                            thread_fill, &d, &raw_len, error);
     char *out;
 
     if (raw == NULL) {
@@ -511,12 +525,17 @@ static const char *stand_in(apr_pool_t *p)
 }
 
 /* The viewer's "(N unread)" after "For you", as thread.cs writes it. */
-static const char *unread_html(apr_pool_t *p, int unread)
+static const char *unread_html(request_rec *r, int unread)
 {
-    return unread > 0
-        ? apr_psprintf(p, " <span class=\"social-unread\" data-social-unread=\"%d\">"
-                       "(%d unread)</span>", unread, unread)
-        : "";
+    const char *words;
+
+    if (unread <= 0) {
+        return "";
+    }
+    words = social_i18n_format(r->pool, social_request_lang(r), "block.unread", unread, NULL);
+    return apr_psprintf(r->pool, " <span class=\"social-unread\" data-social-unread=\"%d\">"
+                        "%s</span>", unread,
+                        social_text_html_escape(r->pool, words, strlen(words)));
 }
 
 /* What a reader with a part of their own in the page has there: their
@@ -710,7 +729,7 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
     own[0] = social_identity_can_write(who) ? social_identity_form_token(r, who) : "";
     name = social_text_html_escape(r->pool, name, strlen(name));
     own[1] = social_text_ascii_refs(r->pool, name, strlen(name));
-    own[2] = unread_html(r->pool, unread);
+    own[2] = unread_html(r, unread);
     own[WORD_VARIANT] = "";
     for (k = 0; k < PERSONAL_WORDS; k++) {
         own_len[k] = strlen(own[k]);
@@ -788,10 +807,13 @@ static const char *cache_key(request_rec *r, const social_dir_conf *dc,
                              const social_identity *who, const char *page,
                              const char *version)
 {
-    return apr_psprintf(r->pool, "b\n%s\n%s\n%s\n%c%c%d %s", social_fragcache_vhost(r), page,
+    /* one entry per language (its words are in the template) and per
+     * time zone (its absolute times) */
+    return apr_psprintf(r->pool, "b\n%s\n%s\n%s\n%c%c%d\n%s %s", social_fragcache_vhost(r), page,
                         version, who->user ? 'u' : 'a',
                         social_identity_can_write(who) ? 'w' : 'r',
                         social_config_max_comment_length(dc),
+                        social_i18n_tag(social_request_lang(r)),
                         social_tz_name(social_config_time_zone(dc)));
 }
 

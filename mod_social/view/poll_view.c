@@ -139,8 +139,9 @@ char *social_poll_view_render(request_rec *r, const social_poll_view *v, const c
     poll_fill_data d = { r, v, status };
     const char *error = NULL;
     apr_size_t raw_len = 0;
-    char *raw = social_render_template(r->pool, social_config_srv(r->server)->template_dir,
-                                       "poll.cs", poll_fill, &d, &raw_len, &error);
+    char *raw = social_render_template_lang(r->pool, social_config_srv(r->server)->template_dir,
+                                            "poll.cs", social_request_lang(r), poll_fill, &d,
+                                            &raw_len, &error);
     char *out;
 
     if (raw == NULL) {

@@ -364,6 +364,8 @@ START_TEST(template_plain_and_escaping)
                      "a Signed in as <?cs var:Viewer.name ?> b");
     ck_assert_str_eq(expand(de, "{{t:block.signed_in_as name=Viewer.name}}"),
                      "Angemeldet als <?cs var:Viewer.name ?>");
+    ck_assert_str_eq(expand(de, "{{t:block.signed_in_as name=bdi:Viewer.name}}"),
+                     "Angemeldet als <bdi><?cs var:Viewer.name ?></bdi>");
     /* what is not a form stays */
     ck_assert_str_eq(expand(de, "{{x}} {{ t:a }} <?cs var:a ?>"), "{{x}} {{ t:a }} <?cs var:a ?>");
 }
@@ -500,6 +502,33 @@ START_TEST(shipped_catalogue_loads)
 }
 END_TEST
 
+START_TEST(html_lang)
+{
+#define HL(page, want) do { \
+        const char *got_ = social_i18n_html_lang(pool, page, strlen(page)); \
+        if ((want) == NULL) { \
+            ck_assert_msg(got_ == NULL, "%s: got %s", page, got_); \
+        } else { \
+            ck_assert_msg(got_ != NULL, "%s: got none", page); \
+            ck_assert_str_eq(got_, (const char *)(want)); \
+        } \
+    } while (0)
+    HL("<html lang=\"de\"><head>", "de");
+    HL("\xef\xbb\xbf<!DOCTYPE html>\n<!-- x > y -->\n<HTML class=a LANG='pt-BR'>", "pt-BR");
+    HL("<?xml version=\"1.0\"?><!DOCTYPE html><html xmlns=\"x\" xml:lang=\"fr\">", "fr");
+    HL("<html xml:lang=\"fr\" lang=\"ja\">", "ja");
+    HL("<html lang=ar dir=rtl>", "ar");
+    HL("<html data-lang=\"de\">", NULL);
+    HL("<html>", NULL);
+    HL("<head><html lang=\"de\">", NULL);
+    HL("<html lang=\"de\"", NULL);
+    HL("<!-- <html lang=\"de\">", NULL);
+    HL("<htmlx lang=\"de\">", NULL);
+    HL("", NULL);
+#undef HL
+}
+END_TEST
+
 static Suite *i18n_suite(void)
 {
     Suite *s = suite_create("i18n");
@@ -525,6 +554,7 @@ static Suite *i18n_suite(void)
     tcase_add_test(tc, template_render_lang_dir_and_escaped_args);
     tcase_add_test(tc, template_cache_per_language);
     tcase_add_test(tc, shipped_catalogue_loads);
+    tcase_add_test(tc, html_lang);
     suite_add_tcase(s, tc);
     return s;
 }
