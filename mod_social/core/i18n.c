@@ -1072,3 +1072,62 @@ char *social_i18n_template(apr_pool_t *p, const social_i18n_lang *l,
     }
     return apr_pstrcat(p, out, at, NULL);
 }
+
+/* ---- the widget's share (messages-TAG.js) ---- */
+
+static void json_add_messages(json_t *out, const social_i18n_lang *l, const char *prefix)
+{
+    apr_size_t n = strlen(prefix);
+    apr_hash_index_t *hi;
+
+    for (hi = apr_hash_first(NULL, l->msgs); hi != NULL; hi = apr_hash_next(hi)) {
+        const void *key;
+        void *value;
+        const i18n_msg *m;
+        json_t *v;
+        int cat;
+
+        apr_hash_this(hi, &key, NULL, &value);
+        m = value;
+        if (strncmp(key, prefix, n) != 0) {
+            continue;
+        }
+        if (m->text != NULL) {
+            v = json_string(m->text);
+        }
+        else {
+            v = json_object();
+            for (cat = 0; v != NULL && cat < CAT_COUNT; cat++) {
+                if (m->forms[cat] != NULL) {
+                    json_object_set_new(v, cat_names[cat], json_string(m->forms[cat]));
+                }
+            }
+        }
+        if (v != NULL) {
+            json_object_set_new(out, key, v);
+        }
+    }
+}
+
+char *social_i18n_json(apr_pool_t *p, const social_i18n_lang *l, const char *prefix)
+{
+    json_t *out = json_object();
+    char *text, *copy;
+
+    if (out == NULL || l == NULL) {
+        json_decref(out);
+        return NULL;
+    }
+    if (l->en != NULL) {
+        json_add_messages(out, l->en, prefix);
+    }
+    json_add_messages(out, l, prefix);
+    text = json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(out);
+    if (text == NULL) {
+        return NULL;
+    }
+    copy = apr_pstrdup(p, text);
+    free(text);
+    return copy;
+}

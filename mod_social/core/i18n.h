@@ -78,4 +78,10 @@ const char *social_i18n_plural(const char *tag, apr_int64_t n);
 char *social_i18n_template(apr_pool_t *p, const social_i18n_lang *l,
                            const char *src, const char **error);
 
+/* The messages of l whose keys start with prefix ("widget."), English's
+ * for the keys l lacks, as compact JSON with sorted keys (the same bytes
+ * in every process): {"key": "text", "key": {"one": ..., "other": ...}}.
+ * NULL when l is NULL or memory runs out. */
+char *social_i18n_json(apr_pool_t *p, const social_i18n_lang *l, const char *prefix);
+
 #endif /* SOCIAL_I18N_H */

@@ -40,13 +40,19 @@ void social_render_block_parts(apr_pool_t *p, const social_render_page *page,
         page->theme ? page->theme : "auto", "\" data-social-page=\"",
         escape(p, page->page_key, strlen(page->page_key)),
         "\" data-social-endpoint=\"", endpoint,
+        "\" data-social-tz=\"", escape(p, page->tz ? page->tz : "UTC",
+                                      strlen(page->tz ? page->tz : "UTC")),
         page->live > 0 ? apr_psprintf(p, "\" data-social-live=\"%d", page->live) : "",
         "\" data-social-render=\"", page->inner ? "inline" : "deferred", "\">", NULL);
     parts->head_len = strlen(parts->head);
     parts->inner = page->inner ? page->inner : "";
     parts->inner_len = page->inner == NULL ? 0
                      : page->inner_len > 0 ? page->inner_len : strlen(page->inner);
+    /* the widget's words first: deferred scripts run in their order */
     parts->tail = apr_pstrcat(p, "</div>",
+        "<script src=\"", endpoint, "/assets/", version, "/messages-",
+        escape(p, social_i18n_tag(page->lang), strlen(social_i18n_tag(page->lang))),
+        ".js\" defer=\"defer\"></script>",
         "<script src=\"", endpoint, "/assets/", version,
         "/social.js\" defer=\"defer\"></script>",
         SOCIAL_BLOCK_CLOSE, NULL);

@@ -26,6 +26,8 @@ typedef struct {
                                comments; 0: none */
     apr_size_t inner_len;   /* the discussion's length; 0: up to its NUL */
     const char *theme;      /* "auto", "light" or "dark"; NULL: auto */
+    const char *tz;         /* SocialTimeZone's name, for the widget's
+                               absolute times; NULL: UTC */
     const social_i18n_lang *lang; /* the block's language; NULL: English */
 } social_render_page;
 

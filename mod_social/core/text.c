@@ -807,12 +807,24 @@ int social_text_has_wide_bom(const unsigned char *buf, size_t len)
 
 const char *social_text_time_utc(apr_pool_t *p, apr_time_t t)
 {
-    apr_time_exp_t tm;
-    char buf[40];
-    apr_size_t n;
-    apr_time_exp_gmt(&tm, t);
-    apr_strftime(buf, &n, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm);
-    return apr_pstrmemdup(p, buf, n);
+    return social_text_time_abs(p, t, NULL);
+}
+
+const char *social_text_time_abs(apr_pool_t *p, apr_time_t t, const social_tz *zone)
+{
+    social_tz_local local;
+    const char *abbr;
+
+    social_tz_convert(zone, t, &local);
+    abbr = local.abbr;
+    if (abbr == NULL || *abbr == '\0') {
+        int off = local.offset < 0 ? -local.offset : local.offset;
+        abbr = apr_psprintf(p, "%c%02d%02d", local.offset < 0 ? '-' : '+',
+                            off / 3600, off / 60 % 60);
+    }
+    return apr_psprintf(p, "%04d-%02d-%02d %02d:%02d %s", local.tm.tm_year + 1900,
+                        local.tm.tm_mon + 1, local.tm.tm_mday, local.tm.tm_hour,
+                        local.tm.tm_min, abbr);
 }
 
 /* The words of say for unit, if it gives some. */

@@ -11,6 +11,8 @@
 #include <apr_pools.h>
 #include <apr_time.h>
 
+#include "tz.h"
+
 /* Longest page key accepted, in bytes of its canonical (ASCII) form. */
 #define SOCIAL_PAGE_KEY_MAX 1024
 
@@ -108,6 +110,11 @@ const char *social_text_time_iso(apr_pool_t *p, apr_time_t t);
 
 /* t as "YYYY-MM-DD HH:MM UTC", as pages show a moment. */
 const char *social_text_time_utc(apr_pool_t *p, apr_time_t t);
+
+/* t on zone's clock (SocialTimeZone), "YYYY-MM-DD HH:MM ABBR" with the
+ * zone's abbreviation ("2026-07-01 14:00 CEST", "... +0530" when the zone
+ * has no letters of its own); zone NULL: UTC, as social_text_time_utc. */
+const char *social_text_time_abs(apr_pool_t *p, apr_time_t t, const social_tz *zone);
 
 /* How social_text_time_relative words an age. */
 typedef enum {

@@ -36,6 +36,7 @@
 #include "fragcache.h"
 #include "identity.h"
 #include "mention.h"
+#include "messages.h"
 #include "text.h"
 
 APLOG_USE_MODULE(social);
@@ -108,6 +109,9 @@ static int route_asset(request_rec *r, const char *rest)
                           "no such asset version");
     }
     name = slash + 1;
+    if (strncmp(name, "messages-", 9) == 0) {
+        return social_messages_asset(r, name);
+    }
     for (p = name; *p; p++) {
         if (!apr_isalnum(*p) && *p != '-' && *p != '_' && *p != '.') {
             break;

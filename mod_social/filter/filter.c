@@ -786,6 +786,7 @@ static social_filter_ctx *ctx_create(ap_filter_t *f, apr_bucket_brigade *bb, int
     page.version = SOCIAL_VERSION;
     page.live = social_config_live_interval(social_config_dir(r));
     page.theme = social_config_theme(social_config_dir(r));
+    page.tz = social_tz_name(social_config_time_zone(social_config_dir(r)));
     page.page_key = key;
     ctx->page_key = key;
     page.inner = ctx->inline_mode ? inline_discussion(r, key, &page.inner_len) : NULL;

@@ -6,6 +6,8 @@
 #include <apr_env.h>
 #include <apr_file_io.h>
 #include <apr_xlate.h>
+#include <apr_hash.h>
+#include <apr_thread_mutex.h>
 #include <ap_listen.h>
 #include <apr_uri.h>
 #include <http_core.h>
@@ -98,6 +100,7 @@ void *social_config_merge_dir(apr_pool_t *p, void *base_, void *add_)
     MERGE_INT(moderation);
     MERGE_INT(theme);
     MERGE_PTR(display_name_var);
+    MERGE_PTR(time_zone);
     MERGE_PTR(email_var);
     MERGE_PTR(language);
     conf->moderator_set = add->moderator_set || base->moderator_set;
@@ -379,10 +382,13 @@ static void social_config_child_init(apr_pool_t *p, server_rec *s)
     social_background_child_init(p);
 }
 
+static int social_config_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
+
 void social_config_register_hooks(apr_pool_t *p)
 {
     /* Statements must reach mod_dbd before its post_config reads them. */
     static const char *const before[] = { "mod_dbd.c", NULL };
+    ap_hook_pre_config(social_config_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(social_post_config, NULL, before, APR_HOOK_MIDDLE);
     ap_hook_child_init(social_config_child_init, NULL, NULL, APR_HOOK_MIDDLE);
 }
@@ -824,6 +830,94 @@ const social_place *social_config_place_before(const social_dir_conf *dc)
     return dc->place_before;
 }
 
+/* SocialTimeZone: each zone is read from its TZif file once per
+ * configuration and shared by every scope that names it, also by
+ * .htaccess files read later in requests (threads: under a lock). */
+static apr_pool_t *zone_pool;
+static apr_hash_t *zone_cache;
+#if APR_HAS_THREADS
+static apr_thread_mutex_t *zone_lock;
+#endif
+
+static apr_status_t zone_cache_forget(void *unused)
+{
+    (void)unused;
+    zone_pool = NULL;
+    zone_cache = NULL;
+#if APR_HAS_THREADS
+    zone_lock = NULL;
+#endif
+    return APR_SUCCESS;
+}
+
+static int social_config_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    (void)plog;
+    (void)ptemp;
+    if (apr_pool_create(&zone_pool, pconf) != APR_SUCCESS) {
+        zone_pool = NULL;
+        return OK;
+    }
+    zone_cache = apr_hash_make(zone_pool);
+#if APR_HAS_THREADS
+    if (apr_thread_mutex_create(&zone_lock, APR_THREAD_MUTEX_DEFAULT, zone_pool)
+        != APR_SUCCESS) {
+        zone_lock = NULL;
+    }
+#endif
+    apr_pool_cleanup_register(pconf, NULL, zone_cache_forget, apr_pool_cleanup_null);
+    return OK;
+}
+
+static const social_tz *zone_get(apr_pool_t *p, const char *name, const char **error)
+{
+    const social_tz *zone;
+
+#if APR_HAS_THREADS
+    if (zone_pool == NULL || zone_lock == NULL) {
+        return social_tz_load(p, NULL, name, error);
+    }
+    apr_thread_mutex_lock(zone_lock);
+#else
+    if (zone_pool == NULL) {
+        return social_tz_load(p, NULL, name, error);
+    }
+#endif
+    zone = apr_hash_get(zone_cache, name, APR_HASH_KEY_STRING);
+    if (zone == NULL) {
+        zone = social_tz_load(zone_pool, NULL, name, error);
+        if (zone != NULL) {
+            apr_hash_set(zone_cache, social_tz_name(zone), APR_HASH_KEY_STRING, zone);
+        }
+        else {
+            *error = apr_pstrdup(p, *error);
+        }
+    }
+#if APR_HAS_THREADS
+    apr_thread_mutex_unlock(zone_lock);
+#endif
+    return zone;
+}
+
+/* SocialTimeZone Europe/Berlin | Asia/Kolkata | UTC ... */
+static const char *set_time_zone(cmd_parms *cmd, void *dir_, const char *arg)
+{
+    social_dir_conf *conf = dir_;
+    const char *error = "?";
+    const social_tz *zone = zone_get(cmd->pool, arg, &error);
+
+    if (zone == NULL) {
+        return apr_psprintf(cmd->pool, "SOCIAL2340: SocialTimeZone %s: %s", arg, error);
+    }
+    conf->time_zone = zone;
+    return NULL;
+}
+
+const social_tz *social_config_time_zone(const social_dir_conf *dc)
+{
+    return dc != NULL && dc->time_zone != NULL ? dc->time_zone : social_tz_utc();
+}
+
 /* SocialDocumentLinks pdf pptx docx ... | Off */
 static const char *set_document_links(cmd_parms *cmd, void *dir_, const char *arg)
 {
@@ -1247,5 +1341,8 @@ const command_rec social_config_cmds[] = {
                   "Pre (new comments wait for a moderator's approval) or Post (default)"),
     AP_INIT_TAKE1("SocialTheme", set_choice, (void *)&theme_choice, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
                   "Auto (default: dark only where the page itself is dark), Light or Dark"),
+    AP_INIT_TAKE1("SocialTimeZone", set_time_zone, NULL, OR_FILEINFO | ACCESS_CONF | RSRC_CONF,
+                  "The time zone absolute times are shown in: an IANA name such as "
+                  "Europe/Berlin or Asia/Kolkata (default UTC)"),
     { NULL }
 };

@@ -14,6 +14,7 @@
 
 #include "i18n.h"
 #include "place.h"
+#include "tz.h"
 
 /* SocialRender */
 enum { SOCIAL_RENDER_INLINE = 1, SOCIAL_RENDER_DEFERRED = 2 };
@@ -92,6 +93,8 @@ typedef struct {
     apr_array_header_t *document_links;   /* SocialDocumentLinks: file name
                                              extensions (lower case), or NULL: off */
     int document_links_set;     /* "SocialDocumentLinks Off" clears a parent's */
+    const social_tz *time_zone; /* SocialTimeZone, read at configuration
+                                   time; NULL: not said (UTC) */
     const char *language;       /* SocialLanguage tag, "auto", or NULL: not set */
 } social_dir_conf;
 
@@ -124,6 +127,10 @@ int social_config_moderation(const social_dir_conf *dc);
 /* The block's theme: "auto" (dark only where the page itself is dark,
  * decided by the widget), "light" or "dark". */
 const char *social_config_theme(const social_dir_conf *dc);
+
+/* The zone absolute times are shown in (SocialTimeZone; UTC when not
+ * said). Never NULL. */
+const social_tz *social_config_time_zone(const social_dir_conf *dc);
 
 /* Where SocialPlaceBefore puts the block: the selector, or NULL (the
  * last </body>, as without the directive). */

@@ -308,6 +308,7 @@ static void thread_fill(social_render_data *data, void *ctx)
     apr_pool_t *p = r->pool;
     apr_time_t now = apr_time_now();
     social_render_data *s = social_render_child(data, "Social");
+    const social_tz *zone = social_config_time_zone(t->dc);
     int k;
 
     social_render_set(s, "endpoint", social_config_srv(r->server)->endpoint);
@@ -336,7 +337,7 @@ static void thread_fill(social_render_data *data, void *ctx)
     social_render_set_int(s, "can_comment", social_identity_can_write(v));
     social_render_set_int(s, "banned", v->banned);
     if (v->banned_until > 0) {
-        social_render_set(s, "banned_until", social_text_time_utc(p, v->banned_until));
+        social_render_set(s, "banned_until", social_text_time_abs(p, v->banned_until, zone));
     }
     social_render_set_int(s, "moderator", v->moderator);
     social_render_set_int(s, "locked", t->stats.locked);
@@ -383,11 +384,11 @@ static void thread_fill(social_render_data *data, void *ctx)
             social_render_set_int(c_data, "more_before", it->replies_before);
         }
         social_render_set(c_data, "created_iso", social_text_time_iso(p, c->created));
-        social_render_set(c_data, "created_abs", social_text_time_utc(p, c->created));
+        social_render_set(c_data, "created_abs", social_text_time_abs(p, c->created, zone));
         social_render_set(c_data, "created_rel", social_text_time_relative_say(
             p, c->created, now, SOCIAL_TIME_LONG, time_say, r));
         if (c->edited) {
-            social_render_set(c_data, "edited_abs", social_text_time_utc(p, c->edited));
+            social_render_set(c_data, "edited_abs", social_text_time_abs(p, c->edited, zone));
         }
         if (it->in_reply_to) {
             social_render_set(c_data, "in_reply_to", it->in_reply_to);
@@ -806,12 +807,14 @@ static const char *cache_key(request_rec *r, const social_dir_conf *dc,
                              const social_identity *who, const char *page,
                              const char *version)
 {
-    /* one entry per language: its words are in the template */
-    return apr_psprintf(r->pool, "b\n%s\n%s\n%s\n%c%c%d\n%s", social_fragcache_vhost(r), page,
+    /* one entry per language (its words are in the template) and per
+     * time zone (its absolute times) */
+    return apr_psprintf(r->pool, "b\n%s\n%s\n%s\n%c%c%d\n%s %s", social_fragcache_vhost(r), page,
                         version, who->user ? 'u' : 'a',
                         social_identity_can_write(who) ? 'w' : 'r',
                         social_config_max_comment_length(dc),
-                        social_i18n_tag(social_request_lang(r)));
+                        social_i18n_tag(social_request_lang(r)),
+                        social_tz_name(social_config_time_zone(dc)));
 }
 
 /* Does the entry hold the variants of readers with a part of their own?

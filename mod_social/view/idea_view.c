@@ -152,7 +152,7 @@ static void idea_fill(request_rec *r, social_render_data *d, const social_idea *
     social_render_set_bool(d, "voted", i->voted);
     social_render_set_int(d, "comments", i->comments);
     social_render_set_bool(d, "mine", mine);
-    social_render_set(d, "created", social_text_time_utc(r->pool, i->created));
+    social_render_set(d, "created", social_text_time_abs(r->pool, i->created, social_config_time_zone(pg->dc)));
     social_render_set(d, "thread", social_text_percent_encode(r->pool, key));
 }
 
@@ -188,7 +188,8 @@ static void ideas_fill(social_render_data *data, void *ctx)
     social_render_set_int(b, "title_max", SOCIAL_IDEA_TITLE_MAX);
     social_render_set_int(b, "max_length", social_config_max_comment_length(v->page.dc));
     if (v->board.closes) {
-        social_render_set(b, "closes", social_text_time_utc(r->pool, v->board.closes - 1));
+        social_render_set(b, "closes", social_text_time_abs(r->pool, v->board.closes - 1,
+                                                      social_config_time_zone(v->page.dc)));
     }
     for (p = list; p != NULL; n++) {
         const char *bar = strchr(p, '|');

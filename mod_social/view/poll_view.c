@@ -108,7 +108,8 @@ static void poll_fill(social_render_data *data, void *ctx)
     social_render_set_int(poll, "ballots", p->ballots);
     social_render_set(poll, "results", social_poll_results_name(p->results));
     if (p->closes) {
-        social_render_set(poll, "closes", social_text_time_utc(r->pool, p->closes - 1));
+        social_render_set(poll, "closes", social_text_time_abs(r->pool, p->closes - 1,
+                                                         social_config_time_zone(v->page.dc)));
     }
     for (k = 0; k < p->options->nelts; k++) {
         const social_poll_option *o = &APR_ARRAY_IDX(p->options, k, social_poll_option);

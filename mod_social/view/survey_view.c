@@ -400,7 +400,8 @@ static void survey_fill(social_render_data *data, void *ctx)
     social_render_set(survey, "hidden", v->hidden);
     social_render_set_int(survey, "responses", s->responses);
     if (s->closes) {
-        social_render_set(survey, "closes", social_text_time_utc(r->pool, s->closes - 1));
+        social_render_set(survey, "closes", social_text_time_abs(r->pool, s->closes - 1,
+                                                           social_config_time_zone(v->page.dc)));
     }
     for (k = 0; k < s->questions->nelts; k++) {
         total += !APR_ARRAY_IDX(s->questions, k, social_survey_question).removed;

@@ -9,7 +9,79 @@
 (function () {
   "use strict";
 
+  /* Under node (tests/js): only the words, no page. */
+  if (typeof document === "undefined") {
+    module.exports = { words: makeWords };
+    return;
+  }
+
   var root, endpoint, page, announcer;
+  /* The block's words (window.SocialMessages, loaded before this file
+   * from {endpoint}/assets/VERSION/messages-TAG.js). */
+  var words = makeWords(null);
+
+  /* The words of one language: messages {lang, dir, tz, m: {key: value}}
+   * as the module serves them (English filled in for keys the language
+   * lacks). t(key, args) fills "{name}" from args; tn(key, n, args)
+   * picks the plural form of n (Intl.PluralRules of the language; a form
+   * the language does not give falls back to "other") and fills "{n}". A
+   * key nobody knows reads as itself. */
+  function makeWords(messages) {
+    var lang = (messages && messages.lang) || "en";
+    var m = (messages && messages.m) || {};
+    var rules = null, numbers = null;
+
+    function fill(text, args) {
+      return text.replace(/\{([A-Za-z0-9_]+)\}/g, function (all, name) {
+        return args && Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : all;
+      });
+    }
+    function category(n) {
+      if (!rules) {
+        try {
+          rules = new Intl.PluralRules(lang);
+        } catch (e) {
+          rules = { select: function (k) { return k === 1 ? "one" : "other"; } };
+        }
+      }
+      return rules.select(n);
+    }
+    /* Digits as the server writes them (0-9), grouped as the language
+     * groups them. */
+    function number(n) {
+      if (!numbers) {
+        try {
+          numbers = new Intl.NumberFormat(lang + "-u-nu-latn");
+        } catch (e) {
+          numbers = { format: function (k) { return String(k); } };
+        }
+      }
+      return numbers.format(n);
+    }
+    function t(key, args) {
+      var v = m[key];
+      if (v === undefined || v === null) { return key; }
+      return fill(typeof v === "string" ? v : String(v.other), args);
+    }
+    function tn(key, n, args) {
+      var v = m[key], form, all = {};
+      if (v === undefined || v === null) { return key; }
+      form = typeof v === "string" ? v : v[category(n)];
+      if (form === undefined) { form = v.other; }
+      Object.keys(args || {}).forEach(function (k) { all[k] = args[k]; });
+      all.n = number(n);
+      return fill(String(form), all);
+    }
+    return {
+      lang: lang,
+      dir: (messages && messages.dir) || "ltr",
+      tz: (messages && messages.tz) || null,
+      t: t, tn: tn, category: category, number: number
+    };
+  }
+
+  function t(key, args) { return words.t(key, args); }
+  function tn(key, n, args) { return words.tn(key, n, args); }
   /* anchor.js sits beside this file (same asset version). */
   var ownSrc = document.currentScript ? document.currentScript.src : "";
 
@@ -98,7 +170,7 @@
           return data.error.message.charAt(0).toUpperCase() + data.error.message.slice(1) + ".";
         }
       } catch (e) { /* not JSON */ }
-      return "Sorry, that did not work (HTTP " + response.status + ").";
+      return t("widget.error_http", { status: response.status });
     });
   }
 
@@ -175,7 +247,7 @@
       });
     }).catch(function () {
       if (button) { button.disabled = false; }
-      showError(form, "The network is unavailable; your text is still here, try again.");
+      showError(form, t("widget.offline_text_kept"));
     });
   }
 
@@ -213,7 +285,7 @@
       });
     }).catch(function () {
       if (button) { button.disabled = false; }
-      showError(form, "The network is unavailable; try again.");
+      showError(form, t("widget.offline"));
     });
   }
 
@@ -302,7 +374,7 @@
       if (next) { current.parentNode.replaceChild(next, current); }
       else { current.parentNode.removeChild(current); }
       refreshPassages();
-      announce("Earlier replies shown");
+      announce(t("widget.earlier_replies_shown"));
     });
   }
 
@@ -324,7 +396,7 @@
     form.appendChild(hidden("action", "report"));
     var label = document.createElement("label");
     label.setAttribute("for", "social-report-" + id);
-    label.textContent = "Why should a moderator look at this? The author is not told who reported it.";
+    label.textContent = t("widget.report_reason");
     var input = document.createElement("input");
     input.type = "text";
     input.id = "social-report-" + id;
@@ -333,7 +405,7 @@
     input.required = true;
     var send = document.createElement("button");
     send.type = "submit";
-    send.textContent = "Report to moderators";
+    send.textContent = t("widget.report_send");
     form.appendChild(label);
     form.appendChild(input);
     form.appendChild(send);
@@ -372,9 +444,9 @@
       return;
     }
     navigator.clipboard.writeText(b.getAttribute("data-social-copy")).then(function () {
-      announce("Link copied");
+      announce(t("widget.link_copied"));
     }, function () {
-      announce("Copy the link from the box next to the button");
+      announce(t("widget.copy_by_hand"));
     });
   }
 
@@ -392,7 +464,11 @@
       refreshPassages();
       document.dispatchEvent(new CustomEvent("social:updated", { detail: { page: page } }));
     }).catch(function () {
-      root.innerHTML = "<p class=\"social-unavailable\">The discussion could not be loaded.</p>";
+      root.textContent = "";
+      var failed = document.createElement("p");
+      failed.className = "social-unavailable";
+      failed.textContent = t("widget.load_failed");
+      root.appendChild(failed);
     });
   }
 
@@ -447,9 +523,8 @@
       live.button.addEventListener("click", liveShow);
       root.insertBefore(live.button, root.firstChild);
     }
-    var words = fresh === 1 ? "1 new comment" : fresh + " new comments";
-    live.button.textContent = words + ": show";
-    announce(words);
+    live.button.textContent = tn("widget.new_comments_show", fresh);
+    announce(tn("widget.new_comments", fresh));
   }
 
   function liveCheck() {
@@ -491,22 +566,106 @@
     }
   }
 
-  /* The exact time of a comment on hover, in the reader's own time zone
-   * (the server writes UTC; without a script that stays). */
-  function localTimes(scope) {
+  /* Times kept fresh: every <time class="social-time"> of the page (the
+   * block, the activity stream, notifications) says how long ago in the
+   * block's language (Intl.RelativeTimeFormat), and its title the exact
+   * time on the clock of the zone the admin set (SocialTimeZone, on the
+   * block as data-social-tz; UTC by default). The server's own words stay
+   * where the browser cannot do this. Once a minute and whenever the tab
+   * comes back into view. */
+  var TIMES = "time.social-time[datetime], .social-time > time[datetime]";
+  var timesTimer = null;
+
+  function timeZone() {
+    var holder = root || document.querySelector("[data-social-tz]");
+    return (holder && holder.getAttribute("data-social-tz")) || words.tz || "UTC";
+  }
+
+  /* "3 minutes ago", "yesterday", "vor 2 Stunden": the largest unit that
+   * fits, whole units (as the server counts), never in the future. */
+  function relativeText(format, when, now) {
+    var s = Math.max(0, Math.floor((now - when) / 1000));
+    var units = [[365 * 86400, "year"], [30 * 86400, "month"], [7 * 86400, "week"],
+                 [86400, "day"], [3600, "hour"], [60, "minute"]];
+    if (s < 45) {
+      return format.format(0, "second");
+    }
+    for (var k = 0; k < units.length; k++) {
+      if (s >= units[k][0] || units[k][1] === "minute") {
+        return format.format(-Math.max(1, Math.floor(s / units[k][0])), units[k][1]);
+      }
+    }
+    return "";
+  }
+
+  function exactFormat(tz) {
+    var lang = words.lang;
+    var exact, zoneName = null;
+    try {
+      exact = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: tz });
+    } catch (e) {
+      tz = "UTC";
+      exact = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: tz });
+    }
+    if (exact.formatToParts) {
+      try {
+        zoneName = new Intl.DateTimeFormat(lang, { timeZone: tz, timeZoneName: "short" });
+      } catch (e) { zoneName = null; }
+    }
+    return function (when) {
+      var text = exact.format(when);
+      var parts = zoneName ? zoneName.formatToParts(when) : [];
+      for (var k = 0; k < parts.length; k++) {
+        if (parts[k].type === "timeZoneName") { return text + " " + parts[k].value; }
+      }
+      return text;
+    };
+  }
+
+  /* now: milliseconds since the epoch (tests pass a later one). */
+  function refreshTimes(now) {
     if (!window.Intl || !Intl.DateTimeFormat) {
       return;
     }
-    var format = new Intl.DateTimeFormat(undefined, {
-      year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
-      timeZoneName: "short"
-    });
-    Array.prototype.forEach.call(scope.querySelectorAll("time[datetime]"), function (t) {
-      var when = new Date(t.getAttribute("datetime"));
-      if (!isNaN(when.getTime())) {
-        t.setAttribute("title", format.format(when));
+    var rel = null;
+    try {
+      rel = Intl.RelativeTimeFormat ? new Intl.RelativeTimeFormat(words.lang, { numeric: "auto" }) : null;
+    } catch (e) { rel = null; }
+    var exact = exactFormat(timeZone());
+    now = typeof now === "number" ? now : Date.now();
+    Array.prototype.forEach.call(document.querySelectorAll(TIMES), function (el) {
+      var when = Date.parse(el.getAttribute("datetime"));
+      if (isNaN(when)) {
+        return;
+      }
+      el.setAttribute("title", exact(when));
+      if (rel) {
+        el.textContent = relativeText(rel, when, now);
       }
     });
+  }
+
+  function keepTimesFresh() {
+    if (timesTimer) {
+      return;
+    }
+    refreshTimes();
+    timesTimer = window.setInterval(function () {
+      if (!document.hidden) { refreshTimes(); }
+    }, 60000);
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden) { refreshTimes(); }
+    });
+  }
+
+  /* "@a, @b and @c" as the language joins a list. */
+  function listOf(items) {
+    try {
+      if (window.Intl && Intl.ListFormat) {
+        return new Intl.ListFormat(words.lang, { type: "conjunction" }).format(items);
+      }
+    } catch (e) { /* below */ }
+    return items.join(", ");
   }
 
   /* Count markers left empty by the server (Deferred) get their numbers
@@ -536,7 +695,7 @@
           a.className = "social-count-link";
           /* a document's discussion is on its discuss page (href) */
           a.href = (info.href || m.getAttribute("data-social-page")) + "#social";
-          a.textContent = info.comments + (info.comments === 1 ? " comment" : " comments");
+          a.textContent = tn("widget.comment_count", info.comments);
           m.appendChild(a);
         });
       })
@@ -586,7 +745,7 @@
     mentionList.className = "social-mentions";
     mentionList.id = (mentionBox.id || "social-box") + "-mentions";
     mentionList.setAttribute("role", "listbox");
-    mentionList.setAttribute("aria-label", "People");
+    mentionList.setAttribute("aria-label", t("widget.people"));
     people.forEach(function (person, k) {
       var li = document.createElement("li");
       li.id = mentionList.id + "-" + k;
@@ -658,10 +817,8 @@
         box.socialMentionNote = note;
       }
       note.hidden = false;
-      note.textContent = (unknown.length === 1
-        ? "Nobody called @" + unknown[0] + " has used the intranet's discussions yet: they will not be notified."
-        : "Nobody called " + unknown.map(function (n) { return "@" + n; }).join(", ") +
-          " has used the intranet's discussions yet: they will not be notified.");
+      note.textContent = tn("widget.mention_unknown", unknown.length,
+                            { names: listOf(unknown.map(function (n) { return "@" + n; })) });
     });
   }
 
@@ -701,8 +858,8 @@
     var n = lengthOf(box.value), over = n - max;
     var left = max - n;
     count.textContent = over > 0
-      ? over.toLocaleString() + (over === 1 ? " character" : " characters") + " too many (at most " + max.toLocaleString() + ")"
-      : left.toLocaleString() + (left === 1 ? " character" : " characters") + " left";
+      ? tn("widget.chars_over", over, { max: words.number(max) })
+      : tn("widget.chars_left", left);
     count.classList.toggle("social-length-over", over > 0);
     if (over > 0 || !box.form || !box.form.querySelector(".social-error")) {
       box.setAttribute("aria-invalid", over > 0 ? "true" : "false");
@@ -739,7 +896,7 @@
       var b = document.createElement("button");
       b.type = "button";
       b.className = "social-link social-preview-button";
-      b.textContent = "Preview";
+      b.textContent = t("widget.preview");
       b.addEventListener("click", function () { preview(box, b); });
       send.parentNode.insertBefore(b, send.nextSibling);
     });
@@ -751,7 +908,7 @@
       shown = document.createElement("div");
       shown.className = "social-preview social-body";
       shown.setAttribute("aria-live", "polite");
-      shown.setAttribute("aria-label", "Preview");
+      shown.setAttribute("aria-label", t("widget.preview"));
       button.parentNode.insertBefore(shown, button.nextSibling);
       box.socialPreview = shown;
     }
@@ -763,13 +920,21 @@
       return response.json().then(function (data) {
         if (response.ok) {
           /* safe HTML: made by the server's formatter, as a comment's html */
-          shown.innerHTML = data.html || "<p class=\"social-empty\">Nothing to preview yet.</p>";
+          if (data.html) {
+            shown.innerHTML = data.html;
+          } else {
+            shown.textContent = "";
+            var empty = document.createElement("p");
+            empty.className = "social-empty";
+            empty.textContent = t("widget.preview_empty");
+            shown.appendChild(empty);
+          }
         } else {
-          shown.textContent = (data.error && data.error.message) || "No preview right now.";
+          shown.textContent = (data.error && data.error.message) || t("widget.preview_unavailable");
         }
       });
     }).catch(function () {
-      shown.textContent = "No preview right now.";
+      shown.textContent = t("widget.preview_unavailable");
     });
   }
 
@@ -971,7 +1136,7 @@
       var label = li.querySelector(".social-quote-label");
       if (!found) {
         li.classList.add("social-orphan");
-        if (label) { label.textContent = "On a passage that changed"; }
+        if (label) { label.textContent = t("widget.passage_changed"); }
         return;
       }
       var key = found.start + "-" + found.end;
@@ -986,7 +1151,7 @@
       li.setAttribute("data-social-passage", key);
       var quote = li.querySelector(".social-quote");
       if (quote && !quote.querySelector(".social-passage-goto")) {
-        var go = button("social-link social-passage-goto", "", "Show in the page");
+        var go = button("social-link social-passage-goto", "", t("widget.passage_show"));
         go.setAttribute("data-social-passage", key);
         quote.appendChild(document.createTextNode(" "));
         quote.appendChild(go);
@@ -1005,8 +1170,8 @@
       g.count = commentCount(g.items);
       g.exact = model.text.slice(g.start, g.end);
       g.button = button("social-passage-marker",
-                        g.count + (g.count === 1 ? " comment" : " comments") +
-                        " on the passage \u201c" + shorten(g.exact, 60) + "\u201d", String(g.count));
+                        tn("widget.passage_count", g.count, { text: shorten(g.exact, 60) }),
+                        words.number(g.count));
       g.button.setAttribute("aria-haspopup", "dialog");
       g.button.setAttribute("data-social-passage", g.key);
     });
@@ -1042,7 +1207,7 @@
         return;
       }
       var b = button("social-paragraph-button",
-                     "Comment on this paragraph: \u201c" + shorten(text, 50) + "\u201d", "+");
+                     t("widget.paragraph_comment", { text: shorten(text, 50) }), "+");
       b.setAttribute("aria-haspopup", "dialog");
       b.socialParagraph = el;
       passages.paragraphs.push({ el: el, button: b });
@@ -1181,8 +1346,9 @@
     heading.id = "social-passage-heading";
     heading.className = "social-passage-heading";
     heading.setAttribute("tabindex", "-1");
-    heading.textContent = g ? "Comments on this passage" : "Comment on this passage";
-    var close = button("social-link social-passage-close", "Close the passage comments", "Close");
+    heading.textContent = g ? t("widget.passage_comments") : t("widget.comment_passage");
+    var close = button("social-link social-passage-close", t("widget.passage_close_label"),
+                       t("widget.close"));
     close.addEventListener("click", function () { closePanel(true); });
     var quote = document.createElement("blockquote");
     quote.className = "social-quote";
@@ -1219,14 +1385,14 @@
       textarea.value = "";
       if (label) {
         label.setAttribute("for", "social-passage-body");
-        label.textContent = g ? "Add a comment on this passage" : "Your comment on this passage";
+        label.textContent = g ? t("widget.passage_add") : t("widget.passage_yours");
       }
       form.appendChild(hidden("anchor_exact", anchor.exact));
       form.appendChild(hidden("anchor_prefix", anchor.prefix));
       form.appendChild(hidden("anchor_suffix", anchor.suffix));
       form.appendChild(hidden("anchor_position", String(anchor.position)));
       var submitButton = form.querySelector("button[type=submit]");
-      if (submitButton) { submitButton.textContent = "Post comment on passage"; }
+      if (submitButton) { submitButton.textContent = t("widget.passage_post"); }
       panel.appendChild(form);
     }
     root.insertBefore(panel, root.firstChild);
@@ -1277,7 +1443,7 @@
     var rects = range.getClientRects();
     var last = rects.length ? rects[rects.length - 1] : range.getBoundingClientRect();
     var o = uiOffset();
-    var b = button("social-select-button", "", "Comment on this passage");
+    var b = button("social-select-button", "", t("widget.comment_passage"));
     b.setAttribute("aria-haspopup", "dialog");
     b.style.top = (last.bottom + 4 - o.top) + "px";
     b.style.left = (Math.max(0, Math.min(last.right - 40,
@@ -1402,7 +1568,7 @@
     var a = document.createElement("a");
     a.className = "social-skip";
     a.href = "#social-heading";
-    a.textContent = "Skip to the discussion";
+    a.textContent = t("widget.skip_link");
     a.addEventListener("click", function (e) {
       var heading = document.getElementById("social-heading") || root;
       e.preventDefault();
@@ -1414,7 +1580,10 @@
   }
 
   function init() {
+    words = makeWords(window.SocialMessages || null);
+    window.SocialWidget = { t: t, tn: tn, refreshTimes: refreshTimes, lang: words.lang };
     root = document.getElementById("social");
+    keepTimesFresh();
     if (!root || root.getAttribute("data-social-ready") === "1") {
       return;
     }
@@ -1434,7 +1603,7 @@
       markComboboxes();
       enableCopy(root);
       countAll(root);
-      localTimes(root);
+      refreshTimes();
     });
     if (root.getAttribute("data-social-render") === "deferred" && !root.firstElementChild) {
       loadDiscussion();
@@ -1442,7 +1611,6 @@
       markComboboxes();
       enableCopy(root);
       countAll(root);
-      localTimes(root);
       refreshPassages();
     }
     loadAnchoring();
@@ -1454,5 +1622,19 @@
     }
   }
 
-  ready(init);
+  /* The messages come before this file; without them (a page cached
+   * from before, or a failed load) the English ones beside this file. */
+  function start() {
+    var src = ownSrc.replace(/social\.js([?#].*)?$/, "messages-en.js");
+    if (window.SocialMessages || !src || src === ownSrc) {
+      ready(init);
+      return;
+    }
+    var s = document.createElement("script");
+    s.src = src;
+    s.onload = s.onerror = function () { ready(init); };
+    (document.head || document.documentElement).appendChild(s);
+  }
+
+  start();
 }());

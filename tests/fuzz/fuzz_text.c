@@ -9,7 +9,7 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *         -fno-sanitize-recover=all -I mod_social \
  *         $(apr-1-config --includes --cppflags) \
- *         tests/fuzz/fuzz_text.c mod_social/core/text.c \
+ *         tests/fuzz/fuzz_text.c mod_social/core/text.c mod_social/core/tz.c \
  *         $(apr-1-config --link-ld) -o fuzz_text
  */
 #include <stddef.h>

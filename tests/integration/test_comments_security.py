@@ -204,12 +204,16 @@ def assert_page_inert(server, path, body):
     assert len(blocks) == 1 and len(main_blocks(body)) == 1, blocks
     block = blocks[0][2]
     assert block.count(BLOCK_START) == 1 and block.count(BLOCK_END) == 1
-    assert block.lower().count(b"<script") == 1, block
+    assert block.lower().count(b"<script") == 2, block
     assert b"<!--social:" not in block and b"<?cs" not in block
     assert all(b < 0x80 for b in block)
     root = parse_html(block)
     scripts = root.find_all("script")
-    assert len(scripts) == 1 and scripts[0].get("src", "").startswith("/_social/assets/")
+    # the widget's words, then the widget
+    assert len(scripts) == 2 and all(s.get("src", "").startswith("/_social/assets/")
+                                     for s in scripts), scripts
+    assert re.search(r"/messages-[A-Za-z-]+\.js$", scripts[0].get("src")), scripts
+    assert scripts[1].get("src").endswith("/social.js"), scripts
     div = root.find("div", id="social")
     assert div is not None
     assert_discussion_inert(div, path)

@@ -389,6 +389,8 @@ def test_package_holds_what_an_install_needs(built):
     for p in (REPO / "templates" / "assets").iterdir():
         if p.suffix in (".js", ".css"):
             want.add("/usr/share/mod_social/templates/assets/" + p.name)
+    for p in (REPO / "templates" / "i18n").glob("*/*.json"):
+        want.add("/usr/share/mod_social/templates/i18n/%s/%s" % (p.parent.name, p.name))
     assert not want - paths, "missing from the package: %s" % sorted(want - paths)
     # nothing of the build or the test folders
     stray = [p for p in paths if re.search(r"\.(la|o|a|py)$|/\.check/|/tests/", p)]

@@ -53,6 +53,11 @@ START_TEST(test_block_is_delimited_and_carries_the_page_key)
     ck_assert_ptr_nonnull(strstr(b, "href=\"/_social/assets/0.1.0/social.css\" />"));
     ck_assert_ptr_nonnull(strstr(b, "src=\"/_social/assets/0.1.0/social.js\" defer=\"defer\"></script>"));
     ck_assert(is_ascii(b));
+    /* no SocialTimeZone: the widget is told UTC */
+    ck_assert_ptr_nonnull(strstr(b, " data-social-tz=\"UTC\""));
+    page.tz = "America/Argentina/Buenos_Aires";
+    ck_assert_ptr_nonnull(strstr(social_render_block(pool, &page, &len),
+                                 " data-social-tz=\"America/Argentina/Buenos_Aires\""));
 }
 END_TEST
 
