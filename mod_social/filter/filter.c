@@ -738,6 +738,13 @@ static const char *page_lang(request_rec *r, apr_bucket_brigade *bb)
             }
             continue;
         }
+#if APR_HAS_MMAP
+        /* Read into the heap, as the filter reads it (not mapped whole):
+         * the page then goes on in the same pieces. */
+        if (APR_BUCKET_IS_FILE(e)) {
+            apr_bucket_file_enable_mmap(e, 0);
+        }
+#endif
         if (apr_bucket_read(e, &data, &n, APR_NONBLOCK_READ) != APR_SUCCESS) {
             break;
         }
