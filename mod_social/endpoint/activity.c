@@ -639,7 +639,8 @@ static void page_fill(social_render_data *data, void *ctx)
                  social_text_format_comment(p, a->text, strlen(a->text)), mention_base));
         }
         social_render_set(item, "created_iso", social_text_time_iso(p, a->created));
-        social_render_set(item, "created_abs", social_text_time_utc(p, a->created));
+        social_render_set(item, "created_abs", social_text_time_abs(
+            p, a->created, social_config_time_zone(social_config_dir(r))));
         social_render_set(item, "created_rel", social_activity_time(r, a->created));
     }
 }

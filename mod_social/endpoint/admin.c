@@ -316,7 +316,8 @@ static int others_put(console *c, apr_int64_t audit_before)
         put_at(c, "Locked", k, "reason", l->reason);
         put_at(c, "Locked", k, "by", l->by);
         if (l->when > 0) {
-            put_at(c, "Locked", k, "when", social_text_time_utc(r->pool, l->when));
+            put_at(c, "Locked", k, "when", social_text_time_abs(
+                r->pool, l->when, social_config_time_zone(social_config_dir(r))));
         }
     }
     for (k = 0; k < polls->nelts; k++) {

@@ -430,7 +430,8 @@ static void page_fill(social_render_data *data, void *ctx)
         social_render_set(item, "text", strcmp(n->kind, "like") == 0 ? "" : n->text);
         social_render_set_bool(item, "read", n->read);
         social_render_set(item, "created_iso", social_text_time_iso(p, n->created));
-        social_render_set(item, "created_abs", social_text_time_utc(p, n->created));
+        social_render_set(item, "created_abs", social_text_time_abs(
+            p, n->created, social_config_time_zone(social_config_dir(r))));
         social_render_set(item, "created_rel", social_activity_time(r, n->created));
     }
 }

@@ -300,7 +300,7 @@
       }
       var kind = box.classList.contains("social-marker-survey") ? "/survey" : "/poll";
       fetch(endpoint + kind + "?page=" + encodeURIComponent(page) + "&name=" +
-            encodeURIComponent(box.getAttribute("data-social-name")), {
+            encodeURIComponent(box.getAttribute("data-social-name")) + langParam(), {
         credentials: "same-origin",
         headers: { "X-Social-Fragment": "1" }
       }).then(function (response) {
@@ -309,6 +309,13 @@
         if (html) { box.innerHTML = html; }
       }).catch(function () { /* the page reads fine without it */ });
     });
+  }
+
+  /* What the widget fetches comes in the block's language (the page's
+   * choice, which the reader's Accept-Language alone would not know). */
+  function langParam() {
+    var lang = root && root.getAttribute("lang");
+    return lang ? "&lang=" + encodeURIComponent(lang) : "";
   }
 
   /* Ideas boards left empty by the server (Deferred), with the page's own
@@ -321,7 +328,7 @@
         return;
       }
       var url = endpoint + "/ideas?page=" + encodeURIComponent(page) + "&board=" +
-          encodeURIComponent(box.getAttribute("data-social-name"));
+          encodeURIComponent(box.getAttribute("data-social-name")) + langParam();
       if (params && params.get("ideas_sort")) {
         url += "&sort=" + encodeURIComponent(params.get("ideas_sort"));
       }
@@ -451,7 +458,7 @@
   }
 
   function loadDiscussion() {
-    fetch(endpoint + "/fragment?page=" + encodeURIComponent(page), {
+    fetch(endpoint + "/fragment?page=" + encodeURIComponent(page) + langParam(), {
       credentials: "same-origin",
       headers: { "X-Social-Fragment": "1" }
     }).then(function (response) {
@@ -551,7 +558,7 @@
         if (!changed) {
           return null;
         }
-        return fetch(endpoint + "/fragment?page=" + encodeURIComponent(page), {
+        return fetch(endpoint + "/fragment?page=" + encodeURIComponent(page) + langParam(), {
           credentials: "same-origin", headers: { "X-Social-Fragment": "1" }
         }).then(function (r) { return r.ok ? r.text() : null; })
           .then(function (html) { if (html) { liveOffer(html); } });
