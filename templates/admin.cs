@@ -102,7 +102,7 @@
 <h2 id="audit-heading">{{t:console.audit}}</h2>
 <?cs if:subcount(Audit) == 0 ?><p class="admin-empty">{{t:console.no_audit}}</p><?cs else ?>
 <table class="admin-audit"><thead><tr><th scope="col">{{t:console.when}}</th><th scope="col">{{t:console.who}}</th><th scope="col">{{t:console.what}}</th><th scope="col">{{t:console.target}}</th><th scope="col">{{t:console.why}}</th></tr></thead><tbody>
-<?cs each:a = Audit ?><tr class="admin-audit-<?cs var:a.action ?>"><td><?cs var:a.created ?></td><td><?cs var:a.actor ?></td><td><?cs var:a.action ?></td><td><?cs var:a.target_kind ?><?cs if:a.target_id ?> #<?cs var:a.target_id ?><?cs /if ?> <?cs var:a.target ?></td><td dir="auto"><?cs var:a.reason ?></td></tr>
+<?cs each:a = Audit ?><tr class="admin-audit-<?cs var:a.action ?>"><td><?cs var:a.created ?></td><td><?cs var:a.actor ?></td><td><code class="admin-code"><?cs var:a.action ?></code></td><td><code class="admin-code"><?cs var:a.target_kind ?></code><?cs if:a.target_id ?> #<?cs var:a.target_id ?><?cs /if ?> <span class="admin-path"><?cs var:a.target ?></span></td><td dir="auto"><?cs var:a.reason ?></td></tr>
 <?cs /each ?></tbody></table><?cs /if ?>
 <?cs if:Admin.audit_next ?><p class="admin-more"><a href="<?cs var:Social.endpoint ?>/admin?audit_before=<?cs var:Admin.audit_next ?>#audit">{{t:console.older_entries}}</a></p><?cs /if ?>
 </section>

@@ -420,17 +420,17 @@ ARABIC_PAGE = """<!DOCTYPE html>
 
 
 def test_js_each_text_reads_in_its_own_direction(js, server, alice, bob):
-    """On a right-to-left Arabic page the block's own (English) words are
-    said to be English and read left to right; an Arabic comment reads
-    right to left and an English one left to right, whatever the page."""
+    """On a right-to-left Arabic page the block speaks Arabic and reads
+    right to left; an Arabic comment reads right to left and an English
+    one left to right, whatever the page."""
     page = fresh_page(server, content=ARABIC_PAGE)
     ar = bob.create(page, "\u0634\u0643\u0631\u0627 \u0639\u0644\u0649 \u0627\u0644\u0645\u0639\u0644\u0648\u0645\u0627\u062a")["id"]
     en = alice.create(page, "Thanks, booked for March.")["id"]
     load(js, server, page)
     wait_widget(js)
     block = js.find_element(By.ID, "social")
-    assert block.get_attribute("lang") == "en"
-    assert block.value_of_css_property("direction") == "ltr"
+    assert block.get_attribute("lang") == "ar"
+    assert block.value_of_css_property("direction") == "rtl"
 
     def body(cid):
         return js.find_element(By.CSS_SELECTOR, comment_css(cid) + " .social-body")

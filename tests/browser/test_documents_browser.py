@@ -27,6 +27,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -130,10 +131,18 @@ def comment_at(server, browser, path, text, position):
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
 
     def posted(d):
-        for item in d.find_elements(By.CSS_SELECTOR, "#social li.social-comment"):
-            if text in item.text:
-                links = item.find_elements(By.CSS_SELECTOR, "a.social-position")
-                return links[0] if links else None
+        # without JS the post navigates: read the page once it has loaded,
+        # and look again if it was replaced while being read
+        if d.execute_script("return document.readyState") != "complete":
+            return None
+        try:
+            for item in d.find_elements(By.CSS_SELECTOR, "#social li.social-comment"):
+                if text in item.text:
+                    links = item.find_elements(By.CSS_SELECTOR, "a.social-position")
+                    if links and links[0].get_attribute("href"):
+                        return links[0]
+        except StaleElementReferenceException:
+            return None
         return None
     return wait_for(browser, posted)
 
