@@ -10,7 +10,7 @@
 <link rel="stylesheet" href="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/activity.css" />
 <link rel="alternate" type="application/atom+xml" title="{{t:stream.atom_title}}" href="<?cs var:Activity.atom ?>" />
 </head>
-<body class="social-page">
+<body class="social-page" data-social-tz="<?cs var:Social.tz ?>">
 <header class="social-bar"><a class="social-home" href="/">{{t:stream.intranet}}</a>
 <nav class="social-nav"><a href="<?cs var:Social.endpoint ?>/activity" aria-current="page">{{t:stream.activity}}</a><?cs if:Social.user ?> <a class="social-for-you" href="<?cs var:Social.endpoint ?>/notifications">{{t:stream.for_you}}<?cs if:Social.unread > 0 ?> <span class="social-unread">{{t:stream.unread_paren count=Social.unread}}</span><?cs /if ?></a> <bdi class="social-who"><?cs var:Social.name ?></bdi><?cs /if ?></nav></header>
 <main class="social social-activity" role="main">
@@ -35,5 +35,6 @@
 <?cs /each ?></ol>
 <?cs if:Activity.older ?><p class="social-older"><a rel="next" href="<?cs var:Activity.older ?>">{{t:stream.older}}</a></p><?cs /if ?>
 </main>
+<script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/messages-<?cs var:Social.lang ?>.js" defer="defer"></script><script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/social.js" defer="defer"></script>
 </body>
 </html>

@@ -7,7 +7,7 @@
 <link rel="stylesheet" href="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/social.css" />
 <link rel="stylesheet" href="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/activity.css" />
 </head>
-<body class="social-page">
+<body class="social-page" data-social-tz="<?cs var:Social.tz ?>">
 <header class="social-bar"><a class="social-home" href="/">{{t:stream.intranet}}</a>
 <nav class="social-nav"><a href="<?cs var:Social.endpoint ?>/activity">{{t:stream.activity}}</a> <a class="social-for-you" href="<?cs var:Social.endpoint ?>/notifications" aria-current="page">{{t:stream.for_you}}<?cs if:Social.unread > 0 ?> <span class="social-unread">{{t:stream.unread_paren count=Social.unread}}</span><?cs /if ?></a> <bdi class="social-who"><?cs var:Social.name ?></bdi></nav></header>
 <main class="social social-notifications" role="main">
@@ -30,5 +30,6 @@
 <form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/notifications/settings"><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><?cs if:Notify.email == "1" ?><input type="hidden" name="email" value="off" /><button type="submit" class="social-email-toggle">{{t:stream.stop_email}}</button><?cs else ?><input type="hidden" name="email" value="on" /><button type="submit" class="social-email-toggle">{{t:stream.send_email}}</button><?cs /if ?></form><?cs /if ?>
 </section>
 </main>
+<script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/messages-<?cs var:Social.lang ?>.js" defer="defer"></script><script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/social.js" defer="defer"></script>
 </body>
 </html>

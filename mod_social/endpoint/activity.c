@@ -28,6 +28,7 @@
 #include "request.h"
 #include "store.h"
 #include "text.h"
+#include "tz.h"
 
 APLOG_USE_MODULE(social);
 
@@ -600,6 +601,8 @@ static void page_fill(social_render_data *data, void *ctx)
 
     social_render_set(s, "endpoint", endpoint);
     social_render_set(s, "version", SOCIAL_VERSION);
+    /* the widget keeps the page's times fresh, on the admin's clock */
+    social_render_set(s, "tz", social_tz_name(social_config_time_zone(social_config_dir(r))));
     social_render_set(s, "user", d->who->user);
     social_render_set(s, "name", d->who->name);
     social_render_set_int(s, "unread", d->unread);

@@ -274,3 +274,25 @@ def test_without_its_messages_the_widget_speaks_english(browser, server):
         assert text_of(browser, "#social button.social-preview-button") == "Preview"
     finally:
         browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+
+
+@pytest.mark.parametrize("path", ["/_social/activity", "/_social/notifications"])
+def test_stream_and_notifications_keep_their_times_fresh(browser, server, path):
+    """The module's own pages load the widget's words and script: their
+    times read in the reader's language and change in place, with the
+    exact time on the admin's clock (UTC here) in the title."""
+    page = make_page(server, "de")
+    mine = Client(server, "alice").create(page, "Wann ist die nächste Sitzung?")
+    Client(server, "bob").create(page, "Am Dienstag, @alice.", parent=mine["id"])
+    as_reader(browser, "de")
+    browser.get(server.url(path))
+    wait_for(browser, lambda d: d.execute_script("return !!window.SocialWidget"),
+             "the widget did not run on %s" % path)
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-social-tz") == "UTC"
+    t = browser.find_elements(By.CSS_SELECTOR, "time.social-time[datetime]")[0]
+    wait_for(browser, lambda d: t.text in ("jetzt", "vor 1 Minute"),
+             "the time is not in German words: %r" % t.text)
+    assert t.get_attribute("title").endswith(" UTC"), t.get_attribute("title")
+    browser.execute_script(LATER_CLOCK, 2 * 3600 * 1000)
+    browser.execute_script("document.dispatchEvent(new Event('visibilitychange'));")
+    assert t.text == "vor 2 Stunden", t.text
