@@ -83,26 +83,61 @@ typedef struct {
 
 /* ---- ETag ---- */
 
-/* The file's ETag with our suffix inside the quotes; idempotent. */
-static const char *etag_social(apr_pool_t *p, const char *etag)
+/* Our suffix for the block's language: "-social" for English, and
+ * "-social-de" for German, so a variant in one language never validates
+ * a copy in another. */
+static const char *etag_suffix(request_rec *r)
 {
-    size_t n = strlen(etag), sn = sizeof(SOCIAL_ETAG_SUFFIX) - 1;
+    const char *tag = social_i18n_tag(social_request_lang(r));
+
+    return strcmp(tag, "en") == 0 ? SOCIAL_ETAG_SUFFIX
+                                  : apr_pstrcat(r->pool, SOCIAL_ETAG_SUFFIX "-", tag, NULL);
+}
+
+/* Where our suffix starts in an entity tag (its closing quote at n - 1),
+ * or NULL: "-social" then nothing or "-" and a language tag. */
+static const char *etag_suffix_at(const char *tag, size_t n)
+{
+    size_t sn = sizeof(SOCIAL_ETAG_SUFFIX) - 1;
+    const char *at, *found = NULL;
+
+    if (n < sn + 2 || tag[n - 1] != '"') {
+        return NULL;
+    }
+    for (at = tag; (at = strstr(at, SOCIAL_ETAG_SUFFIX)) != NULL && at < tag + n; at++) {
+        found = at;
+    }
+    if (found == NULL) {
+        return NULL;
+    }
+    for (at = found + sn; at < tag + n - 1; at++) {
+        if (!(apr_isalnum(*at) || *at == '-') || (at == found + sn && *at != '-')) {
+            return NULL;
+        }
+    }
+    return found;
+}
+
+/* The file's ETag with our suffix inside the quotes; idempotent. */
+static const char *etag_social(request_rec *r, const char *etag)
+{
+    size_t n = strlen(etag);
 
     if (n < 2 || etag[n - 1] != '"') {
         return NULL;
     }
-    if (n >= sn + 1 && memcmp(etag + n - 1 - sn, SOCIAL_ETAG_SUFFIX, sn) == 0) {
+    if (etag_suffix_at(etag, n) != NULL) {
         return etag;
     }
-    return apr_pstrcat(p, apr_pstrmemdup(p, etag, n - 1),
-                       SOCIAL_ETAG_SUFFIX "\"", NULL);
+    return apr_pstrcat(r->pool, apr_pstrmemdup(r->pool, etag, n - 1), etag_suffix(r),
+                       "\"", NULL);
 }
 
 static void etag_mark(request_rec *r)
 {
     const char *etag = apr_table_get(r->headers_out, "ETag");
     if (etag != NULL) {
-        const char *marked = etag_social(r->pool, etag);
+        const char *marked = etag_social(r, etag);
         if (marked != NULL) {
             apr_table_setn(r->headers_out, "ETag", marked);
         }
@@ -112,24 +147,51 @@ static void etag_mark(request_rec *r)
     }
 }
 
+/* How far into a page its <html lang> is looked for. */
+#define SOCIAL_HTML_LANG_SNIFF 4096
+
+/* Before a conditional request is answered: the block's language as the
+ * filter will choose it, the page's own lang read from the head of the
+ * file (only revalidations pay for this read). */
+static void conditional_lang(request_rec *r)
+{
+    char head[SOCIAL_HTML_LANG_SNIFF];
+    apr_size_t have = sizeof(head);
+    apr_file_t *file;
+    const char *lang = NULL;
+
+    if (r->filename != NULL && r->finfo.filetype == APR_REG
+        && apr_file_open(&file, r->filename, APR_FOPEN_READ, APR_OS_DEFAULT, r->pool)
+           == APR_SUCCESS) {
+        if (apr_file_read_full(file, head, sizeof(head), &have) == APR_SUCCESS
+            || have > 0) {
+            lang = social_i18n_html_lang(r->pool, head, have);
+        }
+        apr_file_close(file);
+    }
+    social_request_set_page_lang(r, lang);
+}
+
 /* Rewrites If-None-Match / If-Match so httpd's own conditional checks
- * compare the file's ETag: our variant's tags lose the suffix, and plain
- * tags (the file as it is on disk, which we never send) are dropped so
- * they can never match. */
+ * compare the file's ETag: our variant's tags lose the suffix (when it
+ * names the language the page is in for this reader), and plain tags
+ * (the file as it is on disk, which we never send) are dropped so they
+ * can never match. */
 static void conditional_rewrite(request_rec *r, const char *header)
 {
     const char *value = apr_table_get(r->headers_in, header);
-    const char *sn = SOCIAL_ETAG_SUFFIX "\"";
-    size_t snl = strlen(sn);
+    const char *ours;
     char *copy, *tok, *last;
     const char *result = NULL;
 
     if (value == NULL) {
         return;
     }
+    ours = etag_suffix(r);
     copy = apr_pstrdup(r->pool, value);
     for (tok = apr_strtok(copy, ",", &last); tok; tok = apr_strtok(NULL, ",", &last)) {
         size_t n;
+        const char *at;
         while (apr_isspace(*tok)) {
             tok++;
         }
@@ -141,9 +203,10 @@ static void conditional_rewrite(request_rec *r, const char *header)
             result = "*";
             break;
         }
-        if (n > snl && memcmp(tok + n - snl, sn, snl) == 0) {
-            char *plain = apr_pstrcat(r->pool,
-                                      apr_pstrmemdup(r->pool, tok, n - snl),
+        if ((at = etag_suffix_at(tok, n)) != NULL
+            && (size_t)(tok + n - 1 - at) == strlen(ours)
+            && memcmp(at, ours, strlen(ours)) == 0) {
+            char *plain = apr_pstrcat(r->pool, apr_pstrmemdup(r->pool, tok, at - tok),
                                       "\"", NULL);
             result = result ? apr_pstrcat(r->pool, result, ", ", plain, NULL)
                             : plain;
@@ -715,9 +778,6 @@ static const char *inline_discussion(request_rec *r, const char *key, apr_size_t
     return html;
 }
 
-/* How far into a page its <html lang> is looked for. */
-#define SOCIAL_HTML_LANG_SNIFF 4096
-
 /* The page's own <html lang>, from the head of the first brigade (the
  * tag is near the top of every page; one past this is not looked for),
  * or NULL. Reading morphs a file bucket into memory as passing it would. */
@@ -848,6 +908,9 @@ static apr_status_t social_output_filter(ap_filter_t *f, apr_bucket_brigade *bb)
             && social_text_is_html_type(r->content_type, NULL)
             && social_config_render(social_config_dir(r)) == SOCIAL_RENDER_DEFERRED) {
             etag_mark(r);   /* the 304 names the variant the client holds */
+            if (social_request_lang_negotiated(r)) {
+                apr_table_mergen(r->headers_out, "Vary", "Accept-Language");
+            }
         }
         if (!request_wanted(r) || !response_wanted(r, &xhtml)
             || (ctx = ctx_create(f, bb, xhtml)) == NULL) {
@@ -954,7 +1017,12 @@ static int social_fixups(request_rec *r)
             apr_table_unset(r->headers_in, "If-None-Match");
             apr_table_unset(r->headers_in, "If-Modified-Since");
         }
-        else {
+        else if (apr_table_get(r->headers_in, "If-None-Match") != NULL
+                 || apr_table_get(r->headers_in, "If-Match") != NULL
+                 || apr_table_get(r->headers_in, "If-Modified-Since") != NULL) {
+            /* A date alone is the copy a cache keeps under this
+             * Accept-Language (Vary); a tag names its language. */
+            conditional_lang(r);
             conditional_rewrite(r, "If-None-Match");
             conditional_rewrite(r, "If-Match");
         }

@@ -45,7 +45,8 @@ HTTPD_CONF = (
     + config.login()
     + config.optional_login()
     + config.block('"@DOCROOT@/fr-dir"', "SocialLanguage fr", kind="Directory")
-    + config.block('"@DOCROOT@/ja-dir"', "SocialLanguage ja", kind="Directory"))
+    + config.block('"@DOCROOT@/ja-dir"', "SocialLanguage ja", kind="Directory")
+    + config.block('"@DOCROOT@/deferred"', "SocialRender Deferred", kind="Directory"))
 
 PAGE = """<!DOCTYPE html>
 <html{lang}>
@@ -460,3 +461,52 @@ def test_comment_like_counts_and_share_mail_are_translated(server, alice, bob):
     assert "いいね！1件" in text and "1 like" not in text
     subject = quote("イントラネットのおすすめ記事")
     assert "subject=" + subject in text, re.findall(r"subject=[^&\"]*", text)
+
+
+# ---------------------------------------------------------------- Deferred validators
+
+def test_deferred_etag_names_the_language_a_reader_negotiated(server, alice):
+    """Under SocialRender Deferred the page keeps the file's validators.
+    When Accept-Language chose the block's language, the ETag names it
+    ("-social-de"), so a copy in one language never validates another:
+    a cache asking with the German tag for a French reader gets the
+    French page, and the 304 says Vary like the 200."""
+    path = new_page(server, area="deferred")
+    english = get(alice, path)
+    german = get(alice, path, "de")
+    french = get(alice, path, "fr")
+    en_tag, de_tag, fr_tag = (r.header("ETag") for r in (english, german, french))
+    assert en_tag.endswith('-social"'), en_tag
+    assert de_tag == en_tag[:-1] + '-de"' and fr_tag == en_tag[:-1] + '-fr"', (de_tag, fr_tag)
+    assert "accept-language" in vary(german)
+
+    again = alice.get(path, headers={"Accept-Language": "de", "If-None-Match": de_tag})
+    assert again.status == 304, again
+    assert again.header("ETag") == de_tag and "accept-language" in vary(again)
+    both = alice.get(path, headers={"Accept-Language": "fr",
+                                    "If-None-Match": "%s, %s" % (en_tag, fr_tag)})
+    assert both.status == 304 and both.header("ETag") == fr_tag, both
+    # the German copy offered for a French reader: the page, in French
+    other = alice.get(path, headers={"Accept-Language": "fr", "If-None-Match": de_tag})
+    assert other.status == 200, other
+    assert other.header("ETag") == fr_tag
+    assert block_attr(block_of(other), "lang") == "fr"
+    # and the English copy for a German reader
+    assert alice.get(path, headers={"Accept-Language": "de",
+                                    "If-None-Match": en_tag}).status == 200
+
+
+def test_deferred_etag_of_a_page_in_its_own_language_ignores_the_reader(server, alice):
+    """A page that says lang="de" has a German block for everyone: one
+    ETag, and a reader's Accept-Language does not change what validates."""
+    path = new_page(server, lang="de", area="deferred")
+    first = get(alice, path, "fr")
+    tag = first.header("ETag")
+    assert tag.endswith('-social-de"'), tag
+    assert "accept-language" not in vary(first)
+    for accept in ("fr", "ja", None):
+        headers = {"If-None-Match": tag}
+        if accept:
+            headers["Accept-Language"] = accept
+        resp = alice.get(path, headers=headers)
+        assert resp.status == 304 and resp.header("ETag") == tag, (accept, resp)
