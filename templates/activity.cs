@@ -35,6 +35,6 @@
 <?cs /each ?></ol>
 <?cs if:Activity.older ?><p class="social-older"><a rel="next" href="<?cs var:Activity.older ?>">{{t:stream.older}}</a></p><?cs /if ?>
 </main>
-<script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/messages-<?cs var:Social.lang ?>.js" defer="defer"></script><script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/social.js" defer="defer"></script>
+<script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/messages-<?cs var:Social.lang ?>.js?v=<?cs var:Social.messages_stamp ?>" defer="defer"></script><script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/social.js" defer="defer"></script>
 </body>
 </html>

@@ -30,6 +30,6 @@
 <form class="social-form" method="post" action="<?cs var:Social.endpoint ?>/notifications/settings"><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><?cs if:Notify.email == "1" ?><input type="hidden" name="email" value="off" /><button type="submit" class="social-email-toggle">{{t:stream.stop_email}}</button><?cs else ?><input type="hidden" name="email" value="on" /><button type="submit" class="social-email-toggle">{{t:stream.send_email}}</button><?cs /if ?></form><?cs /if ?>
 </section>
 </main>
-<script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/messages-<?cs var:Social.lang ?>.js" defer="defer"></script><script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/social.js" defer="defer"></script>
+<script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/messages-<?cs var:Social.lang ?>.js?v=<?cs var:Social.messages_stamp ?>" defer="defer"></script><script src="<?cs var:Social.endpoint ?>/assets/<?cs var:Social.version ?>/social.js" defer="defer"></script>
 </body>
 </html>

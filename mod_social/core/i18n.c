@@ -28,6 +28,7 @@ struct social_i18n_lang {
     int rtl;
     apr_hash_t *msgs;                 /* key -> i18n_msg */
     const social_i18n_lang *en;       /* the fallback; NULL for en itself */
+    const char *stamp;                /* the widget's messages, hashed */
 };
 
 struct social_i18n {
@@ -375,6 +376,18 @@ static const char *check_override(social_i18n *c, const social_i18n_lang *l,
     return NULL;
 }
 
+/* FNV-1a, 64 bits, in hex: what changes when any word changes. */
+static const char *stamp_of(apr_pool_t *p, const char *text)
+{
+    apr_uint64_t h = APR_UINT64_C(14695981039346656037);
+    const unsigned char *at;
+
+    for (at = (const unsigned char *)(text ? text : ""); *at; at++) {
+        h = (h ^ *at) * APR_UINT64_C(1099511628211);
+    }
+    return apr_psprintf(p, "%016" APR_UINT64_T_HEX_FMT, h);
+}
+
 social_i18n *social_i18n_load(apr_pool_t *p, const char *dir,
                               const char *override_dir, const char **error)
 {
@@ -444,6 +457,10 @@ social_i18n *social_i18n_load(apr_pool_t *p, const char *dir,
     for (hi = apr_hash_first(p, c->langs); hi; hi = apr_hash_next(hi)) {
         social_i18n_lang *l = apr_hash_this_val(hi);
         l->en = l == c->en ? NULL : c->en;
+    }
+    for (hi = apr_hash_first(p, c->langs); hi; hi = apr_hash_next(hi)) {
+        social_i18n_lang *l = apr_hash_this_val(hi);
+        l->stamp = stamp_of(p, social_i18n_json(p, l, "widget."));
     }
     return c;
 }
@@ -750,6 +767,11 @@ const char *social_i18n_html_lang(apr_pool_t *p, const char *data, apr_size_t le
 const char *social_i18n_tag(const social_i18n_lang *l)
 {
     return l ? l->tag : "en";
+}
+
+const char *social_i18n_stamp(const social_i18n_lang *l)
+{
+    return l != NULL && l->stamp != NULL ? l->stamp : "0";
 }
 
 int social_i18n_rtl(const social_i18n_lang *l)

@@ -51,6 +51,10 @@ const char *social_i18n_html_lang(apr_pool_t *p, const char *data, apr_size_t le
 /* The tag shipped, also what lang= and Content-Language say. */
 const char *social_i18n_tag(const social_i18n_lang *l);
 
+/* A hash of the widget's messages in l (overrides included): the
+ * messages script's URL carries it, so a changed word is a new URL. */
+const char *social_i18n_stamp(const social_i18n_lang *l);
+
 /* 1 if the language is written right to left. */
 int social_i18n_rtl(const social_i18n_lang *l);
 

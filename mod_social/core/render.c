@@ -52,7 +52,7 @@ void social_render_block_parts(apr_pool_t *p, const social_render_page *page,
     parts->tail = apr_pstrcat(p, "</div>",
         "<script src=\"", endpoint, "/assets/", version, "/messages-",
         escape(p, social_i18n_tag(page->lang), strlen(social_i18n_tag(page->lang))),
-        ".js\" defer=\"defer\"></script>",
+        ".js?v=", social_i18n_stamp(page->lang), "\" defer=\"defer\"></script>",
         "<script src=\"", endpoint, "/assets/", version,
         "/social.js\" defer=\"defer\"></script>",
         SOCIAL_BLOCK_CLOSE, NULL);
@@ -654,6 +654,7 @@ char *social_render_template_lang(apr_pool_t *p, const char *dir, const char *na
         lang = social_i18n_find(default_catalogue, "en");
     }
     social_render_set(&data, "Social.lang", social_i18n_tag(lang));
+    social_render_set(&data, "Social.messages_stamp", social_i18n_stamp(lang));
     social_render_set(&data, "Social.dir", social_i18n_rtl(lang) ? "rtl" : "ltr");
     if (fill != NULL) {
         fill(&data, ctx);

@@ -266,7 +266,7 @@ def test_without_its_messages_the_widget_speaks_english(browser, server):
     English messages beside itself and works in English."""
     page = make_page(server, "de")
     as_reader(browser, "de")
-    browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*messages-de.js"]})
+    browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*messages-de.js*"]})
     try:
         load(browser, server, page)
         assert browser.execute_script("return window.SocialMessages.lang") == "en"

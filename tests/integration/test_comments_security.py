@@ -212,7 +212,7 @@ def assert_page_inert(server, path, body):
     # the widget's words, then the widget
     assert len(scripts) == 2 and all(s.get("src", "").startswith("/_social/assets/")
                                      for s in scripts), scripts
-    assert re.search(r"/messages-[A-Za-z-]+\.js$", scripts[0].get("src")), scripts
+    assert re.search(r"/messages-[A-Za-z-]+\.js\?v=[0-9a-f]{16}$", scripts[0].get("src")), scripts
     assert scripts[1].get("src").endswith("/social.js"), scripts
     div = root.find("div", id="social")
     assert div is not None

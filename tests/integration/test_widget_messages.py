@@ -93,8 +93,10 @@ def test_block_loads_the_messages_before_the_widget(server, version, accept, tag
     resp = Client(server, "alice").get(page, headers=headers)
     block = harness.main_blocks(resp.body)[0][2].decode()
     scripts = re.findall(r'<script src="([^"]+)" defer="defer"></script>', block)
-    assert scripts == ["/_social/assets/%s/messages-%s.js" % (version, tag),
-                       "/_social/assets/%s/social.js" % version], block
+    assert len(scripts) == 2, block
+    assert re.fullmatch(r"/_social/assets/%s/messages-%s\.js\?v=[0-9a-f]{16}"
+                        % (re.escape(version), tag), scripts[0]), scripts
+    assert scripts[1] == "/_social/assets/%s/social.js" % version, scripts
     if accept:
         assert "Accept-Language" in (resp.header("Vary") or ""), resp.header("Vary")
 
@@ -103,7 +105,8 @@ def test_social_language_decides_the_widgets_words(server, version):
     page = fresh_page(server, "ja-site")
     resp = Client(server, "alice").get(page, headers={"Accept-Language": "de"})
     block = harness.main_blocks(resp.body)[0][2].decode()
-    assert '<script src="/_social/assets/%s/messages-ja.js" defer="defer">' % version in block
+    assert re.search(r'<script src="/_social/assets/%s/messages-ja\.js\?v=[0-9a-f]{16}" '
+                     r'defer="defer">' % re.escape(version), block), block
     assert "Accept-Language" not in (resp.header("Vary") or "")
 
 
@@ -131,3 +134,15 @@ def test_admins_own_words_reach_the_widget(httpd_factory, htpasswd, tmp_path):
     sv = messages(alice.get("/_social/assets/%s/messages-sv.js" % version))
     assert sv["lang"] == "sv" and sv["m"]["widget.close"] == "St\u00e4ng"
     assert sv["m"]["widget.link_copied"] == "Link copied"
+    # the script is cached for a year: a changed word is a new URL
+    plain = httpd_factory(conf=config.login(htpasswd))
+
+    def script_url(server, lang):
+        page = fresh_page(server, content=PAGE_TEMPLATE.format(title="Words")
+                          .replace('<html lang="en">', '<html lang="%s">' % lang))
+        block = harness.main_blocks(Client(server, "alice").get(page).body)[0][2].decode()
+        return re.findall(r'<script src="([^"]+messages-[^"]+)"', block)[0]
+
+    assert script_url(srv, "de") != script_url(plain, "de")
+    assert script_url(srv, "fr") == script_url(plain, "fr")
+    assert script_url(srv, "de") != script_url(srv, "fr")
