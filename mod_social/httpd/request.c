@@ -906,6 +906,8 @@ static const struct {
     { "responded", "Your answers are saved" },
     { "survey-closed", "Survey closed" },
     { "survey-reopened", "Survey reopened" },
+    { "poll-closed", "Poll closed" },
+    { "poll-reopened", "Poll reopened" },
     { "following", "Following the page" },
     { "following-thread", "Following the thread" },
     { "unfollowed", "Page unfollowed" },

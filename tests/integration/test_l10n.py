@@ -451,6 +451,18 @@ def test_notice_after_a_plain_form_in_the_pages_language(server, alice):
     assert "Kommentar veröffentlicht" in text and "Comment posted" not in text
 
 
+@pytest.mark.parametrize("lang,closed,reopened", [
+    ("de", "Umfrage beendet", "Umfrage wieder geöffnet"),
+    ("ja", "投票を締め切りました", "投票を再開しました"),
+    ("ar", "أُغلق الاستطلاع", "أُعيد فتح الاستطلاع")])
+def test_poll_closed_and_reopened_notices_in_the_pages_language(server, alice, lang,
+                                                                closed, reopened):
+    path = new_page(server, lang=lang)
+    for notice, said in (("poll-closed", closed), ("poll-reopened", reopened)):
+        text = words(block_of(get(alice, path + "?social=" + notice)))
+        assert said in text and "Poll " not in text, (notice, text[:400])
+
+
 def test_comment_like_counts_and_share_mail_are_translated(server, alice, bob):
     path = new_page(server, lang="ja")
     cid = alice.create(path, "テスト")["id"]

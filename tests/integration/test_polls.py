@@ -790,8 +790,11 @@ def test_moderator_closes_and_reopens_by_form(server, alice, bob, carol):
     assert len(close) == 1, "no close form for the moderator"
     resp = form_post(carol, close[0].get("action"), hidden_fields(close[0]))
     assert resp.status == 303, (resp, resp.body[:300])
-    assert resp.header("Location") == path + "#poll-lunch"
+    assert resp.header("Location") == path + "?social=poll-closed#poll-lunch"
     assert the_poll(bob, path)["closed"] is True
+    # the notice the moderator reads back on the page
+    back = carol.get(resp.header("Location").split("#")[0])
+    assert back.status == 200 and b"Poll closed" in back.body, back
     # a vote by form is refused while closed
     assert vote_form(poll_div(served(alice, path).body, "lunch")) is None
     fields = {"token": form_token(alice, path), "action": "vote",
@@ -801,7 +804,8 @@ def test_moderator_closes_and_reopens_by_form(server, alice, bob, carol):
     div = poll_div(served(carol, path).body, "lunch")
     reopen = [f for f in div.find_all("form") if hidden_fields(f).get("action") == "reopen"]
     assert len(reopen) == 1, "no reopen form for the moderator"
-    assert form_post(carol, reopen[0].get("action"), hidden_fields(reopen[0])).status == 303
+    resp = form_post(carol, reopen[0].get("action"), hidden_fields(reopen[0]))
+    assert resp.status == 303 and "?social=poll-reopened#" in resp.header("Location"), resp
     assert the_poll(bob, path)["closed"] is False
     # others have no close form, and a forged one is refused
     div = poll_div(served(bob, path).body, "lunch")
