@@ -140,17 +140,7 @@ static int body_valid(request_rec *r, outcome *o, const char *body)
     if (why == NULL) {
         return 0;
     }
-    if (chars > (size_t)max) {
-        why = SOCIAL_MSGF(r, "block.msg_text_too_long", -1,
-                          "chars", apr_psprintf(r->pool, "%" APR_SIZE_T_FMT, chars),
-                          "max", apr_itoa(r->pool, max), NULL);
-    }
-    else if (strcmp(why, "the text is empty") == 0) {
-        why = SOCIAL_MSG(r, "block.msg_text_empty");
-    }
-    else if (strcmp(why, "the text is not valid UTF-8") == 0) {
-        why = SOCIAL_MSG(r, "block.msg_text_not_utf8");
-    }
+    why = social_request_text_refusal(r, "block.msg_text", why, chars, (apr_size_t)max);
     return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_body", why);
 }
 
@@ -441,11 +431,14 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
             return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "own_comment",
                                      SOCIAL_MSG(r, "block.msg_you_cannot_report_your_own_comment"));
         }
-        why = body == NULL || *body == '\0' ? "say why a moderator should look at it"
+        why = body == NULL || *body == '\0' ? SOCIAL_MSG(r, "block.msg_reason_missing")
             : social_text_comment_check(body, strlen(body), SOCIAL_REPORT_REASON_MAX, &chars);
         if (why != NULL) {
-            social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_reason",
-                              apr_pstrcat(r->pool, "the reason: ", why, NULL));
+            if (body != NULL && *body != '\0') {
+                why = social_request_text_refusal(r, "block.msg_reason", why, chars,
+                                                  SOCIAL_REPORT_REASON_MAX);
+            }
+            social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_reason", why);
             o->res.field = "reason";
             return o->res.status;
         }

@@ -74,39 +74,37 @@ static int title_valid(request_rec *r, const char *title, social_result *res)
     }
     why = social_text_comment_check(title, strlen(title), SOCIAL_IDEA_TITLE_MAX, &chars);
     if (why == NULL && (strchr(title, '\n') || strchr(title, '\r'))) {
-        why = "the title must be one line";
+        why = SOCIAL_MSG(r, "ideas.err_title_one_line");
     }
-    if (why != NULL && chars > SOCIAL_IDEA_TITLE_MAX) {
-        why = apr_psprintf(r->pool, "the title is too long (%" APR_SIZE_T_FMT
-                           " characters; at most %d)", chars, SOCIAL_IDEA_TITLE_MAX);
+    else if (why != NULL) {
+        why = social_request_text_refusal(r, "ideas.err_title", why, chars,
+                                          SOCIAL_IDEA_TITLE_MAX);
     }
     if (why != NULL) {
-        social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_title",
-                          apr_pstrcat(r->pool, "title: ", why, NULL));
+        social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_title", why);
         res->field = "title";
         return res->status;
     }
     return 0;
 }
 
-/* The text: as a comment's (SocialMaxCommentLength). */
+/* The text: as a comment's (SocialMaxCommentLength); the same words as a
+ * comment's refusals, field names which text it was. */
 static int text_valid(request_rec *r, const social_page *pg, const char *text,
                       const char *field, social_result *res)
 {
     size_t chars = 0;
     int max = social_config_max_comment_length(pg->dc);
     const char *why = text ? social_text_comment_check(text, strlen(text), (size_t)max, &chars)
-                           : "it is missing";
+                           : SOCIAL_MSG(r, "ideas.err_text_missing");
 
     if (why == NULL) {
         return 0;
     }
-    if (chars > (size_t)max) {
-        why = apr_psprintf(r->pool, "too long (%" APR_SIZE_T_FMT " characters; at most %d)",
-                           chars, max);
+    if (text != NULL) {
+        why = social_request_text_refusal(r, "block.msg_text", why, chars, (apr_size_t)max);
     }
-    social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_text",
-                      apr_pstrcat(r->pool, field, ": ", why, NULL));
+    social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_text", why);
     res->field = field;
     return res->status;
 }

@@ -227,7 +227,8 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
         why = social_text_comment_check(note, strlen(note), SOCIAL_SHARE_NOTE_MAX, &chars);
         if (why != NULL && strcmp(why, "the text is empty") != 0) {
             return social_result_set(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_note",
-                          apr_pstrcat(r->pool, "the note is not valid: ", why, NULL));
+                          social_request_text_refusal(r, "block.msg_note", why, chars,
+                                                      SOCIAL_SHARE_NOTE_MAX));
         }
     }
     if (to->nelts > SOCIAL_SHARE_RECIPIENTS_MAX) {

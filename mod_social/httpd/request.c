@@ -956,6 +956,19 @@ static const char *notice_words(request_rec *r, size_t k)
     return strcmp(text, msg) == 0 ? notices[k].text : text;
 }
 
+const char *social_request_text_refusal(request_rec *r, const char *prefix, const char *why,
+                                        apr_size_t chars, apr_size_t max)
+{
+    const char *kind = chars > max ? "_too_long"
+                     : strcmp(why, "the text is empty") == 0 ? "_empty"
+                     : strcmp(why, "the text holds control characters") == 0 ? "_control"
+                     : "_not_utf8";
+
+    return SOCIAL_MSGF(r, apr_pstrcat(r->pool, prefix, kind, NULL), -1,
+                       "chars", apr_psprintf(r->pool, "%" APR_SIZE_T_FMT, chars),
+                       "max", apr_psprintf(r->pool, "%" APR_SIZE_T_FMT, max), NULL);
+}
+
 const char *social_request_notice_say(request_rec *r, const char *text)
 {
     size_t k;

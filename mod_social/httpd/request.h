@@ -77,6 +77,14 @@ const social_i18n_lang *social_request_lang(request_rec *r);
 #define SOCIAL_MSGF(r, key, ...) \
     social_i18n_format((r)->pool, social_request_lang(r), key, __VA_ARGS__)
 
+/* Why a text (what social_text_comment_check said of it, its length in
+ * chars and the limit) is refused, in the request's language; prefix
+ * names a catalogue family ("block.msg_text", "ideas.err_title",
+ * "block.msg_note", "block.msg_reason") whose keys _empty, _not_utf8,
+ * _control and _too_long ({chars}, {max}) say it. */
+const char *social_request_text_refusal(request_rec *r, const char *prefix, const char *why,
+                                        apr_size_t chars, apr_size_t max);
+
 /* A success notice (the English text an action says it did, as
  * social_request_back_location takes it) in the request's language;
  * other text as it is. */

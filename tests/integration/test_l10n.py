@@ -522,3 +522,56 @@ def test_deferred_etag_of_a_page_in_its_own_language_ignores_the_reader(server, 
             headers["Accept-Language"] = accept
         resp = alice.get(path, headers=headers)
         assert resp.status == 304 and resp.header("ETag") == tag, (accept, resp)
+
+
+# ---------------------------------------------------------------- refusals of text
+
+@pytest.mark.parametrize("lang,words_of", [
+    ("de", {"control": "der Text enthält Steuerzeichen",
+            "one_line": "der Titel muss aus einer Zeile bestehen",
+            "title_long": "der Titel ist zu lang (201 Zeichen; höchstens 200)",
+            "no_reason": "Sagen Sie, warum",
+            "reason_control": "der Grund enthält Steuerzeichen",
+            "note_control": "die Notiz enthält Steuerzeichen"}),
+    ("ja", {"control": "本文に制御文字が含まれています",
+            "one_line": "タイトルは1行で入力してください",
+            "title_long": "タイトルが長すぎます（201文字、最大200文字）",
+            "no_reason": "モデレーターに確認してほしい理由",
+            "reason_control": "理由に制御文字が含まれています",
+            "note_control": "メモに制御文字が含まれています"})])
+def test_refused_texts_say_why_in_the_readers_language(server, alice, bob, lang, words_of):
+    """Every refusal of a text (a comment, an idea's title and text, a
+    report's reason, a share's note) in the reader's language; the code
+    stays the same, and nothing is stored."""
+    path = new_page(server, extra='<!--social:ideas name="ways" title="Ways"-->')
+    accept = {"Accept-Language": lang}
+    get(alice, path)    # the board is learnt when the page is served
+
+    def refused(client, method, rel, doc, code):
+        resp = client.api(method, rel, doc, headers=accept)
+        assert resp.status == 422, (rel, resp.status, resp.body[:300])
+        error = resp.json()["error"]
+        assert error["code"] == code, error
+        return error["message"]
+
+    assert words_of["control"] in refused(alice, "POST", "comments",
+                                          {"page": path, "body": "bell \x07 here"},
+                                          "invalid_body")
+    assert words_of["one_line"] in refused(alice, "POST", "ideas",
+                                           {"page": path, "board": "ways",
+                                            "title": "two\nlines", "text": "x"},
+                                           "invalid_title")
+    assert words_of["title_long"] in refused(alice, "POST", "ideas",
+                                             {"page": path, "board": "ways",
+                                              "title": "t" * 201, "text": "x"},
+                                             "invalid_title")
+    cid = bob.create(path, "Reported, perhaps")["id"]
+    assert words_of["no_reason"] in refused(alice, "POST", "comments/%d/report" % cid,
+                                            {"reason": ""}, "invalid_reason")
+    assert words_of["reason_control"] in refused(alice, "POST", "comments/%d/report" % cid,
+                                                 {"reason": "why \x01"}, "invalid_reason")
+    assert words_of["note_control"] in refused(alice, "POST", "shares",
+                                               {"page": path, "note": "note \x02",
+                                                "to": ["bob"]}, "invalid_note")
+    assert alice.api("GET", "ideas?page=%s&board=ways" % quote(path)).json()["ideas"] == []
+    assert alice.listing(path)["count"] == 1
