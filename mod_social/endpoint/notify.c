@@ -599,38 +599,60 @@ static int address_valid(const char *a)
     return at != NULL;
 }
 
-/* The digest for one person: what happened, never the text (the page
- * may have become unreadable for them; they follow the links). */
+/* A header value: as it is if plain ASCII, otherwise an RFC 2047
+ * encoded word (UTF-8, base64). */
+static const char *header_words(apr_pool_t *p, const char *text)
+{
+    const char *safe = header_safe(p, text), *c;
+    char *b64;
+
+    for (c = safe; *c && (unsigned char)*c < 0x80; c++) {
+    }
+    if (*c == '\0') {
+        return safe;
+    }
+    b64 = apr_palloc(p, apr_base64_encode_len((int)strlen(safe)));
+    apr_base64_encode(b64, safe, (int)strlen(safe));
+    return apr_pstrcat(p, "=?utf-8?b?", b64, "?=", NULL);
+}
+
+/* The digest for one person, in the language they last read in (English
+ * if none is known): what happened, never the text (the page may have
+ * become unreadable for them; they follow the links). */
 static const char *digest(request_rec *r, const social_recipient *to,
                           apr_array_header_t *list)
 {
     apr_pool_t *p = r->pool;
     const char *endpoint = social_config_srv(r->server)->endpoint;
     apr_array_header_t *lines = apr_array_make(p, list->nelts + 8, sizeof(const char *));
-    /* the digest is written for nobody's browser: in English, like its headers */
-    const social_i18n_lang *english = social_i18n_find(
-        social_config_i18n(social_config_srv(r->server)), "en");
+    const social_i18n *c = social_config_i18n(social_config_srv(r->server));
+    const social_i18n_lang *l = to->lang && *to->lang ? social_i18n_find(c, to->lang) : NULL;
     int k;
 
+    if (l == NULL) {
+        l = social_i18n_find(c, "en");
+    }
     APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "To: ",
         header_name(p, to->name), " <", to->email, ">", NULL);
-    APR_ARRAY_PUSH(lines, const char *) = apr_psprintf(p,
-        "Subject: %d new notification%s on the intranet", list->nelts,
-        list->nelts == 1 ? "" : "s");
+    APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "Subject: ",
+        header_words(p, social_i18n_format(p, l, "stream.mail_subject", list->nelts, NULL)),
+        NULL);
     APR_ARRAY_PUSH(lines, const char *) = "MIME-Version: 1.0";
     APR_ARRAY_PUSH(lines, const char *) = "Content-Type: text/plain; charset=utf-8";
     APR_ARRAY_PUSH(lines, const char *) = "Content-Transfer-Encoding: 8bit";
+    APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "Content-Language: ",
+                                                      social_i18n_tag(l), NULL);
     APR_ARRAY_PUSH(lines, const char *) = "Auto-Submitted: auto-generated";
     APR_ARRAY_PUSH(lines, const char *) = "";
     for (k = 0; k < list->nelts; k++) {
         const social_notification *n = &APR_ARRAY_IDX(list, k, social_notification);
         APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "* ",
-            header_safe(p, note_title(p, english, n)), "\n  ",
+            header_safe(p, note_title(p, l, n)), "\n  ",
             social_config_absolute_url(p, r->server, note_href(r, n)), NULL);
     }
     APR_ARRAY_PUSH(lines, const char *) = "";
     APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p,
-        "All your notifications, and the switch to stop these e-mails:\n",
+        social_i18n_text(l, "stream.mail_footer"), "\n",
         social_config_absolute_url(p, r->server, apr_pstrcat(p, endpoint, "/notifications", NULL)), "\n", NULL);
     return apr_array_pstrcat(p, lines, '\n');
 }

@@ -9,6 +9,7 @@
 #include <http_log.h>
 
 #include "config.h"
+#include "request.h"
 #include "socache.h"
 #include "store.h"
 
@@ -249,18 +250,19 @@ void social_fragcache_register_hooks(apr_pool_t *p)
 void social_fragcache_person_seen(request_rec *r, const char *user, const char *name,
                                   const char *email)
 {
-    const char *key;
+    const char *key, *lang;
 
     if (user == NULL) {
         return;
     }
-    key = apr_psprintf(r->pool, "u\n%" APR_TIME_T_FMT "\n%s\n%s\n%s",
+    lang = social_request_reader_lang(r);
+    key = apr_psprintf(r->pool, "u\n%" APR_TIME_T_FMT "\n%s\n%s\n%s\n%s",
                        apr_time_sec(apr_time_now()) / 86400, user,
-                       name ? name : "", email ? email : "");
+                       name ? name : "", email ? email : "", lang);
     if (social_fragcache_remembered(r, key, PERSON_SEEN_TTL) == 1) {
         return;
     }
-    if (social_store_person_seen(r, user, name, email) != SOCIAL_STORE_OK) {
+    if (social_store_person_seen(r, user, name, email, lang) != SOCIAL_STORE_OK) {
         social_fragcache_forget(r, key);   /* the next visit tries again */
     }
 }

@@ -104,6 +104,15 @@ const social_i18n_lang *social_request_lang(request_rec *r)
     return l;
 }
 
+const char *social_request_reader_lang(request_rec *r)
+{
+    const social_i18n_lang *l = social_i18n_negotiate(
+        social_config_i18n(social_config_srv(r->server)),
+        apr_table_get(r->headers_in, "Accept-Language"));
+
+    return social_i18n_tag(l != NULL ? l : social_request_lang(r));
+}
+
 int social_request_lang_negotiated(request_rec *r)
 {
     (void)social_request_lang(r);

@@ -69,6 +69,10 @@ json_t *social_request_json_pool(request_rec *r, json_t *value);
  * Accept-Language -> English. Never NULL once the server has started. */
 const social_i18n_lang *social_request_lang(request_rec *r);
 
+/* The language the reader asks for (Accept-Language, if a catalogue
+ * has it), else the one the answer is in: what their mail is written in. */
+const char *social_request_reader_lang(request_rec *r);
+
 /* The message key in the request's language. */
 #define SOCIAL_MSG(r, key) social_i18n_text(social_request_lang(r), key)
 

@@ -10,7 +10,7 @@
 #include "document.h"
 
 /* The schema this build reads and writes (sql/migrations). */
-#define SOCIAL_SCHEMA_VERSION 17
+#define SOCIAL_SCHEMA_VERSION 18
 
 typedef enum {
     SOCIAL_STORE_OK = 0,
@@ -264,9 +264,11 @@ social_store_status social_store_comment_set_status(request_rec *r, apr_int64_t 
 social_store_status social_store_page_counts(request_rec *r, const char *page,
                                              int *comments, social_page_stats *stats);
 
-/* Records that a person was seen (for name look-ups and mentions). */
+/* Records that a person was seen (for name look-ups and mentions), and
+ * the language they read in (lang NULL or "": the one recorded stays). */
 social_store_status social_store_person_seen(request_rec *r, const char *user,
-                                             const char *name, const char *email);
+                                             const char *name, const char *email,
+                                             const char *lang);
 
 /* Likes (on) or unlikes (off) a page or a comment for user; idempotent.
  * Sets the count after the change and whether user likes it now. */
@@ -724,6 +726,7 @@ typedef struct {
     const char *user;
     const char *name;
     const char *email;
+    const char *lang;       /* the tag they last read in; "" if unknown */
 } social_recipient;
 
 /* Claims the lease `name` (a row of social_leases) for holder, a string

@@ -193,14 +193,14 @@ static const social_statement activity_statements[] = {
       "UPDATE social_notifications SET read_at = CURRENT_TIMESTAMP(3) "
       "WHERE user = :user AND read_at IS NULL" },
     { "social_person_seen",
-      "INSERT INTO social_people (user, display_name, email) "
-      "VALUES (:user, :name, NULLIF(:email, '')) "
+      "INSERT INTO social_people (user, display_name, email, lang) "
+      "VALUES (:user, :name, NULLIF(:email, ''), NULLIF(:lang, '')) "
       /* A login that gives no name (the user name stands in) or no
        * address keeps what the directory (`social-db people`) gave. */
       "ON DUPLICATE KEY UPDATE display_name = IF(from_directory AND "
       "VALUES(display_name) = VALUES(user), display_name, VALUES(display_name)), "
       "email = IF(from_directory AND VALUES(email) IS NULL, email, VALUES(email)), "
-      "last_seen = CURRENT_TIMESTAMP(3)" },
+      "lang = COALESCE(VALUES(lang), lang), last_seen = CURRENT_TIMESTAMP(3)" },
     { "social_person_get",
       "SELECT display_name FROM social_people WHERE user = :user" },
     { "social_people_search",
@@ -226,13 +226,14 @@ static const social_statement activity_statements[] = {
       "UPDATE social_leases SET holder = '', expires_at = '1970-01-01 00:00:01' "
       "WHERE name = :name AND holder = :holder" },
     { "social_mail_due",
-      "SELECT n.user, pe.display_name, pe.email FROM social_notifications n "
+      "SELECT n.user, pe.display_name, pe.email, COALESCE(pe.lang, '') "
+      "FROM social_notifications n "
       "JOIN social_people pe ON pe.user = n.user "
       "LEFT JOIN social_notify_settings ns ON ns.user = n.user "
       "WHERE n.mailed_at IS NULL AND n.read_at IS NULL AND pe.email IS NOT NULL "
       "AND COALESCE(ns.email_off, 0) = 0 AND (ns.last_mailed_at IS NULL "
       "OR ns.last_mailed_at <= CURRENT_TIMESTAMP(3) - INTERVAL :interval SECOND) "
-      "GROUP BY n.user, pe.display_name, pe.email LIMIT 20" },
+      "GROUP BY n.user, pe.display_name, pe.email, pe.lang LIMIT 20" },
     { "social_mail_done",
       "UPDATE social_notifications SET mailed_at = CURRENT_TIMESTAMP(3) "
       "WHERE user = :user AND mailed_at IS NULL AND created_at <= FROM_UNIXTIME(:upto)" },
@@ -500,11 +501,13 @@ social_store_status social_store_notifications_read_all(request_rec *r, const ch
 /* ---- people ---- */
 
 social_store_status social_store_person_seen(request_rec *r, const char *user,
-                                             const char *name, const char *email)
+                                             const char *name, const char *email,
+                                             const char *lang)
 {
     return social_store_run(r, social_store_writer(r), "social_person_seen",
                             STORE_ARGS({ "user", user }, { "name", name },
-                                       { "email", email ? email : "" }),
+                                       { "email", email ? email : "" },
+                                       { "lang", lang ? lang : "" }),
                             NULL);
 }
 
@@ -608,7 +611,7 @@ social_store_status social_store_lease_release(request_rec *r, const char *name,
 
 static const social_store_column recipient_columns[] = {
     STORE_COLUMN(0, TEXT, social_recipient, user), STORE_COLUMN(1, TEXT, social_recipient, name),
-    STORE_COLUMN(2, TEXT, social_recipient, email),
+    STORE_COLUMN(2, TEXT, social_recipient, email), STORE_COLUMN(3, TEXT, social_recipient, lang),
 };
 
 social_store_status social_store_mail_due(request_rec *r, int interval,

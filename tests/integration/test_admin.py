@@ -914,4 +914,4 @@ def test_health_reports_schema_9(server, anon):
     """Moderation came with schema 8; 9 marks people from the directory;
     12 records imported comments."""
     resp = anon.api("GET", "health")
-    assert resp.json()["schema"] == 17 and resp.json()["status"] == "ok"
+    assert resp.json()["schema"] == 18 and resp.json()["status"] == "ok"

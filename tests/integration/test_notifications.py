@@ -30,9 +30,9 @@ from social_test.html import parse_html
 from harness import write_htpasswd
 
 RUN = uuid.uuid4().hex[:6]
-ANN, BEN, CY, DEE, EVE, FAY = ("%s%s" % (n, RUN) for n in ("ann", "ben", "cy", "dee", "eve",
-                                                            "fay"))
-USERS = [ANN, BEN, CY, DEE, EVE, FAY]
+ANN, BEN, CY, DEE, EVE, FAY, GRETA = ("%s%s" % (n, RUN) for n in ("ann", "ben", "cy", "dee",
+                                                                   "eve", "fay", "greta"))
+USERS = [ANN, BEN, CY, DEE, EVE, FAY, GRETA]
 MAIL = {u: "%s@example.org" % u for u in USERS}
 MAIL[FAY] = "fay at the front desk"   # what a directory may hold: no address
 EVE_NAME = "<script>alert(1)</script>Eve"
@@ -430,6 +430,26 @@ def test_mail_digest_is_batched_per_person(server, mail_dir, cy, ben, dee):
     time.sleep(MAIL_INTERVAL + 1)
     drive_until(server, lambda: False, 2)
     assert len(mails_to(mail_dir, CY)) == done + 2   # nothing new, nothing sent
+
+
+def test_mail_digest_is_in_the_language_the_person_reads_in(server, mail_dir, ben):
+    """Greta's browser asks for German: her digest is German (subject
+    encoded as RFC 2047 says, Content-Language), whatever language the
+    page or the person who replied used."""
+    greta = Client(server, GRETA)
+    page = new_page(server)
+    # her visit records her language (her browser's, not the page's English)
+    assert greta.get(page, headers={"Accept-Language": "de-DE,de;q=0.9"}).status == 200
+    top = greta.api("POST", "comments", {"page": page, "body": "Frage"},
+                    headers={"Accept-Language": "de-DE,de;q=0.9"}).json()
+    ben.create(page, "an answer", parent=top["id"])
+    assert drive_until(server, lambda: len(mails_to(mail_dir, GRETA)) >= 1, 15)
+    msg = mails_to(mail_dir, GRETA)[0]
+    assert msg["Subject"] == "1 neue Benachrichtigung im Intranet", msg["Subject"]
+    assert msg["Content-Language"] == "de"
+    body = msg.get_content()
+    assert "Alle Ihre Benachrichtigungen" in body and "All your notifications" not in body
+    assert "replied to your comment" not in body, body
 
 
 def test_unusable_address_is_skipped_once_not_at_every_check(server, mail_dir, ben):
