@@ -15,7 +15,7 @@
 <nav class="social-nav"><a href="<?cs var:Social.endpoint ?>/activity" aria-current="page">{{t:stream.activity}}</a><?cs if:Social.user ?> <a class="social-for-you" href="<?cs var:Social.endpoint ?>/notifications">{{t:stream.for_you}}<?cs if:Social.unread > 0 ?> <span class="social-unread">{{t:stream.unread_paren count=Social.unread}}</span><?cs /if ?></a> <bdi class="social-who"><?cs var:Social.name ?></bdi><?cs /if ?></nav></header>
 <main class="social social-activity" role="main">
 <h1 class="social-title">{{t:stream.activity}}<?cs if:Activity.user ?> {{t:stream.by_user user=Activity.user}}<?cs /if ?><?cs if:Activity.section ?> {{t:stream.in_section section=Activity.section}}<?cs /if ?></h1>
-<form class="social-filter" method="get" action="<?cs var:Social.endpoint ?>/activity">
+<form accept-charset="utf-8" class="social-filter" method="get" action="<?cs var:Social.endpoint ?>/activity">
 <label for="social-filter-user">{{t:stream.filter_person}}</label> <input type="text" id="social-filter-user" name="user" value="<?cs var:Activity.user ?>" />
 <label for="social-filter-section">{{t:stream.filter_section}}</label> <input type="text" id="social-filter-section" name="section" value="<?cs var:Activity.section ?>" />
 <button type="submit">{{t:stream.filter}}</button> <a href="<?cs var:Social.endpoint ?>/activity">{{t:stream.all_activity}}</a> <a class="social-feed" href="<?cs var:Activity.atom ?>">{{t:stream.atom_feed}}</a>

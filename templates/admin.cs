@@ -32,14 +32,14 @@
 <?cs if:Admin.view == "queue" ?>
 <section id="queue" aria-labelledby="queue-heading">
 <h2 id="queue-heading">{{t:console.recent_comments}}</h2>
-<form class="admin-filter" method="get" action="<?cs var:Social.endpoint ?>/admin">
+<form accept-charset="utf-8" class="admin-filter" method="get" action="<?cs var:Social.endpoint ?>/admin">
 <label>{{t:console.page}} <input type="text" name="page" value="<?cs var:Filter.page ?>" placeholder="/news/a.html" /></label>
 <label>{{t:console.person}} <input type="text" name="person" value="<?cs var:Filter.person ?>" placeholder="{{t:console.user_name}}" /></label>
 <label>{{t:console.status}} <select name="status"><option value="">{{t:console.any}}</option><option value="pending"<?cs if:Filter.status == "pending" ?> selected="selected"<?cs /if ?>>{{t:console.status_pending}}</option><option value="visible"<?cs if:Filter.status == "visible" ?> selected="selected"<?cs /if ?>>{{t:console.status_visible}}</option><option value="hidden"<?cs if:Filter.status == "hidden" ?> selected="selected"<?cs /if ?>>{{t:console.status_hidden}}</option><option value="deleted"<?cs if:Filter.status == "deleted" ?> selected="selected"<?cs /if ?>>{{t:console.status_deleted}}</option></select></label>
 <label><input type="checkbox" name="reported" value="1"<?cs if:Filter.reported ?> checked="checked"<?cs /if ?> /> {{t:console.only_reported}}</label>
 <button type="submit">{{t:console.filter}}</button></form>
 <?cs if:subcount(Queue) == 0 ?><p class="admin-empty">{{t:console.no_match}}</p><?cs else ?>
-<form id="bulk" class="admin-bulk" method="post" action="<?cs var:Social.endpoint ?>/admin/comments"><?cs call:token() ?>
+<form accept-charset="utf-8" id="bulk" class="admin-bulk" method="post" action="<?cs var:Social.endpoint ?>/admin/comments"><?cs call:token() ?>
 <table class="admin-queue">
 <thead><tr><th scope="col">{{t:console.select}}</th><th scope="col">{{t:console.comment}}</th><th scope="col">{{t:console.page}}</th><th scope="col">{{t:console.author}}</th><th scope="col">{{t:console.status}}</th><th scope="col">{{t:console.written}}</th></tr></thead>
 <tbody>
@@ -66,9 +66,9 @@
 <h2 id="locks-heading">{{t:console.locked_heading}}</h2>
 <?cs if:subcount(Locked) == 0 ?><p class="admin-empty">{{t:console.none_locked}}</p><?cs else ?><ul class="admin-locked"><?cs each:l = Locked ?><li><a href="<?cs var:l.page ?>"<?cs if:l.page_title ?> title="<?cs var:l.page ?>"><bdi><?cs var:l.page_title ?></bdi></a> <span class="admin-path"><?cs var:l.page ?></span><?cs else ?>><?cs var:l.page ?></a><?cs /if ?>
 <span class="admin-lock-why"><?cs if:l.by ?><?cs if:l.when ?>{{t:console.locked_by_on by=l.by when=l.when}}<?cs else ?>{{t:console.locked_by by=l.by}}<?cs /if ?><?cs /if ?><?cs if:l.reason ?>: <q dir="auto"><?cs var:l.reason ?></q><?cs else ?> {{t:console.no_reason}}<?cs /if ?></span>
-<form class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/lock"><?cs call:token() ?><input type="hidden" name="page" value="<?cs var:l.page ?>" /><input type="hidden" name="action" value="unlock" /><input type="text" name="reason" maxlength="1000" placeholder="{{t:console.reason_placeholder}}" aria-label="{{t:console.reason}}" /><button type="submit">{{t:console.unlock}}</button></form></li>
+<form accept-charset="utf-8" class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/lock"><?cs call:token() ?><input type="hidden" name="page" value="<?cs var:l.page ?>" /><input type="hidden" name="action" value="unlock" /><input type="text" name="reason" maxlength="1000" placeholder="{{t:console.reason_placeholder}}" aria-label="{{t:console.reason}}" /><button type="submit">{{t:console.unlock}}</button></form></li>
 <?cs /each ?></ul><?cs /if ?>
-<form class="admin-form" method="post" action="<?cs var:Social.endpoint ?>/admin/lock"><?cs call:token() ?>
+<form accept-charset="utf-8" class="admin-form" method="post" action="<?cs var:Social.endpoint ?>/admin/lock"><?cs call:token() ?>
 <label>{{t:console.page}} <input type="text" name="page" required="required" placeholder="/news/a.html" /></label>
 <label>{{t:console.reason}} <input type="text" name="reason" maxlength="1000" /></label>
 <label>{{t:console.action}} <select name="action"><option value="lock">{{t:console.lock}}</option><option value="unlock">{{t:console.unlock}}</option></select></label>
@@ -80,7 +80,7 @@
 <?cs if:subcount(Polls) == 0 ?><p class="admin-empty">{{t:console.no_polls}}</p><?cs else ?>
 <table class="admin-polls"><thead><tr><th scope="col">{{t:console.poll}}</th><th scope="col">{{t:console.page}}</th><th scope="col">{{t:console.ballots}}</th><th scope="col">{{t:console.state}}</th><th scope="col">{{t:console.change}}</th></tr></thead><tbody>
 <?cs each:p = Polls ?><tr id="poll-row-<?cs var:p.id ?>"><td><bdi><?cs var:p.question ?></bdi> <span class="admin-user">(<?cs var:p.name ?>)</span></td><td><a href="<?cs var:p.page ?>"<?cs if:p.page_title ?> title="<?cs var:p.page ?>"><bdi><?cs var:p.page_title ?></bdi></a> <span class="admin-path"><?cs var:p.page ?></span><?cs else ?>><?cs var:p.page ?></a><?cs /if ?></td><td><?cs var:p.ballots ?></td><td><?cs if:p.closed == "1" ?>{{t:console.closed}}<?cs else ?>{{t:console.open}}<?cs /if ?></td>
-<td><form class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/polls"><?cs call:token() ?><input type="hidden" name="poll" value="<?cs var:p.id ?>" /><input type="hidden" name="action" value="<?cs if:p.closed == "1" ?>reopen<?cs else ?>close<?cs /if ?>" /><input type="text" name="reason" maxlength="1000" placeholder="{{t:console.reason_placeholder}}" aria-label="{{t:console.reason}}" /><button type="submit"><?cs if:p.closed == "1" ?>{{t:console.reopen}}<?cs else ?>{{t:console.close}}<?cs /if ?></button></form></td></tr>
+<td><form accept-charset="utf-8" class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/polls"><?cs call:token() ?><input type="hidden" name="poll" value="<?cs var:p.id ?>" /><input type="hidden" name="action" value="<?cs if:p.closed == "1" ?>reopen<?cs else ?>close<?cs /if ?>" /><input type="text" name="reason" maxlength="1000" placeholder="{{t:console.reason_placeholder}}" aria-label="{{t:console.reason}}" /><button type="submit"><?cs if:p.closed == "1" ?>{{t:console.reopen}}<?cs else ?>{{t:console.close}}<?cs /if ?></button></form></td></tr>
 <?cs /each ?></tbody></table><?cs /if ?>
 </section>
 
@@ -89,9 +89,9 @@
 <?cs if:subcount(Bans) == 0 ?><p class="admin-empty">{{t:console.no_bans}}</p><?cs else ?>
 <table class="admin-bans"><thead><tr><th scope="col">{{t:console.person}}</th><th scope="col">{{t:console.reason}}</th><th scope="col">{{t:console.ends}}</th><th scope="col">{{t:console.by}}</th><th scope="col">{{t:console.lift}}</th></tr></thead><tbody>
 <?cs each:b = Bans ?><tr><td><?cs var:b.user ?></td><td dir="auto"><?cs var:b.reason ?></td><td><?cs if:b.expires ?><?cs var:b.expires ?><?cs else ?>{{t:console.when_lifted}}<?cs /if ?></td><td><?cs var:b.by ?></td>
-<td><form class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/bans"><?cs call:token() ?><input type="hidden" name="user" value="<?cs var:b.user ?>" /><input type="hidden" name="action" value="unban" /><input type="text" name="reason" maxlength="1000" placeholder="{{t:console.reason_placeholder}}" aria-label="{{t:console.reason}}" /><button type="submit">{{t:console.lift}}</button></form></td></tr>
+<td><form accept-charset="utf-8" class="admin-inline" method="post" action="<?cs var:Social.endpoint ?>/admin/bans"><?cs call:token() ?><input type="hidden" name="user" value="<?cs var:b.user ?>" /><input type="hidden" name="action" value="unban" /><input type="text" name="reason" maxlength="1000" placeholder="{{t:console.reason_placeholder}}" aria-label="{{t:console.reason}}" /><button type="submit">{{t:console.lift}}</button></form></td></tr>
 <?cs /each ?></tbody></table><?cs /if ?>
-<form class="admin-form" method="post" action="<?cs var:Social.endpoint ?>/admin/bans"><?cs call:token() ?><input type="hidden" name="action" value="ban" />
+<form accept-charset="utf-8" class="admin-form" method="post" action="<?cs var:Social.endpoint ?>/admin/bans"><?cs call:token() ?><input type="hidden" name="action" value="ban" />
 <label>{{t:console.person}} <input type="text" name="user" required="required" placeholder="{{t:console.user_name}}" /></label>
 <label>{{t:console.reason}} <input type="text" name="reason" required="required" maxlength="1000" /></label>
 <label>{{t:console.ends_optional}} <input type="text" name="expires" placeholder="2026-12-31 or 2026-12-31T18:00" /></label>
@@ -107,7 +107,7 @@
 <?cs if:Admin.audit_next ?><p class="admin-more"><a href="<?cs var:Social.endpoint ?>/admin?audit_before=<?cs var:Admin.audit_next ?>#audit">{{t:console.older_entries}}</a></p><?cs /if ?>
 </section>
 <?cs elif:Admin.view == "dashboard" ?>
-<form class="admin-filter" method="get" action="<?cs var:Social.endpoint ?>/admin/dashboard">
+<form accept-charset="utf-8" class="admin-filter" method="get" action="<?cs var:Social.endpoint ?>/admin/dashboard">
 <label>{{t:console.from}} <input type="date" name="from" value="<?cs var:Period.from ?>" /></label>
 <label>{{t:console.to}} <input type="date" name="to" value="<?cs var:Period.to ?>" /></label>
 <button type="submit">{{t:console.show}}</button></form>

@@ -13,7 +13,7 @@
 <h1 class="social-title">{{t:block.delete_confirm}}</h1>
 <p class="social-message-text"><?cs if:Comment.replies > 0 ?>{{t:block.delete_cannot_undo_replies}}<?cs else ?>{{t:block.delete_cannot_undo}}<?cs /if ?></p>
 <blockquote class="social-quote social-confirm-quote"><p><strong><bdi><?cs var:Comment.name ?></bdi></strong></p><p class="social-confirm-body" dir="auto"><?cs var:Comment.body ?></p></blockquote>
-<form class="social-form social-confirm-form" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:Comment.id ?>"><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><input type="hidden" name="action" value="delete" /><input type="hidden" name="confirmed" value="1" />
+<form accept-charset="utf-8" class="social-form social-confirm-form" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:Comment.id ?>"><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><input type="hidden" name="action" value="delete" /><input type="hidden" name="confirmed" value="1" />
 <button type="submit">{{t:block.delete_the_comment}}</button>
 <a class="social-confirm-keep" href="<?cs var:Comment.page ?>#comment-<?cs var:Comment.id ?>">{{t:block.keep_it}}</a>
 </form>

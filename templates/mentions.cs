@@ -12,7 +12,7 @@
 <main class="social social-message" role="main">
 <h1 class="social-title">{{t:block.mentions_title}}</h1>
 <p class="social-message-text" role="status">{{t:block.mentions_unknown names=Mentions.unknown}}</p>
-<form class="social-form social-mentions-form" method="post" action="<?cs var:Social.endpoint ?>/comments">
+<form accept-charset="utf-8" class="social-form social-mentions-form" method="post" action="<?cs var:Social.endpoint ?>/comments">
 <?cs each:f = Mentions.fields ?><input type="hidden" name="<?cs name:f ?>" value="<?cs var:f.value ?>" /><?cs /each ?><input type="hidden" name="mentions_checked" value="1" />
 <label for="social-mentions-body">{{t:block.your_comment}}</label>
 <textarea id="social-mentions-body" name="body" rows="6" cols="60" required="required"><?cs var:Mentions.body ?></textarea>

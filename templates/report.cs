@@ -11,7 +11,7 @@
 <main class="social social-message" role="main">
 <h1 class="social-title">{{t:block.report_title}}</h1>
 <blockquote class="social-quote"><p>{{t:block.report_wrote name=bdi:Comment.name}}</p><p dir="auto"><?cs var:Comment.body ?></p></blockquote>
-<form class="social-form social-report-form" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:Comment.id ?>">
+<form accept-charset="utf-8" class="social-form social-report-form" method="post" action="<?cs var:Social.endpoint ?>/comments/<?cs var:Comment.id ?>">
 <input type="hidden" name="token" value="<?cs var:Social.token ?>" /><input type="hidden" name="action" value="report" />
 <label for="social-report-reason">{{t:block.report_reason}}</label>
 <input type="text" id="social-report-reason" name="reason" maxlength="1000" required="required" />

@@ -8,7 +8,7 @@
 <p class="social-survey-meta"><?cs if:Survey.anonymous ?><?cs if:Survey.can_respond ?>{{t:survey.anonymous_final}}<?cs else ?>{{t:survey.anonymous}}<?cs /if ?> <?cs /if ?><?cs if:!Survey.open ?><strong>{{t:survey.closed}}</strong><?cs elif:Survey.closes ?>{{t:survey.open_until date=Survey.closes}}<?cs /if ?><?cs if:Survey.visitor && Survey.open ?> {{t:survey.log_in}}<?cs /if ?></p>
 <?cs if:Survey.locked ?><p class="social-locked-note" role="note"><strong>{{t:survey.locked}}</strong> {{t:survey.locked_why}}</p>
 <?cs /if ?><?cs if:Survey.responded ?><p class="social-survey-done"><?cs if:Survey.anonymous ?>{{t:survey.responded_anonymous}}<?cs elif:Survey.can_respond ?>{{t:survey.responded_changeable}}<?cs else ?>{{t:survey.responded}}<?cs /if ?></p>
-<?cs /if ?><?cs if:Survey.can_respond ?><form class="social-form social-survey-form" method="post" action="<?cs var:Social.endpoint ?>/surveys/<?cs var:Survey.id ?>">
+<?cs /if ?><?cs if:Survey.can_respond ?><form accept-charset="utf-8" class="social-form social-survey-form" method="post" action="<?cs var:Social.endpoint ?>/surveys/<?cs var:Survey.id ?>">
 <input type="hidden" name="token" value="<?cs var:Social.token ?>" /><input type="hidden" name="action" value="respond" />
 <?cs each:q = Survey.questions ?><fieldset class="social-survey-question" id="survey-<?cs var:Survey.name ?>-<?cs var:q.name ?>">
 <legend id="survey-<?cs var:Survey.name ?>-<?cs var:q.name ?>-label"><span class="social-survey-progress">{{t:survey.question_of number=q.number total=Survey.total}}</span> <?cs var:q.label ?><?cs if:q.required ?> <span class="social-required">{{t:survey.required}}</span><?cs /if ?></legend>
@@ -30,5 +30,5 @@
 <?cs /each ?><?cs else ?><p class="social-hint"><?cs var:Survey.hidden ?></p>
 <?cs /if ?><?cs if:Survey.can_moderate ?><p class="social-survey-export">{{t:survey.export}} <a href="<?cs var:Social.endpoint ?>/api/v1/surveys/<?cs var:Survey.id ?>/export.csv">CSV</a> <a href="<?cs var:Social.endpoint ?>/api/v1/surveys/<?cs var:Survey.id ?>/export.json">JSON</a></p>
 <?cs /if ?></div>
-<?cs if:Survey.can_moderate ?><form class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/surveys/<?cs var:Survey.id ?>"><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><?cs if:Survey.closed_by_moderator ?><input type="hidden" name="action" value="reopen" /><button type="submit" class="social-link">{{t:survey.reopen}}</button><?cs else ?><input type="hidden" name="action" value="close" /><button type="submit" class="social-link">{{t:survey.close}}</button><?cs /if ?></form>
+<?cs if:Survey.can_moderate ?><form accept-charset="utf-8" class="social-form social-inline" method="post" action="<?cs var:Social.endpoint ?>/surveys/<?cs var:Survey.id ?>"><input type="hidden" name="token" value="<?cs var:Social.token ?>" /><?cs if:Survey.closed_by_moderator ?><input type="hidden" name="action" value="reopen" /><button type="submit" class="social-link">{{t:survey.reopen}}</button><?cs else ?><input type="hidden" name="action" value="close" /><button type="submit" class="social-link">{{t:survey.close}}</button><?cs /if ?></form>
 <?cs /if ?></section>

@@ -398,6 +398,7 @@
     var form = document.createElement("form");
     form.className = "social-form social-report-form";
     form.method = "post";
+    form.setAttribute("accept-charset", "utf-8");   /* a page in a legacy charset too */
     form.setAttribute("action", endpoint + "/comments/" + id);
     form.appendChild(hidden("token", token ? token.value : ""));
     form.appendChild(hidden("action", "report"));

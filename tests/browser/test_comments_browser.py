@@ -37,7 +37,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
 HTTPD_CONF = (config.login() + config.block("/deferred", "SocialRender Deferred")
-              + config.block("/live", "SocialLiveUpdates 1"))
+              + config.block("/live", "SocialLiveUpdates 1")
+              + config.block('"*-latin1.html"', 'ForceType "text/html; charset=ISO-8859-1"',
+                             kind="Files"))
 
 TITLE = "Travel policy"
 
@@ -779,3 +781,56 @@ def test_nojs_scripts_really_off_and_payload_inert(nojs, server, bob, page):
     assert ran == [], "the widget ran although JavaScript is off"
     assert nojs.find_element(By.CSS_SELECTOR, "#social li.social-comment .social-body").text \
         == XSS[0]
+
+
+# ---------------------------------------------------------------- a page in a legacy charset
+
+LATIN1_PAGE = """<!DOCTYPE html>
+<html lang="de">
+<head><title>Betriebsrat</title><link rel="icon" href="data:,"></head>
+<body>
+<h1>Betriebsrat</h1>
+<p id="text">Grüße vom Betriebsrat: die Sitzung ist in der Königstraße, Raum 4.</p>
+</body>
+</html>
+"""
+# Beyond ISO-8859-1 too: a browser would send these as &#NNNN; in the
+# page's charset, were the form not to say accept-charset="utf-8".
+LATIN1_COMMENT = "Schöne Grüße aus Köln, 東京 und Łódź"
+
+
+def latin1_page(server):
+    path = "/legacy/betriebsrat-%s-latin1.html" % uuid.uuid4().hex[:8]
+    server.write_file(path, LATIN1_PAGE.encode("iso-8859-1"))
+    return path
+
+
+@pytest.mark.parametrize("mode", ["js", "nojs"])
+def test_legacy_charset_page_reads_and_takes_comments_in_utf8(request, server, alice, mode):
+    """A German page in ISO-8859-1, as legacy intranets have them: the
+    page's own umlauts stay right, the block speaks German, and a comment
+    with umlauts and characters outside Latin-1 is stored as written, by
+    the widget and by the plain form."""
+    browser = request.getfixturevalue(mode)
+    path = latin1_page(server)
+    load(browser, server, path)
+    assert browser.execute_script("return document.characterSet") in ("windows-1252",
+                                                                      "ISO-8859-1")
+    assert browser.find_element(By.ID, "text").text.startswith("Grüße vom Betriebsrat")
+    social = browser.find_element(By.ID, "social")
+    assert social.get_attribute("lang") == "de"
+    assert "Kommentare" in social.text, social.text[:300]
+    if mode == "js":
+        wait_widget(browser)
+    form = browser.find_element(By.CSS_SELECTOR, "#social form.social-new")
+    assert form.get_attribute("accept-charset").lower() == "utf-8"
+    form.find_element(By.CSS_SELECTOR, "textarea[name=body]").send_keys(LATIN1_COMMENT)
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(browser, lambda d: len(own_ids(alice, path)) == 1, "the comment was not stored")
+    assert [c["body"] for c in alice.listing(path)["comments"]] == [LATIN1_COMMENT]
+    cid = own_ids(alice, path)[0]
+    if mode == "nojs":
+        load(browser, server, path)
+    wait_for(browser, lambda d: body_of(d, cid) == LATIN1_COMMENT,
+             "the comment does not read as written on the page")
+    assert browser.find_element(By.ID, "text").text.startswith("Grüße vom Betriebsrat")
