@@ -377,8 +377,8 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
         if (!it.can_edit) {
             return social_result_set(&o->res, HTTP_FORBIDDEN, "forbidden",
                         o->page.who.user && strcmp(o->page.who.user, o->comment.author) == 0
-                        ? "the time to edit this comment has passed"
-                        : "you may only edit your own comments");
+                        ? SOCIAL_MSG(r, "block.msg_edit_time_passed")
+                        : SOCIAL_MSG(r, "block.msg_edit_only_own"));
         }
         if (body_valid(r, o, body) != 0) {
             return o->res.status;
@@ -1132,7 +1132,7 @@ int social_comments_form(request_rec *r, const char *rest)
     form = social_request_form_body(r, &code);
     if (form == NULL) {
         return social_request_form_error(r, code, code == HTTP_REQUEST_ENTITY_TOO_LARGE
-                          ? "the comment is far too long" : "the form could not be read", NULL);
+                          ? SOCIAL_MSG(r, "block.msg_comment_far_too_long") : SOCIAL_MSG(r, "block.msg_form_unreadable"), NULL);
     }
     memset(&o, 0, sizeof(o));
     token = apr_table_get(form, "token");

@@ -106,7 +106,7 @@ static int route_asset(request_rec *r, const char *rest)
     if (slash == NULL || (size_t)(slash - rest) != strlen(SOCIAL_VERSION)
         || strncmp(rest, SOCIAL_VERSION, strlen(SOCIAL_VERSION)) != 0) {
         return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
-                          "no such asset version");
+                          SOCIAL_MSG(r, "block.msg_no_such_asset_version"));
     }
     name = slash + 1;
     if (strncmp(name, "messages-", 9) == 0) {
@@ -119,7 +119,7 @@ static int route_asset(request_rec *r, const char *rest)
     }
     type = asset_type(name);
     if (*p != '\0' || name[0] == '.' || name[0] == '\0' || type == NULL) {
-        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such asset");
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_asset"));
     }
     if (r->method_number != M_GET) {
         return social_request_method_not_allowed(r, "GET, HEAD");
@@ -136,7 +136,7 @@ static int route_asset(request_rec *r, const char *rest)
                           "SOCIAL0302: cannot read asset %s (check SocialTemplateDir)",
                           path);
         }
-        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such asset");
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_asset"));
     }
     ap_set_content_type(r, type);
     ap_set_content_length(r, finfo.size);
@@ -196,7 +196,7 @@ static int route_preview(request_rec *r)
 
     if (!social_identity_same_origin(r)) {
         return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         "the request came from another site");
+                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
     }
     if ((req = social_request_json_body(r, &status)) == NULL) {
         return status;
@@ -204,7 +204,7 @@ static int route_preview(request_rec *r)
     text = json_object_get(req, "text");
     if (!json_is_string(text)) {
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_body",
-                                         "text must be a string");
+                                         SOCIAL_MSG(r, "block.msg_text_must_be_a_string"));
     }
     s = json_string_value(text);
     /* Blank text previews as nothing; control characters, broken UTF-8
@@ -230,7 +230,7 @@ static int route_counts(request_rec *r)
 
     if (pages->nelts == 0 || pages->nelts > 100) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_page",
-                                         "name 1 to 100 pages with page=PATH");
+                                         SOCIAL_MSG(r, "block.msg_name_1_to_100_pages"));
     }
     result = json_object();
     body = social_request_json_pool(r, json_pack("{s:o}", "pages", result));
@@ -316,14 +316,14 @@ typedef struct {
 static int route_no_api(request_rec *r, const char *rest)
 {
     (void)rest;
-    return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", "no such API endpoint");
+    return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_endpoint"));
 }
 
 static int route_none(request_rec *r, const char *rest)
 {
     (void)rest;
     return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
-                                     "no such mod_social endpoint");
+                                     SOCIAL_MSG(r, "block.msg_no_such_endpoint"));
 }
 
 #define GET METHOD(M_GET), "GET, HEAD"
@@ -439,9 +439,8 @@ static int refuse_rate(request_rec *r, const char *rest, int wait)
 
     apr_table_setn(r->err_headers_out, "Retry-After", apr_itoa(r->pool, wait));
     social_result_set(&res, HTTP_TOO_MANY_REQUESTS, "rate_limited", api
-        ? apr_psprintf(r->pool, "too many writes; try again in %d seconds", wait)
-        : "you are writing faster than this intranet allows; "
-          "wait a moment and try again");
+        ? SOCIAL_MSGF(r, "block.msg_rate_limited_api", wait, NULL)
+        : SOCIAL_MSG(r, "block.msg_rate_limited_form"));
     return social_result_send(r, &res, !api, NULL);
 }
 

@@ -150,7 +150,7 @@ static int idea_submit(request_rec *r, const social_page *pg, const char *board_
     memset(&idea, 0, sizeof(idea));
     if (board_name == NULL || *board_name == '\0') {
         social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_board",
-                          "name the ideas board (board)");
+                          SOCIAL_MSGF(r, "block.msg_name_the_board", -1, "param", "board", NULL));
         res->field = "board";
         return res->status;
     }
@@ -180,7 +180,7 @@ static int idea_submit(request_rec *r, const social_page *pg, const char *board_
     st = social_store_idea_add(r, &idea, idem, id);
     if (st == SOCIAL_STORE_MISMATCH) {
         return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "idempotency_mismatch",
-                                 "this Idempotency-Key was used for another request");
+                                 SOCIAL_MSG(r, "block.msg_this_idempotency_key_was_used_for"));
     }
     if (st == SOCIAL_STORE_REPLAYED) {
         return 0;   /* the first request's idea: *id is its id */
@@ -250,8 +250,8 @@ static int idea_set_status(request_rec *r, idea_ctx *c, const char *status,
     }
     if (status == NULL || social_ideas_status_index(c->idea.board.statuses, status) < 0) {
         social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_status",
-                          apr_pstrcat(r->pool, "status must be one of the board's: ",
-                                      c->idea.board.statuses, NULL));
+                          SOCIAL_MSGF(r, "block.msg_status_must_be_one_of", -1,
+                                      "statuses", c->idea.board.statuses, NULL));
         res->field = "status";
         return res->status;
     }
@@ -293,8 +293,7 @@ static int idea_merge(request_rec *r, idea_ctx *c, apr_int64_t into, social_resu
         || social_store_idea_get(r, into, NULL, &target) != SOCIAL_STORE_OK
         || target.board.id != c->idea.board.id || target.deleted || target.merged_into != 0) {
         social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_into",
-                          "into must be another live idea of the same board, and this idea "
-                          "not merged already");
+                          SOCIAL_MSG(r, "block.msg_merge_into_invalid"));
         res->field = "into";
         return res->status;
     }
@@ -374,11 +373,11 @@ static int api_list(request_rec *r)
     }
     if (name == NULL || *name == '\0') {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_board",
-                                         "name the ideas board (board=NAME)");
+                                         SOCIAL_MSGF(r, "block.msg_name_the_board", -1, "param", "board=NAME", NULL));
     }
     if (before_q != NULL && (before = social_request_id(before_q, strlen(before_q))) == 0) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_before",
-                                         "before must be an idea id");
+                                         SOCIAL_MSG(r, "block.msg_before_must_be_an_idea_id"));
     }
     st = social_store_ideas_board_get(r, pg.key, name, &board);
     if (st == SOCIAL_STORE_NOT_FOUND) {
@@ -390,8 +389,8 @@ static int api_list(request_rec *r)
     }
     if (status != NULL && social_ideas_status_index(board.statuses, status) < 0) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_status",
-                                         apr_pstrcat(r->pool, "status must be one of: ",
-                                                     board.statuses, NULL));
+                                         SOCIAL_MSGF(r, "block.msg_status_must_be_one_of", -1,
+                                                     "statuses", board.statuses, NULL));
     }
     st = social_store_ideas_list(r, board.id, pg.who.user, status, before, &ideas);
     if (st != SOCIAL_STORE_OK) {
@@ -399,7 +398,7 @@ static int api_list(request_rec *r)
     }
     if (social_ideas_sort(ideas, sort, board.statuses) != 0) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_sort",
-                                         "sort must be votes, newest or status");
+                                         SOCIAL_MSG(r, "block.msg_idea_sort_invalid"));
     }
     list = json_array();
     for (k = 0; k < ideas->nelts; k++) {
@@ -447,7 +446,7 @@ static int api_create(request_rec *r)
     text = json_string_member(req, "text", &bad);
     if (bad) {
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
-                                         "page, board, title and text must be strings");
+                                         SOCIAL_MSGF(r, "block.msg_fields_must_be_strings", -1, "fields", "page, board, title, text", NULL));
     }
     status = social_request_page(r, page, &pg, &message);
     if (status != 0) {
@@ -487,11 +486,11 @@ static int api_patch(request_rec *r, idea_ctx *c)
     text = json_string_member(req, "text", &bad);
     if (bad) {
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
-                                         "title and text must be strings");
+                                         SOCIAL_MSGF(r, "block.msg_fields_must_be_strings", -1, "fields", "title, text", NULL));
     }
     if (title == NULL && text == NULL) {
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
-                                         "give a new title, text or both");
+                                         SOCIAL_MSG(r, "block.msg_give_a_new_title_or_text"));
     }
     title = title ? title : c->idea.title;
     text = text ? text : c->idea.body;
@@ -521,7 +520,7 @@ static int api_status(request_rec *r, idea_ctx *c)
     response = json_string_member(req, "response", &bad);
     if (bad) {
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
-                                         "status and response must be strings");
+                                         SOCIAL_MSGF(r, "block.msg_fields_must_be_strings", -1, "fields", "status, response", NULL));
     }
     if (idea_set_status(r, c, value, response, &res) != 0) {
         return social_result_send(r, &res, 0, NULL);
@@ -558,7 +557,7 @@ int social_ideas_api(request_rec *r, const char *rest)
 
     if (m != M_GET && !social_identity_same_origin(r)) {
         return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         "the request came from another site");
+                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
     }
     if (*rest == '\0') {
         if (m == M_GET) {
@@ -824,8 +823,7 @@ int social_ideas_form(request_rec *r, const char *rest)
     }
     else {
         return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
-                                         "the form names no vote, unvote, status, merge or "
-                                         "delete", c.page.key);
+                                         SOCIAL_MSG(r, "block.msg_idea_form_names_no_action"), c.page.key);
     }
     if (status != 0) {
         return social_result_send(r, &res, 1, c.page.key);

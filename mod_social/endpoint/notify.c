@@ -205,7 +205,7 @@ static int api_write_check(request_rec *r, json_t **body, int *result)
 {
     if (!social_identity_same_origin(r)) {
         *result = social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                            "the request came from another site");
+                                            SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
         return -1;
     }
     *body = social_request_json_body(r, result);
@@ -311,7 +311,7 @@ static int api_one(request_rec *r, apr_int64_t id, int read)
     }
     if (st == SOCIAL_STORE_NOT_FOUND) {
         return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
-                                         "you have no notification with this id");
+                                         SOCIAL_MSG(r, "block.msg_no_such_notification"));
     }
     if (st != SOCIAL_STORE_OK) {
         return social_request_store_error(r, st);
@@ -371,11 +371,11 @@ int social_notify_people_api(request_rec *r)
 
     if (r->user == NULL) {
         return social_request_json_error(r, HTTP_UNAUTHORIZED, "login_required",
-                                         "log in to look people up");
+                                         SOCIAL_MSG(r, "block.msg_log_in_to_look_people_up"));
     }
     if (q == NULL || *q == '\0' || strlen(q) > 100 || !social_text_utf8_valid(q, strlen(q))) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_query",
-                                         "q must be 1 to 100 characters of a name");
+                                         SOCIAL_MSG(r, "block.msg_people_query_invalid"));
     }
     st = social_store_people_search(r, q, &people);
     if (st != SOCIAL_STORE_OK) {

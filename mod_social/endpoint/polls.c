@@ -65,7 +65,7 @@ static int poll_vote(request_rec *r, social_poll_view *v, const int *choices, in
         return social_result_set(res, HTTP_CONFLICT, "poll_closed", SOCIAL_MSG(r, "block.msg_the_poll_is_closed"));
     }
     if (n == 0 || (!v->poll.multiple && n > 1)) {
-        return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices", v->poll.multiple ? "choose at least one option" : "choose exactly one option");
+        return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices", v->poll.multiple ? SOCIAL_MSG(r, "block.msg_choose_at_least_one_option") : SOCIAL_MSG(r, "block.msg_choose_exactly_one_option"));
     }
     for (k = 0; k < n; k++) {
         int known = 0;

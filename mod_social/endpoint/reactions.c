@@ -261,10 +261,8 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
     }
     if (unknown->nelts > 0) {
         return social_result_set(x, HTTP_UNPROCESSABLE_ENTITY, "unknown_recipient",
-                      apr_pstrcat(r->pool, "nobody called ",
-                                  apr_array_pstrcat(r->pool, unknown, ','),
-                                  " has used the intranet's discussions yet; check the name",
-                                  NULL));
+                      SOCIAL_MSGF(r, "block.msg_nobody_called", -1,
+                                  "names", apr_array_pstrcat(r->pool, unknown, ','), NULL));
     }
     memset(sh, 0, sizeof(*sh));
     sh->page = pg->key;

@@ -622,7 +622,7 @@ int social_surveys_api(request_rec *r, const char *rest)
     }
     if (r->method_number != M_GET && !social_identity_same_origin(r)) {
         return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         "the request came from another site");
+                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
     }
     memset(&v, 0, sizeof(v));
     status = survey_load(r, id, &v, &res);
@@ -756,7 +756,7 @@ int social_surveys_form(request_rec *r, const char *rest)
     }
     if (action == NULL || strcmp(action, "respond") != 0) {
         return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
-                                         "the form names no response, close or reopen",
+                                         SOCIAL_MSG(r, "block.msg_survey_form_names_no_action"),
                                          v.page.key);
     }
     given = apr_hash_make(r->pool);

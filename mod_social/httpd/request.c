@@ -206,12 +206,12 @@ int social_result_store(request_rec *r, social_result *res, social_store_status 
 {
     if (st == SOCIAL_STORE_DOWN) {
         return social_result_set(res, HTTP_SERVICE_UNAVAILABLE, "unavailable",
-                                 "the discussion database is unavailable; try again shortly");
+                                 SOCIAL_MSG(r, "block.msg_database_unavailable"));
     }
     return social_result_set(res, HTTP_INTERNAL_SERVER_ERROR, "store_failed",
                              r->method_number == M_GET
-                             ? "the discussion could not be read (the error log says why)"
-                             : "the change could not be stored (the error log says why)");
+                             ? SOCIAL_MSG(r, "block.msg_discussion_unreadable")
+                             : SOCIAL_MSG(r, "block.msg_change_not_stored"));
 }
 
 static int result_json(request_rec *r, const social_result *res)
@@ -259,8 +259,8 @@ int social_request_method_not_allowed(request_rec *r, const char *allow)
 {
     apr_table_setn(r->headers_out, "Allow", allow);
     return social_request_json_error(r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                                     apr_psprintf(r->pool, "%s is not allowed here; use %s",
-                                                  r->method, allow));
+                                     SOCIAL_MSGF(r, "block.msg_method_not_allowed", -1,
+                                                 "method", r->method, "allow", allow, NULL));
 }
 
 void social_request_retry_after(request_rec *r)
@@ -397,33 +397,34 @@ json_t *social_request_json_body(request_rec *r, int *status)
 
     if (!media_type_is(r, "application/json")) {
         *status = social_request_json_error(r, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                                            "send the body as application/json");
+                                            SOCIAL_MSG(r, "block.msg_send_json"));
         return NULL;
     }
     code = body_read(r, &body, &len);
     if (code == HTTP_REQUEST_ENTITY_TOO_LARGE) {
         *status = social_request_json_error(r, code, "too_large",
-                                            apr_psprintf(r->pool, "the body is larger than %d bytes",
-                                                         SOCIAL_BODY_MAX));
+                                            SOCIAL_MSGF(r, "block.msg_body_too_large", -1, "max",
+                                                        apr_itoa(r->pool, SOCIAL_BODY_MAX), NULL));
         return NULL;
     }
     if (code != 0) {
         *status = social_request_json_error(r, HTTP_BAD_REQUEST, "bad_request",
-                                            "the body could not be read");
+                                            SOCIAL_MSG(r, "block.msg_body_unreadable"));
         return NULL;
     }
     /* NUL in a string is valid JSON; the fields that matter refuse it. */
     value = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
     if (value == NULL) {
         *status = social_request_json_error(r, HTTP_BAD_REQUEST, "malformed_json",
-                                            apr_psprintf(r->pool, "malformed JSON at line %d: %s",
-                                                         err.line, err.text));
+                                            SOCIAL_MSGF(r, "block.msg_malformed_json", -1,
+                                                        "line", apr_itoa(r->pool, err.line),
+                                                        "why", err.text, NULL));
         return NULL;
     }
     social_request_json_pool(r, value);
     if (!json_is_object(value)) {
         *status = social_request_json_error(r, HTTP_BAD_REQUEST, "malformed_json",
-                                            "the body must be a JSON object");
+                                            SOCIAL_MSG(r, "block.msg_body_not_object"));
         return NULL;
     }
     return value;
@@ -476,8 +477,7 @@ int social_request_idempotency(request_rec *r, json_t *req,
 int social_request_idempotency_refused(request_rec *r)
 {
     return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_idempotency_key",
-                                     "Idempotency-Key must be 1 to 200 printable "
-                                     "ASCII characters");
+                                     SOCIAL_MSG(r, "block.msg_idempotency_key_invalid"));
 }
 
 apr_table_t *social_request_form_body(request_rec *r, int *code)
@@ -1111,12 +1111,12 @@ apr_table_t *social_request_form_read(request_rec *r, int *result)
 
     if (!social_identity_same_origin(r)) {
         *result = social_request_form_error(r, HTTP_FORBIDDEN,
-                                            "the form was sent from another site", NULL);
+                                            SOCIAL_MSG(r, "block.msg_the_form_was_sent_from_another"), NULL);
         return NULL;
     }
     form = social_request_form_body(r, &code);
     if (form == NULL) {
-        *result = social_request_form_error(r, code, "the form could not be read", NULL);
+        *result = social_request_form_error(r, code, SOCIAL_MSG(r, "block.msg_form_unreadable"), NULL);
     }
     return form;
 }
