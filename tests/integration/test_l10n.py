@@ -575,3 +575,40 @@ def test_refused_texts_say_why_in_the_readers_language(server, alice, bob, lang,
                                                 "to": ["bob"]}, "invalid_note")
     assert alice.api("GET", "ideas?page=%s&board=ways" % quote(path)).json()["ideas"] == []
     assert alice.listing(path)["count"] == 1
+
+
+@pytest.mark.parametrize("lang,said", [
+    ("de", {"type": "senden Sie den Inhalt als application/json",
+            "json": "fehlerhaftes JSON in Zeile 1",
+            "note": "Sie haben keine Benachrichtigung mit dieser ID",
+            "method": "POST ist hier nicht erlaubt; verwenden Sie GET, HEAD"}),
+    ("ar", {"type": "أرسل المحتوى بصيغة application/json",
+            "json": "JSON غير سليم في السطر 1",
+            "note": "ليس لديك إشعار بهذا المعرّف",
+            "method": "POST غير مسموح هنا؛ استخدم GET, HEAD"})])
+def test_the_apis_own_refusals_in_the_readers_language(server, alice, lang, said):
+    """What the API says of a request itself (its media type, its JSON,
+    an id that is not the reader's, its method) comes from the catalogue:
+    the code stays the API's, the words are the reader's."""
+    accept = {"Accept-Language": lang}
+
+    def refusal(resp, status, code):
+        assert resp.status == status, (resp.status, resp.body[:300])
+        assert resp.header("Content-Language") == lang
+        error = resp.json()["error"]
+        assert error["code"] == code, error
+        return error["message"]
+
+    path = new_page(server)
+    assert said["type"] in refusal(alice.api("POST", "comments", raw=b"body=x", headers=accept,
+                                             content_type="text/plain"),
+                                   415, "unsupported_media_type")
+    assert said["json"] in refusal(alice.api("POST", "comments", raw=b'{"page": ',
+                                             headers=accept), 400, "malformed_json")
+    assert said["note"] in refusal(alice.api("GET", "notifications/999999999999",
+                                             headers=accept), 404, "not_found")
+    version = alice.api("GET", "health").json()["version"]
+    resp = alice.request("POST", "/_social/assets/%s/messages-de.js" % version, body=b"",
+                         headers=accept)
+    assert said["method"] in refusal(resp, 405, "method_not_allowed")
+    assert alice.listing(path)["count"] == 0
