@@ -64,6 +64,8 @@ CASES = [
     # logged in: readers who wrote nothing there get the cached discussion
     # (one query); its author gets it rendered (two queries and a render)
     ("inline20r", "inline20, reader", "readers", "/inline20/page.html"),
+    # the same readers' login on a plain page: what the login itself costs
+    ("plainr", "plain, reader", "readers", "/plainr/page.html"),
     ("inline20a", "inline20, author", "author", "/inline20/page.html"),
     ("get50", "GET comments (50)", "get", API + "/comments?page=/api50/page.html"),
     # the same listing asked again with its ETag, as a client that keeps it does
@@ -74,7 +76,7 @@ CASES = [
     ("updates", "update check (304)", "etag", API + "/updates?page=/inline20/page.html"),
 ]
 PLAIN = ("plain", "plain", "get", "/plain/page.html")
-FOLDERS = ("plain", "deferred", "inline0", "inline20", "api50", "post", "like")
+FOLDERS = ("plain", "plainr", "deferred", "inline0", "inline20", "api50", "post", "like")
 
 
 def comment_texts():
@@ -113,6 +115,11 @@ EnableMMAP Off
 </Directory>
 <Directory "@DOCROOT@/plain">
     Social Off
+</Directory>
+<Directory "@DOCROOT@/plainr">
+    Social Off
+%(login)s
+    Require valid-user
 </Directory>
 <Directory "@DOCROOT@/deferred">
     SocialRender Deferred
