@@ -387,11 +387,11 @@ const char *social_text_comment_check(const char *s, size_t len, size_t max,
     while (i < len) {
         n = utf8_decode(in + i, len - i, &cp);
         if (n == 0) {
-            return "the text is not valid UTF-8";
+            return SOCIAL_TEXT_NOT_UTF8;
         }
         if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
             || (cp >= 0x7F && cp < 0xA0) || cp == 0xFFFE || cp == 0xFFFF) {
-            return "the text holds control characters";
+            return SOCIAL_TEXT_CONTROL;
         }
         if (cp != ' ' && cp != '\t' && cp != '\n' && cp != '\r') {
             visible = 1;
@@ -401,10 +401,10 @@ const char *social_text_comment_check(const char *s, size_t len, size_t max,
     }
     *chars = count;
     if (!visible) {
-        return "the text is empty";
+        return SOCIAL_TEXT_EMPTY;
     }
     if (count > max) {
-        return "the text is too long";
+        return SOCIAL_TEXT_TOO_LONG;
     }
     return NULL;
 }

@@ -72,6 +72,12 @@ char *social_text_ascii_refs(apr_pool_t *p, const char *s, size_t len);
 /* Longest comment text, in characters (code points). */
 #define SOCIAL_COMMENT_MAX_DEFAULT 5000
 
+/* The reasons social_text_comment_check gives (compare with strcmp). */
+#define SOCIAL_TEXT_NOT_UTF8 "the text is not valid UTF-8"
+#define SOCIAL_TEXT_CONTROL "the text holds control characters"
+#define SOCIAL_TEXT_EMPTY "the text is empty"
+#define SOCIAL_TEXT_TOO_LONG "the text is too long"
+
 /* Checks a comment body: well-formed UTF-8, no control characters but
  * tab and newline (a CR LF or lone CR counts as a newline), not empty
  * once white space is trimmed, at most max characters. Returns NULL if

@@ -431,13 +431,15 @@ static int comment_act(request_rec *r, outcome *o, apr_int64_t id,
             return social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "own_comment",
                                      SOCIAL_MSG(r, "block.msg_you_cannot_report_your_own_comment"));
         }
-        why = body == NULL || *body == '\0' ? SOCIAL_MSG(r, "block.msg_reason_missing")
-            : social_text_comment_check(body, strlen(body), SOCIAL_REPORT_REASON_MAX, &chars);
+        if (body == NULL || *body == '\0') {
+            why = SOCIAL_MSG(r, "block.msg_reason_missing");
+        }
+        else if ((why = social_text_comment_check(body, strlen(body), SOCIAL_REPORT_REASON_MAX,
+                                                  &chars)) != NULL) {
+            why = social_request_text_refusal(r, "block.msg_reason", why, chars,
+                                              SOCIAL_REPORT_REASON_MAX);
+        }
         if (why != NULL) {
-            if (body != NULL && *body != '\0') {
-                why = social_request_text_refusal(r, "block.msg_reason", why, chars,
-                                                  SOCIAL_REPORT_REASON_MAX);
-            }
             social_result_set(&o->res, HTTP_UNPROCESSABLE_ENTITY, "invalid_reason", why);
             o->res.field = "reason";
             return o->res.status;
@@ -857,8 +859,7 @@ int social_comments_api(request_rec *r, const char *rest)
     apr_int64_t id;
 
     if (r->method_number != M_GET && !social_identity_same_origin(r)) {
-        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
+        return social_request_cross_origin_refused(r);
     }
 
     if (*rest == '\0') {
@@ -1132,7 +1133,8 @@ int social_comments_form(request_rec *r, const char *rest)
     form = social_request_form_body(r, &code);
     if (form == NULL) {
         return social_request_form_error(r, code, code == HTTP_REQUEST_ENTITY_TOO_LARGE
-                          ? SOCIAL_MSG(r, "block.msg_comment_far_too_long") : SOCIAL_MSG(r, "block.msg_form_unreadable"), NULL);
+                          ? SOCIAL_MSG(r, "block.msg_comment_far_too_long")
+                          : SOCIAL_MSG(r, "block.msg_form_unreadable"), NULL);
     }
     memset(&o, 0, sizeof(o));
     token = apr_table_get(form, "token");

@@ -119,7 +119,8 @@ static int route_asset(request_rec *r, const char *rest)
     }
     type = asset_type(name);
     if (*p != '\0' || name[0] == '.' || name[0] == '\0' || type == NULL) {
-        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_asset"));
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
+                                         SOCIAL_MSG(r, "block.msg_no_such_asset"));
     }
     if (r->method_number != M_GET) {
         return social_request_method_not_allowed(r, "GET, HEAD");
@@ -136,7 +137,8 @@ static int route_asset(request_rec *r, const char *rest)
                           "SOCIAL0302: cannot read asset %s (check SocialTemplateDir)",
                           path);
         }
-        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_asset"));
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
+                                         SOCIAL_MSG(r, "block.msg_no_such_asset"));
     }
     ap_set_content_type(r, type);
     ap_set_content_length(r, finfo.size);
@@ -195,8 +197,7 @@ static int route_preview(request_rec *r)
     const char *why;
 
     if (!social_identity_same_origin(r)) {
-        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
+        return social_request_cross_origin_refused(r);
     }
     if ((req = social_request_json_body(r, &status)) == NULL) {
         return status;
@@ -316,7 +317,8 @@ typedef struct {
 static int route_no_api(request_rec *r, const char *rest)
 {
     (void)rest;
-    return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_endpoint"));
+    return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
+                                     SOCIAL_MSG(r, "block.msg_no_such_endpoint"));
 }
 
 static int route_none(request_rec *r, const char *rest)

@@ -62,6 +62,14 @@ static void idea_reload(request_rec *r, idea_ctx *c)
     }
 }
 
+/* 422 invalid_field: a member of the request's JSON that is not a string. */
+static int not_strings(request_rec *r, const char *fields)
+{
+    return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
+                                     SOCIAL_MSGF(r, "block.msg_fields_must_be_strings", -1,
+                                                 "fields", fields, NULL));
+}
+
 /* A title: one line, 1 to SOCIAL_IDEA_TITLE_MAX characters. */
 static int title_valid(request_rec *r, const char *title, social_result *res)
 {
@@ -150,7 +158,8 @@ static int idea_submit(request_rec *r, const social_page *pg, const char *board_
     memset(&idea, 0, sizeof(idea));
     if (board_name == NULL || *board_name == '\0') {
         social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_board",
-                          SOCIAL_MSGF(r, "block.msg_name_the_board", -1, "param", "board", NULL));
+                          SOCIAL_MSGF(r, "block.msg_name_the_board", -1,
+                                      "param", "board", NULL));
         res->field = "board";
         return res->status;
     }
@@ -373,7 +382,8 @@ static int api_list(request_rec *r)
     }
     if (name == NULL || *name == '\0') {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_board",
-                                         SOCIAL_MSGF(r, "block.msg_name_the_board", -1, "param", "board=NAME", NULL));
+                                         SOCIAL_MSGF(r, "block.msg_name_the_board", -1,
+                                                     "param", "board=NAME", NULL));
     }
     if (before_q != NULL && (before = social_request_id(before_q, strlen(before_q))) == 0) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_before",
@@ -445,8 +455,7 @@ static int api_create(request_rec *r)
     title = json_string_member(req, "title", &bad);
     text = json_string_member(req, "text", &bad);
     if (bad) {
-        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
-                                         SOCIAL_MSGF(r, "block.msg_fields_must_be_strings", -1, "fields", "page, board, title, text", NULL));
+        return not_strings(r, "page, board, title, text");
     }
     status = social_request_page(r, page, &pg, &message);
     if (status != 0) {
@@ -485,8 +494,7 @@ static int api_patch(request_rec *r, idea_ctx *c)
     title = json_string_member(req, "title", &bad);
     text = json_string_member(req, "text", &bad);
     if (bad) {
-        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
-                                         SOCIAL_MSGF(r, "block.msg_fields_must_be_strings", -1, "fields", "title, text", NULL));
+        return not_strings(r, "title, text");
     }
     if (title == NULL && text == NULL) {
         return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
@@ -519,8 +527,7 @@ static int api_status(request_rec *r, idea_ctx *c)
     value = json_string_member(req, "status", &bad);
     response = json_string_member(req, "response", &bad);
     if (bad) {
-        return social_request_json_error(r, HTTP_UNPROCESSABLE_ENTITY, "invalid_field",
-                                         SOCIAL_MSGF(r, "block.msg_fields_must_be_strings", -1, "fields", "status, response", NULL));
+        return not_strings(r, "status, response");
     }
     if (idea_set_status(r, c, value, response, &res) != 0) {
         return social_result_send(r, &res, 0, NULL);
@@ -556,8 +563,7 @@ int social_ideas_api(request_rec *r, const char *rest)
     int m = r->method_number;
 
     if (m != M_GET && !social_identity_same_origin(r)) {
-        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
+        return social_request_cross_origin_refused(r);
     }
     if (*rest == '\0') {
         if (m == M_GET) {
@@ -823,7 +829,8 @@ int social_ideas_form(request_rec *r, const char *rest)
     }
     else {
         return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
-                                         SOCIAL_MSG(r, "block.msg_idea_form_names_no_action"), c.page.key);
+                                         SOCIAL_MSG(r, "block.msg_idea_form_names_no_action"),
+                                         c.page.key);
     }
     if (status != 0) {
         return social_result_send(r, &res, 1, c.page.key);

@@ -53,18 +53,21 @@ int social_messages_asset(request_rec *r, const char *name)
     int status;
 
     if (n <= sizeof("messages-.js") - 1 || strcmp(name + n - 3, ".js") != 0) {
-        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_asset"));
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
+                                         SOCIAL_MSG(r, "block.msg_no_such_asset"));
     }
     tag = apr_pstrmemdup(r->pool, name + 9, n - 9 - 3);
     for (k = 0; tag[k]; k++) {
         if (!apr_isalnum(tag[k]) && tag[k] != '-') {
-            return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_asset"));
+            return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
+                                             SOCIAL_MSG(r, "block.msg_no_such_asset"));
         }
     }
     /* the catalogue's own spelling only: one URL per language */
     l = social_i18n_find(social_config_i18n(social_config_srv(r->server)), tag);
     if (l == NULL || strcmp(social_i18n_tag(l), tag) != 0) {
-        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_language"));
+        return social_request_json_error(r, HTTP_NOT_FOUND, "not_found",
+                                         SOCIAL_MSG(r, "block.msg_no_such_language"));
     }
     if (r->method_number != M_GET) {
         return social_request_method_not_allowed(r, "GET, HEAD");

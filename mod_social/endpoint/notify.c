@@ -204,8 +204,7 @@ static int api_login_required(request_rec *r)
 static int api_write_check(request_rec *r, json_t **body, int *result)
 {
     if (!social_identity_same_origin(r)) {
-        *result = social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                            SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
+        *result = social_request_cross_origin_refused(r);
         return -1;
     }
     *body = social_request_json_body(r, result);
@@ -567,24 +566,58 @@ static const char *header_safe(apr_pool_t *p, const char *s)
     return out;
 }
 
-/* A display name for a header: as it is if plain ASCII, otherwise an
- * RFC 2047 encoded word (UTF-8, base64), so mail software reads it. */
-static const char *header_name(apr_pool_t *p, const char *name)
-{
-    const char *safe = header_safe(p, name), *c;
-    char *b64;
+/* Bytes of UTF-8 per RFC 2047 encoded word: 39 make 52 of base64, 64
+ * with "=?utf-8?b?" and "?=", so even after "Subject: " a line stays
+ * within 76 characters. */
+#define ENCODED_WORD_BYTES 39
 
-    for (c = safe; *c; c++) {
-        if ((unsigned char)*c >= 0x80) {
-            break;
+static int ascii_only(const char *s)
+{
+    for (; *s; s++) {
+        if ((unsigned char)*s >= 0x80) {
+            return 0;
         }
     }
-    if (*c == '\0') {
-        return apr_pstrcat(p, "\"", safe, "\"", NULL);
+    return 1;
+}
+
+/* s as RFC 2047 encoded words (UTF-8, base64), each cut at a character's
+ * start and at most 64 characters long, folded onto lines of their own. */
+static const char *encoded_words(apr_pool_t *p, const char *s)
+{
+    const char *out = "";
+    size_t len = strlen(s), at = 0;
+
+    while (at < len) {
+        size_t n = len - at > ENCODED_WORD_BYTES ? ENCODED_WORD_BYTES : len - at;
+        char *b64;
+
+        while (at + n < len && n > 1 && ((unsigned char)s[at + n] & 0xC0) == 0x80) {
+            n--;   /* not inside a character */
+        }
+        b64 = apr_palloc(p, apr_base64_encode_len((int)n));
+        apr_base64_encode(b64, s + at, (int)n);
+        out = apr_pstrcat(p, out, *out ? "\n " : "", "=?utf-8?b?", b64, "?=", NULL);
+        at += n;
     }
-    b64 = apr_palloc(p, apr_base64_encode_len((int)strlen(safe)));
-    apr_base64_encode(b64, safe, (int)strlen(safe));
-    return apr_pstrcat(p, "=?utf-8?b?", b64, "?=", NULL);
+    return out;
+}
+
+/* A display name for a header: quoted if plain ASCII, otherwise encoded
+ * words, so mail software reads it. */
+static const char *header_name(apr_pool_t *p, const char *name)
+{
+    const char *safe = header_safe(p, name);
+
+    return ascii_only(safe) ? apr_pstrcat(p, "\"", safe, "\"", NULL) : encoded_words(p, safe);
+}
+
+/* A header's text: as it is if plain ASCII, otherwise encoded words. */
+static const char *header_text(apr_pool_t *p, const char *text)
+{
+    const char *safe = header_safe(p, text);
+
+    return ascii_only(safe) ? safe : encoded_words(p, safe);
 }
 
 static int address_valid(const char *a)
@@ -597,23 +630,6 @@ static int address_valid(const char *a)
         }
     }
     return at != NULL;
-}
-
-/* A header value: as it is if plain ASCII, otherwise an RFC 2047
- * encoded word (UTF-8, base64). */
-static const char *header_words(apr_pool_t *p, const char *text)
-{
-    const char *safe = header_safe(p, text), *c;
-    char *b64;
-
-    for (c = safe; *c && (unsigned char)*c < 0x80; c++) {
-    }
-    if (*c == '\0') {
-        return safe;
-    }
-    b64 = apr_palloc(p, apr_base64_encode_len((int)strlen(safe)));
-    apr_base64_encode(b64, safe, (int)strlen(safe));
-    return apr_pstrcat(p, "=?utf-8?b?", b64, "?=", NULL);
 }
 
 /* The digest for one person, in the language they last read in (English
@@ -635,7 +651,7 @@ static const char *digest(request_rec *r, const social_recipient *to,
     APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "To: ",
         header_name(p, to->name), " <", to->email, ">", NULL);
     APR_ARRAY_PUSH(lines, const char *) = apr_pstrcat(p, "Subject: ",
-        header_words(p, social_i18n_format(p, l, "stream.mail_subject", list->nelts, NULL)),
+        header_text(p, social_i18n_format(p, l, "stream.mail_subject", list->nelts, NULL)),
         NULL);
     APR_ARRAY_PUSH(lines, const char *) = "MIME-Version: 1.0";
     APR_ARRAY_PUSH(lines, const char *) = "Content-Type: text/plain; charset=utf-8";

@@ -65,7 +65,10 @@ static int poll_vote(request_rec *r, social_poll_view *v, const int *choices, in
         return social_result_set(res, HTTP_CONFLICT, "poll_closed", SOCIAL_MSG(r, "block.msg_the_poll_is_closed"));
     }
     if (n == 0 || (!v->poll.multiple && n > 1)) {
-        return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices", v->poll.multiple ? SOCIAL_MSG(r, "block.msg_choose_at_least_one_option") : SOCIAL_MSG(r, "block.msg_choose_exactly_one_option"));
+        return social_result_set(res, HTTP_UNPROCESSABLE_ENTITY, "invalid_choices",
+                                 SOCIAL_MSG(r, v->poll.multiple
+                                               ? "block.msg_choose_at_least_one_option"
+                                               : "block.msg_choose_exactly_one_option"));
     }
     for (k = 0; k < n; k++) {
         int known = 0;
@@ -198,8 +201,7 @@ int social_polls_api(request_rec *r, const char *rest)
         return social_request_json_error(r, HTTP_NOT_FOUND, "not_found", SOCIAL_MSG(r, "block.msg_no_such_poll"));
     }
     if (r->method_number != M_GET && !social_identity_same_origin(r)) {
-        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
+        return social_request_cross_origin_refused(r);
     }
     if (slash != NULL && r->method_number != M_PUT) {
         return social_request_method_not_allowed(r, "PUT");

@@ -67,8 +67,7 @@ int social_reactions_like_api(request_rec *r)
     int count = 0, liked = 0;
 
     if (!social_identity_same_origin(r)) {
-        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
+        return social_request_cross_origin_refused(r);
     }
     if (page_like(r, &pg, social_request_query_value(r, "page"),
                   r->method_number == M_PUT, &count, &liked, &x) != 0) {
@@ -164,8 +163,7 @@ int social_reactions_follow_api(request_rec *r)
         return social_request_method_not_allowed(r, "GET, HEAD, PUT, DELETE");
     }
     if (r->method_number != M_GET && !social_identity_same_origin(r)) {
-        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
+        return social_request_cross_origin_refused(r);
     }
     if (thread_q != NULL && root == 0) {
         return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_thread",
@@ -225,7 +223,7 @@ static int share_create(request_rec *r, social_page *pg, const char *path,
     }
     if (note != NULL && *note != '\0') {
         why = social_text_comment_check(note, strlen(note), SOCIAL_SHARE_NOTE_MAX, &chars);
-        if (why != NULL && strcmp(why, "the text is empty") != 0) {
+        if (why != NULL && strcmp(why, SOCIAL_TEXT_EMPTY) != 0) {
             return social_result_set(x, HTTP_UNPROCESSABLE_ENTITY, "invalid_note",
                           social_request_text_refusal(r, "block.msg_note", why, chars,
                                                       SOCIAL_SHARE_NOTE_MAX));
@@ -368,8 +366,7 @@ int social_reactions_shares_api(request_rec *r)
     }
     if (r->method_number == M_POST) {
         if (!social_identity_same_origin(r)) {
-            return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                             SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
+            return social_request_cross_origin_refused(r);
         }
         return api_share_create(r);
     }

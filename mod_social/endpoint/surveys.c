@@ -621,8 +621,7 @@ int social_surveys_api(request_rec *r, const char *rest)
         return social_request_method_not_allowed(r, "PUT");
     }
     if (r->method_number != M_GET && !social_identity_same_origin(r)) {
-        return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
-                                         SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
+        return social_request_cross_origin_refused(r);
     }
     memset(&v, 0, sizeof(v));
     status = survey_load(r, id, &v, &res);

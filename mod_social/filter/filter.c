@@ -152,14 +152,20 @@ static void etag_mark(request_rec *r)
 
 /* Before a conditional request is answered: the block's language as the
  * filter will choose it, the page's own lang read from the head of the
- * file (only revalidations pay for this read). */
+ * file (only revalidations pay for this read, and only where no
+ * SocialLanguage decides). */
 static void conditional_lang(request_rec *r)
 {
     char head[SOCIAL_HTML_LANG_SNIFF];
     apr_size_t have = sizeof(head);
     apr_file_t *file;
     const char *lang = NULL;
+    const char *said = social_config_language(social_config_dir(r));
 
+    if (said != NULL && social_i18n_find(social_config_i18n(social_config_srv(r->server)),
+                                         said) != NULL) {
+        return;   /* SocialLanguage decides: the page's own lang does not count */
+    }
     if (r->filename != NULL && r->finfo.filetype == APR_REG
         && apr_file_open(&file, r->filename, APR_FOPEN_READ, APR_OS_DEFAULT, r->pool)
            == APR_SUCCESS) {

@@ -255,6 +255,8 @@ void social_fragcache_person_seen(request_rec *r, const char *user, const char *
     if (user == NULL) {
         return;
     }
+    /* The language is part of what is remembered: a reader whose browser
+     * now asks for another one is recorded again at once. */
     lang = social_request_reader_lang(r);
     key = apr_psprintf(r->pool, "u\n%" APR_TIME_T_FMT "\n%s\n%s\n%s\n%s",
                        apr_time_sec(apr_time_now()) / 86400, user,

@@ -474,6 +474,12 @@ int social_request_idempotency(request_rec *r, json_t *req,
     return 0;
 }
 
+int social_request_cross_origin_refused(request_rec *r)
+{
+    return social_request_json_error(r, HTTP_FORBIDDEN, "cross_origin",
+                                     SOCIAL_MSG(r, "block.msg_the_request_came_from_another_site"));
+}
+
 int social_request_idempotency_refused(request_rec *r)
 {
     return social_request_json_error(r, HTTP_BAD_REQUEST, "invalid_idempotency_key",
@@ -969,8 +975,8 @@ const char *social_request_text_refusal(request_rec *r, const char *prefix, cons
                                         apr_size_t chars, apr_size_t max)
 {
     const char *kind = chars > max ? "_too_long"
-                     : strcmp(why, "the text is empty") == 0 ? "_empty"
-                     : strcmp(why, "the text holds control characters") == 0 ? "_control"
+                     : strcmp(why, SOCIAL_TEXT_EMPTY) == 0 ? "_empty"
+                     : strcmp(why, SOCIAL_TEXT_CONTROL) == 0 ? "_control"
                      : "_not_utf8";
 
     return SOCIAL_MSGF(r, apr_pstrcat(r->pool, prefix, kind, NULL), -1,
@@ -1111,12 +1117,14 @@ apr_table_t *social_request_form_read(request_rec *r, int *result)
 
     if (!social_identity_same_origin(r)) {
         *result = social_request_form_error(r, HTTP_FORBIDDEN,
-                                            SOCIAL_MSG(r, "block.msg_the_form_was_sent_from_another"), NULL);
+                                            SOCIAL_MSG(r, "block.msg_the_form_was_sent_from_another"),
+                                            NULL);
         return NULL;
     }
     form = social_request_form_body(r, &code);
     if (form == NULL) {
-        *result = social_request_form_error(r, code, SOCIAL_MSG(r, "block.msg_form_unreadable"), NULL);
+        *result = social_request_form_error(r, code, SOCIAL_MSG(r, "block.msg_form_unreadable"),
+                                            NULL);
     }
     return form;
 }

@@ -167,6 +167,9 @@ int social_request_idempotency(request_rec *r, json_t *req,
 /* The 400 answer for an invalid Idempotency-Key. */
 int social_request_idempotency_refused(request_rec *r);
 
+/* 403 cross_origin: a write that came from another site. */
+int social_request_cross_origin_refused(request_rec *r);
+
 /* Reads an application/x-www-form-urlencoded body into a table. On
  * failure returns NULL and sets *code (413, 415, 400). */
 apr_table_t *social_request_form_body(request_rec *r, int *code);

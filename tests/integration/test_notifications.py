@@ -30,9 +30,9 @@ from social_test.html import parse_html
 from harness import write_htpasswd
 
 RUN = uuid.uuid4().hex[:6]
-ANN, BEN, CY, DEE, EVE, FAY, GRETA = ("%s%s" % (n, RUN) for n in ("ann", "ben", "cy", "dee",
-                                                                   "eve", "fay", "greta"))
-USERS = [ANN, BEN, CY, DEE, EVE, FAY, GRETA]
+ANN, BEN, CY, DEE, EVE, FAY, GRETA, HANA = ("%s%s" % (n, RUN) for n in (
+    "ann", "ben", "cy", "dee", "eve", "fay", "greta", "hana"))
+USERS = [ANN, BEN, CY, DEE, EVE, FAY, GRETA, HANA]
 MAIL = {u: "%s@example.org" % u for u in USERS}
 MAIL[FAY] = "fay at the front desk"   # what a directory may hold: no address
 EVE_NAME = "<script>alert(1)</script>Eve"
@@ -377,16 +377,22 @@ def test_people_prefix_search(server, ann, ben):
 
 # ---------------------------------------------------------------- e-mail
 
-def mails_to(mail_dir, user):
+def raw_mails_to(mail_dir, user):
+    """The messages to user as the mail command got them, oldest first."""
     found = []
     for name in sorted(os.listdir(mail_dir)):
         if not name.endswith(".eml"):
             continue
         with open(os.path.join(mail_dir, name), "rb") as f:
-            msg = email.message_from_bytes(f.read(), policy=policy.default)
-        if MAIL[user] in str(msg["To"]):
-            found.append(msg)
+            raw = f.read()
+        if MAIL[user] in str(email.message_from_bytes(raw, policy=policy.default)["To"]):
+            found.append(raw)
     return found
+
+
+def mails_to(mail_dir, user):
+    return [email.message_from_bytes(raw, policy=policy.default)
+            for raw in raw_mails_to(mail_dir, user)]
 
 
 def drive_until(server, predicate, timeout):
@@ -432,24 +438,33 @@ def test_mail_digest_is_batched_per_person(server, mail_dir, cy, ben, dee):
     assert len(mails_to(mail_dir, CY)) == done + 2   # nothing new, nothing sent
 
 
-def test_mail_digest_is_in_the_language_the_person_reads_in(server, mail_dir, ben):
-    """Greta's browser asks for German: her digest is German (subject
-    encoded as RFC 2047 says, Content-Language), whatever language the
-    page or the person who replied used."""
-    greta = Client(server, GRETA)
+@pytest.mark.parametrize("who,accept,subject,lang,footer", [
+    (GRETA, "de-DE,de;q=0.9", "1 neue Benachrichtigung im Intranet", "de",
+     "Alle Ihre Benachrichtigungen"),
+    (HANA, "ja", "イントラネットに新しい通知が1件あります", "ja", "すべての通知")])
+def test_mail_digest_is_in_the_language_the_person_reads_in(server, mail_dir, ben, who, accept,
+                                                          subject, lang, footer):
+    """A person whose browser asks for German (Japanese) gets a German
+    (Japanese) digest, whatever language the page or the person who
+    replied used: the subject as RFC 2047 encoded words of at most 75
+    characters on header lines of at most 78, and Content-Language."""
+    reader = Client(server, who)
     page = new_page(server)
-    # her visit records her language (her browser's, not the page's English)
-    assert greta.get(page, headers={"Accept-Language": "de-DE,de;q=0.9"}).status == 200
-    top = greta.api("POST", "comments", {"page": page, "body": "Frage"},
-                    headers={"Accept-Language": "de-DE,de;q=0.9"}).json()
+    # their visit records their language (their browser's, not the page's English)
+    assert reader.get(page, headers={"Accept-Language": accept}).status == 200
+    top = reader.api("POST", "comments", {"page": page, "body": "Frage"},
+                     headers={"Accept-Language": accept}).json()
     ben.create(page, "an answer", parent=top["id"])
-    assert drive_until(server, lambda: len(mails_to(mail_dir, GRETA)) >= 1, 15)
-    msg = mails_to(mail_dir, GRETA)[0]
-    assert msg["Subject"] == "1 neue Benachrichtigung im Intranet", msg["Subject"]
-    assert msg["Content-Language"] == "de"
+    assert drive_until(server, lambda: len(mails_to(mail_dir, who)) >= 1, 15)
+    msg = mails_to(mail_dir, who)[0]
+    assert msg["Subject"] == subject, msg["Subject"]
+    assert msg["Content-Language"] == lang
     body = msg.get_content()
-    assert "Alle Ihre Benachrichtigungen" in body and "All your notifications" not in body
+    assert footer in body and "All your notifications" not in body
     assert "replied to your comment" not in body, body
+    head = raw_mails_to(mail_dir, who)[0].split(b"\n\n", 1)[0].decode("ascii")
+    assert all(len(line) <= 78 for line in head.split("\n")), head
+    assert all(len(w) <= 75 for w in re.findall(r"=\?utf-8\?b\?[^?]*\?=", head)), head
 
 
 def test_unusable_address_is_skipped_once_not_at_every_check(server, mail_dir, ben):
