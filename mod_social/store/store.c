@@ -545,16 +545,25 @@ social_store_status social_store_run(request_rec *r, ap_dbd_t *dbd, const char *
 /* The next row of a result, or 0 at its end. Rows arrive as they are
  * read: if the database stops answering on the way, the end comes early;
  * then the breaker opens and the request is marked, so what it read is
- * not cached as if it were whole. */
+ * not cached as if it were whole. The server may also end the rows with
+ * an error (a deadlock: on Galera another node's write set aborting this
+ * transaction): *failed gets its number, for the caller to report, since
+ * the transaction is gone and nothing may be written after it as if it
+ * were not (apr_dbd_mysql keeps no note of an error met while fetching). */
 static int next_row(request_rec *r, ap_dbd_t *dbd, apr_dbd_results_t *res,
-                    apr_dbd_row_t **row)
+                    apr_dbd_row_t **row, int *failed)
 {
-    if (apr_dbd_get_row(dbd->driver, r->pool, res, row, -1) == 0) {
+    int rv = apr_dbd_get_row(dbd->driver, r->pool, res, row, -1);
+
+    if (rv == 0) {
         return 1;
     }
     if (connection_failed(dbd)) {
         apr_table_setn(r->notes, SOCIAL_STORE_BROKEN_NOTE, "1");
         store_down(r, "rows were cut off", 0);
+    }
+    else if (rv > 0) {
+        *failed = rv;
     }
     return 0;
 }
@@ -573,7 +582,7 @@ static social_store_status select_rows(request_rec *r, ap_dbd_t *dbd, const char
     apr_dbd_results_t *res = NULL;
     const char **values;
     social_store_row row = { r, dbd, NULL };
-    int nvalues, rv;
+    int nvalues, rv, failed = 0;
     social_store_status status;
 
     *rows = 0;
@@ -585,7 +594,7 @@ static social_store_status select_rows(request_rec *r, ap_dbd_t *dbd, const char
     if (rv != 0) {
         return statement_failed(r, dbd, label, rv);
     }
-    while (next_row(r, dbd, res, &row.row)) {
+    while (next_row(r, dbd, res, &row.row, &failed)) {
         if (delivery == ARRAY_ELEMENT) {
             fn(&row, apr_array_push(target));
         }
@@ -594,7 +603,7 @@ static social_store_status select_rows(request_rec *r, ap_dbd_t *dbd, const char
         }
         (*rows)++;
     }
-    return SOCIAL_STORE_OK;
+    return failed ? statement_failed(r, dbd, label, failed) : SOCIAL_STORE_OK;
 }
 
 social_store_status social_store_rows(request_rec *r, ap_dbd_t *dbd, const char *label,
@@ -947,14 +956,28 @@ social_store_status social_store_idempotent_write(request_rec *r, ap_dbd_t *dbd,
     return st;
 }
 
+/* The claim row must still be there: if it is not, the transaction that
+ * claimed it was aborted under this request without a word reaching it
+ * (what follows would write in a new transaction, outside the key), so
+ * the whole write runs again, as after a deadlock. */
 social_store_status social_store_idempotency_settle(request_rec *r, ap_dbd_t *dbd,
                                                     const social_idempotency *idem,
                                                     apr_int64_t id)
 {
-    return social_store_run(r, dbd, "social_idempotency_settle",
-                            STORE_ARGS({ "id", social_store_int_arg(r, id) },
-                                       { "user", idem->user }, { "key", idem->key }),
-                            NULL);
+    int affected = 0;
+    social_store_status st = social_store_run(r, dbd, "social_idempotency_settle",
+                                              STORE_ARGS({ "id", social_store_int_arg(r, id) },
+                                                         { "user", idem->user },
+                                                         { "key", idem->key }),
+                                              &affected);
+
+    if (st == SOCIAL_STORE_OK && affected != 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "SOCIAL0109: the Idempotency-Key claimed by this write is gone from its "
+                      "transaction (aborted by the database): the write is run again");
+        return SOCIAL_STORE_RETRY;
+    }
+    return st;
 }
 
 social_store_status social_store_schema_version(request_rec *r, int *version)
