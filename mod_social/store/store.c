@@ -241,28 +241,43 @@ int social_store_retry_after(void)
     return seconds > 0 ? seconds : 1;
 }
 
-/* A connection with our statements, or NULL. While the breaker is open
- * nothing waits: the answer is NULL at once. mod_dbd hands out each dead
- * pooled connection once (and drops it), so after a database restart a
- * few tries get a fresh one; only when those fail too is the database
- * taken as down. */
-ap_dbd_t *social_store_reader(request_rec *r)
+/* mod_dbd hands out each dead pooled connection once (it pings it,
+ * logs AH00639 and drops it), so after a database restart a few quick
+ * tries get a fresh one. A try that took longer than that was a real
+ * connection attempt: its failure is the answer. Either r (a request's
+ * connection, given back with the request) or p and s (the background's,
+ * closed by the caller). */
+#define DEAD_POOLED_TRIES 10
+#define DEAD_POOLED_QUICK apr_time_from_msec(50)
+
+static ap_dbd_t *open_past_dead_ones(request_rec *r, apr_pool_t *p, server_rec *s)
 {
     ap_dbd_t *dbd = NULL;
     int attempt;
+
+    for (attempt = 0; attempt < DEAD_POOLED_TRIES && dbd == NULL; attempt++) {
+        apr_time_t started = apr_time_now();
+        dbd = r != NULL ? dbd_acquire_fn(r) : dbd_open_fn(p, s);
+        if (dbd == NULL && apr_time_now() - started > DEAD_POOLED_QUICK) {
+            break;
+        }
+    }
+    return dbd;
+}
+
+/* A connection with our statements, or NULL. While the breaker is open
+ * nothing waits: the answer is NULL at once; only when a fresh
+ * connection fails too is the database taken as down. */
+ap_dbd_t *social_store_reader(request_rec *r)
+{
+    ap_dbd_t *dbd;
 
     if (dbd_acquire_fn == NULL
         || social_breaker_ask(&breaker, apr_time_now(), !probing_in_background)
            == SOCIAL_BREAKER_WAIT) {
         return NULL;
     }
-    for (attempt = 0; attempt < 10 && dbd == NULL; attempt++) {
-        apr_time_t started = apr_time_now();
-        dbd = dbd_acquire_fn(r);
-        if (dbd == NULL && apr_time_now() - started > apr_time_from_msec(50)) {
-            break;   /* a real connection attempt failed, not a dead pooled one */
-        }
-    }
+    dbd = open_past_dead_ones(r, NULL, NULL);
     if (dbd == NULL) {
         store_down(r, "no connection; see mod_dbd's message above, and check "
                       "DBDriver/DBDParams and that the server is up", 1);
@@ -284,7 +299,7 @@ void social_store_probe(server_rec *s, apr_pool_t *p)
         || social_breaker_ask(&breaker, apr_time_now(), 1) != SOCIAL_BREAKER_PROBE) {
         return;
     }
-    dbd = dbd_open_fn(p, s);
+    dbd = open_past_dead_ones(NULL, p, s);
     if (dbd == NULL) {
         social_breaker_failure(&breaker, apr_time_now());
         ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,

@@ -525,6 +525,13 @@ def test_a_killed_node_degrades_its_httpd_and_the_balancer_keeps_writing(
     for s in servers.values():
         # mod_dbd's own lines when a connection breaks, and the module's
         s.allow_errors(r"AH00639|AH00629|AH02655", r"SOCIAL0\d{3}")
+        # A pooled connection that died with node 1 is found only when it
+        # is next taken from the pool, possibly after this test: mod_dbd
+        # then logs its failed ping (AH00639) and drops it. The module's
+        # own lines stay checked: it takes the next connection, and does
+        # not call the database down for a dead pooled one.
+        s.error_log_allow.append(re.compile(r"AH00639: DBD \[mysql\] Error: "
+                                            r"(Lost connection|.*gone away)"))
     path = mn.new_page(list(servers.values()))
     for s in servers.values():
         s.write_file(path, mn.PAGE.format(title="Kill", markers=""))

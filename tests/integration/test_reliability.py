@@ -347,6 +347,36 @@ def test_writes_recover_within_seconds_of_a_restart_with_full_pools(
     assert streak.count(503) <= 2, ("503s after the first write succeeded: %r" % streak)
 
 
+def test_the_background_probe_passes_over_connections_the_crash_killed(
+        server, restartable_db, alice):
+    """A database that hung (the breaker opened on a statement's deadline)
+    and was then restarted: the background probe finds the pool still
+    holding connections to the old server. mod_dbd drops each dead one
+    after its failed ping; the probe takes the next, so the first probe
+    after the restart says the database is back (SOCIAL0111), not that it
+    is still unavailable (SOCIAL0117), and the process does not wait
+    another back-off for its discussions."""
+    server.allow_errors(*DB_TROUBLE_ALLOW)
+    wait_for_database(server, "ok")
+    page = fresh_page(server)
+    fill_connection_pools(alice, page)
+    restartable_db.freeze()
+    try:
+        # a write waits for its deadline and opens its process's breaker
+        assert_503_unavailable(alice.api("POST", "comments", {"page": page, "body": "hung"}))
+        restartable_db.kill9()
+        restartable_db.start()      # returns once it accepts connections
+        since = server.error_log_size()
+        assert harness.wait_until(
+            lambda: any("SOCIAL0111" in line for line in server.error_log_lines(since)), 20, 0.1), \
+            "no probe found the database back:\n" + "\n".join(server.error_log_lines(since))
+        after = server.error_log_lines(since)
+    finally:
+        restartable_db.thaw()
+        restart_and_wait(server, restartable_db)
+    assert not [line for line in after if "SOCIAL0117" in line], "\n".join(after)
+
+
 # ---------------------------------------------------------------- slow database
 
 def lock_holder(db, seconds=20):
