@@ -555,6 +555,7 @@ static int listing_cache_send(request_rec *r, const listing_cache *lc)
 {
     const char *match, *text;
     apr_size_t len = 0;
+    social_fragcache_kept *kept;
 
     if (lc->key == NULL) {
         return -1;
@@ -565,7 +566,7 @@ static int listing_cache_send(request_rec *r, const listing_cache *lc)
         apr_table_setn(r->headers_out, "Cache-Control", "private, no-cache");
         return HTTP_NOT_MODIFIED;
     }
-    text = social_fragcache_get(r, lc->key, SOCIAL_FRAGCACHE_ENTRY_MAX, &len);
+    text = social_fragcache_get_kept(r, lc->key, &len, &kept);
     if (text == NULL) {
         return -1;
     }
@@ -584,7 +585,7 @@ static int listing_send(request_rec *r, const listing_cache *lc, json_t *body)
     if (lc->key == NULL) {
         return social_request_json_text_send(r, HTTP_OK, text, len, "no-store");
     }
-    social_fragcache_put(r, lc->key, text, len);
+    social_fragcache_put_kept(r, lc->key, text, len);
     return social_request_json_text_send(r, HTTP_OK, text, len, "private, no-cache");
 }
 

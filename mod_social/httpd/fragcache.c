@@ -1,9 +1,12 @@
 /* fragcache.c: SocialCache through mod_socache. */
 #include "fragcache.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include <apr_hash.h>
 #include <apr_strings.h>
+#include <apr_thread_mutex.h>
 #include <http_config.h>
 #include <http_core.h>
 #include <http_log.h>
@@ -72,30 +75,210 @@ static int fragcache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     return social_socache_open(&cache, name, args, &hints, s, pconf, ptemp);
 }
 
+/* ---- discussions kept in the process, too ----
+ *
+ * An entry stored under a page version never changes (a new version is a
+ * new key), so each process keeps the discussions it serves most in its
+ * own memory as well: a view then reads no shared memory, takes no
+ * cross-process lock and copies nothing before personalising. In the
+ * shared cache such an entry starts with its expiry (8 bytes, network
+ * order), so a copy in a process lives exactly as long as the shared one.
+ * Entries are reference-counted: one dropped from the process's table
+ * while a request reads it is freed when that request ends. */
+
+#define KEPT_BUDGET (8 * 1024 * 1024)     /* bytes of entries per process */
+#define KEPT_HEADER 8
+
+typedef struct social_fragcache_kept kept_entry;
+struct social_fragcache_kept {
+    kept_entry *newer, *older;   /* the table's order of use */
+    char *key;
+    apr_size_t key_len;
+    char *data;
+    apr_size_t len;
+    apr_time_t expiry;
+    unsigned int refs;           /* requests reading it, +1 while in the table */
+    void *note;                  /* what a reader made of it once (see .h) */
+    void (*note_free)(void *);
+};
+
+static apr_hash_t *kept_table;
+static kept_entry *kept_newest, *kept_oldest;
+static apr_size_t kept_bytes;
+#if APR_HAS_THREADS
+static apr_thread_mutex_t *kept_lock;
+#define KEPT_LOCK() (kept_lock != NULL ? apr_thread_mutex_lock(kept_lock) : APR_SUCCESS)
+#define KEPT_UNLOCK() (kept_lock != NULL ? apr_thread_mutex_unlock(kept_lock) : APR_SUCCESS)
+#else
+#define KEPT_LOCK() APR_SUCCESS
+#define KEPT_UNLOCK() APR_SUCCESS
+#endif
+
+static void kept_unref(kept_entry *e)
+{
+    if (--e->refs == 0) {
+        if (e->note != NULL) {
+            e->note_free(e->note);
+        }
+        free(e->key);
+        free(e->data);
+        free(e);
+    }
+}
+
+/* Out of the order of use (under the lock). */
+static void kept_unlink(kept_entry *e)
+{
+    if (e->newer != NULL) {
+        e->newer->older = e->older;
+    }
+    else {
+        kept_newest = e->older;
+    }
+    if (e->older != NULL) {
+        e->older->newer = e->newer;
+    }
+    else {
+        kept_oldest = e->newer;
+    }
+    e->newer = e->older = NULL;
+}
+
+/* First in the order of use (under the lock). */
+static void kept_to_front(kept_entry *e)
+{
+    e->older = kept_newest;
+    e->newer = NULL;
+    if (kept_newest != NULL) {
+        kept_newest->newer = e;
+    }
+    kept_newest = e;
+    if (kept_oldest == NULL) {
+        kept_oldest = e;
+    }
+}
+
+/* Out of the table (under the lock); freed once no request reads it. */
+static void kept_drop(kept_entry *e)
+{
+    apr_hash_set(kept_table, e->key, (apr_ssize_t)e->key_len, NULL);
+    kept_unlink(e);
+    kept_bytes -= e->len + e->key_len;
+    kept_unref(e);
+}
+
+static apr_status_t kept_release(void *data)
+{
+    KEPT_LOCK();
+    kept_unref(data);
+    KEPT_UNLOCK();
+    return APR_SUCCESS;
+}
+
+/* The entry under key in this process, held for r; NULL if none. */
+static kept_entry *kept_find(request_rec *r, const char *key, apr_size_t key_len)
+{
+    kept_entry *e;
+
+    if (kept_table == NULL) {
+        return NULL;
+    }
+    KEPT_LOCK();
+    e = apr_hash_get(kept_table, key, (apr_ssize_t)key_len);
+    if (e != NULL && e->expiry <= apr_time_now()) {
+        kept_drop(e);
+        e = NULL;
+    }
+    if (e != NULL) {
+        if (e != kept_newest) {
+            kept_unlink(e);
+            kept_to_front(e);
+        }
+        e->refs++;
+    }
+    KEPT_UNLOCK();
+    if (e != NULL) {
+        apr_pool_cleanup_register(r->pool, e, kept_release, apr_pool_cleanup_null);
+    }
+    return e;
+}
+
+/* Keeps a copy of data under key until expiry, held for r as well;
+ * NULL if there is no room or no memory (the caller has its own copy). */
+static kept_entry *kept_add(request_rec *r, const char *key, apr_size_t key_len,
+                            const char *data, apr_size_t len, apr_time_t expiry)
+{
+    kept_entry *e, *old;
+
+    if (kept_table == NULL || len + key_len > KEPT_BUDGET / 8) {
+        return NULL;
+    }
+    e = calloc(1, sizeof(*e));
+    if (e == NULL || (e->key = malloc(key_len + 1)) == NULL
+        || (e->data = malloc(len + 1)) == NULL) {
+        if (e != NULL) {
+            free(e->key);
+        }
+        free(e);
+        return NULL;
+    }
+    memcpy(e->key, key, key_len);
+    e->key[key_len] = '\0';
+    e->key_len = key_len;
+    memcpy(e->data, data, len);
+    e->data[len] = '\0';
+    e->len = len;
+    e->expiry = expiry;
+    e->refs = 2;                 /* the table's and r's */
+    KEPT_LOCK();
+    if ((old = apr_hash_get(kept_table, key, (apr_ssize_t)key_len)) != NULL) {
+        kept_drop(old);          /* the same discussion, stored again */
+    }
+    while (kept_oldest != NULL && kept_bytes + len + key_len > KEPT_BUDGET) {
+        kept_drop(kept_oldest);
+    }
+    apr_hash_set(kept_table, e->key, (apr_ssize_t)key_len, e);
+    kept_to_front(e);
+    kept_bytes += len + key_len;
+    KEPT_UNLOCK();
+    apr_pool_cleanup_register(r->pool, e, kept_release, apr_pool_cleanup_null);
+    return e;
+}
+
+/* The process ends: every entry goes (no request reads one any more). */
+static apr_status_t kept_clear(void *data)
+{
+    (void)data;
+    while (kept_oldest != NULL) {
+        kept_drop(kept_oldest);
+    }
+    kept_table = NULL;
+    return APR_SUCCESS;
+}
+
 static void fragcache_child_init(apr_pool_t *p, server_rec *s)
 {
     social_socache_child_init(&cache, p, s);
+    if (cache.instance == NULL) {
+        return;
+    }
+#if APR_HAS_THREADS
+    if (apr_thread_mutex_create(&kept_lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS) {
+        return;   /* (then nothing is kept in the process) */
+    }
+#endif
+    kept_table = apr_hash_make(p);
+    apr_pool_cleanup_register(p, NULL, kept_clear, apr_pool_cleanup_null);
 }
 
-int social_fragcache_enabled(void)
-{
-    return cache.instance != NULL;
-}
-
-const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t max,
-                                 apr_size_t *len)
+/* The entry under key if it is at most max bytes, in r's pool. */
+static const char *retrieve(request_rec *r, const char *key, apr_size_t max, apr_size_t *len)
 {
     unsigned char *buf;
-    unsigned int n;
-    apr_status_t rv;
+    unsigned int n = (unsigned int)max;
 
-    if (cache.instance == NULL || max > SOCIAL_FRAGCACHE_ENTRY_MAX) {
-        return NULL;
-    }
-    n = (unsigned int)max;
     buf = apr_palloc(r->pool, max + 1);
-    rv = social_socache_retrieve(&cache, r, key, buf, &n);
-    if (rv != APR_SUCCESS) {
+    if (social_socache_retrieve(&cache, r, key, buf, &n) != APR_SUCCESS) {
         return NULL;
     }
     buf[n] = '\0';
@@ -103,24 +286,140 @@ const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t max
     return (const char *)buf;
 }
 
-void social_fragcache_put(request_rec *r, const char *key, const char *data,
-                          apr_size_t len)
+const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t max,
+                                 apr_size_t *len)
+{
+    if (cache.instance == NULL || max > SOCIAL_FRAGCACHE_ENTRY_MAX) {
+        return NULL;
+    }
+    return retrieve(r, key, max, len);
+}
+
+static apr_time_t ttl_of(request_rec *r)
 {
     const social_srv_conf *sc = social_config_srv(r->server);
-    apr_interval_time_t ttl = apr_time_from_sec(sc->cache_ttl ? sc->cache_ttl
-                                                              : SOCIAL_CACHE_TTL_DEFAULT);
+
+    return apr_time_from_sec(sc->cache_ttl ? sc->cache_ttl : SOCIAL_CACHE_TTL_DEFAULT);
+}
+
+/* Stores data under key until expiry; 1 if the cache kept it. */
+static int store_until(request_rec *r, const char *key, const char *data, apr_size_t len,
+                       apr_time_t expiry)
+{
     apr_status_t rv;
 
-    if (cache.instance == NULL || len > SOCIAL_FRAGCACHE_ENTRY_MAX
+    if (cache.instance == NULL || len > SOCIAL_FRAGCACHE_ENTRY_MAX + KEPT_HEADER
         || apr_table_get(r->notes, SOCIAL_STORE_BROKEN_NOTE) != NULL) {
-        return;   /* (what a cut-off result gave is never kept) */
+        return 0;   /* (what a cut-off result gave is never kept) */
     }
-    rv = social_socache_store(&cache, r, key, apr_time_now() + ttl, data, (unsigned int)len);
+    rv = social_socache_store(&cache, r, key, expiry, data, (unsigned int)len);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, rv, r,
                       "SOCIAL1206: the discussion cache did not keep %" APR_SIZE_T_FMT
                       " bytes (too large for it?)", len);
+        return 0;
     }
+    return 1;
+}
+
+void social_fragcache_put(request_rec *r, const char *key, const char *data,
+                          apr_size_t len)
+{
+    if (len <= SOCIAL_FRAGCACHE_ENTRY_MAX) {
+        store_until(r, key, data, len, apr_time_now() + ttl_of(r));
+    }
+}
+
+const char *social_fragcache_get_kept(request_rec *r, const char *key, apr_size_t *len,
+                                      social_fragcache_kept **kept)
+{
+    apr_size_t key_len = strlen(key), raw_len = 0;
+    kept_entry *e = kept_find(r, key, key_len);
+    const unsigned char *raw;
+    apr_time_t expiry = 0;
+    int k;
+
+    if (e == NULL) {
+        if (cache.instance == NULL
+            || (raw = (const unsigned char *)retrieve(r, key, SOCIAL_FRAGCACHE_ENTRY_MAX
+                                                      + KEPT_HEADER, &raw_len)) == NULL
+            || raw_len < KEPT_HEADER) {
+            return NULL;
+        }
+        for (k = 0; k < KEPT_HEADER; k++) {
+            expiry = (expiry << 8) | raw[k];
+        }
+        if (expiry <= apr_time_now()) {
+            return NULL;
+        }
+        e = kept_add(r, key, key_len, (const char *)raw + KEPT_HEADER,
+                     raw_len - KEPT_HEADER, expiry);
+        if (e == NULL) {
+            *len = raw_len - KEPT_HEADER;
+            *kept = NULL;
+            return (const char *)raw + KEPT_HEADER;
+        }
+    }
+    *len = e->len;
+    *kept = e;
+    return e->data;
+}
+
+void *social_fragcache_kept_note(social_fragcache_kept *kept)
+{
+    kept_entry *e = kept;
+    void *note;
+
+    KEPT_LOCK();
+    note = e->note;
+    KEPT_UNLOCK();
+    return note;
+}
+
+void *social_fragcache_kept_note_set(social_fragcache_kept *kept, void *note,
+                                     void (*note_free)(void *))
+{
+    kept_entry *e = kept;
+    void *kept_note;
+
+    KEPT_LOCK();
+    if (e->note == NULL) {
+        e->note = note;
+        e->note_free = note_free;
+    }
+    kept_note = e->note;
+    KEPT_UNLOCK();
+    if (kept_note != note) {
+        note_free(note);          /* another request made it first */
+    }
+    return kept_note;
+}
+
+void social_fragcache_put_kept(request_rec *r, const char *key, const char *data,
+                               apr_size_t len)
+{
+    apr_time_t expiry = apr_time_now() + ttl_of(r);
+    apr_uint64_t word = (apr_uint64_t)expiry;
+    unsigned char *raw;
+    int k;
+
+    if (len > SOCIAL_FRAGCACHE_ENTRY_MAX) {
+        return;
+    }
+    raw = apr_palloc(r->pool, len + KEPT_HEADER);
+    for (k = KEPT_HEADER - 1; k >= 0; k--) {
+        raw[k] = (unsigned char)(word & 0xff);
+        word >>= 8;
+    }
+    memcpy(raw + KEPT_HEADER, data, len);
+    if (store_until(r, key, (const char *)raw, len + KEPT_HEADER, expiry)) {
+        kept_add(r, key, strlen(key), data, len, expiry);
+    }
+}
+
+int social_fragcache_enabled(void)
+{
+    return cache.instance != NULL;
 }
 
 int social_fragcache_remembered(request_rec *r, const char *key, apr_interval_time_t ttl)

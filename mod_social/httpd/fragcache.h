@@ -54,6 +54,26 @@ const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t max
 void social_fragcache_put(request_rec *r, const char *key, const char *data,
                           apr_size_t len);
 
+/* The same for an entry that never changes under its key (a
+ * discussion or a listing under a page version): kept in the shared
+ * cache with its expiry and, once read, in this process's memory too,
+ * until the same expiry (at most 8 MB of them per process, the least
+ * recently used dropped first). What get_kept answers is not copied: it
+ * stays readable until r ends. Entries put with put_kept are read only
+ * with get_kept. *kept is the process's entry (NULL when it answered
+ * from the shared cache alone), to which a reader may attach a note
+ * once: what it made of the entry (e.g. the entry parsed), in malloc'd
+ * memory, freed with note_free when the entry goes. kept_note_set
+ * answers the note kept, which is another thread's if it came first. */
+typedef struct social_fragcache_kept social_fragcache_kept;
+const char *social_fragcache_get_kept(request_rec *r, const char *key, apr_size_t *len,
+                                      social_fragcache_kept **kept);
+void social_fragcache_put_kept(request_rec *r, const char *key, const char *data,
+                               apr_size_t len);
+void *social_fragcache_kept_note(social_fragcache_kept *kept);
+void *social_fragcache_kept_note_set(social_fragcache_kept *kept, void *note,
+                                     void (*note_free)(void *));
+
 /* Has key been remembered within its lifetime? If not, remembers it for
  * ttl and answers 0. -1 if there is no cache (the caller cannot know). */
 int social_fragcache_remembered(request_rec *r, const char *key, apr_interval_time_t ttl);

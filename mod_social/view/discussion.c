@@ -664,33 +664,47 @@ static apr_array_header_t *places_read(apr_pool_t *p, const char *at, const char
     return places;
 }
 
-/* The view is made of pieces: bytes of the entry, or a word of the viewer's. */
-static void piece_add(apr_array_header_t *pieces, const char *base, apr_size_t len)
+/* The view is made of segments: bytes of the entry, or a word of the
+ * viewer's (word >= 0). */
+typedef struct {
+    const char *base;
+    apr_size_t len;
+    int word;
+} segment;
+
+static void text_add(apr_array_header_t *plan, const char *base, apr_size_t len)
 {
-    struct iovec *v;
+    segment *v;
 
     if (len > 0) {
-        v = apr_array_push(pieces);
-        v->iov_base = (void *)base;
-        v->iov_len = len;
+        v = apr_array_push(plan);
+        v->base = base;
+        v->len = len;
+        v->word = -1;
     }
 }
 
-/* The HTML of a cache entry with every stand-in replaced by the viewer's
- * own word (the name escaped as the template would have) and of every
- * group the variant that is the viewer's (part NULL: a reader with no part
- * of their own); NULL if the entry is malformed. */
-static char *personalise(request_rec *r, const social_identity *who, int unread,
-                         const viewer_part *part, const char *entry, apr_size_t entry_len,
-                         apr_size_t *len)
+static void word_add(apr_array_header_t *plan, int which)
 {
-    const char *words[PERSONAL_WORDS], *own[PERSONAL_WORDS];
+    segment *v = apr_array_push(plan);
+
+    v->base = NULL;
+    v->len = 0;
+    v->word = which;
+}
+
+/* The segments of a cache entry as a reader with part sees it (part
+ * NULL: a reader with no part of their own): of every group the variant
+ * that is theirs, every stand-in a word of theirs; NULL if the entry is
+ * malformed. The segments point into the entry. */
+static apr_array_header_t *plan_make(apr_pool_t *p, const viewer_part *part,
+                                     const char *entry, apr_size_t entry_len)
+{
+    const char *words[PERSONAL_WORDS];
     const char *at = entry, *end = entry + entry_len, *nl, *html;
-    apr_size_t word_len = 0, own_len[PERSONAL_WORDS], html_len, copied = 0, total = 0;
-    const char *name = who->name ? who->name : "";
-    apr_array_header_t *places, *pieces;
+    apr_size_t word_len = 0, html_len, copied = 0;
+    apr_array_header_t *places, *plan;
     const word_place *pl;
-    char *out, *o;
     int k, j;
 
     if (entry_len < 2 || memcmp(entry, "4\n", 2) != 0) {
@@ -707,14 +721,14 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
             if (part != NULL) {
                 return NULL;
             }
-            words[k] = apr_pstrdup(r->pool, words[0]);   /* never among the places */
+            words[k] = apr_pstrdup(p, words[0]);   /* never among the places */
         }
         else if (k > 0 && (apr_size_t)(nl - at) != word_len) {
             return NULL;
         }
         else {
             word_len = (apr_size_t)(nl - at);
-            words[k] = apr_pstrmemdup(r->pool, at, word_len);
+            words[k] = apr_pstrmemdup(p, at, word_len);
         }
         at = nl + 1;
     }
@@ -723,18 +737,10 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
     }
     html = nl + 1;
     html_len = (apr_size_t)(end - html);
-    if ((places = places_read(r->pool, at, nl, html, html_len, words, word_len)) == NULL) {
+    if ((places = places_read(p, at, nl, html, html_len, words, word_len)) == NULL) {
         return NULL;
     }
-    own[0] = social_identity_can_write(who) ? social_identity_form_token(r, who) : "";
-    name = social_text_html_escape(r->pool, name, strlen(name));
-    own[1] = social_text_ascii_refs(r->pool, name, strlen(name));
-    own[2] = unread_html(r, unread);
-    own[WORD_VARIANT] = "";
-    for (k = 0; k < PERSONAL_WORDS; k++) {
-        own_len[k] = strlen(own[k]);
-    }
-    pieces = apr_array_make(r->pool, places->nelts * 2 + 2, sizeof(struct iovec));
+    plan = apr_array_make(p, places->nelts * 2 + 2, sizeof(segment));
     for (k = 0; k < places->nelts; k++) {
         const word_place *sep[GROUP_VARIANTS];
         apr_int64_t id;
@@ -744,8 +750,8 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
 
         pl = &APR_ARRAY_IDX(places, k, word_place);
         if (pl->which != WORD_VARIANT) {
-            piece_add(pieces, html + copied, pl->offset - copied);
-            piece_add(pieces, own[pl->which], own_len[pl->which]);
+            text_add(plan, html + copied, pl->offset - copied);
+            word_add(plan, pl->which);
             copied = pl->offset + word_len;
             continue;
         }
@@ -772,33 +778,100 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
         keep_from = choice == 0 ? (apr_size_t)(next + 1 - html)
                                 : sep[choice - 1]->offset + word_len;
         keep_to = sep[choice]->offset;
-        piece_add(pieces, html + copied, pl->offset - copied);
+        text_add(plan, html + copied, pl->offset - copied);
         copied = keep_from;
         for (j = k + 1; j < last; j++) {
             const word_place *q = &APR_ARRAY_IDX(places, j, word_place);
             if (q->which != WORD_VARIANT && q->offset >= keep_from && q->offset < keep_to) {
-                piece_add(pieces, html + copied, q->offset - copied);
-                piece_add(pieces, own[q->which], own_len[q->which]);
+                text_add(plan, html + copied, q->offset - copied);
+                word_add(plan, q->which);
                 copied = q->offset + word_len;
             }
         }
-        piece_add(pieces, html + copied, keep_to - copied);
+        text_add(plan, html + copied, keep_to - copied);
         copied = sep[n - 1]->offset + word_len;
         k = last;
     }
-    piece_add(pieces, html + copied, html_len - copied);
-    for (k = 0; k < pieces->nelts; k++) {
-        total += APR_ARRAY_IDX(pieces, k, struct iovec).iov_len;
+    text_add(plan, html + copied, html_len - copied);
+    return plan;
+}
+
+/* The view of who from the n segments of a plan: the entry's bytes, and
+ * in place of every stand-in the viewer's own word (the name escaped as
+ * the template would have). */
+static char *plan_fill(request_rec *r, const social_identity *who, int unread,
+                       const segment *seg, int n, apr_size_t *len)
+{
+    const char *own[PERSONAL_WORDS];
+    const char *name = who->name ? who->name : "";
+    apr_size_t own_len[PERSONAL_WORDS], total = 0;
+    char *out, *o;
+    int k;
+
+    own[0] = social_identity_can_write(who) ? social_identity_form_token(r, who) : "";
+    name = social_text_html_escape(r->pool, name, strlen(name));
+    own[1] = social_text_ascii_refs(r->pool, name, strlen(name));
+    own[2] = unread_html(r, unread);
+    own[WORD_VARIANT] = "";
+    for (k = 0; k < PERSONAL_WORDS; k++) {
+        own_len[k] = strlen(own[k]);
+    }
+    for (k = 0; k < n; k++) {
+        total += seg[k].word < 0 ? seg[k].len : own_len[seg[k].word];
     }
     out = o = apr_palloc(r->pool, total + 1);
-    for (k = 0; k < pieces->nelts; k++) {
-        const struct iovec *v = &APR_ARRAY_IDX(pieces, k, struct iovec);
-        memcpy(o, v->iov_base, v->iov_len);
-        o += v->iov_len;
+    for (k = 0; k < n; k++) {
+        if (seg[k].word < 0) {
+            memcpy(o, seg[k].base, seg[k].len);
+            o += seg[k].len;
+        }
+        else {
+            memcpy(o, own[seg[k].word], own_len[seg[k].word]);
+            o += own_len[seg[k].word];
+        }
     }
     *o = '\0';
     *len = total;
     return out;
+}
+
+/* The HTML of a cache entry for who (see plan_make); NULL if the entry
+ * is malformed. */
+static char *personalise(request_rec *r, const social_identity *who, int unread,
+                         const viewer_part *part, const char *entry, apr_size_t entry_len,
+                         apr_size_t *len)
+{
+    apr_array_header_t *plan = plan_make(r->pool, part, entry, entry_len);
+
+    return plan != NULL ? plan_fill(r, who, unread, (const segment *)plan->elts,
+                                    plan->nelts, len)
+                        : NULL;
+}
+
+/* A plan kept with the process's copy of an entry (for readers with no
+ * part of their own, the most common view): made once, in malloc'd
+ * memory, freed with the entry. */
+typedef struct {
+    int n;
+    segment seg[1];
+} kept_plan;
+
+static kept_plan *kept_plan_of(request_rec *r, social_fragcache_kept *kept,
+                               const char *entry, apr_size_t entry_len)
+{
+    kept_plan *kp = social_fragcache_kept_note(kept);
+    apr_array_header_t *plan;
+
+    if (kp != NULL) {
+        return kp;
+    }
+    if ((plan = plan_make(r->pool, NULL, entry, entry_len)) == NULL
+        || (kp = malloc(sizeof(*kp) + (apr_size_t)plan->nelts * sizeof(segment))) == NULL) {
+        return NULL;
+    }
+    kp->n = plan->nelts;
+    memcpy(kp->seg, plan->elts, (apr_size_t)plan->nelts * sizeof(segment));
+    return social_fragcache_kept_note_set(kept, kp, free);
 }
 
 /* The cache key of the discussion of page at version as an uninvolved
@@ -841,9 +914,17 @@ static char *cache_get(request_rec *r, const char *key, const social_identity *w
                        const viewer_part *part, int unread, apr_size_t *len)
 {
     apr_size_t entry_len = 0;
-    const char *entry = social_fragcache_get(r, key, SOCIAL_FRAGCACHE_ENTRY_MAX, &entry_len);
+    social_fragcache_kept *kept = NULL;
+    const char *entry = social_fragcache_get_kept(r, key, &entry_len, &kept);
+    const kept_plan *kp;
 
-    return entry != NULL ? personalise(r, who, unread, part, entry, entry_len, len) : NULL;
+    if (entry == NULL) {
+        return NULL;
+    }
+    if (part == NULL && kept != NULL && (kp = kept_plan_of(r, kept, entry, entry_len)) != NULL) {
+        return plan_fill(r, who, unread, kp->seg, kp->n, len);
+    }
+    return personalise(r, who, unread, part, entry, entry_len, len);
 }
 
 /* A discussion showing more comments than this is kept without the
@@ -879,7 +960,7 @@ static char *cache_render_put(request_rec *r, const char *key, const social_thre
                         variants ? words[WORD_VARIANT] : "-", "\n",
                         places_find(r->pool, html, words), "\n", html, NULL);
     entry_len = strlen(entry);
-    social_fragcache_put(r, key, entry, entry_len);
+    social_fragcache_put_kept(r, key, entry, entry_len);
     return personalise(r, who, unread, part, entry, entry_len, len);
 }
 
@@ -1153,8 +1234,8 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
             /* Their part is read only when the kept discussion has the
              * variants to show it. */
             apr_size_t entry_len = 0;
-            const char *entry = social_fragcache_get(r, key, SOCIAL_FRAGCACHE_ENTRY_MAX,
-                                                     &entry_len);
+            social_fragcache_kept *kept = NULL;
+            const char *entry = social_fragcache_get_kept(r, key, &entry_len, &kept);
             if (entry != NULL && entry_has_variants(entry, entry_len)
                 && viewer_part_get(r, dc, page, version, who, &part)
                 && (html = personalise(r, who, unread, part, entry, entry_len, len)) == NULL) {
