@@ -370,6 +370,23 @@ def test_form_token_is_hmac_sha256_of_the_user(server):
     assert mac == expected
 
 
+# Longer than SHA-256's block: HMAC hashes such a key first (RFC 2104).
+LONG_SECRET = "a passphrase an admin chose, longer than one SHA-256 block of 64 bytes: 0123456789"
+
+
+def test_form_token_under_a_secret_longer_than_a_block_is_standard_hmac(mariadb):
+    """The module hashes each secret's padded keys once per process; a
+    secret of more than 64 bytes is hashed first. Tokens are still
+    HMAC-SHA256 as any library computes it, in every process."""
+    srv = start(mariadb, HTTPD_CONF.replace('"@SECRET@"', '"%s"' % LONG_SECRET), "long-secret")
+    with harness.serving(srv):
+        page = fresh_page(srv)
+        for user in ("alice", "bob", "alice"):
+            stamp, mac = Client(srv, user).token(page).split(".")
+            assert mac == hmac.new(LONG_SECRET.encode(), ("form\n%s\n%s" % (stamp, user)).encode(),
+                                   hashlib.sha256).hexdigest(), user
+
+
 def test_tokens_on_one_keep_alive_connection_stay_each_persons(server):
     """A connection keeps the last token it made (one HMAC a minute per
     person): requests of alice, bob, then alice again on one keep-alive
