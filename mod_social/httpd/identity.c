@@ -3,6 +3,7 @@
 
 #include <apr_lib.h>
 #include <apr_strings.h>
+#include <apr_thread_mutex.h>
 #include <apr_xlate.h>
 #include <http_core.h>
 #include <http_log.h>
@@ -239,12 +240,90 @@ static EVP_MD_CTX *pad_state(const unsigned char *secret, apr_size_t len, unsign
     return ctx;
 }
 
+/* The tokens this process made last, one slot per person's hash: a
+ * person's views within one minute make one HMAC, whatever connections
+ * they come on (a connection keeps its own too, see below). */
+#define TOKEN_SLOTS 256
+#define TOKEN_USER_MAX 64
+#define TOKEN_MAX 96
+
+typedef struct {
+    const unsigned char *secret;
+    apr_int64_t stamp;
+    char user[TOKEN_USER_MAX];
+    char token[TOKEN_MAX];
+} token_slot;
+
+static token_slot token_slots[TOKEN_SLOTS];
+#if APR_HAS_THREADS
+static apr_thread_mutex_t *token_lock;
+#endif
+
+static token_slot *token_slot_of(const char *user)
+{
+    apr_uint32_t h = 2166136261u;
+    const unsigned char *c;
+
+    for (c = (const unsigned char *)user; *c; c++) {
+        h = (h ^ *c) * 16777619u;
+    }
+    return &token_slots[h % TOKEN_SLOTS];
+}
+
+/* The token this process made for user at stamp under secret, or NULL. */
+static const char *token_kept(request_rec *r, const unsigned char *secret, const char *user,
+                              apr_int64_t stamp)
+{
+    token_slot *slot = token_slot_of(user);
+    const char *token = NULL;
+
+#if APR_HAS_THREADS
+    if (token_lock == NULL || apr_thread_mutex_lock(token_lock) != APR_SUCCESS) {
+        return NULL;
+    }
+#endif
+    if (slot->secret == secret && slot->stamp == stamp && strcmp(slot->user, user) == 0) {
+        token = apr_pstrdup(r->pool, slot->token);
+    }
+#if APR_HAS_THREADS
+    apr_thread_mutex_unlock(token_lock);
+#endif
+    return token;
+}
+
+static void token_keep(const unsigned char *secret, const char *user, apr_int64_t stamp,
+                       const char *token)
+{
+    token_slot *slot = token_slot_of(user);
+
+    if (strlen(user) >= TOKEN_USER_MAX || strlen(token) >= TOKEN_MAX) {
+        return;
+    }
+#if APR_HAS_THREADS
+    if (token_lock == NULL || apr_thread_mutex_lock(token_lock) != APR_SUCCESS) {
+        return;
+    }
+#endif
+    slot->secret = secret;
+    slot->stamp = stamp;
+    apr_cpystrn(slot->user, user, sizeof(slot->user));
+    apr_cpystrn(slot->token, token, sizeof(slot->token));
+#if APR_HAS_THREADS
+    apr_thread_mutex_unlock(token_lock);
+#endif
+}
+
 static void identity_child_init(apr_pool_t *p, server_rec *s)
 {
     apr_array_header_t *macs = apr_array_make(p, 2, sizeof(mac_keys));
     server_rec *sp;
     int k;
 
+#if APR_HAS_THREADS
+    if (apr_thread_mutex_create(&token_lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS) {
+        token_lock = NULL;   /* (then every token is made anew) */
+    }
+#endif
     apr_pool_cleanup_register(p, macs, mac_keys_free, apr_pool_cleanup_null);
     for (sp = s; sp != NULL; sp = sp->next) {
         const social_srv_conf *sc = social_config_srv(sp);
@@ -323,12 +402,22 @@ static const char *hmac_hex(request_rec *r, const char *message)
 static const char *token_for(request_rec *r, const social_identity *id,
                              apr_int64_t stamp)
 {
-    const char *message = apr_psprintf(r->pool, "form\n%" APR_INT64_T_FMT "\n%s",
-                                       stamp, id->user ? id->user : "");
-    const char *mac = hmac_hex(r, message);
+    const unsigned char *secret = social_config_srv(r->server)->secret;
+    const char *user = id->user ? id->user : "";
+    const char *message, *mac, *token = token_kept(r, secret, user, stamp);
 
+    if (token != NULL) {
+        return token;
+    }
+    message = apr_psprintf(r->pool, "form\n%" APR_INT64_T_FMT "\n%s", stamp, user);
+    mac = hmac_hex(r, message);
     /* Without a MAC no token is made, and none is accepted. */
-    return mac ? apr_psprintf(r->pool, "%" APR_INT64_T_FMT ".%s", stamp, mac) : NULL;
+    if (mac == NULL) {
+        return NULL;
+    }
+    token = apr_psprintf(r->pool, "%" APR_INT64_T_FMT ".%s", stamp, mac);
+    token_keep(secret, user, stamp, token);
+    return token;
 }
 
 /* A token is stamped with the minute it was made (it is good for

@@ -3,10 +3,13 @@
 #include "mention.h"
 #include "discussion.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <apr_hash.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <http_config.h>
 #include <http_core.h>
@@ -967,6 +970,30 @@ static char *cache_render_put(request_rec *r, const char *key, const social_thre
 /* A viewer's state is "INVOLVED UNREAD BANNED ORDER FOLLOWS": five small numbers. */
 #define VIEWER_STATE_MAX 48
 
+/* The five numbers of a kept state (as viewer_state writes them, each
+ * after one space but the first) in v; 1 if all five are there. */
+static int state_read(const char *kept, apr_int64_t v[5])
+{
+    const char *at = kept;
+    char *end;
+    int k;
+
+    for (k = 0; k < 5; k++) {
+        if (k > 0 && *at++ != ' ') {
+            return 0;
+        }
+        if (*at != '-' && !apr_isdigit(*at)) {
+            return 0;
+        }
+        v[k] = apr_strtoi64(at, &end, 10);
+        if (end == at || (k != 2 && (v[k] < INT_MIN || v[k] > INT_MAX))) {
+            return 0;
+        }
+        at = end;
+    }
+    return *at == '\0';
+}
+
 /* What the page view needs of a logged-in viewer (involved, unread,
  * banned: see social_store_viewer_state). With
  * the page's cache version, it is kept in the cache under that version and
@@ -980,15 +1007,19 @@ static social_store_status viewer_state(request_rec *r, const char *page,
 {
     const char *epoch, *key = NULL, *kept;
     apr_size_t kept_len = 0;
+    apr_int64_t v[5];
     social_store_status st;
 
     if (version != NULL && (epoch = social_fragcache_epoch(r)) != NULL) {
         key = apr_pstrcat(r->pool, "s\n", social_fragcache_vhost(r), "\n", page, "\n",
                           version, "\n", epoch, "\n", who->user, NULL);
         kept = social_fragcache_get(r, key, VIEWER_STATE_MAX, &kept_len);
-        if (kept != NULL
-            && sscanf(kept, "%d %d %" APR_INT64_T_FMT " %d %d", involved, unread, banned,
-                      order, follows) == 5) {
+        if (kept != NULL && state_read(kept, v)) {
+            *involved = (int)v[0];
+            *unread = (int)v[1];
+            *banned = v[2];
+            *order = (int)v[3];
+            *follows = (int)v[4];
             return SOCIAL_STORE_OK;
         }
     }
