@@ -696,62 +696,88 @@ static void word_add(apr_array_header_t *plan, int which)
     v->word = which;
 }
 
-/* The segments of a cache entry as a reader with part sees it (part
- * NULL: a reader with no part of their own): of every group the variant
- * that is theirs, every stand-in a word of theirs; NULL if the entry is
- * malformed. The segments point into the entry. */
-static apr_array_header_t *plan_make(apr_pool_t *p, const viewer_part *part,
-                                     const char *entry, apr_size_t entry_len)
+/* A cache entry read: its HTML and the places of its stand-ins. */
+typedef struct {
+    const char *html;
+    apr_size_t html_len;
+    apr_size_t word_len;
+    int variants;                /* holds the variants of readers with a part */
+    int n;                       /* places */
+    const word_place *places;
+} entry_read;
+
+/* Reads entry into *e (the places in p); 0 if it is malformed. */
+static int entry_parse(apr_pool_t *p, const char *entry, apr_size_t entry_len, entry_read *e)
 {
     const char *words[PERSONAL_WORDS];
-    const char *at = entry, *end = entry + entry_len, *nl, *html;
-    apr_size_t word_len = 0, html_len, copied = 0;
-    apr_array_header_t *places, *plan;
-    const word_place *pl;
-    int k, j;
+    const char *at = entry, *end = entry + entry_len, *nl;
+    apr_array_header_t *places;
+    int k;
 
     if (entry_len < 2 || memcmp(entry, "4\n", 2) != 0) {
-        return NULL;
+        return 0;
     }
     at += 2;
+    e->word_len = 0;
+    e->variants = 1;
     for (k = 0; k < PERSONAL_WORDS; k++) {
         nl = memchr(at, '\n', (apr_size_t)(end - at));
         if (nl == NULL || nl == at) {
-            return NULL;
+            return 0;
         }
         if (k == WORD_VARIANT && nl == at + 1 && *at == '-') {
             /* kept without variants: only for readers with no part */
-            if (part != NULL) {
-                return NULL;
-            }
+            e->variants = 0;
             words[k] = apr_pstrdup(p, words[0]);   /* never among the places */
         }
-        else if (k > 0 && (apr_size_t)(nl - at) != word_len) {
-            return NULL;
+        else if (k > 0 && (apr_size_t)(nl - at) != e->word_len) {
+            return 0;
         }
         else {
-            word_len = (apr_size_t)(nl - at);
-            words[k] = apr_pstrmemdup(p, at, word_len);
+            e->word_len = (apr_size_t)(nl - at);
+            words[k] = apr_pstrmemdup(p, at, e->word_len);
         }
         at = nl + 1;
     }
     if ((nl = memchr(at, '\n', (apr_size_t)(end - at))) == NULL) {
+        return 0;
+    }
+    e->html = nl + 1;
+    e->html_len = (apr_size_t)(end - e->html);
+    places = places_read(p, at, nl, e->html, e->html_len, words, e->word_len);
+    if (places == NULL) {
+        return 0;
+    }
+    e->n = places->nelts;
+    e->places = (const word_place *)places->elts;
+    return 1;
+}
+
+/* The segments of a read entry as a reader with part sees it (part
+ * NULL: a reader with no part of their own): of every group the variant
+ * that is theirs, every stand-in a word of theirs; NULL if the entry is
+ * malformed. The segments point into the entry. */
+static apr_array_header_t *plan_make(apr_pool_t *p, const viewer_part *part,
+                                     const entry_read *e)
+{
+    const char *html = e->html, *end = e->html + e->html_len;
+    apr_size_t word_len = e->word_len, copied = 0;
+    apr_array_header_t *plan;
+    const word_place *pl;
+    int k, j;
+
+    if (part != NULL && !e->variants) {
         return NULL;
     }
-    html = nl + 1;
-    html_len = (apr_size_t)(end - html);
-    if ((places = places_read(p, at, nl, html, html_len, words, word_len)) == NULL) {
-        return NULL;
-    }
-    plan = apr_array_make(p, places->nelts * 2 + 2, sizeof(segment));
-    for (k = 0; k < places->nelts; k++) {
+    plan = apr_array_make(p, e->n * 2 + 2, sizeof(segment));
+    for (k = 0; k < e->n; k++) {
         const word_place *sep[GROUP_VARIANTS];
         apr_int64_t id;
         apr_size_t keep_from, keep_to;
         const char *h, *next;
         int n, m, choice, last = k;
 
-        pl = &APR_ARRAY_IDX(places, k, word_place);
+        pl = &e->places[k];
         if (pl->which != WORD_VARIANT) {
             text_add(plan, html + copied, pl->offset - copied);
             word_add(plan, pl->which);
@@ -769,9 +795,9 @@ static apr_array_header_t *plan_make(apr_pool_t *p, const viewer_part *part,
         }
         next += 2;
         n = GROUP_VARIANTS;
-        for (m = 0, j = k + 1; m < n && j < places->nelts; j++) {
-            if (APR_ARRAY_IDX(places, j, word_place).which == WORD_VARIANT) {
-                sep[m++] = &APR_ARRAY_IDX(places, j, word_place);
+        for (m = 0, j = k + 1; m < n && j < e->n; j++) {
+            if (e->places[j].which == WORD_VARIANT) {
+                sep[m++] = &e->places[j];
                 last = j;
             }
         }
@@ -784,7 +810,7 @@ static apr_array_header_t *plan_make(apr_pool_t *p, const viewer_part *part,
         text_add(plan, html + copied, pl->offset - copied);
         copied = keep_from;
         for (j = k + 1; j < last; j++) {
-            const word_place *q = &APR_ARRAY_IDX(places, j, word_place);
+            const word_place *q = &e->places[j];
             if (q->which != WORD_VARIANT && q->offset >= keep_from && q->offset < keep_to) {
                 text_add(plan, html + copied, q->offset - copied);
                 word_add(plan, q->which);
@@ -795,7 +821,7 @@ static apr_array_header_t *plan_make(apr_pool_t *p, const viewer_part *part,
         copied = sep[n - 1]->offset + word_len;
         k = last;
     }
-    text_add(plan, html + copied, html_len - copied);
+    text_add(plan, html + copied, e->html_len - copied);
     return plan;
 }
 
@@ -844,19 +870,24 @@ static char *personalise(request_rec *r, const social_identity *who, int unread,
                          const viewer_part *part, const char *entry, apr_size_t entry_len,
                          apr_size_t *len)
 {
-    apr_array_header_t *plan = plan_make(r->pool, part, entry, entry_len);
+    entry_read e;
+    apr_array_header_t *plan;
 
-    return plan != NULL ? plan_fill(r, who, unread, (const segment *)plan->elts,
-                                    plan->nelts, len)
-                        : NULL;
+    if (!entry_parse(r->pool, entry, entry_len, &e)
+        || (plan = plan_make(r->pool, part, &e)) == NULL) {
+        return NULL;
+    }
+    return plan_fill(r, who, unread, (const segment *)plan->elts, plan->nelts, len);
 }
 
-/* A plan kept with the process's copy of an entry (for readers with no
- * part of their own, the most common view): made once, in malloc'd
- * memory, freed with the entry. */
+/* What the process keeps with its copy of an entry, made once by its
+ * first view, in malloc'd memory, freed with the entry: the entry read,
+ * and the plan of readers with no part of their own (the most common
+ * view). */
 typedef struct {
-    int n;
-    segment seg[1];
+    entry_read read;
+    int n;                       /* segments of the plan */
+    segment *seg;
 } kept_plan;
 
 static kept_plan *kept_plan_of(request_rec *r, social_fragcache_kept *kept,
@@ -864,17 +895,51 @@ static kept_plan *kept_plan_of(request_rec *r, social_fragcache_kept *kept,
 {
     kept_plan *kp = social_fragcache_kept_note(kept);
     apr_array_header_t *plan;
+    entry_read e;
+    apr_size_t places_size, seg_size;
 
     if (kp != NULL) {
         return kp;
     }
-    if ((plan = plan_make(r->pool, NULL, entry, entry_len)) == NULL
-        || (kp = malloc(sizeof(*kp) + (apr_size_t)plan->nelts * sizeof(segment))) == NULL) {
+    if (!entry_parse(r->pool, entry, entry_len, &e)
+        || (plan = plan_make(r->pool, NULL, &e)) == NULL) {
         return NULL;
     }
+    places_size = (apr_size_t)e.n * sizeof(word_place);
+    seg_size = (apr_size_t)plan->nelts * sizeof(segment);
+    /* one block: the note, the plan's segments, then the places */
+    if ((kp = malloc(sizeof(*kp) + seg_size + places_size)) == NULL) {
+        return NULL;
+    }
+    kp->read = e;
     kp->n = plan->nelts;
-    memcpy(kp->seg, plan->elts, (apr_size_t)plan->nelts * sizeof(segment));
+    kp->seg = (segment *)(kp + 1);
+    memcpy(kp->seg, plan->elts, seg_size);
+    memcpy((char *)(kp + 1) + seg_size, e.places, places_size);
+    kp->read.places = (const word_place *)((char *)(kp + 1) + seg_size);
     return social_fragcache_kept_note_set(kept, kp, free);
+}
+
+/* The view of who (with their part, or NULL) from a kept entry, or from
+ * one answered by the shared cache alone (kept NULL); NULL if the entry
+ * is malformed or holds no variants for a part. */
+static char *kept_view(request_rec *r, const social_identity *who, int unread,
+                       const viewer_part *part, social_fragcache_kept *kept,
+                       const char *entry, apr_size_t entry_len, apr_size_t *len)
+{
+    const kept_plan *kp;
+    apr_array_header_t *plan;
+
+    if (kept == NULL || (kp = kept_plan_of(r, kept, entry, entry_len)) == NULL) {
+        return personalise(r, who, unread, part, entry, entry_len, len);
+    }
+    if (part == NULL) {
+        return plan_fill(r, who, unread, kp->seg, kp->n, len);
+    }
+    if ((plan = plan_make(r->pool, part, &kp->read)) == NULL) {
+        return NULL;
+    }
+    return plan_fill(r, who, unread, (const segment *)plan->elts, plan->nelts, len);
 }
 
 /* The cache key of the discussion of page at version as an uninvolved
@@ -919,15 +984,8 @@ static char *cache_get(request_rec *r, const char *key, const social_identity *w
     apr_size_t entry_len = 0;
     social_fragcache_kept *kept = NULL;
     const char *entry = social_fragcache_get_kept(r, key, &entry_len, &kept);
-    const kept_plan *kp;
 
-    if (entry == NULL) {
-        return NULL;
-    }
-    if (part == NULL && kept != NULL && (kp = kept_plan_of(r, kept, entry, entry_len)) != NULL) {
-        return plan_fill(r, who, unread, kp->seg, kp->n, len);
-    }
-    return personalise(r, who, unread, part, entry, entry_len, len);
+    return entry != NULL ? kept_view(r, who, unread, part, kept, entry, entry_len, len) : NULL;
 }
 
 /* A discussion showing more comments than this is kept without the
@@ -1269,7 +1327,8 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
             const char *entry = social_fragcache_get_kept(r, key, &entry_len, &kept);
             if (entry != NULL && entry_has_variants(entry, entry_len)
                 && viewer_part_get(r, dc, page, version, who, &part)
-                && (html = personalise(r, who, unread, part, entry, entry_len, len)) == NULL) {
+                && (html = kept_view(r, who, unread, part, kept, entry, entry_len,
+                                     len)) == NULL) {
                 ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                               "SOCIAL1600: the cached discussion of %s could not be made "
                               "for %s (a malformed entry): rendered for them", page, who->user);
