@@ -245,6 +245,54 @@ static kept_entry *kept_add(request_rec *r, const char *key, apr_size_t key_len,
     return e;
 }
 
+/* The people this process knows were recorded today, one slot per hash
+ * of what was recorded: a view by someone it has seen today looks
+ * nothing up in the shared cache. */
+#define SEEN_SLOTS 512
+#define SEEN_KEY_MAX 240
+
+static char seen_here[SEEN_SLOTS][SEEN_KEY_MAX];
+#if APR_HAS_THREADS
+static apr_thread_mutex_t *seen_lock;
+#endif
+
+static char *seen_slot(const char *key)
+{
+    apr_uint32_t h = 2166136261u;
+    const unsigned char *c;
+
+    for (c = (const unsigned char *)key; *c; c++) {
+        h = (h ^ *c) * 16777619u;
+    }
+    return seen_here[h % SEEN_SLOTS];
+}
+
+/* Was key seen here (seen 0), or is it now (seen 1)? */
+static int seen_locally(const char *key, int seen)
+{
+    char *slot = seen_slot(key);
+    int found = 0;
+
+    if (strlen(key) >= SEEN_KEY_MAX) {
+        return 0;
+    }
+#if APR_HAS_THREADS
+    if (seen_lock == NULL || apr_thread_mutex_lock(seen_lock) != APR_SUCCESS) {
+        return 0;
+    }
+#endif
+    if (seen) {
+        apr_cpystrn(slot, key, SEEN_KEY_MAX);
+    }
+    else {
+        found = strcmp(slot, key) == 0;
+    }
+#if APR_HAS_THREADS
+    apr_thread_mutex_unlock(seen_lock);
+#endif
+    return found;
+}
+
 /* The process ends: every entry goes (no request reads one any more). */
 static apr_status_t kept_clear(void *data)
 {
@@ -263,6 +311,9 @@ static void fragcache_child_init(apr_pool_t *p, server_rec *s)
         return;
     }
 #if APR_HAS_THREADS
+    if (apr_thread_mutex_create(&seen_lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS) {
+        seen_lock = NULL;   /* (then the shared cache is asked every time) */
+    }
     if (apr_thread_mutex_create(&kept_lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS) {
         return;   /* (then nothing is kept in the process) */
     }
@@ -560,10 +611,18 @@ void social_fragcache_person_seen(request_rec *r, const char *user, const char *
     key = apr_psprintf(r->pool, "u\n%" APR_TIME_T_FMT "\n%s\n%s\n%s\n%s",
                        apr_time_sec(apr_time_now()) / 86400, user,
                        name ? name : "", email ? email : "", lang);
+    if (seen_locally(key, 0)) {
+        return;
+    }
     if (social_fragcache_remembered(r, key, PERSON_SEEN_TTL) == 1) {
+        seen_locally(key, 1);
         return;
     }
     if (social_store_person_seen(r, user, name, email, lang) != SOCIAL_STORE_OK) {
         social_fragcache_forget(r, key);   /* the next visit tries again */
+        return;
+    }
+    if (social_fragcache_enabled()) {
+        seen_locally(key, 1);
     }
 }
