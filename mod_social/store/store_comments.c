@@ -80,16 +80,23 @@ static const social_statement comments_statements[] = {
       "AND l.user = :viewer) "
       "FROM social_comments c JOIN social_pages p ON p.id = c.page_id "
       "WHERE c.id = :id AND p.site = :site" },
+    /* Written only if neither the page nor, for a part of a page
+     * ("PATH#..."), the page it belongs to is locked: the lock check and
+     * the insert are one round trip. The page rows read are locked until
+     * the commit (shared, as INSERT ... SELECT does), so a lock taken
+     * meanwhile waits for this write, and one taken before stops it. */
     { "social_comment_add",
       "INSERT INTO social_comments (page_id, parent_id, author, author_name, body, status, "
       "anchor_exact, anchor_prefix, anchor_suffix, anchor_position, position_time, position_page) "
       /* Context may be white space alone, which a PAD SPACE collation
        * finds equal to '': NULL only when there is no anchor at all. */
-      "VALUES (:page_id, NULLIF(:parent, '0'), :author, :author_name, :body, :status, "
+      "SELECT p.id, NULLIF(:parent, '0'), :author, :author_name, :body, :status, "
       "NULLIF(:exact, ''), IF(:anchored = 'y', :prefix, NULL), "
       "IF(:anchored = 'y', :suffix, NULL), NULLIF(:position, ''), "
-      "NULLIF(:at_time, ''), NULLIF(:at_page, ''))" },
-    /* A new comment's thread: its parent's, or its own for a top-level one. */
+      "NULLIF(:at_time, ''), NULLIF(:at_page, '') FROM social_pages p "
+      "WHERE p.id = :page_id AND p.locked = 0 AND NOT EXISTS (SELECT 1 FROM social_pages b "
+      "WHERE LOCATE('#', p.path) > 0 AND b.site = p.site "
+      "AND b.path = SUBSTRING_INDEX(p.path, '#', 1) AND b.locked <> 0)" },
     { "social_comment_root",
       "UPDATE social_comments c LEFT JOIN social_comments pc ON pc.id = c.parent_id "
       "SET c.root_id = COALESCE(pc.root_id, c.id) WHERE c.id = :id" },
@@ -250,24 +257,14 @@ typedef struct {
     const social_idempotency *idem;
 } comment_txn;
 
-/* Adds the comment on a page row that is not locked. */
+/* Adds the comment on a page row that is not locked (else LOCKED,
+ * nothing written). */
 static social_store_status comment_insert(request_rec *r, ap_dbd_t *dbd, social_comment *c,
                                           apr_int64_t page_id)
 {
     const char *anchored = c->anchor.exact ? "y" : "n";
-    apr_int64_t locked = 0;
-    social_store_status st = social_store_int(r, dbd, "social_page_lock_check",
-                                              STORE_ARGS({ "page_id",
-                                                           social_store_int_arg(r, page_id) }),
-                                              &locked);
-
-    if (st == SOCIAL_STORE_OK && locked) {
-        return SOCIAL_STORE_LOCKED;   /* rolled back: nothing written */
-    }
-    if (st != SOCIAL_STORE_OK) {
-        return st;
-    }
-    st = social_store_run(
+    int added = 0;
+    social_store_status st = social_store_run(
         r, dbd, "social_comment_add",
         STORE_ARGS({ "page_id", social_store_int_arg(r, page_id) },
                    { "parent", social_store_int_arg(r, c->parent) },
@@ -283,7 +280,11 @@ static social_store_status comment_insert(request_rec *r, ap_dbd_t *dbd, social_
                                 ? social_store_int_arg(r, c->position.value) : "" },
                    { "at_page", c->position.kind == SOCIAL_POSITION_PAGE
                                 ? social_store_int_arg(r, c->position.value) : "" }),
-        NULL);
+        &added);
+
+    if (st == SOCIAL_STORE_OK && added == 0) {
+        return SOCIAL_STORE_LOCKED;   /* rolled back: nothing written */
+    }
     if (st == SOCIAL_STORE_OK) {
         st = social_store_last_id(r, dbd, &c->id);
     }
