@@ -368,6 +368,17 @@ char *social_text_html_escape(apr_pool_t *p, const char *s, size_t len)
     return out_result(&o);
 }
 
+apr_uint32_t social_text_hash(const char *s)
+{
+    apr_uint32_t h = 2166136261u;
+    const unsigned char *c;
+
+    for (c = (const unsigned char *)s; *c; c++) {
+        h = (h ^ *c) * 16777619u;
+    }
+    return h;
+}
+
 char *social_text_ascii_refs(apr_pool_t *p, const char *s, size_t len)
 {
     text_out o = { p, NULL, 0, 0 };

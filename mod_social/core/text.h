@@ -69,6 +69,10 @@ int social_text_has_wide_bom(const unsigned char *buf, size_t len);
  * rendered fragment is pure ASCII. Use on template output. */
 char *social_text_ascii_refs(apr_pool_t *p, const char *s, size_t len);
 
+/* FNV-1a (32 bits) of the string s: for spreading keys over the slots of
+ * a small table, not for anything an attacker may aim at. */
+apr_uint32_t social_text_hash(const char *s);
+
 /* Longest comment text, in characters (code points). */
 #define SOCIAL_COMMENT_MAX_DEFAULT 5000
 

@@ -15,6 +15,7 @@
 #include "request.h"
 #include "socache.h"
 #include "store.h"
+#include "text.h"
 
 APLOG_USE_MODULE(social);
 
@@ -258,13 +259,7 @@ static apr_thread_mutex_t *seen_lock;
 
 static char *seen_slot(const char *key)
 {
-    apr_uint32_t h = 2166136261u;
-    const unsigned char *c;
-
-    for (c = (const unsigned char *)key; *c; c++) {
-        h = (h ^ *c) * 16777619u;
-    }
-    return seen_here[h % SEEN_SLOTS];
+    return seen_here[social_text_hash(key) % SEEN_SLOTS];
 }
 
 /* Was key seen here (seen 0), or is it now (seen 1)? */

@@ -261,13 +261,7 @@ static apr_thread_mutex_t *token_lock;
 
 static token_slot *token_slot_of(const char *user)
 {
-    apr_uint32_t h = 2166136261u;
-    const unsigned char *c;
-
-    for (c = (const unsigned char *)user; *c; c++) {
-        h = (h ^ *c) * 16777619u;
-    }
-    return &token_slots[h % TOKEN_SLOTS];
+    return &token_slots[social_text_hash(user) % TOKEN_SLOTS];
 }
 
 /* The token this process made for user at stamp under secret, or NULL. */

@@ -306,6 +306,15 @@ static void assert_only_replacement(const char *s, size_t len)
 #define VALID(lit) \
     social_text_utf8_valid(guarded(lit, sizeof(lit) - 1), sizeof(lit) - 1)
 
+START_TEST(test_hash_is_fnv1a)
+{
+    /* the published FNV-1a 32-bit test vectors */
+    ck_assert_uint_eq(social_text_hash(""), 0x811c9dc5u);
+    ck_assert_uint_eq(social_text_hash("a"), 0xe40c292cu);
+    ck_assert_uint_eq(social_text_hash("foobar"), 0xbf9cf968u);
+}
+END_TEST
+
 START_TEST(test_utf8_valid_accepts_ascii)
 {
     ck_assert_int_ne(social_text_utf8_valid("", 0), 0);
@@ -1436,6 +1445,7 @@ static Suite *text_suite(void)
     tcase_add_test(tc, test_time_relative_long_words);
     tcase_add_test(tc, test_time_relative_short_words);
     tcase_add_test(tc, test_time_relative_future_is_just_now);
+    tcase_add_test(tc, test_hash_is_fnv1a);
     suite_add_tcase(s, tc);
 
     return s;
