@@ -313,6 +313,8 @@ static void identity_child_init(apr_pool_t *p, server_rec *s)
     server_rec *sp;
     int k;
 
+    /* A new generation may have new secrets (at the same addresses) */
+    memset(token_slots, 0, sizeof(token_slots));
 #if APR_HAS_THREADS
     if (apr_thread_mutex_create(&token_lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS) {
         token_lock = NULL;   /* (then every token is made anew) */
