@@ -307,6 +307,44 @@ static const unsigned char ascii_as_is[256] = {
     ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1
 };
 
+/* Eight bytes at a time: any byte at or above 0x80, below 0x20 or 0x7F?
+ * (The classic tests for a byte below n and for a zero byte, exact for
+ * bytes below 0x80; a word with a high bit is answered by its first test.) */
+#define EACH_BYTE(b) ((apr_uint64_t)0x0101010101010101ULL * (b))
+
+static int word_needs_care(apr_uint64_t w)
+{
+    apr_uint64_t del = w ^ EACH_BYTE(0x7F);
+
+    return ((w & EACH_BYTE(0x80))
+            | ((w - EACH_BYTE(0x20)) & ~w & EACH_BYTE(0x80))
+            | ((del - EACH_BYTE(0x01)) & ~del & EACH_BYTE(0x80))) != 0;
+}
+
+/* Where the run of bytes from i that go out as they are ends: for markup,
+ * whole words of printable ASCII first, then byte by byte (a tab or a
+ * line end needs no care either, but stops a word). */
+static size_t as_is_end(const unsigned char *in, size_t i, size_t len, unsigned char as_is)
+{
+    for (;;) {
+        if (as_is == 2) {
+            while (len - i >= 8) {
+                apr_uint64_t w;
+                memcpy(&w, in + i, 8);
+                if (word_needs_care(w)) {
+                    break;
+                }
+                i += 8;
+            }
+        }
+        if (i < len && ascii_as_is[in[i]] != 0 && ascii_as_is[in[i]] <= as_is) {
+            i++;
+            continue;
+        }
+        return i;
+    }
+}
+
 static void out_escaped(text_out *o, const char *s, size_t len, int markup)
 {
     const unsigned char *in = (const unsigned char *)s;
@@ -320,9 +358,7 @@ static void out_escaped(text_out *o, const char *s, size_t len, int markup)
         const char *entity = NULL;
 
         /* A run that needs nothing goes in one copy. */
-        while (run < len && ascii_as_is[in[run]] != 0 && ascii_as_is[in[run]] <= as_is) {
-            run++;
-        }
+        run = as_is_end(in, i, len, as_is);
         if (run > i) {
             out_append(o, s + i, run - i);
             i = run;

@@ -12,6 +12,7 @@
 
 #include <apr_general.h>
 #include <apr_pools.h>
+#include <apr_strings.h>
 
 #include "text.h"
 
@@ -1236,6 +1237,31 @@ START_TEST(test_ascii_refs_keeps_markup_and_encodes_the_rest)
 }
 END_TEST
 
+/* Long runs go eight bytes at a time: a byte that needs care is found at
+ * every offset of a word, and what is around it goes out unchanged. */
+START_TEST(test_ascii_refs_finds_every_byte_in_a_word)
+{
+    static const struct { const char *in; const char *out; } cases[] = {
+        { "\xc3\xbc", "&#xFC;" }, { "\x01", "&#xFFFD;" }, { "\x7f", "&#xFFFD;" },
+        { "\xff", "&#xFFFD;" }, { "\n", "\n" }, { "\t", "\t" }, { "~", "~" },
+        { " ", " " }, { "\x1f", "&#xFFFD;" }
+    };
+    const char *text = "abcdefghijklmnopqrstuvwxyz0123456789<p class=\"x\">&amp;";
+    size_t c, at, n = strlen(text);
+
+    for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        for (at = 0; at <= n; at++) {
+            char *in = apr_pstrcat(pool, apr_pstrndup(pool, text, at), cases[c].in,
+                                   text + at, NULL);
+            char *want = apr_pstrcat(pool, apr_pstrndup(pool, text, at), cases[c].out,
+                                     text + at, NULL);
+            ck_assert_str_eq(social_text_ascii_refs(pool, guarded(in, strlen(in)), strlen(in)),
+                             want);
+        }
+    }
+}
+END_TEST
+
 /* ---------------------------------------------------------------- */
 /* social_text_utf8_repair                                           */
 
@@ -1446,6 +1472,7 @@ static Suite *text_suite(void)
     tcase_add_test(tc, test_time_relative_short_words);
     tcase_add_test(tc, test_time_relative_future_is_just_now);
     tcase_add_test(tc, test_hash_is_fnv1a);
+    tcase_add_test(tc, test_ascii_refs_finds_every_byte_in_a_word);
     suite_add_tcase(s, tc);
 
     return s;
