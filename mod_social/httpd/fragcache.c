@@ -12,10 +12,10 @@
 #include <http_log.h>
 
 #include "config.h"
+#include "memo.h"
 #include "request.h"
 #include "socache.h"
 #include "store.h"
-#include "text.h"
 
 APLOG_USE_MODULE(social);
 
@@ -108,8 +108,9 @@ static kept_entry *kept_newest, *kept_oldest;
 static apr_size_t kept_bytes;
 #if APR_HAS_THREADS
 static apr_thread_mutex_t *kept_lock;
-#define KEPT_LOCK() (kept_lock != NULL ? apr_thread_mutex_lock(kept_lock) : APR_SUCCESS)
-#define KEPT_UNLOCK() (kept_lock != NULL ? apr_thread_mutex_unlock(kept_lock) : APR_SUCCESS)
+/* (made with the table: no table, no entry, nothing locked) */
+#define KEPT_LOCK() apr_thread_mutex_lock(kept_lock)
+#define KEPT_UNLOCK() apr_thread_mutex_unlock(kept_lock)
 #else
 #define KEPT_LOCK() APR_SUCCESS
 #define KEPT_UNLOCK() APR_SUCCESS
@@ -246,47 +247,11 @@ static kept_entry *kept_add(request_rec *r, const char *key, apr_size_t key_len,
     return e;
 }
 
-/* The people this process knows were recorded today, one slot per hash
- * of what was recorded: a view by someone it has seen today looks
- * nothing up in the shared cache. */
+/* The people this process knows were recorded today: a view by someone
+ * it has seen today asks the shared cache nothing about it. */
 #define SEEN_SLOTS 512
-#define SEEN_KEY_MAX 240
 
-static char seen_here[SEEN_SLOTS][SEEN_KEY_MAX];
-#if APR_HAS_THREADS
-static apr_thread_mutex_t *seen_lock;
-#endif
-
-static char *seen_slot(const char *key)
-{
-    return seen_here[social_text_hash(key) % SEEN_SLOTS];
-}
-
-/* Was key seen here (seen 0), or is it now (seen 1)? */
-static int seen_locally(const char *key, int seen)
-{
-    char *slot = seen_slot(key);
-    int found = 0;
-
-    if (strlen(key) >= SEEN_KEY_MAX) {
-        return 0;
-    }
-#if APR_HAS_THREADS
-    if (seen_lock == NULL || apr_thread_mutex_lock(seen_lock) != APR_SUCCESS) {
-        return 0;
-    }
-#endif
-    if (seen) {
-        apr_cpystrn(slot, key, SEEN_KEY_MAX);
-    }
-    else {
-        found = strcmp(slot, key) == 0;
-    }
-#if APR_HAS_THREADS
-    apr_thread_mutex_unlock(seen_lock);
-#endif
-    return found;
-}
+static social_memo *seen_here;
 
 /* The process ends: every entry goes (no request reads one any more). */
 static apr_status_t kept_clear(void *data)
@@ -305,10 +270,8 @@ static void fragcache_child_init(apr_pool_t *p, server_rec *s)
     if (cache.instance == NULL) {
         return;
     }
+    seen_here = social_memo_make(p, SEEN_SLOTS);
 #if APR_HAS_THREADS
-    if (apr_thread_mutex_create(&seen_lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS) {
-        seen_lock = NULL;   /* (then the shared cache is asked every time) */
-    }
     if (apr_thread_mutex_create(&kept_lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS) {
         return;   /* (then nothing is kept in the process) */
     }
@@ -348,14 +311,14 @@ static apr_time_t ttl_of(request_rec *r)
     return apr_time_from_sec(sc->cache_ttl ? sc->cache_ttl : SOCIAL_CACHE_TTL_DEFAULT);
 }
 
-/* Stores data under key until expiry; 1 if the cache kept it. */
+/* Stores data under key until expiry; 1 if the cache kept it. (The
+ * callers keep entries within SOCIAL_FRAGCACHE_ENTRY_MAX.) */
 static int store_until(request_rec *r, const char *key, const char *data, apr_size_t len,
                        apr_time_t expiry)
 {
     apr_status_t rv;
 
-    if (cache.instance == NULL || len > SOCIAL_FRAGCACHE_ENTRY_MAX + KEPT_HEADER
-        || apr_table_get(r->notes, SOCIAL_STORE_BROKEN_NOTE) != NULL) {
+    if (cache.instance == NULL || apr_table_get(r->notes, SOCIAL_STORE_BROKEN_NOTE) != NULL) {
         return 0;   /* (what a cut-off result gave is never kept) */
     }
     rv = social_socache_store(&cache, r, key, expiry, data, (unsigned int)len);
@@ -606,18 +569,13 @@ void social_fragcache_person_seen(request_rec *r, const char *user, const char *
     key = apr_psprintf(r->pool, "u\n%" APR_TIME_T_FMT "\n%s\n%s\n%s\n%s",
                        apr_time_sec(apr_time_now()) / 86400, user,
                        name ? name : "", email ? email : "", lang);
-    if (seen_locally(key, 0)) {
+    if (social_memo_get(seen_here, r->pool, key) != NULL) {
         return;
     }
-    if (social_fragcache_remembered(r, key, PERSON_SEEN_TTL) == 1) {
-        seen_locally(key, 1);
-        return;
-    }
-    if (social_store_person_seen(r, user, name, email, lang) != SOCIAL_STORE_OK) {
+    if (social_fragcache_remembered(r, key, PERSON_SEEN_TTL) != 1
+        && social_store_person_seen(r, user, name, email, lang) != SOCIAL_STORE_OK) {
         social_fragcache_forget(r, key);   /* the next visit tries again */
         return;
     }
-    if (social_fragcache_enabled()) {
-        seen_locally(key, 1);
-    }
+    social_memo_put(seen_here, key, "");
 }

@@ -3,7 +3,6 @@
 
 #include <apr_lib.h>
 #include <apr_strings.h>
-#include <apr_thread_mutex.h>
 #include <apr_xlate.h>
 #include <http_core.h>
 #include <http_log.h>
@@ -15,6 +14,7 @@
 #include <openssl/hmac.h>
 
 #include "identity.h"
+#include "memo.h"
 #include "text.h"
 
 APLOG_USE_MODULE(social);
@@ -240,72 +240,11 @@ static EVP_MD_CTX *pad_state(const unsigned char *secret, apr_size_t len, unsign
     return ctx;
 }
 
-/* The tokens this process made last, one slot per person's hash: a
- * person's views within one minute make one HMAC, whatever connections
- * they come on (a connection keeps its own too, see below). */
+/* The tokens this process made last: a person's views within one minute
+ * make one HMAC, whatever connections they come on. */
 #define TOKEN_SLOTS 256
-#define TOKEN_USER_MAX 64
-#define TOKEN_MAX 96
 
-typedef struct {
-    const unsigned char *secret;
-    apr_int64_t stamp;
-    char user[TOKEN_USER_MAX];
-    char token[TOKEN_MAX];
-} token_slot;
-
-static token_slot token_slots[TOKEN_SLOTS];
-#if APR_HAS_THREADS
-static apr_thread_mutex_t *token_lock;
-#endif
-
-static token_slot *token_slot_of(const char *user)
-{
-    return &token_slots[social_text_hash(user) % TOKEN_SLOTS];
-}
-
-/* The token this process made for user at stamp under secret, or NULL. */
-static const char *token_kept(request_rec *r, const unsigned char *secret, const char *user,
-                              apr_int64_t stamp)
-{
-    token_slot *slot = token_slot_of(user);
-    const char *token = NULL;
-
-#if APR_HAS_THREADS
-    if (token_lock == NULL || apr_thread_mutex_lock(token_lock) != APR_SUCCESS) {
-        return NULL;
-    }
-#endif
-    if (slot->secret == secret && slot->stamp == stamp && strcmp(slot->user, user) == 0) {
-        token = apr_pstrdup(r->pool, slot->token);
-    }
-#if APR_HAS_THREADS
-    apr_thread_mutex_unlock(token_lock);
-#endif
-    return token;
-}
-
-static void token_keep(const unsigned char *secret, const char *user, apr_int64_t stamp,
-                       const char *token)
-{
-    token_slot *slot = token_slot_of(user);
-
-    if (strlen(user) >= TOKEN_USER_MAX || strlen(token) >= TOKEN_MAX) {
-        return;
-    }
-#if APR_HAS_THREADS
-    if (token_lock == NULL || apr_thread_mutex_lock(token_lock) != APR_SUCCESS) {
-        return;
-    }
-#endif
-    slot->secret = secret;
-    slot->stamp = stamp;
-    apr_cpystrn(slot->user, user, sizeof(slot->user));
-    apr_cpystrn(slot->token, token, sizeof(slot->token));
-#if APR_HAS_THREADS
-    apr_thread_mutex_unlock(token_lock);
-#endif
-}
+static social_memo *tokens;
 
 static void identity_child_init(apr_pool_t *p, server_rec *s)
 {
@@ -313,13 +252,7 @@ static void identity_child_init(apr_pool_t *p, server_rec *s)
     server_rec *sp;
     int k;
 
-    /* A new generation may have new secrets (at the same addresses) */
-    memset(token_slots, 0, sizeof(token_slots));
-#if APR_HAS_THREADS
-    if (apr_thread_mutex_create(&token_lock, APR_THREAD_MUTEX_DEFAULT, p) != APR_SUCCESS) {
-        token_lock = NULL;   /* (then every token is made anew) */
-    }
-#endif
+    tokens = social_memo_make(p, TOKEN_SLOTS);   /* made anew with each generation */
     apr_pool_cleanup_register(p, macs, mac_keys_free, apr_pool_cleanup_null);
     for (sp = s; sp != NULL; sp = sp->next) {
         const social_srv_conf *sc = social_config_srv(sp);
@@ -398,9 +331,12 @@ static const char *hmac_hex(request_rec *r, const char *message)
 static const char *token_for(request_rec *r, const social_identity *id,
                              apr_int64_t stamp)
 {
-    const unsigned char *secret = social_config_srv(r->server)->secret;
     const char *user = id->user ? id->user : "";
-    const char *message, *mac, *token = token_kept(r, secret, user, stamp);
+    /* the secret by address: each server's tokens are its own */
+    const char *key = apr_psprintf(r->pool, "%pp %" APR_INT64_T_FMT " %s",
+                                   (const void *)social_config_srv(r->server)->secret,
+                                   stamp, user);
+    const char *message, *mac, *token = social_memo_get(tokens, r->pool, key);
 
     if (token != NULL) {
         return token;
@@ -412,41 +348,18 @@ static const char *token_for(request_rec *r, const social_identity *id,
         return NULL;
     }
     token = apr_psprintf(r->pool, "%" APR_INT64_T_FMT ".%s", stamp, mac);
-    token_keep(secret, user, stamp, token);
+    social_memo_put(tokens, key, token);
     return token;
 }
 
 /* A token is stamped with the minute it was made (it is good for
- * SOCIAL_TOKEN_LIFETIME from then), and a connection keeps the last one
- * it made: a person's keep-alive views make one HMAC a minute, not one a
- * view. The kept token names its person and minute, so a connection that
- * carries someone else's requests makes theirs. */
-#define TOKEN_NOTE_USER "social-token-user"
-#define TOKEN_NOTE_STAMP "social-token-stamp"
-#define TOKEN_NOTE "social-token"
-
+ * SOCIAL_TOKEN_LIFETIME from then). */
 const char *social_identity_form_token(request_rec *r, const social_identity *id)
 {
-    apr_table_t *kept = r->connection->notes;
     apr_int64_t now = (apr_int64_t)apr_time_sec(apr_time_now());
-    const char *user = id->user ? id->user : "";
-    const char *stamp = apr_psprintf(r->pool, "%" APR_INT64_T_FMT, now - now % 60);
-    const char *kept_user = apr_table_get(kept, TOKEN_NOTE_USER);
-    const char *kept_stamp = apr_table_get(kept, TOKEN_NOTE_STAMP);
-    const char *token;
+    const char *token = token_for(r, id, now - now % 60);
 
-    if (kept_user != NULL && kept_stamp != NULL && strcmp(kept_user, user) == 0
-        && strcmp(kept_stamp, stamp) == 0 && (token = apr_table_get(kept, TOKEN_NOTE)) != NULL) {
-        return token;
-    }
-    token = token_for(r, id, now - now % 60);
-    if (token == NULL) {
-        return "";
-    }
-    apr_table_set(kept, TOKEN_NOTE_USER, user);
-    apr_table_set(kept, TOKEN_NOTE_STAMP, stamp);
-    apr_table_set(kept, TOKEN_NOTE, token);
-    return token;
+    return token != NULL ? token : "";
 }
 
 int social_identity_form_token_valid(request_rec *r, const social_identity *id,

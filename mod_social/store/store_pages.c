@@ -62,14 +62,6 @@ static const social_statement pages_statements[] = {
       "JOIN social_comments c ON c.page_id = p.id "
       "WHERE p.site = :site AND p.path = :page AND c.author = :user "
       "AND c.status <> 'deleted') LIMIT :limit" },
-    /* Inside a comment's transaction, after the page row is locked by
-     * social_page_add: a lock committed meanwhile is seen. An idea's own
-     * discussion (PAGE#idea-ID) is locked with its page. */
-    { "social_page_lock_check",
-      "SELECT GREATEST(p.locked, COALESCE((SELECT MAX(b.locked) FROM social_pages b "
-      "WHERE LOCATE('#', p.path) > 0 AND b.site = p.site "
-      "AND b.path = SUBSTRING_INDEX(p.path, '#', 1)), 0)) "
-      "FROM social_pages p WHERE p.id = :page_id FOR UPDATE" },
     { "social_page_lock",
       "UPDATE social_pages SET locked = :locked WHERE id = :page_id" },
     /* The discussions kept under a page's key (an idea's: PAGE#idea-ID)

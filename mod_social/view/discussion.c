@@ -864,22 +864,6 @@ static char *plan_fill(request_rec *r, const social_identity *who, int unread,
     return out;
 }
 
-/* The HTML of a cache entry for who (see plan_make); NULL if the entry
- * is malformed. */
-static char *personalise(request_rec *r, const social_identity *who, int unread,
-                         const viewer_part *part, const char *entry, apr_size_t entry_len,
-                         apr_size_t *len)
-{
-    entry_read e;
-    apr_array_header_t *plan;
-
-    if (!entry_parse(r->pool, entry, entry_len, &e)
-        || (plan = plan_make(r->pool, part, &e)) == NULL) {
-        return NULL;
-    }
-    return plan_fill(r, who, unread, (const segment *)plan->elts, plan->nelts, len);
-}
-
 /* What the process keeps with its copy of an entry, made once by its
  * first view, in malloc'd memory, freed with the entry: the entry read,
  * and the plan of readers with no part of their own (the most common
@@ -920,26 +904,48 @@ static kept_plan *kept_plan_of(request_rec *r, social_fragcache_kept *kept,
     return social_fragcache_kept_note_set(kept, kp, free);
 }
 
-/* The view of who (with their part, or NULL) from a kept entry, or from
- * one answered by the shared cache alone (kept NULL); NULL if the entry
- * is malformed or holds no variants for a part. */
+/* The entry read: as the process keeps it with its copy (kept), or read
+ * now into r's pool (kept NULL: the shared cache's answer alone, or an
+ * entry just made); NULL if it is malformed. */
+static const entry_read *entry_of(request_rec *r, social_fragcache_kept *kept,
+                                  const char *entry, apr_size_t entry_len)
+{
+    const kept_plan *kp;
+    entry_read *e;
+
+    if (kept != NULL && (kp = kept_plan_of(r, kept, entry, entry_len)) != NULL) {
+        return &kp->read;
+    }
+    e = apr_palloc(r->pool, sizeof(*e));
+    return entry_parse(r->pool, entry, entry_len, e) ? e : NULL;
+}
+
+/* The view of who (with their part, or NULL) from a read entry; NULL if
+ * it holds no variants for a part, or is malformed. */
+static char *view_of(request_rec *r, const social_identity *who, int unread,
+                     const viewer_part *part, const entry_read *e, apr_size_t *len)
+{
+    apr_array_header_t *plan = plan_make(r->pool, part, e);
+
+    return plan != NULL ? plan_fill(r, who, unread, (const segment *)plan->elts,
+                                    plan->nelts, len)
+                        : NULL;
+}
+
+/* The view of who from an entry: for a reader without a part of their
+ * own, the plan kept with the process's copy; NULL if malformed. */
 static char *kept_view(request_rec *r, const social_identity *who, int unread,
                        const viewer_part *part, social_fragcache_kept *kept,
                        const char *entry, apr_size_t entry_len, apr_size_t *len)
 {
     const kept_plan *kp;
-    apr_array_header_t *plan;
+    const entry_read *e;
 
-    if (kept == NULL || (kp = kept_plan_of(r, kept, entry, entry_len)) == NULL) {
-        return personalise(r, who, unread, part, entry, entry_len, len);
-    }
-    if (part == NULL) {
+    if (part == NULL && kept != NULL && (kp = kept_plan_of(r, kept, entry, entry_len)) != NULL) {
         return plan_fill(r, who, unread, kp->seg, kp->n, len);
     }
-    if ((plan = plan_make(r->pool, part, &kp->read)) == NULL) {
-        return NULL;
-    }
-    return plan_fill(r, who, unread, (const segment *)plan->elts, plan->nelts, len);
+    e = entry_of(r, kept, entry, entry_len);
+    return e != NULL ? view_of(r, who, unread, part, e, len) : NULL;
 }
 
 /* The cache key of the discussion of page at version as an uninvolved
@@ -956,23 +962,6 @@ static const char *cache_key(request_rec *r, const social_dir_conf *dc,
                         social_config_max_comment_length(dc),
                         social_i18n_tag(social_request_lang(r)),
                         social_tz_name(social_config_time_zone(dc)));
-}
-
-/* Does the entry hold the variants of readers with a part of their own?
- * (Its fifth line is the variant word, or "-".) */
-static int entry_has_variants(const char *entry, apr_size_t entry_len)
-{
-    const char *at = entry, *end = entry + entry_len;
-    int k;
-
-    for (k = 0; k < 1 + WORD_VARIANT; k++) {
-        const char *nl = memchr(at, '\n', (apr_size_t)(end - at));
-        if (nl == NULL) {
-            return 0;
-        }
-        at = nl + 1;
-    }
-    return at < end && *at != '-';
 }
 
 /* The discussion for who (their part in the page, or NULL; unread their
@@ -1022,7 +1011,7 @@ static char *cache_render_put(request_rec *r, const char *key, const social_thre
                         places_find(r->pool, html, words), "\n", html, NULL);
     entry_len = strlen(entry);
     social_fragcache_put_kept(r, key, entry, entry_len);
-    return personalise(r, who, unread, part, entry, entry_len, len);
+    return kept_view(r, who, unread, part, NULL, entry, entry_len, len);
 }
 
 /* A viewer's state is "INVOLVED UNREAD BANNED ORDER FOLLOWS": five small numbers. */
@@ -1325,10 +1314,11 @@ char *social_thread_html(request_rec *r, const social_dir_conf *dc,
             apr_size_t entry_len = 0;
             social_fragcache_kept *kept = NULL;
             const char *entry = social_fragcache_get_kept(r, key, &entry_len, &kept);
-            if (entry != NULL && entry_has_variants(entry, entry_len)
-                && viewer_part_get(r, dc, page, version, who, &part)
-                && (html = kept_view(r, who, unread, part, kept, entry, entry_len,
-                                     len)) == NULL) {
+            const entry_read *e = entry != NULL ? entry_of(r, kept, entry, entry_len) : NULL;
+            if (entry != NULL
+                && (e == NULL
+                    || (e->variants && viewer_part_get(r, dc, page, version, who, &part)
+                        && (html = view_of(r, who, unread, part, e, len)) == NULL))) {
                 ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                               "SOCIAL1600: the cached discussion of %s could not be made "
                               "for %s (a malformed entry): rendered for them", page, who->user);

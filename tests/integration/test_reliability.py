@@ -159,6 +159,17 @@ def fill_connection_pools(client, page, threads=8, each=4):
         w.join(60)
 
 
+def page_with_full_pools(server, client):
+    """A new page, written on until both processes hold several pooled
+    connections, for a test that then breaks the database (its lines in
+    the error log allowed)."""
+    server.allow_errors(*DB_TROUBLE_ALLOW)
+    wait_for_database(server, "ok")
+    page = fresh_page(server)
+    fill_connection_pools(client, page)
+    return page
+
+
 def post_until_created(client, page, text, timeout=10):
     """POST a comment, retrying a 503 for a few seconds: the first write
     after the database came back."""
@@ -317,10 +328,7 @@ def test_writes_recover_within_seconds_of_a_restart_with_full_pools(
     """After a failed connection the module leaves the database alone for
     one second; a pool full of connections the crash killed must not turn
     that into many seconds of 503 once the database is back."""
-    server.allow_errors(*DB_TROUBLE_ALLOW)
-    wait_for_database(server, "ok")
-    page = fresh_page(server)
-    fill_connection_pools(alice, page)
+    page = page_with_full_pools(server, alice)
     restartable_db.kill9()
     try:
         time.sleep(0.5)
@@ -356,10 +364,7 @@ def test_the_background_probe_passes_over_connections_the_crash_killed(
     after the restart says the database is back (SOCIAL0111), not that it
     is still unavailable (SOCIAL0117), and the process does not wait
     another back-off for its discussions."""
-    server.allow_errors(*DB_TROUBLE_ALLOW)
-    wait_for_database(server, "ok")
-    page = fresh_page(server)
-    fill_connection_pools(alice, page)
+    page = page_with_full_pools(server, alice)
     restartable_db.freeze()
     try:
         # a write waits for its deadline and opens its process's breaker
