@@ -82,9 +82,10 @@ static const social_statement comments_statements[] = {
       "WHERE c.id = :id AND p.site = :site" },
     /* Written only if neither the page nor, for a part of a page
      * ("PATH#..."), the page it belongs to is locked: the lock check and
-     * the insert are one round trip. The page rows read are locked until
-     * the commit (shared, as INSERT ... SELECT does), so a lock taken
-     * meanwhile waits for this write, and one taken before stops it. */
+     * the insert are one round trip. The page's row is read with a shared
+     * lock held to the commit (READ COMMITTED would read it unlocked), so
+     * a lock taken meanwhile waits for this write, one taken before stops
+     * it, and posts on one page do not wait for each other. */
     { "social_comment_add",
       "INSERT INTO social_comments (page_id, parent_id, author, author_name, body, status, "
       "anchor_exact, anchor_prefix, anchor_suffix, anchor_position, position_time, position_page) "
@@ -96,7 +97,7 @@ static const social_statement comments_statements[] = {
       "NULLIF(:at_time, ''), NULLIF(:at_page, '') FROM social_pages p "
       "WHERE p.id = :page_id AND p.locked = 0 AND NOT EXISTS (SELECT 1 FROM social_pages b "
       "WHERE LOCATE('#', p.path) > 0 AND b.site = p.site "
-      "AND b.path = SUBSTRING_INDEX(p.path, '#', 1) AND b.locked <> 0)" },
+      "AND b.path = SUBSTRING_INDEX(p.path, '#', 1) AND b.locked <> 0) LOCK IN SHARE MODE" },
     { "social_comment_root",
       "UPDATE social_comments c LEFT JOIN social_comments pc ON pc.id = c.parent_id "
       "SET c.root_id = COALESCE(pc.root_id, c.id) WHERE c.id = :id" },

@@ -97,8 +97,13 @@ social_store_status social_store_page_id(request_rec *r, ap_dbd_t *dbd, const ch
 {
     social_store_status st;
 
-    if (!make) {
-        return social_store_int(r, dbd, "social_page_id", STORE_ARGS({ "page", page }), id);
+    /* Read first: the insert's duplicate-key path locks an existing row
+     * exclusively until the commit, which made every write on a page wait
+     * for the one before it. Reading locks nothing; a write that must
+     * see the page's lock reads the row with a shared lock itself. */
+    st = social_store_int(r, dbd, "social_page_id", STORE_ARGS({ "page", page }), id);
+    if (st != SOCIAL_STORE_NOT_FOUND || !make) {
+        return st;
     }
     st = social_store_run(r, dbd, "social_page_add", STORE_ARGS({ "page", page }), NULL);
     return st == SOCIAL_STORE_OK ? social_store_last_id(r, dbd, id) : st;

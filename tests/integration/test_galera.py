@@ -539,6 +539,8 @@ def test_a_killed_node_degrades_its_httpd_and_the_balancer_keeps_writing(
     refused = {name: 0 for name in servers}
     acked_at = {name: [] for name in servers}
     slowest = {name: 0.0 for name in servers}
+    tries = []                                 # (name, start, took, status)
+    at = {}                                    # when each step happened
     phase = {"now": "before"}
     degraded = {"page": None, "api": None}
     stop = threading.Event()
@@ -562,6 +564,7 @@ def test_a_killed_node_degrades_its_httpd_and_the_balancer_keeps_writing(
                 resp = client.api("POST", "comments", {"page": path, "body": "k " + key},
                                   headers={"Idempotency-Key": key}, )
                 took = time.monotonic() - t0
+                tries.append((name, t0, took, resp.status))
                 if resp.status in (200, 201):
                     slowest[name] = max(slowest[name], took)
                     acked[name].append((key, resp.json()["id"]))
@@ -587,17 +590,22 @@ def test_a_killed_node_degrades_its_httpd_and_the_balancer_keeps_writing(
         time.sleep(2)
         before = {n: len(v) for n, v in acked.items()}
         phase["now"] = "down"
+        at["killed"] = time.monotonic()
         galera[0].kill9()
         assert galera.wait_size(2, 30)
+        at["evicted"] = time.monotonic()
         time.sleep(4)
         during = {n: len(v) for n, v in acked.items()}
-        restarted = time.monotonic()
+        restarted = at["restarted"] = time.monotonic()
         galera[0].start()
+        at["started"] = time.monotonic()
         assert galera.wait_size(3, 60)
+        at["three again"] = time.monotonic()
         phase["now"] = "back"
         assert harness.wait_until(
             lambda: on(a, "alice").api("GET", "health").status == 200, 60)
         back_after = time.monotonic() - restarted
+        at["A back"] = time.monotonic()
         time.sleep(2)
     finally:
         stop.set()
@@ -622,7 +630,7 @@ def test_a_killed_node_degrades_its_httpd_and_the_balancer_keeps_writing(
     # B, with the default SocialDBTimeout (3 s), may answer 503 meanwhile
     # (its writes are sent again); H, with a deadline past the eviction,
     # refuses nothing.
-    assert gaps["H"] < 8 and gaps["B"] < 15, gaps
+    assert gaps["H"] < 8 and gaps["B"] < 15, gap_report(gaps, acked_at, tries, at, galera)
     assert refused["H"] == 0, refused
     # every acknowledged write is there once, on every node
     keys = [k for v in acked.values() for k, _ in v]
@@ -637,6 +645,34 @@ def test_a_killed_node_degrades_its_httpd_and_the_balancer_keeps_writing(
             for key, cid in v:
                 assert by_body.get("k " + key) == cid, (node.name, name, key)
         assert len(rows) == len(keys), (node.name, len(rows), len(keys))
+
+
+def gap_report(gaps, acked_at, tries, at, galera):
+    """What a failed gap assertion needs to be understood: where each
+    server's longest gap lies against the steps of the test, its slowest
+    requests, and the state-transfer lines of each node's log."""
+    zero = at.get("killed", 0.0)
+    lines = ["longest gap between acks (s): %r" % gaps,
+             "steps (s from the kill): " + ", ".join("%s %+.1f" % (k, v - zero)
+                                                   for k, v in at.items())]
+    for name, times in acked_at.items():
+        pairs = list(zip(times, times[1:]))
+        if pairs:
+            x, y = max(pairs, key=lambda p: p[1] - p[0])
+            lines.append("%s: longest gap from %+.1f to %+.1f" % (name, x - zero, y - zero))
+    for name, t0, took, status in sorted(tries, key=lambda t: -t[2])[:8]:
+        lines.append("slow request on %s: sent at %+.1f, answered %d after %.1f s"
+                     % (name, t0 - zero, status, took))
+    wanted = re.compile(r"SST|IST|state transfer|Shifting|Synchronized|desync|"
+                        r"flow control|Flow-control|WSREP: (Member|Quorum)")
+    for node in galera.nodes:
+        try:
+            with open(node.log_file, errors="replace") as f:
+                hits = [line.rstrip() for line in f if wanted.search(line)]
+        except OSError as e:
+            hits = ["(no log: %s)" % e]
+        lines.append("%s:\n  %s" % (node.name, "\n  ".join(hits[-30:])))
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- figures

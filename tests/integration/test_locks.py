@@ -5,11 +5,21 @@ page and its comments, votes in its polls. Deleting one's own comment and
 sharing the page still work; moderators still act. The page says so before
 anyone types: a "This discussion is locked" note, no comment, reply or edit
 form, like buttons disabled, no voting form.
+
+A lock being taken while a comment is posted: the post waits for the
+lock's transaction and is then refused. Posts on one page do not wait
+for each other: a post reads the page's row with a shared lock only.
 """
 
+import select
+import subprocess
+import threading
+import time
 from urllib.parse import urlencode
 
 import pytest
+
+import harness
 
 from social_test.asserts import assert_html_error, assert_json_error
 from social_test.client import PAGE_TEMPLATE
@@ -179,3 +189,83 @@ def test_an_empty_locked_discussion_does_not_invite_comments(server, bob, carol)
     assert "Be the first" not in text
     # a moderator may still comment: the invitation stays for her
     assert "Be the first to say something." in social_div(carol.page(page).body).text()
+
+
+class HeldTransaction:
+    """Another session's transaction, open until commit(): the given
+    statements have run when the constructor returns."""
+
+    def __init__(self, mariadb, statements):
+        self.proc = subprocess.Popen(
+            [harness.MARIADB, "--no-defaults", "--protocol=socket",
+             "--socket=%s" % mariadb.socket, "--user=root", "--batch",
+             "--skip-column-names", "--unbuffered", harness.DB_NAME],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+        self.send("START TRANSACTION; %s SELECT 'held';" % statements)
+        out = b""
+        while not out.endswith(b"held\n"):   # after the rows the statements printed
+            ready, _, _ = select.select([self.proc.stdout], [], [], 30)
+            assert ready, "the held transaction did not start: %r" % out
+            chunk = self.proc.stdout.read(4096)
+            assert chunk, "the mariadb client ended: %r" % out
+            out += chunk
+
+    def send(self, statements):
+        self.proc.stdin.write(statements.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def commit(self):
+        self.send("COMMIT;")
+        self.proc.stdin.close()
+        assert self.proc.wait(timeout=30) == 0
+
+
+def in_background(call):
+    """Runs call() in a thread; the thread, and a list its answer lands in."""
+    answer = []
+    thread = threading.Thread(target=lambda: answer.append(call()), daemon=True)
+    thread.start()
+    return thread, answer
+
+
+def sql_quote(text):
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def test_a_post_waits_for_a_lock_being_taken_and_is_refused(server, mariadb, alice):
+    page = fresh_page(server)
+    assert alice.create(page, "before the lock")["body"] == "before the lock"
+    held = HeldTransaction(mariadb, "UPDATE social_pages SET locked = 1 WHERE path = %s;"
+                           % sql_quote(page))
+    try:
+        thread, answer = in_background(
+            lambda: alice.api("POST", "comments", {"page": page, "body": "during the lock"}))
+        # the post is seen waiting for the lock's row, or it answered
+        # without waiting (wrong: it read the page as unlocked)
+        waiting = 0
+        deadline = time.monotonic() + 30
+        while not waiting and thread.is_alive() and time.monotonic() < deadline:
+            waiting = int(mariadb.sql("SELECT COUNT(*) FROM information_schema.INNODB_TRX "
+                                      "WHERE trx_state = 'LOCK WAIT'")[0][0])
+            time.sleep(0.02)
+        assert waiting, "the post did not wait for the lock's transaction: %r" % answer
+    finally:
+        held.commit()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert_json_error(answer[0], 423, "locked")
+    assert [c["body"] for c in alice.listing(page)["comments"]] == ["before the lock"]
+
+
+def test_posts_on_one_page_do_not_wait_for_each_other(server, mariadb, alice, bob):
+    page = fresh_page(server)
+    assert alice.create(page, "first")["body"] == "first"
+    # what a post holds on the page's row until its commit
+    held = HeldTransaction(mariadb, "SELECT id FROM social_pages WHERE path = %s "
+                           "LOCK IN SHARE MODE;" % sql_quote(page))
+    try:
+        resp = bob.api("POST", "comments", {"page": page, "body": "beside a post"})
+        assert resp.status == 201, resp.body
+    finally:
+        held.commit()
+    assert [c["body"] for c in alice.listing(page)["comments"]] == ["first", "beside a post"]
