@@ -847,39 +847,38 @@ social_store_status social_store_transaction(request_rec *r, ap_dbd_t *dbd,
     return given_up(r);
 }
 
+/* A transaction is its own two statements, START TRANSACTION and COMMIT
+ * (or ROLLBACK). apr_dbd's transactions cost four round trips (autocommit
+ * off, COMMIT, COMMIT again, autocommit on), and would only say "failed"
+ * of a COMMIT: its number must be the server's, since on Galera a write
+ * set that fails certification against another node's is a deadlock
+ * (1213) reported on COMMIT, and the whole transaction then runs again,
+ * as for an InnoDB deadlock. A failed COMMIT has ended the transaction;
+ * the ROLLBACK after it makes sure, so the connection goes back to the
+ * pool with none open. */
 static social_store_status transaction_once(request_rec *r, ap_dbd_t *dbd,
                                             social_store_txn_fn fn, void *data)
 {
-    apr_dbd_transaction_t *txn = NULL;
+    int nrows = 0;
     social_store_status st;
-    int rv = apr_dbd_transaction_start(dbd->driver, r->pool, dbd->handle, &txn);
+    int rv = apr_dbd_query(dbd->driver, dbd->handle, &nrows, "START TRANSACTION");
 
     if (rv != 0) {
         return statement_failed(r, dbd, "transaction start", rv);
     }
     st = fn(r, dbd, data);
     if (st == SOCIAL_STORE_OK) {
-        /* COMMIT as a statement of its own, so that its error number is
-         * the server's: on Galera a write set that fails certification
-         * against another node's is a deadlock (1213) reported on COMMIT,
-         * and the whole transaction runs again, as for an InnoDB
-         * deadlock. (apr_dbd_transaction_end would only say "failed",
-         * and its autocommit afterwards clears the number.) */
-        int nrows = 0;
         rv = apr_dbd_query(dbd->driver, dbd->handle, &nrows, "COMMIT");
-        if (rv != 0) {
-            st = statement_failed(r, dbd, "commit", rv);
-            apr_dbd_transaction_mode_set(dbd->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
-            apr_dbd_transaction_end(dbd->driver, r->pool, txn);
-            return st;
+        if (rv == 0) {
+            return SOCIAL_STORE_OK;
         }
+        st = statement_failed(r, dbd, "commit", rv);
     }
-    else {
-        apr_dbd_transaction_mode_set(dbd->driver, txn, APR_DBD_TRANSACTION_ROLLBACK);
-    }
-    rv = apr_dbd_transaction_end(dbd->driver, r->pool, txn);
-    if (rv != 0 && st == SOCIAL_STORE_OK) {
-        return statement_failed(r, dbd, "commit", rv);
+    rv = apr_dbd_query(dbd->driver, dbd->handle, &nrows, "ROLLBACK");
+    if (rv != 0 && !connection_failed(dbd)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "SOCIAL0122: a transaction could not be rolled back (%d): %s", rv,
+                      apr_dbd_error(dbd->driver, dbd->handle, rv));
     }
     return st;
 }

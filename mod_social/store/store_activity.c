@@ -111,8 +111,9 @@ static const social_statement activity_statements[] = {
       "ON DUPLICATE KEY UPDATE user = user" },
     { "social_notify_mention",
       NOTIFICATION_INSERT
-      "SELECT pe.user, 'mention', :comment, :page_id, :actor, :actor_name "
-      "FROM social_people pe WHERE pe.user = :user AND pe.user <> :actor "
+      "SELECT pe.user, 'mention', :comment, nc.page_id, :actor, :actor_name "
+      "FROM social_people pe JOIN social_comments nc ON nc.id = :comment "
+      "WHERE pe.user = :user AND pe.user <> :actor "
       "ON DUPLICATE KEY UPDATE kind = VALUES(kind)" },
     { "social_notify_share",
       NOTIFICATION_INSERT
@@ -140,8 +141,8 @@ static const social_statement activity_statements[] = {
       "since_id) "
       "SELECT f.user, IF(f.root_id = 0, 'follow', 'thread'), IF(f.root_id = 0, f.page_id, f.root_id), "
       "f.page_id, :actor, :actor_name, :comment FROM social_follows f "
-      "WHERE f.page_id = :page_id AND f.user <> :actor AND f.root_id IN (0, "
-      "(SELECT nc.root_id FROM social_comments nc WHERE nc.id = :comment)) "
+      "JOIN social_comments nc ON nc.id = :comment "
+      "WHERE f.page_id = nc.page_id AND f.user <> :actor AND f.root_id IN (0, nc.root_id) "
       /* (social_follows has a created_at too: every column is named in full) */
       "ON DUPLICATE KEY UPDATE social_notifications.since_id = "
       "IF(social_notifications.read_at IS NULL AND social_notifications.since_id IS NOT NULL, "
@@ -246,14 +247,12 @@ SOCIAL_STATEMENT_TABLE(social_store_activity_statements, activity_statements);
 
 social_store_status social_store_notify_comment(request_rec *r, ap_dbd_t *dbd,
                                                 const social_comment *c,
-                                                apr_int64_t page_id,
                                                 const apr_array_header_t *mentions)
 {
     social_store_arg args[] = {
         { "comment", social_store_int_arg(r, c->id) },
         { "actor", c->author }, { "actor_name", c->author_name },
         { "parent", social_store_int_arg(r, c->parent) },
-        { "page_id", social_store_int_arg(r, page_id) },
         { "user", NULL }
     };
     int nargs = sizeof(args) / sizeof(args[0]);

@@ -80,9 +80,9 @@ static const social_statement comments_statements[] = {
       "AND l.user = :viewer) "
       "FROM social_comments c JOIN social_pages p ON p.id = c.page_id "
       "WHERE c.id = :id AND p.site = :site" },
-    /* Written only if neither the page nor, for a part of a page
-     * ("PATH#..."), the page it belongs to is locked: the lock check and
-     * the insert are one round trip. The page's row is read with a shared
+    /* Written only if the page has a row and neither it nor, for a part
+     * of a page ("PATH#..."), the page it belongs to is locked: finding
+     * the page, the lock check and the insert are one round trip. The page's row is read with a shared
      * lock held to the commit (READ COMMITTED would read it unlocked), so
      * a lock taken meanwhile waits for this write, one taken before stops
      * it, and posts on one page do not wait for each other. */
@@ -95,7 +95,7 @@ static const social_statement comments_statements[] = {
       "NULLIF(:exact, ''), IF(:anchored = 'y', :prefix, NULL), "
       "IF(:anchored = 'y', :suffix, NULL), NULLIF(:position, ''), "
       "NULLIF(:at_time, ''), NULLIF(:at_page, '') FROM social_pages p "
-      "WHERE p.id = :page_id AND p.locked = 0 AND NOT EXISTS (SELECT 1 FROM social_pages b "
+      "WHERE p.site = :site AND p.path = :page AND p.locked = 0 AND NOT EXISTS (SELECT 1 FROM social_pages b "
       "WHERE LOCATE('#', p.path) > 0 AND b.site = p.site "
       "AND b.path = SUBSTRING_INDEX(p.path, '#', 1) AND b.locked <> 0) LOCK IN SHARE MODE" },
     { "social_comment_root",
@@ -258,33 +258,44 @@ typedef struct {
     const social_idempotency *idem;
 } comment_txn;
 
-/* Adds the comment on a page row that is not locked (else LOCKED,
- * nothing written). */
-static social_store_status comment_insert(request_rec *r, ap_dbd_t *dbd, social_comment *c,
-                                          apr_int64_t page_id)
+/* Adds the comment on its page's row if that is not locked (else
+ * LOCKED, nothing written); the page's row is made on its first comment. */
+static social_store_status comment_insert(request_rec *r, ap_dbd_t *dbd, social_comment *c)
 {
     const char *anchored = c->anchor.exact ? "y" : "n";
+    social_store_arg args[] = {
+        { "page", c->page },
+        { "parent", social_store_int_arg(r, c->parent) },
+        { "author", c->author }, { "author_name", c->author_name },
+        { "body", c->body }, { "status", social_comment_status_name(c->status) },
+        { "exact", c->anchor.exact ? c->anchor.exact : "" },
+        { "anchored", anchored },
+        { "prefix", c->anchor.exact ? c->anchor.prefix : "" },
+        { "suffix", c->anchor.exact ? c->anchor.suffix : "" },
+        { "position", c->anchor.exact ? social_store_int_arg(r, c->anchor.position) : "" },
+        { "at_time", c->position.kind == SOCIAL_POSITION_TIME
+                     ? social_store_int_arg(r, c->position.value) : "" },
+        { "at_page", c->position.kind == SOCIAL_POSITION_PAGE
+                     ? social_store_int_arg(r, c->position.value) : "" },
+    };
+    int nargs = sizeof(args) / sizeof(args[0]);
+    apr_int64_t page_id = 0;
     int added = 0;
-    social_store_status st = social_store_run(
-        r, dbd, "social_comment_add",
-        STORE_ARGS({ "page_id", social_store_int_arg(r, page_id) },
-                   { "parent", social_store_int_arg(r, c->parent) },
-                   { "author", c->author }, { "author_name", c->author_name },
-                   { "body", c->body }, { "status", social_comment_status_name(c->status) },
-                   { "exact", c->anchor.exact ? c->anchor.exact : "" },
-                   { "anchored", anchored },
-                   { "prefix", c->anchor.exact ? c->anchor.prefix : "" },
-                   { "suffix", c->anchor.exact ? c->anchor.suffix : "" },
-                   { "position", c->anchor.exact ? social_store_int_arg(r, c->anchor.position)
-                                                 : "" },
-                   { "at_time", c->position.kind == SOCIAL_POSITION_TIME
-                                ? social_store_int_arg(r, c->position.value) : "" },
-                   { "at_page", c->position.kind == SOCIAL_POSITION_PAGE
-                                ? social_store_int_arg(r, c->position.value) : "" }),
-        &added);
+    social_store_status st = social_store_run(r, dbd, "social_comment_add", args, nargs,
+                                              &added);
 
     if (st == SOCIAL_STORE_OK && added == 0) {
-        return SOCIAL_STORE_LOCKED;   /* rolled back: nothing written */
+        /* locked, or the page's first comment: it has no row yet */
+        st = social_store_page_id(r, dbd, c->page, 0, &page_id);
+        if (st == SOCIAL_STORE_NOT_FOUND) {
+            st = social_store_page_id(r, dbd, c->page, 1, &page_id);
+            if (st == SOCIAL_STORE_OK) {
+                st = social_store_run(r, dbd, "social_comment_add", args, nargs, &added);
+            }
+        }
+        if (st == SOCIAL_STORE_OK && added == 0) {
+            return SOCIAL_STORE_LOCKED;   /* rolled back: nothing written */
+        }
     }
     if (st == SOCIAL_STORE_OK) {
         st = social_store_last_id(r, dbd, &c->id);
@@ -300,7 +311,6 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
 {
     comment_txn *t = data;
     social_comment *c = t->c;
-    apr_int64_t page_id = 0;
     social_store_status st = SOCIAL_STORE_OK;
 
     if (t->idem != NULL) {
@@ -309,16 +319,12 @@ static social_store_status comment_write(request_rec *r, ap_dbd_t *dbd, void *da
             return st;
         }
     }
-    st = social_store_page_id(r, dbd, c->page, 1, &page_id);
-    if (st == SOCIAL_STORE_OK) {
-        st = comment_insert(r, dbd, c, page_id);
-    }
+    st = comment_insert(r, dbd, c);
     if (st == SOCIAL_STORE_OK && c->status == SOCIAL_COMMENT_VISIBLE) {
         /* A pending comment notifies no one: until it is approved only
          * its author sees it, and approving it later notifies no one
          * either (its moment has passed). */
-        st = social_store_notify_comment(r, dbd, c, page_id,
-                                         social_mention_names(r->pool, c->body));
+        st = social_store_notify_comment(r, dbd, c, social_mention_names(r->pool, c->body));
     }
     if (st == SOCIAL_STORE_OK && t->idem != NULL) {
         st = social_store_idempotency_settle(r, dbd, t->idem, c->id);

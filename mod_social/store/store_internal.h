@@ -224,7 +224,6 @@ void social_store_comment_from_row(const social_store_row *row, social_comment *
  * caused them. mentions: the user names the comment mentions. */
 social_store_status social_store_notify_comment(request_rec *r, ap_dbd_t *dbd,
                                                 const social_comment *c,
-                                                apr_int64_t page_id,
                                                 const apr_array_header_t *mentions);
 social_store_status social_store_notify_share(request_rec *r, ap_dbd_t *dbd,
                                               const social_share *sh, apr_int64_t page_id,

@@ -311,3 +311,30 @@ def test_count_markers_cost_one_statement(server, mariadb, big):
     assert len(counts) == 1, sent
     assert body.count("social-count-link") == 3
     check_selects(mariadb, [("Execute", counts[0])], max_comment_rows=4 * THREADS * 3)
+
+
+def test_a_post_is_six_round_trips(server, mariadb, big):
+    """A comment on a page that has a row: whether its author is banned,
+    then one transaction of the insert (which finds the page and checks
+    its lock), its thread and its followers' notifications. Only a page's
+    first comment looks for and makes the page's row."""
+    alice = big["alice"]
+    server.write_file("/post-cost.html", PAGE_TEMPLATE.format(title="Post cost"))
+
+    def post(body):
+        resp, statements = run_logged(
+            mariadb, lambda: alice.api("POST", "comments",
+                                       {"page": "/post-cost.html", "body": body}))
+        assert resp.status == 201, resp.body
+        return [t for _, t in module_statements(statements)]
+
+    first = post("the first comment")
+    assert any("INSERT INTO social_pages" in t for t in first), first
+    sent = post("the second comment")
+    assert len(sent) == 6, "\n".join(t[:160] for t in sent)
+    assert [t.split()[0] for t in sent] == ["SELECT", "START", "INSERT", "UPDATE",
+                                           "INSERT", "COMMIT"], sent
+    assert "FROM social_bans" in sent[0]
+    assert "INSERT INTO social_comments" in sent[2]
+    assert "INSERT INTO social_notifications" in sent[4]
+    assert not any("social_pages" in t for t in sent[3:]), sent
