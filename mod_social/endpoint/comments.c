@@ -15,6 +15,7 @@
 #include <http_protocol.h>
 #include <httpd.h>
 
+#include "admin.h"
 #include "fragcache.h"
 #include "identity.h"
 #include "jsonmap.h"
@@ -706,6 +707,15 @@ static int api_list(request_rec *r)
     return listing_send(r, &lc, body);
 }
 
+/* The insert of a new comment refuses a locked discussion and a banned
+ * author alike (the handler leaves the ban to it): for a banned author
+ * the ban's refusal is sent and its handler code returned, else
+ * DECLINED. */
+static int refused_for_ban(request_rec *r, const outcome *o, const char *route)
+{
+    return o->res.status == HTTP_LOCKED ? social_admin_refuse_banned(r, route) : DECLINED;
+}
+
 static int api_create(request_rec *r)
 {
     outcome o;
@@ -740,7 +750,8 @@ static int api_create(request_rec *r)
         return social_request_idempotency_refused(r);
     }
     if (comment_create(r, &o, page, text, parent, &anchor, &position, idem) != HTTP_CREATED) {
-        return api_outcome_error(r, &o);
+        int refused = refused_for_ban(r, &o, "/api/v1/comments");
+        return refused != DECLINED ? refused : api_outcome_error(r, &o);
     }
     apr_table_setn(r->headers_out, "Location",
                    apr_psprintf(r->pool, "%s/api/v1/comments/%" APR_INT64_T_FMT,
@@ -1163,7 +1174,9 @@ int social_comments_form(request_rec *r, const char *rest)
             return social_result_send(r, &o.res, 1, NULL);
         }
         if (!social_identity_form_token_valid(r, &o.page.who, token)) {
-            return social_request_form_error(r, HTTP_FORBIDDEN,
+            /* a banned person's page has no token to send: the ban says why */
+            int refused = social_admin_refuse_banned(r, "/comments");
+            return refused != DECLINED ? refused : social_request_form_error(r, HTTP_FORBIDDEN,
                               SOCIAL_MSG(r, "block.msg_the_form_has_expired_reload_the"), o.page.key);
         }
         if (!social_request_wants_fragment(r)
@@ -1181,6 +1194,10 @@ int social_comments_form(request_rec *r, const char *rest)
         }
         if (comment_create(r, &o, path, apr_table_get(form, "body"), parent_id, &anchor,
                            &position, NULL) != HTTP_CREATED) {
+            int refused = refused_for_ban(r, &o, "/comments");
+            if (refused != DECLINED) {
+                return refused;
+            }
             if (o.res.field != NULL) {
                 ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                               "SOCIAL0904: comment form refused (field %s): %s",

@@ -80,9 +80,10 @@ static const social_statement comments_statements[] = {
       "AND l.user = :viewer) "
       "FROM social_comments c JOIN social_pages p ON p.id = c.page_id "
       "WHERE c.id = :id AND p.site = :site" },
-    /* Written only if the page has a row and neither it nor, for a part
-     * of a page ("PATH#..."), the page it belongs to is locked: finding
-     * the page, the lock check and the insert are one round trip. The page's row is read with a shared
+    /* Written only if the page has a row, neither it nor, for a part of
+     * a page ("PATH#..."), the page it belongs to is locked, and the
+     * author is not banned: finding the page, these checks and the
+     * insert are one round trip. The page's row is read with a shared
      * lock held to the commit (READ COMMITTED would read it unlocked), so
      * a lock taken meanwhile waits for this write, one taken before stops
      * it, and posts on one page do not wait for each other. */
@@ -97,7 +98,9 @@ static const social_statement comments_statements[] = {
       "NULLIF(:at_time, ''), NULLIF(:at_page, '') FROM social_pages p "
       "WHERE p.site = :site AND p.path = :page AND p.locked = 0 AND NOT EXISTS (SELECT 1 FROM social_pages b "
       "WHERE LOCATE('#', p.path) > 0 AND b.site = p.site "
-      "AND b.path = SUBSTRING_INDEX(p.path, '#', 1) AND b.locked <> 0) LOCK IN SHARE MODE" },
+      "AND b.path = SUBSTRING_INDEX(p.path, '#', 1) AND b.locked <> 0) "
+      "AND NOT EXISTS (SELECT 1 FROM social_bans bn WHERE bn.user = :author "
+      "AND (bn.expires_at IS NULL OR bn.expires_at > UNIX_TIMESTAMP())) LOCK IN SHARE MODE" },
     { "social_comment_root",
       "UPDATE social_comments c LEFT JOIN social_comments pc ON pc.id = c.parent_id "
       "SET c.root_id = COALESCE(pc.root_id, c.id) WHERE c.id = :id" },
@@ -258,8 +261,9 @@ typedef struct {
     const social_idempotency *idem;
 } comment_txn;
 
-/* Adds the comment on its page's row if that is not locked (else
- * LOCKED, nothing written); the page's row is made on its first comment. */
+/* Adds the comment on its page's row if that is not locked and its
+ * author not banned (else LOCKED, nothing written); the page's row is
+ * made on its first comment. */
 static social_store_status comment_insert(request_rec *r, ap_dbd_t *dbd, social_comment *c)
 {
     const char *anchored = c->anchor.exact ? "y" : "n";
@@ -285,13 +289,13 @@ static social_store_status comment_insert(request_rec *r, ap_dbd_t *dbd, social_
                                               &added);
 
     if (st == SOCIAL_STORE_OK && added == 0) {
-        /* locked, or the page's first comment: it has no row yet */
-        st = social_store_page_id(r, dbd, c->page, 0, &page_id);
-        if (st == SOCIAL_STORE_NOT_FOUND) {
-            st = social_store_page_id(r, dbd, c->page, 1, &page_id);
-            if (st == SOCIAL_STORE_OK) {
-                st = social_store_run(r, dbd, "social_comment_add", args, nargs, &added);
-            }
+        /* Locked, banned, or the page had no row when the insert looked:
+         * its first comment makes it, and a first comment of someone else
+         * may just have made it (on this server or another node). Once
+         * the row is there, the insert again is the answer. */
+        st = social_store_page_id(r, dbd, c->page, 1, &page_id);
+        if (st == SOCIAL_STORE_OK) {
+            st = social_store_run(r, dbd, "social_comment_add", args, nargs, &added);
         }
         if (st == SOCIAL_STORE_OK && added == 0) {
             return SOCIAL_STORE_LOCKED;   /* rolled back: nothing written */

@@ -359,3 +359,26 @@ def test_racing_first_views_create_the_poll_once(server, mariadb, clients, race)
     assert poll["id"] == poll_id
     assert sorted(o["label"] for o in poll["options"]) == ["One", "Three", "Two"]
     race.assert_none_refused()
+
+
+def test_racing_first_comments_of_a_page_are_all_stored(server, mariadb, clients):
+    """The first comments of new pages, sent at once: the page's row is
+    made by one of them while the others look, and every one is stored
+    (none is taken for a refusal of a locked page)."""
+    for _ in range(10):
+        path = new_page(server)
+        users = [clients[PEOPLE[k % len(PEOPLE)]] for k in range(PARALLEL)]
+        start = threading.Barrier(PARALLEL)
+
+        def post(client, k):
+            start.wait(timeout=30)
+            return client.api("POST", "comments", {"page": path, "body": "first %d" % k})
+
+        with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+            futures = [pool.submit(post, c, k) for k, c in enumerate(users)]
+            answers = [f.result(timeout=120) for f in futures]
+        assert [a.status for a in answers] == [201] * PARALLEL, [
+            (a.status, a.body[:120]) for a in answers if a.status != 201]
+        rows = mariadb.sql("SELECT COUNT(*) FROM social_comments c JOIN social_pages p "
+                           "ON p.id = c.page_id WHERE p.path = '%s'" % path)
+        assert rows == [[str(PARALLEL)]], rows
