@@ -13,8 +13,7 @@ for each other: a post reads the page's row with a shared lock only.
 
 import select
 import subprocess
-import threading
-import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import pytest
@@ -220,40 +219,27 @@ class HeldTransaction:
         assert self.proc.wait(timeout=30) == 0
 
 
-def in_background(call):
-    """Runs call() in a thread; the thread, and a list its answer lands in."""
-    answer = []
-    thread = threading.Thread(target=lambda: answer.append(call()), daemon=True)
-    thread.start()
-    return thread, answer
-
-
-def sql_quote(text):
-    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+def lock_waits(mariadb):
+    return int(mariadb.sql("SELECT COUNT(*) FROM information_schema.INNODB_TRX "
+                           "WHERE trx_state = 'LOCK WAIT'")[0][0])
 
 
 def test_a_post_waits_for_a_lock_being_taken_and_is_refused(server, mariadb, alice):
     page = fresh_page(server)
     assert alice.create(page, "before the lock")["body"] == "before the lock"
-    held = HeldTransaction(mariadb, "UPDATE social_pages SET locked = 1 WHERE path = %s;"
-                           % sql_quote(page))
-    try:
-        thread, answer = in_background(
-            lambda: alice.api("POST", "comments", {"page": page, "body": "during the lock"}))
-        # the post is seen waiting for the lock's row, or it answered
-        # without waiting (wrong: it read the page as unlocked)
-        waiting = 0
-        deadline = time.monotonic() + 30
-        while not waiting and thread.is_alive() and time.monotonic() < deadline:
-            waiting = int(mariadb.sql("SELECT COUNT(*) FROM information_schema.INNODB_TRX "
-                                      "WHERE trx_state = 'LOCK WAIT'")[0][0])
-            time.sleep(0.02)
-        assert waiting, "the post did not wait for the lock's transaction: %r" % answer
-    finally:
-        held.commit()
-    thread.join(30)
-    assert not thread.is_alive()
-    assert_json_error(answer[0], 423, "locked")
+    held = HeldTransaction(mariadb, "UPDATE social_pages SET locked = 1 WHERE path = '%s';"
+                           % page)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            post = pool.submit(alice.api, "POST", "comments",
+                               {"page": page, "body": "during the lock"})
+            # the post is seen waiting for the lock's row, or it answered
+            # without waiting (wrong: it read the page as unlocked)
+            harness.wait_until(lambda: post.done() or lock_waits(mariadb) > 0, 30)
+            assert not post.done(), "the post did not wait for the lock's transaction"
+        finally:
+            held.commit()
+        assert_json_error(post.result(timeout=30), 423, "locked")
     assert [c["body"] for c in alice.listing(page)["comments"]] == ["before the lock"]
 
 
@@ -261,8 +247,8 @@ def test_posts_on_one_page_do_not_wait_for_each_other(server, mariadb, alice, bo
     page = fresh_page(server)
     assert alice.create(page, "first")["body"] == "first"
     # what a post holds on the page's row until its commit
-    held = HeldTransaction(mariadb, "SELECT id FROM social_pages WHERE path = %s "
-                           "LOCK IN SHARE MODE;" % sql_quote(page))
+    held = HeldTransaction(mariadb, "SELECT id FROM social_pages WHERE path = '%s' "
+                           "LOCK IN SHARE MODE;" % page)
     try:
         resp = bob.api("POST", "comments", {"page": page, "body": "beside a post"})
         assert resp.status == 201, resp.body
