@@ -358,6 +358,7 @@ static const route routes[] = {
     { "/shares", MATCH_EXACT, POST, 1, FORM_ONLY, social_reactions_share_form, NULL },
     { "/sort", MATCH_EXACT, POST, 1, FORM_ONLY, social_reactions_sort_form, NULL },
     { "/follow", MATCH_EXACT, POST, 1, FORM_ONLY, social_reactions_follow_form, NULL },
+    { "/follow/", MATCH_PREFIX, POST, 1, FORM_ONLY, NULL, social_reactions_follow_thread_form },
     { "/polls/", MATCH_PREFIX, POST, 1, FORM_ONLY, NULL, social_polls_form },
     { "/ideas", MATCH_TREE, ANY, 1, NULL, NULL, social_ideas_form },
     { "/poll", MATCH_EXACT, GET, 0, NULL, social_polls_fragment, NULL },

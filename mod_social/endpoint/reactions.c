@@ -460,8 +460,10 @@ int social_reactions_sort_form(request_rec *r)
 
 /* POST {base}/follow: page, thread (optional), action=follow|unfollow,
  * token; back=notifications goes back to "for you" (its unfollow
- * buttons), otherwise to the page. */
-int social_reactions_follow_form(request_rec *r)
+ * buttons), otherwise to the page. POST {base}/follow/ID follows thread
+ * ID: a comment's follow button is a button of the discussion's shared
+ * form, which holds no thread. */
+static int follow_form(request_rec *r, const char *thread_path)
 {
     apr_table_t *form;
     social_page pg;
@@ -474,7 +476,7 @@ int social_reactions_follow_form(request_rec *r)
         return result;
     }
     action = apr_table_get(form, "action");
-    thread_q = apr_table_get(form, "thread");
+    thread_q = thread_path != NULL ? thread_path : apr_table_get(form, "thread");
     back = apr_table_get(form, "back");
     if (action == NULL || (strcmp(action, "follow") != 0 && strcmp(action, "unfollow") != 0)) {
         return social_request_form_error(r, HTTP_UNPROCESSABLE_ENTITY,
@@ -499,6 +501,19 @@ int social_reactions_follow_form(request_rec *r)
         return HTTP_SEE_OTHER;
     }
     return form_back(r, &pg, done);
+}
+
+int social_reactions_follow_form(request_rec *r)
+{
+    return follow_form(r, NULL);
+}
+
+int social_reactions_follow_thread_form(request_rec *r, const char *rest)
+{
+    if (social_request_id(rest, strlen(rest)) == 0) {
+        return social_request_form_error(r, HTTP_NOT_FOUND, SOCIAL_MSG(r, "block.msg_no_such_comment"), NULL);
+    }
+    return follow_form(r, rest);
 }
 
 /* POST {base}/shares: page, note, to, public, token. */

@@ -17,8 +17,10 @@ int social_reactions_like_form(request_rec *r);
 int social_reactions_share_form(request_rec *r);
 int social_reactions_sort_form(request_rec *r);
 
-/* Following a page or a thread: {base}/api/v1/follow and {base}/follow. */
+/* Following a page or a thread: {base}/api/v1/follow, {base}/follow and
+ * {base}/follow/ID (thread ID; rest is "ID"). */
 int social_reactions_follow_api(request_rec *r);
 int social_reactions_follow_form(request_rec *r);
+int social_reactions_follow_thread_form(request_rec *r, const char *rest);
 
 #endif /* SOCIAL_REACTIONS_H */

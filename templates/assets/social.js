@@ -182,7 +182,10 @@
     return poll || (root && root.contains(form) ? root : null);
   }
 
-  /* form.action would name an <input name="action"> inside the form. */
+  /* form.action would name an <input name="action"> inside the form.
+   * A comment's like, follow, delete and hide buttons belong to the
+   * discussion's one shared form (form="social-acts"): the button says
+   * where it goes (formaction) and what it does (name="action"). */
   function submit(event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("social-form")) {
@@ -195,7 +198,9 @@
     if (region !== root) {
       return submitPoll(event, form, region);
     }
-    var question = form.getAttribute("data-social-confirm");
+    var submitter = event.submitter && event.submitter.hasAttribute("formaction")
+      ? event.submitter : null;
+    var question = (submitter || form).getAttribute("data-social-confirm");
     if (question && !window.confirm(question)) {
       event.preventDefault();
       return;
@@ -203,22 +208,30 @@
     if (!window.fetch || !window.URLSearchParams || !window.FormData) {
       return; /* the plain form post still works */
     }
+    if (form.id === "social-acts" && !submitter) {
+      return; /* a browser that does not say which button: the plain post */
+    }
     event.preventDefault();
-    var button = form.querySelector("button[type=submit]");
+    var button = submitter || form.querySelector("button[type=submit]");
     if (button) { button.disabled = true; }
     var parent = form.querySelector("input[name=parent]");
-    var action = form.querySelector("input[name=action]");
-    var li = form.closest ? form.closest("li.social-comment") : null;
-    fetch(form.getAttribute("action"), {
+    var action = submitter ? { value: submitter.value } : form.querySelector("input[name=action]");
+    var li = (submitter || form).closest ? (submitter || form).closest("li.social-comment") : null;
+    var fields = new URLSearchParams(new FormData(form));
+    if (submitter && submitter.name) {
+      fields.append(submitter.name, submitter.value);
+    }
+    var errorPlace = submitter ? submitter.parentNode : form;
+    fetch(submitter ? submitter.getAttribute("formaction") : form.getAttribute("action"), {
       method: "POST",
-      body: new URLSearchParams(new FormData(form)),
+      body: fields,
       headers: { "X-Social-Fragment": "1" },
       credentials: "same-origin"
     }).then(function (response) {
       if (!response.ok) {
         return errorText(response).then(function (text) {
           if (button) { button.disabled = false; }
-          showError(form, text);
+          showError(errorPlace, text);
         });
       }
       return response.text().then(function (html) {
@@ -247,7 +260,7 @@
       });
     }).catch(function () {
       if (button) { button.disabled = false; }
-      showError(form, t("widget.offline_text_kept"));
+      showError(errorPlace, t("widget.offline_text_kept"));
     });
   }
 

@@ -368,10 +368,10 @@ def test_js_follow_a_page_and_a_thread_then_hear_of_new_comments(js, server, ali
              .text == "Following", "the button did not turn to Following")
     assert js.find_element(By.CSS_SELECTOR, "#social form.social-follow button") \
         .get_attribute("aria-pressed") == "true"
-    js.find_element(By.CSS_SELECTOR, comment_css(top) + " form.social-follow-thread button") \
+    js.find_element(By.CSS_SELECTOR, comment_css(top) + " button.social-follow-thread") \
         .click()
     wait_for(js, lambda d: d.find_element(
-        By.CSS_SELECTOR, comment_css(top) + " form.social-follow-thread button").text
+        By.CSS_SELECTOR, comment_css(top) + " button.social-follow-thread").text
         == "Following thread", "the thread was not followed")
     assert_no_reload(js, marker)
     try:
@@ -552,10 +552,8 @@ def test_js_delete_without_reload(js, server, alice, bob, page):
     load(js, server, page)
     wait_widget(js)
     marker = mark_window(js)
-    action = js.find_element(By.CSS_SELECTOR, comment_css(doomed["id"]) +
-                             " form.social-form input[name=action][value=delete]")
-    action.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR,
-                                                      "button[type=submit]").click()
+    js.find_element(By.CSS_SELECTOR, comment_css(doomed["id"]) +
+                    " button[form=social-acts][name=action][value=delete]").click()
     accept_confirm(js)
     wait_for(js, lambda d: not d.find_elements(By.CSS_SELECTOR, comment_css(doomed["id"])),
              "the deleted reply is still shown")
@@ -745,10 +743,9 @@ def test_nojs_edit_and_delete_with_plain_forms(nojs, server, alice, page):
     WebDriverWait(nojs, WAIT).until(lambda d: body_of(d, item["id"]) == "edited without script",
                                     "the edit did not show after the redirect")
     assert by_id(alice.listing(page))[item["id"]]["body"] == "edited without script"
-    button = nojs.find_element(By.CSS_SELECTOR, comment_css(item["id"]) +
-                               " form.social-form input[name=action][value=delete]")
-    button.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR,
-                                                      "button[type=submit]").click()
+    # the delete button belongs to the discussion's shared form
+    nojs.find_element(By.CSS_SELECTOR, comment_css(item["id"]) +
+                      " button[form=social-acts][name=action][value=delete]").click()
     # without JavaScript the question is a page: keeping it changes nothing
     WebDriverWait(nojs, WAIT).until(lambda d: d.title == "Delete this comment?",
                                     "no confirmation before deleting")
@@ -757,10 +754,9 @@ def test_nojs_edit_and_delete_with_plain_forms(nojs, server, alice, page):
     nojs.find_element(By.CSS_SELECTOR, "a.social-confirm-keep").click()
     WebDriverWait(nojs, WAIT).until(lambda d: d.title == TITLE, "not back on the page")
     assert own_ids(alice, page) == [item["id"]]
-    button = nojs.find_element(By.CSS_SELECTOR, comment_css(item["id"]) +
-                               " form.social-form input[name=action][value=delete]")
-    button.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR,
-                                                      "button[type=submit]").click()
+    # the delete button belongs to the discussion's shared form
+    nojs.find_element(By.CSS_SELECTOR, comment_css(item["id"]) +
+                      " button[form=social-acts][name=action][value=delete]").click()
     WebDriverWait(nojs, WAIT).until(lambda d: d.title == "Delete this comment?",
                                     "no confirmation before deleting")
     nojs.find_element(By.CSS_SELECTOR, "form.social-confirm-form button[type=submit]").click()

@@ -212,6 +212,32 @@ def test_js_like_then_unlike_without_reload(js, server, alice):
     assert js.current_url.split("#")[0] == server.url(path)
 
 
+def test_js_like_a_comment_through_the_shared_form_without_reload(js, server, alice, bob):
+    path = new_page(server)
+    top = bob.create(path, "Soup of the day: lentils.")["id"]
+    load(js, server, path)
+    wait_widget(js)
+    marker = mark_window(js)
+    js.find_element(By.CSS_SELECTOR, comment_button(top, "like-button")).click()
+    wait_for(js, lambda d: attr(d, comment_button(top, "like-button"), "aria-pressed") == "true",
+             "the comment's like button did not change")
+    assert comment_likes(alice, path, top) == 1
+    # the page's own like was not touched by the shared form's fields
+    assert like_count(alice, path) == 0
+    js.find_element(By.CSS_SELECTOR, comment_button(top, "follow-thread")).click()
+    wait_for(js, lambda d: text(d, comment_button(top, "follow-thread")) == "Following thread",
+             "the thread was not followed")
+    assert followed_threads(alice, path) == [top]
+    assert_no_reload(js, marker)
+    # a refusal is said beside the button: the comment is gone meanwhile
+    assert bob.delete(top).status == 204
+    js.find_element(By.CSS_SELECTOR, comment_button(top, "like-button")).click()
+    wait_for(js, lambda d: d.find_elements(By.CSS_SELECTOR, "#comment-%d .social-actions "
+                                           "p.social-error[role=alert]" % top),
+             "no error shown beside the button")
+    assert_no_reload(js, marker)
+
+
 def test_like_and_liked_look_different(js, server, alice):
     """"Like" is not drawn pressed before anyone liked: its background
     differs from "Liked"'s, which is filled."""
@@ -338,6 +364,39 @@ def test_nojs_like_then_unlike_with_plain_forms(nojs, server, alice):
     load(nojs, server, path)
     assert attr(nojs, LIKE_BUTTON, "aria-pressed") == "false"
     assert (text(nojs, LIKE_COUNT) or "").startswith("0 likes")
+
+
+def comment_likes(client, path, cid):
+    return {c["id"]: c for c in client.listing(path)["comments"]}[cid]["likes"]
+
+
+def followed_threads(client, path):
+    return client.api("GET", "follow?page=" + q(path)).json()["threads"]
+
+
+def comment_button(cid, kind):
+    return "#comment-%d button.social-%s" % (cid, kind)
+
+
+def test_nojs_like_and_follow_a_comment_through_the_shared_form(nojs, server, alice, bob):
+    """A comment's like and follow buttons belong to the discussion's one
+    shared form (form="social-acts"): without JavaScript the browser sends
+    its token with the button's own action to the button's formaction."""
+    path = new_page(server)
+    top = bob.create(path, "The canteen opens at noon on Friday.")["id"]
+    load(nojs, server, path)
+    nojs.find_element(By.CSS_SELECTOR, comment_button(top, "like-button")).click()
+    wait_url(nojs, path + "?social=liked#comment-%d" % top, "no redirect back to the comment")
+    assert comment_likes(alice, path, top) == 1
+    assert attr(nojs, comment_button(top, "like-button"), "aria-pressed") == "true"
+    nojs.find_element(By.CSS_SELECTOR, comment_button(top, "follow-thread")).click()
+    WebDriverWait(nojs, WAIT).until(lambda d: followed_threads(alice, path) == [top],
+                                    "the thread was not followed")
+    load(nojs, server, path)
+    assert attr(nojs, comment_button(top, "follow-thread"), "aria-pressed") == "true"
+    nojs.find_element(By.CSS_SELECTOR, comment_button(top, "like-button")).click()
+    WebDriverWait(nojs, WAIT).until(lambda d: comment_likes(alice, path, top) == 0,
+                                    "the unlike was not stored")
 
 
 def test_nojs_share_with_a_colleague(nojs, server, alice, bob):

@@ -158,15 +158,24 @@ def test_the_page_shows_follow_and_a_plain_form_follows(server, ann, ben, cy):
     root = ben.discussion(page).root
     button = root.find("form", cls="social-follow").find("button")
     assert button.text() == "Following" and button.get("aria-pressed") == "true"
-    thread = root.find("form", cls="social-follow-thread")
-    assert thread.find("button").text() == "Follow thread"
-    fields = {i.get("name"): i.get("value") for i in thread.find_all("input")}
-    assert fields["thread"] == str(top)
-    assert ben.request("POST", "/_social/follow", body=urlencode(fields).encode(),
+    # a thread's button belongs to the discussion's shared form, and its
+    # formaction names the thread
+    button = root.find("button", cls="social-follow-thread")
+    assert button.text() == "Follow thread" and button.get("aria-pressed") == "false"
+    assert button.get("form") == "social-acts"
+    assert button.get("formaction") == "/_social/follow/%d" % top
+    assert (button.get("name"), button.get("value")) == ("action", "follow")
+    shared = root.find("form", id="social-acts")
+    fields = {i.get("name"): i.get("value") for i in shared.find_all("input")}
+    fields["action"] = "follow"
+    assert "thread" not in fields
+    assert ben.request("POST", button.get("formaction"), body=urlencode(fields).encode(),
                        headers=FORM).status == 303
     root = ben.discussion(page).root
-    assert root.find("form", cls="social-follow-thread").find("button").text() == \
-        "Following thread"
+    button = root.find("button", cls="social-follow-thread")
+    assert button.text() == "Following thread" and button.get("aria-pressed") == "true"
+    assert button.get("value") == "unfollow"
+    assert follow(ben, page, method="GET").json()["threads"] == [top]
     # others still see it unfollowed
     assert cy.discussion(page).root.find("form", cls="social-follow").find("button") \
         .text() == "Follow"
@@ -188,3 +197,29 @@ def test_following_asks_the_page_access_question(server, ann, ben):
         .status == 401
     ann.create(secret, "only ann reads this")
     assert followed(ben, secret) == []
+
+
+def test_a_thread_button_names_its_thread_in_its_address(server, ann, ben):
+    """POST /follow/ID follows thread ID with the discussion's shared form's
+    fields; an address that names no comment, or a comment of another
+    page, follows nothing."""
+    page, other = fresh_page(server), fresh_page(server)
+    top = ann.create(page, "a thread")["id"]
+    elsewhere = ann.create(other, "a thread elsewhere")["id"]
+    shared = ben.discussion(page).root.find("form", id="social-acts")
+    fields = {i.get("name"): i.get("value") for i in shared.find_all("input")}
+    assert set(fields) == {"token", "page"}
+    fields["action"] = "follow"
+    for rel in ("/_social/follow/0", "/_social/follow/x1", "/_social/follow/"):
+        assert_html_error(ben.request("POST", rel, body=urlencode(fields).encode(),
+                                      headers=FORM), 404)
+    resp = ben.request("POST", "/_social/follow/%d" % elsewhere,
+                       body=urlencode(fields).encode(), headers=FORM)
+    assert resp.status >= 400, (resp, resp.body[:300])
+    assert follow(ben, page, method="GET").json()["threads"] == []
+    assert follow(ben, other, method="GET").json()["threads"] == []
+    resp = ben.request("POST", "/_social/follow/%d" % top, body=urlencode(fields).encode(),
+                       headers=FORM)
+    assert resp.status == 303, (resp, resp.body[:300])
+    assert resp.header("Location") == page + "?social=following-thread#social"
+    assert follow(ben, page, method="GET").json()["threads"] == [top]

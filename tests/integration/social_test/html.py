@@ -146,16 +146,45 @@ class Discussion:
         return int(depths[0][len("social-depth-"):])
 
     def forms(self, cid=None):
+        """The forms in the discussion (or of one comment). A button of
+        another form (form="ID" formaction="URL", a comment's like, follow,
+        delete and hide buttons of the discussion's shared form) counts as
+        the form it sends: a form element with the button's formaction as
+        its action, the owner form's fields and the button's name and value
+        as inputs, and the button inside."""
         scope = self.root if cid is None else self.items[cid]
         forms = []
-        for form in scope.find_all("form"):
+        for node in scope.find_all():
+            if node.tag == "form":
+                form = node
+            elif node.tag == "button" and node.get("form") and node.get("formaction"):
+                form = self.button_form(node)
+            else:
+                continue
             if cid is not None:
-                owner = next(a for a in form.ancestors() if "social-comment" in a.classes
+                owner = next(a for a in node.ancestors() if "social-comment" in a.classes
                              or a is self.root)
                 if owner is not scope:
                     continue
             forms.append(form)
         return forms
+
+    def button_form(self, button):
+        owner = self.root.find("form", id=button.get("form"))
+        assert owner is not None, "no form#%s for %r" % (button.get("form"), button)
+        attrs = [("action", button.get("formaction")), ("method", owner.get("method")),
+                 ("class", owner.get("class"))]
+        if button.get("data-social-confirm") is not None:
+            attrs.append(("data-social-confirm", button.get("data-social-confirm")))
+        form = Node("form", attrs)
+        form.children = [Node("input", [("type", "hidden"), ("name", i.get("name")),
+                                        ("value", i.get("value", ""))])
+                         for i in owner.find_all("input")]
+        if button.get("name"):
+            form.children.append(Node("input", [("type", "hidden"), ("name", button.get("name")),
+                                                ("value", button.get("value", ""))]))
+        form.children.append(button)
+        return form
 
     def form_fields(self, form):
         fields = {}
