@@ -1069,6 +1069,35 @@ int social_comments_report_page(request_rec *r)
     return social_request_template_send(r, "report.cs", comment_page_fill, &d);
 }
 
+/* GET {base}/reply?comment=ID: the form to reply to a comment, for
+ * readers without JavaScript (the widget opens it in place under the
+ * comment). The comment must be one the reader may see, still there,
+ * and the reader one who may write (a locked page's refusal comes with
+ * the post, as for the form under the comment). */
+int social_comments_reply_page(request_rec *r)
+{
+    outcome o;
+    comment_page_data d = { r, &o, 0 };
+    const char *q = social_request_query_value(r, "comment");
+    apr_int64_t id = q ? social_request_id(q, strlen(q)) : 0;
+    int replies = 0;
+
+    memset(&o, 0, sizeof(o));
+    if (id == 0 || comment_load(r, &o, id, &replies) != 0) {
+        return social_request_form_error(r, o.res.status ? o.res.status : HTTP_NOT_FOUND,
+                                         o.res.message ? o.res.message : "no such comment",
+                                         NULL);
+    }
+    if (!social_identity_can_write(&o.page.who)) {
+        return social_request_form_error(r, o.page.who.user ? HTTP_FORBIDDEN : HTTP_UNAUTHORIZED,
+                                         SOCIAL_MSG(r, "block.login_to_comment"), o.page.key);
+    }
+    if (o.comment.status != SOCIAL_COMMENT_VISIBLE) {
+        return social_request_form_error(r, HTTP_NOT_FOUND, SOCIAL_MSG(r, "block.msg_no_such_comment"), o.page.key);
+    }
+    return social_request_template_send(r, "reply.cs", comment_page_fill, &d);
+}
+
 int social_comments_fragment(request_rec *r)
 {
     outcome o;

@@ -13,7 +13,9 @@ int social_comments_form(request_rec *r, const char *rest);
 /* {base}/fragment?page=PATH: the rendered discussion. */
 int social_comments_fragment(request_rec *r);
 
-/* GET {base}/report?comment=ID: the page to report a comment from. */
+/* GET {base}/report?comment=ID and {base}/reply?comment=ID: the pages
+ * to report a comment from and to reply to it from, without JavaScript. */
 int social_comments_report_page(request_rec *r);
+int social_comments_reply_page(request_rec *r);
 
 #endif /* SOCIAL_COMMENTS_H */

@@ -366,6 +366,7 @@ static const route routes[] = {
     { "/survey", MATCH_EXACT, GET, 0, NULL, social_surveys_fragment, NULL },
     { "/fragment", MATCH_EXACT, GET, 0, NULL, social_comments_fragment, NULL },
     { "/report", MATCH_EXACT, GET, 1, NULL, social_comments_report_page, NULL },
+    { "/reply", MATCH_EXACT, GET, 1, NULL, social_comments_reply_page, NULL },
     { "/discuss", MATCH_EXACT, GET, 1, "a discussion page is only read (GET)",
       social_documents_discuss_page, NULL },
     { "/comments", MATCH_TREE, POST, 1, FORM_ONLY, NULL, social_comments_form },

@@ -434,11 +434,54 @@
     input.focus();
   }
 
+  /* "Reply" opens the reply's box under the comment (the link leads to
+   * a page of its own without JavaScript): a copy of the discussion's
+   * one reply form (#social-reply-template), naming the comment. Returns
+   * the box, or null when there is no form to copy. */
+  function openReply(link, focus) {
+    var id = link.getAttribute("data-social-comment");
+    var existing = document.getElementById("social-reply-" + id);
+    if (existing) {
+      if (focus) { existing.focus(); }
+      return existing;
+    }
+    var template = root.querySelector("template#social-reply-template");
+    var li = link.closest("li.social-comment");
+    var form = template && template.content ? template.content.querySelector("form") : null;
+    if (!form || !li) {
+      return null;
+    }
+    form = form.cloneNode(true);
+    form.querySelector("input[name=parent]").value = id;
+    var box = form.querySelector("textarea");
+    box.id = "social-reply-" + id;
+    var label = form.querySelector("label");
+    label.setAttribute("for", box.id);
+    var author = li.querySelector(".social-author"), name = label.querySelector("bdi");
+    if (author && name) { name.textContent = author.textContent; }
+    var holder = document.createElement("div");
+    holder.className = "social-reply";
+    holder.id = "social-reply-box-" + id;
+    holder.appendChild(form);
+    link.parentNode.insertBefore(holder, link.nextSibling);
+    link.setAttribute("aria-expanded", "true");
+    link.setAttribute("aria-controls", holder.id);
+    countAll(holder);
+    markComboboxes();
+    if (focus) { box.focus(); }
+    return box;
+  }
+
   function click(event) {
     var report = event.target.closest ? event.target.closest("a.social-report-link") : null;
     if (report && window.fetch) {
       event.preventDefault();
       openReport(report);
+      return;
+    }
+    var reply = event.target.closest ? event.target.closest("a.social-reply-link") : null;
+    if (reply && window.fetch && openReply(reply, true)) {
+      event.preventDefault();
       return;
     }
     var earlier = event.target.closest ? event.target.closest("a.social-earlier-link") : null;
@@ -519,6 +562,11 @@
     swap(html, null);
     Object.keys(typed).forEach(function (id) {
       var box = document.getElementById(id);
+      var m = /^social-reply-(\d+)$/.exec(id);
+      var link = m ? root.querySelector("a.social-reply-link[data-social-comment='" + m[1] + "']") : null;
+      if (!box && link) {
+        box = openReply(link, false);   /* a reply being written stays open */
+      }
       if (box && root.contains(box)) {
         box.value = typed[id];
         countUpdate(box);

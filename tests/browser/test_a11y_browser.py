@@ -428,6 +428,9 @@ def test_mention_list_is_a_combobox(browsers, server, pages, axe_source):
 def test_user_text_is_isolated_for_its_direction(browsers, server, pages, lang):
     browser = as_user(browsers["js"], "alice")
     load(browser, server, pages[lang], True)
+    # a reply's box, which names the comment's author
+    browser.find_element(By.CSS_SELECTOR, "#social a.social-reply-link").click()
+    assert browser.find_elements(By.CSS_SELECTOR, "#social .social-reply label bdi")
     loose = browser.execute_script(
         "return Array.from(document.querySelectorAll('#social .social-author, #social .social-body,"
         " .social-poll-question > *, .social-reply label bdi')).filter(function (e) {"

@@ -230,11 +230,11 @@ def test_select_comment_reload_edit_slightly_then_entirely(js, server, alice):
     js.find_element(By.CSS_SELECTOR, ".social-passage-marker").click()
     panel = wait_for(js, lambda d: visible(d, "#social .social-passage-panel"), "no panel")
     assert panel.find_element(By.ID, "comment-%d" % stored["id"])
-    panel.find_element(By.CSS_SELECTOR, "#comment-%d details.social-reply summary"
+    panel.find_element(By.CSS_SELECTOR, "#comment-%d a.social-reply-link"
                        % stored["id"]).click()
     reply_box = panel.find_element(By.CSS_SELECTOR, "#social-reply-%d" % stored["id"])
     reply_box.send_keys("Yes, pro rata.")
-    panel.find_element(By.CSS_SELECTOR, "#comment-%d details.social-reply button[type=submit]"
+    panel.find_element(By.CSS_SELECTOR, "#comment-%d div.social-reply button[type=submit]"
                        % stored["id"]).click()
     wait_for(js, lambda d: len(listing(alice, path)) == 2, "the reply was not stored")
     wait_for(js, lambda d: marker_counts(d) == ["2"], "the marker does not count the reply")

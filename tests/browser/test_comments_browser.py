@@ -200,6 +200,14 @@ def open_details(browser, cid, cls):
     return details
 
 
+def open_reply(browser, cid):
+    """Reply under comment cid, with the widget: its Reply link opens the
+    reply's box in place; returns the box's holder."""
+    browser.find_element(By.CSS_SELECTOR, comment_css(cid) + " a.social-reply-link").click()
+    return wait_for(browser, lambda d: d.find_elements(
+        By.CSS_SELECTOR, comment_css(cid) + " div.social-reply"), "no reply box opened")[0]
+
+
 def own_ids(alice, path):
     return [c["id"] for c in alice.listing(path)["comments"]]
 
@@ -281,6 +289,15 @@ def test_js_new_comments_appear_without_a_reload(js, server, alice, bob):
     marker = mark_window(js)
     box = js.find_element(By.CSS_SELECTOR, "#social form.social-new textarea[name=body]")
     box.send_keys("half a thought")
+    top = bob.create(page, "an earlier word from bob")["id"]
+    button = wait_for(js, lambda d: [b for b in d.find_elements(
+        By.CSS_SELECTOR, "#social button.social-new-comments") if b.is_displayed()],
+        "no 'new comments' button")[0]
+    button.click()
+    wait_for(js, lambda d: d.find_elements(By.CSS_SELECTOR, comment_css(top)),
+             "bob's first comment did not appear")
+    # a reply being written stays open, with its text, too
+    open_reply(js, top).find_element(By.CSS_SELECTOR, "textarea").send_keys("a reply begun")
     time.sleep(1.5)                       # the widget knows the current version
     text = "bob was here %s" % uuid.uuid4().hex[:6]
     bob.create(page, text)
@@ -294,6 +311,8 @@ def test_js_new_comments_appear_without_a_reload(js, server, alice, bob):
              "bob's comment did not appear")
     box = js.find_element(By.CSS_SELECTOR, "#social form.social-new textarea[name=body]")
     assert box.get_attribute("value") == "half a thought"
+    assert js.find_element(By.ID, "social-reply-%d" % top).get_attribute("value") \
+        == "a reply begun"
     assert_no_reload(js, marker)
 
 
@@ -511,10 +530,23 @@ def test_js_reply_without_reload(js, server, alice, bob, page):
     load(js, server, page)
     wait_widget(js)
     marker = mark_window(js)
-    details = open_details(js, top["id"], "social-reply")
+    box = open_reply(js, top["id"])
+    link = js.find_element(By.CSS_SELECTOR, comment_css(top["id"]) + " a.social-reply-link")
+    assert link.get_attribute("aria-expanded") == "true"
+    assert link.get_attribute("aria-controls") == box.get_attribute("id")
+    area = box.find_element(By.CSS_SELECTOR, "textarea[name=body]")
+    assert area.get_attribute("id") == "social-reply-%d" % top["id"]
+    assert js.switch_to.active_element == area, "focus is not in the reply's box"
+    label = box.find_element(By.CSS_SELECTOR, "label[for='social-reply-%d']" % top["id"])
+    assert label.text == "Reply to bob"
+    assert box.find_element(By.CSS_SELECTOR, "input[name=parent]").get_attribute("value") \
+        == str(top["id"])
+    # the same link again keeps the one box
+    link.click()
+    assert len(js.find_elements(By.CSS_SELECTOR, "#social div.social-reply")) == 1
     reply_text = "alice replies %s" % uuid.uuid4().hex[:8]
-    details.find_element(By.CSS_SELECTOR, "textarea[name=body]").send_keys(reply_text)
-    details.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    area.send_keys(reply_text)
+    box.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait_for(js, lambda d: len(own_ids(alice, page)) == 2, "the reply was not stored")
     rid = own_ids(alice, page)[1]
     assert by_id(alice.listing(page))[rid]["parent"] == top["id"]
@@ -681,12 +713,16 @@ def test_nojs_post_and_reply_with_plain_forms(nojs, server, alice, bob, page):
     assert li.is_displayed()
     assert li.find_element(By.CSS_SELECTOR, ".social-body").text == text
 
-    # reply through the details element, which needs no script
+    # reply through the reply's own page, which needs no script
     top = bob.create(page, "bob asks a question")
     load(nojs, server, page)
-    details = open_details(nojs, top["id"], "social-reply")
-    details.find_element(By.CSS_SELECTOR, "textarea[name=body]").send_keys("alice answers")
-    details.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    nojs.find_element(By.CSS_SELECTOR, comment_css(top["id"]) + " a.social-reply-link").click()
+    WebDriverWait(nojs, WAIT).until(lambda d: d.title == "Reply", "no reply page")
+    assert nojs.find_element(By.CSS_SELECTOR, ".social-reply-quote").text == "bob asks a question"
+    assert nojs.find_element(By.CSS_SELECTOR, "label[for=social-reply-body]").text \
+        == "Reply to bob"
+    nojs.find_element(By.ID, "social-reply-body").send_keys("alice answers")
+    nojs.find_element(By.CSS_SELECTOR, "form.social-reply-form button[type=submit]").click()
     WebDriverWait(nojs, WAIT).until(
         lambda d: "#comment-" in d.current_url
         and int(d.current_url.rsplit("#comment-", 1)[1]) not in (cid, top["id"]),

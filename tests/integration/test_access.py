@@ -423,6 +423,19 @@ def test_ids_on_unreadable_pages_answer_like_unknown_ids(server, al, bo, secret)
         same_as_unknown(bo.api(method, rel % comment["id"], doc), unknown)
 
 
+def test_reply_and_report_pages_of_unreadable_pages_answer_like_unknown_ids(server, al, bo,
+                                                                           secret):
+    """The pages that quote a comment for readers without JavaScript (to
+    reply to it, to report it) ask the comment's page's access question."""
+    comment = al.create(secret, "a comment to quote")
+    for rel in ("/_social/reply?comment=%d", "/_social/report?comment=%d"):
+        mine = al.get(rel % comment["id"])
+        assert mine.status == 200 and b"a comment to quote" in mine.body, (rel, mine)
+        theirs = bo.get(rel % comment["id"])
+        assert theirs.status == bo.get(rel % 999999999).status == 404, (rel, theirs)
+        assert b"a comment to quote" not in theirs.body
+
+
 def test_poll_ids_on_unreadable_pages_answer_like_unknown_ids(server, al, bo):
     page = page_in(server, "loc-secret", content=PAGE_TEMPLATE.format(title="Poll")
                    .replace("</body>", POLL + "</body>"))

@@ -468,7 +468,7 @@ def test_locked_discussion_takes_no_comments_or_replies(server, alice, bob, caro
     block = social_div(bob.page(page).body)
     assert "Discussion locked" in block.text()
     assert block.find("form", cls="social-new") is None
-    assert block.find("details", cls="social-reply") is None
+    assert block.find("a", cls="social-reply-link") is None
     # The HTML form: a page saying so (moderators are held to it too).
     resp = carol.form("", {"page": page, "body": "moderator too",
                            "token": _thread_token(carol, page)})
@@ -593,7 +593,7 @@ def test_a_banned_person_is_told_before_typing(server, alice, carol, dave):
         note = div.find(cls="social-banned-note")
         assert note is not None and "until 2099-01-01 12:30 UTC" in note.text(), div.text()
         assert div.find("form", cls="social-new") is None
-        assert div.find("details", cls="social-reply") is None
+        assert div.find("a", cls="social-reply-link") is None
         assert div.find("form", cls="social-share-form") is None
         likes = div.find_all("button", cls="social-like-button")
         assert likes and all(b.get("disabled") is not None for b in likes)

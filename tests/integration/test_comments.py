@@ -836,10 +836,11 @@ def test_permissions_of_author_other_user_and_moderator(alice, bob, carol, page)
         assert (disc.action_form(item["id"], "edit") is not None) == can["edit"]
         assert (disc.action_form(item["id"], "delete") is not None) == can["delete"]
         assert (disc.action_form(item["id"], "hide") is not None) == can["moderate"]
-        reply = disc.own(disc.item(item["id"]), "social-reply")
+        reply = disc.own(disc.item(item["id"]), "social-reply-link")
         assert (reply is not None) == can["reply"], client.user
         if reply is not None:
-            assert reply.tag == "details"
+            assert reply.tag == "a"
+            assert reply.get("href") == "/_social/reply?comment=%d" % item["id"]
         assert ("social-mine" in disc.item(item["id"]).classes) == (client is alice)
 
 
@@ -971,14 +972,24 @@ def test_inline_page_holds_the_discussion(server, alice, bob, page, strip_blocks
     assert fields["page"] == page
     assert re.fullmatch(r"[0-9]+\.[0-9a-f]{64}", fields["token"]), fields  # HMAC-SHA256
     assert form.find("textarea", name="body") is not None
-    # a reply form in a details element, with the parent
-    details = Discussion.own(li, "social-reply")
-    assert details is not None and details.tag == "details"
-    rform = details.find("form")
+    # Reply: a link to the reply's page (the widget opens the one reply
+    # form of the discussion's template in place, naming the comment)
+    link = Discussion.own(li, "social-reply-link")
+    assert link.tag == "a" and link.get("href") == "/_social/reply?comment=%d" % top["id"]
+    assert link.get("data-social-comment") == str(top["id"])
+    templates = div.find_all("template")
+    assert [t.get("id") for t in templates] == ["social-reply-template"]
+    rform = templates[0].find("form")
+    rfields = disc.form_fields(rform)
+    assert rform.get("action") == "/_social/comments"
+    assert rfields == {"token": fields["token"], "page": page, "parent": ""}
+    assert rform.find("textarea", name="body") is not None
+    rpage = parse_html(bob.get(link.get("href")).body)
+    rform = rpage.find("form", cls="social-reply-form")
     rfields = disc.form_fields(rform)
     assert rform.get("action") == "/_social/comments"
     assert rfields["parent"] == str(top["id"]) and rfields["page"] == page
-    assert rfields["token"] == fields["token"]
+    assert re.fullmatch(r"[0-9]+\.[0-9a-f]{64}", rfields["token"]), rfields
     assert rform.find("textarea", name="body") is not None
     # bob may not edit alice's comment, but his own
     assert disc.action_form(top["id"], "edit") is None
@@ -1363,3 +1374,37 @@ def test_listing_pages_back_through_threads(alice, bob, page):
     everything = bob.api("GET", "comments?page=" + page).json()
     assert [c["id"] for c in everything["comments"]] == made[:2] + [reply] + made[2:]
     assert everything["next_before"] is None
+
+
+def test_the_reply_page_posts_a_reply_and_asks_what_the_link_asks(server, alice, bob, page):
+    """GET /_social/reply?comment=ID: the reply's page for readers without
+    JavaScript. Its form posts the reply and comes back to it; a comment
+    that is not there, or gone, or one the reader may not write under,
+    gets an HTML refusal."""
+    top = alice.create(page, "Who takes the minutes on Monday?")
+    resp = bob.get("/_social/reply?comment=%d" % top["id"])
+    assert resp.status == 200, (resp, resp.body[:300])
+    assert "no-store" in (resp.header("Cache-Control") or "") or \
+        "private" in (resp.header("Cache-Control") or ""), resp.headers
+    doc = parse_html(resp.body)
+    assert doc.find("p", cls="social-reply-quote").text() == "Who takes the minutes on Monday?"
+    assert "Reply to" in doc.find("label", for_="social-reply-body").text()
+    form = doc.find("form", cls="social-reply-form")
+    fields = {i.get("name"): i.get("value") for i in form.find_all("input")}
+    fields["body"] = "I will."
+    resp = bob.form("", fields)
+    assert resp.status == 303, (resp, resp.body[:300])
+    listing = alice.listing(page)["comments"]
+    mine = [c for c in listing if c["body"] == "I will."]
+    assert len(mine) == 1 and mine[0]["parent"] == top["id"], listing
+    assert resp.header("Location").endswith("#comment-%d" % mine[0]["id"])
+    # refusals
+    assert_html_error(bob.get("/_social/reply?comment=999999999"), 404)
+    assert_html_error(bob.get("/_social/reply?comment=x"), 404)
+    assert_html_error(bob.get("/_social/reply"), 404)
+    gone = alice.create(page, "soon gone")
+    assert alice.delete(gone["id"]).status == 204
+    assert_html_error(bob.get("/_social/reply?comment=%d" % gone["id"]), 404)
+    resp = bob.request("POST", "/_social/reply?comment=%d" % top["id"], body=b"x=1",
+                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert resp.status == 405, (resp, resp.body[:300])

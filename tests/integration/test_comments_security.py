@@ -89,14 +89,15 @@ XSS_PAYLOADS = [
 BODY_TAGS = {"p", "br", "a", "strong", "em", "code", "ul", "ol", "li", "blockquote"}
 ALLOWED_TAGS = {"section", "h2", "span", "p", "ol", "li", "article", "header", "a", "time",
                 "div", "details", "summary", "form", "input", "label", "textarea", "button",
-                "br", "fieldset", "legend", "select", "option", "bdi"} | BODY_TAGS
+                "br", "fieldset", "legend", "select", "option", "bdi", "template"} | BODY_TAGS
 # (thread: a top-level comment's "Follow thread" form)
 COMMENT_INPUTS = {"token", "page", "parent", "action", "thread"}
 # Links out, to comments, and to the module's own pages ("for you", the
-# activity stream, a person's activity from an @mention, reporting a comment).
+# activity stream, a person's activity from an @mention, reporting and
+# replying to a comment).
 SAFE_HREF = re.compile(r"(?i)(https?://|mailto:|#comment-\d+\Z|#social\Z"
                        r"|/_social/notifications\Z|/_social/activity(\?user=[A-Za-z0-9._-]+)?\Z"
-                       r"|/_social/report\?comment=\d+\Z)")
+                       r"|/_social/(report|reply)\?comment=\d+\Z)")
 
 SQLI_STRINGS = [
     "' OR 1=1 --",
@@ -169,8 +170,12 @@ def assert_discussion_inert(div, what):
         assert node.tag in ALLOWED_TAGS, (what, node)
         for name, value in node.attr_list:
             assert not name.startswith("on"), (what, node)
-            assert name not in ("style", "srcdoc", "formaction", "src", "background",
+            assert name not in ("style", "srcdoc", "src", "background",
                                 "http-equiv"), (what, node)
+            if name == "formaction":
+                # a button of the discussion's shared form, to the module only
+                assert node.tag == "button" and node.get("form") == "social-acts", (what, node)
+                assert value.startswith("/_social/"), (what, node)
             if value is not None:
                 assert not re.match(r"(?i)\s*(javascript|vbscript|data):", value), (what, node)
         if node.tag == "a":
@@ -318,8 +323,15 @@ def test_xss_in_display_name_is_inert(server, alice, dave, page):
     for client in (alice, dave):
         disc = assert_page_inert(server, page, client.page(page).body)
         assert disc.author(top["id"]) == DAVE_NAME
-        label = Discussion.own(disc.item(top["id"]), "social-reply").find("label")
+        # the reply's box names the author: on the reply page without
+        # JavaScript (the widget copies the name as text)
+        resp = client.get("/_social/reply?comment=%d" % top["id"])
+        assert resp.status == 200, (resp, resp.body[:300])
+        reply_page = parse_html(resp.body)
+        label = reply_page.find("label", for_="social-reply-body")
         assert DAVE_NAME in label.text()
+        assert [n.tag for n in label.iter()] == ["label", "bdi"], label
+        assert not [n for n in reply_page.iter() if n.tag in ("script", "img", "svg", "iframe")]
         note = Discussion.own(disc.item(chain[3]["id"]), "social-reply-to")
         assert note is not None and DAVE_NAME in note.text()
         frag = parse_html(client.fragment(page).body)

@@ -153,7 +153,8 @@ def test_locked_discussion_says_so_before_anyone_types(server, alice, bob, carol
     assert "This discussion is locked" in div.text()
     disc = Discussion(div)
     assert disc.new_form() is None
-    assert div.find("details", cls="social-reply") is None
+    assert div.find("a", cls="social-reply-link") is None
+    assert div.find("template", id="social-reply-template") is None
     assert div.find("details", cls="social-edit") is None   # bob's own reply: no edit
     like_buttons = div.find_all("button", cls="social-like-button")
     assert like_buttons and all(b.get("disabled") is not None for b in like_buttons)
