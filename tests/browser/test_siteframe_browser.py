@@ -56,12 +56,23 @@ def test_nojs_refusal_and_confirmation_stay_inside_the_site(nojs, server):
     # a delete asks inside the frame too
     item = alice.create(page, "mine to delete")
     load(nojs, server, page)
-    nojs.find_element(By.CSS_SELECTOR, "#comment-%d form.social-form input[name=action]"
-                                       "[value=delete]" % item["id"]) \
-        .find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "button").click()
+    # (its button belongs to the discussion's shared form)
+    nojs.find_element(By.CSS_SELECTOR, "#comment-%d button[form=social-acts][name=action]"
+                                       "[value=delete]" % item["id"]).click()
     WebDriverWait(nojs, WAIT).until(lambda d: d.title == "Delete this comment?",
                                     "no confirmation")
     assert nojs.find_element(By.ID, "site-footer").is_displayed()
     nojs.find_element(By.CSS_SELECTOR, "form.social-confirm-form button[type=submit]").click()
     WebDriverWait(nojs, WAIT).until(lambda d: d.title == TITLE, "not back on the page")
     assert nojs.find_element(By.CSS_SELECTOR, "#social p.social-live").text == "Comment deleted"
+
+    # a reply's page too
+    item = Client(server, "bob").create(page, "reply to me")
+    load(nojs, server, page)
+    nojs.find_element(By.CSS_SELECTOR, "#comment-%d a.social-reply-link" % item["id"]).click()
+    WebDriverWait(nojs, WAIT).until(lambda d: d.title == "Reply", "no reply page")
+    assert nojs.find_element(By.ID, "site-footer").is_displayed()
+    nojs.find_element(By.ID, "social-reply-body").send_keys("framed reply")
+    nojs.find_element(By.CSS_SELECTOR, "form.social-reply-form button[type=submit]").click()
+    WebDriverWait(nojs, WAIT).until(lambda d: d.title == TITLE, "not back on the page")
+    assert [c["body"] for c in alice.listing(page)["comments"]] == ["reply to me", "framed reply"]
