@@ -66,6 +66,9 @@ CASES = [
     ("inline20r", "inline20, reader", "readers", "/inline20/page.html"),
     # the same readers' login on a plain page: what the login itself costs
     ("plainr", "plain, reader", "readers", "/plainr/page.html"),
+    # the reader's view itself as a static file behind the same login: what
+    # sending those bytes costs plain serving, the ceiling of the reader case
+    ("plainrv", "plain, reader, the reader's view as a file", "readers", "/plainrv/page.html"),
     ("inline20a", "inline20, author", "author", "/inline20/page.html"),
     ("get50", "GET comments (50)", "get", API + "/comments?page=/api50/page.html"),
     # the same listing asked again with its ETag, as a client that keeps it does
@@ -76,7 +79,7 @@ CASES = [
     ("updates", "update check (304)", "etag", API + "/updates?page=/inline20/page.html"),
 ]
 PLAIN = ("plain", "plain", "get", "/plain/page.html")
-FOLDERS = ("plain", "plainr", "deferred", "inline0", "inline20", "api50", "post", "like")
+FOLDERS = ("plain", "plainr", "plainrv", "deferred", "inline0", "inline20", "api50", "post", "like")
 
 
 def comment_texts():
@@ -117,6 +120,11 @@ EnableMMAP Off
     Social Off
 </Directory>
 <Directory "@DOCROOT@/plainr">
+    Social Off
+%(login)s
+    Require valid-user
+</Directory>
+<Directory "@DOCROOT@/plainrv">
     Social Off
 %(login)s
     Require valid-user
@@ -483,6 +491,18 @@ def check_setup(client, page_bytes):
                 or not re.search(rb"Add a comment as (<bdi>)?" + user.encode(), body):
             raise RuntimeError("/inline20/ as %s: %d, not the discussion for them" % (user, status))
         sizes[key] = len(body)
+        if key == "inline20r":
+            client.server.write_file("/plainrv/page.html", body)
+    status, _, body = client.request("GET", "/plainrv/page.html",
+                                     headers={"Authorization": basic(USERS[1])})
+    if status != 200 or body != client.server.file_bytes("/plainrv/page.html"):
+        raise RuntimeError("/plainrv/ does not serve the reader's view as a file (%d)" % status)
+    sizes["plainrv"] = len(body)
+    status, _, body = client.request("GET", "/plainr/page.html",
+                                     headers={"Authorization": basic(USERS[1])})
+    if status != 200 or body != page_bytes:
+        raise RuntimeError("/plainr/ does not serve the file as it is to a reader (%d)" % status)
+    sizes["plainr"] = len(body)
     body = get(API + "/comments?page=/api50/page.html")
     n = json.loads(body)["count"]
     if n != 50:
