@@ -978,11 +978,18 @@ int social_admin_handle(request_rec *r, const char *rest)
 
 int social_admin_refuse_banned(request_rec *r, const char *rest)
 {
+    if (r->method_number == M_GET || r->method_number == M_OPTIONS) {
+        return DECLINED;
+    }
+    return social_admin_refuse_banned_form(r, rest);
+}
+
+int social_admin_refuse_banned_form(request_rec *r, const char *rest)
+{
     social_ban ban;
     const char *message;
 
-    if (r->user == NULL || r->method_number == M_GET || r->method_number == M_OPTIONS
-        || strncmp(rest, "/admin", 6) == 0) {
+    if (r->user == NULL || strncmp(rest, "/admin", 6) == 0) {
         return DECLINED;
     }
     /* A database that cannot say lets the route answer (it fails alike). */

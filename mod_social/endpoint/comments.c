@@ -1042,16 +1042,22 @@ static int delete_confirm(request_rec *r, outcome *o, int replies)
     return social_request_template_send(r, "confirm.cs", comment_page_fill, &d);
 }
 
-/* GET {base}/report?comment=ID: the form to report a comment, for readers
- * without JavaScript (the widget opens it in place). The same questions
- * as the report itself: the comment must be one the reader may see. */
-int social_comments_report_page(request_rec *r)
+/* A page of its own for one comment's form (report, reply), for readers
+ * without JavaScript (the widget opens the form in place). The same
+ * questions as the action itself: the comment must be one the reader may
+ * see and still there, and the reader one who may write (anyone logged
+ * in, or, where anonymous visitors may write, they too when anonymous_ok).
+ * A locked page's refusal comes with the post, as for the form under the
+ * comment. */
+static int comment_form_page(request_rec *r, const char *template, const char *login_key,
+                             int anonymous_ok)
 {
     outcome o;
     comment_page_data d = { r, &o, 0 };
     const char *q = social_request_query_value(r, "comment");
     apr_int64_t id = q ? social_request_id(q, strlen(q)) : 0;
     int replies = 0;
+    int refused;
 
     memset(&o, 0, sizeof(o));
     if (id == 0 || comment_load(r, &o, id, &replies) != 0) {
@@ -1059,43 +1065,30 @@ int social_comments_report_page(request_rec *r)
                                          o.res.message ? o.res.message : "no such comment",
                                          NULL);
     }
-    if (o.page.who.user == NULL || !social_identity_can_write(&o.page.who)) {
-        return social_request_form_error(r, HTTP_UNAUTHORIZED, SOCIAL_MSG(r, "block.msg_log_in_to_report_comments"),
-                                         o.page.key);
+    if ((o.page.who.user == NULL && !anonymous_ok) || !social_identity_can_write(&o.page.who)) {
+        return social_request_form_error(r, o.page.who.user ? HTTP_FORBIDDEN : HTTP_UNAUTHORIZED,
+                                         SOCIAL_MSG(r, login_key), o.page.key);
     }
     if (o.comment.status != SOCIAL_COMMENT_VISIBLE) {
         return social_request_form_error(r, HTTP_NOT_FOUND, SOCIAL_MSG(r, "block.msg_no_such_comment"), o.page.key);
     }
-    return social_request_template_send(r, "report.cs", comment_page_fill, &d);
+    refused = social_admin_refuse_banned_form(r, "");
+    if (refused != DECLINED) {
+        return refused;
+    }
+    return social_request_template_send(r, template, comment_page_fill, &d);
 }
 
-/* GET {base}/reply?comment=ID: the form to reply to a comment, for
- * readers without JavaScript (the widget opens it in place under the
- * comment). The comment must be one the reader may see, still there,
- * and the reader one who may write (a locked page's refusal comes with
- * the post, as for the form under the comment). */
+/* GET {base}/report?comment=ID: the form to report a comment. */
+int social_comments_report_page(request_rec *r)
+{
+    return comment_form_page(r, "report.cs", "block.msg_log_in_to_report_comments", 0);
+}
+
+/* GET {base}/reply?comment=ID: the form to reply to a comment. */
 int social_comments_reply_page(request_rec *r)
 {
-    outcome o;
-    comment_page_data d = { r, &o, 0 };
-    const char *q = social_request_query_value(r, "comment");
-    apr_int64_t id = q ? social_request_id(q, strlen(q)) : 0;
-    int replies = 0;
-
-    memset(&o, 0, sizeof(o));
-    if (id == 0 || comment_load(r, &o, id, &replies) != 0) {
-        return social_request_form_error(r, o.res.status ? o.res.status : HTTP_NOT_FOUND,
-                                         o.res.message ? o.res.message : "no such comment",
-                                         NULL);
-    }
-    if (!social_identity_can_write(&o.page.who)) {
-        return social_request_form_error(r, o.page.who.user ? HTTP_FORBIDDEN : HTTP_UNAUTHORIZED,
-                                         SOCIAL_MSG(r, "block.login_to_comment"), o.page.key);
-    }
-    if (o.comment.status != SOCIAL_COMMENT_VISIBLE) {
-        return social_request_form_error(r, HTTP_NOT_FOUND, SOCIAL_MSG(r, "block.msg_no_such_comment"), o.page.key);
-    }
-    return social_request_template_send(r, "reply.cs", comment_page_fill, &d);
+    return comment_form_page(r, "reply.cs", "block.login_to_comment", 1);
 }
 
 int social_comments_fragment(request_rec *r)

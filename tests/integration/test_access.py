@@ -436,6 +436,22 @@ def test_reply_and_report_pages_of_unreadable_pages_answer_like_unknown_ids(serv
         assert b"a comment to quote" not in theirs.body
 
 
+def test_reply_page_is_open_to_anonymous_writers_and_the_report_page_is_not(server):
+    """Where anonymous visitors may comment, they may also open a comment's
+    reply page; reporting asks for a login (401) whatever the host allows."""
+    page = "/pub-%s.html" % uuid.uuid4().hex[:8]
+    server.write_file(page, PAGE_TEMPLATE.format(title="Public"))
+    comment = HostClient(server, AL, ANON_HOST).create(page, "a public comment")
+    anon = HostClient(server, None, ANON_HOST)
+    reply = anon.get("/_social/reply?comment=%d" % comment["id"])
+    assert reply.status == 200 and b"a public comment" in reply.body
+    assert b'name="parent" value="%d"' % comment["id"] in reply.body
+    report = anon.get("/_social/report?comment=%d" % comment["id"])
+    assert report.status == 401 and b"a public comment" not in report.body
+    member = HostClient(server, AL, ANON_HOST)
+    assert member.get("/_social/report?comment=%d" % comment["id"]).status == 200
+
+
 def test_poll_ids_on_unreadable_pages_answer_like_unknown_ids(server, al, bo):
     page = page_in(server, "loc-secret", content=PAGE_TEMPLATE.format(title="Poll")
                    .replace("</body>", POLL + "</body>"))

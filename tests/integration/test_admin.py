@@ -551,6 +551,10 @@ def test_banned_person_reads_but_every_write_is_refused(server, alice, carol, da
     resp = dave.form("", {"page": page, "body": "by form", "token": _thread_token(dave, page)})
     assert_html_error(resp, 403)
     assert b"Spam links" in resp.body and b"2099-01-01 12:30 UTC" in resp.body, resp.body.decode()[-700:]
+    # The pages without JavaScript for a reply or a report refuse too.
+    for rel in ("/_social/reply?comment=%d", "/_social/report?comment=%d"):
+        resp = dave.get(rel % other)
+        assert resp.status == 403 and b"alice's" not in resp.body, (rel, resp.status)
     # Reading still works, and nothing was written.
     assert dave.page(page).status == 200
     listing = dave.listing(page)
