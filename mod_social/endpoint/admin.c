@@ -976,20 +976,14 @@ int social_admin_handle(request_rec *r, const char *rest)
 
 /* ---- bans ---- */
 
-int social_admin_refuse_banned(request_rec *r, const char *rest)
-{
-    if (r->method_number == M_GET || r->method_number == M_OPTIONS) {
-        return DECLINED;
-    }
-    return social_admin_refuse_banned_form(r, rest);
-}
-
-int social_admin_refuse_banned_form(request_rec *r, const char *rest)
+/* A banned person's answer: 403 with the ban's reason and end, as JSON
+ * or as an HTML page; DECLINED for anyone else. */
+static int refuse_banned(request_rec *r, int json)
 {
     social_ban ban;
     const char *message;
 
-    if (r->user == NULL || strncmp(rest, "/admin", 6) == 0) {
+    if (r->user == NULL) {
         return DECLINED;
     }
     /* A database that cannot say lets the route answer (it fails alike). */
@@ -1004,7 +998,7 @@ int social_admin_refuse_banned_form(request_rec *r, const char *rest)
                              "reason", ban.reason, NULL);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "SOCIAL1107: write %s %s by banned %s refused", r->method, r->uri, r->user);
-    if (strncmp(rest, "/api/", 5) == 0) {
+    if (json) {
         json_t *body = social_request_json_pool(r, json_pack("{s:{s:s,s:s,s:s,s:o}}",
             "error", "code", "banned", "message", message, "reason", ban.reason,
             "expires", ban.expires ? json_string(social_text_time_iso(r->pool, ban.expires))
@@ -1015,4 +1009,18 @@ int social_admin_refuse_banned_form(request_rec *r, const char *rest)
         return social_request_json_send(r, HTTP_FORBIDDEN, body);
     }
     return social_request_form_error(r, HTTP_FORBIDDEN, message, NULL);
+}
+
+int social_admin_refuse_banned(request_rec *r, const char *rest)
+{
+    if (r->method_number == M_GET || r->method_number == M_OPTIONS
+        || strncmp(rest, "/admin", 6) == 0) {
+        return DECLINED;
+    }
+    return refuse_banned(r, strncmp(rest, "/api/", 5) == 0);
+}
+
+int social_admin_refuse_banned_page(request_rec *r)
+{
+    return refuse_banned(r, 0);
 }

@@ -15,9 +15,9 @@ int social_admin_handle(request_rec *r, const char *rest);
  * request may go on. */
 int social_admin_refuse_banned(request_rec *r, const char *rest);
 
-/* The same for a page that holds a write's form (a comment's reply or
- * report page), whatever its method: a banned person is told before
- * typing. */
-int social_admin_refuse_banned_form(request_rec *r, const char *rest);
+/* The same, as an HTML page, for a page that holds a write's form (a
+ * comment's reply or report page), whatever its method: a banned person
+ * is told before typing. */
+int social_admin_refuse_banned_page(request_rec *r);
 
 #endif /* SOCIAL_ADMIN_H */

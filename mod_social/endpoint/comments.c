@@ -1072,7 +1072,7 @@ static int comment_form_page(request_rec *r, const char *template, const char *l
     if (o.comment.status != SOCIAL_COMMENT_VISIBLE) {
         return social_request_form_error(r, HTTP_NOT_FOUND, SOCIAL_MSG(r, "block.msg_no_such_comment"), o.page.key);
     }
-    refused = social_admin_refuse_banned_form(r, "");
+    refused = social_admin_refuse_banned_page(r);
     if (refused != DECLINED) {
         return refused;
     }

@@ -274,8 +274,8 @@ def test_frozen_database_pages_served_api_503_at_once_then_writes_back(
     cached = fresh_page(server)
     # acknowledged before the freeze
     before = ["before the freeze %s %d" % (uuid.uuid4().hex[:6], k) for k in range(5)]
-    for text in before:
-        assert alice.create(page, text)["id"] > 0
+    ids = [alice.create(page, text)["id"] for text in before]
+    assert all(i > 0 for i in ids)
     assert alice.create(cached, "kept in the cache")["id"] > 0
     # bob reads one page before the freeze: its discussion is in the cache
     resp = bob.get(cached)
@@ -320,6 +320,15 @@ def test_frozen_database_pages_served_api_503_at_once_then_writes_back(
             resp, elapsed = timed(bob.get, path)
             assert resp.status == 200 and resp.body == server.file_bytes(path)
             assert elapsed < ROUND_TRIP, (path, elapsed)
+
+        # a comment's reply and report pages (without JavaScript): an HTML
+        # error page, at once, that quotes nothing
+        for rel in ("/_social/reply?comment=%d", "/_social/report?comment=%d"):
+            resp, elapsed = timed(bob.get, rel % ids[0])
+            assert resp.status == 503, (rel, resp.status)
+            assert resp.header("Content-Type").startswith("text/html"), rel
+            assert before[0].encode() not in resp.body, rel
+            assert elapsed < ROUND_TRIP, (rel, elapsed)
 
         # the API: 503 with Retry-After, at once, for reads and writes
         resp, elapsed = timed(bob.api, "GET", "comments?page=" + quote(page))
