@@ -17,7 +17,8 @@ latency, and httpd CPU time per 1,000 requests (from /proc).
   --quick          3 rounds of 1 s per run (about a minute in all)
   --rounds N       rounds per case (default 5; at least 3)
   --duration S     seconds per wrk run (default 4)
-  --keep           keep the raw wrk output (its folder is printed)
+  --keep           keep the raw wrk output and each build's reader view
+                   (reader-view-NAME.html; the folder is printed)
   --compare X      a second build: a mod_social.so, or a checkout (its
                    mod_social/.libs/mod_social.so and templates/). A second
                    httpd loads it, on the same database and pages; every
@@ -836,6 +837,10 @@ def main():
         if status != 200:
             raise RuntimeError("liking /inline20/ answered %d: %s" % (status, body[:300]))
         sizes = {b.name: check_setup(b, page_bytes) for b in builds}
+        if args.keep:
+            for b in builds:
+                with open(os.path.join(outdir, "reader-view-%s.html" % b.name), "wb") as f:
+                    f.write(b.server.file_bytes("/plainrv/page.html"))
 
         runner = Runner(args, db, outdir)
         runs = len(CASES) * args.rounds * 2 * len(builds)

@@ -586,7 +586,7 @@ static int listing_send(request_rec *r, const listing_cache *lc, json_t *body)
     if (lc->key == NULL) {
         return social_request_json_text_send(r, HTTP_OK, text, len, "no-store");
     }
-    social_fragcache_put_kept(r, lc->key, text, len);
+    social_fragcache_put(r, lc->key, text, len);
     return social_request_json_text_send(r, HTTP_OK, text, len, "private, no-cache");
 }
 

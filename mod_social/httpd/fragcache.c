@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <apr_atomic.h>
 #include <apr_hash.h>
+#include <apr_shm.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 #include <http_config.h>
@@ -35,8 +37,71 @@ static social_socache cache = {
     NULL, NULL, NULL
 };
 
+/* ---- versions without a lock ----
+ * With the cache on this node alone (shmcb, the default), the page
+ * versions and the notification epoch are not kept in the cache but in
+ * a table of counters in shared memory, made before the children start.
+ * A view reads its page's counter and the epoch's, a write adds one to
+ * its page's: neither takes the cache's lock across processes, which
+ * every view of a logged-in reader took three times, and for which the
+ * threads of every process queued under load. A key's counter is found
+ * by its hash: two pages that share one only make each other render
+ * once more after a write. A version is the counter plus a word drawn at
+ * each start, so no version of an earlier start comes back. With a cache
+ * several nodes share (memcache, redis), the versions stay in that
+ * cache, where every node sees what any node wrote. */
+#define STAMP_SLOTS 65536
+
+static volatile apr_uint64_t *stamps;     /* NULL: versions live in the cache */
+static apr_uint64_t stamps_start;
+
+static void stamps_make(const char *provider, server_rec *s, apr_pool_t *pconf)
+{
+    apr_shm_t *shm;
+    apr_status_t rv;
+
+    if (strcmp(provider, "shmcb") != 0) {
+        return;
+    }
+    rv = apr_shm_create(&shm, STAMP_SLOTS * sizeof(apr_uint64_t), NULL, pconf);
+    if (rv == APR_SUCCESS) {
+        rv = apr_generate_random_bytes((unsigned char *)&stamps_start, sizeof(stamps_start));
+    }
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
+                     "SOCIAL1209: no shared memory for page versions; they are kept "
+                     "in the discussion cache instead, under its lock");
+        return;
+    }
+    stamps = apr_shm_baseaddr_get(shm);
+    memset((void *)stamps, 0, STAMP_SLOTS * sizeof(apr_uint64_t));
+}
+
+static volatile apr_uint64_t *stamp_of(const char *key)
+{
+    apr_ssize_t len = APR_HASH_KEY_STRING;
+
+    return &stamps[apr_hashfunc_default(key, &len) % STAMP_SLOTS];
+}
+
+/* A version: word in 16 hex digits. */
+static const char *hex_word(request_rec *r, apr_uint64_t word)
+{
+    static const char digits[] = "0123456789abcdef";
+    char *hex = apr_palloc(r->pool, 2 * VERSION_BYTES + 1);
+    int k;
+
+    for (k = 2 * VERSION_BYTES - 1; k >= 0; k--) {
+        hex[k] = digits[word & 15];
+        word >>= 4;
+    }
+    hex[2 * VERSION_BYTES] = '\0';
+    return hex;
+}
+
 static int fragcache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
+    stamps = NULL;   /* (the last generation's table went with its pool) */
     return social_socache_pre_config(&cache, pconf);
 }
 
@@ -73,7 +138,11 @@ static int fragcache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                      "load mod_socache_%s", name, name);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    return social_socache_open(&cache, name, args, &hints, s, pconf, ptemp);
+    if (social_socache_open(&cache, name, args, &hints, s, pconf, ptemp) != OK) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    stamps_make(name, s, pconf);
+    return OK;
 }
 
 /* ---- discussions kept in the process, too ----
@@ -177,8 +246,11 @@ static apr_status_t kept_release(void *data)
     return APR_SUCCESS;
 }
 
-/* The entry under key in this process, held for r; NULL if none. */
-static kept_entry *kept_find(request_rec *r, const char *key, apr_size_t key_len)
+/* The entry under key in this process, held for r; NULL if none. With
+ * copy, nothing is held: *copy is the entry's data in r's pool instead
+ * (for small entries, read once per request). */
+static kept_entry *kept_find(request_rec *r, const char *key, apr_size_t key_len,
+                             const char **copy, apr_size_t *copy_len)
 {
     kept_entry *e;
 
@@ -196,19 +268,26 @@ static kept_entry *kept_find(request_rec *r, const char *key, apr_size_t key_len
             kept_unlink(e);
             kept_to_front(e);
         }
-        e->refs++;
+        if (copy != NULL) {
+            *copy = apr_pstrmemdup(r->pool, e->data, e->len);
+            *copy_len = e->len;
+        }
+        else {
+            e->refs++;
+        }
     }
     KEPT_UNLOCK();
-    if (e != NULL) {
+    if (e != NULL && copy == NULL) {
         apr_pool_cleanup_register(r->pool, e, kept_release, apr_pool_cleanup_null);
     }
     return e;
 }
 
-/* Keeps a copy of data under key until expiry, held for r as well;
- * NULL if there is no room or no memory (the caller has its own copy). */
+/* Keeps a copy of data under key until expiry, held for r as well
+ * (unless hold is 0); NULL if there is no room or no memory (the caller
+ * has its own copy). */
 static kept_entry *kept_add(request_rec *r, const char *key, apr_size_t key_len,
-                            const char *data, apr_size_t len, apr_time_t expiry)
+                            const char *data, apr_size_t len, apr_time_t expiry, int hold)
 {
     kept_entry *e, *old;
 
@@ -231,7 +310,7 @@ static kept_entry *kept_add(request_rec *r, const char *key, apr_size_t key_len,
     e->data[len] = '\0';
     e->len = len;
     e->expiry = expiry;
-    e->refs = 2;                 /* the table's and r's */
+    e->refs = hold ? 2 : 1;      /* the table's and r's */
     KEPT_LOCK();
     if ((old = apr_hash_get(kept_table, key, (apr_ssize_t)key_len)) != NULL) {
         kept_drop(old);          /* the same discussion, stored again */
@@ -243,7 +322,9 @@ static kept_entry *kept_add(request_rec *r, const char *key, apr_size_t key_len,
     kept_to_front(e);
     kept_bytes += len + key_len;
     KEPT_UNLOCK();
-    apr_pool_cleanup_register(r->pool, e, kept_release, apr_pool_cleanup_null);
+    if (hold) {
+        apr_pool_cleanup_register(r->pool, e, kept_release, apr_pool_cleanup_null);
+    }
     return e;
 }
 
@@ -295,15 +376,6 @@ static const char *retrieve(request_rec *r, const char *key, apr_size_t max, apr
     return (const char *)buf;
 }
 
-const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t max,
-                                 apr_size_t *len)
-{
-    if (cache.instance == NULL || max > SOCIAL_FRAGCACHE_ENTRY_MAX) {
-        return NULL;
-    }
-    return retrieve(r, key, max, len);
-}
-
 static apr_time_t ttl_of(request_rec *r)
 {
     const social_srv_conf *sc = social_config_srv(r->server);
@@ -331,27 +403,27 @@ static int store_until(request_rec *r, const char *key, const char *data, apr_si
     return 1;
 }
 
-void social_fragcache_put(request_rec *r, const char *key, const char *data,
-                          apr_size_t len)
-{
-    if (len <= SOCIAL_FRAGCACHE_ENTRY_MAX) {
-        store_until(r, key, data, len, apr_time_now() + ttl_of(r));
-    }
-}
-
-const char *social_fragcache_get_kept(request_rec *r, const char *key, apr_size_t *len,
-                                      social_fragcache_kept **kept)
+/* An entry stored with its expiry (put below), from this process or else
+ * from the shared cache, which this process then keeps too: held for r
+ * in *kept, or with kept NULL copied into r's pool. NULL if there is none
+ * of at most max bytes. */
+static const char *kept_get(request_rec *r, const char *key, apr_size_t max,
+                            apr_size_t *len, social_fragcache_kept **kept)
 {
     apr_size_t key_len = strlen(key), raw_len = 0;
-    kept_entry *e = kept_find(r, key, key_len);
+    const char *copy = NULL;
+    kept_entry *e = kept_find(r, key, key_len, kept ? NULL : &copy, len);
     const unsigned char *raw;
     apr_time_t expiry = 0;
     int k;
 
+    if (e != NULL && kept == NULL) {
+        return *len <= max ? copy : NULL;
+    }
     if (e == NULL) {
         if (cache.instance == NULL
-            || (raw = (const unsigned char *)retrieve(r, key, SOCIAL_FRAGCACHE_ENTRY_MAX
-                                                      + KEPT_HEADER, &raw_len)) == NULL
+            || (raw = (const unsigned char *)retrieve(r, key, max + KEPT_HEADER,
+                                                      &raw_len)) == NULL
             || raw_len < KEPT_HEADER) {
             return NULL;
         }
@@ -361,17 +433,56 @@ const char *social_fragcache_get_kept(request_rec *r, const char *key, apr_size_
         if (expiry <= apr_time_now()) {
             return NULL;
         }
-        e = kept_add(r, key, key_len, (const char *)raw + KEPT_HEADER,
-                     raw_len - KEPT_HEADER, expiry);
-        if (e == NULL) {
-            *len = raw_len - KEPT_HEADER;
-            *kept = NULL;
+        *len = raw_len - KEPT_HEADER;
+        e = kept_add(r, key, key_len, (const char *)raw + KEPT_HEADER, *len, expiry,
+                     kept != NULL);
+        if (e == NULL || kept == NULL) {
+            if (kept != NULL) {
+                *kept = NULL;
+            }
             return (const char *)raw + KEPT_HEADER;
         }
     }
     *len = e->len;
     *kept = e;
     return e->data;
+}
+
+const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t max,
+                                 apr_size_t *len)
+{
+    if (max > SOCIAL_FRAGCACHE_ENTRY_MAX) {
+        return NULL;
+    }
+    return kept_get(r, key, max, len, NULL);
+}
+
+const char *social_fragcache_get_kept(request_rec *r, const char *key, apr_size_t *len,
+                                      social_fragcache_kept **kept)
+{
+    return kept_get(r, key, SOCIAL_FRAGCACHE_ENTRY_MAX, len, kept);
+}
+
+void social_fragcache_put(request_rec *r, const char *key, const char *data,
+                          apr_size_t len)
+{
+    apr_time_t expiry = apr_time_now() + ttl_of(r);
+    apr_uint64_t word = (apr_uint64_t)expiry;
+    unsigned char *raw;
+    int k;
+
+    if (len > SOCIAL_FRAGCACHE_ENTRY_MAX) {
+        return;
+    }
+    raw = apr_palloc(r->pool, len + KEPT_HEADER);
+    for (k = KEPT_HEADER - 1; k >= 0; k--) {
+        raw[k] = (unsigned char)(word & 0xff);
+        word >>= 8;
+    }
+    memcpy(raw + KEPT_HEADER, data, len);
+    if (store_until(r, key, (const char *)raw, len + KEPT_HEADER, expiry)) {
+        kept_add(r, key, strlen(key), data, len, expiry, 0);
+    }
 }
 
 void *social_fragcache_kept_note(social_fragcache_kept *kept)
@@ -402,28 +513,6 @@ void *social_fragcache_kept_note_set(social_fragcache_kept *kept, void *note,
         note_free(note);          /* another request made it first */
     }
     return kept_note;
-}
-
-void social_fragcache_put_kept(request_rec *r, const char *key, const char *data,
-                               apr_size_t len)
-{
-    apr_time_t expiry = apr_time_now() + ttl_of(r);
-    apr_uint64_t word = (apr_uint64_t)expiry;
-    unsigned char *raw;
-    int k;
-
-    if (len > SOCIAL_FRAGCACHE_ENTRY_MAX) {
-        return;
-    }
-    raw = apr_palloc(r->pool, len + KEPT_HEADER);
-    for (k = KEPT_HEADER - 1; k >= 0; k--) {
-        raw[k] = (unsigned char)(word & 0xff);
-        word >>= 8;
-    }
-    memcpy(raw + KEPT_HEADER, data, len);
-    if (store_until(r, key, (const char *)raw, len + KEPT_HEADER, expiry)) {
-        kept_add(r, key, strlen(key), data, len, expiry);
-    }
 }
 
 int social_fragcache_enabled(void)
@@ -466,20 +555,17 @@ static const char *version_key(request_rec *r, const char *page)
 /* Stores a new random version for the page; NULL if the cache fails. */
 static const char *version_new(request_rec *r, const char *key)
 {
-    unsigned char raw[VERSION_BYTES];
-    char *hex = apr_palloc(r->pool, 2 * VERSION_BYTES + 1);
-    static const char digits[] = "0123456789abcdef";
+    apr_uint64_t word;
+    const char *hex;
     apr_status_t rv;
-    int k;
 
-    if (apr_generate_random_bytes(raw, sizeof(raw)) != APR_SUCCESS) {
+    if (stamps != NULL) {
+        return hex_word(r, stamps_start + apr_atomic_inc64(stamp_of(key)) + 1);
+    }
+    if (apr_generate_random_bytes((unsigned char *)&word, sizeof(word)) != APR_SUCCESS) {
         return NULL;
     }
-    for (k = 0; k < VERSION_BYTES; k++) {
-        hex[2 * k] = digits[raw[k] >> 4];
-        hex[2 * k + 1] = digits[raw[k] & 15];
-    }
-    hex[2 * VERSION_BYTES] = '\0';
+    hex = hex_word(r, word);
     rv = social_socache_store(&cache, r, key, apr_time_now() + VERSION_TTL,
                               hex, 2 * VERSION_BYTES);
     if (rv != APR_SUCCESS) {
@@ -498,6 +584,9 @@ static const char *version_get(request_rec *r, const char *key)
     unsigned int n = 2 * VERSION_BYTES;
     apr_status_t rv;
 
+    if (stamps != NULL) {
+        return hex_word(r, stamps_start + apr_atomic_read64(stamp_of(key)));
+    }
     rv = social_socache_retrieve(&cache, r, key, buf, &n);
     if (rv == APR_SUCCESS && n == 2 * VERSION_BYTES) {
         return apr_pstrmemdup(r->pool, (const char *)buf, n);

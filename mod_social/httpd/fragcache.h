@@ -2,11 +2,13 @@
  * (SocialCache), so a page view need not query and render the thread
  * again while nothing changed.
  *
- * Every page has a version, a random word kept in the cache under the
- * page's key; entries are stored under (page, version, ...), and a write
- * that changes what a discussion shows gives the page a new version after
- * it commits. With a cache shared by several nodes (memcache, redis),
- * a write through one node is seen by the next view on every node. */
+ * Every page has a version: a counter in shared memory read without a
+ * lock when the cache is this node's alone (shmcb), a random word kept in
+ * the cache under the page's key otherwise; entries are stored under
+ * (page, version, ...), and a write that changes what a discussion shows
+ * gives the page a new version after it commits. With a cache shared by
+ * several nodes (memcache, redis), a write through one node is seen by
+ * the next view on every node. */
 #ifndef SOCIAL_FRAGCACHE_H
 #define SOCIAL_FRAGCACHE_H
 
@@ -44,32 +46,32 @@ void social_fragcache_notified(request_rec *r);
  * is far below it; memcached refuses more than 1 MB). */
 #define SOCIAL_FRAGCACHE_ENTRY_MAX (256 * 1024)
 
-/* The entry stored under key if it is at most max bytes, or NULL. */
+/* Entries never change under their key (a discussion, a listing or a
+ * viewer's state under a page version): a new version is a new key.
+ * put stores one for SocialCacheTTL in the shared cache, with its
+ * expiry, and in this process's memory until the same expiry (at most
+ * 8 MB of entries per process, the least recently used dropped first);
+ * a refusal (too large for the cache) is only logged at debug level: the
+ * caller has what it rendered anyway. get answers the entry under key if
+ * it is at most max bytes, or NULL, from this process or else from the
+ * shared cache (which this process then keeps too), copied into r's
+ * pool: for small entries, it takes no lock across processes once the
+ * process has it. */
 const char *social_fragcache_get(request_rec *r, const char *key, apr_size_t max,
                                  apr_size_t *len);
-
-/* Stores an entry for SocialCacheTTL; a refusal (too large for the
- * cache) is only logged at debug level: the caller has what it rendered
- * anyway. */
 void social_fragcache_put(request_rec *r, const char *key, const char *data,
                           apr_size_t len);
 
-/* The same for an entry that never changes under its key (a
- * discussion or a listing under a page version): kept in the shared
- * cache with its expiry and, once read, in this process's memory too,
- * until the same expiry (at most 8 MB of them per process, the least
- * recently used dropped first). What get_kept answers is not copied: it
- * stays readable until r ends. Entries put with put_kept are read only
- * with get_kept. *kept is the process's entry (NULL when it answered
- * from the shared cache alone), to which a reader may attach a note
- * once: what it made of the entry (e.g. the entry parsed), in malloc'd
- * memory, freed with note_free when the entry goes. kept_note_set
- * answers the note kept, which is another thread's if it came first. */
+/* The same for large entries, not copied: what get_kept answers stays
+ * readable until r ends. *kept is the process's entry (NULL when it
+ * answered from the shared cache alone), to which a reader may attach a
+ * note once: what it made of the entry (e.g. the entry parsed), in
+ * malloc'd memory, freed with note_free when the entry goes.
+ * kept_note_set answers the note kept, which is another thread's if it
+ * came first. */
 typedef struct social_fragcache_kept social_fragcache_kept;
 const char *social_fragcache_get_kept(request_rec *r, const char *key, apr_size_t *len,
                                       social_fragcache_kept **kept);
-void social_fragcache_put_kept(request_rec *r, const char *key, const char *data,
-                               apr_size_t len);
 void *social_fragcache_kept_note(social_fragcache_kept *kept);
 void *social_fragcache_kept_note_set(social_fragcache_kept *kept, void *note,
                                      void (*note_free)(void *));

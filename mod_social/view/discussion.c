@@ -1010,7 +1010,7 @@ static char *cache_render_put(request_rec *r, const char *key, const social_thre
                         variants ? words[WORD_VARIANT] : "-", "\n",
                         places_find(r->pool, html, words), "\n", html, NULL);
     entry_len = strlen(entry);
-    social_fragcache_put_kept(r, key, entry, entry_len);
+    social_fragcache_put(r, key, entry, entry_len);
     return kept_view(r, who, unread, part, NULL, entry, entry_len, len);
 }
 

@@ -286,6 +286,90 @@ def test_update_check_answers_304_until_the_discussion_changes(server, people):
     assert updates(bob, page, changed.json()["version"]).status == 304
 
 
+def test_a_restart_gives_every_page_a_new_version(httpd_factory, htpasswd):
+    """The versions are counters in shared memory, made anew at each start:
+    a version of an earlier start never comes back, so what a client or a
+    process kept from before the restart (e.g. the database changed
+    meanwhile) is asked for again."""
+    server = httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
+                           conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd),
+                           name="cache-restart")
+    bob = Client(server, "bob")
+    page = fresh_page(server)
+    Client(server, "alice").create(page, "before the restart")
+    version = updates(bob, page).json()["version"]
+    assert re.fullmatch(r"[0-9a-f]{16}", version), version
+    assert updates(bob, page, version).status == 304
+    server.graceful()
+    again = updates(bob, page, version)
+    assert again.status == 200 and again.json()["version"] != version
+    assert updates(bob, page, again.json()["version"]).status == 304
+
+
+# Two child processes that each keep discussions in their own memory,
+# and a log of which one answered each request.
+TWO_PROCESSES = """
+StartServers 2
+ServerLimit 2
+ThreadsPerChild 4
+MinSpareThreads 8
+MaxSpareThreads 8
+MaxRequestWorkers 8
+LogFormat "%P %U%q" social_pids
+CustomLog "@ROOT@/logs/pids_log" social_pids
+"""
+
+
+def test_a_write_through_one_process_is_seen_by_every_process_at_once(
+        httpd_factory, htpasswd):
+    """Page versions and the notification epoch live in memory all child
+    processes share, read without a lock: after a write through one
+    process, the next view in any other shows it, although each process
+    served the discussion from its own memory before; so does a reader's
+    unread count, kept per process under the epoch."""
+    server = httpd_factory(files={"index.html": PAGE_TEMPLATE.format(title="Home")},
+                           conf=HTTPD_CONF.replace("@HTPASSWD@", htpasswd) + TWO_PROCESSES,
+                           name="cache-processes")
+    alice, dave = Client(server, "alice"), Client(server, "dave")
+    page, other = fresh_page(server), fresh_page(server)
+    log = server.root / "logs" / "pids_log"
+
+    def pids_of_views(since):
+        """The processes that answered the views of page logged after since."""
+        lines = log.read_text().splitlines()[since:]
+        return {l.split()[0] for l in lines if l.split()[1] == page}
+
+    def views(n, comment, unread):
+        """n views by dave, each on a new connection, each showing comment
+        and dave's unread count; the processes that answered them."""
+        since = len(log.read_text().splitlines())
+        for _ in range(n):
+            d = view(dave, page)
+            assert comment in d.ids() and unread_in(d) == unread, (
+                comment, d.ids(), unread_in(d), log.read_text().splitlines()[-1])
+        return pids_of_views(since)
+
+    first = alice.create(page, "the first comment")["id"]
+    mine = dave.create(other, "dave asks something")["id"]
+    assert dave.api("POST", "notifications/read-all", {}).status == 200
+    # every process keeps the discussion and dave's state
+    seen = set()
+    for _ in range(10):
+        seen |= views(6, first, 0)
+        if len(seen) == 2:
+            break
+    assert len(seen) == 2, "the views were all answered by one process: %s" % seen
+
+    second = alice.create(page, "the second comment")["id"]
+    alice.create(other, "an answer for dave", parent=mine)
+    seen = set()
+    for _ in range(10):
+        seen |= views(6, second, 1)
+        if len(seen) == 2:
+            break
+    assert len(seen) == 2, "the views were all answered by one process: %s" % seen
+
+
 def test_update_check_asks_the_page_access_question(server, people):
     """What may not be read answers like the fragment: nothing to learn."""
     anon = Client(server, None)
