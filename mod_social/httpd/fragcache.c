@@ -37,6 +37,32 @@ static social_socache cache = {
     NULL, NULL, NULL
 };
 
+/* Each server's key, "name:port", made once at start (read-only after). */
+static apr_hash_t *vhost_keys;
+
+static const char *vhost_key(apr_pool_t *p, const server_rec *s)
+{
+    return apr_psprintf(p, "%s:%u", s->server_hostname ? s->server_hostname : "",
+                        (unsigned)s->port);
+}
+
+static void vhost_keys_make(server_rec *s, apr_pool_t *pconf)
+{
+    vhost_keys = apr_hash_make(pconf);
+    for (; s != NULL; s = s->next) {
+        apr_hash_set(vhost_keys, apr_pmemdup(pconf, &s, sizeof(s)), sizeof(s),
+                     vhost_key(pconf, s));
+    }
+}
+
+const char *social_fragcache_vhost(request_rec *r)
+{
+    const char *key = vhost_keys ? apr_hash_get(vhost_keys, &r->server, sizeof(r->server))
+                                 : NULL;
+
+    return key ? key : vhost_key(r->pool, r->server);
+}
+
 /* ---- versions without a lock ----
  * With the cache on this node alone (shmcb, the default), the page
  * versions and the notification epoch are not kept in the cache but in
@@ -101,7 +127,8 @@ static const char *hex_word(request_rec *r, apr_uint64_t word)
 
 static int fragcache_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
-    stamps = NULL;   /* (the last generation's table went with its pool) */
+    stamps = NULL;   /* (the last generation's tables went with its pool) */
+    vhost_keys = NULL;
     return social_socache_pre_config(&cache, pconf);
 }
 
@@ -115,6 +142,7 @@ static int fragcache_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;   /* the first, dry reading of the configuration */
     }
+    vhost_keys_make(s, pconf);
     if (sc->cache != NULL && strcasecmp(sc->cache, "off") == 0) {
         return OK;
     }
@@ -540,11 +568,6 @@ void social_fragcache_forget(request_rec *r, const char *key)
     if (cache.instance != NULL) {
         social_socache_remove(&cache, r, key);
     }
-}
-
-const char *social_fragcache_vhost(request_rec *r)
-{
-    return apr_psprintf(r->pool, "%s:%u", social_store_site(r), (unsigned)r->server->port);
 }
 
 static const char *version_key(request_rec *r, const char *page)
