@@ -207,6 +207,34 @@ def httpd_ticks(parent):
     return total
 
 
+def httpd_switches(parent):
+    """Context switches (voluntary and not) of every thread of httpd's
+    children alive now: a thread that waits for a lock another holds
+    switches out and back, so the count per request shows queueing that
+    CPU time alone hides. (A child that exits during a run takes its
+    count with it; the bench's children live through the run.)"""
+    total = 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        cf = stat_fields(int(name))
+        if cf is None or int(cf[1]) != parent:
+            continue
+        try:
+            tids = os.listdir("/proc/%s/task" % name)
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                with open("/proc/%s/task/%s/status" % (name, tid)) as f:
+                    for line in f:   # voluntary_ and nonvoluntary_ctxt_switches
+                        if "ctxt_switches:" in line:
+                            total += int(line.split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    return total
+
+
 DB_VARS = ("Queries", "Com_stmt_prepare", "Com_stmt_execute", "Connections")
 
 
@@ -377,6 +405,7 @@ class Runner:
         httpd_pid, db_pid = build.server.pid, self.db._server_pid()
         s0 = db_status(self.db.socket)
         h0 = httpd_ticks(httpd_pid)
+        c0 = httpd_switches(httpd_pid)
         d0 = proc_ticks(db_pid)
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
@@ -386,6 +415,7 @@ class Runner:
                 proc.kill()
                 proc.wait()
         h1 = httpd_ticks(httpd_pid)
+        c1 = httpd_switches(httpd_pid)
         d1 = proc_ticks(db_pid)
         s1 = db_status(self.db.socket)
         self.n += 1
@@ -399,6 +429,7 @@ class Runner:
         req = max(r["requests"], 1)
         r["cpu"] = (h1 - h0) * 1000.0 / TICK / req * 1000.0      # ms per 1,000 requests
         r["db_cpu"] = (d1 - d0) * 1000.0 / TICK / req * 1000.0
+        r["switches"] = (c1 - c0) / req
         # per request; the two SHOW STATUS of the snapshots count as 2 queries
         r["db"] = {k: (s1.get(k, 0) - s0.get(k, 0) - (2 if k == "Queries" else 0)) / req
                    for k in DB_VARS}
@@ -720,9 +751,10 @@ def report(args, builds, page_bytes, sizes, plain, results, ratios, extra):
     out.append("Details:")
     out.append("")
     out.append("| case | build | response bytes | requests | failed (status) | socket errors "
+               "| httpd context switches per request "
                "| MariaDB CPU ms per 1k | DB queries / prepares / connections per request "
                "| ratios per round |")
-    out.append("|---|---|---:|---:|---|---:|---:|---|---|")
+    out.append("|---|---|---:|---:|---|---:|---:|---:|---|---|")
 
     def detail(key, label, name, rs, rat):
         failed = sum(r["other"] for r in rs)
@@ -736,9 +768,10 @@ def report(args, builds, page_bytes, sizes, plain, results, ratios, extra):
             failed_text += " (" + ", ".join("%s: %d" % kv for kv in sorted(st.items())) + ")"
         db = " / ".join("%.2f" % med([r["db"][v] for r in rs])
                         for v in ("Queries", "Com_stmt_prepare", "Connections"))
-        out.append("| %s | %s | %d | %d | %s | %d | %.1f | %s | %s |" % (
+        out.append("| %s | %s | %d | %d | %s | %d | %.2f | %.1f | %s | %s |" % (
             label, name, sizes[name].get(key, 0), sum(r["requests"] for r in rs), failed_text,
-            sum(r["socket_errors"] for r in rs), med([r["db_cpu"] for r in rs]), db,
+            sum(r["socket_errors"] for r in rs), med([r["switches"] for r in rs]),
+            med([r["db_cpu"] for r in rs]), db,
             " ".join("%.2f" % v for v in rat) if rat else "-"))
 
     for n in names:
