@@ -189,6 +189,15 @@ def stat_fields(pid):
     return data[data.rindex(")") + 2:].split()
 
 
+def children_stat(parent):
+    """(pid, /proc stat fields) of each process whose parent is parent."""
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            cf = stat_fields(int(name))
+            if cf is not None and int(cf[1]) == parent:
+                yield int(name), cf
+
+
 def httpd_ticks(parent):
     """utime+stime of httpd's parent, of its children alive now, and of the
     children it has reaped (cutime+cstime), so a child that exits during a
@@ -198,12 +207,8 @@ def httpd_ticks(parent):
         raise RuntimeError("httpd (pid %d) is gone" % parent)
     # fields after comm: state=0 ppid=1 ... utime=11 stime=12 cutime=13 cstime=14
     total = int(f[11]) + int(f[12]) + int(f[13]) + int(f[14])
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        cf = stat_fields(int(name))
-        if cf is not None and int(cf[1]) == parent:
-            total += int(cf[11]) + int(cf[12])
+    for _, cf in children_stat(parent):
+        total += int(cf[11]) + int(cf[12])
     return total
 
 
@@ -214,19 +219,14 @@ def httpd_switches(parent):
     CPU time alone hides. (A child that exits during a run takes its
     count with it; the bench's children live through the run.)"""
     total = 0
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        cf = stat_fields(int(name))
-        if cf is None or int(cf[1]) != parent:
-            continue
+    for pid, _ in children_stat(parent):
         try:
-            tids = os.listdir("/proc/%s/task" % name)
+            tids = os.listdir("/proc/%d/task" % pid)
         except OSError:
             continue
         for tid in tids:
             try:
-                with open("/proc/%s/task/%s/status" % (name, tid)) as f:
+                with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
                     for line in f:   # voluntary_ and nonvoluntary_ctxt_switches
                         if "ctxt_switches:" in line:
                             total += int(line.split()[1])
