@@ -6,6 +6,7 @@
 
 #include <apr_atomic.h>
 #include <apr_hash.h>
+#include <apr_md5.h>
 #include <apr_shm.h>
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
@@ -71,8 +72,8 @@ const char *social_fragcache_vhost(request_rec *r)
  * its page's: neither takes the cache's lock across processes, which
  * every view of a logged-in reader took three times, and for which the
  * threads of every process queued under load. A key's counter is found
- * by its hash: two pages that share one only make each other render
- * once more after a write. A version is the counter plus a word drawn at
+ * by a hash keyed anew at each start (below): two pages that share one
+ * only make each other render once more after a write. A version is the counter plus a word drawn at
  * each start, so no version of an earlier start comes back. With a cache
  * several nodes share (memcache, redis), the versions stay in that
  * cache, where every node sees what any node wrote. */
@@ -80,6 +81,11 @@ const char *social_fragcache_vhost(request_rec *r)
 
 static volatile apr_uint64_t *stamps;     /* NULL: versions live in the cache */
 static apr_uint64_t stamps_start;
+/* Which pages share a counter is drawn at each start too: with a public
+ * hash, someone could pick a page they may read whose counter is that of
+ * a page they may not, and watch the first's version to learn when the
+ * second is written. */
+static unsigned char stamps_key[16];
 
 static void stamps_make(const char *provider, server_rec *s, apr_pool_t *pconf)
 {
@@ -93,6 +99,9 @@ static void stamps_make(const char *provider, server_rec *s, apr_pool_t *pconf)
     if (rv == APR_SUCCESS) {
         rv = apr_generate_random_bytes((unsigned char *)&stamps_start, sizeof(stamps_start));
     }
+    if (rv == APR_SUCCESS) {
+        rv = apr_generate_random_bytes(stamps_key, sizeof(stamps_key));
+    }
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
                      "SOCIAL1209: no shared memory for page versions; they are kept "
@@ -103,11 +112,17 @@ static void stamps_make(const char *provider, server_rec *s, apr_pool_t *pconf)
     memset((void *)stamps, 0, STAMP_SLOTS * sizeof(apr_uint64_t));
 }
 
+/* A key's counter: the first two bytes of MD5(start's key, key). */
 static volatile apr_uint64_t *stamp_of(const char *key)
 {
-    apr_ssize_t len = APR_HASH_KEY_STRING;
+    unsigned char digest[APR_MD5_DIGESTSIZE];
+    apr_md5_ctx_t md5;
 
-    return &stamps[apr_hashfunc_default(key, &len) % STAMP_SLOTS];
+    apr_md5_init(&md5);
+    apr_md5_update(&md5, stamps_key, sizeof(stamps_key));
+    apr_md5_update(&md5, key, strlen(key));
+    apr_md5_final(digest, &md5);
+    return &stamps[((unsigned)digest[0] << 8 | digest[1]) % STAMP_SLOTS];
 }
 
 /* A version: word in 16 hex digits. */

@@ -452,6 +452,49 @@ def test_reply_page_is_open_to_anonymous_writers_and_the_report_page_is_not(serv
     assert member.get("/_social/report?comment=%d" % comment["id"]).status == 200
 
 
+def times33_slot(key):
+    """The counter a key had when pages were given counters by APR's
+    default string hash (times 33), modulo the table's 65,536."""
+    h = 0
+    for c in key.encode():
+        h = (h * 33 + c) & 0xFFFFFFFF
+    return h % 65536
+
+
+def test_update_check_tells_nothing_of_a_page_sharing_its_counter(server, al, bo):
+    """Page versions are counters that pages share by a hash. Which pages
+    share one is drawn at each start: bo cannot pick a page he may read
+    whose counter is that of a page only al may read, and so learn from
+    his page's version when al's is written. The pair here shares a
+    counter under a hash anyone can compute (APR's times 33)."""
+    public = page_in(server, "open")
+    # a version's key: "v", the server's configured name:port (ServerName
+    # 127.0.0.1, no port said) and the page
+    key = "v\n127.0.0.1:0\n%s"
+    secret_path = None
+    for k in range(2000000):
+        candidate = "/loc-secret/%s-%d.html" % (RUN, k)
+        if times33_slot(key % candidate) == times33_slot(key % public):
+            secret_path = candidate
+            break
+    assert secret_path is not None
+    server.write_file(secret_path, PAGE_TEMPLATE.format(title="Secret"))
+    al.create(public, "readable by all")
+    al.create(secret_path, "for al only")
+
+    def version():
+        resp = bo.api("GET", "updates?page=" + quote(public))
+        assert resp.status == 200, (resp, resp.body)
+        return resp.json()["version"]
+
+    seen = version()
+    for k in range(3):
+        al.create(secret_path, "a write bo must not notice %d" % k)
+        assert version() == seen
+    al.create(public, "a write bo sees")
+    assert version() != seen
+
+
 def test_poll_ids_on_unreadable_pages_answer_like_unknown_ids(server, al, bo):
     page = page_in(server, "loc-secret", content=PAGE_TEMPLATE.format(title="Poll")
                    .replace("</body>", POLL + "</body>"))
