@@ -47,8 +47,7 @@ COSTS = '<!--social:ideas name="costs" title="Ways to cut costs"-->'
 
 CROSS_SITE = [{"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}]
 
-ERROR_LOG_ALLOW = (r"AH10159: server is within MinSpareThreads",
-                   r"AH01631: user bob: authorization failure for \"/secret/")
+ERROR_LOG_ALLOW = (r"AH01631: user bob: authorization failure for \"/secret/",)
 
 
 @pytest.fixture(scope="module")

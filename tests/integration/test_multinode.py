@@ -81,11 +81,6 @@ PAGE = """<!DOCTYPE html>
 </html>
 """
 
-# A burst of racing requests may make the MPM say it is short of spare
-# threads: that is about the test servers' size, not the module.
-ERROR_LOG_ALLOW = (r"AH10159: server is within MinSpareThreads",)
-
-
 # ---------------------------------------------------------------- memcached
 
 class Memcached:

@@ -41,12 +41,6 @@ PEOPLE = ("alice", "bob", "carol", "dave")
 PER_PERSON = 50
 PARALLEL = 12
 
-# The generated server has 20 worker threads; a burst of racing requests
-# may make the MPM say so. That is about the test server's size, not the
-# module.
-ERROR_LOG_ALLOW = (r"AH10159: server is within MinSpareThreads",)
-
-
 # ---------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="module")
