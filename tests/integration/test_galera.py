@@ -70,9 +70,6 @@ DIGEST = ["dg%02d" % k for k in range(1, 9)]
 KILL = ["kw%02d" % k for k in range(1, 61)]
 HTPASSWD_USERS = mn.USERS + tuple(POSTERS + ORDER + DIGEST + KILL)
 
-# What racing and a lost node make the module and the MPM say.
-ERROR_LOG_ALLOW = mn.ERROR_LOG_ALLOW
-
 # The module's note that a transaction met a deadlock (on Galera: a
 # certification conflict found at commit) and runs again.
 RETRIED = re.compile(r"SOCIAL0105: statement .* failed \(1213\).*run again")
